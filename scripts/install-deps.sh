@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# install-deps.sh — installs what Wattline needs to build and test: Debian packages (only the missing
+# ones, so it is quick when all are present) and the npm test peers from the committed lock file.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+debs=(
+	make gcc clang libclang-rt-14-dev pkg-config # compilers; clang + runtime for libFuzzer
+	libcjson-dev                                 # JSON
+	libcmocka-dev                                # unit tests
+)
+command -v node >/dev/null 2>&1 || debs+=(nodejs)
+command -v npm >/dev/null 2>&1 || debs+=(npm)
+
+missing=()
+for p in "${debs[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+	echo "install-deps: installing ${missing[*]}"
+	sudo=""
+	[ "$(id -u)" -eq 0 ] || sudo="sudo"
+	$sudo apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# npm test peers (ocpp-rpc: the independent OCPP 1.6 schema validator), reinstalled when the lock changes
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+	echo "install-deps: npm ci"
+	npm ci --no-audit --no-fund --loglevel=error
+fi
