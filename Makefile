@@ -83,11 +83,7 @@ run: deps all
 	$(B)/bench_ocpp
 
 test: deps
-	$(MAKE) check-generated
-	$(MAKE) unit
-	$(MAKE) schema-check
-	$(MAKE) fuzz
-	@echo "all test suites passed"
+	@scripts/run-tests.sh check-generated unit schema-check fuzz
 
 # ---- maintenance ----
 regen:

@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ocpp_text.h"
+
 static const struct {
 	const char *name;
 	bool wire;
@@ -64,6 +66,7 @@ int ocpp_error_set(struct ocpp_error *err, enum ocpp_error_code code, const char
 	va_start(ap, fmt);
 	vsnprintf(err->message, sizeof(err->message), fmt, ap);
 	va_end(ap);
+	ocpp_utf8_sanitize(err->message);
 	return OCPP_EINVAL;
 }
 
@@ -90,4 +93,5 @@ void ocpp_error_prefix(struct ocpp_error *err, const char *fmt, ...)
 	memmove(err->message + h, err->message, keep);
 	memcpy(err->message, head, h);
 	err->message[h + keep] = '\0';
+	ocpp_utf8_sanitize(err->message);
 }

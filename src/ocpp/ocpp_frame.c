@@ -19,13 +19,12 @@ static bool is_whitespace_only(const char *p, const char *end)
 	return true;
 }
 
-/* True when the tree nests deeper than max (cJSON itself stops at 1000 levels while parsing). */
+/* True when arrays/objects nest more than max levels below node (cJSON itself stops at 1000 levels while
+ * parsing). */
 static bool is_too_deep(const cJSON *node, unsigned max)
 {
-	if (!max)
-		return true;
 	for (const cJSON *c = node->child; c; c = c->next)
-		if ((cJSON_IsArray(c) || cJSON_IsObject(c)) && is_too_deep(c, max - 1))
+		if ((cJSON_IsArray(c) || cJSON_IsObject(c)) && (!max || is_too_deep(c, max - 1)))
 			return true;
 	return false;
 }
@@ -122,8 +121,11 @@ static char *build(int type, const char *id, cJSON *items[], int n)
 	cJSON_AddItemToArray(arr, cJSON_CreateNumber(type));
 	cJSON_AddItemToArray(arr, cJSON_CreateString(id));
 	for (int i = 0; i < n; i++)
-		if (!items[i] || !cJSON_AddItemToArray(arr, items[i]))
+		if (!items[i] || !cJSON_AddItemToArray(arr, items[i])) {
+			while (i < n) /* the items not added are still ours */
+				cJSON_Delete(items[i++]);
 			goto out_arr;
+		}
 	if (cJSON_GetArraySize(arr) == n + 2)
 		text = cJSON_PrintUnformatted(arr);
 out_arr:

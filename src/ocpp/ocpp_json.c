@@ -12,6 +12,7 @@
 static _Thread_local unsigned char *arena;
 static _Thread_local size_t arena_used;
 static _Thread_local unsigned live_trees; /* trees parsed into the arena and not yet deleted */
+static _Thread_local bool spilled;        /* a live tree has nodes on the heap (the arena was full) */
 static _Thread_local bool parsing;
 static pthread_once_t hooks_once = PTHREAD_ONCE_INIT;
 
@@ -30,6 +31,8 @@ static void *hook_malloc(size_t size)
 		arena_used += need;
 		return p;
 	}
+	if (parsing)
+		spilled = true;
 	return malloc(size);
 }
 
@@ -53,8 +56,10 @@ cJSON *ocpp_json_parse(const char *buf, size_t len, const char **end)
 	pthread_once(&hooks_once, install_hooks);
 	if (!arena)
 		arena = malloc(PARSE_ARENA_SIZE);
-	if (!live_trees)
+	if (!live_trees) {
 		arena_used = 0;
+		spilled = false;
+	}
 	parsing = true;
 	root = cJSON_ParseWithLengthOpts(buf, len, end, 0);
 	parsing = false;
@@ -67,7 +72,9 @@ void ocpp_json_delete(cJSON *root)
 {
 	if (!root)
 		return;
-	cJSON_Delete(root);
+	/* A tree wholly in the arena needs no walk: resetting the arena frees it. */
+	if (spilled || !in_arena(root))
+		cJSON_Delete(root);
 	if (live_trees && --live_trees == 0)
 		arena_used = 0;
 }

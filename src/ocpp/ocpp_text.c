@@ -54,6 +54,30 @@ bool ocpp_utf8_is_valid(const char *buf, size_t len)
 	return true;
 }
 
+/* Length of the well-formed UTF-8 sequence at s (at most avail bytes), or 0 when it is not one. */
+static size_t utf8_sequence_length(const char *s, size_t avail)
+{
+	unsigned char c = (unsigned char)*s;
+	size_t n = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+
+	return n <= avail && ocpp_utf8_is_valid(s, n) ? n : 0;
+}
+
+void ocpp_utf8_sanitize(char *s)
+{
+	size_t len = strlen(s), i = 0;
+
+	while (i < len) {
+		size_t n = utf8_sequence_length(s + i, len - i);
+
+		if (n) {
+			i += n;
+		} else {
+			s[i++] = '?';
+		}
+	}
+}
+
 size_t ocpp_utf8_length(const char *s)
 {
 	size_t n = 0;

@@ -9,6 +9,9 @@
 
 /* True when buf[0..len) is well-formed UTF-8 (no overlongs, surrogates or code points past U+10FFFF). */
 bool ocpp_utf8_is_valid(const char *buf, size_t len);
+/* Replaces, in place, every byte of s that is not part of a well-formed UTF-8 sequence with '?' (used on
+ * messages that quote truncated network text, so what we send stays valid UTF-8). */
+void ocpp_utf8_sanitize(char *s);
 /* Number of code points in a NUL-terminated UTF-8 string (what a JSON schema maxLength counts). */
 size_t ocpp_utf8_length(const char *s);
 /* Deepest nesting of [ and { in JSON text, ignoring brackets inside strings. */
