@@ -171,7 +171,8 @@ int ocpp_rpc_call(struct ocpp_rpc *rpc, enum ocpp_action action, const void *req
 	cJSON *payload;
 
 	if ((unsigned)action >= OCPP_ACTION_COUNT || !role_may_send(rpc, action)) {
-		ocpp_error_set(err, OCPP_ERR_NotSupported, "this role does not send %s", ocpp_action_name(action));
+		ocpp_error_set(err, OCPP_ERR_NotSupported, "this role does not send %s",
+		               ocpp_action_name(action) ? ocpp_action_name(action) : "unknown actions");
 		return OCPP_ENOENT;
 	}
 	if (rpc->queued >= rpc->cfg.max_queue) {

@@ -87,31 +87,6 @@ size_t ocpp_utf8_length(const char *s)
 	return n;
 }
 
-unsigned ocpp_json_depth(const char *buf, size_t len)
-{
-	unsigned depth = 0, max = 0;
-	bool in_string = false;
-
-	for (size_t i = 0; i < len; i++) {
-		char c = buf[i];
-
-		if (in_string) {
-			if (c == '\\')
-				i++;
-			else if (c == '"')
-				in_string = false;
-		} else if (c == '"') {
-			in_string = true;
-		} else if (c == '[' || c == '{') {
-			if (++depth > max)
-				max = depth;
-		} else if ((c == ']' || c == '}') && depth) {
-			depth--;
-		}
-	}
-	return max;
-}
-
 /* Reads exactly n decimal digits. */
 static bool digits(const char **p, int n, int *out)
 {

@@ -1,4 +1,4 @@
-/* ocpp_text.h — checks on text from the network: UTF-8, JSON nesting depth, RFC 3339 date-times, URIs.
+/* ocpp_text.h — checks on text from the network: UTF-8, RFC 3339 date-times, URIs.
  * Pure functions on caller-owned buffers; nothing is allocated. */
 #ifndef OCPP_TEXT_H
 #define OCPP_TEXT_H
@@ -14,8 +14,6 @@ bool ocpp_utf8_is_valid(const char *buf, size_t len);
 void ocpp_utf8_sanitize(char *s);
 /* Number of code points in a NUL-terminated UTF-8 string (what a JSON schema maxLength counts). */
 size_t ocpp_utf8_length(const char *s);
-/* Deepest nesting of [ and { in JSON text, ignoring brackets inside strings. */
-unsigned ocpp_json_depth(const char *buf, size_t len);
 /* Parses an RFC 3339 date-time ("2026-11-20T10:00:00.5Z", "...+01:00"); on success stores the UTC
  * time in milliseconds since the epoch in *ms (when not NULL) and returns true. Lower-case t/z,
  * a space separator and offsets without a colon are accepted, as the OCPP schema validators do. */

@@ -4,22 +4,24 @@
 #include "test_util.h"
 
 /* Examples use single quotes for readability (see tu_parse_sq). */
-#define CS_PROFILE                                                                                              \
-	"{'chargingProfileId':158798,'transactionId':1278,'stackLevel':2,'chargingProfilePurpose':'TxProfile',"  \
-	"'chargingProfileKind':'Recurring','recurrencyKind':'Daily','validFrom':'2026-11-20T00:00:00Z',"         \
-	"'validTo':'2026-12-20T00:00:00.000+01:00','chargingSchedule':{'duration':86400,"                        \
-	"'startSchedule':'2026-11-20T06:00:00Z','chargingRateUnit':'A','chargingSchedulePeriod':["               \
-	"{'startPeriod':0,'limit':32.0,'numberPhases':3},{'startPeriod':3600,'limit':16.5,'numberPhases':1},"     \
+#define CS_PROFILE                                                                                                     \
+	"{'chargingProfileId':158798,'transactionId':1278,'stackLevel':2,'chargingProfilePurpose':'TxProfile',"        \
+	"'chargingProfileKind':'Recurring','recurrencyKind':'Daily','validFrom':'2026-11-20T00:00:00Z',"               \
+	"'validTo':'2026-12-20T00:00:00.000+01:00','chargingSchedule':{'duration':86400,"                              \
+	"'startSchedule':'2026-11-20T06:00:00Z','chargingRateUnit':'A','chargingSchedulePeriod':["                     \
+	"{'startPeriod':0,'limit':32.0,'numberPhases':3},{'startPeriod':3600,'limit':16.5,'numberPhases':1},"          \
 	"{'startPeriod':7200,'limit':7.4}],'minChargingRate':6.1}}"
-#define METER_VALUE                                                                                             \
-	"{'timestamp':'2026-11-20T10:15:00.000Z','sampledValue':["                                              \
-	"{'value':'15234.5','context':'Sample.Periodic','format':'Raw','measurand':'Energy.Active.Import.Register',"\
-	"'phase':'L1','location':'Outlet','unit':'kWh'},"                                                        \
-	"{'value':'54','context':'Transaction.End','format':'SignedData','measurand':'SoC','phase':'L3-L1',"      \
+#define METER_VALUE                                                                                                    \
+	"{'timestamp':'2026-11-20T10:15:00.000Z','sampledValue':["                                                     \
+	"{'value':'15234.5','context':'Sample.Periodic','format':'Raw','measurand':'Energy.Active.Import.Register',"   \
+	"'phase':'L1','location':'Outlet','unit':'kWh'},"                                                              \
+	"{'value':'54','context':'Transaction.End','format':'SignedData','measurand':'SoC','phase':'L3-L1',"           \
 	"'location':'EV','unit':'Percent'}]}"
-#define HASH_DATA(serial)                                                                                        \
-	"{'hashAlgorithm':'SHA256','issuerNameHash':'7f83b1657ff1fc53b92dc18148a1d65dfc2d4b1fa3d677284addd200126d9069'," \
-	"'issuerKeyHash':'a591a6d40bf420404a011733cfb7b190d62c65bf0bcda32b57b277d9ad9f146e','serialNumber':'" serial "'}"
+#define HASH_DATA(serial)                                                                                              \
+	"{'hashAlgorithm':'SHA256','issuerNameHash':'"                                                                 \
+	"7f83b1657ff1fc53b92dc18148a1d65dfc2d4b1fa3d677284addd200126d9069',"                                           \
+	"'issuerKeyHash':'a591a6d40bf420404a011733cfb7b190d62c65bf0bcda32b57b277d9ad9f146e','serialNumber':'" serial   \
+	"'}"
 #define ID_TAG_INFO "{'expiryDate':'2026-12-31T23:59:59.000Z','parentIdTag':'FLEET-0042','status':'Accepted'}"
 
 struct example {
@@ -30,127 +32,129 @@ struct example {
 
 /* One realistic message of each direction per action, with every optional field present. */
 static const struct example maximal[] = {
-	{"Authorize", "{'idTag':'04E91C5A2B3F80'}", "{'idTagInfo':" ID_TAG_INFO "}"},
-	{"BootNotification",
-	 "{'chargePointVendor':'Wattline','chargePointModel':'WL-22-PRO','chargePointSerialNumber':'WL2026000123',"
-	 "'chargeBoxSerialNumber':'CB2026000123','firmwareVersion':'1.4.2+build.8812','iccid':'8939104520000123456',"
-	 "'imsi':'222015500012345','meterType':'Carlo Gavazzi EM340','meterSerialNumber':'EM34000991'}",
-	 "{'status':'Accepted','currentTime':'2026-11-20T10:00:00.000Z','interval':300}"},
-	{"ChangeAvailability", "{'connectorId':2,'type':'Inoperative'}", "{'status':'Scheduled'}"},
-	{"ChangeConfiguration", "{'key':'MeterValueSampleInterval','value':'60'}", "{'status':'RebootRequired'}"},
-	{"ClearCache", "{}", "{'status':'Accepted'}"},
-	{"DataTransfer", "{'vendorId':'com.wattline','messageId':'SetTariff','data':'{\\'eurPerKWh\\':0.39}'}",
-	 "{'status':'UnknownMessageId','data':'tariff 7 not found'}"},
-	{"GetConfiguration", "{'key':['HeartbeatInterval','NumberOfConnectors','Unknown.Vendor.Key']}",
-	 "{'configurationKey':[{'key':'HeartbeatInterval','readonly':false,'value':'300'},"
-	 "{'key':'NumberOfConnectors','readonly':true,'value':'2'}],'unknownKey':['Unknown.Vendor.Key']}"},
-	{"Heartbeat", "{}", "{'currentTime':'2026-11-20T10:00:00Z'}"},
-	{"MeterValues", "{'connectorId':1,'transactionId':1278,'meterValue':[" METER_VALUE "," METER_VALUE "]}", "{}"},
-	{"RemoteStartTransaction", "{'connectorId':1,'idTag':'04E91C5A2B3F80','chargingProfile':" CS_PROFILE "}",
-	 "{'status':'Accepted'}"},
-	{"RemoteStopTransaction", "{'transactionId':1278}", "{'status':'Rejected'}"},
-	{"Reset", "{'type':'Soft'}", "{'status':'Accepted'}"},
-	{"StartTransaction",
-	 "{'connectorId':1,'idTag':'04E91C5A2B3F80','meterStart':15234,'reservationId':42,"
-	 "'timestamp':'2026-11-20T10:00:00.000Z'}",
-	 "{'idTagInfo':" ID_TAG_INFO ",'transactionId':1278}"},
-	{"StatusNotification",
-	 "{'connectorId':1,'errorCode':'GroundFailure','info':'RCD tripped','status':'Faulted',"
-	 "'timestamp':'2026-11-20T10:05:00Z','vendorId':'com.wattline','vendorErrorCode':'E-RCD-30mA'}",
-	 "{}"},
-	{"StopTransaction",
-	 "{'idTag':'04E91C5A2B3F80','meterStop':27100,'timestamp':'2026-11-20T11:30:00Z','transactionId':1278,"
-	 "'reason':'EVDisconnected','transactionData':[" METER_VALUE "]}",
-	 "{'idTagInfo':" ID_TAG_INFO "}"},
-	{"UnlockConnector", "{'connectorId':1}", "{'status':'UnlockFailed'}"},
-	{"DiagnosticsStatusNotification", "{'status':'Uploading'}", "{}"},
-	{"FirmwareStatusNotification", "{'status':'InstallationFailed'}", "{}"},
-	{"GetDiagnostics",
-	 "{'location':'ftp://diag.wattline.example/uploads/','retries':3,'retryInterval':120,"
-	 "'startTime':'2026-11-19T00:00:00Z','stopTime':'2026-11-20T00:00:00Z'}",
-	 "{'fileName':'WL2026000123-diag-20261120.tar.gz'}"},
-	{"UpdateFirmware",
-	 "{'location':'https://fw.wattline.example/wl22/1.5.0.bin','retries':5,"
-	 "'retrieveDate':'2026-11-21T02:00:00Z','retryInterval':600}",
-	 "{}"},
-	{"GetLocalListVersion", "{}", "{'listVersion':17}"},
-	{"SendLocalList",
-	 "{'listVersion':18,'localAuthorizationList':[{'idTag':'04E91C5A2B3F80','idTagInfo':" ID_TAG_INFO "},"
-	 "{'idTag':'0A1B2C3D','idTagInfo':{'status':'Blocked'}}],'updateType':'Differential'}",
-	 "{'status':'VersionMismatch'}"},
-	{"CancelReservation", "{'reservationId':42}", "{'status':'Accepted'}"},
-	{"ReserveNow",
-	 "{'connectorId':2,'expiryDate':'2026-11-20T12:00:00Z','idTag':'04E91C5A2B3F80','parentIdTag':'FLEET-0042',"
-	 "'reservationId':42}",
-	 "{'status':'Occupied'}"},
-	{"ClearChargingProfile", "{'id':158798,'connectorId':1,'chargingProfilePurpose':'TxDefaultProfile','stackLevel':0}",
-	 "{'status':'Unknown'}"},
-	{"GetCompositeSchedule", "{'connectorId':1,'duration':3600,'chargingRateUnit':'W'}",
-	 "{'status':'Accepted','connectorId':1,'scheduleStart':'2026-11-20T10:00:00Z','chargingSchedule':"
-	 "{'duration':3600,'startSchedule':'2026-11-20T10:00:00Z','chargingRateUnit':'W','chargingSchedulePeriod':"
-	 "[{'startPeriod':0,'limit':11000.0,'numberPhases':3},{'startPeriod':1800,'limit':7400.5}],"
-	 "'minChargingRate':1380.0}}"},
-	{"SetChargingProfile", "{'connectorId':1,'csChargingProfiles':" CS_PROFILE "}", "{'status':'NotSupported'}"},
-	{"TriggerMessage", "{'requestedMessage':'StatusNotification','connectorId':2}", "{'status':'NotImplemented'}"},
-	{"CertificateSigned",
-	 "{'certificateChain':'-----BEGIN CERTIFICATE-----\\nMIIBszCCAVmgAwIBAgIUQ2VydA==\\n-----END CERTIFICATE-----\\n'}",
-	 "{'status':'Rejected'}"},
-	{"DeleteCertificate", "{'certificateHashData':" HASH_DATA("5a0e3b2c") "}", "{'status':'NotFound'}"},
-	{"ExtendedTriggerMessage", "{'requestedMessage':'SignChargePointCertificate','connectorId':0}",
-	 "{'status':'Accepted'}"},
-	{"GetInstalledCertificateIds", "{'certificateType':'ManufacturerRootCertificate'}",
-	 "{'certificateHashData':[" HASH_DATA("01") "," HASH_DATA("02") "],'status':'Accepted'}"},
-	{"GetLog",
-	 "{'log':{'remoteLocation':'sftp://logs.wattline.example/security/','oldestTimestamp':'2026-11-01T00:00:00Z',"
-	 "'latestTimestamp':'2026-11-20T00:00:00Z'},'logType':'SecurityLog','requestId':7,'retries':2,"
-	 "'retryInterval':60}",
-	 "{'status':'AcceptedCanceled','filename':'security-20261120.log'}"},
-	{"InstallCertificate",
-	 "{'certificateType':'CentralSystemRootCertificate',"
-	 "'certificate':'-----BEGIN CERTIFICATE-----\\nMIIBszCCAVmgAwIBAgIUUm9vdA==\\n-----END CERTIFICATE-----\\n'}",
-	 "{'status':'Failed'}"},
-	{"LogStatusNotification", "{'status':'Uploaded','requestId':7}", "{}"},
-	{"SecurityEventNotification",
-	 "{'type':'FirmwareUpdated','timestamp':'2026-11-20T02:10:00Z','techInfo':'from 1.4.2 to 1.5.0'}", "{}"},
-	{"SignCertificate", "{'csr':'-----BEGIN CERTIFICATE REQUEST-----\\nMIIBWTCCAQACAQAw\\n-----END CERTIFICATE REQUEST-----\\n'}",
-	 "{'status':'Accepted'}"},
-	{"SignedFirmwareStatusNotification", "{'status':'InstallVerificationFailed','requestId':9}", "{}"},
-	{"SignedUpdateFirmware",
-	 "{'retries':3,'retryInterval':300,'requestId':9,'firmware':{'location':'https://fw.wattline.example/wl22/1.5.0.bin',"
-	 "'retrieveDateTime':'2026-11-21T02:00:00Z','installDateTime':'2026-11-21T03:00:00Z',"
-	 "'signingCertificate':'-----BEGIN CERTIFICATE-----\\nMIIBszCCAVmgAwIBAgIUU2lnbg==\\n-----END CERTIFICATE-----\\n',"
-	 "'signature':'MEUCIQDx2l8n1s3yO0Zq5w=='}}",
-	 "{'status':'InvalidCertificate'}"},
+    {"Authorize", "{'idTag':'04E91C5A2B3F80'}", "{'idTagInfo':" ID_TAG_INFO "}"},
+    {"BootNotification",
+     "{'chargePointVendor':'Wattline','chargePointModel':'WL-22-PRO','chargePointSerialNumber':'WL2026000123',"
+     "'chargeBoxSerialNumber':'CB2026000123','firmwareVersion':'1.4.2+build.8812','iccid':'8939104520000123456',"
+     "'imsi':'222015500012345','meterType':'Carlo Gavazzi EM340','meterSerialNumber':'EM34000991'}",
+     "{'status':'Accepted','currentTime':'2026-11-20T10:00:00.000Z','interval':300}"},
+    {"ChangeAvailability", "{'connectorId':2,'type':'Inoperative'}", "{'status':'Scheduled'}"},
+    {"ChangeConfiguration", "{'key':'MeterValueSampleInterval','value':'60'}", "{'status':'RebootRequired'}"},
+    {"ClearCache", "{}", "{'status':'Accepted'}"},
+    {"DataTransfer", "{'vendorId':'com.wattline','messageId':'SetTariff','data':'{\\'eurPerKWh\\':0.39}'}",
+     "{'status':'UnknownMessageId','data':'tariff 7 not found'}"},
+    {"GetConfiguration", "{'key':['HeartbeatInterval','NumberOfConnectors','Unknown.Vendor.Key']}",
+     "{'configurationKey':[{'key':'HeartbeatInterval','readonly':false,'value':'300'},"
+     "{'key':'NumberOfConnectors','readonly':true,'value':'2'}],'unknownKey':['Unknown.Vendor.Key']}"},
+    {"Heartbeat", "{}", "{'currentTime':'2026-11-20T10:00:00Z'}"},
+    {"MeterValues", "{'connectorId':1,'transactionId':1278,'meterValue':[" METER_VALUE "," METER_VALUE "]}", "{}"},
+    {"RemoteStartTransaction", "{'connectorId':1,'idTag':'04E91C5A2B3F80','chargingProfile':" CS_PROFILE "}",
+     "{'status':'Accepted'}"},
+    {"RemoteStopTransaction", "{'transactionId':1278}", "{'status':'Rejected'}"},
+    {"Reset", "{'type':'Soft'}", "{'status':'Accepted'}"},
+    {"StartTransaction",
+     "{'connectorId':1,'idTag':'04E91C5A2B3F80','meterStart':15234,'reservationId':42,"
+     "'timestamp':'2026-11-20T10:00:00.000Z'}",
+     "{'idTagInfo':" ID_TAG_INFO ",'transactionId':1278}"},
+    {"StatusNotification",
+     "{'connectorId':1,'errorCode':'GroundFailure','info':'RCD tripped','status':'Faulted',"
+     "'timestamp':'2026-11-20T10:05:00Z','vendorId':'com.wattline','vendorErrorCode':'E-RCD-30mA'}",
+     "{}"},
+    {"StopTransaction",
+     "{'idTag':'04E91C5A2B3F80','meterStop':27100,'timestamp':'2026-11-20T11:30:00Z','transactionId':1278,"
+     "'reason':'EVDisconnected','transactionData':[" METER_VALUE "]}",
+     "{'idTagInfo':" ID_TAG_INFO "}"},
+    {"UnlockConnector", "{'connectorId':1}", "{'status':'UnlockFailed'}"},
+    {"DiagnosticsStatusNotification", "{'status':'Uploading'}", "{}"},
+    {"FirmwareStatusNotification", "{'status':'InstallationFailed'}", "{}"},
+    {"GetDiagnostics",
+     "{'location':'ftp://diag.wattline.example/uploads/','retries':3,'retryInterval':120,"
+     "'startTime':'2026-11-19T00:00:00Z','stopTime':'2026-11-20T00:00:00Z'}",
+     "{'fileName':'WL2026000123-diag-20261120.tar.gz'}"},
+    {"UpdateFirmware",
+     "{'location':'https://fw.wattline.example/wl22/1.5.0.bin','retries':5,"
+     "'retrieveDate':'2026-11-21T02:00:00Z','retryInterval':600}",
+     "{}"},
+    {"GetLocalListVersion", "{}", "{'listVersion':17}"},
+    {"SendLocalList",
+     "{'listVersion':18,'localAuthorizationList':[{'idTag':'04E91C5A2B3F80','idTagInfo':" ID_TAG_INFO "},"
+     "{'idTag':'0A1B2C3D','idTagInfo':{'status':'Blocked'}}],'updateType':'Differential'}",
+     "{'status':'VersionMismatch'}"},
+    {"CancelReservation", "{'reservationId':42}", "{'status':'Accepted'}"},
+    {"ReserveNow",
+     "{'connectorId':2,'expiryDate':'2026-11-20T12:00:00Z','idTag':'04E91C5A2B3F80','parentIdTag':'FLEET-0042',"
+     "'reservationId':42}",
+     "{'status':'Occupied'}"},
+    {"ClearChargingProfile", "{'id':158798,'connectorId':1,'chargingProfilePurpose':'TxDefaultProfile','stackLevel':0}",
+     "{'status':'Unknown'}"},
+    {"GetCompositeSchedule", "{'connectorId':1,'duration':3600,'chargingRateUnit':'W'}",
+     "{'status':'Accepted','connectorId':1,'scheduleStart':'2026-11-20T10:00:00Z','chargingSchedule':"
+     "{'duration':3600,'startSchedule':'2026-11-20T10:00:00Z','chargingRateUnit':'W','chargingSchedulePeriod':"
+     "[{'startPeriod':0,'limit':11000.0,'numberPhases':3},{'startPeriod':1800,'limit':7400.5}],"
+     "'minChargingRate':1380.0}}"},
+    {"SetChargingProfile", "{'connectorId':1,'csChargingProfiles':" CS_PROFILE "}", "{'status':'NotSupported'}"},
+    {"TriggerMessage", "{'requestedMessage':'StatusNotification','connectorId':2}", "{'status':'NotImplemented'}"},
+    {"CertificateSigned",
+     "{'certificateChain':'-----BEGIN CERTIFICATE-----\\nMIIBszCCAVmgAwIBAgIUQ2VydA==\\n-----END CERTIFICATE-----\\n'}",
+     "{'status':'Rejected'}"},
+    {"DeleteCertificate", "{'certificateHashData':" HASH_DATA("5a0e3b2c") "}", "{'status':'NotFound'}"},
+    {"ExtendedTriggerMessage", "{'requestedMessage':'SignChargePointCertificate','connectorId':0}",
+     "{'status':'Accepted'}"},
+    {"GetInstalledCertificateIds", "{'certificateType':'ManufacturerRootCertificate'}",
+     "{'certificateHashData':[" HASH_DATA("01") "," HASH_DATA("02") "],'status':'Accepted'}"},
+    {"GetLog",
+     "{'log':{'remoteLocation':'sftp://logs.wattline.example/security/','oldestTimestamp':'2026-11-01T00:00:00Z',"
+     "'latestTimestamp':'2026-11-20T00:00:00Z'},'logType':'SecurityLog','requestId':7,'retries':2,"
+     "'retryInterval':60}",
+     "{'status':'AcceptedCanceled','filename':'security-20261120.log'}"},
+    {"InstallCertificate",
+     "{'certificateType':'CentralSystemRootCertificate',"
+     "'certificate':'-----BEGIN CERTIFICATE-----\\nMIIBszCCAVmgAwIBAgIUUm9vdA==\\n-----END CERTIFICATE-----\\n'}",
+     "{'status':'Failed'}"},
+    {"LogStatusNotification", "{'status':'Uploaded','requestId':7}", "{}"},
+    {"SecurityEventNotification",
+     "{'type':'FirmwareUpdated','timestamp':'2026-11-20T02:10:00Z','techInfo':'from 1.4.2 to 1.5.0'}", "{}"},
+    {"SignCertificate",
+     "{'csr':'-----BEGIN CERTIFICATE REQUEST-----\\nMIIBWTCCAQACAQAw\\n-----END CERTIFICATE REQUEST-----\\n'}",
+     "{'status':'Accepted'}"},
+    {"SignedFirmwareStatusNotification", "{'status':'InstallVerificationFailed','requestId':9}", "{}"},
+    {"SignedUpdateFirmware",
+     "{'retries':3,'retryInterval':300,'requestId':9,'firmware':{'location':'https://fw.wattline.example/wl22/"
+     "1.5.0.bin',"
+     "'retrieveDateTime':'2026-11-21T02:00:00Z','installDateTime':'2026-11-21T03:00:00Z',"
+     "'signingCertificate':'-----BEGIN CERTIFICATE-----\\nMIIBszCCAVmgAwIBAgIUU2lnbg==\\n-----END CERTIFICATE-----\\n',"
+     "'signature':'MEUCIQDx2l8n1s3yO0Zq5w=='}}",
+     "{'status':'InvalidCertificate'}"},
 };
 
 /* Required fields only. */
 static const struct example minimal[] = {
-	{"BootNotification", "{'chargePointVendor':'Wattline','chargePointModel':'WL-22'}",
-	 "{'status':'Pending','currentTime':'2026-11-20T10:00:00Z','interval':0}"},
-	{"StartTransaction", "{'connectorId':1,'idTag':'A1','meterStart':0,'timestamp':'2026-11-20T10:00:00Z'}",
-	 "{'idTagInfo':{'status':'Invalid'},'transactionId':0}"},
-	{"StopTransaction", "{'meterStop':10,'timestamp':'2026-11-20T10:00:00Z','transactionId':5}", "{}"},
-	{"StatusNotification", "{'connectorId':0,'errorCode':'NoError','status':'Available'}", "{}"},
-	{"MeterValues", "{'connectorId':1,'meterValue':[{'timestamp':'2026-11-20T10:00:00Z','sampledValue':[{'value':'1'}]}]}",
-	 "{}"},
-	{"RemoteStartTransaction", "{'idTag':'A1'}", "{'status':'Rejected'}"},
-	{"SetChargingProfile",
-	 "{'connectorId':0,'csChargingProfiles':{'chargingProfileId':1,'stackLevel':0,"
-	 "'chargingProfilePurpose':'ChargePointMaxProfile','chargingProfileKind':'Absolute','chargingSchedule':"
-	 "{'chargingRateUnit':'W','chargingSchedulePeriod':[{'startPeriod':0,'limit':22000}]}}}",
-	 "{'status':'Accepted'}"},
-	{"GetConfiguration", "{}", "{}"},
-	{"DataTransfer", "{'vendorId':'x'}", "{'status':'Accepted'}"},
-	{"GetCompositeSchedule", "{'connectorId':0,'duration':0}", "{'status':'Rejected'}"},
-	{"GetDiagnostics", "{'location':'ftp://d/'}", "{}"},
-	{"SendLocalList", "{'listVersion':1,'updateType':'Full'}", "{'status':'Failed'}"},
-	{"GetInstalledCertificateIds", "{'certificateType':'CentralSystemRootCertificate'}", "{'status':'NotFound'}"},
-	{"GetLog", "{'log':{'remoteLocation':'x'},'logType':'DiagnosticsLog','requestId':0}", "{'status':'Rejected'}"},
-	{"ClearChargingProfile", "{}", "{'status':'Accepted'}"},
-	{"SignedUpdateFirmware",
-	 "{'requestId':1,'firmware':{'location':'x','retrieveDateTime':'2026-11-21T02:00:00Z',"
-	 "'signingCertificate':'c','signature':'s'}}",
-	 "{'status':'Accepted'}"},
+    {"BootNotification", "{'chargePointVendor':'Wattline','chargePointModel':'WL-22'}",
+     "{'status':'Pending','currentTime':'2026-11-20T10:00:00Z','interval':0}"},
+    {"StartTransaction", "{'connectorId':1,'idTag':'A1','meterStart':0,'timestamp':'2026-11-20T10:00:00Z'}",
+     "{'idTagInfo':{'status':'Invalid'},'transactionId':0}"},
+    {"StopTransaction", "{'meterStop':10,'timestamp':'2026-11-20T10:00:00Z','transactionId':5}", "{}"},
+    {"StatusNotification", "{'connectorId':0,'errorCode':'NoError','status':'Available'}", "{}"},
+    {"MeterValues",
+     "{'connectorId':1,'meterValue':[{'timestamp':'2026-11-20T10:00:00Z','sampledValue':[{'value':'1'}]}]}", "{}"},
+    {"RemoteStartTransaction", "{'idTag':'A1'}", "{'status':'Rejected'}"},
+    {"SetChargingProfile",
+     "{'connectorId':0,'csChargingProfiles':{'chargingProfileId':1,'stackLevel':0,"
+     "'chargingProfilePurpose':'ChargePointMaxProfile','chargingProfileKind':'Absolute','chargingSchedule':"
+     "{'chargingRateUnit':'W','chargingSchedulePeriod':[{'startPeriod':0,'limit':22000}]}}}",
+     "{'status':'Accepted'}"},
+    {"GetConfiguration", "{}", "{}"},
+    {"DataTransfer", "{'vendorId':'x'}", "{'status':'Accepted'}"},
+    {"GetCompositeSchedule", "{'connectorId':0,'duration':0}", "{'status':'Rejected'}"},
+    {"GetDiagnostics", "{'location':'ftp://d/'}", "{}"},
+    {"SendLocalList", "{'listVersion':1,'updateType':'Full'}", "{'status':'Failed'}"},
+    {"GetInstalledCertificateIds", "{'certificateType':'CentralSystemRootCertificate'}", "{'status':'NotFound'}"},
+    {"GetLog", "{'log':{'remoteLocation':'x'},'logType':'DiagnosticsLog','requestId':0}", "{'status':'Rejected'}"},
+    {"ClearChargingProfile", "{}", "{'status':'Accepted'}"},
+    {"SignedUpdateFirmware",
+     "{'requestId':1,'firmware':{'location':'x','retrieveDateTime':'2026-11-21T02:00:00Z',"
+     "'signingCertificate':'c','signature':'s'}}",
+     "{'status':'Accepted'}"},
 };
 
 static const struct example *find_example(const struct example *table, size_t n, const char *action)
@@ -211,7 +215,8 @@ static void assert_fields(const struct ocpp_type *type, const cJSON *json, bool 
 			if (!required_only && cJSON_GetArraySize(v) == 0)
 				fail_msg("maximal example has an empty %s", sub);
 			/* the first element has every field; later ones may vary */
-			cJSON_ArrayForEach(item, v) {
+			cJSON_ArrayForEach(item, v)
+			{
 				assert_fields(f->obj, item, required_only, sub);
 				if (!required_only)
 					break;
@@ -243,7 +248,7 @@ static void action_lookup_finds_each_name_exactly(void **state)
 	assert_int_equal(ocpp_action_lookup(""), -1);
 	assert_int_equal(ocpp_action_lookup("NotifyEVChargingNeeds"), -1); /* OCPP 2.0.1 only */
 	assert_null(ocpp_action_name(OCPP_ACTION_COUNT));
-	assert_null(ocpp_action_name((enum ocpp_action)-1));
+	assert_null(ocpp_action_name((enum ocpp_action) - 1));
 }
 
 static void action_types_are_named_after_the_action(void **state)
@@ -348,7 +353,7 @@ static void minimal_examples_have_only_required_fields_and_round_trip(void **sta
 
 /* Decodes the maximal (or minimal) example of an action into p. */
 static const void *decode_example(const struct example *table, size_t n, const char *action, bool conf,
-				  struct ocpp_payload *p)
+                                  struct ocpp_payload *p)
 {
 	const struct example *e = find_example(table, n, action);
 	int a = ocpp_action_lookup(action);
@@ -367,9 +372,9 @@ static void boot_notification_decodes_into_struct_fields(void **state)
 {
 	struct ocpp_payload p, q;
 	const struct ocpp_boot_notification_req *r =
-		decode_example(maximal, TU_ARRAY_SIZE(maximal), "BootNotification", false, &p);
+	    decode_example(maximal, TU_ARRAY_SIZE(maximal), "BootNotification", false, &p);
 	const struct ocpp_boot_notification_conf *c =
-		decode_example(maximal, TU_ARRAY_SIZE(maximal), "BootNotification", true, &q);
+	    decode_example(maximal, TU_ARRAY_SIZE(maximal), "BootNotification", true, &q);
 
 	(void)state;
 	assert_string_equal(r->charge_point_vendor, "Wattline");
@@ -391,7 +396,8 @@ static void boot_notification_decodes_into_struct_fields(void **state)
 static void meter_values_decode_nested_arrays_and_enums(void **state)
 {
 	struct ocpp_payload p;
-	const struct ocpp_meter_values_req *r = decode_example(maximal, TU_ARRAY_SIZE(maximal), "MeterValues", false, &p);
+	const struct ocpp_meter_values_req *r =
+	    decode_example(maximal, TU_ARRAY_SIZE(maximal), "MeterValues", false, &p);
 	const struct ocpp_sampled_value *sv;
 
 	(void)state;
@@ -404,7 +410,7 @@ static void meter_values_decode_nested_arrays_and_enums(void **state)
 	sv = &r->meter_value[0].sampled_value[0];
 	assert_string_equal(sv->value, "15234.5");
 	assert_true(sv->has_context && sv->has_format && sv->has_measurand && sv->has_phase && sv->has_location &&
-		    sv->has_unit);
+	            sv->has_unit);
 	assert_int_equal(sv->context, OCPP_READING_CONTEXT_SAMPLE_PERIODIC);
 	assert_int_equal(sv->format, OCPP_VALUE_FORMAT_RAW);
 	assert_int_equal(sv->measurand, OCPP_MEASURAND_ENERGY_ACTIVE_IMPORT_REGISTER);
@@ -425,7 +431,7 @@ static void charging_profile_decodes_decimals_and_optional_scalars(void **state)
 {
 	struct ocpp_payload p;
 	const struct ocpp_set_charging_profile_req *r =
-		decode_example(maximal, TU_ARRAY_SIZE(maximal), "SetChargingProfile", false, &p);
+	    decode_example(maximal, TU_ARRAY_SIZE(maximal), "SetChargingProfile", false, &p);
 	const struct ocpp_charging_profile *cp = r->cs_charging_profiles;
 	const struct ocpp_charging_schedule *cs = cp->charging_schedule;
 
@@ -454,11 +460,11 @@ static void minimal_examples_decode_with_optional_fields_absent(void **state)
 {
 	struct ocpp_payload p, q, s;
 	const struct ocpp_boot_notification_req *b =
-		decode_example(minimal, TU_ARRAY_SIZE(minimal), "BootNotification", false, &p);
+	    decode_example(minimal, TU_ARRAY_SIZE(minimal), "BootNotification", false, &p);
 	const struct ocpp_stop_transaction_req *st =
-		decode_example(minimal, TU_ARRAY_SIZE(minimal), "StopTransaction", false, &q);
+	    decode_example(minimal, TU_ARRAY_SIZE(minimal), "StopTransaction", false, &q);
 	const struct ocpp_remote_start_transaction_req *rs =
-		decode_example(minimal, TU_ARRAY_SIZE(minimal), "RemoteStartTransaction", false, &s);
+	    decode_example(minimal, TU_ARRAY_SIZE(minimal), "RemoteStartTransaction", false, &s);
 
 	(void)state;
 	assert_null(b->charge_point_serial_number);
@@ -481,17 +487,19 @@ static void empty_array_is_kept_distinct_from_absent_array(void **state)
 	(void)state;
 	assert_round_trips(&ocpp_type_get_configuration_req, "{'key':[]}");
 	assert_round_trips(&ocpp_type_get_configuration_req, "{}");
-	assert_round_trips(&ocpp_type_send_local_list_req, "{'listVersion':3,'localAuthorizationList':[],'updateType':'Full'}");
+	assert_round_trips(&ocpp_type_send_local_list_req,
+	                   "{'listVersion':3,'localAuthorizationList':[],'updateType':'Full'}");
 }
 
 static void unicode_strings_round_trip_unchanged(void **state)
 {
 	(void)state;
-	assert_round_trips(&ocpp_type_data_transfer_req,
-			   "{'vendorId':'com.wattline.\xc3\xa9\xe2\x82\xac','data':'\xf0\x9f\x94\x8c \\u00e9 \\\\ \\/ \\t'}");
+	assert_round_trips(
+	    &ocpp_type_data_transfer_req,
+	    "{'vendorId':'com.wattline.\xc3\xa9\xe2\x82\xac','data':'\xf0\x9f\x94\x8c \\u00e9 \\\\ \\/ \\t'}");
 	assert_round_trips(&ocpp_type_status_notification_req,
-			   "{'connectorId':1,'errorCode':'OtherError','status':'Faulted','info':'Stecker \xc3\xbc"
-			   "berhitzt'}");
+	                   "{'connectorId':1,'errorCode':'OtherError','status':'Faulted','info':'Stecker \xc3\xbc"
+	                   "berhitzt'}");
 }
 
 static void enum_names_and_values_map_both_ways(void **state)
@@ -499,38 +507,40 @@ static void enum_names_and_values_map_both_ways(void **state)
 	(void)state;
 	assert_int_equal(ocpp_enum_value(&ocpp_enum_unit_of_measure, "kWh"), OCPP_UNIT_OF_MEASURE_K_WH);
 	assert_int_equal(ocpp_enum_value(&ocpp_enum_unit_of_measure, "Celcius"), OCPP_UNIT_OF_MEASURE_CELCIUS);
-	assert_int_equal(ocpp_enum_value(&ocpp_enum_reading_context, "Sample.Clock"), OCPP_READING_CONTEXT_SAMPLE_CLOCK);
+	assert_int_equal(ocpp_enum_value(&ocpp_enum_reading_context, "Sample.Clock"),
+	                 OCPP_READING_CONTEXT_SAMPLE_CLOCK);
 	assert_int_equal(ocpp_enum_value(&ocpp_enum_phase, "L2-N"), OCPP_PHASE_L2_N);
 	assert_int_equal(ocpp_enum_value(&ocpp_enum_unit_of_measure, "kwh"), -1); /* case matters */
 	assert_int_equal(ocpp_enum_value(&ocpp_enum_unit_of_measure, ""), -1);
 	assert_string_equal(ocpp_enum_name(&ocpp_enum_charge_point_status, OCPP_CHARGE_POINT_STATUS_SUSPENDED_EVSE),
-			    "SuspendedEVSE");
+	                    "SuspendedEVSE");
 	assert_string_equal(ocpp_enum_name(&ocpp_enum_reason, OCPP_REASON_DE_AUTHORIZED), "DeAuthorized");
 	assert_null(ocpp_enum_name(&ocpp_enum_reset_type, 2));
 	assert_null(ocpp_enum_name(&ocpp_enum_reset_type, -1));
 	for (unsigned i = 0; i < ocpp_enum_measurand.count; i++)
-		assert_int_equal(ocpp_enum_value(&ocpp_enum_measurand, ocpp_enum_name(&ocpp_enum_measurand, (int)i)), i);
+		assert_int_equal(ocpp_enum_value(&ocpp_enum_measurand, ocpp_enum_name(&ocpp_enum_measurand, (int)i)),
+		                 i);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(action_table_lists_39_actions_in_actions_def_order),
-		cmocka_unit_test(action_lookup_finds_each_name_exactly),
-		cmocka_unit_test(action_types_are_named_after_the_action),
-		cmocka_unit_test(action_directions_follow_the_spec),
-		cmocka_unit_test(maximal_table_covers_every_action_once),
-		cmocka_unit_test(maximal_examples_set_every_optional_field),
-		cmocka_unit_test(every_maximal_request_round_trips),
-		cmocka_unit_test(every_maximal_confirmation_round_trips),
-		cmocka_unit_test(minimal_examples_have_only_required_fields_and_round_trip),
-		cmocka_unit_test(boot_notification_decodes_into_struct_fields),
-		cmocka_unit_test(meter_values_decode_nested_arrays_and_enums),
-		cmocka_unit_test(charging_profile_decodes_decimals_and_optional_scalars),
-		cmocka_unit_test(minimal_examples_decode_with_optional_fields_absent),
-		cmocka_unit_test(empty_array_is_kept_distinct_from_absent_array),
-		cmocka_unit_test(unicode_strings_round_trip_unchanged),
-		cmocka_unit_test(enum_names_and_values_map_both_ways),
+	    cmocka_unit_test(action_table_lists_39_actions_in_actions_def_order),
+	    cmocka_unit_test(action_lookup_finds_each_name_exactly),
+	    cmocka_unit_test(action_types_are_named_after_the_action),
+	    cmocka_unit_test(action_directions_follow_the_spec),
+	    cmocka_unit_test(maximal_table_covers_every_action_once),
+	    cmocka_unit_test(maximal_examples_set_every_optional_field),
+	    cmocka_unit_test(every_maximal_request_round_trips),
+	    cmocka_unit_test(every_maximal_confirmation_round_trips),
+	    cmocka_unit_test(minimal_examples_have_only_required_fields_and_round_trip),
+	    cmocka_unit_test(boot_notification_decodes_into_struct_fields),
+	    cmocka_unit_test(meter_values_decode_nested_arrays_and_enums),
+	    cmocka_unit_test(charging_profile_decodes_decimals_and_optional_scalars),
+	    cmocka_unit_test(minimal_examples_decode_with_optional_fields_absent),
+	    cmocka_unit_test(empty_array_is_kept_distinct_from_absent_array),
+	    cmocka_unit_test(unicode_strings_round_trip_unchanged),
+	    cmocka_unit_test(enum_names_and_values_map_both_ways),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

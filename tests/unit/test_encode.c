@@ -8,28 +8,28 @@
 static void status_notification_struct_encodes_set_fields_only(void **state)
 {
 	struct ocpp_status_notification_req req = {
-		.connector_id = 2,
-		.error_code = OCPP_CHARGE_POINT_ERROR_CODE_NO_ERROR,
-		.status = OCPP_CHARGE_POINT_STATUS_SUSPENDED_EV,
-		.timestamp = "2026-11-20T10:00:00Z",
+	    .connector_id = 2,
+	    .error_code = OCPP_CHARGE_POINT_ERROR_CODE_NO_ERROR,
+	    .status = OCPP_CHARGE_POINT_STATUS_SUSPENDED_EV,
+	    .timestamp = "2026-11-20T10:00:00Z",
 	};
 
 	(void)state;
 	tu_assert_encodes_to(&ocpp_type_status_notification_req, &req,
-			     "{'connectorId':2,'errorCode':'NoError','status':'SuspendedEV',"
-			     "'timestamp':'2026-11-20T10:00:00Z'}");
+	                     "{'connectorId':2,'errorCode':'NoError','status':'SuspendedEV',"
+	                     "'timestamp':'2026-11-20T10:00:00Z'}");
 }
 
 static void optional_scalars_are_emitted_only_with_their_has_flag(void **state)
 {
 	struct ocpp_trigger_message_req req = {.requested_message = OCPP_MESSAGE_TRIGGER_METER_VALUES,
-					       .connector_id = 3};
+	                                       .connector_id = 3};
 
 	(void)state;
 	tu_assert_encodes_to(&ocpp_type_trigger_message_req, &req, "{'requestedMessage':'MeterValues'}");
 	req.has_connector_id = true;
 	tu_assert_encodes_to(&ocpp_type_trigger_message_req, &req,
-			     "{'requestedMessage':'MeterValues','connectorId':3}");
+	                     "{'requestedMessage':'MeterValues','connectorId':3}");
 }
 
 static void optional_scalar_whose_flag_is_the_first_member_is_honoured(void **state)
@@ -56,16 +56,16 @@ static void decoded_first_member_flag_is_set_when_present(void **state)
 
 	(void)state;
 	assert_int_equal(tu_decode(&ocpp_type_remote_start_transaction_req, "{'connectorId':2,'idTag':'A1'}", &p, &err),
-			 OCPP_OK);
+	                 OCPP_OK);
 	rs = p.data;
 	assert_true(rs->has_connector_id);
 	assert_int_equal(rs->connector_id, 2);
 	ocpp_payload_release(&p);
 	assert_int_equal(tu_decode(&ocpp_type_signed_update_firmware_req,
-				   "{'retries':0,'requestId':1,'firmware':{'location':'x','retrieveDateTime':"
-				   "'2026-11-21T02:00:00Z','signingCertificate':'c','signature':'s'}}",
-				   &p, &err),
-			 OCPP_OK);
+	                           "{'retries':0,'requestId':1,'firmware':{'location':'x','retrieveDateTime':"
+	                           "'2026-11-21T02:00:00Z','signingCertificate':'c','signature':'s'}}",
+	                           &p, &err),
+	                 OCPP_OK);
 	su = p.data;
 	assert_true(su->has_retries);
 	assert_int_equal(su->retries, 0);
@@ -76,18 +76,21 @@ static void decoded_first_member_flag_is_set_when_present(void **state)
 static void nested_objects_and_arrays_encode(void **state)
 {
 	struct ocpp_sampled_value sv[2] = {
-		{.value = "15234.5", .has_measurand = true, .measurand = OCPP_MEASURAND_ENERGY_ACTIVE_IMPORT_REGISTER,
-		 .has_unit = true, .unit = OCPP_UNIT_OF_MEASURE_WH},
-		{.value = "230.1", .has_phase = true, .phase = OCPP_PHASE_L1_N},
+	    {.value = "15234.5",
+	     .has_measurand = true,
+	     .measurand = OCPP_MEASURAND_ENERGY_ACTIVE_IMPORT_REGISTER,
+	     .has_unit = true,
+	     .unit = OCPP_UNIT_OF_MEASURE_WH},
+	    {.value = "230.1", .has_phase = true, .phase = OCPP_PHASE_L1_N},
 	};
 	struct ocpp_meter_value mv = {"2026-11-20T10:15:00Z", 2, sv};
 	struct ocpp_meter_values_req req = {.connector_id = 1, .n_meter_value = 1, .meter_value = &mv};
 
 	(void)state;
 	tu_assert_encodes_to(&ocpp_type_meter_values_req, &req,
-			     "{'connectorId':1,'meterValue':[{'timestamp':'2026-11-20T10:15:00Z','sampledValue':["
-			     "{'value':'15234.5','measurand':'Energy.Active.Import.Register','unit':'Wh'},"
-			     "{'value':'230.1','phase':'L1-N'}]}]}");
+	                     "{'connectorId':1,'meterValue':[{'timestamp':'2026-11-20T10:15:00Z','sampledValue':["
+	                     "{'value':'15234.5','measurand':'Energy.Active.Import.Register','unit':'Wh'},"
+	                     "{'value':'230.1','phase':'L1-N'}]}]}");
 }
 
 static void empty_message_encodes_to_empty_object(void **state)
@@ -108,8 +111,8 @@ static void booleans_and_string_arrays_encode(void **state)
 
 	(void)state;
 	tu_assert_encodes_to(&ocpp_type_get_configuration_conf, &conf,
-			     "{'configurationKey':[{'key':'HeartbeatInterval','readonly':false,'value':'300'},"
-			     "{'key':'ChargeProfileMaxStackLevel','readonly':true}],'unknownKey':['Foo','Bar']}");
+	                     "{'configurationKey':[{'key':'HeartbeatInterval','readonly':false,'value':'300'},"
+	                     "{'key':'ChargeProfileMaxStackLevel','readonly':true}],'unknownKey':['Foo','Bar']}");
 }
 
 /* ---- refusals ---- */
@@ -120,7 +123,7 @@ static void null_required_string_is_refused(void **state)
 
 	(void)state;
 	tu_assert_encode_refuses(&ocpp_type_boot_notification_req, &req, OCPP_ERR_OccurenceConstraintViolation,
-				 "BootNotificationReq.chargePointVendor");
+	                         "BootNotificationReq.chargePointVendor");
 }
 
 static void null_required_object_is_refused(void **state)
@@ -130,9 +133,9 @@ static void null_required_object_is_refused(void **state)
 
 	(void)state;
 	tu_assert_encode_refuses(&ocpp_type_authorize_conf, &conf, OCPP_ERR_OccurenceConstraintViolation,
-				 "AuthorizeConf.idTagInfo");
+	                         "AuthorizeConf.idTagInfo");
 	tu_assert_encode_refuses(&ocpp_type_set_charging_profile_req, &scp, OCPP_ERR_OccurenceConstraintViolation,
-				 "SetChargingProfileReq.csChargingProfiles");
+	                         "SetChargingProfileReq.csChargingProfiles");
 }
 
 static void null_required_array_is_refused(void **state)
@@ -141,35 +144,37 @@ static void null_required_array_is_refused(void **state)
 
 	(void)state;
 	tu_assert_encode_refuses(&ocpp_type_meter_values_req, &req, OCPP_ERR_OccurenceConstraintViolation,
-				 "MeterValuesReq.meterValue");
+	                         "MeterValuesReq.meterValue");
 }
 
 static void too_long_string_is_refused(void **state)
 {
 	struct ocpp_id_tag_info info = {.parent_id_tag = "PARENT-TAG-LONGER-THAN-20",
-					.status = OCPP_AUTHORIZATION_STATUS_ACCEPTED};
+	                                .status = OCPP_AUTHORIZATION_STATUS_ACCEPTED};
 	struct ocpp_authorize_conf conf = {&info};
 
 	(void)state;
 	tu_assert_encode_refuses(&ocpp_type_authorize_conf, &conf, OCPP_ERR_PropertyConstraintViolation,
-				 "AuthorizeConf.idTagInfo.parentIdTag");
+	                         "AuthorizeConf.idTagInfo.parentIdTag");
 }
 
 static void enum_out_of_range_is_refused(void **state)
 {
 	struct ocpp_reset_conf conf = {.status = (enum ocpp_generic_status)2};
-	struct ocpp_sampled_value sv = {.value = "1", .has_unit = true, .unit = (enum ocpp_unit_of_measure)-1};
+	struct ocpp_sampled_value sv = {.value = "1", .has_unit = true, .unit = (enum ocpp_unit_of_measure) - 1};
 	struct ocpp_meter_value mv = {"2026-11-20T10:00:00Z", 1, &sv};
 	struct ocpp_meter_values_req req = {.connector_id = 1, .n_meter_value = 1, .meter_value = &mv};
 
 	(void)state;
-	tu_assert_encode_refuses(&ocpp_type_reset_conf, &conf, OCPP_ERR_PropertyConstraintViolation, "ResetConf.status");
+	tu_assert_encode_refuses(&ocpp_type_reset_conf, &conf, OCPP_ERR_PropertyConstraintViolation,
+	                         "ResetConf.status");
 	tu_assert_encode_refuses(&ocpp_type_meter_values_req, &req, OCPP_ERR_PropertyConstraintViolation,
-				 "MeterValuesReq.meterValue[0].sampledValue[0].unit");
+	                         "MeterValuesReq.meterValue[0].sampledValue[0].unit");
 	/* an out-of-range value is fine while its has flag is false */
 	sv.has_unit = false;
-	tu_assert_encodes_to(&ocpp_type_meter_values_req, &req,
-			     "{'connectorId':1,'meterValue':[{'timestamp':'2026-11-20T10:00:00Z','sampledValue':[{'value':'1'}]}]}");
+	tu_assert_encodes_to(
+	    &ocpp_type_meter_values_req, &req,
+	    "{'connectorId':1,'meterValue':[{'timestamp':'2026-11-20T10:00:00Z','sampledValue':[{'value':'1'}]}]}");
 }
 
 static void array_below_min_items_is_refused(void **state)
@@ -179,7 +184,8 @@ static void array_below_min_items_is_refused(void **state)
 
 	(void)state;
 	tu_assert_encode_refuses(&ocpp_type_get_installed_certificate_ids_conf, &conf,
-				 OCPP_ERR_OccurenceConstraintViolation, "GetInstalledCertificateIdsConf.certificateHashData");
+	                         OCPP_ERR_OccurenceConstraintViolation,
+	                         "GetInstalledCertificateIdsConf.certificateHashData");
 	/* without the array at all it is fine: the field is optional */
 	conf.certificate_hash_data = NULL;
 	tu_assert_encodes_to(&ocpp_type_get_installed_certificate_ids_conf, &conf, "{'status':'Accepted'}");
@@ -192,10 +198,10 @@ static void bad_element_names_its_index(void **state)
 
 	(void)state;
 	tu_assert_encode_refuses(&ocpp_type_get_configuration_req, &req, OCPP_ERR_PropertyConstraintViolation,
-				 "GetConfigurationReq.key[1]");
+	                         "GetConfigurationReq.key[1]");
 	keys[1] = NULL;
 	tu_assert_encode_refuses(&ocpp_type_get_configuration_req, &req, OCPP_ERR_PropertyConstraintViolation,
-				 "GetConfigurationReq.key[1]");
+	                         "GetConfigurationReq.key[1]");
 }
 
 static void invalid_utf8_string_is_refused(void **state)
@@ -205,9 +211,9 @@ static void invalid_utf8_string_is_refused(void **state)
 
 	(void)state;
 	tu_assert_encode_refuses(&ocpp_type_authorize_req, &req, OCPP_ERR_PropertyConstraintViolation,
-				 "AuthorizeReq.idTag");
+	                         "AuthorizeReq.idTag");
 	tu_assert_encode_refuses(&ocpp_type_data_transfer_req, &dt, OCPP_ERR_PropertyConstraintViolation,
-				 "DataTransferReq.data");
+	                         "DataTransferReq.data");
 }
 
 static void bad_date_time_and_uri_are_refused(void **state)
@@ -217,33 +223,33 @@ static void bad_date_time_and_uri_are_refused(void **state)
 
 	(void)state;
 	tu_assert_encode_refuses(&ocpp_type_heartbeat_conf, &hb, OCPP_ERR_PropertyConstraintViolation,
-				 "HeartbeatConf.currentTime");
+	                         "HeartbeatConf.currentTime");
 	tu_assert_encode_refuses(&ocpp_type_update_firmware_req, &uf, OCPP_ERR_PropertyConstraintViolation,
-				 "UpdateFirmwareReq.location");
+	                         "UpdateFirmwareReq.location");
 }
 
 static void decimal_not_multiple_of_a_tenth_or_not_finite_is_refused(void **state)
 {
 	struct ocpp_charging_schedule_period period = {.start_period = 0, .limit = 7.55};
 	struct ocpp_charging_schedule sched = {.charging_rate_unit = OCPP_CHARGING_RATE_UNIT_A,
-					       .n_charging_schedule_period = 1,
-					       .charging_schedule_period = &period};
+	                                       .n_charging_schedule_period = 1,
+	                                       .charging_schedule_period = &period};
 	struct ocpp_get_composite_schedule_conf conf = {.status = OCPP_GENERIC_STATUS_ACCEPTED,
-							.charging_schedule = &sched};
+	                                                .charging_schedule = &sched};
 
 	(void)state;
 	tu_assert_encode_refuses(&ocpp_type_get_composite_schedule_conf, &conf, OCPP_ERR_PropertyConstraintViolation,
-				 "GetCompositeScheduleConf.chargingSchedule.chargingSchedulePeriod[0].limit");
+	                         "GetCompositeScheduleConf.chargingSchedule.chargingSchedulePeriod[0].limit");
 	period.limit = NAN;
 	tu_assert_encode_refuses(&ocpp_type_get_composite_schedule_conf, &conf, OCPP_ERR_PropertyConstraintViolation,
-				 "limit");
+	                         "limit");
 	period.limit = INFINITY;
 	tu_assert_encode_refuses(&ocpp_type_get_composite_schedule_conf, &conf, OCPP_ERR_PropertyConstraintViolation,
-				 "limit");
+	                         "limit");
 	period.limit = 7.5;
 	tu_assert_encodes_to(&ocpp_type_get_composite_schedule_conf, &conf,
-			     "{'status':'Accepted','chargingSchedule':{'chargingRateUnit':'A',"
-			     "'chargingSchedulePeriod':[{'startPeriod':0,'limit':7.5}]}}");
+	                     "{'status':'Accepted','chargingSchedule':{'chargingRateUnit':'A',"
+	                     "'chargingSchedulePeriod':[{'startPeriod':0,'limit':7.5}]}}");
 }
 
 static void integer_beyond_2_pow_53_is_refused(void **state)
@@ -252,10 +258,10 @@ static void integer_beyond_2_pow_53_is_refused(void **state)
 
 	(void)state;
 	tu_assert_encode_refuses(&ocpp_type_remote_stop_transaction_req, &req, OCPP_ERR_PropertyConstraintViolation,
-				 "RemoteStopTransactionReq.transactionId");
+	                         "RemoteStopTransactionReq.transactionId");
 	req.transaction_id = INT64_MIN;
 	tu_assert_encode_refuses(&ocpp_type_remote_stop_transaction_req, &req, OCPP_ERR_PropertyConstraintViolation,
-				 "transactionId");
+	                         "transactionId");
 	req.transaction_id = INT64_C(9007199254740992);
 	tu_assert_encodes_to(&ocpp_type_remote_stop_transaction_req, &req, "{'transactionId':9007199254740992}");
 }
@@ -276,8 +282,13 @@ static void assert_encodes_to_exact_text(const struct ocpp_type *type, const voi
 
 static void large_integers_are_printed_with_every_digit(void **state)
 {
-	static const int64_t values[] = {INT64_C(9007199254740991), INT64_C(9007199254740992), INT64_C(-9007199254740991),
-					 INT64_C(1234567890123456), INT64_C(999999999999999), 0, -1};
+	static const int64_t values[] = {INT64_C(9007199254740991),
+	                                 INT64_C(9007199254740992),
+	                                 INT64_C(-9007199254740991),
+	                                 INT64_C(1234567890123456),
+	                                 INT64_C(999999999999999),
+	                                 0,
+	                                 -1};
 	struct ocpp_remote_stop_transaction_req req;
 	char want[64];
 
@@ -294,8 +305,9 @@ static void fields_are_emitted_in_schema_order(void **state)
 	struct ocpp_boot_notification_conf conf = {OCPP_REGISTRATION_STATUS_REJECTED, "2026-11-20T10:00:00Z", 60};
 
 	(void)state;
-	assert_encodes_to_exact_text(&ocpp_type_boot_notification_conf, &conf,
-				     "{\"status\":\"Rejected\",\"currentTime\":\"2026-11-20T10:00:00Z\",\"interval\":60}");
+	assert_encodes_to_exact_text(
+	    &ocpp_type_boot_notification_conf, &conf,
+	    "{\"status\":\"Rejected\",\"currentTime\":\"2026-11-20T10:00:00Z\",\"interval\":60}");
 }
 
 static void encoder_refusal_without_error_struct_returns_null(void **state)
@@ -309,27 +321,27 @@ static void encoder_refusal_without_error_struct_returns_null(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(status_notification_struct_encodes_set_fields_only),
-		cmocka_unit_test(optional_scalars_are_emitted_only_with_their_has_flag),
-		cmocka_unit_test(optional_scalar_whose_flag_is_the_first_member_is_honoured),
-		cmocka_unit_test(decoded_first_member_flag_is_set_when_present),
-		cmocka_unit_test(nested_objects_and_arrays_encode),
-		cmocka_unit_test(empty_message_encodes_to_empty_object),
-		cmocka_unit_test(booleans_and_string_arrays_encode),
-		cmocka_unit_test(null_required_string_is_refused),
-		cmocka_unit_test(null_required_object_is_refused),
-		cmocka_unit_test(null_required_array_is_refused),
-		cmocka_unit_test(too_long_string_is_refused),
-		cmocka_unit_test(enum_out_of_range_is_refused),
-		cmocka_unit_test(array_below_min_items_is_refused),
-		cmocka_unit_test(bad_element_names_its_index),
-		cmocka_unit_test(invalid_utf8_string_is_refused),
-		cmocka_unit_test(bad_date_time_and_uri_are_refused),
-		cmocka_unit_test(decimal_not_multiple_of_a_tenth_or_not_finite_is_refused),
-		cmocka_unit_test(integer_beyond_2_pow_53_is_refused),
-		cmocka_unit_test(large_integers_are_printed_with_every_digit),
-		cmocka_unit_test(fields_are_emitted_in_schema_order),
-		cmocka_unit_test(encoder_refusal_without_error_struct_returns_null),
+	    cmocka_unit_test(status_notification_struct_encodes_set_fields_only),
+	    cmocka_unit_test(optional_scalars_are_emitted_only_with_their_has_flag),
+	    cmocka_unit_test(optional_scalar_whose_flag_is_the_first_member_is_honoured),
+	    cmocka_unit_test(decoded_first_member_flag_is_set_when_present),
+	    cmocka_unit_test(nested_objects_and_arrays_encode),
+	    cmocka_unit_test(empty_message_encodes_to_empty_object),
+	    cmocka_unit_test(booleans_and_string_arrays_encode),
+	    cmocka_unit_test(null_required_string_is_refused),
+	    cmocka_unit_test(null_required_object_is_refused),
+	    cmocka_unit_test(null_required_array_is_refused),
+	    cmocka_unit_test(too_long_string_is_refused),
+	    cmocka_unit_test(enum_out_of_range_is_refused),
+	    cmocka_unit_test(array_below_min_items_is_refused),
+	    cmocka_unit_test(bad_element_names_its_index),
+	    cmocka_unit_test(invalid_utf8_string_is_refused),
+	    cmocka_unit_test(bad_date_time_and_uri_are_refused),
+	    cmocka_unit_test(decimal_not_multiple_of_a_tenth_or_not_finite_is_refused),
+	    cmocka_unit_test(integer_beyond_2_pow_53_is_refused),
+	    cmocka_unit_test(large_integers_are_printed_with_every_digit),
+	    cmocka_unit_test(fields_are_emitted_in_schema_order),
+	    cmocka_unit_test(encoder_refusal_without_error_struct_returns_null),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -27,7 +27,7 @@ static int parse(struct ocpp_frame *f, const char *text, struct ocpp_error *err)
 
 /* Asserts the frame is refused with OCPP_EINVAL and code; returns nothing, releases the frame. */
 static void assert_refused_lim(const char *text, const struct ocpp_limits *lim, enum ocpp_error_code code,
-			       const char *id)
+                               const char *id)
 {
 	struct ocpp_frame f;
 	struct ocpp_error err;
@@ -35,7 +35,7 @@ static void assert_refused_lim(const char *text, const struct ocpp_limits *lim, 
 
 	if (rc != OCPP_EINVAL || err.code != code)
 		print_error("frame %.80s\n  want %s, got rc %d %s: %s\n", text, ocpp_error_code_name(code), rc,
-			    ocpp_error_code_name(err.code), err.message);
+		            ocpp_error_code_name(err.code), err.message);
 	assert_int_equal(rc, OCPP_EINVAL);
 	assert_string_equal(ocpp_error_code_name(err.code), ocpp_error_code_name(code));
 	if (id)
@@ -68,10 +68,11 @@ static void call_frame_parses_into_id_action_and_payload(void **state)
 	struct ocpp_error err;
 
 	(void)state;
-	assert_int_equal(parse(&f, "[2,\"19223201\",\"BootNotification\",{\"chargePointVendor\":\"Wattline\","
-				   "\"chargePointModel\":\"WL-22\"}]",
-			       &err),
-			 OCPP_OK);
+	assert_int_equal(parse(&f,
+	                       "[2,\"19223201\",\"BootNotification\",{\"chargePointVendor\":\"Wattline\","
+	                       "\"chargePointModel\":\"WL-22\"}]",
+	                       &err),
+	                 OCPP_OK);
 	assert_int_equal(f.type, OCPP_CALL);
 	assert_string_equal(f.id, "19223201");
 	assert_string_equal(f.action, "BootNotification");
@@ -100,9 +101,9 @@ static void callerror_frame_parses_into_code_description_and_details(void **stat
 	struct ocpp_error err;
 
 	(void)state;
-	assert_int_equal(parse(&f, "[4,\"162376037\",\"NotSupported\",\"SetDisplayMessage not supported\",{\"hint\":1}]",
-			       &err),
-			 OCPP_OK);
+	assert_int_equal(
+	    parse(&f, "[4,\"162376037\",\"NotSupported\",\"SetDisplayMessage not supported\",{\"hint\":1}]", &err),
+	    OCPP_OK);
 	assert_int_equal(f.type, OCPP_CALLERROR);
 	assert_string_equal(f.id, "162376037");
 	assert_string_equal(f.error_code, "NotSupported");
@@ -134,8 +135,12 @@ static void call_payload_is_handed_over_even_when_not_an_object(void **state)
 
 static void text_that_is_not_json_is_formation_violation(void **state)
 {
-	static const char *const bad[] = {"", "hello", "[2,\"a\",\"Heartbeat\",{}", "[2,'a','Heartbeat',{}]",
-					  "[2,\"a\",\"Heartbeat\",{},]", "\"just a string"};
+	static const char *const bad[] = {"",
+	                                  "hello",
+	                                  "[2,\"a\",\"Heartbeat\",{}",
+	                                  "[2,'a','Heartbeat',{}]",
+	                                  "[2,\"a\",\"Heartbeat\",{},]",
+	                                  "\"just a string"};
 
 	(void)state;
 	for (size_t i = 0; i < TU_ARRAY_SIZE(bad); i++)
@@ -162,8 +167,8 @@ static void missing_or_non_numeric_message_type_is_formation_violation(void **st
 
 static void unknown_message_type_number_is_ignored(void **state)
 {
-	static const char *const frames[] = {"[5,\"a\",{}]", "[7,\"a\",\"x\",{}]", "[0]", "[1,\"a\"]", "[-2,\"a\"]",
-					     "[6,\"a\",\"Heartbeat\",{}]", "[99999999999]"};
+	static const char *const frames[] = {"[5,\"a\",{}]", "[7,\"a\",\"x\",{}]",         "[0]",          "[1,\"a\"]",
+	                                     "[-2,\"a\"]",   "[6,\"a\",\"Heartbeat\",{}]", "[99999999999]"};
 	struct ocpp_frame f;
 	struct ocpp_error err;
 
@@ -243,7 +248,8 @@ static void frame_bigger_than_max_frame_is_formation_violation(void **state)
 
 static void default_max_frame_is_64_kib(void **state)
 {
-	size_t size = OCPP_DEFAULT_MAX_FRAME + 64, fixed = strlen("[2,\"1\",\"DataTransfer\",{\"vendorId\":\"v\",\"data\":\"\"}]");
+	size_t size = OCPP_DEFAULT_MAX_FRAME + 64,
+	       fixed = strlen("[2,\"1\",\"DataTransfer\",{\"vendorId\":\"v\",\"data\":\"\"}]");
 	char *frame = malloc(size), *data = malloc(size);
 
 	(void)state;
@@ -356,6 +362,42 @@ static void frames_can_be_parsed_one_after_another(void **state)
 	}
 }
 
+static void many_frames_alive_at_once_keep_their_contents(void **state)
+{
+	enum { N = 3000 }; /* far more than fits in one parse arena */
+	struct ocpp_frame *f = calloc(N, sizeof(*f));
+	struct ocpp_error err;
+	char text[256];
+
+	(void)state;
+	assert_non_null(f);
+	for (int i = 0; i < N; i++) {
+		snprintf(text, sizeof(text),
+		         "[2,\"%d\",\"MeterValues\",{\"connectorId\":%d,\"meterValue\":[{\"timestamp\":"
+		         "\"2026-11-20T10:00:00Z\",\"sampledValue\":[{\"value\":\"%d\"},{\"value\":\"x\"}]}]}]",
+		         i, i, i * 7);
+		assert_int_equal(parse(&f[i], text, &err), OCPP_OK);
+	}
+	/* release every other one, parse more on top, then check all survivors */
+	for (int i = 0; i < N; i += 2)
+		ocpp_frame_release(&f[i]);
+	for (int i = 0; i < N; i += 2)
+		assert_int_equal(parse(&f[i], "[3,\"r\",{\"a\":[1,2,3,{\"b\":\"cccccccccccccccc\"}]}]", &err), OCPP_OK);
+	for (int i = 1; i < N; i += 2) {
+		const cJSON *mv = cJSON_GetArrayItem(cJSON_GetObjectItem(f[i].payload, "meterValue"), 0);
+		const cJSON *sv = cJSON_GetArrayItem(cJSON_GetObjectItem(mv, "sampledValue"), 0);
+
+		snprintf(text, sizeof(text), "%d", i);
+		assert_string_equal(f[i].id, text);
+		assert_int_equal(cJSON_GetObjectItem(f[i].payload, "connectorId")->valueint, i);
+		snprintf(text, sizeof(text), "%d", i * 7);
+		assert_string_equal(cJSON_GetObjectItem(sv, "value")->valuestring, text);
+	}
+	for (int i = 0; i < N; i++)
+		ocpp_frame_release(&f[i]);
+	free(f);
+}
+
 /* ---- builders ---- */
 
 static void call_builder_writes_the_call_frame(void **state)
@@ -445,36 +487,37 @@ static void call_builder_with_null_action_returns_null_without_leaking(void **st
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(call_frame_parses_into_id_action_and_payload),
-		cmocka_unit_test(callresult_frame_parses_into_id_and_payload),
-		cmocka_unit_test(callerror_frame_parses_into_code_description_and_details),
-		cmocka_unit_test(whitespace_around_and_inside_the_frame_is_accepted),
-		cmocka_unit_test(call_payload_is_handed_over_even_when_not_an_object),
-		cmocka_unit_test(text_that_is_not_json_is_formation_violation),
-		cmocka_unit_test(json_that_is_not_an_array_is_formation_violation),
-		cmocka_unit_test(missing_or_non_numeric_message_type_is_formation_violation),
-		cmocka_unit_test(unknown_message_type_number_is_ignored),
-		cmocka_unit_test(wrong_element_count_is_protocol_error_with_the_id_kept),
-		cmocka_unit_test(id_that_is_not_a_string_is_protocol_error),
-		cmocka_unit_test(empty_id_is_protocol_error),
-		cmocka_unit_test(id_of_36_characters_is_accepted_and_37_refused),
-		cmocka_unit_test(action_that_is_not_a_string_is_formation_violation),
-		cmocka_unit_test(callerror_with_wrong_element_types_is_formation_violation),
-		cmocka_unit_test(frame_bigger_than_max_frame_is_formation_violation),
-		cmocka_unit_test(default_max_frame_is_64_kib),
-		cmocka_unit_test(invalid_utf8_is_formation_violation),
-		cmocka_unit_test(escaped_lone_surrogate_is_formation_violation),
-		cmocka_unit_test(nesting_deeper_than_max_depth_is_formation_violation),
-		cmocka_unit_test(brackets_inside_strings_do_not_count_as_nesting),
-		cmocka_unit_test(default_depth_limit_refuses_deep_frames),
-		cmocka_unit_test(trailing_garbage_after_the_array_is_formation_violation),
-		cmocka_unit_test(embedded_nul_within_length_is_refused),
-		cmocka_unit_test(frames_can_be_parsed_one_after_another),
-		cmocka_unit_test(call_builder_writes_the_call_frame),
-		cmocka_unit_test(result_builder_writes_the_callresult_frame),
-		cmocka_unit_test(error_builder_with_null_details_gives_empty_object),
-		cmocka_unit_test(built_frames_parse_back),
-		cmocka_unit_test(call_builder_with_null_action_returns_null_without_leaking),
+	    cmocka_unit_test(call_frame_parses_into_id_action_and_payload),
+	    cmocka_unit_test(callresult_frame_parses_into_id_and_payload),
+	    cmocka_unit_test(callerror_frame_parses_into_code_description_and_details),
+	    cmocka_unit_test(whitespace_around_and_inside_the_frame_is_accepted),
+	    cmocka_unit_test(call_payload_is_handed_over_even_when_not_an_object),
+	    cmocka_unit_test(text_that_is_not_json_is_formation_violation),
+	    cmocka_unit_test(json_that_is_not_an_array_is_formation_violation),
+	    cmocka_unit_test(missing_or_non_numeric_message_type_is_formation_violation),
+	    cmocka_unit_test(unknown_message_type_number_is_ignored),
+	    cmocka_unit_test(wrong_element_count_is_protocol_error_with_the_id_kept),
+	    cmocka_unit_test(id_that_is_not_a_string_is_protocol_error),
+	    cmocka_unit_test(empty_id_is_protocol_error),
+	    cmocka_unit_test(id_of_36_characters_is_accepted_and_37_refused),
+	    cmocka_unit_test(action_that_is_not_a_string_is_formation_violation),
+	    cmocka_unit_test(callerror_with_wrong_element_types_is_formation_violation),
+	    cmocka_unit_test(frame_bigger_than_max_frame_is_formation_violation),
+	    cmocka_unit_test(default_max_frame_is_64_kib),
+	    cmocka_unit_test(invalid_utf8_is_formation_violation),
+	    cmocka_unit_test(escaped_lone_surrogate_is_formation_violation),
+	    cmocka_unit_test(nesting_deeper_than_max_depth_is_formation_violation),
+	    cmocka_unit_test(brackets_inside_strings_do_not_count_as_nesting),
+	    cmocka_unit_test(default_depth_limit_refuses_deep_frames),
+	    cmocka_unit_test(trailing_garbage_after_the_array_is_formation_violation),
+	    cmocka_unit_test(embedded_nul_within_length_is_refused),
+	    cmocka_unit_test(frames_can_be_parsed_one_after_another),
+	    cmocka_unit_test(many_frames_alive_at_once_keep_their_contents),
+	    cmocka_unit_test(call_builder_writes_the_call_frame),
+	    cmocka_unit_test(result_builder_writes_the_callresult_frame),
+	    cmocka_unit_test(error_builder_with_null_details_gives_empty_object),
+	    cmocka_unit_test(built_frames_parse_back),
+	    cmocka_unit_test(call_builder_with_null_action_returns_null_without_leaking),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -2,10 +2,10 @@
  * one more is refused, and the limit counts code points (what JSON Schema maxLength counts), not bytes. */
 #include "test_util.h"
 
-#define E_ACUTE "\xc3\xa9"           /* é: 2 bytes, 1 code point */
-#define EURO "\xe2\x82\xac"          /* €: 3 bytes */
-#define PLUG "\xf0\x9f\x94\x8c"      /* 🔌: 4 bytes */
-#define BIG 12000                    /* room for the longest strings below */
+#define E_ACUTE "\xc3\xa9"         /* é: 2 bytes, 1 code point */
+#define EURO    "\xe2\x82\xac"     /* €: 3 bytes */
+#define PLUG    "\xf0\x9f\x94\x8c" /* 🔌: 4 bytes */
+#define BIG     12000              /* room for the longest strings below */
 
 struct boundary {
 	const struct ocpp_type *type;
@@ -16,19 +16,18 @@ struct boundary {
 
 /* One field of each CiString size (and the long security-extension strings). */
 static const struct boundary boundaries[] = {
-	{&ocpp_type_authorize_req, "", "idTag", 20},
-	{&ocpp_type_boot_notification_req, "'chargePointVendor':'V','chargePointModel':'M'", "chargePointSerialNumber", 25},
-	{&ocpp_type_boot_notification_req, "'chargePointModel':'M'", "chargePointVendor", 20},
-	{&ocpp_type_boot_notification_req, "'chargePointVendor':'V','chargePointModel':'M'", "firmwareVersion", 50},
-	{&ocpp_type_change_configuration_req, "'value':'1'", "key", 50},
-	{&ocpp_type_change_configuration_req, "'key':'K'", "value", 500},
-	{&ocpp_type_data_transfer_req, "", "vendorId", 255},
-	{&ocpp_type_data_transfer_req, "'vendorId':'V'", "messageId", 50},
-	{&ocpp_type_status_notification_req, "'connectorId':1,'errorCode':'NoError','status':'Available'", "vendorId",
-	 255},
-	{&ocpp_type_get_diagnostics_conf, "", "fileName", 255},
-	{&ocpp_type_sign_certificate_req, "", "csr", 5500},
-	{&ocpp_type_certificate_signed_req, "", "certificateChain", 10000},
+    {&ocpp_type_authorize_req, "", "idTag", 20},
+    {&ocpp_type_boot_notification_req, "'chargePointVendor':'V','chargePointModel':'M'", "chargePointSerialNumber", 25},
+    {&ocpp_type_boot_notification_req, "'chargePointModel':'M'", "chargePointVendor", 20},
+    {&ocpp_type_boot_notification_req, "'chargePointVendor':'V','chargePointModel':'M'", "firmwareVersion", 50},
+    {&ocpp_type_change_configuration_req, "'value':'1'", "key", 50},
+    {&ocpp_type_change_configuration_req, "'key':'K'", "value", 500},
+    {&ocpp_type_data_transfer_req, "", "vendorId", 255},
+    {&ocpp_type_data_transfer_req, "'vendorId':'V'", "messageId", 50},
+    {&ocpp_type_status_notification_req, "'connectorId':1,'errorCode':'NoError','status':'Available'", "vendorId", 255},
+    {&ocpp_type_get_diagnostics_conf, "", "fileName", 255},
+    {&ocpp_type_sign_certificate_req, "", "csr", 5500},
+    {&ocpp_type_certificate_signed_req, "", "certificateChain", 10000},
 };
 
 /* Decodes {extra, field: n copies of unit} as the boundary's type; returns the decode result. */
@@ -103,12 +102,12 @@ static void escaped_characters_count_once(void **state)
 	(void)state;
 	/* \u00e9 is one character, the escape is six bytes of text */
 	tu_assert_accepts(&ocpp_type_authorize_req,
-			  "{'idTag':'\\u00e9\\u00e9\\u00e9\\u00e9\\u00e9\\u00e9\\u00e9\\u00e9\\u00e9\\u00e9"
-			  "\\u00e9\\u00e9\\u00e9\\u00e9\\u00e9\\u00e9\\u00e9\\u00e9\\u00e9\\u00e9'}");
+	                  "{'idTag':'\\u00e9\\u00e9\\u00e9\\u00e9\\u00e9\\u00e9\\u00e9\\u00e9\\u00e9\\u00e9"
+	                  "\\u00e9\\u00e9\\u00e9\\u00e9\\u00e9\\u00e9\\u00e9\\u00e9\\u00e9\\u00e9'}");
 	/* a surrogate pair escape is one code point */
 	tu_assert_accepts(&ocpp_type_authorize_req, "{'idTag':'1234567890123456789\\ud83d\\udd0c'}");
 	tu_assert_refuses(&ocpp_type_authorize_req, "{'idTag':'12345678901234567890\\ud83d\\udd0c'}",
-			  OCPP_ERR_PropertyConstraintViolation, "idTag");
+	                  OCPP_ERR_PropertyConstraintViolation, "idTag");
 }
 
 static void empty_strings_are_accepted(void **state)
@@ -129,7 +128,7 @@ static void unbounded_string_is_limited_in_bytes_by_max_string(void **state)
 	tu_assert_accepts_lim(&ocpp_type_data_transfer_req, text, &lim);
 	tu_object_with_string(text, sizeof(text), "'vendorId':'V'", "data", E_ACUTE, 5);
 	tu_assert_refuses_lim(&ocpp_type_data_transfer_req, text, &lim, OCPP_ERR_PropertyConstraintViolation,
-			      "DataTransferReq.data");
+	                      "DataTransferReq.data");
 }
 
 static void default_max_string_allows_32_kib(void **state)
@@ -158,7 +157,7 @@ static void encoder_accepts_max_length_and_refuses_one_more(void **state)
 	tu_assert_encodes_to(&ocpp_type_authorize_req, &req, "{'idTag':'AAAAAAAAAAAAAAAAAAAA'}");
 	tu_repeat(s, sizeof(s), "A", 21);
 	tu_assert_encode_refuses(&ocpp_type_authorize_req, &req, OCPP_ERR_PropertyConstraintViolation,
-				 "AuthorizeReq.idTag");
+	                         "AuthorizeReq.idTag");
 }
 
 static void encoder_counts_code_points_too(void **state)
@@ -192,23 +191,23 @@ static void encoder_checks_cistring_500_of_change_configuration(void **state)
 	cJSON_Delete(j);
 	tu_repeat(value, sizeof(value), "v", 501);
 	tu_assert_encode_refuses(&ocpp_type_change_configuration_req, &req, OCPP_ERR_PropertyConstraintViolation,
-				 "ChangeConfigurationReq.value");
+	                         "ChangeConfigurationReq.value");
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(each_cistring_accepts_its_max_length_and_refuses_one_more),
-		cmocka_unit_test(max_length_counts_two_byte_characters_once),
-		cmocka_unit_test(max_length_counts_three_and_four_byte_characters_once),
-		cmocka_unit_test(id_tag_of_twenty_e_acute_is_accepted),
-		cmocka_unit_test(escaped_characters_count_once),
-		cmocka_unit_test(empty_strings_are_accepted),
-		cmocka_unit_test(unbounded_string_is_limited_in_bytes_by_max_string),
-		cmocka_unit_test(default_max_string_allows_32_kib),
-		cmocka_unit_test(encoder_accepts_max_length_and_refuses_one_more),
-		cmocka_unit_test(encoder_counts_code_points_too),
-		cmocka_unit_test(encoder_checks_cistring_500_of_change_configuration),
+	    cmocka_unit_test(each_cistring_accepts_its_max_length_and_refuses_one_more),
+	    cmocka_unit_test(max_length_counts_two_byte_characters_once),
+	    cmocka_unit_test(max_length_counts_three_and_four_byte_characters_once),
+	    cmocka_unit_test(id_tag_of_twenty_e_acute_is_accepted),
+	    cmocka_unit_test(escaped_characters_count_once),
+	    cmocka_unit_test(empty_strings_are_accepted),
+	    cmocka_unit_test(unbounded_string_is_limited_in_bytes_by_max_string),
+	    cmocka_unit_test(default_max_string_allows_32_kib),
+	    cmocka_unit_test(encoder_accepts_max_length_and_refuses_one_more),
+	    cmocka_unit_test(encoder_counts_code_points_too),
+	    cmocka_unit_test(encoder_checks_cistring_500_of_change_configuration),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

