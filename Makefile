@@ -2,13 +2,15 @@
 CC      ?= cc
 CLANG   ?= clang
 CFLAGS_COMMON := -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
-                 -Isrc/ocpp
+                 -Isrc/ocpp -Isrc/common
 CFLAGS  ?= -O2 -g
 SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 LIBS    := -lcjson -lm -lpthread
 
 OCPP_SRC := $(wildcard src/ocpp/*.c)
 OCPP_HDR := $(wildcard src/ocpp/*.h src/ocpp/*.def)
+COMMON_SRC := $(wildcard src/common/*.c)
+COMMON_HDR := $(wildcard src/common/*.h)
 
 B  := build/release
 BS := build/asan
@@ -18,9 +20,15 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
 FUZZERS    := $(patsubst fuzz/fuzz_%.c,%,$(wildcard fuzz/fuzz_*.c))
 FUZZ_SECONDS ?= 3
 
+# What `make all` builds and the suites `make test` runs; each program's mk/<program>.mk adds its own.
+ALL_TARGETS := $(B)/libocpp.a $(B)/ocpp-tool $(B)/bench_ocpp
+TEST_SUITES := check-generated unit schema-check fuzz
+
 .PHONY: all run test deps build unit schema-check fuzz bench regen clean format check-generated
 
-all: $(B)/libocpp.a $(B)/ocpp-tool $(B)/bench_ocpp
+include $(sort $(wildcard mk/*.mk))
+
+all: $(ALL_TARGETS)
 
 # ---- the library, release and sanitizer builds ----
 $(B)/ocpp/%.o: src/ocpp/%.c $(OCPP_HDR)
@@ -33,6 +41,18 @@ $(BS)/ocpp/%.o: src/ocpp/%.c $(OCPP_HDR)
 $(B)/libocpp.a: $(patsubst src/ocpp/%.c,$(B)/ocpp/%.o,$(OCPP_SRC))
 	ar rcs $@ $^
 $(BS)/libocpp.a: $(patsubst src/ocpp/%.c,$(BS)/ocpp/%.o,$(OCPP_SRC))
+	ar rcs $@ $^
+
+# ---- src/common: log and clock, shared by both programs ----
+$(B)/common/%.o: src/common/%.c $(COMMON_HDR)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_COMMON) $(CFLAGS) -c $< -o $@
+$(BS)/common/%.o: src/common/%.c $(COMMON_HDR)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_COMMON) -O1 -g $(SAN) -c $< -o $@
+$(B)/libwlcommon.a: $(patsubst src/common/%.c,$(B)/common/%.o,$(COMMON_SRC))
+	ar rcs $@ $^
+$(BS)/libwlcommon.a: $(patsubst src/common/%.c,$(BS)/common/%.o,$(COMMON_SRC))
 	ar rcs $@ $^
 
 # ocpp-tool: decode/validate/encode JSON lines from stdin (used by the schema cross-check)
@@ -83,7 +103,7 @@ run: deps all
 	$(B)/bench_ocpp
 
 test: deps
-	@scripts/run-tests.sh check-generated unit schema-check fuzz
+	@scripts/run-tests.sh $(TEST_SUITES)
 
 # ---- maintenance ----
 regen:
@@ -96,7 +116,8 @@ check-generated:
 	@echo "generated types are up to date"
 
 format:
-	clang-format -i src/*/*.c src/*/*.h tests/unit/*.c tests/unit/*.h fuzz/*.c bench/*.c tools/*.c
+	clang-format -i $(wildcard src/*/*.c src/*/*.h tests/unit/*.c tests/unit/*.h tests/unit/*/*.c tests/unit/*/*.h \
+		fuzz/*.c bench/*.c tools/*.c)
 
 clean:
 	rm -rf build
