@@ -1,0 +1,39 @@
+/* csms.h — the central system's shared state: configuration, store, station registry, the event loop
+ * and the connections. Everything here is touched only on the event-loop thread, except the store's
+ * own locked queues. */
+#ifndef CSMS_H
+#define CSMS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <sqlite3.h>
+
+#include "csms_auth.h"
+#include "csms_config.h"
+#include "csms_registry.h"
+#include "csms_store.h"
+
+struct lws_context;
+struct ev_loop;
+struct csms_conn;
+
+struct csms {
+	struct csms_config cfg;
+	struct csms_store *store;
+	sqlite3 *rdb; /* read-only connection for the event-loop thread's point reads */
+	struct csms_registry *reg;
+	struct csms_throttle *throttle;
+	struct lws_context *lws;
+	struct ev_loop *loop;
+	char admin_token[65];
+	struct csms_conn *conns; /* every OCPP WebSocket connection, live or on probation */
+	unsigned n_conns;
+	uint64_t next_serial;
+	bool stopping;
+	struct {
+		uint64_t frames_in, frames_out, refused_handshakes, auth_failures;
+	} stats;
+};
+
+#endif

@@ -1,0 +1,125 @@
+/* csms_auth.c — salted BLAKE2b station password hashes and the failed-login throttle. */
+#include "csms_auth.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SALT_LEN 16
+#define HASH_LEN 32
+#define THROTTLE_SLOTS 4096
+#define WINDOW_MS 60000u
+
+int csms_auth_init(void)
+{
+	return sodium_init() < 0 ? -1 : 0;
+}
+
+bool csms_password_is_valid(const char *pw)
+{
+	size_t n = 0;
+	for (const unsigned char *p = (const unsigned char *)pw; *p; p++, n++)
+		if (*p < 0x21 || *p > 0x7e)
+			return false;
+	return n >= CSMS_PASSWORD_MIN && n <= CSMS_PASSWORD_MAX;
+}
+
+static void hash_with(const unsigned char salt[SALT_LEN], const char *pw, unsigned char out[HASH_LEN])
+{
+	crypto_generichash(out, HASH_LEN, (const unsigned char *)pw, strlen(pw), salt, SALT_LEN);
+}
+
+int csms_password_hash(const char *pw, char *out, size_t outlen)
+{
+	unsigned char salt[SALT_LEN], h[HASH_LEN];
+	char salt_hex[2 * SALT_LEN + 1], h_hex[2 * HASH_LEN + 1];
+
+	randombytes_buf(salt, sizeof(salt));
+	hash_with(salt, pw, h);
+	sodium_bin2hex(salt_hex, sizeof(salt_hex), salt, sizeof(salt));
+	sodium_bin2hex(h_hex, sizeof(h_hex), h, sizeof(h));
+	int n = snprintf(out, outlen, "b2$%s$%s", salt_hex, h_hex);
+	return n > 0 && (size_t)n < outlen ? 0 : -1;
+}
+
+bool csms_password_verify(const char *stored, const char *pw)
+{
+	static const unsigned char dummy_salt[SALT_LEN];
+	unsigned char salt[SALT_LEN], want[HASH_LEN], got[HASH_LEN];
+	size_t n;
+	bool parsed = stored && strncmp(stored, "b2$", 3) == 0 && strlen(stored) == 3 + 2 * SALT_LEN + 1 + 2 * HASH_LEN &&
+	              sodium_hex2bin(salt, SALT_LEN, stored + 3, 2 * SALT_LEN, NULL, &n, NULL) == 0 && n == SALT_LEN &&
+	              stored[3 + 2 * SALT_LEN] == '$' &&
+	              sodium_hex2bin(want, HASH_LEN, stored + 4 + 2 * SALT_LEN, 2 * HASH_LEN, NULL, &n, NULL) == 0 &&
+	              n == HASH_LEN;
+
+	/* the same work whether or not the station exists, so ids cannot be probed by timing */
+	hash_with(parsed ? salt : dummy_salt, pw, got);
+	if (!parsed)
+		return false;
+	return sodium_memcmp(got, want, HASH_LEN) == 0;
+}
+
+struct slot {
+	uint64_t hash;
+	uint64_t window_start;
+	unsigned failures;
+};
+
+struct csms_throttle {
+	unsigned limit;
+	struct slot slots[THROTTLE_SLOTS];
+};
+
+static uint64_t key_hash(const char *key)
+{
+	uint64_t h = 1469598103934665603ull;
+	for (const unsigned char *p = (const unsigned char *)key; *p; p++)
+		h = (h ^ *p) * 1099511628211ull;
+	return h | 1; /* 0 marks a free slot */
+}
+
+struct csms_throttle *csms_throttle_new(unsigned limit)
+{
+	struct csms_throttle *t = calloc(1, sizeof(*t));
+	if (t)
+		t->limit = limit;
+	return t;
+}
+
+void csms_throttle_free(struct csms_throttle *t)
+{
+	free(t);
+}
+
+static struct slot *lookup(struct csms_throttle *t, const char *key, bool create, uint64_t now)
+{
+	uint64_t h = key_hash(key);
+	struct slot *s = &t->slots[h % THROTTLE_SLOTS];
+	if (s->hash == h)
+		return s;
+	if (!create)
+		return NULL;
+	/* a different key in the slot: replace it once its window is over (or it was empty) */
+	if (s->hash && now - s->window_start < WINDOW_MS && s->failures >= t->limit)
+		return s; /* share the slot rather than forget an active block */
+	*s = (struct slot){h, now, 0};
+	return s;
+}
+
+bool csms_throttle_is_blocked(struct csms_throttle *t, const char *key, uint64_t now_ms)
+{
+	struct slot *s = lookup(t, key, false, now_ms);
+	return s && now_ms - s->window_start < WINDOW_MS && s->failures >= t->limit;
+}
+
+void csms_throttle_fail(struct csms_throttle *t, const char *key, uint64_t now_ms)
+{
+	struct slot *s = lookup(t, key, true, now_ms);
+	if (now_ms - s->window_start >= WINDOW_MS) {
+		s->window_start = now_ms;
+		s->failures = 0;
+	}
+	s->failures++;
+}

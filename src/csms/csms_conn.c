@@ -1,0 +1,424 @@
+/* csms_conn.c — the OCPP WebSocket sessions: handshake policy, frames in and out, liveness, and the
+ * duplicate-connection rule. */
+#include "csms_conn.h"
+
+#include <libwebsockets.h>
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "csms_http.h"
+#include "csms_journal.h"
+#include "csms_station_db.h"
+#include "wl_clock.h"
+#include "wl_log.h"
+
+#define PROBATION_PING_MS 5000u /* how long the live session has to answer when a rival appears */
+#define CLOSE_GRACE_S 5
+
+struct csms_conn *csms_conn_for(struct csms_station *s, uint64_t serial)
+{
+	struct csms_conn *c = s ? s->conn : NULL;
+	return c && c->serial == serial && !c->closing ? c : NULL;
+}
+
+/* "/ocpp/CP-1" -> "CP-1"; false when the path is not an OCPP endpoint or the id is not valid. */
+static bool id_from_uri(struct lws *wsi, char *id, size_t idlen)
+{
+	char uri[128];
+	if (lws_hdr_copy(wsi, uri, sizeof(uri), WSI_TOKEN_GET_URI) <= 0)
+		return false;
+	if (strncmp(uri, "/ocpp/", 6) != 0 || strlen(uri + 6) >= idlen)
+		return false;
+	snprintf(id, idlen, "%s", uri + 6);
+	return csms_station_id_is_valid(id);
+}
+
+/* Does the Sec-WebSocket-Protocol list name ocpp1.6? */
+static bool offers_ocpp16(struct lws *wsi)
+{
+	char list[256];
+	if (lws_hdr_copy(wsi, list, sizeof(list), WSI_TOKEN_PROTOCOL) <= 0)
+		return false;
+	for (char *save = NULL, *tok = strtok_r(list, ", \t", &save); tok; tok = strtok_r(NULL, ", \t", &save))
+		if (strcmp(tok, "ocpp1.6") == 0)
+			return true;
+	return false;
+}
+
+enum basic { BASIC_ABSENT, BASIC_OK, BASIC_BAD };
+
+/* Checks "Authorization: Basic base64(id:password)" against the station's hash (or a dummy). */
+static enum basic check_basic(struct lws *wsi, const char *id, const struct csms_station *s)
+{
+	char hdr[256], dec[192];
+	int n = lws_hdr_copy(wsi, hdr, sizeof(hdr), WSI_TOKEN_HTTP_AUTHORIZATION);
+	if (n <= 0)
+		return BASIC_ABSENT;
+	if (strncmp(hdr, "Basic ", 6) != 0)
+		return BASIC_BAD;
+	int m = lws_b64_decode_string(hdr + 6, dec, (int)sizeof(dec) - 1);
+	if (m <= 0)
+		return BASIC_BAD;
+	dec[m] = '\0';
+	char *colon = strchr(dec, ':');
+	if (!colon)
+		return BASIC_BAD;
+	*colon = '\0';
+	bool ok = csms_password_verify(s ? s->password_hash : NULL, colon + 1) && strcmp(dec, id) == 0;
+	sodium_memzero(dec, sizeof(dec));
+	return ok ? BASIC_OK : BASIC_BAD;
+}
+
+int csms_conn_confirm_upgrade(struct csms *app, struct lws *wsi)
+{
+	char id[CSMS_ID_MAX + 2], addr[48];
+	uint64_t now = wl_mono_ms();
+
+	lws_get_peer_simple(wsi, addr, sizeof(addr));
+	if (!id_from_uri(wsi, id, sizeof(id))) {
+		app->stats.refused_handshakes++;
+		return csms_http_reply_error(wsi, 404, "not_found",
+		                             "OCPP endpoint is /ocpp/{chargeBoxId} (1..48 printable characters)");
+	}
+	if (!offers_ocpp16(wsi)) {
+		app->stats.refused_handshakes++;
+		WL_INFO("conn", "station \"%s\" from %s: refused, no ocpp1.6 subprotocol offered", id, addr);
+		return csms_http_reply_error(wsi, 400, "subprotocol",
+		                             "Sec-WebSocket-Protocol must offer ocpp1.6 (OCPP 1.6J)");
+	}
+	if (app->stopping)
+		return csms_http_reply_error(wsi, 503, "stopping", "the central system is shutting down");
+	if (app->n_conns >= (unsigned)app->cfg.max_connections)
+		return csms_http_reply_error(wsi, 503, "busy", "too many connections");
+	if (csms_throttle_is_blocked(app->throttle, addr, now) || csms_throttle_is_blocked(app->throttle, id, now)) {
+		app->stats.refused_handshakes++;
+		return csms_http_reply_error(wsi, 429, "throttled", "too many failed attempts: try again later");
+	}
+
+	struct csms_station *s = csms_registry_find(app->reg, id);
+	bool need_auth = app->cfg.security_profile >= 1 || (s && s->password_hash);
+	enum basic b = need_auth ? check_basic(wsi, id, s) : BASIC_ABSENT;
+
+	if (need_auth && b != BASIC_OK) {
+		/* unknown id and wrong password look the same */
+		csms_throttle_fail(app->throttle, addr, now);
+		csms_throttle_fail(app->throttle, id, now);
+		app->stats.auth_failures++;
+		WL_WARN("conn", "station \"%s\" from %s: authentication failed", id, addr);
+		if (s)
+			csms_journal_event(app, id, "security", -1, "failed login from %s", addr);
+		return csms_http_reply_401(wsi);
+	}
+	if (!s) {
+		if (app->cfg.station_policy == CSMS_POLICY_KNOWN) {
+			csms_throttle_fail(app->throttle, addr, now);
+			app->stats.refused_handshakes++;
+			WL_INFO("conn", "station \"%s\" from %s: refused, not registered", id, addr);
+			return csms_http_reply_error(wsi, 404, "unknown_station", "this station is not registered");
+		}
+		s = csms_station_db_register(app, id,
+		                             app->cfg.station_policy == CSMS_POLICY_ACCEPT ? CSMS_STATION_ACCEPTED
+		                                                                          : CSMS_STATION_PENDING,
+		                             NULL, "");
+		if (!s)
+			return csms_http_reply_error(wsi, 503, "busy", "out of memory");
+		WL_INFO("conn", "station \"%s\" registered automatically as %s", id, csms_station_state_name(s->state));
+	}
+	if (s->conn && b != BASIC_OK) {
+		app->stats.refused_handshakes++;
+		WL_WARN("conn", "station \"%s\" from %s: refused, already connected from %s", id, addr, s->conn->addr);
+		csms_journal_event(app, id, "security", -1, "second unauthenticated connection from %s refused", addr);
+		return csms_http_reply_error(wsi, 409, "already_connected", "this station is already connected");
+	}
+	return 0;
+}
+
+static void attach(struct csms_conn *c)
+{
+	struct csms_station *s = c->station;
+	s->conn = c;
+	c->probation = false;
+	c->rival = NULL;
+	lws_rx_flow_control(c->wsi, 1);
+	csms_station_db_connected(c->app, s, true, c->addr);
+	WL_INFO("conn", "station \"%s\" connected from %s", s->id, c->addr);
+}
+
+static int on_established(struct csms *app, struct csms_conn *c, struct lws *wsi)
+{
+	char id[CSMS_ID_MAX + 2];
+	uint64_t now = wl_mono_ms();
+
+	memset(c, 0, sizeof(*c));
+	c->app = app;
+	c->wsi = wsi;
+	c->serial = ++app->next_serial;
+	c->last_rx = now;
+	lws_get_peer_simple(wsi, c->addr, sizeof(c->addr));
+	if (!id_from_uri(wsi, id, sizeof(id)) || !(c->station = csms_registry_find(app->reg, id)))
+		return -1; /* cannot happen after confirm_upgrade */
+
+	struct ocpp_rpc_config rc = {
+		.role = OCPP_ROLE_CS,
+		.limits = {.max_frame = (size_t)app->cfg.max_frame},
+		.call_timeout_ms = (uint32_t)app->cfg.call_timeout * 1000u,
+		.id_seed = wl_wall_ms(),
+		.handlers = csms_handlers,
+		.on_outcome = csms_ops_on_outcome,
+		.ctx = c,
+	};
+	if (!(c->rpc = ocpp_rpc_new(&rc)))
+		return -1;
+	c->next = app->conns;
+	if (app->conns)
+		app->conns->prev = c;
+	app->conns = c;
+	app->n_conns++;
+
+	struct csms_conn *live = c->station->conn;
+	if (live) {
+		/* authenticated newcomer: it wins only if the live session fails a ping */
+		c->probation = true;
+		c->rival = live;
+		live->rival = c;
+		live->want_ping = true;
+		live->ping_due = now + PROBATION_PING_MS;
+		lws_rx_flow_control(wsi, 0);
+		lws_callback_on_writable(live->wsi);
+		WL_WARN("conn", "station \"%s\": second connection from %s while connected from %s; pinging the live one",
+		        id, c->addr, live->addr);
+		return 0;
+	}
+	attach(c);
+	return 0;
+}
+
+static void process_frame(struct csms_conn *c, const char *buf, size_t len)
+{
+	struct ocpp_error err;
+	uint64_t now = wl_mono_ms();
+
+	c->last_rx = now;
+	c->ping_due = 0;
+	c->app->stats.frames_in++;
+	csms_journal_frame(c->app, c->station->id, CSMS_DIR_IN, buf, len);
+	if (ocpp_rpc_receive(c->rpc, buf, len, now, &err) != 0)
+		WL_INFO("conn", "station \"%s\": %s: %s", c->station->id, ocpp_error_code_name(err.code), err.message);
+	csms_conn_flush(c);
+}
+
+static int on_receive(struct csms_conn *c, struct lws *wsi, const char *in, size_t len)
+{
+	size_t max = (size_t)c->app->cfg.max_frame;
+	bool first = lws_is_first_fragment(wsi), final = lws_is_final_fragment(wsi);
+
+	if (c->probation || c->closing)
+		return 0;
+	if (lws_frame_is_binary(wsi)) {
+		csms_conn_close(c, LWS_CLOSE_STATUS_UNACCEPTABLE_OPCODE, "OCPP-J uses text frames");
+		return 0;
+	}
+	if (first && final && !c->rx) {
+		process_frame(c, in, len);
+		return 0;
+	}
+	if (first) {
+		free(c->rx);
+		c->rx = NULL;
+		c->rx_len = 0;
+	}
+	if (c->rx_len + len > max) {
+		WL_WARN("conn", "station \"%s\": message over %zu bytes refused", c->station->id, max);
+		csms_conn_close(c, LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE, "message too large");
+		return 0;
+	}
+	if (!c->rx && !(c->rx = malloc(max)))
+		return -1;
+	memcpy(c->rx + c->rx_len, in, len);
+	c->rx_len += len;
+	if (final) {
+		process_frame(c, c->rx, c->rx_len);
+		free(c->rx);
+		c->rx = NULL;
+		c->rx_len = 0;
+	}
+	return 0;
+}
+
+static int on_writeable(struct csms_conn *c, struct lws *wsi)
+{
+	static unsigned char buf[LWS_PRE + 16 * 1024 * 1024 + 1]; /* event-loop thread only */
+
+	if (c->closing)
+		return -1;
+	if (c->want_ping) {
+		c->want_ping = false;
+		if (lws_write(wsi, buf + LWS_PRE, 0, LWS_WRITE_PING) < 0)
+			return -1;
+		if (ocpp_rpc_has_output(c->rpc))
+			lws_callback_on_writable(wsi);
+		return 0;
+	}
+	size_t len;
+	char *text = ocpp_rpc_take_output(c->rpc, &len);
+	if (!text)
+		return 0;
+	if (len > sizeof(buf) - LWS_PRE) {
+		free(text);
+		return -1;
+	}
+	memcpy(buf + LWS_PRE, text, len);
+	c->app->stats.frames_out++;
+	csms_journal_frame(c->app, c->station->id, CSMS_DIR_OUT, text, len);
+	free(text);
+	if (lws_write(wsi, buf + LWS_PRE, len, LWS_WRITE_TEXT) < (int)len)
+		return -1;
+	if (ocpp_rpc_has_output(c->rpc))
+		lws_callback_on_writable(wsi);
+	return 0;
+}
+
+static void promote_or_refuse(struct csms_conn *newcomer, bool live_alive)
+{
+	struct csms_conn *live = newcomer->rival;
+	const char *id = newcomer->station->id;
+
+	if (live_alive) {
+		WL_WARN("conn", "station \"%s\": the live session answered; second connection from %s refused", id,
+		        newcomer->addr);
+		csms_journal_event(newcomer->app, id, "security", -1,
+		                   "second connection from %s refused: the session from %s is alive", newcomer->addr,
+		                   live ? live->addr : "?");
+		if (live)
+			live->rival = NULL;
+		newcomer->rival = NULL;
+		csms_conn_close(newcomer, LWS_CLOSE_STATUS_POLICY_VIOLATION, "station already connected");
+		return;
+	}
+	if (live) {
+		WL_WARN("conn", "station \"%s\": the session from %s did not answer; replaced by %s", id, live->addr,
+		        newcomer->addr);
+		csms_journal_event(newcomer->app, id, "security", -1, "session from %s replaced by %s (no answer to ping)",
+		                   live->addr, newcomer->addr);
+		live->rival = NULL;
+		csms_conn_close(live, LWS_CLOSE_STATUS_GOINGAWAY, "replaced by a new connection");
+		newcomer->station->conn = NULL;
+	}
+	attach(newcomer);
+}
+
+static void on_closed(struct csms_conn *c)
+{
+	struct csms *app = c->app;
+	struct csms_station *s = c->station;
+
+	if (!c->rpc)
+		return; /* never established */
+	free(c->rx);
+	c->rx = NULL;
+	if (c->prev)
+		c->prev->next = c->next;
+	else
+		app->conns = c->next;
+	if (c->next)
+		c->next->prev = c->prev;
+	app->n_conns--;
+	if (c->rival) {
+		struct csms_conn *r = c->rival;
+		r->rival = NULL;
+		c->rival = NULL;
+		if (r->probation) {
+			/* the live session went away while its rival waited: the rival takes over */
+			if (s->conn == c)
+				s->conn = NULL;
+			r->rival = NULL;
+			attach(r);
+		}
+	}
+	if (s->conn == c) {
+		s->conn = NULL;
+		csms_station_db_connected(app, s, false, c->addr);
+		WL_INFO("conn", "station \"%s\" disconnected (%s)", s->id, c->addr);
+	}
+	c->closing = true;
+	ocpp_rpc_free(c->rpc); /* cancels our pending calls: their askers are told */
+	c->rpc = NULL;
+}
+
+int csms_conn_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len)
+{
+	struct csms *app = lws_context_user(lws_get_context(wsi));
+	struct csms_conn *c = user;
+
+	switch (reason) {
+	case LWS_CALLBACK_ESTABLISHED:
+		return on_established(app, c, wsi);
+	case LWS_CALLBACK_RECEIVE:
+		return c->rpc ? on_receive(c, wsi, in, len) : -1;
+	case LWS_CALLBACK_RECEIVE_PONG:
+		if (!c->rpc)
+			return 0;
+		c->last_rx = wl_mono_ms();
+		c->ping_due = 0;
+		if (c->rival && c->rival->probation)
+			promote_or_refuse(c->rival, true);
+		return 0;
+	case LWS_CALLBACK_SERVER_WRITEABLE:
+		return c->rpc ? on_writeable(c, wsi) : -1;
+	case LWS_CALLBACK_CLOSED:
+		on_closed(c);
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+void csms_conn_flush(struct csms_conn *c)
+{
+	if (c->wsi && !c->closing && (ocpp_rpc_has_output(c->rpc) || c->want_ping))
+		lws_callback_on_writable(c->wsi);
+}
+
+void csms_conn_close(struct csms_conn *c, int code, const char *reason)
+{
+	if (c->closing)
+		return;
+	c->closing = true;
+	lws_close_reason(c->wsi, (enum lws_close_status)code, (unsigned char *)reason, strlen(reason));
+	lws_callback_on_writable(c->wsi);
+	lws_set_timeout(c->wsi, PENDING_TIMEOUT_CLOSE_SEND, CLOSE_GRACE_S);
+}
+
+void csms_conn_tick_all(struct csms *app, uint64_t now)
+{
+	uint64_t idle_ms = (uint64_t)app->cfg.heartbeat_interval * 1000u;
+
+	for (struct csms_conn *c = app->conns, *next; c; c = next) {
+		next = c->next;
+		if (c->closing || !c->rpc)
+			continue;
+		if (ocpp_rpc_next_deadline(c->rpc) <= now) {
+			ocpp_rpc_tick(c->rpc, now);
+			csms_conn_flush(c);
+		}
+		if (c->probation)
+			continue;
+		if (c->ping_due && now >= c->ping_due) {
+			WL_INFO("conn", "station \"%s\" (%s): no answer to ping, out of service", c->station->id, c->addr);
+			if (c->rival && c->rival->probation) {
+				promote_or_refuse(c->rival, false);
+			} else {
+				csms_journal_event(app, c->station->id, "timeout", -1, "no frame for %llu s",
+				                   (unsigned long long)((now - c->last_rx) / 1000u));
+				csms_conn_close(c, LWS_CLOSE_STATUS_GOINGAWAY, "no answer");
+			}
+			continue;
+		}
+		if (!c->ping_due && now - c->last_rx >= idle_ms) {
+			c->want_ping = true;
+			c->ping_due = now + idle_ms;
+			csms_conn_flush(c);
+		}
+	}
+}

@@ -1,0 +1,71 @@
+/* csms_idtag.c — card lookups for Authorize, StartTransaction and StopTransaction. */
+#include "csms_idtag.h"
+
+#include <ctype.h>
+#include <string.h>
+
+#define PADDED_LEN 14
+
+void csms_idtag_normalize(const char *in, char out[CSMS_IDTAG_MAX + 1])
+{
+	size_t n = 0;
+	for (; in[n] && n < CSMS_IDTAG_MAX; n++)
+		out[n] = (char)toupper((unsigned char)in[n]);
+	for (; n < PADDED_LEN; n++)
+		out[n] = '0';
+	out[n] = '\0';
+}
+
+static const char SQL_CARD[] = "SELECT parent_id_tag, valid_from, expiry, blocked FROM id_tag WHERE id_tag = ?";
+static const char SQL_OPEN_ELSEWHERE[] =
+	"SELECT 1 FROM txn WHERE id_tag = ? AND stop_ts IS NULL AND NOT (station_id = ? AND (? < 0 OR connector_id = ?)) "
+	"LIMIT 1";
+
+int csms_idtag_authorize(struct csms_store *st, const char *norm_tag, int64_t now, const char *station, int connector,
+                         bool allow_concurrent, struct csms_idtag_result *out)
+{
+	sqlite3_stmt *s = csms_store_stmt(st, SQL_CARD);
+
+	memset(out, 0, sizeof(*out));
+	out->status = OCPP_AUTHORIZATION_STATUS_INVALID;
+	if (!s)
+		return -1;
+	sqlite3_bind_text(s, 1, norm_tag, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_DONE)
+		return 0; /* unknown card */
+	if (rc != SQLITE_ROW)
+		return -1;
+	const char *parent = (const char *)sqlite3_column_text(s, 0);
+	if (parent)
+		csms_idtag_normalize(parent, out->parent);
+	bool has_from = sqlite3_column_type(s, 1) != SQLITE_NULL;
+	int64_t from = sqlite3_column_int64(s, 1);
+	out->has_expiry = sqlite3_column_type(s, 2) != SQLITE_NULL;
+	out->expiry = sqlite3_column_int64(s, 2);
+	bool blocked = sqlite3_column_int(s, 3) != 0;
+
+	if (blocked)
+		out->status = OCPP_AUTHORIZATION_STATUS_BLOCKED;
+	else if (out->has_expiry && out->expiry <= now)
+		out->status = OCPP_AUTHORIZATION_STATUS_EXPIRED;
+	else if (has_from && from > now)
+		out->status = OCPP_AUTHORIZATION_STATUS_INVALID;
+	else
+		out->status = OCPP_AUTHORIZATION_STATUS_ACCEPTED;
+	if (out->status != OCPP_AUTHORIZATION_STATUS_ACCEPTED || !station || allow_concurrent)
+		return 0;
+
+	if (!(s = csms_store_stmt(st, SQL_OPEN_ELSEWHERE)))
+		return -1;
+	sqlite3_bind_text(s, 1, norm_tag, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, station, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 3, connector);
+	sqlite3_bind_int(s, 4, connector);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		out->status = OCPP_AUTHORIZATION_STATUS_CONCURRENT_TX;
+	else if (rc != SQLITE_DONE)
+		return -1;
+	return 0;
+}

@@ -1,0 +1,135 @@
+/* csms_journal.c — message log and events as store jobs. */
+#include "csms_journal.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "wl_clock.h"
+
+struct frame_job {
+	struct csms_job job;
+	int64_t ts;
+	enum csms_dir dir;
+	size_t len;
+	char station_id[CSMS_ID_MAX + 1];
+	char text[]; /* len bytes */
+};
+
+static const char SQL_INSERT_MESSAGE[] = "INSERT INTO message (station_id, ts, dir, text) VALUES (?, ?, ?, ?)";
+static const char SQL_INSERT_EVENT[] =
+	"INSERT INTO event (station_id, ts, kind, connector_id, detail) VALUES (?, ?, ?, ?, ?)";
+
+static int exec_frame(struct csms_store *st, struct csms_job *job)
+{
+	struct frame_job *f = (struct frame_job *)job;
+	sqlite3_stmt *s = csms_store_stmt(st, SQL_INSERT_MESSAGE);
+	if (!s)
+		return -1;
+	sqlite3_bind_text(s, 1, f->station_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, f->ts);
+	sqlite3_bind_text(s, 3, f->dir == CSMS_DIR_IN ? "in" : "out", -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, f->text, (int)f->len, SQLITE_STATIC);
+	return sqlite3_step(s) == SQLITE_DONE ? 0 : -1;
+}
+
+void csms_journal_frame(struct csms *app, const char *station_id, enum csms_dir dir, const char *text, size_t len)
+{
+	struct frame_job *f = malloc(sizeof(*f) + len);
+	if (!f)
+		return;
+	memset(f, 0, sizeof(*f));
+	f->job.exec = exec_frame;
+	f->ts = (int64_t)wl_wall_ms();
+	f->dir = dir;
+	f->len = len;
+	snprintf(f->station_id, sizeof(f->station_id), "%s", station_id);
+	memcpy(f->text, text, len);
+	csms_store_submit(app->store, &f->job);
+}
+
+int csms_journal_event_in_job(struct csms_store *st, const char *station_id, const char *kind, int connector,
+                              const char *detail, int64_t ts)
+{
+	sqlite3_stmt *s = csms_store_stmt(st, SQL_INSERT_EVENT);
+	if (!s)
+		return -1;
+	sqlite3_bind_text(s, 1, station_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, ts);
+	sqlite3_bind_text(s, 3, kind, -1, SQLITE_STATIC);
+	if (connector >= 0)
+		sqlite3_bind_int(s, 4, connector);
+	sqlite3_bind_text(s, 5, detail ? detail : "", -1, SQLITE_STATIC);
+	return sqlite3_step(s) == SQLITE_DONE ? 0 : -1;
+}
+
+struct event_job {
+	struct csms_job job;
+	int64_t ts;
+	int connector;
+	char station_id[CSMS_ID_MAX + 1];
+	char kind[24];
+	char detail[512];
+};
+
+static int exec_event(struct csms_store *st, struct csms_job *job)
+{
+	struct event_job *e = (struct event_job *)job;
+	return csms_journal_event_in_job(st, e->station_id, e->kind, e->connector, e->detail, e->ts);
+}
+
+void csms_journal_event(struct csms *app, const char *station_id, const char *kind, int connector, const char *fmt,
+                        ...)
+{
+	struct event_job *e = calloc(1, sizeof(*e));
+	if (!e)
+		return;
+	e->job.exec = exec_event;
+	e->ts = (int64_t)wl_wall_ms();
+	e->connector = connector;
+	snprintf(e->station_id, sizeof(e->station_id), "%s", station_id);
+	snprintf(e->kind, sizeof(e->kind), "%s", kind);
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(e->detail, sizeof(e->detail), fmt, ap);
+	va_end(ap);
+	csms_store_submit(app->store, &e->job);
+}
+
+struct prune_job {
+	struct csms_job job;
+	int64_t message_before, event_before;
+};
+
+static const char SQL_PRUNE_MESSAGES[] =
+	"DELETE FROM message WHERE id IN (SELECT id FROM message WHERE ts < ? ORDER BY id LIMIT 20000)";
+static const char SQL_PRUNE_EVENTS[] =
+	"DELETE FROM event WHERE id IN (SELECT id FROM event WHERE ts < ? ORDER BY id LIMIT 20000)";
+
+static int exec_prune(struct csms_store *st, struct csms_job *job)
+{
+	struct prune_job *p = (struct prune_job *)job;
+	sqlite3_stmt *s = csms_store_stmt(st, SQL_PRUNE_MESSAGES);
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, p->message_before);
+	if (sqlite3_step(s) != SQLITE_DONE)
+		return -1;
+	if (!(s = csms_store_stmt(st, SQL_PRUNE_EVENTS)))
+		return -1;
+	sqlite3_bind_int64(s, 1, p->event_before);
+	return sqlite3_step(s) == SQLITE_DONE ? 0 : -1;
+}
+
+void csms_journal_prune(struct csms *app)
+{
+	struct prune_job *p = calloc(1, sizeof(*p));
+	if (!p)
+		return;
+	int64_t now = (int64_t)wl_wall_ms();
+	p->job.exec = exec_prune;
+	p->message_before = now - (int64_t)app->cfg.message_retention * 86400000;
+	p->event_before = now - (int64_t)app->cfg.event_retention * 86400000;
+	csms_store_submit(app->store, &p->job);
+}

@@ -1,0 +1,26 @@
+/* csms_journal.h — what the manual calls "Messages" (every OCPP frame in and out, per station, with
+ * time and direction) and "Events" (boot, connect, disconnect, status change, fault, security...).
+ * Both are written through the store in the same group commits as everything else, and pruned after
+ * their retention. */
+#ifndef CSMS_JOURNAL_H
+#define CSMS_JOURNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "csms.h"
+
+enum csms_dir { CSMS_DIR_IN, CSMS_DIR_OUT };
+
+/* Logs one frame (text is copied). */
+void csms_journal_frame(struct csms *app, const char *station_id, enum csms_dir dir, const char *text, size_t len);
+/* Records an event; connector < 0 for none. */
+void csms_journal_event(struct csms *app, const char *station_id, const char *kind, int connector, const char *fmt,
+                        ...) __attribute__((format(printf, 5, 6)));
+/* Store thread: the same, inside a running job. */
+int csms_journal_event_in_job(struct csms_store *st, const char *station_id, const char *kind, int connector,
+                              const char *detail, int64_t ts);
+/* Deletes messages and events older than their retention (a bounded amount per call). */
+void csms_journal_prune(struct csms *app);
+
+#endif

@@ -1,0 +1,310 @@
+/* csms_ops.c — CS -> CP operations: validation, queueing on the session, outcome, record. */
+#include "csms_ops.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "csms_conn.h"
+#include "csms_idtag.h"
+#include "wl_clock.h"
+#include "wl_log.h"
+
+static const char *const status_names[] = {"result", "error", "timeout", "cancelled"};
+
+const char *csms_op_status_name(enum csms_op_status s)
+{
+	return (unsigned)s < 4 ? status_names[s] : "?";
+}
+
+static char *dup_text(const char *s, size_t n)
+{
+	char *d = malloc(n + 1);
+	if (d) {
+		memcpy(d, s, n);
+		d[n] = '\0';
+	}
+	return d;
+}
+
+int csms_op_start(struct csms *app, const char *station_id, const char *action_name, const char *json, size_t len,
+                  csms_op_done_fn *done, void *ctx, struct csms_op **out, int *http, char *err, size_t errlen)
+{
+	int a = ocpp_action_lookup(action_name);
+	struct ocpp_error oerr;
+	struct ocpp_payload payload = {0};
+	cJSON *root = NULL;
+	struct csms_op *op = NULL;
+	int rc = -1;
+
+	*out = NULL;
+	*http = 400;
+	if (a < 0 || !(ocpp_actions[a].sent_by & OCPP_FROM_CS)) {
+		snprintf(err, errlen, "\"%s\" is not an action the central system sends", action_name);
+		return -1;
+	}
+	struct csms_station *s = csms_registry_find(app->reg, station_id);
+	if (!s) {
+		*http = 404;
+		snprintf(err, errlen, "station \"%s\" is not registered", station_id);
+		return -1;
+	}
+	struct csms_conn *c = s->conn;
+	if (!c || c->closing || c->probation) {
+		*http = 409;
+		snprintf(err, errlen, "station \"%s\" is not connected", station_id);
+		return -1;
+	}
+	const char *end = NULL;
+	if (!len || !(root = cJSON_ParseWithLengthOpts(json, len, &end, 0)) || (size_t)(end - json) != len) {
+		snprintf(err, errlen, "the %s request is not one JSON object", action_name);
+		goto out;
+	}
+	if (ocpp_decode(ocpp_actions[a].req, root, NULL, &payload, &oerr) != 0) {
+		snprintf(err, errlen, "%s: %s", ocpp_error_code_name(oerr.code), oerr.message);
+		goto out;
+	}
+	if (!(op = calloc(1, sizeof(*op))) || !(op->request = dup_text(json, len))) {
+		*http = 503;
+		snprintf(err, errlen, "out of memory");
+		goto out;
+	}
+	op->app = app;
+	op->station = s;
+	op->action = (enum ocpp_action)a;
+	op->requested = (int64_t)wl_wall_ms();
+	op->done = done;
+	op->ctx = ctx;
+	int r = ocpp_rpc_call(c->rpc, op->action, payload.data, op, wl_mono_ms(), &oerr);
+	if (r != 0) {
+		*http = r == OCPP_EFULL ? 503 : 400;
+		snprintf(err, errlen, "%s", r == OCPP_EFULL ? "too many operations waiting for this station" : oerr.message);
+		goto out;
+	}
+	csms_conn_flush(c);
+	WL_INFO("ops", "station \"%s\": %s queued", s->id, action_name);
+	*out = op;
+	op = NULL;
+	rc = 0;
+out:
+	if (op) {
+		free(op->request);
+		free(op);
+	}
+	ocpp_payload_release(&payload);
+	cJSON_Delete(root);
+	return rc;
+}
+
+void csms_op_detach(struct csms_op *op)
+{
+	op->done = NULL;
+	op->ctx = NULL;
+}
+
+/* ---- recording: the operation row and the side effects of a successful answer ---- */
+
+struct record_job {
+	struct csms_job job;
+	struct csms_op *op;
+};
+
+static const char SQL_OP_INSERT[] = "INSERT INTO operation (station_id, action, request, status, response, error, "
+                                    "requested, finished) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+static const char SQL_LIST_VERSION[] = "UPDATE station SET local_list_version = ? WHERE id = ?";
+static const char SQL_RESERVATION[] =
+	"INSERT INTO reservation (id, station_id, connector_id, id_tag, parent_id_tag, expiry, status, created) "
+	"VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET station_id = excluded.station_id, "
+	"connector_id = excluded.connector_id, id_tag = excluded.id_tag, parent_id_tag = excluded.parent_id_tag, "
+	"expiry = excluded.expiry, status = excluded.status";
+static const char SQL_RESERVATION_CANCEL[] =
+	"UPDATE reservation SET status = 'cancelled' WHERE id = ? AND station_id = ?";
+static const char SQL_PROFILE[] =
+	"INSERT INTO charging_profile (station_id, connector_id, profile_id, stack_level, purpose, profile, status, "
+	"created) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+static const char SQL_PROFILE_CLEAR[] = "UPDATE charging_profile SET status = 'cleared' WHERE station_id = ? "
+                                        "AND status = 'Accepted' AND (? IS NULL OR profile_id = ?)";
+
+/* The request again, decoded (it was valid when sent). */
+static const void *decode_request(struct csms_op *op, cJSON **root, struct ocpp_payload *p)
+{
+	struct ocpp_error e;
+	*root = cJSON_Parse(op->request);
+	if (!*root || ocpp_decode(ocpp_actions[op->action].req, *root, NULL, p, &e) != 0)
+		return NULL;
+	return p->data;
+}
+
+static bool answer_is(const struct csms_op *op, const char *status)
+{
+	char want[64];
+	snprintf(want, sizeof(want), "\"status\":\"%s\"", status);
+	return op->status == CSMS_OP_RESULT && op->response && strstr(op->response, want);
+}
+
+static int record_side_effects(struct csms_store *st, struct csms_op *op, int64_t now)
+{
+	cJSON *root = NULL;
+	struct ocpp_payload p = {0};
+	const void *req = decode_request(op, &root, &p);
+	sqlite3_stmt *s;
+	int rc = 0;
+	char tag[CSMS_IDTAG_MAX + 1], parent[CSMS_IDTAG_MAX + 1];
+
+	if (!req)
+		goto out;
+	switch (op->action) {
+	case OCPP_SendLocalList: {
+		const struct ocpp_send_local_list_req *r = req;
+		if (!answer_is(op, "Accepted") || !(s = csms_store_stmt(st, SQL_LIST_VERSION)))
+			break;
+		sqlite3_bind_int64(s, 1, r->list_version);
+		sqlite3_bind_text(s, 2, op->station->id, -1, SQLITE_STATIC);
+		rc = sqlite3_step(s) == SQLITE_DONE ? 0 : -1;
+		break;
+	}
+	case OCPP_ReserveNow: {
+		const struct ocpp_reserve_now_req *r = req;
+		int64_t expiry = 0;
+		if (op->status != CSMS_OP_RESULT || !(s = csms_store_stmt(st, SQL_RESERVATION)))
+			break;
+		ocpp_time_parse(r->expiry_date, &expiry);
+		csms_idtag_normalize(r->id_tag, tag);
+		sqlite3_bind_int64(s, 1, r->reservation_id);
+		sqlite3_bind_text(s, 2, op->station->id, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 3, r->connector_id);
+		sqlite3_bind_text(s, 4, tag, -1, SQLITE_STATIC);
+		if (r->parent_id_tag) {
+			csms_idtag_normalize(r->parent_id_tag, parent);
+			sqlite3_bind_text(s, 5, parent, -1, SQLITE_STATIC);
+		}
+		sqlite3_bind_int64(s, 6, expiry);
+		sqlite3_bind_text(s, 7, answer_is(op, "Accepted") ? "accepted" : "refused", -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 8, now);
+		rc = sqlite3_step(s) == SQLITE_DONE ? 0 : -1;
+		break;
+	}
+	case OCPP_CancelReservation: {
+		const struct ocpp_cancel_reservation_req *r = req;
+		if (!answer_is(op, "Accepted") || !(s = csms_store_stmt(st, SQL_RESERVATION_CANCEL)))
+			break;
+		sqlite3_bind_int64(s, 1, r->reservation_id);
+		sqlite3_bind_text(s, 2, op->station->id, -1, SQLITE_STATIC);
+		rc = sqlite3_step(s) == SQLITE_DONE ? 0 : -1;
+		break;
+	}
+	case OCPP_SetChargingProfile: {
+		const struct ocpp_set_charging_profile_req *r = req;
+		const struct ocpp_charging_profile *cp = r->cs_charging_profiles;
+		cJSON *prof = cJSON_GetObjectItemCaseSensitive(root, "csChargingProfiles");
+		char *text = prof ? cJSON_PrintUnformatted(prof) : NULL;
+		if (op->status != CSMS_OP_RESULT || !text || !(s = csms_store_stmt(st, SQL_PROFILE))) {
+			free(text);
+			break;
+		}
+		sqlite3_bind_text(s, 1, op->station->id, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 2, r->connector_id);
+		sqlite3_bind_int64(s, 3, cp->charging_profile_id);
+		sqlite3_bind_int64(s, 4, cp->stack_level);
+		sqlite3_bind_text(s, 5, ocpp_enum_name(&ocpp_enum_charging_profile_purpose, (int)cp->charging_profile_purpose),
+		                  -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 6, text, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(s, 7, answer_is(op, "Accepted") ? "Accepted" : "Rejected", -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 8, now);
+		rc = sqlite3_step(s) == SQLITE_DONE ? 0 : -1;
+		free(text);
+		break;
+	}
+	case OCPP_ClearChargingProfile: {
+		const struct ocpp_clear_charging_profile_req *r = req;
+		if (!answer_is(op, "Accepted") || !(s = csms_store_stmt(st, SQL_PROFILE_CLEAR)))
+			break;
+		sqlite3_bind_text(s, 1, op->station->id, -1, SQLITE_STATIC);
+		if (r->has_id) {
+			sqlite3_bind_int64(s, 2, r->id);
+			sqlite3_bind_int64(s, 3, r->id);
+		}
+		rc = sqlite3_step(s) == SQLITE_DONE ? 0 : -1;
+		break;
+	}
+	default:
+		break;
+	}
+out:
+	ocpp_payload_release(&p);
+	cJSON_Delete(root);
+	return rc;
+}
+
+static int exec_record(struct csms_store *st, struct csms_job *job)
+{
+	struct csms_op *op = ((struct record_job *)job)->op;
+	int64_t now = (int64_t)wl_wall_ms();
+	sqlite3_stmt *s = csms_store_stmt(st, SQL_OP_INSERT);
+	if (!s)
+		return -1;
+	sqlite3_bind_text(s, 1, op->station->id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, ocpp_action_name(op->action), -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, op->request, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, csms_op_status_name(op->status), -1, SQLITE_STATIC);
+	if (op->response)
+		sqlite3_bind_text(s, 5, op->response, -1, SQLITE_STATIC);
+	if (op->status != CSMS_OP_RESULT)
+		sqlite3_bind_text(s, 6, op->error, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 7, op->requested);
+	sqlite3_bind_int64(s, 8, now);
+	if (sqlite3_step(s) != SQLITE_DONE)
+		return -1;
+	return record_side_effects(st, op, now);
+}
+
+static void done_record(struct csms_job *job)
+{
+	struct csms_op *op = ((struct record_job *)job)->op;
+	if (job->rc < 0)
+		WL_ERROR("ops", "station \"%s\": could not record %s", op->station->id, ocpp_action_name(op->action));
+	if (op->done)
+		op->done(op, op->ctx);
+	free(op->request);
+	free(op->response);
+	free(op);
+	free(job);
+}
+
+void csms_ops_on_outcome(void *ctx, struct ocpp_rpc *rpc, const struct ocpp_outcome *out)
+{
+	struct csms_op *op = out->cookie;
+	struct record_job *j;
+	(void)ctx;
+	(void)rpc;
+
+	if (out->kind == OCPP_OUTCOME_RESULT) {
+		struct ocpp_error e;
+		cJSON *json = ocpp_encode(ocpp_actions[out->action].conf, out->conf, &e);
+		op->response = json ? cJSON_PrintUnformatted(json) : NULL;
+		cJSON_Delete(json);
+		op->status = CSMS_OP_RESULT;
+	} else {
+		op->status = out->error.code == OCPP_ERR_Timeout     ? CSMS_OP_TIMEOUT
+		             : out->error.code == OCPP_ERR_Cancelled ? CSMS_OP_CANCELLED
+		                                                      : CSMS_OP_ERROR;
+		snprintf(op->error_code, sizeof(op->error_code), "%s", ocpp_error_code_name(out->error.code));
+		snprintf(op->error, sizeof(op->error), "%s", out->error.message);
+	}
+	WL_INFO("ops", "station \"%s\": %s -> %s%s%s", op->station->id, ocpp_action_name(op->action),
+	        csms_op_status_name(op->status), op->status == CSMS_OP_RESULT ? "" : ": ",
+	        op->status == CSMS_OP_RESULT ? "" : op->error);
+	/* the asker hears the outcome once it is recorded */
+	if (!(j = calloc(1, sizeof(*j)))) {
+		if (op->done)
+			op->done(op, op->ctx);
+		free(op->request);
+		free(op->response);
+		free(op);
+		return;
+	}
+	j->job.exec = exec_record;
+	j->job.done = done_record;
+	j->op = op;
+	csms_store_submit(op->app->store, &j->job);
+}

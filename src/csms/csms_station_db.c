@@ -1,0 +1,256 @@
+/* csms_station_db.c — station rows written through the store. */
+#include "csms_station_db.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "csms_journal.h"
+#include "wl_clock.h"
+#include "wl_log.h"
+
+int csms_station_db_load(struct csms *app)
+{
+	sqlite3_stmt *st;
+	sqlite3 *db = csms_store_db(app->store);
+	int rc = 0;
+
+	if (sqlite3_prepare_v2(db, "SELECT id, state, password_hash FROM station", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *id = (const char *)sqlite3_column_text(st, 0);
+		int state = csms_station_state_parse((const char *)sqlite3_column_text(st, 1));
+		if (!id || !csms_station_id_is_valid(id) || state < 0) {
+			WL_WARN("station", "skipping station row \"%s\" with a bad id or state", id ? id : "");
+			continue;
+		}
+		if (!csms_registry_add(app->reg, id, (enum csms_station_state)state,
+		                       (const char *)sqlite3_column_text(st, 2))) {
+			rc = -1;
+			break;
+		}
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int csms_station_db_reset_connections(struct csms *app)
+{
+	return sqlite3_exec(csms_store_db(app->store), "UPDATE station SET connected = 0 WHERE connected != 0", NULL,
+	                    NULL, NULL) == SQLITE_OK
+	               ? 0
+	               : -1;
+}
+
+struct station_job {
+	struct csms_job job;
+	int64_t now;
+	int state;
+	bool connected;
+	bool has_password;
+	char id[CSMS_ID_MAX + 1];
+	char addr[48];
+	char name[128];
+	char password_hash[CSMS_PASSWORD_HASH_LEN];
+};
+
+static struct station_job *new_job(csms_job_exec_fn *exec, const char *id)
+{
+	struct station_job *j = calloc(1, sizeof(*j));
+	if (!j)
+		return NULL;
+	j->job.exec = exec;
+	j->now = (int64_t)wl_wall_ms();
+	snprintf(j->id, sizeof(j->id), "%s", id);
+	return j;
+}
+
+static const char SQL_REGISTER[] = "INSERT INTO station (id, name, state, password_hash, created) "
+                                   "VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING";
+
+static int exec_register(struct csms_store *st, struct csms_job *job)
+{
+	struct station_job *j = (struct station_job *)job;
+	sqlite3_stmt *s = csms_store_stmt(st, SQL_REGISTER);
+	if (!s)
+		return -1;
+	sqlite3_bind_text(s, 1, j->id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, j->name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, csms_station_state_name((enum csms_station_state)j->state), -1, SQLITE_STATIC);
+	if (j->has_password)
+		sqlite3_bind_text(s, 4, j->password_hash, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 5, j->now);
+	if (sqlite3_step(s) != SQLITE_DONE)
+		return -1;
+	return csms_journal_event_in_job(st, j->id, "registered", -1,
+	                                 csms_station_state_name((enum csms_station_state)j->state), j->now);
+}
+
+struct csms_station *csms_station_db_register(struct csms *app, const char *id, enum csms_station_state state,
+                                              const char *password_hash, const char *name)
+{
+	struct station_job *j = new_job(exec_register, id);
+	if (!j)
+		return NULL;
+	struct csms_station *s = csms_registry_add(app->reg, id, state, password_hash);
+	if (!s) {
+		free(j);
+		return NULL;
+	}
+	j->state = (int)state;
+	j->has_password = password_hash != NULL;
+	if (password_hash)
+		snprintf(j->password_hash, sizeof(j->password_hash), "%s", password_hash);
+	snprintf(j->name, sizeof(j->name), "%s", name ? name : "");
+	csms_store_submit(app->store, &j->job);
+	return s;
+}
+
+static const char SQL_SET_STATE[] = "UPDATE station SET state = ? WHERE id = ?";
+
+static int exec_set_state(struct csms_store *st, struct csms_job *job)
+{
+	struct station_job *j = (struct station_job *)job;
+	sqlite3_stmt *s = csms_store_stmt(st, SQL_SET_STATE);
+	if (!s)
+		return -1;
+	const char *name = csms_station_state_name((enum csms_station_state)j->state);
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, j->id, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) != SQLITE_DONE)
+		return -1;
+	return csms_journal_event_in_job(st, j->id, "state", -1, name, j->now);
+}
+
+void csms_station_db_set_state(struct csms *app, struct csms_station *s, enum csms_station_state state)
+{
+	struct station_job *j = new_job(exec_set_state, s->id);
+	if (!j)
+		return;
+	s->state = state;
+	j->state = (int)state;
+	csms_store_submit(app->store, &j->job);
+}
+
+static const char SQL_SET_PASSWORD[] = "UPDATE station SET password_hash = ? WHERE id = ?";
+
+static int exec_set_password(struct csms_store *st, struct csms_job *job)
+{
+	struct station_job *j = (struct station_job *)job;
+	sqlite3_stmt *s = csms_store_stmt(st, SQL_SET_PASSWORD);
+	if (!s)
+		return -1;
+	if (j->has_password)
+		sqlite3_bind_text(s, 1, j->password_hash, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, j->id, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) != SQLITE_DONE)
+		return -1;
+	return csms_journal_event_in_job(st, j->id, "security", -1,
+	                                 j->has_password ? "password set" : "password removed", j->now);
+}
+
+int csms_station_db_set_password(struct csms *app, struct csms_station *s, const char *password_hash)
+{
+	struct station_job *j = new_job(exec_set_password, s->id);
+	if (!j || csms_station_set_password_hash(s, password_hash) < 0) {
+		free(j);
+		return -1;
+	}
+	j->has_password = password_hash != NULL;
+	if (password_hash)
+		snprintf(j->password_hash, sizeof(j->password_hash), "%s", password_hash);
+	csms_store_submit(app->store, &j->job);
+	return 0;
+}
+
+static const char SQL_CONNECTED[] =
+	"UPDATE station SET connected = 1, last_connect = ?, remote_addr = ? WHERE id = ?";
+static const char SQL_DISCONNECTED[] = "UPDATE station SET connected = 0, last_disconnect = ? WHERE id = ?";
+
+static int exec_connected(struct csms_store *st, struct csms_job *job)
+{
+	struct station_job *j = (struct station_job *)job;
+	sqlite3_stmt *s = csms_store_stmt(st, j->connected ? SQL_CONNECTED : SQL_DISCONNECTED);
+	if (!s)
+		return -1;
+	int i = 1;
+	sqlite3_bind_int64(s, i++, j->now);
+	if (j->connected)
+		sqlite3_bind_text(s, i++, j->addr, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, i, j->id, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) != SQLITE_DONE)
+		return -1;
+	return csms_journal_event_in_job(st, j->id, j->connected ? "connect" : "disconnect", -1, j->addr, j->now);
+}
+
+void csms_station_db_connected(struct csms *app, struct csms_station *s, bool connected, const char *addr)
+{
+	struct station_job *j = new_job(exec_connected, s->id);
+	if (!j)
+		return;
+	j->connected = connected;
+	snprintf(j->addr, sizeof(j->addr), "%s", addr);
+	csms_store_submit(app->store, &j->job);
+}
+
+struct hb_job {
+	struct csms_job job;
+	size_t n;
+	struct hb {
+		char id[CSMS_ID_MAX + 1];
+		int64_t ts;
+	} hb[];
+};
+
+static const char SQL_HEARTBEAT[] = "UPDATE station SET last_heartbeat = ? WHERE id = ?";
+
+static int exec_heartbeats(struct csms_store *st, struct csms_job *job)
+{
+	struct hb_job *j = (struct hb_job *)job;
+	for (size_t i = 0; i < j->n; i++) {
+		sqlite3_stmt *s = csms_store_stmt(st, SQL_HEARTBEAT);
+		if (!s)
+			return -1;
+		sqlite3_bind_int64(s, 1, j->hb[i].ts);
+		sqlite3_bind_text(s, 2, j->hb[i].id, -1, SQLITE_STATIC);
+		if (sqlite3_step(s) != SQLITE_DONE)
+			return -1;
+	}
+	return 0;
+}
+
+struct hb_collect {
+	struct hb_job *job;
+	size_t cap;
+};
+
+static void count_dirty(struct csms_station *s, void *ctx)
+{
+	if (s->heartbeat_dirty)
+		((struct hb_collect *)ctx)->cap++;
+}
+
+static void collect_dirty(struct csms_station *s, void *ctx)
+{
+	struct hb_collect *c = ctx;
+	if (!s->heartbeat_dirty || c->job->n == c->cap)
+		return;
+	s->heartbeat_dirty = false;
+	struct hb *h = &c->job->hb[c->job->n++];
+	memcpy(h->id, s->id, sizeof(h->id));
+	h->ts = (int64_t)s->last_heartbeat;
+}
+
+void csms_station_db_flush_heartbeats(struct csms *app)
+{
+	struct hb_collect c = {0};
+	csms_registry_each(app->reg, count_dirty, &c);
+	if (!c.cap)
+		return;
+	c.job = calloc(1, sizeof(*c.job) + c.cap * sizeof(c.job->hb[0]));
+	if (!c.job)
+		return;
+	c.job->job.exec = exec_heartbeats;
+	csms_registry_each(app->reg, collect_dirty, &c);
+	csms_store_submit(app->store, &c.job->job);
+}

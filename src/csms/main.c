@@ -1,0 +1,122 @@
+/* main.c — the csms command: run the central system, or talk to a running one (call, api). */
+#include <curl/curl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "csms_config.h"
+#include "csms_server.h"
+#include "wl_log.h"
+
+struct sink {
+	char *buf;
+	size_t len;
+};
+
+static size_t on_data(char *ptr, size_t size, size_t nmemb, void *user)
+{
+	struct sink *s = user;
+	size_t n = size * nmemb;
+	char *b = realloc(s->buf, s->len + n + 1);
+	if (!b)
+		return 0;
+	memcpy(b + s->len, ptr, n);
+	s->buf = b;
+	s->len += n;
+	s->buf[s->len] = '\0';
+	return n;
+}
+
+/* One request to the running csms with the admin token; prints the body. Exit code 0 for 2xx. */
+static int api_request(const struct csms_config *cfg, const char *method, const char *path, const char *body)
+{
+	char token[65], url[600], auth[100];
+	struct sink out = {0};
+	long status = 0;
+	int rc = 1;
+
+	if (csms_admin_token(cfg, token, 0) < 0)
+		return 2;
+	const char *host = cfg->listen[0] && strcmp(cfg->listen, "0.0.0.0") != 0 ? cfg->listen : "127.0.0.1";
+	snprintf(url, sizeof(url), "http%s://%s:%d%s", cfg->tls_cert[0] ? "s" : "", host, cfg->port, path);
+	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", token);
+	CURL *curl = curl_easy_init();
+	struct curl_slist *hdrs = curl_slist_append(NULL, auth);
+	hdrs = curl_slist_append(hdrs, "Content-Type: application/json");
+	if (!curl || !hdrs)
+		goto out;
+	curl_easy_setopt(curl, CURLOPT_URL, url);
+	curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method);
+	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, hdrs);
+	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_data);
+	curl_easy_setopt(curl, CURLOPT_WRITEDATA, &out);
+	curl_easy_setopt(curl, CURLOPT_TIMEOUT, (long)cfg->call_timeout * 2 + 10);
+	if (cfg->tls_cert[0]) {
+		/* the local server's own certificate, usually self-signed */
+		curl_easy_setopt(curl, CURLOPT_CAINFO, cfg->tls_cert);
+		curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 0L);
+	}
+	if (body) {
+		curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body);
+		curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
+	}
+	CURLcode cc = curl_easy_perform(curl);
+	if (cc != CURLE_OK) {
+		fprintf(stderr, "csms: %s %s: %s\n", method, url, curl_easy_strerror(cc));
+		goto out;
+	}
+	curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+	printf("%s\n", out.buf ? out.buf : "");
+	rc = status >= 200 && status < 300 ? 0 : 1;
+out:
+	free(out.buf);
+	curl_slist_free_all(hdrs);
+	if (curl)
+		curl_easy_cleanup(curl);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	struct csms_config cfg;
+	char err[400];
+	int pos[4], n_pos = 0;
+	const char *cmd = argc > 1 && argv[1][0] != '-' ? argv[1] : NULL;
+
+	csms_config_defaults(&cfg);
+	int r = csms_config_parse_args(&cfg, argc, argv, cmd ? 2 : 1, pos, 4, &n_pos, err, sizeof(err));
+	if (r == 1) {
+		csms_config_print_help(argv[0]);
+		return 0;
+	}
+	if (r < 0 || csms_config_check(&cfg, err, sizeof(err)) < 0) {
+		fprintf(stderr, "csms: %s\n", err);
+		return 2;
+	}
+	wl_log_set_level((enum wl_log_level)cfg.log_level);
+	if (!cmd) {
+		if (n_pos) {
+			fprintf(stderr, "csms: unexpected argument \"%s\" (see --help)\n", argv[pos[0]]);
+			return 2;
+		}
+		return csms_server_run(&cfg);
+	}
+	if (strcmp(cmd, "call") == 0) {
+		char path[400];
+		if (n_pos < 2 || n_pos > 3) {
+			fprintf(stderr, "usage: csms call [OPTIONS] STATION ACTION [JSON]\n");
+			return 2;
+		}
+		snprintf(path, sizeof(path), "/api/v1/stations/%s/operations/%s", argv[pos[0]], argv[pos[1]]);
+		return api_request(&cfg, "POST", path, n_pos == 3 ? argv[pos[2]] : "{}");
+	}
+	if (strcmp(cmd, "api") == 0) {
+		if (n_pos < 2 || n_pos > 3) {
+			fprintf(stderr, "usage: csms api [OPTIONS] METHOD PATH [JSON]\n");
+			return 2;
+		}
+		return api_request(&cfg, argv[pos[0]], argv[pos[1]], n_pos == 3 ? argv[pos[2]] : NULL);
+	}
+	fprintf(stderr, "csms: unknown command \"%s\" (see --help)\n", cmd);
+	return 2;
+}
