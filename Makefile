@@ -97,10 +97,12 @@ bench: $(B)/bench_ocpp
 deps:
 	@scripts/install-deps.sh
 
+# The central system on its embedded database in ./data; CSMS_ARGS adds options (see csms --help).
+CSMS_ARGS ?=
 run: deps all
-	@echo "The central system 'csms' is not built yet (it is the next issue)."
-	@echo "What runs today is the OCPP library: its benchmark follows."
-	$(B)/bench_ocpp
+	@echo "Starting csms: stations connect to ws://<this host>:8080/ocpp/<station id>, browsers to http://localhost:8080/"
+	@echo "Register a station:  build/release/csms api POST /api/v1/stations '{\"id\":\"CP-1\"}'"
+	$(B)/csms --data data $(CSMS_ARGS)
 
 test: deps
 	@scripts/run-tests.sh $(TEST_SUITES)

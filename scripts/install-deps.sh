@@ -8,6 +8,12 @@ debs=(
 	make gcc clang libclang-rt-14-dev pkg-config # compilers; clang + runtime for libFuzzer
 	libcjson-dev                                 # JSON
 	libcmocka-dev                                # unit tests
+	libwebsockets-dev libwebsockets-evlib-ev libev-dev # WebSocket/HTTP/TLS server on an epoll loop
+	libssl-dev                                   # TLS, MD5 of firmware files
+	libsqlite3-dev sqlite3                       # the embedded database (and its shell, for tests)
+	libsodium-dev                                # password hashes, random tokens
+	libinih-dev                                  # INI config files
+	libcurl4-openssl-dev                         # the command line's HTTP client
 )
 command -v node >/dev/null 2>&1 || debs+=(nodejs)
 command -v npm >/dev/null 2>&1 || debs+=(npm)
