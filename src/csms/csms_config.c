@@ -183,6 +183,20 @@ static int on_ini(void *user, const char *section, const char *name, const char 
 	return 1;
 }
 
+/* Turns inih's result (0, or the first bad line) into our message naming where:line. */
+static int ini_result(const struct ini_ctx *c, int rc, const char *where, char *err, size_t errlen)
+{
+	if (c->failed) {
+		snprintf(err, errlen, "%s:%d: %s", where, rc, c->msg);
+		return -1;
+	}
+	if (rc != 0) {
+		snprintf(err, errlen, "%s:%d: not a valid INI line", where, rc);
+		return -1;
+	}
+	return 0;
+}
+
 int csms_config_load_file(struct csms_config *cfg, const char *path, char *err, size_t errlen)
 {
 	struct ini_ctx c = {.cfg = cfg};
@@ -194,16 +208,17 @@ int csms_config_load_file(struct csms_config *cfg, const char *path, char *err, 
 	}
 	int rc = ini_parse_file(f, on_ini, &c);
 	fclose(f);
-	if (c.failed) {
-		snprintf(err, errlen, "%s:%d: %s", path, rc, c.msg);
+	if (ini_result(&c, rc, path, err, errlen) < 0)
 		return -1;
-	}
-	if (rc != 0) {
-		snprintf(err, errlen, "%s:%d: not a valid INI line", path, rc);
-		return -1;
-	}
 	snprintf(cfg->config_file, sizeof(cfg->config_file), "%s", path);
 	return 0;
+}
+
+int csms_config_load_string(struct csms_config *cfg, const char *text, const char *name, char *err, size_t errlen)
+{
+	struct ini_ctx c = {.cfg = cfg};
+
+	return ini_result(&c, ini_parse_string(text, on_ini, &c), name ? name : "<string>", err, errlen);
 }
 
 int csms_config_parse_args(struct csms_config *cfg, int argc, char **argv, int first, int *pos, int npos,

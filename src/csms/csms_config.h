@@ -43,6 +43,9 @@ int csms_config_set(struct csms_config *cfg, const char *name, const char *value
 
 /* Reads an INI file; unknown keys and bad values are errors naming file and line. */
 int csms_config_load_file(struct csms_config *cfg, const char *path, char *err, size_t errlen);
+/* The same for INI text held in memory (tests, fuzzing); name stands for the file in messages
+ * (NULL: "<string>"). Does not set config_file. */
+int csms_config_load_string(struct csms_config *cfg, const char *text, const char *name, char *err, size_t errlen);
 
 /* Parses argv[first..argc): options, and "--config FILE" (read at once, so later options override it).
  * Positional arguments are left in place and their indexes returned in pos[] (at most npos, count in
