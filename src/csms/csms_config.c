@@ -141,14 +141,19 @@ int csms_config_set(struct csms_config *cfg, const char *name, const char *value
 		}
 		snprintf(err, errlen, "option %s: \"%s\" is not yes or no", name, value);
 		return -1;
-	case OPT_CHOICE:
-		for (int i = 0; o->choices[i]; i++)
+	case OPT_CHOICE: {
+		char list[100] = "";
+		for (int i = 0; o->choices[i]; i++) {
 			if (strcmp(value, o->choices[i]) == 0) {
 				*(int *)(base + o->off) = i;
 				return 0;
 			}
-		snprintf(err, errlen, "option %s: \"%s\" is not one of %s", name, value, o->arg);
+			size_t at = strlen(list);
+			snprintf(list + at, sizeof(list) - at, "%s%s", i ? ", " : "", o->choices[i]);
+		}
+		snprintf(err, errlen, "option %s: \"%s\" is not one of %s", name, value, list);
 		return -1;
+	}
 	}
 	return -1;
 }
