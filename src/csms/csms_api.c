@@ -326,15 +326,17 @@ static void get_station(struct csms_http_req *r)
 static void list_rows(struct csms_http_req *r, const char *sql, bool messages)
 {
 	char arg[32];
+	const char *v;
 	long long after = 0, limit = 100;
 	struct csms_station *s = station_param(r);
 	sqlite3_stmt *st;
 	if (!s)
 		return;
-	if (lws_get_urlarg_by_name(r->wsi, "after=", arg, sizeof(arg)))
-		after = strtoll(arg, NULL, 10);
-	if (lws_get_urlarg_by_name(r->wsi, "limit=", arg, sizeof(arg)))
-		limit = strtoll(arg, NULL, 10);
+	/* lws copies "name=value" into arg and returns where the value starts */
+	if ((v = lws_get_urlarg_by_name(r->wsi, "after=", arg, sizeof(arg))))
+		after = strtoll(v, NULL, 10);
+	if ((v = lws_get_urlarg_by_name(r->wsi, "limit=", arg, sizeof(arg))))
+		limit = strtoll(v, NULL, 10);
 	if (limit < 1 || limit > 1000 || after < 0) {
 		csms_http_respond_error(r, 400, "bad_range", "limit must be 1..1000 and after >= 0");
 		return;
