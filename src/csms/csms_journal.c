@@ -41,6 +41,7 @@ void csms_journal_frame(struct csms *app, const char *station_id, enum csms_dir 
 		return;
 	memset(f, 0, sizeof(*f));
 	f->job.exec = exec_frame;
+	f->job.single = true;
 	f->ts = (int64_t)wl_wall_ms();
 	f->dir = dir;
 	f->len = len;
@@ -102,10 +103,11 @@ struct prune_job {
 	int64_t message_before, event_before;
 };
 
+/* Rows are appended in time order, so the oldest are the lowest ids: no time index is needed. */
 static const char SQL_PRUNE_MESSAGES[] =
-	"DELETE FROM message WHERE id IN (SELECT id FROM message WHERE ts < ? ORDER BY id LIMIT 20000)";
+	"DELETE FROM message WHERE id IN (SELECT id FROM message ORDER BY id LIMIT 20000) AND ts < ?";
 static const char SQL_PRUNE_EVENTS[] =
-	"DELETE FROM event WHERE id IN (SELECT id FROM event WHERE ts < ? ORDER BY id LIMIT 20000)";
+	"DELETE FROM event WHERE id IN (SELECT id FROM event ORDER BY id LIMIT 20000) AND ts < ?";
 
 static int exec_prune(struct csms_store *st, struct csms_job *job)
 {

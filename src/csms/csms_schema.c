@@ -56,7 +56,6 @@ static const char *const migrations[] = {
 	"  txn_id INTEGER, ts INTEGER NOT NULL, source TEXT NOT NULL,"  /* MeterValues | StopTransaction */
 	"  sampled TEXT NOT NULL);"                   /* JSON array of sampledValue, as sent */
 	"CREATE INDEX meter_value_by_txn ON meter_value (txn_id, ts) WHERE txn_id IS NOT NULL;"
-	"CREATE INDEX meter_value_by_station ON meter_value (station_id, connector_id, ts);"
 	"CREATE TABLE reservation ("
 	"  id INTEGER PRIMARY KEY, station_id TEXT NOT NULL, connector_id INTEGER NOT NULL,"
 	"  id_tag TEXT NOT NULL, parent_id_tag TEXT, expiry INTEGER NOT NULL,"
@@ -78,12 +77,10 @@ static const char *const migrations[] = {
 	"  dir TEXT NOT NULL,"                        /* in | out */
 	"  text TEXT NOT NULL);"
 	"CREATE INDEX message_by_station ON message (station_id, id);"
-	"CREATE INDEX message_by_ts ON message (ts);"
 	"CREATE TABLE event ("                        /* boot, connect, disconnect, status, fault, security... */
 	"  id INTEGER PRIMARY KEY, station_id TEXT NOT NULL, ts INTEGER NOT NULL, kind TEXT NOT NULL,"
 	"  connector_id INTEGER, detail TEXT NOT NULL DEFAULT '');"
-	"CREATE INDEX event_by_station ON event (station_id, id);"
-	"CREATE INDEX event_by_ts ON event (ts);",
+	"CREATE INDEX event_by_station ON event (station_id, id);",
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

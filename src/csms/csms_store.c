@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 
 #include "csms_schema.h"
@@ -14,6 +15,9 @@
 
 #define MAX_BATCH  4096
 #define STMT_CACHE 96
+/* WAL pages after which the checkpointer thread copies them back into the database. Big enough that a
+ * hot page (an index leaf every commit touches) is copied once per checkpoint, not once per commit. */
+#define CHECKPOINT_PAGES 8192
 
 struct stmt_slot {
 	const char *sql;
@@ -33,7 +37,14 @@ struct csms_store {
 	void *notify_ctx;
 	struct stmt_slot stmts[STMT_CACHE];
 	unsigned n_stmts;
+	unsigned char used[STMT_CACHE]; /* handed out during the current job: reset after it */
+	sqlite3_stmt *savepoint, *rollback_to, *release;
 	struct csms_store_stats stats;
+	/* the checkpointer: its own connection and thread, woken by the WAL hook */
+	sqlite3 *ckpt_db;
+	pthread_t ckpt_thread;
+	bool ckpt_started, ckpt_wanted;
+	pthread_cond_t ckpt_wake;
 };
 
 static int exec_sql(sqlite3 *db, const char *sql)
@@ -73,12 +84,22 @@ int csms_store_open(struct csms_store **out, const char *dir)
 		WL_ERROR("store", "%s: %s", path, err);
 		goto out_close;
 	}
+	if (sqlite3_prepare_v3(st->db, "SAVEPOINT job", -1, SQLITE_PREPARE_PERSISTENT, &st->savepoint, NULL) ||
+	    sqlite3_prepare_v3(st->db, "ROLLBACK TO job", -1, SQLITE_PREPARE_PERSISTENT, &st->rollback_to, NULL) ||
+	    sqlite3_prepare_v3(st->db, "RELEASE job", -1, SQLITE_PREPARE_PERSISTENT, &st->release, NULL)) {
+		WL_ERROR("store", "%s: %s", path, sqlite3_errmsg(st->db));
+		goto out_close;
+	}
 	pthread_mutex_init(&st->lock, NULL);
 	pthread_cond_init(&st->wake, NULL);
+	pthread_cond_init(&st->ckpt_wake, NULL);
 	*out = st;
 	return 0;
 
 out_close:
+	sqlite3_finalize(st->savepoint);
+	sqlite3_finalize(st->rollback_to);
+	sqlite3_finalize(st->release);
 	sqlite3_close(st->db);
 out_free:
 	free(st);
@@ -102,6 +123,7 @@ sqlite3_stmt *csms_store_stmt(struct csms_store *st, const char *sql)
 		if (st->stmts[i].sql == sql) {
 			sqlite3_reset(st->stmts[i].stmt);
 			sqlite3_clear_bindings(st->stmts[i].stmt);
+			st->used[i] = 1;
 			return st->stmts[i].stmt;
 		}
 	sqlite3_stmt *stmt;
@@ -115,8 +137,26 @@ sqlite3_stmt *csms_store_stmt(struct csms_store *st, const char *sql)
 		sqlite3_finalize(stmt);
 		return NULL;
 	}
+	st->used[st->n_stmts] = 1;
 	st->stmts[st->n_stmts++] = (struct stmt_slot){sql, stmt};
 	return stmt;
+}
+
+/* Resets the statements a job used, so that none keeps a read open past the commit (an open read
+ * would stop checkpoints from recycling the WAL, which then grows without end). */
+static void reset_used(struct csms_store *st)
+{
+	for (unsigned i = 0; i < st->n_stmts; i++)
+		if (st->used[i]) {
+			sqlite3_reset(st->stmts[i].stmt);
+			st->used[i] = 0;
+		}
+}
+
+static void step_control(sqlite3_stmt *s)
+{
+	sqlite3_step(s);
+	sqlite3_reset(s);
 }
 
 /* Runs one batch: every job in its savepoint, one commit for all. */
@@ -129,11 +169,21 @@ static void run_batch(struct csms_store *st, struct csms_job *batch)
 			j->rc = CSMS_STORE_EIO;
 			continue;
 		}
-		sqlite3_exec(st->db, "SAVEPOINT job", NULL, NULL, NULL);
-		j->rc = j->exec ? j->exec(st, j) : 0;
+		if (!j->exec) {
+			j->rc = 0;
+			continue;
+		}
+		if (j->single) {
+			j->rc = j->exec(st, j);
+			reset_used(st);
+			continue;
+		}
+		step_control(st->savepoint);
+		j->rc = j->exec(st, j);
+		reset_used(st);
 		if (j->rc < 0)
-			sqlite3_exec(st->db, "ROLLBACK TO job", NULL, NULL, NULL);
-		sqlite3_exec(st->db, "RELEASE job", NULL, NULL, NULL);
+			step_control(st->rollback_to);
+		step_control(st->release);
 	}
 	if (ok && exec_sql(st->db, "COMMIT") < 0) {
 		exec_sql(st->db, "ROLLBACK");
@@ -150,6 +200,7 @@ static void *store_thread(void *arg)
 {
 	struct csms_store *st = arg;
 
+	prctl(PR_SET_NAME, "csms-store", 0, 0, 0);
 	for (;;) {
 		pthread_mutex_lock(&st->lock);
 		while (!st->in_head && !st->stopping)
@@ -188,8 +239,57 @@ static void *store_thread(void *arg)
 	return NULL;
 }
 
+/* Writer thread, after each commit: wake the checkpointer when the WAL is long. */
+static int on_wal(void *arg, sqlite3 *db, const char *name, int pages)
+{
+	struct csms_store *st = arg;
+	(void)db;
+	(void)name;
+	if (pages >= CHECKPOINT_PAGES) {
+		pthread_mutex_lock(&st->lock);
+		st->ckpt_wanted = true;
+		pthread_cond_signal(&st->ckpt_wake);
+		pthread_mutex_unlock(&st->lock);
+	}
+	return SQLITE_OK;
+}
+
+/* Copies the WAL back into the database beside the writer (a PASSIVE checkpoint never blocks it), so
+ * commits do not pay for checkpoints. */
+static void *checkpoint_thread(void *arg)
+{
+	struct csms_store *st = arg;
+
+	prctl(PR_SET_NAME, "csms-ckpt", 0, 0, 0);
+	for (;;) {
+		pthread_mutex_lock(&st->lock);
+		while (!st->ckpt_wanted && !st->stopping)
+			pthread_cond_wait(&st->ckpt_wake, &st->lock);
+		bool stop = st->stopping;
+		st->ckpt_wanted = false;
+		pthread_mutex_unlock(&st->lock);
+		if (stop)
+			break;
+		int log = 0, done = 0;
+		if (sqlite3_wal_checkpoint_v2(st->ckpt_db, NULL, SQLITE_CHECKPOINT_PASSIVE, &log, &done) != SQLITE_OK)
+			WL_WARN("store", "checkpoint: %s", sqlite3_errmsg(st->ckpt_db));
+	}
+	return NULL;
+}
+
 int csms_store_start(struct csms_store *st, csms_store_notify_fn *notify, void *ctx)
 {
+	const char *path = sqlite3_db_filename(st->db, "main");
+	if (sqlite3_open_v2(path, &st->ckpt_db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) == SQLITE_OK &&
+	    pthread_create(&st->ckpt_thread, NULL, checkpoint_thread, st) == 0) {
+		sqlite3_busy_timeout(st->ckpt_db, 1000);
+		st->ckpt_started = true;
+		sqlite3_wal_autocheckpoint(st->db, 0); /* the checkpointer does it */
+		sqlite3_wal_hook(st->db, on_wal, st);
+	} else {
+		WL_WARN("store", "no checkpointer thread: the writer checkpoints itself");
+	}
+
 	st->notify = notify;
 	st->notify_ctx = ctx;
 	if (pthread_create(&st->thread, NULL, store_thread, st) != 0) {
@@ -248,8 +348,11 @@ void csms_store_close(struct csms_store *st)
 		pthread_mutex_lock(&st->lock);
 		st->stopping = true;
 		pthread_cond_signal(&st->wake);
+		pthread_cond_signal(&st->ckpt_wake);
 		pthread_mutex_unlock(&st->lock);
 		pthread_join(st->thread, NULL);
+		if (st->ckpt_started)
+			pthread_join(st->ckpt_thread, NULL);
 	} else if (st->in_head) {
 		run_batch(st, st->in_head);
 		st->done_head = st->in_head;
@@ -258,9 +361,16 @@ void csms_store_close(struct csms_store *st)
 	csms_store_finish(st);
 	for (unsigned i = 0; i < st->n_stmts; i++)
 		sqlite3_finalize(st->stmts[i].stmt);
+	sqlite3_finalize(st->savepoint);
+	sqlite3_finalize(st->rollback_to);
+	sqlite3_finalize(st->release);
+	if (st->ckpt_db)
+		sqlite3_close(st->ckpt_db);
+	sqlite3_wal_hook(st->db, NULL, NULL);
 	exec_sql(st->db, "PRAGMA wal_checkpoint(TRUNCATE)");
 	sqlite3_close(st->db);
 	pthread_mutex_destroy(&st->lock);
 	pthread_cond_destroy(&st->wake);
+	pthread_cond_destroy(&st->ckpt_wake);
 	free(st);
 }

@@ -27,6 +27,7 @@ struct csms_job {
 	struct csms_job *next;
 	csms_job_exec_fn *exec;
 	csms_job_done_fn *done; /* NULL: the store frees the job with free() */
+	bool single;            /* exec runs one statement: no savepoint needed (SQLite's statements are atomic) */
 	int rc;
 };
 
