@@ -672,9 +672,14 @@ static void get_firmware_file(struct csms_http_req *r)
 		return;
 	}
 	snprintf(path, sizeof(path), "%s/firmware/%s", r->app->cfg.data_dir, r->params[0]);
-	int n = lws_serve_http_file(r->wsi, path, "application/octet-stream", NULL, 0);
-	if (n < 0) {
+	struct stat sb;
+	if (stat(path, &sb) < 0 || !S_ISREG(sb.st_mode)) {
 		csms_http_respond_error(r, 404, "not_found", "no such firmware file");
+		return;
+	}
+	if (lws_serve_http_file(r->wsi, path, "application/octet-stream", NULL, 0) < 0) {
+		/* lws has answered with its own error page and wants the connection closed */
+		lws_set_timeout(r->wsi, PENDING_TIMEOUT_HTTP_CONTENT, LWS_TO_KILL_ASYNC);
 		return;
 	}
 	r->serving_file = true;
