@@ -42,10 +42,12 @@ stream.on('test:fail', (d) => {
         return;
     }
     failed++;
-    const err = d.details && d.details.error;
-    const cause = err && (err.cause || err);
     console.log(`FAIL  ${path.basename(d.file || '')}: ${d.name}`);
-    console.log(String((cause && (cause.stack || cause.message)) || cause || err).replace(/^/gm, '      '));
+    /* the test's error, then its causes (a fetch failure says why only in its cause) */
+    let e = d.details && d.details.error;
+    if (e && e.code === 'ERR_TEST_FAILURE' && e.cause) e = e.cause;
+    for (let depth = 0; e && depth < 4; depth++, e = e.cause)
+        console.log(String(e.stack || e.message || e).replace(/^/gm, depth ? '      caused by: ' : '      '));
 });
 stream.on('test:stderr', (d) => { if (process.env.VERBOSE) process.stderr.write(d.message); });
 stream.on('test:stdout', (d) => { if (process.env.VERBOSE) process.stdout.write(d.message); });
