@@ -423,12 +423,26 @@ static void help_is_reported_wherever_it_appears(void **state)
 
 static void help_text_lists_every_option(void **state)
 {
-	static const char *const names[] = {
-	    "--config",          "--listen",           "--port",           "--data",          "--tls-cert",
-	    "--tls-key",         "--security-profile", "--station-policy", "--heartbeat-interval",
-	    "--pending-interval", "--call-timeout",    "--max-frame",      "--max-connections",
-	    "--auth-fail-limit", "--message-retention", "--event-retention", "--allow-concurrent-tx",
-	    "--log-level",       "--admin-token-file", "--help"};
+	static const char *const names[] = {"--config",
+	                                    "--listen",
+	                                    "--port",
+	                                    "--data",
+	                                    "--tls-cert",
+	                                    "--tls-key",
+	                                    "--security-profile",
+	                                    "--station-policy",
+	                                    "--heartbeat-interval",
+	                                    "--pending-interval",
+	                                    "--call-timeout",
+	                                    "--max-frame",
+	                                    "--max-connections",
+	                                    "--auth-fail-limit",
+	                                    "--message-retention",
+	                                    "--event-retention",
+	                                    "--allow-concurrent-tx",
+	                                    "--log-level",
+	                                    "--admin-token-file",
+	                                    "--help"};
 	char text[16384];
 	int saved = dup(STDOUT_FILENO);
 	FILE *f = tmpfile();

@@ -130,8 +130,8 @@ static void empty_or_too_long_id_is_invalid(void **state)
 
 static void id_with_url_characters_space_or_non_ascii_is_invalid(void **state)
 {
-	static const char *const bad[] = {"CP/1", "CP?1", "CP#1", "CP%201", "CP 1", "CP\t1", "CP\x7f",
-	                                  "CP\xc3\xa9", "\x01"};
+	static const char *const bad[] = {"CP/1",  "CP?1",   "CP#1",       "CP%201", "CP 1",
+	                                  "CP\t1", "CP\x7f", "CP\xc3\xa9", "\x01"};
 
 	(void)state;
 	for (unsigned i = 0; i < TU_ARRAY_SIZE(bad); i++) {

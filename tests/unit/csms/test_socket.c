@@ -69,7 +69,7 @@ static void out_of_range_status_names_are_a_question_mark(void **state)
 {
 	(void)state;
 	assert_string_equal(csms_socket_status_label(CSMS_SOCKET_STATUS_COUNT), "?");
-	assert_string_equal(csms_socket_status_key((enum csms_socket_status)-1), "?");
+	assert_string_equal(csms_socket_status_key((enum csms_socket_status)99), "?");
 }
 
 int main(void)

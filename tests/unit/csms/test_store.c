@@ -124,9 +124,9 @@ static struct csms_store *open_store(void)
 
 	assert_int_equal(csms_store_open(&st, dir), 0);
 	assert_non_null(st);
-	assert_int_equal(sqlite3_exec(csms_store_db(st), "CREATE TABLE IF NOT EXISTS t (n INTEGER PRIMARY KEY)", NULL,
-	                              NULL, NULL),
-	                 SQLITE_OK);
+	assert_int_equal(
+	    sqlite3_exec(csms_store_db(st), "CREATE TABLE IF NOT EXISTS t (n INTEGER PRIMARY KEY)", NULL, NULL, NULL),
+	    SQLITE_OK);
 	return st;
 }
 
@@ -170,9 +170,9 @@ static void finish_until(struct csms_store *st, int want)
 
 static void new_database_is_migrated_to_the_latest_version(void **state)
 {
-	static const char *const tables[] = {"station", "connector", "connector_status", "id_tag", "txn",
-	                                     "orphan_stop", "meter_value", "reservation", "charging_profile",
-	                                     "firmware", "operation", "message", "event"};
+	static const char *const tables[] = {
+	    "station",     "connector",        "connector_status", "id_tag",    "txn",     "orphan_stop", "meter_value",
+	    "reservation", "charging_profile", "firmware",         "operation", "message", "event"};
 	struct csms_store *st = open_store();
 	char sql[200];
 
@@ -334,6 +334,25 @@ static void job_that_breaks_a_constraint_rolls_back_only_itself(void **state)
 	csms_store_submit(st, &new_job(5)->job);
 	csms_store_submit(st, &new_job(5)->job); /* the same primary key */
 	csms_store_submit(st, &new_job(6)->job);
+	assert_int_equal(csms_store_start(st, notify_nothing, NULL), 0);
+	finish_until(st, 3);
+	assert_int_equal(done_rc[0], 0);
+	assert_int_equal(done_rc[1], -1);
+	assert_int_equal(done_rc[2], 0);
+	csms_store_close(st);
+	assert_int_equal(query_file("SELECT count(*) FROM t"), 2);
+}
+
+static void single_statement_job_that_fails_leaves_nothing_behind(void **state)
+{
+	struct csms_store *st = open_store();
+	struct test_job *dup = new_job(8);
+
+	(void)state;
+	dup->job.single = true; /* no savepoint: the failing statement undoes itself */
+	csms_store_submit(st, &new_job(8)->job);
+	csms_store_submit(st, &dup->job);
+	csms_store_submit(st, &new_job(9)->job);
 	assert_int_equal(csms_store_start(st, notify_nothing, NULL), 0);
 	finish_until(st, 3);
 	assert_int_equal(done_rc[0], 0);
@@ -506,6 +525,7 @@ int main(void)
 	    T(done_runs_only_after_the_commit),
 	    T(failing_job_rolls_back_only_itself),
 	    T(job_that_breaks_a_constraint_rolls_back_only_itself),
+	    T(single_statement_job_that_fails_leaves_nothing_behind),
 	    T(jobs_waiting_together_are_committed_in_one_batch),
 	    T(jobs_submitted_during_a_commit_are_grouped_in_the_next_batch),
 	    T(close_drains_every_submitted_job),
