@@ -17,3 +17,35 @@ $(B)/csms: $(patsubst src/csms/%.c,$(B)/csms.o/%.o,$(CSMS_SRC)) $(B)/libocpp.a $
 	$(CC) $^ $(CSMS_LIBS) $(LIBS) -o $@
 $(BS)/csms: $(patsubst src/csms/%.c,$(BS)/csms.o/%.o,$(CSMS_SRC)) $(BS)/libocpp.a $(BS)/libwlcommon.a
 	$(CC) $(SAN) $^ $(CSMS_LIBS) $(LIBS) -o $@
+
+# ---- tests: unit (cmocka, ASan+UBSan), integration (real csms + ocpp-rpc peers), fuzzers ----
+CSMS_LIB_OBJS_S := $(patsubst src/csms/%.c,$(BS)/csms.o/%.o,$(filter-out src/csms/main.c,$(CSMS_SRC)))
+CSMS_UNIT_TESTS := $(patsubst tests/unit/csms/%.c,%,$(wildcard tests/unit/csms/test_*.c))
+CSMS_FUZZERS    := $(patsubst fuzz/csms/fuzz_%.c,%,$(wildcard fuzz/csms/fuzz_*.c))
+
+TEST_SUITES += csms-unit csms-integration csms-fuzz
+.PHONY: csms-unit csms-integration csms-fuzz
+
+$(BS)/tests/csms/%: tests/unit/csms/%.c tests/unit/test_util.h $(CSMS_LIB_OBJS_S) $(BS)/libocpp.a $(BS)/libwlcommon.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_COMMON) $(CSMS_CFLAGS) -Itests/unit -O1 -g $(SAN) $< $(CSMS_LIB_OBJS_S) $(BS)/libocpp.a \
+		$(BS)/libwlcommon.a $(CSMS_LIBS) $(LIBS) -lcmocka -o $@
+
+csms-unit: $(addprefix $(BS)/tests/csms/,$(CSMS_UNIT_TESTS))
+	@fail=0; for t in $(CSMS_UNIT_TESTS); do echo "== csms/$$t"; $(BS)/tests/csms/$$t || fail=1; done; exit $$fail
+
+csms-integration: $(BS)/csms
+	node tests/integration/csms/run.js $(BS)/csms
+
+$(BF)/csms/fuzz_%: fuzz/csms/fuzz_%.c $(filter-out src/csms/main.c,$(CSMS_SRC)) $(CSMS_HDR) $(OCPP_SRC) $(COMMON_SRC)
+	@mkdir -p $(@D)
+	$(CLANG) $(CFLAGS_COMMON) $(CSMS_CFLAGS) -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+		$< $(filter-out src/csms/main.c,$(CSMS_SRC)) $(OCPP_SRC) $(COMMON_SRC) $(CSMS_LIBS) $(LIBS) -o $@
+
+csms-fuzz: $(addprefix $(BF)/csms/fuzz_,$(CSMS_FUZZERS))
+	@for f in $(CSMS_FUZZERS); do \
+		echo "== fuzz csms/$$f ($(FUZZ_SECONDS)s)"; mkdir -p $(BF)/corpus/csms-$$f; \
+		$(BF)/csms/fuzz_$$f -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -print_final_stats=0 \
+			$(BF)/corpus/csms-$$f fuzz/csms/corpus/$$f 2>$(BF)/csms-$$f.log || { tail -40 $(BF)/csms-$$f.log; exit 1; }; \
+		grep -E '^(Done|#[0-9]+.*DONE)' $(BF)/csms-$$f.log | tail -1; \
+	done

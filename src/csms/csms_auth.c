@@ -93,19 +93,33 @@ void csms_throttle_free(struct csms_throttle *t)
 	free(t);
 }
 
+#define WAYS 4 /* a key may sit in one of 4 slots: a busy slot does not push a new key out */
+
+static bool slot_is_active(const struct slot *s, uint64_t now)
+{
+	return s->hash && now - s->window_start < WINDOW_MS;
+}
+
 static struct slot *lookup(struct csms_throttle *t, const char *key, bool create, uint64_t now)
 {
 	uint64_t h = key_hash(key);
-	struct slot *s = &t->slots[h % THROTTLE_SLOTS];
-	if (s->hash == h)
-		return s;
+	struct slot *ways = &t->slots[(size_t)(h % (THROTTLE_SLOTS / WAYS)) * WAYS];
+	struct slot *victim = NULL;
+
+	for (size_t i = 0; i < WAYS; i++) {
+		struct slot *s = &ways[i];
+		if (s->hash == h)
+			return s;
+		/* the victim: a free or expired slot, else the one with the oldest window */
+		if (!victim || (slot_is_active(victim, now) &&
+		                (!slot_is_active(s, now) || s->window_start < victim->window_start)))
+			victim = s;
+	}
 	if (!create)
 		return NULL;
-	/* a different key in the slot: replace it once its window is over (or it was empty) */
-	if (s->hash && now - s->window_start < WINDOW_MS && s->failures >= t->limit)
-		return s; /* share the slot rather than forget an active block */
-	*s = (struct slot){h, now, 0};
-	return s;
+	/* with all ways busy an attacker needs 4 colliding keys to push a block out */
+	*victim = (struct slot){h, now, 0};
+	return victim;
 }
 
 bool csms_throttle_is_blocked(struct csms_throttle *t, const char *key, uint64_t now_ms)

@@ -194,6 +194,8 @@ static int on_established(struct csms *app, struct csms_conn *c, struct lws *wsi
 	return 0;
 }
 
+static void promote_or_refuse(struct csms_conn *newcomer, bool live_alive);
+
 static void process_frame(struct csms_conn *c, const char *buf, size_t len)
 {
 	struct ocpp_error err;
@@ -202,6 +204,8 @@ static void process_frame(struct csms_conn *c, const char *buf, size_t len)
 	c->last_rx = now;
 	c->ping_due = 0;
 	c->app->stats.frames_in++;
+	if (c->rival && c->rival->probation)
+		promote_or_refuse(c->rival, true); /* a frame proves the live session alive, like a pong */
 	csms_journal_frame(c->app, c->station->id, CSMS_DIR_IN, buf, len);
 	if (ocpp_rpc_receive(c->rpc, buf, len, now, &err) != 0)
 		WL_INFO("conn", "station \"%s\": %s: %s", c->station->id, ocpp_error_code_name(err.code), err.message);

@@ -98,9 +98,13 @@ void csms_journal_event(struct csms *app, const char *station_id, const char *ki
 	csms_store_submit(app->store, &e->job);
 }
 
+#define PRUNE_CHUNK 20000
+
 struct prune_job {
 	struct csms_job job;
+	struct csms *app;
 	int64_t message_before, event_before;
+	int deleted; /* rows deleted by this job */
 };
 
 /* Rows are appended in time order, so the oldest are the lowest ids: no time index is needed. */
@@ -108,6 +112,8 @@ static const char SQL_PRUNE_MESSAGES[] =
 	"DELETE FROM message WHERE id IN (SELECT id FROM message ORDER BY id LIMIT 20000) AND ts < ?";
 static const char SQL_PRUNE_EVENTS[] =
 	"DELETE FROM event WHERE id IN (SELECT id FROM event ORDER BY id LIMIT 20000) AND ts < ?";
+
+static void submit_prune(struct csms *app, int64_t message_before, int64_t event_before);
 
 static int exec_prune(struct csms_store *st, struct csms_job *job)
 {
@@ -118,20 +124,44 @@ static int exec_prune(struct csms_store *st, struct csms_job *job)
 	sqlite3_bind_int64(s, 1, p->message_before);
 	if (sqlite3_step(s) != SQLITE_DONE)
 		return -1;
+	p->deleted = sqlite3_changes(csms_store_db(st));
 	if (!(s = csms_store_stmt(st, SQL_PRUNE_EVENTS)))
 		return -1;
 	sqlite3_bind_int64(s, 1, p->event_before);
-	return sqlite3_step(s) == SQLITE_DONE ? 0 : -1;
+	if (sqlite3_step(s) != SQLITE_DONE)
+		return -1;
+	int events = sqlite3_changes(csms_store_db(st));
+	if (events > p->deleted)
+		p->deleted = events;
+	return 0;
 }
 
-void csms_journal_prune(struct csms *app)
+/* A full chunk means more is due: the next chunk goes in a later batch, so pruning a large backlog
+ * never holds one transaction long. */
+static void done_prune(struct csms_job *job)
+{
+	struct prune_job *p = (struct prune_job *)job;
+	if (job->rc == 0 && p->deleted >= PRUNE_CHUNK && !p->app->stopping)
+		submit_prune(p->app, p->message_before, p->event_before);
+	free(p);
+}
+
+static void submit_prune(struct csms *app, int64_t message_before, int64_t event_before)
 {
 	struct prune_job *p = calloc(1, sizeof(*p));
 	if (!p)
 		return;
-	int64_t now = (int64_t)wl_wall_ms();
 	p->job.exec = exec_prune;
-	p->message_before = now - (int64_t)app->cfg.message_retention * 86400000;
-	p->event_before = now - (int64_t)app->cfg.event_retention * 86400000;
+	p->job.done = done_prune;
+	p->app = app;
+	p->message_before = message_before;
+	p->event_before = event_before;
 	csms_store_submit(app->store, &p->job);
+}
+
+void csms_journal_prune(struct csms *app)
+{
+	int64_t now = (int64_t)wl_wall_ms();
+	submit_prune(app, now - (int64_t)app->cfg.message_retention * 86400000,
+	             now - (int64_t)app->cfg.event_retention * 86400000);
 }
