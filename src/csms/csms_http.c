@@ -209,6 +209,8 @@ static int on_http(struct csms *app, struct csms_http_req *r, struct lws *wsi, c
 
 static int on_body(struct csms_http_req *r, const char *in, size_t len)
 {
+	if (!len)
+		return 0; /* lws reports an empty body (Content-Length: 0) as one chunk of NULL, 0 */
 	if (r->resp_ready)
 		return 0; /* already answered (an error): drop the rest */
 	if (r->body_len + len > r->body_max) {
