@@ -48,8 +48,10 @@ class Csms {
         this.exits = []; /* {code, signal, stderr} of every run */
     }
 
-    get base() { return `http://127.0.0.1:${this.port}`; }
-    get ocppUrl() { return `ws://127.0.0.1:${this.port}/ocpp`; }
+    /* TLS (security profile 2) when the arguments name a certificate: it is also the CA the tests trust */
+    get tlsCert() { const i = this.args.indexOf('--tls-cert'); return i >= 0 ? fs.readFileSync(this.args[i + 1]) : null; }
+    get base() { return `http${this.tlsCert ? 's' : ''}://127.0.0.1:${this.port}`; }
+    get ocppUrl() { return `ws${this.tlsCert ? 's' : ''}://127.0.0.1:${this.port}/ocpp`; }
 
     async start(extraArgs = []) {
         if (!this.port) this.port = await freePort();
@@ -75,8 +77,7 @@ class Csms {
             if (proc.exitCode !== null || proc.signalCode !== null)
                 throw new Error(`csms exited at start (${proc.exitCode ?? proc.signalCode}):\n${this.stderr}`);
             try {
-                const r = await fetch(`${this.base}/api/v1/health`);
-                return r.status === 200;
+                return (await this.api('GET', '/api/v1/health', undefined, { token: null })).status === 200;
             } catch { return false; }
         }, 'csms to listen', 15000, 50);
         this.token = fs.readFileSync(path.join(this.dir, 'admin.token'), 'utf8').trim();
@@ -121,7 +122,9 @@ class Csms {
             data = raw ? body : JSON.stringify(body);
             if (!raw) h['content-type'] = 'application/json';
         }
-        const r = await fetch(this.base + p, { method, headers: h, body: data });
+        const ca = this.tlsCert;
+        const r = ca ? await httpsRequest(this.base + p, { method, headers: h, ca }, data)
+            : await fetch(this.base + p, { method, headers: h, body: data });
         const text = await r.text();
         let json;
         try { json = JSON.parse(text); } catch { json = text; }
@@ -173,6 +176,7 @@ class Csms {
             strictMode: true,
             reconnect: false,
             callTimeoutMs: 10000,
+            ...(this.tlsCert ? { wsOpts: { ca: this.tlsCert } } : {}),
             ...opts,
         });
         c.strictFailures = [];
@@ -197,14 +201,15 @@ class Csms {
             if (password !== undefined)
                 headers.authorization = 'Basic ' + Buffer.from(`${user}:${password}`).toString('base64');
             const ws = new WebSocket(`${this.ocppUrl}/${encodeURIComponent(identity)}`, protocols, {
-                headers, localAddress, handshakeTimeout: 5000,
+                headers, localAddress, handshakeTimeout: 5000, ca: this.tlsCert || undefined,
             });
             ws.on('unexpected-response', (req, res) => {
                 let body = '';
+                const done = () => { resolve({ status: res.statusCode, body, headers: res.headers }); req.destroy(); };
+                res.setEncoding('utf8');
                 res.on('data', (d) => { body += d; });
-                res.on('end', () => { resolve({ status: res.statusCode, body, headers: res.headers }); });
-                res.on('error', () => resolve({ status: res.statusCode, body }));
-                req.destroy();
+                res.on('end', done);
+                res.on('error', done);
             });
             ws.on('open', () => { resolve({ status: 101, ws }); });
             ws.on('error', (e) => { if (!/Unexpected server response/.test(e.message)) reject(e); });
@@ -217,6 +222,22 @@ class Csms {
         assert.equal(r.status, 101, `raw handshake for ${identity}: ${r.status} ${r.body || ''}`);
         return new RawPeer(r.ws);
     }
+}
+
+/* A fetch-like answer over https with our own CA (fetch cannot take one). */
+function httpsRequest(url, opts, body) {
+    return new Promise((resolve, reject) => {
+        const req = require('node:https').request(url, { ...opts, agent: false }, (res) => {
+            const chunks = [];
+            res.on('data', (d) => chunks.push(d));
+            res.on('end', () => {
+                const text = Buffer.concat(chunks).toString('utf8');
+                resolve({ status: res.statusCode, headers: res.headers, text: async () => text });
+            });
+        });
+        req.on('error', reject);
+        req.end(body);
+    });
 }
 
 /* A raw OCPP-J peer: send frames, await frames by message id. Answers the csms's calls only when told. */
