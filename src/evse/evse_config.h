@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#define EVSE_VERSION "0.1.0"
+
 enum evse_mode { EVSE_MODE_FREE, EVSE_MODE_PERSONAL, EVSE_MODE_WEB };
 enum evse_case { EVSE_CASE_B, EVSE_CASE_C };
 enum evse_earthing { EVSE_EARTH_TN, EVSE_EARTH_TT, EVSE_EARTH_IT };
