@@ -8,6 +8,8 @@ debs=(
 	make gcc clang libclang-rt-14-dev pkg-config # compilers; clang + runtime for libFuzzer
 	libcjson-dev                                 # JSON
 	libcmocka-dev                                # unit tests
+	libwebsockets-dev libssl-dev                  # evse: OCPP WebSocket client (ws://, wss://) and local HTTP server
+	libsqlite3-dev                               # evse: durable configuration, transaction queue, history
 )
 command -v node >/dev/null 2>&1 || debs+=(nodejs)
 command -v npm >/dev/null 2>&1 || debs+=(npm)

@@ -45,6 +45,8 @@ static const struct opt opts[] = {
      "central system: ws://host:port/path/CPID or wss://...; empty: standalone"},
     {"ocpp_password", OPT_STR, F(ocpp_password), 0, 0, NULL, "", "HTTP Basic auth password (AuthorizationKey)"},
     {"ca_file", OPT_STR, F(ca_file), 0, 0, NULL, "", "CA certificates for wss:// (empty: system store)"},
+    {"reconnect_max", OPT_INT, F(reconnect_max_s), 1, 3600, NULL, "60",
+     "longest wait in s between reconnect attempts (exponential back-off with jitter)"},
     {"db", OPT_STR, F(db_path), 0, 0, NULL, "evse.db", "SQLite file for configuration, queue and history"},
     {"http_port", OPT_INT, F(http_port), 0, 65535, NULL, "8080", "local web app port (0: off)"},
     {"http_bind", OPT_STR, F(http_bind), 0, 0, NULL, "127.0.0.1", "local web app address"},

@@ -34,6 +34,7 @@ struct evse_config {
 	char ocpp_url[EVSE_STR_MAX];      /* ws://host:port/path/CPID or wss://... ; empty: no backend */
 	char ocpp_password[EVSE_STR_MAX]; /* HTTP Basic auth (security profile 1/2); empty: none */
 	char ca_file[EVSE_STR_MAX];       /* wss:// trust anchors; empty: the system store */
+	int reconnect_max_s;              /* the longest wait between reconnect attempts */
 	/* this program */
 	char db_path[EVSE_STR_MAX];
 	int http_port; /* local web app and simulator control; 0: off */

@@ -497,6 +497,11 @@ static void sample_tick(struct evse_ocpp *o)
 	evse_store_set(o->st, "open_tx_wh", wh);
 }
 
+bool evse_ocpp_has_output(const struct evse_ocpp *o)
+{
+	return o->rpc && ocpp_rpc_has_output(o->rpc);
+}
+
 /* Wall ms of the next multiple of interval_s after wall. */
 static int64_t next_aligned(int64_t wall, long interval_s)
 {

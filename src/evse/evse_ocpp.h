@@ -36,6 +36,7 @@ void evse_ocpp_receive(struct evse_ocpp *o, const char *buf, size_t len, uint64_
 void evse_ocpp_tick(struct evse_ocpp *o, uint64_t now_ms);
 /* The next frame to send (free() it), or NULL. */
 char *evse_ocpp_take_output(struct evse_ocpp *o, size_t *len);
+bool evse_ocpp_has_output(const struct evse_ocpp *o);
 
 /* ---- events of the charging point, forwarded by the owner ---- */
 void evse_ocpp_on_state(struct evse_ocpp *o, enum evse_state to, int error, uint64_t now_ms);

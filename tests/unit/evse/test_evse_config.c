@@ -3,6 +3,7 @@
 #include "evse_test.h"
 
 #include "evse_pwm.h"
+#include "evse_simctl.h"
 
 static void test_defaults_are_valid(void **state)
 {
@@ -134,12 +135,47 @@ static void test_pwm_table(void **state)
 		assert_true(evse_pwm_amps(evse_pwm_duty(a)) <= a + 1e-9);
 }
 
+static void test_simctl_commands_and_refusals(void **state)
+{
+	(void)state;
+	struct evse_simctl_cmd c;
+	char err[200];
+	const char *ok = "plug soc=0.5 max_a=16 phases=1 response_ms=50\n";
+	assert_int_equal(evse_simctl_parse(ok, strlen(ok), &c, err, sizeof(err)), 0);
+	assert_int_equal(c.op, SIMCTL_PLUG);
+	assert_true(c.ev.soc == 0.5 && c.ev.max_current_a == 16.0 && c.ev.phases == 1 && c.ev.response_ms == 50);
+	assert_int_equal(evse_simctl_parse("fault r3n on", 12, &c, err, sizeof(err)), 0);
+	assert_int_equal(c.fault, EVSE_SIM_FAULT_R3N);
+	assert_true(c.on);
+	static const char *const bad[][2] = {
+	    {"", "empty command"},
+	    {"fly away", "unknown command \"fly\""},
+	    {"plug soc=2", "plug: bad option \"soc=2\""},
+	    {"plug colour=red", "plug: bad option"},
+	    {"fault xyz on", "fault: unknown fault \"xyz\""},
+	    {"fault ocp maybe", "fault: expected on or off"},
+	    {"tap 012345678901234567890", "longer than 20"},
+	    {"demand", "unknown command"},
+	    {"a b c d e f g h i", "too many words"},
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(evse_simctl_parse(bad[i][0], strlen(bad[i][0]), &c, err, sizeof(err)), -1);
+		if (!strstr(err, bad[i][1]))
+			fail_msg("%s: \"%s\" not in \"%s\"", bad[i][0], bad[i][1], err);
+	}
+	assert_int_equal(evse_simctl_parse("tap\0x", 5, &c, err, sizeof(err)), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_defaults_are_valid),      cmocka_unit_test(test_parse_file),
-	    cmocka_unit_test(test_parse_refusals),          cmocka_unit_test(test_check_refusals),
-	    cmocka_unit_test(test_help_lists_every_option), cmocka_unit_test(test_pwm_table),
+	    cmocka_unit_test(test_defaults_are_valid),
+	    cmocka_unit_test(test_parse_file),
+	    cmocka_unit_test(test_parse_refusals),
+	    cmocka_unit_test(test_check_refusals),
+	    cmocka_unit_test(test_help_lists_every_option),
+	    cmocka_unit_test(test_pwm_table),
+	    cmocka_unit_test(test_simctl_commands_and_refusals),
 	};
 	return cmocka_run_group_tests_name("evse_config", tests, NULL, NULL);
 }
