@@ -8,9 +8,9 @@ debs=(
 	make gcc clang libclang-rt-14-dev pkg-config # compilers; clang + runtime for libFuzzer
 	libcjson-dev                                 # JSON
 	libcmocka-dev                                # unit tests
-	libwebsockets-dev libwebsockets-evlib-ev libev-dev # WebSocket/HTTP/TLS server on an epoll loop
+	libwebsockets-dev libwebsockets-evlib-ev libev-dev # WebSocket/HTTP/TLS: csms server on epoll, evse client
 	libssl-dev                                   # TLS, MD5 of firmware files
-	libsqlite3-dev sqlite3                       # the embedded database (and its shell, for tests)
+	libsqlite3-dev sqlite3                       # the embedded databases of csms and evse (and the shell, for tests)
 	libsodium-dev                                # password hashes, random tokens
 	libinih-dev                                  # INI config files
 	libcurl4-openssl-dev                         # the command line's HTTP client

@@ -1,0 +1,68 @@
+# mk/evse.mk — the charging-station controller `evse`: its core library (state machine, hardware layer,
+# simulator, configuration), the program, its unit tests (cmocka, ASan+UBSan) and its fuzzers.
+EVSE_CORE_SRC := $(filter-out src/evse/evse_main.c,$(wildcard src/evse/*.c))
+EVSE_LIBS     := -lsqlite3 -lwebsockets -lssl -lcrypto
+EVSE_HDR      := $(wildcard src/evse/*.h src/evse/*.def) $(COMMON_HDR) $(OCPP_HDR)
+EVSE_CFLAGS   := -Isrc/evse
+EVSE_UNIT     := $(patsubst tests/unit/evse/%.c,%,$(wildcard tests/unit/evse/test_*.c))
+
+ALL_TARGETS += $(B)/libevse.a
+TEST_SUITES += evse-unit
+
+$(B)/evse-obj/%.o: src/evse/%.c $(EVSE_HDR)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_COMMON) $(EVSE_CFLAGS) $(CFLAGS) -c $< -o $@
+$(BS)/evse-obj/%.o: src/evse/%.c $(EVSE_HDR)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_COMMON) $(EVSE_CFLAGS) -O1 -g $(SAN) -c $< -o $@
+
+$(B)/libevse.a: $(patsubst src/evse/%.c,$(B)/evse-obj/%.o,$(EVSE_CORE_SRC))
+	ar rcs $@ $^
+$(BS)/libevse.a: $(patsubst src/evse/%.c,$(BS)/evse-obj/%.o,$(EVSE_CORE_SRC))
+	ar rcs $@ $^
+
+# ---- unit tests: tests/unit/evse/test_*.c, each its own program, under ASan+UBSan ----
+$(BS)/tests/evse/%: tests/unit/evse/%.c $(wildcard tests/unit/evse/*.h) $(BS)/libevse.a $(BS)/libocpp.a $(BS)/libwlcommon.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_COMMON) $(EVSE_CFLAGS) -Itests/unit -Itests/unit/evse -O1 -g $(SAN) $< \
+		$(BS)/libevse.a $(BS)/libocpp.a $(BS)/libwlcommon.a $(LIBS) $(EVSE_LIBS) -lcmocka -o $@
+
+.PHONY: evse-unit
+evse-unit: $(addprefix $(BS)/tests/evse/,$(EVSE_UNIT))
+	@fail=0; for t in $(EVSE_UNIT); do echo "== $$t"; $(BS)/tests/evse/$$t || fail=1; done; exit $$fail
+
+# ---- the program ----
+ALL_TARGETS += $(B)/evse
+$(B)/evse: src/evse/evse_main.c $(B)/libevse.a $(B)/libocpp.a $(B)/libwlcommon.a
+	$(CC) $(CFLAGS_COMMON) $(EVSE_CFLAGS) $(CFLAGS) $< $(B)/libevse.a $(B)/libocpp.a $(B)/libwlcommon.a \
+		$(LIBS) $(EVSE_LIBS) -o $@
+$(BS)/evse: src/evse/evse_main.c $(BS)/libevse.a $(BS)/libocpp.a $(BS)/libwlcommon.a
+	$(CC) $(CFLAGS_COMMON) $(EVSE_CFLAGS) -O1 -g $(SAN) $< $(BS)/libevse.a $(BS)/libocpp.a $(BS)/libwlcommon.a \
+		$(LIBS) $(EVSE_LIBS) -o $@
+
+# ---- fuzzers of the evse parsers (fuzz/evse/), run a few seconds each ----
+EVSE_FUZZERS := $(patsubst fuzz/evse/fuzz_%.c,%,$(wildcard fuzz/evse/fuzz_*.c))
+TEST_SUITES += evse-fuzz
+$(BF)/evse/fuzz_%: fuzz/evse/fuzz_%.c $(EVSE_CORE_SRC) $(EVSE_HDR) $(COMMON_SRC) $(OCPP_SRC)
+	@mkdir -p $(@D)
+	$(CLANG) $(CFLAGS_COMMON) $(EVSE_CFLAGS) -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+		$< $(EVSE_CORE_SRC) $(COMMON_SRC) $(OCPP_SRC) $(LIBS) $(EVSE_LIBS) -o $@
+
+.PHONY: evse-fuzz
+evse-fuzz: $(addprefix $(BF)/evse/fuzz_,$(EVSE_FUZZERS))
+	@for f in $(EVSE_FUZZERS); do \
+		echo "== fuzz $$f ($(FUZZ_SECONDS)s)"; mkdir -p $(BF)/corpus/$$f; \
+		$(BF)/evse/fuzz_$$f -max_total_time=$(FUZZ_SECONDS) -max_len=2048 -print_final_stats=0 \
+			$(BF)/corpus/$$f fuzz/corpus/$$f 2>$(BF)/$$f.log || { tail -40 $(BF)/$$f.log; exit 1; }; \
+		grep -E '^(Done|#[0-9]+.*DONE)' $(BF)/$$f.log | tail -1; \
+	done
+
+# ---- integration: evse against an ocpp-rpc RPCServer in strict mode ----
+TEST_SUITES += evse-integration
+.PHONY: evse-integration
+evse-integration: $(BS)/evse
+	@fail=0; p=0; f=0; for t in tests/integration/evse_ocpp.js tests/integration/evse_offline.js; do \
+		echo "== $$t"; EVSE_BIN=$(BS)/evse node $$t > build/evse-it.log 2>&1 || fail=1; cat build/evse-it.log; \
+		line=$$(grep -E '^[0-9]+ passed, [0-9]+ failed$$' build/evse-it.log | tail -1); \
+		p=$$((p + $${line%% passed*})); f=$$((f + $$(echo "$$line" | sed 's/.* \([0-9]*\) failed/\1/'))); \
+	done; echo "$$p passed, $$f failed"; exit $$fail

@@ -1,0 +1,285 @@
+/* evse_config.c — the option table and its parsers: a config file, command-line --key=value, --help. */
+#include "evse_config.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+enum opt_type { OPT_INT, OPT_ENUM, OPT_STR, OPT_BOOL };
+
+struct opt {
+	const char *name;
+	enum opt_type type;
+	size_t offset;
+	size_t size;              /* OPT_STR: buffer size */
+	long min, max;            /* OPT_INT */
+	const char *const *names; /* OPT_ENUM: NULL-terminated, index = value */
+	const char *def;
+	const char *help;
+};
+
+static const char *const mode_names[] = {"FREE", "PERSONAL", "WEB", NULL};
+static const char *const case_names[] = {"B", "C", NULL};
+static const char *const earth_names[] = {"TN", "TT", "IT", NULL};
+static const char *const rfid_names[] = {"M1", "CPU", NULL};
+static const char *const level_names[] = {"error", "warn", "info", "debug", NULL};
+
+#define F(field) offsetof(struct evse_config, field), sizeof(((struct evse_config *)0)->field)
+
+static const struct opt opts[] = {
+    {"power", OPT_INT, F(power_w), 7400, 22000, NULL, "22000", "rated power in W: 7400 or 22000"},
+    {"phases", OPT_INT, F(phases), 1, 3, NULL, "3", "phases wired to the station: 1 or 3"},
+    {"case", OPT_ENUM, F(charging_case), 0, 0, case_names, "B", "B: socket with lock, C: tethered cable"},
+    {"max_current", OPT_INT, F(max_current_a), 6, 32, NULL, "32", "maximum charging current in A (6..32)"},
+    {"earthing", OPT_ENUM, F(earthing), 0, 0, earth_names, "TN", "power system: TN, TT or IT (IT: 1 phase)"},
+    {"mode", OPT_ENUM, F(mode), 0, 0, mode_names, "FREE",
+     "FREE (no authorisation), PERSONAL (local cards), WEB (the OCPP backend decides)"},
+    {"rfid_type", OPT_ENUM, F(rfid_type), 0, 0, rfid_names, "M1", "RFID standard: M1 or CPU"},
+    {"max_cards", OPT_INT, F(max_cards), 1, 64, NULL, "3", "local cards the station keeps (PERSONAL)"},
+    {"serial", OPT_STR, F(serial), 0, 0, NULL, "WL-SIM-0001", "serial number"},
+    {"vendor", OPT_STR, F(vendor), 0, 0, NULL, "Wattline", "vendor name in BootNotification"},
+    {"model", OPT_STR, F(model), 0, 0, NULL, "WL-22", "model name in BootNotification"},
+    {"ocpp_url", OPT_STR, F(ocpp_url), 0, 0, NULL, "",
+     "central system: ws://host:port/path/CPID or wss://...; empty: standalone"},
+    {"ocpp_password", OPT_STR, F(ocpp_password), 0, 0, NULL, "", "HTTP Basic auth password (AuthorizationKey)"},
+    {"ca_file", OPT_STR, F(ca_file), 0, 0, NULL, "", "CA certificates for wss:// (empty: system store)"},
+    {"reconnect_max", OPT_INT, F(reconnect_max_s), 1, 3600, NULL, "60",
+     "longest wait in s between reconnect attempts (exponential back-off with jitter)"},
+    {"db", OPT_STR, F(db_path), 0, 0, NULL, "evse.db", "SQLite file for configuration, queue and history"},
+    {"http_port", OPT_INT, F(http_port), 0, 65535, NULL, "8080", "local web app port (0: off)"},
+    {"http_bind", OPT_STR, F(http_bind), 0, 0, NULL, "127.0.0.1", "local web app address"},
+    {"web_root", OPT_STR, F(web_root), 0, 0, NULL, "web/evse", "folder of the local web app's files"},
+    {"log_level", OPT_ENUM, F(log_level), 0, 0, level_names, "info", "error, warn, info or debug"},
+    {"simulator", OPT_BOOL, F(simulator), 0, 1, NULL, "true", "use the simulated hardware"},
+};
+#define N_OPTS (sizeof(opts) / sizeof(opts[0]))
+
+const char *evse_mode_name(enum evse_mode m)
+{
+	return (unsigned)m < 3 ? mode_names[m] : "?";
+}
+
+static const struct opt *find_opt(const char *key)
+{
+	for (size_t i = 0; i < N_OPTS; i++)
+		if (strcmp(opts[i].name, key) == 0)
+			return &opts[i];
+	return NULL;
+}
+
+static int set_opt(struct evse_config *cfg, const struct opt *o, const char *value, char *err, size_t errcap)
+{
+	char *field = (char *)cfg + o->offset;
+
+	switch (o->type) {
+	case OPT_INT: {
+		char *end;
+		errno = 0;
+		long v = strtol(value, &end, 10);
+		if (errno || end == value || *end) {
+			snprintf(err, errcap, "%s: \"%.40s\" is not a number", o->name, value);
+			return -1;
+		}
+		if (v < o->min || v > o->max) {
+			snprintf(err, errcap, "%s: %ld out of range (%ld..%ld)", o->name, v, o->min, o->max);
+			return -1;
+		}
+		*(int *)field = (int)v;
+		return 0;
+	}
+	case OPT_ENUM:
+		for (int i = 0; o->names[i]; i++) {
+			if (strcasecmp(value, o->names[i]) == 0) {
+				if (o->size == sizeof(int))
+					*(int *)field = i;
+				else
+					snprintf(field, o->size, "%s", o->names[i]);
+				return 0;
+			}
+		}
+		snprintf(err, errcap, "%s: \"%.40s\" is not one of the allowed values", o->name, value);
+		return -1;
+	case OPT_BOOL:
+		if (strcmp(value, "true") == 0 || strcmp(value, "1") == 0 || strcmp(value, "yes") == 0) {
+			*(bool *)field = true;
+		} else if (strcmp(value, "false") == 0 || strcmp(value, "0") == 0 || strcmp(value, "no") == 0) {
+			*(bool *)field = false;
+		} else {
+			snprintf(err, errcap, "%s: \"%.40s\" is not true or false", o->name, value);
+			return -1;
+		}
+		return 0;
+	case OPT_STR:
+		if (strlen(value) >= o->size) {
+			snprintf(err, errcap, "%s: longer than %zu characters", o->name, o->size - 1);
+			return -1;
+		}
+		memcpy(field, value, strlen(value) + 1);
+		return 0;
+	}
+	return -1;
+}
+
+void evse_config_defaults(struct evse_config *cfg)
+{
+	char err[128];
+	memset(cfg, 0, sizeof(*cfg));
+	for (size_t i = 0; i < N_OPTS; i++)
+		(void)set_opt(cfg, &opts[i], opts[i].def, err, sizeof(err));
+}
+
+int evse_config_set(struct evse_config *cfg, const char *key, const char *value, char *err, size_t errcap)
+{
+	const struct opt *o = find_opt(key);
+	if (!o) {
+		snprintf(err, errcap, "unknown option \"%.40s\"", key);
+		return -1;
+	}
+	return set_opt(cfg, o, value, err, errcap);
+}
+
+static bool is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r';
+}
+
+/* Trims [*b, *e) of blanks on both sides. */
+static void trim(const char **b, const char **e)
+{
+	while (*b < *e && is_space(**b))
+		(*b)++;
+	while (*e > *b && is_space((*e)[-1]))
+		(*e)--;
+}
+
+int evse_config_parse(struct evse_config *cfg, const char *text, size_t len, char *err, size_t errcap)
+{
+	const char *p = text, *end = text + len;
+	unsigned line = 0;
+	char key[64], value[EVSE_STR_MAX], why[160];
+
+	while (p < end) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+		const char *b = p, *e = eol ? eol : end;
+		p = eol ? eol + 1 : end;
+		line++;
+		if (memchr(b, '\0', (size_t)(e - b))) {
+			snprintf(err, errcap, "line %u: NUL byte", line);
+			return -1;
+		}
+		trim(&b, &e);
+		if (b == e || *b == '#')
+			continue;
+		const char *eq = memchr(b, '=', (size_t)(e - b));
+		if (!eq) {
+			snprintf(err, errcap, "line %u: expected key = value", line);
+			return -1;
+		}
+		const char *kb = b, *ke = eq, *vb = eq + 1, *ve = e;
+		trim(&kb, &ke);
+		trim(&vb, &ve);
+		if (ve - vb >= 2 && *vb == '"' && ve[-1] == '"') {
+			vb++;
+			ve--;
+		}
+		if (ke == kb || (size_t)(ke - kb) >= sizeof(key)) {
+			snprintf(err, errcap, "line %u: bad key", line);
+			return -1;
+		}
+		if ((size_t)(ve - vb) >= sizeof(value)) {
+			snprintf(err, errcap, "line %u: value longer than %zu characters", line, sizeof(value) - 1);
+			return -1;
+		}
+		memcpy(key, kb, (size_t)(ke - kb));
+		key[ke - kb] = '\0';
+		memcpy(value, vb, (size_t)(ve - vb));
+		value[ve - vb] = '\0';
+		if (evse_config_set(cfg, key, value, why, sizeof(why)) < 0) {
+			snprintf(err, errcap, "line %u: %s", line, why);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int evse_config_load(struct evse_config *cfg, const char *path, char *err, size_t errcap)
+{
+	enum { CAP = 64 * 1024 };
+	int rc = -1;
+	char *buf = malloc(CAP + 1);
+	FILE *f = NULL;
+
+	if (!buf) {
+		snprintf(err, errcap, "out of memory");
+		goto out;
+	}
+	f = fopen(path, "r");
+	if (!f) {
+		snprintf(err, errcap, "%s: %s", path, strerror(errno));
+		goto out_buf;
+	}
+	size_t n = fread(buf, 1, CAP + 1, f);
+	if (n > CAP) {
+		snprintf(err, errcap, "%s: larger than %d bytes", path, CAP);
+		goto out_file;
+	}
+	char why[200];
+	rc = evse_config_parse(cfg, buf, n, why, sizeof(why));
+	if (rc < 0)
+		snprintf(err, errcap, "%s: %s", path, why);
+out_file:
+	fclose(f);
+out_buf:
+	free(buf);
+out:
+	return rc;
+}
+
+int evse_config_check(const struct evse_config *cfg, char *err, size_t errcap)
+{
+	if (cfg->power_w != 7400 && cfg->power_w != 22000) {
+		snprintf(err, errcap, "power: %d W is not a rating (7400 or 22000)", cfg->power_w);
+		return -1;
+	}
+	if (cfg->phases != 1 && cfg->phases != 3) {
+		snprintf(err, errcap, "phases: %d (1 or 3)", cfg->phases);
+		return -1;
+	}
+	if (cfg->power_w == 7400 && cfg->phases != 1) {
+		snprintf(err, errcap, "power 7400 W is a single-phase station, phases is %d", cfg->phases);
+		return -1;
+	}
+	if (cfg->earthing == EVSE_EARTH_IT && cfg->phases != 1) {
+		snprintf(err, errcap, "earthing IT is supported on single-phase stations only");
+		return -1;
+	}
+	if (cfg->ocpp_url[0] && strncmp(cfg->ocpp_url, "ws://", 5) != 0 && strncmp(cfg->ocpp_url, "wss://", 6) != 0) {
+		snprintf(err, errcap, "ocpp_url: \"%.60s\" does not start with ws:// or wss://", cfg->ocpp_url);
+		return -1;
+	}
+	if (cfg->mode == EVSE_MODE_WEB && !cfg->ocpp_url[0]) {
+		snprintf(err, errcap, "mode WEB needs ocpp_url");
+		return -1;
+	}
+	return 0;
+}
+
+void evse_config_help(FILE *out)
+{
+	for (size_t i = 0; i < N_OPTS; i++) {
+		const struct opt *o = &opts[i];
+		fprintf(out, "  --%s=", o->name);
+		switch (o->type) {
+		case OPT_INT: fprintf(out, "%ld..%ld", o->min, o->max); break;
+		case OPT_BOOL: fprintf(out, "true|false"); break;
+		case OPT_STR: fprintf(out, "TEXT"); break;
+		case OPT_ENUM:
+			for (int k = 0; o->names[k]; k++)
+				fprintf(out, "%s%s", k ? "|" : "", o->names[k]);
+			break;
+		}
+		fprintf(out, "\n      %s (default: \"%s\")\n", o->help, o->def);
+	}
+}

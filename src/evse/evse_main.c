@@ -1,0 +1,163 @@
+/* evse_main.c — the `evse` program: options from a config file and the command line, the station, the
+ * network loop; `evse sim <command>` sends a simulator command to a running station. Only main exits. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "evse_config.h"
+#include "evse_net.h"
+#include "evse_station.h"
+#include "wl_clock.h"
+#include "wl_log.h"
+
+#define MOD "main"
+
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+static void usage(FILE *out)
+{
+	fprintf(out, "usage: evse [--config=FILE] [--OPTION=VALUE ...]\n"
+	             "       evse [--http_port=N] sim COMMAND...\n"
+	             "\n"
+	             "The Wattline charging-station controller: IEC 61851 charging over the hardware layer (the\n"
+	             "simulator today), OCPP 1.6J client, local web app on http://HTTP_BIND:HTTP_PORT/.\n"
+	             "Options are read from FILE (\"option = value\" lines) and then from the command line.\n"
+	             "\n"
+	             "Simulator commands (also POST /api/sim):\n"
+	             "  plug [soc=0..1] [capacity=Wh] [max_a=A] [phases=1|3] [response_ms=MS] [cable_a=A]\n"
+	             "  unplug | demand on|off | tap UID | press [long] | power on|off\n"
+	             "  fault ocp|ovp|lvp|met|pe|cp|r12|r3n|rot|elk|oct|ird|fan|pp|mis on|off\n"
+	             "\n"
+	             "Options:\n");
+	evse_config_help(out);
+}
+
+/* `evse sim ...`: one POST to the running station's /api/sim. */
+static int sim_client(const struct evse_config *cfg, int argc, char **argv)
+{
+	char cmd[512] = "", req[1024], resp[1024];
+	size_t len = 0;
+	for (int i = 0; i < argc; i++) {
+		int n = snprintf(cmd + len, sizeof(cmd) - len, "%s%s", i ? " " : "", argv[i]);
+		if (n < 0 || (size_t)n >= sizeof(cmd) - len) {
+			fprintf(stderr, "evse sim: command too long\n");
+			return 2;
+		}
+		len += (size_t)n;
+	}
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)cfg->http_port)};
+	inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof(a)) < 0) {
+		fprintf(stderr, "evse sim: no station on port %d: %s\n", cfg->http_port, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return 1;
+	}
+	int n =
+	    snprintf(req, sizeof(req),
+	             "POST /api/sim HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: %zu\r\nConnection: close\r\n\r\n%s",
+	             len, cmd);
+	if (write(fd, req, (size_t)n) != n) {
+		close(fd);
+		return 1;
+	}
+	ssize_t got, total = 0;
+	while (total < (ssize_t)sizeof(resp) - 1 &&
+	       (got = read(fd, resp + total, sizeof(resp) - 1 - (size_t)total)) > 0)
+		total += got;
+	close(fd);
+	resp[total < 0 ? 0 : total] = '\0';
+	const char *body = strstr(resp, "\r\n\r\n");
+	printf("%s\n", body ? body + 4 : resp);
+	return strstr(resp, " 200 ") ? 0 : 1;
+}
+
+int main(int argc, char **argv)
+{
+	struct evse_config cfg;
+	char err[300];
+	int first_cmd = 0;
+
+	evse_config_defaults(&cfg);
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			usage(stdout);
+			return 0;
+		}
+		if (strncmp(argv[i], "--config=", 9) == 0 &&
+		    evse_config_load(&cfg, argv[i] + 9, err, sizeof(err)) < 0) {
+			fprintf(stderr, "evse: %s\n", err);
+			return 2;
+		}
+	}
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "sim") == 0) {
+			first_cmd = i + 1;
+			break;
+		}
+		if (strncmp(argv[i], "--", 2) != 0 || !strchr(argv[i], '=')) {
+			fprintf(stderr, "evse: unexpected argument \"%s\" (see --help)\n", argv[i]);
+			return 2;
+		}
+		if (strncmp(argv[i], "--config=", 9) == 0)
+			continue;
+		char key[64];
+		const char *eq = strchr(argv[i], '=');
+		snprintf(key, sizeof(key), "%.*s", (int)(eq - argv[i] - 2), argv[i] + 2);
+		if (evse_config_set(&cfg, key, eq + 1, err, sizeof(err)) < 0) {
+			fprintf(stderr, "evse: %s\n", err);
+			return 2;
+		}
+	}
+	if (first_cmd)
+		return sim_client(&cfg, argc - first_cmd, argv + first_cmd);
+	if (evse_config_check(&cfg, err, sizeof(err)) < 0) {
+		fprintf(stderr, "evse: %s\n", err);
+		return 2;
+	}
+	wl_log_set_level((enum wl_log_level)wl_log_level_parse(cfg.log_level));
+	srand((unsigned)wl_wall_ms());
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	signal(SIGPIPE, SIG_IGN);
+
+	int rc = 1, reset = 0;
+	struct evse_station *st = evse_station_new(&cfg, wl_mono_ms(), err, sizeof(err));
+	if (!st) {
+		fprintf(stderr, "evse: %s\n", err);
+		return 1;
+	}
+	struct evse_net *net = evse_net_new(st, &cfg, err, sizeof(err));
+	if (!net) {
+		fprintf(stderr, "evse: %s\n", err);
+		goto out_station;
+	}
+	WL_INFO(MOD, "evse %s: %d W, %d phase(s), case %s, mode %s, http port %d, backend %s", EVSE_VERSION,
+	        cfg.power_w, cfg.phases, cfg.charging_case == EVSE_CASE_B ? "B" : "C", evse_mode_name(cfg.mode),
+	        cfg.http_port, cfg.ocpp_url[0] ? cfg.ocpp_url : "none");
+	reset = evse_net_run(net, &stop);
+	rc = 0;
+	evse_net_free(net);
+out_station:
+	evse_station_free(st);
+	if (reset) {
+		WL_INFO(MOD, "%s reset: restarting", reset == 2 ? "hard" : "soft");
+		execv("/proc/self/exe", argv);
+		WL_ERROR(MOD, "restart failed: %s", strerror(errno));
+		return 1;
+	}
+	return rc;
+}

@@ -1,0 +1,54 @@
+/* evse_ocpp.h — the OCPP 1.6J charge-point client of one station, without I/O: it turns the charging
+ * point's events into messages (BootNotification first, StatusNotification, Authorize, the durable
+ * transaction-message queue, MeterValues, Heartbeat) and the central system's calls into commands on the
+ * charging point. The transport feeds it frames and connection events; it hands back frames to send.
+ * Time is injected (monotonic for timers, wall clock for timestamps). */
+#ifndef EVSE_OCPP_H
+#define EVSE_OCPP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "evse_charge.h"
+#include "evse_config.h"
+#include "evse_store.h"
+
+struct evse_ocpp;
+
+struct evse_ocpp_clock {
+	uint64_t (*wall_ms)(void *ctx); /* ms since the epoch, for timestamps; NULL: wl_wall_ms() */
+	void *ctx;
+};
+
+/* cfg, st and charge must outlive the client. NULL when out of memory. */
+struct evse_ocpp *evse_ocpp_new(const struct evse_config *cfg, struct evse_store *st, struct evse_charge *charge,
+                                const struct evse_ocpp_clock *clock, uint64_t now_ms);
+void evse_ocpp_free(struct evse_ocpp *o);
+
+/* The WebSocket opened / closed. A new connection starts with a BootNotification. */
+void evse_ocpp_connected(struct evse_ocpp *o, uint64_t now_ms);
+void evse_ocpp_disconnected(struct evse_ocpp *o, uint64_t now_ms);
+bool evse_ocpp_online(const struct evse_ocpp *o); /* connected and accepted */
+/* One received text frame. */
+void evse_ocpp_receive(struct evse_ocpp *o, const char *buf, size_t len, uint64_t now_ms);
+/* Timers: boot retry, heartbeat, status debounce, meter values, queue retries, call timeouts. */
+void evse_ocpp_tick(struct evse_ocpp *o, uint64_t now_ms);
+/* The next frame to send (free() it), or NULL. */
+char *evse_ocpp_take_output(struct evse_ocpp *o, size_t *len);
+bool evse_ocpp_has_output(const struct evse_ocpp *o);
+
+/* ---- events of the charging point, forwarded by the owner ---- */
+void evse_ocpp_on_state(struct evse_ocpp *o, enum evse_state to, int error, uint64_t now_ms);
+void evse_ocpp_on_session_start(struct evse_ocpp *o, const struct evse_session *s, uint64_t now_ms);
+void evse_ocpp_on_session_stop(struct evse_ocpp *o, const struct evse_session *s, enum evse_stop_reason why,
+                               double stop_wh, uint64_t now_ms);
+/* WEB mode card decision: the local list / cache / offline rules, or PENDING with an Authorize sent. */
+enum evse_auth evse_ocpp_authorize(struct evse_ocpp *o, const char *id_tag, char *parent, uint64_t now_ms);
+
+/* A Reset was accepted and its session has ended: the owner restarts the program. 0 none, 1 soft, 2 hard. */
+int evse_ocpp_reset_due(const struct evse_ocpp *o);
+/* Transaction messages still waiting for the central system. */
+int64_t evse_ocpp_queued(const struct evse_ocpp *o);
+
+#endif

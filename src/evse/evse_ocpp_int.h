@@ -1,0 +1,68 @@
+/* evse_ocpp_int.h — the state the OCPP client files share (evse_ocpp.c: messages the station sends;
+ * evse_ocpp_cs.c: calls the central system makes). Not for other modules. */
+#ifndef EVSE_OCPP_INT_H
+#define EVSE_OCPP_INT_H
+
+#include "evse_ocpp.h"
+#include "evse_ocpp_keys.h"
+#include "ocpp.h"
+
+struct evse_ocpp {
+	const struct evse_config *cfg;
+	struct evse_store *st;
+	struct evse_charge *charge;
+	struct evse_ocpp_clock clock;
+	uint64_t now;
+
+	struct ocpp_rpc *rpc; /* one per connection */
+	bool connected;
+	bool accepted;
+	bool boot_in_flight;
+	uint64_t boot_retry_at;
+	uint64_t heartbeat_at;
+	bool closing; /* the rpc is being freed: its Cancelled outcomes change nothing */
+
+	/* StatusNotification: the state to report, since when, and what was last reported */
+	enum evse_state status;
+	int status_error;
+	uint64_t status_since;
+	bool status_sent_valid;
+	enum evse_state status_sent;
+	int status_sent_error;
+	bool status0_sent;
+
+	/* the transaction-message queue */
+	bool txq_busy;
+	uint64_t txq_retry_at;
+	int64_t open_tx; /* local number of the running transaction, 0: none */
+
+	/* meter values */
+	uint64_t sample_at;        /* monotonic */
+	int64_t aligned_next_wall; /* wall ms of the next clock-aligned reading, 0: off */
+
+	/* an Authorize in flight for a card */
+	bool auth_busy;
+	char auth_id[EVSE_ID_MAX];
+	bool auth_for_remote; /* a remote start waiting for its Authorize (AuthorizeRemoteTxRequests) */
+
+	int reset_kind; /* 0 none, 1 soft, 2 hard: requested */
+};
+
+uint64_t evse_ocpp__wall(const struct evse_ocpp *o);
+void evse_ocpp__timestamp(const struct evse_ocpp *o, char *out, size_t cap);
+/* Sends a CALL now (queued in the rpc): only when accepted, except BootNotification. */
+int evse_ocpp__call(struct evse_ocpp *o, enum ocpp_action a, const void *req, void *cookie);
+void evse_ocpp__send_status(struct evse_ocpp *o, int connector);
+void evse_ocpp__send_heartbeat(struct evse_ocpp *o);
+void evse_ocpp__send_boot(struct evse_ocpp *o);
+void evse_ocpp__send_meter_values(struct evse_ocpp *o, enum ocpp_reading_context ctx, bool in_tx);
+/* Updates cache (when enabled) from an idTagInfo. */
+void evse_ocpp__cache_put(struct evse_ocpp *o, const char *id_tag, const struct ocpp_id_tag_info *info);
+int64_t evse_ocpp__remote_tx(const struct evse_ocpp *o);
+/* Sends an Authorize for a remote start (AuthorizeRemoteTxRequests): 0 sent, -1 not. */
+int evse_ocpp__authorize_remote(struct evse_ocpp *o, const char *id_tag);
+void evse_ocpp__remote_authorized(struct evse_ocpp *o, const char *id_tag, bool accepted);
+
+extern ocpp_call_fn *const evse_ocpp__handlers[OCPP_ACTION_COUNT];
+
+#endif

@@ -1,0 +1,230 @@
+/* evse_station.c — the station's wiring: events of the charging point to the OCPP client and the history,
+ * card decisions by operating mode, the status as JSON. */
+#include "evse_station.h"
+
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ocpp_text.h"
+#include "wl_clock.h"
+#include "wl_log.h"
+
+#define MOD "station"
+
+static void on_state(void *ctx, enum evse_state from, enum evse_state to, int error)
+{
+	struct evse_station *s = ctx;
+	(void)from;
+	if (s->ocpp)
+		evse_ocpp_on_state(s->ocpp, to, error, s->now);
+}
+
+static void on_session_start(void *ctx, const struct evse_session *ses)
+{
+	struct evse_station *s = ctx;
+	s->session_start_wall = wl_wall_ms();
+	if (s->ocpp)
+		evse_ocpp_on_session_start(s->ocpp, ses, s->now);
+}
+
+static void on_session_stop(void *ctx, const struct evse_session *ses, enum evse_stop_reason why, double stop_wh)
+{
+	struct evse_station *s = ctx;
+	struct evse_history h;
+	memset(&h, 0, sizeof(h));
+	ocpp_time_format((int64_t)s->session_start_wall, h.start, sizeof(h.start));
+	ocpp_time_format((int64_t)wl_wall_ms(), h.end, sizeof(h.end));
+	snprintf(h.start_mode, sizeof(h.start_mode), "%s", evse_start_mode_name(ses->start_mode));
+	snprintf(h.stop_mode, sizeof(h.stop_mode), "%s", evse_stop_reason_name(why));
+	h.energy_wh = ses->energy_wh;
+	snprintf(h.id_tag, sizeof(h.id_tag), "%s", ses->id_tag);
+	evse_store_history_add(s->store, &h);
+	if (s->ocpp)
+		evse_ocpp_on_session_stop(s->ocpp, ses, why, stop_wh, s->now);
+}
+
+/* PERSONAL: the cards written to the station's slots ("card.1" ...). */
+static enum evse_auth personal_card(struct evse_station *s, const char *id)
+{
+	char key[16], v[EVSE_ID_MAX];
+	for (int i = 1; i <= s->cfg->max_cards; i++) {
+		snprintf(key, sizeof(key), "card.%d", i);
+		if (evse_store_get(s->store, key, v, sizeof(v)) == 1 && strcmp(v, id) == 0)
+			return EVSE_AUTH_ACCEPTED;
+	}
+	return EVSE_AUTH_REJECTED;
+}
+
+static enum evse_auth on_authorize(void *ctx, const char *id, char *parent)
+{
+	struct evse_station *s = ctx;
+	if (s->cfg->mode == EVSE_MODE_PERSONAL)
+		return personal_card(s, id);
+	if (s->cfg->mode == EVSE_MODE_WEB && s->ocpp)
+		return evse_ocpp_authorize(s->ocpp, id, parent, s->now);
+	return EVSE_AUTH_REJECTED;
+}
+
+struct evse_station *evse_station_new(const struct evse_config *cfg, uint64_t now_ms, char *err, size_t errcap)
+{
+	struct evse_station *s = calloc(1, sizeof(*s));
+	char v[16];
+	if (!s) {
+		snprintf(err, errcap, "out of memory");
+		return NULL;
+	}
+	s->cfg = cfg;
+	s->now = now_ms;
+	s->store = evse_store_open(cfg->db_path, err, errcap);
+	if (!s->store)
+		goto out_free;
+	struct evse_sim_grid grid = {.phases = cfg->phases, .tethered_a = cfg->charging_case == EVSE_CASE_C ? 32 : 0};
+	s->sim = evse_sim_new(&grid, now_ms);
+	if (!s->sim) {
+		snprintf(err, errcap, "out of memory");
+		goto out_store;
+	}
+	struct evse_charge_events ev = {.ctx = s,
+	                                .state = on_state,
+	                                .session_start = on_session_start,
+	                                .session_stop = on_session_stop,
+	                                .authorize = on_authorize};
+	s->charge = evse_charge_new(cfg, evse_sim_hal(s->sim), &ev, now_ms);
+	if (!s->charge) {
+		snprintf(err, errcap, "out of memory");
+		goto out_sim;
+	}
+	if (evse_store_get(s->store, "available", v, sizeof(v)) == 1 && strcmp(v, "false") == 0)
+		evse_charge_set_available(s->charge, false, now_ms);
+	if (cfg->ocpp_url[0]) {
+		s->ocpp = evse_ocpp_new(cfg, s->store, s->charge, NULL, now_ms);
+		if (!s->ocpp) {
+			snprintf(err, errcap, "out of memory");
+			goto out_charge;
+		}
+	}
+	return s;
+out_charge:
+	evse_charge_free(s->charge);
+out_sim:
+	evse_sim_free(s->sim);
+out_store:
+	evse_store_close(s->store);
+out_free:
+	free(s);
+	return NULL;
+}
+
+void evse_station_free(struct evse_station *s)
+{
+	if (!s)
+		return;
+	evse_ocpp_free(s->ocpp);
+	evse_charge_free(s->charge);
+	evse_sim_free(s->sim);
+	evse_store_close(s->store);
+	free(s);
+}
+
+void evse_station_tick(struct evse_station *s, uint64_t now_ms)
+{
+	s->now = now_ms;
+	if (s->sim)
+		evse_sim_step(s->sim, now_ms);
+	evse_charge_tick(s->charge, now_ms);
+	if (s->ocpp)
+		evse_ocpp_tick(s->ocpp, now_ms);
+}
+
+int evse_station_sim_command(struct evse_station *s, const char *line, size_t len, char *err, size_t errcap)
+{
+	struct evse_simctl_cmd cmd;
+	if (!s->sim) {
+		snprintf(err, errcap, "no simulator");
+		return -1;
+	}
+	if (evse_simctl_parse(line, len, &cmd, err, errcap) < 0)
+		return -1;
+	evse_simctl_apply(&cmd, s->sim);
+	return 0;
+}
+
+static cJSON *led_json(const struct evse_led *l)
+{
+	static const char *const colors[] = {"off", "white", "green", "blue", "red"};
+	static const char *const blinks[] = {"steady", "slow", "fast"};
+	cJSON *j = cJSON_CreateObject();
+	cJSON_AddStringToObject(j, "color", colors[l->color]);
+	cJSON_AddStringToObject(j, "blink", blinks[l->blink]);
+	return j;
+}
+
+char *evse_station_status_json(struct evse_station *s)
+{
+	struct evse_status st;
+	char ts[40];
+	evse_charge_status(s->charge, s->now, &st);
+	cJSON *j = cJSON_CreateObject();
+	if (!j)
+		return NULL;
+	cJSON_AddStringToObject(j, "serialNumber", s->cfg->serial);
+	cJSON_AddStringToObject(j, "softwareVersion", EVSE_VERSION);
+	cJSON_AddStringToObject(j, "state", evse_state_name(st.state));
+	cJSON_AddStringToObject(j, "ocppStatus", evse_state_ocpp_name(st.state));
+	cJSON_AddStringToObject(j, "mode", evse_mode_name(s->cfg->mode));
+	cJSON_AddStringToObject(j, "cp", evse_cp_name(st.cp));
+	cJSON_AddNumberToObject(j, "cpVoltage", st.cp_volts);
+	cJSON_AddNumberToObject(j, "duty", st.duty_pct);
+	cJSON_AddBoolToObject(j, "contactor", st.contactor);
+	cJSON_AddBoolToObject(j, "locked", st.locked);
+	cJSON_AddStringToObject(j, "fan", st.fan ? "Run" : "Stop");
+	cJSON_AddNumberToObject(j, "gridVoltage", st.meter.voltage_v[0]);
+	cJSON_AddNumberToObject(j, "gridFrequency", st.meter.frequency_hz);
+	double amps = 0.0, watts = 0.0;
+	for (int p = 0; p < EVSE_PHASES; p++) {
+		amps = st.meter.current_a[p] > amps ? st.meter.current_a[p] : amps;
+		watts += st.meter.power_w[p];
+	}
+	cJSON_AddNumberToObject(j, "outputCurrent", amps);
+	cJSON_AddNumberToObject(j, "activePowerKw", watts / 1000.0);
+	cJSON_AddNumberToObject(j, "energyWh", st.meter.energy_wh);
+	cJSON_AddNumberToObject(j, "chargingMinutes", st.session_minutes);
+	ocpp_time_format((int64_t)wl_wall_ms(), ts, sizeof(ts));
+	cJSON_AddStringToObject(j, "systemTime", ts);
+	cJSON_AddNumberToObject(j, "relayTemperature", st.temps.relay_c);
+	cJSON_AddNumberToObject(j, "ambientTemperature", st.temps.ambient_c);
+	cJSON_AddNumberToObject(j, "offeredA", st.offered_a);
+	cJSON_AddNumberToObject(j, "limitA", st.limit_a);
+	cJSON_AddStringToObject(j, "display", st.display);
+	cJSON *errors = cJSON_AddArrayToObject(j, "errors");
+	for (int p = 0; p < EVSE_PROT_COUNT; p++)
+		if (st.trips >> p & 1u)
+			cJSON_AddItemToArray(errors, cJSON_CreateString(evse_protect_display((enum evse_protection)p)));
+	cJSON *leds = cJSON_AddObjectToObject(j, "leds");
+	cJSON_AddItemToObject(leds, "belt", led_json(&st.leds.belt));
+	cJSON_AddItemToObject(leds, "wifi", led_json(&st.leds.wifi));
+	cJSON_AddItemToObject(leds, "plug", led_json(&st.leds.plug));
+	cJSON_AddItemToObject(leds, "charging", led_json(&st.leds.charging));
+	cJSON_AddItemToObject(leds, "fault", led_json(&st.leds.fault));
+	cJSON_AddBoolToObject(leds, "rfidCorners", st.leds.rfid_corners);
+	cJSON *ses = cJSON_AddObjectToObject(j, "session");
+	cJSON_AddBoolToObject(ses, "active", st.session.active);
+	cJSON_AddStringToObject(ses, "idTag", st.session.id_tag);
+	cJSON_AddNumberToObject(ses, "energyWh", st.session.energy_wh);
+	cJSON_AddBoolToObject(j, "online", s->ocpp && evse_ocpp_online(s->ocpp));
+	cJSON_AddNumberToObject(j, "queued", s->ocpp ? (double)evse_ocpp_queued(s->ocpp) : 0.0);
+	if (s->sim) {
+		struct evse_sim_view v;
+		evse_sim_view(s->sim, &v);
+		cJSON *sim = cJSON_AddObjectToObject(j, "sim");
+		cJSON_AddBoolToObject(sim, "plugged", v.plugged);
+		cJSON_AddNumberToObject(sim, "soc", v.ev_soc);
+		cJSON_AddNumberToObject(sim, "beeps", v.beeps_total);
+		cJSON_AddNumberToObject(sim, "lastBeep", v.last_beep);
+	}
+	char *text = cJSON_PrintUnformatted(j);
+	cJSON_Delete(j);
+	return text;
+}

@@ -1,0 +1,40 @@
+/* evse_station.h — one station put together: the store, the hardware (simulator), the charging point, the
+ * OCPP client when a backend is configured, the local cards of PERSONAL mode and the charging history.
+ * It routes the charging point's events to whoever needs them. The network layer drives it. */
+#ifndef EVSE_STATION_H
+#define EVSE_STATION_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "evse_charge.h"
+#include "evse_config.h"
+#include "evse_ocpp.h"
+#include "evse_sim.h"
+#include "evse_simctl.h"
+#include "evse_store.h"
+
+struct evse_station {
+	const struct evse_config *cfg;
+	struct evse_store *store;
+	struct evse_sim *sim; /* NULL on real hardware */
+	struct evse_charge *charge;
+	struct evse_ocpp *ocpp; /* NULL when standalone */
+	uint64_t now;
+	uint64_t session_start_wall;
+};
+
+/* Opens the store and builds everything. NULL with a message in err. Free with evse_station_free(). */
+struct evse_station *evse_station_new(const struct evse_config *cfg, uint64_t now_ms, char *err, size_t errcap);
+void evse_station_free(struct evse_station *s);
+
+/* One control cycle (call every 100 ms). */
+void evse_station_tick(struct evse_station *s, uint64_t now_ms);
+
+/* Runs one simulator control command; 0 or -1 with err. */
+int evse_station_sim_command(struct evse_station *s, const char *line, size_t len, char *err, size_t errcap);
+
+/* The live status as JSON text for the local app and tests; the caller frees it. */
+char *evse_station_status_json(struct evse_station *s);
+
+#endif

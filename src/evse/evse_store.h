@@ -1,0 +1,77 @@
+/* evse_store.h — everything the station keeps across restarts and power cuts, in one SQLite file with
+ * synchronous=FULL (a write is on disk when the call returns): settings and OCPP configuration keys, the
+ * transaction-message queue, the local-to-central transaction id map, the authorisation cache and local
+ * list, and the charging history. Single-threaded. */
+#ifndef EVSE_STORE_H
+#define EVSE_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct evse_store;
+
+/* Opens (creating) the database at path. NULL with a message in err on failure. Close with
+ * evse_store_close(). ":memory:" is a volatile store for tests. */
+struct evse_store *evse_store_open(const char *path, char *err, size_t errcap);
+void evse_store_close(struct evse_store *st);
+
+/* ---- key/value: 1 found (copied into out, truncated to cap), 0 absent, -1 error ---- */
+int evse_store_get(struct evse_store *st, const char *key, char *out, size_t cap);
+int evse_store_set(struct evse_store *st, const char *key, const char *value);
+
+/* ---- transaction messages, delivered in order (StartTransaction, MeterValues, StopTransaction) ---- */
+#define EVSE_TXQ_ACTION_MAX 32
+struct evse_txq_item {
+	int64_t seq;
+	char action[EVSE_TXQ_ACTION_MAX];
+	int64_t local_tx; /* the station's own number of the transaction */
+	char *payload;    /* JSON text of the request; the caller frees it with free() */
+	int attempts;
+};
+/* Appends a message; 0 or -1. */
+int evse_store_txq_push(struct evse_store *st, const char *action, int64_t local_tx, const char *payload);
+/* The oldest message: 1 (item filled), 0 when the queue is empty, -1 error. */
+int evse_store_txq_head(struct evse_store *st, struct evse_txq_item *item);
+int evse_store_txq_remove(struct evse_store *st, int64_t seq);
+int evse_store_txq_attempted(struct evse_store *st, int64_t seq);
+int64_t evse_store_txq_count(struct evse_store *st);
+/* A new local transaction number (persistent counter). */
+int64_t evse_store_next_local_tx(struct evse_store *st);
+/* The central system's transactionId for a local one: 1 found, 0 not (yet), -1 error. */
+int evse_store_txmap_set(struct evse_store *st, int64_t local_tx, int64_t remote_tx);
+int evse_store_txmap_get(struct evse_store *st, int64_t local_tx, int64_t *remote_tx);
+
+/* ---- authorisation: the cache and the local list ---- */
+enum evse_auth_table { EVSE_AUTH_CACHE, EVSE_AUTH_LIST };
+struct evse_auth_entry {
+	char status[24]; /* OCPP AuthorizationStatus: "Accepted", "Blocked", ... */
+	char expiry[40]; /* RFC 3339 or "" */
+	char parent[21];
+};
+int evse_store_auth_get(struct evse_store *st, enum evse_auth_table t, const char *id_tag, struct evse_auth_entry *e);
+/* e NULL: removes id_tag. */
+int evse_store_auth_put(struct evse_store *st, enum evse_auth_table t, const char *id_tag,
+                        const struct evse_auth_entry *e);
+int evse_store_auth_clear(struct evse_store *st, enum evse_auth_table t);
+int64_t evse_store_auth_count(struct evse_store *st, enum evse_auth_table t);
+
+/* Wraps several writes in one transaction (a differential local list update, a card slot rewrite). */
+int evse_store_begin(struct evse_store *st);
+int evse_store_commit(struct evse_store *st);
+int evse_store_rollback(struct evse_store *st);
+
+/* ---- charging history (the local app's "Charging Record") ---- */
+struct evse_history {
+	int64_t no;
+	char start[32], end[32]; /* RFC 3339 */
+	char start_mode[12], stop_mode[20];
+	double energy_wh;
+	char id_tag[21];
+};
+int evse_store_history_add(struct evse_store *st, const struct evse_history *h);
+/* Calls fn for the newest max records, newest first. Returns the number visited or -1. */
+int evse_store_history_each(struct evse_store *st, int max, void (*fn)(void *ctx, const struct evse_history *h),
+                            void *ctx);
+
+#endif

@@ -1,0 +1,443 @@
+/* test_evse_ocpp.c — the OCPP client without a network: frames in and out by hand, an injected clock, a
+ * store on disk. Boot before anything else, the durable transaction queue replayed in order with the
+ * central system's transactionId, retries, remote start/stop, configuration keys, the local list. */
+#include "evse_test.h"
+
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+
+#include "evse_ocpp.h"
+#include "evse_ocpp_keys.h"
+#include "evse_store.h"
+
+struct ot {
+	struct et *t;
+	struct evse_store *st;
+	struct evse_ocpp *o;
+	char path[64];
+	uint64_t wall;
+	int next_tx;
+};
+
+static struct ot *g; /* the charging point's events reach the client through this */
+
+static uint64_t ot_wall(void *ctx)
+{
+	(void)ctx;
+	return g->wall + g->t->now;
+}
+
+static void ot_state(void *ctx, enum evse_state from, enum evse_state to, int error)
+{
+	(void)ctx;
+	(void)from;
+	evse_ocpp_on_state(g->o, to, error, g->t->now);
+}
+
+static void ot_start(void *ctx, const struct evse_session *s)
+{
+	(void)ctx;
+	evse_ocpp_on_session_start(g->o, s, g->t->now);
+}
+
+static void ot_stop(void *ctx, const struct evse_session *s, enum evse_stop_reason why, double wh)
+{
+	(void)ctx;
+	g->t->stops++;
+	g->t->last_stop = why;
+	evse_ocpp_on_session_stop(g->o, s, why, wh, g->t->now);
+}
+
+static enum evse_auth ot_authorize(void *ctx, const char *id, char *parent)
+{
+	(void)ctx;
+	return evse_ocpp_authorize(g->o, id, parent, g->t->now);
+}
+
+static void ot_open(struct ot *x)
+{
+	char err[200];
+	x->st = evse_store_open(x->path, err, sizeof(err));
+	assert_non_null(x->st);
+	struct evse_ocpp_clock clk = {.wall_ms = ot_wall};
+	x->o = evse_ocpp_new(&x->t->cfg, x->st, x->t->c, &clk, x->t->now);
+	assert_non_null(x->o);
+}
+
+static void ot_close(struct ot *x)
+{
+	evse_ocpp_free(x->o);
+	evse_store_close(x->st);
+}
+
+static int setup(void **state)
+{
+	struct ot *x = calloc(1, sizeof(*x));
+	g = x;
+	x->wall = 1790000000000ull;
+	x->next_tx = 100;
+	snprintf(x->path, sizeof(x->path), "build/test-ocpp-%d.db", (int)getpid());
+	unlink(x->path);
+	struct et *t = calloc(1, sizeof(*t));
+	x->t = t;
+	wl_log_set_level(WL_LOG_ERROR);
+	evse_config_defaults(&t->cfg);
+	t->cfg.mode = EVSE_MODE_WEB;
+	snprintf(t->cfg.ocpp_url, sizeof(t->cfg.ocpp_url), "ws://127.0.0.1:1/ocpp/CP-1");
+	t->now = 1000000;
+	t->sim = evse_sim_new(NULL, t->now);
+	struct evse_charge_events ev = {
+	    .state = ot_state, .session_start = ot_start, .session_stop = ot_stop, .authorize = ot_authorize};
+	t->c = evse_charge_new(&t->cfg, evse_sim_hal(t->sim), &ev, t->now);
+	ot_open(x);
+	*state = x;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct ot *x = *state;
+	ot_close(x);
+	unlink(x->path);
+	char wal[80];
+	snprintf(wal, sizeof(wal), "%s-wal", x->path);
+	unlink(wal);
+	snprintf(wal, sizeof(wal), "%s-shm", x->path);
+	unlink(wal);
+	et_free(x->t);
+	free(x);
+	return 0;
+}
+
+static void run(struct ot *x, uint64_t ms)
+{
+	uint64_t end = x->t->now + ms;
+	while (x->t->now < end) {
+		x->t->now += ET_TICK_MS;
+		evse_sim_step(x->t->sim, x->t->now);
+		evse_charge_tick(x->t->c, x->t->now);
+		evse_ocpp_tick(x->o, x->t->now);
+	}
+}
+
+/* The next frame the station sends, parsed (cJSON_Delete it), or NULL. */
+static cJSON *out(struct ot *x)
+{
+	size_t n;
+	char *f = evse_ocpp_take_output(x->o, &n);
+	if (!f)
+		return NULL;
+	cJSON *j = cJSON_Parse(f);
+	free(f);
+	assert_non_null(j);
+	return j;
+}
+
+static const char *action_of(const cJSON *call)
+{
+	return cJSON_GetArrayItem(call, 2)->valuestring;
+}
+
+/* Answers a CALL of the station the way a friendly central system would. */
+static void answer_default(struct ot *x, const cJSON *j)
+{
+	char reply[256];
+	const char *a = action_of(j);
+	const char *body = strcmp(a, "Heartbeat") == 0   ? "{\"currentTime\":\"2026-11-20T10:00:00Z\"}"
+	                   : strcmp(a, "Authorize") == 0 ? "{\"idTagInfo\":{\"status\":\"Accepted\"}}"
+	                                                 : "{}";
+	snprintf(reply, sizeof(reply), "[3,\"%s\",%s]", cJSON_GetArrayItem(j, 1)->valuestring, body);
+	evse_ocpp_receive(x->o, reply, strlen(reply), x->t->now);
+}
+
+/* Takes frames until a CALL of action comes (answering the others), or NULL when none is there. */
+static cJSON *find_call(struct ot *x, const char *action)
+{
+	cJSON *j;
+	while ((j = out(x))) {
+		if (cJSON_GetArrayItem(j, 0)->valueint == 2 && strcmp(action_of(j), action) == 0)
+			return j;
+		if (cJSON_GetArrayItem(j, 0)->valueint == 2)
+			answer_default(x, j);
+		cJSON_Delete(j);
+	}
+	return NULL;
+}
+
+static cJSON *expect_call(struct ot *x, const char *action)
+{
+	cJSON *j = find_call(x, action);
+	if (!j)
+		fail_msg("no %s was sent", action);
+	return j;
+}
+
+static void drain(struct ot *x)
+{
+	assert_null(find_call(x, "-"));
+}
+
+static void answer(struct ot *x, const cJSON *call, const char *payload)
+{
+	char buf[512];
+	snprintf(buf, sizeof(buf), "[3,\"%s\",%s]", cJSON_GetArrayItem(call, 1)->valuestring, payload);
+	evse_ocpp_receive(x->o, buf, strlen(buf), x->t->now);
+}
+
+/* Sends a CALL from the central system and returns the station's answer payload (cJSON_Delete it). */
+static cJSON *cs_call(struct ot *x, const char *action, const char *payload)
+{
+	char buf[1024];
+	static int id;
+	snprintf(buf, sizeof(buf), "[2,\"cs-%d\",\"%s\",%s]", ++id, action, payload);
+	evse_ocpp_receive(x->o, buf, strlen(buf), x->t->now);
+	cJSON *j;
+	while ((j = out(x))) {
+		if (cJSON_GetArrayItem(j, 0)->valueint != 2)
+			break;
+		answer_default(x, j); /* a CALL of ours queued behind: not the answer */
+		cJSON_Delete(j);
+	}
+	assert_non_null(j);
+	cJSON *payload_out = cJSON_DetachItemFromArray(j, cJSON_GetArraySize(j) == 3 ? 2 : 2);
+	cJSON_Delete(j);
+	return payload_out;
+}
+
+static void boot_accepted(struct ot *x)
+{
+	evse_ocpp_connected(x->o, x->t->now);
+	cJSON *boot = expect_call(x, "BootNotification");
+	answer(x, boot, "{\"status\":\"Accepted\",\"currentTime\":\"2026-11-20T10:00:00Z\",\"interval\":300}");
+	cJSON_Delete(boot);
+	assert_true(evse_ocpp_online(x->o));
+}
+
+static void test_boot_first_and_retried_on_pending(void **state)
+{
+	struct ot *x = *state;
+	run(x, 1500);
+	evse_ocpp_connected(x->o, x->t->now);
+	cJSON *boot = expect_call(x, "BootNotification");
+	assert_string_equal(cJSON_GetObjectItem(cJSON_GetArrayItem(boot, 3), "chargePointVendor")->valuestring,
+	                    "Wattline");
+	answer(x, boot, "{\"status\":\"Pending\",\"currentTime\":\"2026-11-20T10:00:00Z\",\"interval\":5}");
+	cJSON_Delete(boot);
+	evse_sim_plug(x->t->sim, NULL); /* a status change: nothing may be sent before Accepted */
+	run(x, 4800);
+	assert_null(out(x));
+	run(x, 300);
+	boot = expect_call(x, "BootNotification");
+	answer(x, boot, "{\"status\":\"Accepted\",\"currentTime\":\"2026-11-20T10:00:00Z\",\"interval\":300}");
+	cJSON_Delete(boot);
+	run(x, 100);
+	cJSON *st = expect_call(x, "StatusNotification");
+	assert_int_equal(cJSON_GetObjectItem(cJSON_GetArrayItem(st, 3), "connectorId")->valueint, 0);
+	answer(x, st, "{}");
+	cJSON_Delete(st);
+	run(x, 100);
+	st = expect_call(x, "StatusNotification");
+	assert_int_equal(cJSON_GetObjectItem(cJSON_GetArrayItem(st, 3), "connectorId")->valueint, 1);
+	assert_string_equal(cJSON_GetObjectItem(cJSON_GetArrayItem(st, 3), "status")->valuestring, "Preparing");
+	cJSON_Delete(st);
+}
+
+/* One offline session: plugged, accepted offline, charged a minute, unplugged. */
+static void offline_session(struct ot *x)
+{
+	evse_sim_plug(x->t->sim, NULL);
+	run(x, 300);
+	evse_sim_tap(x->t->sim, "OFF-1");
+	run(x, 3000);
+	assert_int_equal(evse_charge_state(x->t->c), EVSE_STATE_CHARGING);
+	run(x, 60000);
+	evse_sim_unplug(x->t->sim);
+	run(x, 200);
+}
+
+static void test_offline_queue_survives_restart_and_replays_in_order(void **state)
+{
+	struct ot *x = *state;
+	char v[8];
+	assert_int_equal(evse_key_change(x->st, "AllowOfflineTxForUnknownId", "true"),
+	                 OCPP_CONFIGURATION_STATUS_ACCEPTED);
+	run(x, 1500);
+	offline_session(x);
+	offline_session(x);
+	/* Start, MeterValues (sampled every 60 s), Stop for each */
+	int64_t queued = evse_ocpp_queued(x->o);
+	assert_int_equal(queued, 6);
+	/* the process goes away and comes back: the queue is on disk */
+	ot_close(x);
+	ot_open(x);
+	assert_int_equal(evse_ocpp_queued(x->o), queued);
+	evse_key_get(x->st, EVSE_KEY_AllowOfflineTxForUnknownId, v, sizeof(v));
+	assert_string_equal(v, "true");
+
+	boot_accepted(x);
+	const char *order[] = {"StartTransaction", "MeterValues", "StopTransaction",
+	                       "StartTransaction", "MeterValues", "StopTransaction"};
+	int tx = 0;
+	for (int i = 0; i < 6; i++) {
+		run(x, 100);
+		cJSON *c = expect_call(x, order[i]);
+		cJSON *p = cJSON_GetArrayItem(c, 3);
+		if (i % 3 == 0) {
+			char conf[128];
+			tx = ++x->next_tx;
+			snprintf(conf, sizeof(conf), "{\"transactionId\":%d,\"idTagInfo\":{\"status\":\"Accepted\"}}",
+			         tx);
+			assert_string_equal(cJSON_GetObjectItem(p, "idTag")->valuestring, "OFF-1");
+			answer(x, c, conf);
+		} else {
+			assert_int_equal(cJSON_GetObjectItem(p, "transactionId")->valueint, tx);
+			answer(x, c, "{}");
+		}
+		cJSON_Delete(c);
+	}
+	run(x, 100);
+	assert_int_equal(evse_ocpp_queued(x->o), 0);
+}
+
+static void test_callerror_retried_then_dropped(void **state)
+{
+	struct ot *x = *state;
+	evse_key_change(x->st, "TransactionMessageAttempts", "2");
+	evse_key_change(x->st, "TransactionMessageRetryInterval", "5");
+	run(x, 1500);
+	boot_accepted(x);
+	evse_charge_authorize(x->t->c, "REM-1", NULL, EVSE_START_REMOTE, x->t->now);
+	evse_sim_plug(x->t->sim, NULL);
+	run(x, 300);
+	cJSON *c = expect_call(x, "StartTransaction");
+	char err[160];
+	snprintf(err, sizeof(err), "[4,\"%s\",\"InternalError\",\"busy\",{}]", cJSON_GetArrayItem(c, 1)->valuestring);
+	evse_ocpp_receive(x->o, err, strlen(err), x->t->now);
+	cJSON_Delete(c);
+	run(x, 4000);
+	assert_null(find_call(x, "StartTransaction")); /* waits RetryInterval x attempts */
+	run(x, 1200);
+	c = expect_call(x, "StartTransaction");
+	snprintf(err, sizeof(err), "[4,\"%s\",\"InternalError\",\"busy\",{}]", cJSON_GetArrayItem(c, 1)->valuestring);
+	evse_ocpp_receive(x->o, err, strlen(err), x->t->now);
+	cJSON_Delete(c);
+	assert_int_equal(evse_ocpp_queued(x->o), 0); /* dropped after 2 attempts */
+}
+
+static void test_remote_start_and_stop(void **state)
+{
+	struct ot *x = *state;
+	run(x, 1500);
+	boot_accepted(x);
+	cJSON *r = cs_call(x, "RemoteStartTransaction", "{\"idTag\":\"APP-7\"}");
+	assert_string_equal(cJSON_GetObjectItem(r, "status")->valuestring, "Accepted");
+	cJSON_Delete(r);
+	evse_sim_plug(x->t->sim, NULL);
+	run(x, 3000);
+	assert_int_equal(evse_charge_state(x->t->c), EVSE_STATE_CHARGING);
+	cJSON *c = expect_call(x, "StartTransaction");
+	answer(x, c, "{\"transactionId\":555,\"idTagInfo\":{\"status\":\"Accepted\"}}");
+	cJSON_Delete(c);
+	r = cs_call(x, "RemoteStopTransaction", "{\"transactionId\":554}");
+	assert_string_equal(cJSON_GetObjectItem(r, "status")->valuestring, "Rejected");
+	cJSON_Delete(r);
+	r = cs_call(x, "RemoteStopTransaction", "{\"transactionId\":555}");
+	assert_string_equal(cJSON_GetObjectItem(r, "status")->valuestring, "Accepted");
+	cJSON_Delete(r);
+	run(x, 4000);
+	c = expect_call(x, "StopTransaction");
+	cJSON *p = cJSON_GetArrayItem(c, 3);
+	assert_int_equal(cJSON_GetObjectItem(p, "transactionId")->valueint, 555);
+	assert_string_equal(cJSON_GetObjectItem(p, "reason")->valuestring, "Remote");
+	cJSON_Delete(c);
+}
+
+static void test_configuration_keys(void **state)
+{
+	struct ot *x = *state;
+	run(x, 1500);
+	boot_accepted(x);
+	cJSON *r = cs_call(x, "GetConfiguration", "{\"key\":[\"HeartbeatInterval\",\"NoSuchKey\"]}");
+	cJSON *kv = cJSON_GetArrayItem(cJSON_GetObjectItem(r, "configurationKey"), 0);
+	assert_string_equal(cJSON_GetObjectItem(kv, "value")->valuestring, "300");
+	assert_false(cJSON_IsTrue(cJSON_GetObjectItem(kv, "readonly")));
+	assert_string_equal(cJSON_GetArrayItem(cJSON_GetObjectItem(r, "unknownKey"), 0)->valuestring, "NoSuchKey");
+	cJSON_Delete(r);
+	r = cs_call(x, "ChangeConfiguration", "{\"key\":\"NumberOfConnectors\",\"value\":\"2\"}");
+	assert_string_equal(cJSON_GetObjectItem(r, "status")->valuestring, "Rejected");
+	cJSON_Delete(r);
+	r = cs_call(x, "ChangeConfiguration", "{\"key\":\"MeterValueSampleInterval\",\"value\":\"-1\"}");
+	assert_string_equal(cJSON_GetObjectItem(r, "status")->valuestring, "Rejected");
+	cJSON_Delete(r);
+	r = cs_call(x, "ChangeConfiguration", "{\"key\":\"MeterValuesSampledData\",\"value\":\"Voltage,Bogus\"}");
+	assert_string_equal(cJSON_GetObjectItem(r, "status")->valuestring, "Rejected");
+	cJSON_Delete(r);
+	r = cs_call(x, "ChangeConfiguration", "{\"key\":\"WebSocketPingInterval\",\"value\":\"30\"}");
+	assert_string_equal(cJSON_GetObjectItem(r, "status")->valuestring, "RebootRequired");
+	cJSON_Delete(r);
+	r = cs_call(x, "ChangeConfiguration", "{\"key\":\"Frobnicate\",\"value\":\"1\"}");
+	assert_string_equal(cJSON_GetObjectItem(r, "status")->valuestring, "NotSupported");
+	cJSON_Delete(r);
+	r = cs_call(x, "GetConfiguration", "{}");
+	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(r, "configurationKey")), EVSE_KEY_COUNT);
+	cJSON_Delete(r);
+}
+
+static void test_local_list_authorises_offline(void **state)
+{
+	struct ot *x = *state;
+	run(x, 1500);
+	boot_accepted(x);
+	cJSON *r = cs_call(x, "SendLocalList",
+	                   "{\"listVersion\":3,\"updateType\":\"Full\",\"localAuthorizationList\":["
+	                   "{\"idTag\":\"LIST-1\",\"idTagInfo\":{\"status\":\"Accepted\"}},"
+	                   "{\"idTag\":\"LIST-2\",\"idTagInfo\":{\"status\":\"Blocked\"}}]}");
+	assert_string_equal(cJSON_GetObjectItem(r, "status")->valuestring, "Accepted");
+	cJSON_Delete(r);
+	r = cs_call(x, "SendLocalList", "{\"listVersion\":2,\"updateType\":\"Differential\"}");
+	assert_string_equal(cJSON_GetObjectItem(r, "status")->valuestring, "VersionMismatch");
+	cJSON_Delete(r);
+	r = cs_call(x, "GetLocalListVersion", "{}");
+	assert_int_equal(cJSON_GetObjectItem(r, "listVersion")->valueint, 3);
+	cJSON_Delete(r);
+	evse_ocpp_disconnected(x->o, x->t->now);
+	char parent[EVSE_ID_MAX];
+	assert_int_equal(evse_ocpp_authorize(x->o, "LIST-1", parent, x->t->now), EVSE_AUTH_ACCEPTED);
+	assert_int_equal(evse_ocpp_authorize(x->o, "LIST-2", parent, x->t->now), EVSE_AUTH_REJECTED);
+	assert_int_equal(evse_ocpp_authorize(x->o, "NOBODY", parent, x->t->now), EVSE_AUTH_REJECTED);
+}
+
+static void test_fault_reported_with_codes(void **state)
+{
+	struct ot *x = *state;
+	run(x, 1500);
+	boot_accepted(x);
+	run(x, 100);
+	cJSON *c;
+	drain(x);
+	evse_sim_fault(x->t->sim, EVSE_SIM_FAULT_IRD, true);
+	run(x, 200);
+	c = expect_call(x, "StatusNotification");
+	cJSON *p = cJSON_GetArrayItem(c, 3);
+	assert_string_equal(cJSON_GetObjectItem(p, "status")->valuestring, "Faulted");
+	assert_string_equal(cJSON_GetObjectItem(p, "errorCode")->valuestring, "GroundFailure");
+	assert_string_equal(cJSON_GetObjectItem(p, "vendorErrorCode")->valuestring, "ERR IRD");
+	cJSON_Delete(c);
+}
+
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    T(test_boot_first_and_retried_on_pending),
+	    T(test_offline_queue_survives_restart_and_replays_in_order),
+	    T(test_callerror_retried_then_dropped),
+	    T(test_remote_start_and_stop),
+	    T(test_configuration_keys),
+	    T(test_local_list_authorises_offline),
+	    T(test_fault_reported_with_codes),
+	};
+	return cmocka_run_group_tests_name("evse_ocpp", tests, NULL, NULL);
+}
