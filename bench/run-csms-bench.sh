@@ -1,0 +1,226 @@
+#!/usr/bin/env bash
+# run-csms-bench.sh — runs the same OCPP load, in one run on this machine, against the bare libwebsockets
+# echo server (the ceiling), a minimal ocpp-rpc central system on Node, and csms; prints one table with ratios.
+#
+# Scenarios (each server gets the same ones, generator on the same machine):
+#   closed loop, CLOSED_STATIONS stations: Heartbeat, then MeterValues transactions   -> msg/s, p50, p99
+#   open loop, OPEN_STATIONS stations, RATE MeterValues-transaction msg/s in total     -> achieved, p50/p99/p99.9
+#   idle memory: STATIONS stations connected and booted, (RSS after - RSS before) / STATIONS -> KiB/connection
+#   storm: STATIONS stations connect at once, then close and reconnect at once           -> ms until all booted
+# Environment: SERVERS="echo node csms" STATIONS=10000 CLOSED_STATIONS=100 OPEN_STATIONS=1000 RATE=20000
+#   DURATION=10 WARMUP=2 PORT=9400 OUT=build/bench-csms CSMS_ARGS="" (extra csms options).
+set -uo pipefail
+cd "$(dirname "$0")/.." || exit 1
+
+SERVERS=${SERVERS:-"echo node csms"}
+STATIONS=${STATIONS:-10000}
+CLOSED_STATIONS=${CLOSED_STATIONS:-100}
+OPEN_STATIONS=${OPEN_STATIONS:-1000}
+RATE=${RATE:-20000}
+DURATION=${DURATION:-10}
+WARMUP=${WARMUP:-2}
+PORT=${PORT:-9400}
+OUT=${OUT:-build/bench-csms}
+CSMS_ARGS=${CSMS_ARGS:-}
+B=build/release
+LOADGEN=$B/loadgen
+
+server_pid=""
+gen_pid=""
+data_dirs=()
+declare -A R # R[server.metric] = value
+
+cleanup() {
+	[ -n "$gen_pid" ] && kill "$gen_pid" 2>/dev/null
+	stop_server
+	for d in "${data_dirs[@]}"; do rm -rf "$d"; done
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+for bin in "$LOADGEN" "$B/echo_server"; do
+	[ -x "$bin" ] || { echo "run-csms-bench: $bin is missing: run make all first" >&2; exit 1; }
+done
+mkdir -p "$OUT"
+# The generator and the servers each hold one descriptor per station.
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+
+stop_server() {
+	[ -n "$server_pid" ] || return 0
+	kill "$server_pid" 2>/dev/null
+	for _ in $(seq 1 50); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
+	kill -9 "$server_pid" 2>/dev/null
+	wait "$server_pid" 2>/dev/null
+	server_pid=""
+}
+
+# start_server NAME: starts it on a new port (sets $port and $server_pid) and waits until it listens.
+start_server() {
+	local name=$1 log
+	PORT=$((PORT + 1))
+	port=$PORT
+	log="$OUT/$name-server.log"
+	case $name in
+	echo) "$B/echo_server" "$port" >>"$log" 2>&1 & ;;
+	node) node bench/node_csms.js "$port" >>"$log" 2>&1 & ;;
+	csms)
+		local dir
+		dir=$(mktemp -d "${TMPDIR:-/tmp}/wattline-bench.XXXXXX")
+		data_dirs+=("$dir")
+		# shellcheck disable=SC2086 # CSMS_ARGS is a list of options
+		"$B/csms" --port "$port" --data "$dir" --station-policy accept --log-level warn $CSMS_ARGS >>"$log" 2>&1 &
+		;;
+	esac
+	server_pid=$!
+	for _ in $(seq 1 300); do
+		if ! kill -0 "$server_pid" 2>/dev/null; then
+			echo "run-csms-bench: $name exited at start, see $log" >&2
+			server_pid=""
+			return 1
+		fi
+		ss -Hltn "sport = :$port" 2>/dev/null | grep -q . && return 0
+		sleep 0.1
+	done
+	echo "run-csms-bench: $name does not listen on port $port after 30 s, see $log" >&2
+	stop_server
+	return 1
+}
+
+rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status" 2>/dev/null; }
+
+# field LINE KEY: the value of key=value in a result line
+field() { echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p" | head -1; }
+
+# gen NAME TAG ARGS...: runs the generator, keeps its log, returns its result line in $result.
+gen() {
+	local name=$1 tag=$2 log
+	shift 2
+	log="$OUT/$name-$tag.log"
+	timeout $((DURATION + WARMUP + 300)) "$LOADGEN" --port "$port" "$@" >"$log" 2>&1
+	result=$(grep '^result ' "$log" | tail -1)
+	if [ -z "$result" ]; then
+		echo "  $tag: no result, see $log" >&2
+		return 1
+	fi
+	echo "  $tag: $(echo "$result" | cut -d' ' -f2-)"
+	add_errors "$name" "$result"
+}
+
+add_errors() { local e; e=$(field "$2" errors); R[$1.errors]=$((${R[$1.errors]:-0} + ${e:-0})); }
+
+run_throughput() {
+	local name=$1
+	start_server "$name" || return 1
+	if gen "$name" heartbeat --mode heartbeat --closed --stations "$CLOSED_STATIONS" --duration "$DURATION" \
+		--warmup "$WARMUP"; then
+		R[$name.hb_rate]=$(field "$result" rate_per_s)
+		R[$name.hb_p50]=$(field "$result" p50_ms)
+		R[$name.hb_p99]=$(field "$result" p99_ms)
+	fi
+	if gen "$name" metervalues --mode metervalues --closed --stations "$CLOSED_STATIONS" --duration "$DURATION" \
+		--warmup "$WARMUP"; then
+		R[$name.mv_rate]=$(field "$result" rate_per_s)
+		R[$name.mv_p50]=$(field "$result" p50_ms)
+		R[$name.mv_p99]=$(field "$result" p99_ms)
+	fi
+	if gen "$name" open --mode metervalues --rate "$RATE" --stations "$OPEN_STATIONS" --duration "$DURATION" \
+		--warmup "$WARMUP"; then
+		R[$name.op_rate]=$(field "$result" rate_per_s)
+		R[$name.op_p50]=$(field "$result" p50_ms)
+		R[$name.op_p99]=$(field "$result" p99_ms)
+		R[$name.op_p999]=$(field "$result" p999_ms)
+	fi
+	stop_server
+}
+
+run_connections() {
+	local name=$1 before after hold=$((30 + STATIONS / 250)) glog
+	start_server "$name" || return 1
+	sleep 1
+	before=$(rss_kib "$server_pid")
+	glog="$OUT/$name-idle.log"
+	timeout $((hold + 300)) "$LOADGEN" --port "$port" --idle --stations "$STATIONS" --duration "$hold" >"$glog" 2>&1 &
+	gen_pid=$!
+	for _ in $(seq 1 3000); do
+		grep -q '^idle:' "$glog" && break
+		kill -0 "$gen_pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	if grep -q '^idle:' "$glog"; then
+		sleep 3 # let the last StatusNotifications and allocations settle
+		after=$(rss_kib "$server_pid")
+		R[$name.kib]=$(awk -v a="$after" -v b="$before" -v n="$STATIONS" 'BEGIN {printf "%.1f", (a - b) / n}')
+		echo "  idle: RSS ${before} KiB before, ${after} KiB with $STATIONS stations -> ${R[$name.kib]} KiB each"
+	fi
+	kill -INT "$gen_pid" 2>/dev/null
+	wait "$gen_pid" 2>/dev/null
+	gen_pid=""
+	result=$(grep '^result ' "$glog" | tail -1)
+	echo "  idle: $(echo "$result" | cut -d' ' -f2-)"
+	add_errors "$name" "$result"
+	sleep 2 # the server closes the idle connections
+	if gen "$name" storm --storm --reconnect --stations "$STATIONS"; then
+		R[$name.storm]=$(field "$result" boot_ms)
+		R[$name.reconnect]=$(field "$result" reconnect_ms)
+	fi
+	stop_server
+}
+
+echo "Wattline csms benchmark: $(nproc) cores, $(uname -sr), libwebsockets $(pkg-config --modversion libwebsockets 2>/dev/null), node $(node --version 2>/dev/null)"
+echo "generator on the same machine; logs in $OUT/"
+ran=()
+for name in $SERVERS; do
+	case $name in
+	echo | node) ;;
+	csms)
+		if [ ! -x "$B/csms" ]; then
+			echo "== csms: $B/csms not found, skipped (build it with make all, then rerun)"
+			continue
+		fi
+		;;
+	*)
+		echo "run-csms-bench: unknown server \"$name\" (echo, node, csms)" >&2
+		exit 2
+		;;
+	esac
+	echo "== $name"
+	ran+=("$name")
+	run_throughput "$name"
+	run_connections "$name"
+done
+
+# ---- the table ----
+rows=(
+	"hb_rate|Heartbeat, closed loop, $CLOSED_STATIONS stations (msg/s)|"
+	"hb_p50|  p50 (ms)|"
+	"hb_p99|  p99 (ms)|"
+	"mv_rate|MeterValues tx, closed loop, $CLOSED_STATIONS stations (msg/s)|>= 30000"
+	"mv_p50|  p50 (ms)|"
+	"mv_p99|  p99 (ms)|"
+	"op_rate|MeterValues tx, open loop $RATE/s, $OPEN_STATIONS stations (msg/s)|"
+	"op_p50|  p50 (ms)|"
+	"op_p99|  p99 (ms)|< 10"
+	"op_p999|  p99.9 (ms)|"
+	"kib|Idle memory, $STATIONS stations (KiB/connection)|<= 12"
+	"storm|Storm: $STATIONS connect at once, all booted (ms)|"
+	"reconnect|Storm: $STATIONS reconnect at once, all booted (ms)|< 10000"
+	"errors|Errors (CALLERROR, timeout, disconnect...)|0"
+)
+ratio() { # ratio A B: A / B with two decimals, or - when either is not a positive number
+	awk -v a="$1" -v b="$2" 'BEGIN { if (a !~ /^[0-9.]+$/ || b !~ /^[0-9.]+$/ || b + 0 <= 0) print "-"; else printf "%.2f", a / b }'
+}
+echo
+printf '%-58s %10s %10s %10s %10s %10s %10s\n' "scenario" "echo" "node" "csms" "csms/echo" "csms/node" "target"
+for row in "${rows[@]}"; do
+	IFS='|' read -r key label target <<<"$row"
+	e=${R[echo.$key]:--}
+	n=${R[node.$key]:--}
+	c=${R[csms.$key]:--}
+	[[ " ${ran[*]} " == *" echo "* ]] || e="skip"
+	[[ " ${ran[*]} " == *" node "* ]] || n="skip"
+	[[ " ${ran[*]} " == *" csms "* ]] || c="skip"
+	re=$(ratio "$c" "$e")
+	rn=$(ratio "$c" "$n")
+	[ "$key" = errors ] && re=- && rn=-
+	printf '%-58s %10s %10s %10s %10s %10s %10s\n' "$label" "$e" "$n" "$c" "$re" "$rn" "$target"
+done
