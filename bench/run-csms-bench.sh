@@ -67,6 +67,13 @@ start_server() {
 		local dir
 		dir=$(mktemp -d "${TMPDIR:-/tmp}/wattline-bench.XXXXXX")
 		data_dirs+=("$dir")
+		# the generator's cards (BENCH00001.. padded to 14 characters, as csms stores them) are registered
+		# like a real deployment's: csms creates its schema, then they go in before the run
+		"$B/csms" --port "$port" --data "$dir" --log-level warn >>"$log" 2>&1 &
+		sleep 0.5
+		kill -TERM $! && wait $! 2>/dev/null
+		sqlite3 "$dir/csms.db" "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 30000)
+			INSERT OR IGNORE INTO id_tag (id_tag, created) SELECT printf('BENCH%05d', i) || '0000', 0 FROM n"
 		# shellcheck disable=SC2086 # CSMS_ARGS is a list of options
 		"$B/csms" --port "$port" --data "$dir" --station-policy accept --log-level warn $CSMS_ARGS >>"$log" 2>&1 &
 		;;
