@@ -57,12 +57,12 @@ evse-fuzz: $(addprefix $(BF)/evse/fuzz_,$(EVSE_FUZZERS))
 		grep -E '^(Done|#[0-9]+.*DONE)' $(BF)/$$f.log | tail -1; \
 	done
 
-# ---- integration: evse against an ocpp-rpc RPCServer in strict mode ----
+# ---- integration: evse against an ocpp-rpc RPCServer in strict mode, and against the real csms ----
 TEST_SUITES += evse-integration
 .PHONY: evse-integration
-evse-integration: $(BS)/evse
-	@fail=0; p=0; f=0; for t in tests/integration/evse_ocpp.js tests/integration/evse_offline.js; do \
-		echo "== $$t"; EVSE_BIN=$(BS)/evse node $$t > build/evse-it.log 2>&1 || fail=1; cat build/evse-it.log; \
+evse-integration: $(BS)/evse $(BS)/csms
+	@fail=0; p=0; f=0; for t in tests/integration/evse_ocpp.js tests/integration/evse_offline.js tests/integration/evse_csms.js; do \
+		echo "== $$t"; EVSE_BIN=$(BS)/evse CSMS_BIN=$(BS)/csms node $$t > build/evse-it.log 2>&1 || fail=1; cat build/evse-it.log; \
 		line=$$(grep -E '^[0-9]+ passed, [0-9]+ failed$$' build/evse-it.log | tail -1); \
 		p=$$((p + $${line%% passed*})); f=$$((f + $$(echo "$$line" | sed 's/.* \([0-9]*\) failed/\1/'))); \
 	done; echo "$$p passed, $$f failed"; exit $$fail
