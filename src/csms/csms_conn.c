@@ -258,7 +258,9 @@ static int on_writeable(struct csms_conn *c, struct lws *wsi)
 		return -1;
 	if (c->want_ping) {
 		c->want_ping = false;
-		if (lws_write(wsi, buf + LWS_PRE, 0, LWS_WRITE_PING) < 0)
+		/* a payload: lws 4.1 does not report a zero-length PONG (LWS_CALLBACK_RECEIVE_PONG) */
+		memcpy(buf + LWS_PRE, "wattline", 8);
+		if (lws_write(wsi, buf + LWS_PRE, 8, LWS_WRITE_PING) < 0)
 			return -1;
 		if (ocpp_rpc_has_output(c->rpc))
 			lws_callback_on_writable(wsi);
