@@ -94,6 +94,7 @@ struct evse_charge {
 	struct evse_protect prot;
 	struct evse_session session;
 	double limits[EVSE_LIMIT_COUNT];
+	struct evse_reservation resv;
 
 	/* an authorisation waiting for the EV */
 	bool auth_ok;
@@ -245,6 +246,11 @@ static void start_session(struct evse_charge *c)
 	c->session.start_mode = c->auth_mode;
 	c->session.start_ms = c->now;
 	c->session.start_wh = c->meter.energy_wh;
+	if (c->resv.active) { /* only the reservation's card gets here: it is used up */
+		c->session.reserved = true;
+		c->session.reservation_id = c->resv.id;
+		c->resv.active = false;
+	}
 	c->auth_ok = false;
 	c->stopping = false;
 	WL_INFO(MOD, "session started for \"%s\" (%s) at %.0f Wh", c->session.id_tag,
@@ -298,8 +304,24 @@ static void beep(struct evse_charge *c, bool good)
 static bool can_start(const struct evse_charge *c)
 {
 	return !c->session.active && c->available && !c->prot.tripped && !c->power_lost &&
-	       (c->state == EVSE_STATE_AVAILABLE || c->state == EVSE_STATE_PREPARING ||
-	        c->state == EVSE_STATE_FINISHING);
+	       (c->state == EVSE_STATE_AVAILABLE || c->state == EVSE_STATE_RESERVED ||
+	        c->state == EVSE_STATE_PREPARING || c->state == EVSE_STATE_FINISHING);
+}
+
+/* While a reservation holds the connector only its card, or one with its parent id, may start. */
+static bool reservation_allows(const struct evse_charge *c, const char *id, const char *parent)
+{
+	if (!c->resv.active || strcmp(id, c->resv.id_tag) == 0)
+		return true;
+	return c->resv.parent[0] && parent && strcmp(parent, c->resv.parent) == 0;
+}
+
+static void expire_reservation(struct evse_charge *c)
+{
+	if (c->resv.active && c->now >= c->resv.expires_ms) {
+		WL_INFO(MOD, "reservation %lld of \"%s\" expired", (long long)c->resv.id, c->resv.id_tag);
+		c->resv.active = false;
+	}
 }
 
 static void accept_auth(struct evse_charge *c, const char *id, const char *parent, enum evse_start_mode m)
@@ -371,7 +393,7 @@ void evse_charge_auth_result(struct evse_charge *c, const char *id_tag, bool acc
 			evse_charge_stop(c, EVSE_STOP_LOCAL, now_ms);
 		return;
 	}
-	if (!accepted || !can_start(c)) {
+	if (!accepted || !can_start(c) || !reservation_allows(c, id_tag, parent)) {
 		WL_INFO(MOD, "card \"%s\" refused", id_tag);
 		beep(c, false);
 		return;
@@ -386,6 +408,8 @@ static enum evse_state idle_state(const struct evse_charge *c)
 {
 	if (!c->available || c->power_lost)
 		return EVSE_STATE_UNAVAILABLE;
+	if (c->resv.active && !c->auth_ok)
+		return EVSE_STATE_RESERVED;
 	if (ev_present(c->cp_stable) || c->auth_ok)
 		return EVSE_STATE_PREPARING;
 	return EVSE_STATE_AVAILABLE;
@@ -442,6 +466,7 @@ static void step(struct evse_charge *c)
 			set_state(c, idle_state(c));
 		break;
 	case EVSE_STATE_AVAILABLE:
+	case EVSE_STATE_RESERVED:
 	case EVSE_STATE_UNAVAILABLE: set_state(c, idle_state(c)); break;
 	case EVSE_STATE_PREPARING:
 		if (c->auth_ok && !ev_present(c->cp_stable) && c->now - c->auth_at >= EVSE_AUTH_WAIT_MS) {
@@ -593,6 +618,7 @@ void evse_charge_tick(struct evse_charge *c, uint64_t now_ms)
 		end_session(c, EVSE_STOP_OTHER);
 		set_state(c, EVSE_STATE_FAULTED);
 	}
+	expire_reservation(c);
 	if (!c->power_lost)
 		handle_card(c);
 	step(c);
@@ -633,7 +659,7 @@ int evse_charge_authorize(struct evse_charge *c, const char *id_tag, const char 
                           uint64_t now_ms)
 {
 	c->now = now_ms > c->now ? now_ms : c->now;
-	if (!can_start(c))
+	if (!can_start(c) || !reservation_allows(c, id_tag, parent))
 		return -1;
 	accept_auth(c, id_tag, parent, m);
 	return 0;
@@ -680,6 +706,39 @@ bool evse_charge_unlock(struct evse_charge *c, uint64_t now_ms)
 		evse_charge_stop(c, EVSE_STOP_UNLOCK, now_ms);
 	c->lock_want = false;
 	return !c->session.active;
+}
+
+enum evse_reserve evse_charge_reserve(struct evse_charge *c, const struct evse_reservation *r, uint64_t now_ms)
+{
+	c->now = now_ms > c->now ? now_ms : c->now;
+	if (c->prot.tripped || c->state == EVSE_STATE_FAULTED)
+		return EVSE_RESERVE_FAULTED;
+	if (!c->available || c->power_lost || c->state == EVSE_STATE_UNAVAILABLE || c->state == EVSE_STATE_SELFTEST)
+		return EVSE_RESERVE_UNAVAILABLE;
+	if (r->expires_ms <= c->now)
+		return EVSE_RESERVE_REJECTED;
+	bool replaces = c->resv.active && c->resv.id == r->id;
+	if (!replaces && (c->resv.active || c->session.active || c->auth_ok || ev_present(c->cp_stable)))
+		return EVSE_RESERVE_OCCUPIED;
+	c->resv = *r;
+	c->resv.active = true;
+	WL_INFO(MOD, "reservation %lld for \"%s\" accepted", (long long)r->id, r->id_tag);
+	return EVSE_RESERVE_ACCEPTED;
+}
+
+int evse_charge_cancel_reservation(struct evse_charge *c, int64_t id, uint64_t now_ms)
+{
+	c->now = now_ms > c->now ? now_ms : c->now;
+	if (!c->resv.active || c->resv.id != id)
+		return -1;
+	c->resv.active = false;
+	WL_INFO(MOD, "reservation %lld cancelled", (long long)id);
+	return 0;
+}
+
+const struct evse_reservation *evse_charge_reservation(const struct evse_charge *c)
+{
+	return c->resv.active ? &c->resv : NULL;
 }
 
 void evse_charge_show_message(struct evse_charge *c, const char *text, uint32_t ms, uint64_t now_ms)

@@ -16,6 +16,7 @@
 #define EVSE_STATES(X)                                                                                                 \
 	X(SELFTEST, "Unavailable")                                                                                     \
 	X(AVAILABLE, "Available")                                                                                      \
+	X(RESERVED, "Reserved")                                                                                        \
 	X(PREPARING, "Preparing")                                                                                      \
 	X(CHARGING, "Charging")                                                                                        \
 	X(SUSPENDED_EV, "SuspendedEV")                                                                                 \
@@ -76,7 +77,28 @@ struct evse_session {
 	enum evse_start_mode start_mode;
 	uint64_t start_ms; /* monotonic */
 	double start_wh;
-	double energy_wh; /* delivered so far */
+	double energy_wh;       /* delivered so far */
+	bool reserved;          /* started by the holder of a reservation, which it used up */
+	int64_t reservation_id; /* that reservation's id */
+};
+
+/* A reservation of the connector (OCPP ReserveNow): until it expires or is cancelled, only its card, or
+ * one with its parent id, may start a session; the connector reports Reserved while it waits. */
+struct evse_reservation {
+	bool active;
+	int64_t id;
+	char id_tag[EVSE_ID_MAX];
+	char parent[EVSE_ID_MAX];
+	uint64_t expires_ms; /* monotonic */
+};
+
+/* The answer to a reservation; the names are OCPP's ReservationStatus values. */
+enum evse_reserve {
+	EVSE_RESERVE_ACCEPTED,
+	EVSE_RESERVE_FAULTED,
+	EVSE_RESERVE_OCCUPIED,
+	EVSE_RESERVE_REJECTED,
+	EVSE_RESERVE_UNAVAILABLE
 };
 
 /* Sources of a current limit; the charging logic obeys the lowest. */
@@ -131,6 +153,13 @@ void evse_charge_set_limit(struct evse_charge *c, enum evse_limit_source src, do
 int evse_charge_set_available(struct evse_charge *c, bool available, uint64_t now_ms);
 /* Unlocks the connector (OCPP UnlockConnector): stops a session first. true when it is unlocked. */
 bool evse_charge_unlock(struct evse_charge *c, uint64_t now_ms);
+/* Reserves the connector (a reservation with the same id replaces the one in force). Occupied while a
+ * session runs, an EV is plugged, a card waits for its EV or another reservation holds it. */
+enum evse_reserve evse_charge_reserve(struct evse_charge *c, const struct evse_reservation *r, uint64_t now_ms);
+/* Cancels the reservation with this id: 0, or -1 when no such reservation is in force. */
+int evse_charge_cancel_reservation(struct evse_charge *c, int64_t id, uint64_t now_ms);
+/* The reservation in force, or NULL. */
+const struct evse_reservation *evse_charge_reservation(const struct evse_charge *c);
 /* Shows "100 UP" / "E01 UP" .. on the display for ms (firmware upgrade results). */
 void evse_charge_show_message(struct evse_charge *c, const char *text, uint32_t ms, uint64_t now_ms);
 /* Network indicator (AREA2 WiFi LED): connected to the backend or not. */

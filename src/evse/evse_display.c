@@ -68,6 +68,8 @@ static const struct evse_led belt[EVSE_STATE_COUNT] = {
     /* NEEDSWORK: the manual has no row for a finished session or an unavailable station; the belt
      * shows stand-by (the station is on) and off respectively. */
     [EVSE_STATE_FINISHING] = {EVSE_LED_GREEN, EVSE_BLINK_SLOW},
+    /* NEEDSWORK: no row for a reserved connector either; blinking fast green tells it from stand-by */
+    [EVSE_STATE_RESERVED] = {EVSE_LED_GREEN, EVSE_BLINK_FAST},
     [EVSE_STATE_UNAVAILABLE] = {EVSE_LED_OFF, EVSE_BLINK_NONE},
     [EVSE_STATE_FAULTED] = {EVSE_LED_RED, EVSE_BLINK_NONE},
 };

@@ -572,6 +572,8 @@ void evse_ocpp_on_session_start(struct evse_ocpp *o, const struct evse_session *
 	    .connector_id = 1,
 	    .id_tag = s->id_tag,
 	    .meter_start = (int64_t)(s->start_wh + 0.5),
+	    .has_reservation_id = s->reserved,
+	    .reservation_id = s->reservation_id,
 	    .timestamp = ts,
 	};
 	evse_store_begin(o->st);

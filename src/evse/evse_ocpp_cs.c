@@ -259,6 +259,49 @@ out:
 	reply(rpc, in, &conf);
 }
 
+/* ReserveNow: connector 1, or 0 (the whole station, which has one connector) when
+ * ReserveConnectorZeroSupported. The expiry is wall time; the charging point counts in monotonic time. */
+static void on_reserve_now(void *ctx, struct ocpp_rpc *rpc, const struct ocpp_incoming *in)
+{
+	static const enum ocpp_reservation_status status_of[] = {
+	    [EVSE_RESERVE_ACCEPTED] = OCPP_RESERVATION_STATUS_ACCEPTED,
+	    [EVSE_RESERVE_FAULTED] = OCPP_RESERVATION_STATUS_FAULTED,
+	    [EVSE_RESERVE_OCCUPIED] = OCPP_RESERVATION_STATUS_OCCUPIED,
+	    [EVSE_RESERVE_REJECTED] = OCPP_RESERVATION_STATUS_REJECTED,
+	    [EVSE_RESERVE_UNAVAILABLE] = OCPP_RESERVATION_STATUS_UNAVAILABLE,
+	};
+	struct evse_ocpp *o = ctx;
+	const struct ocpp_reserve_now_req *req = in->req;
+	struct ocpp_reserve_now_conf conf = {.status = OCPP_RESERVATION_STATUS_REJECTED};
+	int64_t expiry;
+	int64_t wall = (int64_t)evse_ocpp__wall(o);
+
+	bool zero_ok = evse_key_bool(o->st, EVSE_KEY_ReserveConnectorZeroSupported);
+	if (req->connector_id == 1 || (req->connector_id == 0 && zero_ok)) {
+		if (!ocpp_time_parse(req->expiry_date, &expiry) || expiry <= wall) {
+			WL_WARN(MOD, "reservation %" PRId64 ": expiry \"%s\" is not in the future", req->reservation_id,
+			        req->expiry_date);
+		} else {
+			struct evse_reservation r = {.id = req->reservation_id,
+			                             .expires_ms = o->now + (uint64_t)(expiry - wall)};
+			snprintf(r.id_tag, sizeof(r.id_tag), "%s", req->id_tag);
+			snprintf(r.parent, sizeof(r.parent), "%s", req->parent_id_tag ? req->parent_id_tag : "");
+			conf.status = status_of[evse_charge_reserve(o->charge, &r, o->now)];
+		}
+	}
+	reply(rpc, in, &conf);
+}
+
+static void on_cancel_reservation(void *ctx, struct ocpp_rpc *rpc, const struct ocpp_incoming *in)
+{
+	struct evse_ocpp *o = ctx;
+	const struct ocpp_cancel_reservation_req *req = in->req;
+	struct ocpp_cancel_reservation_conf conf = {.status = OCPP_GENERIC_STATUS_REJECTED};
+	if (evse_charge_cancel_reservation(o->charge, req->reservation_id, o->now) == 0)
+		conf.status = OCPP_GENERIC_STATUS_ACCEPTED;
+	reply(rpc, in, &conf);
+}
+
 static void on_data_transfer(void *ctx, struct ocpp_rpc *rpc, const struct ocpp_incoming *in)
 {
 	(void)ctx;
@@ -279,4 +322,6 @@ ocpp_call_fn *const evse_ocpp__handlers[OCPP_ACTION_COUNT] = {
     [OCPP_GetLocalListVersion] = on_get_local_list_version,
     [OCPP_SendLocalList] = on_send_local_list,
     [OCPP_DataTransfer] = on_data_transfer,
+    [OCPP_ReserveNow] = on_reserve_now,
+    [OCPP_CancelReservation] = on_cancel_reservation,
 };

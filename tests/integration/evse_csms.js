@@ -3,7 +3,7 @@
 // through the csms operations API, configuration round trip, and a kill -9 mid-transaction whose
 // PowerLoss stop reaches the csms exactly once.
 'use strict';
-const { freePort, until, Station, run, assert } = require('./evse_harness');
+const { freePort, sleep, until, Station, run, assert } = require('./evse_harness');
 const { Csms } = require('./csms/lib');
 
 const ID = 'CP-REAL-1', CARD = 'CARD-REAL-1';
@@ -84,22 +84,43 @@ run([
 		await endSession();
 		await until(async () => (await connector(1)).status === 'Available', 5000, 'Available again');
 	}],
+	['a reservation through csms: Reserved, only its card starts, reservationId in txn', async () => {
+		const expiryDate = new Date(Date.now() + 600000).toISOString();
+		let r = await op('ReserveNow', { connectorId: 1, expiryDate, idTag: CARD, reservationId: 77 });
+		assert(r.status === 'Accepted', r.status);
+		await until(async () => (await connector(1)).status === 'Reserved', 5000, 'Reserved in csms');
+		await csms.putTag('CARD-OTHER');
+		await st.sim('plug response_ms=50');
+		await st.sim('tap CARD-OTHER');
+		await sleep(600); /* its Authorize (Accepted by csms) comes back, the reservation refuses it */
+		assert((await st.status()).state === 'RESERVED', 'not reserved any more');
+		assert(txns().length === 2, 'another card started on a reserved connector');
+		await st.sim(`tap ${CARD}`);
+		try { await until(() => txns().length === 3, 8000, 'reserved txn row'); } catch (e) {
+			console.log(st.log.slice(-3000), JSON.stringify((await csms.messages(ID)).slice(-12), null, 1));
+			throw e;
+		}
+		assert(txns()[2].reservation_id === 77, JSON.stringify(txns()[2]));
+		r = await op('CancelReservation', { reservationId: 77 });
+		assert(r.status === 'Rejected', `used reservation cancelled: ${r.status}`);
+		await endSession();
+	}],
 	['kill -9 mid-transaction: the PowerLoss stop reaches csms once', async () => {
 		await st.sim('plug response_ms=50');
 		await st.sim(`tap ${CARD}`);
-		await until(() => txns().length === 3, 8000, 'third txn row');
+		await until(() => txns().length === 4, 8000, 'fourth txn row');
 		await st.kill9();
 		await until(async () => !(await station()).connected, 15000, 'csms sees the disconnect');
 		st.start();
 		await st.ready();
-		await until(() => txns()[2].stop_ts !== null, 15000, 'stop after restart');
-		const t = txns()[2];
+		await until(() => txns()[3].stop_ts !== null, 15000, 'stop after restart');
+		const t = txns()[3];
 		assert(t.stop_reason === 'PowerLoss', `reason ${t.stop_reason}`);
 		await until(async () => (await st.status()).queued === 0, 5000, 'empty queue');
 		const stops = csms.sql(`SELECT count(*) AS n FROM message WHERE station_id = '${ID}' AND dir = 'in' AND text LIKE '%"StopTransaction"%'`);
-		assert(stops[0].n === 3, `${stops[0].n} StopTransaction frames`);
+		assert(stops[0].n === 4, `${stops[0].n} StopTransaction frames`);
 		assert(csms.sql(`SELECT count(*) AS n FROM orphan_stop`)[0].n === 0, 'orphan stop');
-		assert(txns().length === 3, 'extra transaction');
+		assert(txns().length === 4, 'extra transaction');
 		await st.sim('unplug');
 		await st.stop();
 		await csms.stopAndCheck();

@@ -9,6 +9,7 @@
 
 #include "evse_ocpp.h"
 #include "evse_ocpp_keys.h"
+#include "ocpp_text.h"
 #include "evse_store.h"
 
 struct ot {
@@ -426,6 +427,103 @@ static void test_fault_reported_with_codes(void **state)
 	cJSON_Delete(c);
 }
 
+/* An RFC 3339 time s seconds after the station's wall clock now. */
+static void wall_in(struct ot *x, int64_t s, char *out, size_t cap)
+{
+	ocpp_time_format((int64_t)(x->wall + x->t->now) + s * 1000, out, cap);
+}
+
+static void test_reserve_now_status_start_with_reservation_id(void **state)
+{
+	struct ot *x = *state;
+	char exp[40], buf[256];
+	run(x, 1500);
+	boot_accepted(x);
+	drain(x);
+	wall_in(x, 600, exp, sizeof(exp));
+	snprintf(buf, sizeof(buf), "{\"connectorId\":2,\"expiryDate\":\"%s\",\"idTag\":\"RES-1\",\"reservationId\":41}",
+	         exp);
+	cJSON *r = cs_call(x, "ReserveNow", buf);
+	assert_string_equal(cJSON_GetObjectItem(r, "status")->valuestring, "Rejected"); /* no connector 2 */
+	cJSON_Delete(r);
+	snprintf(buf, sizeof(buf), "{\"connectorId\":0,\"expiryDate\":\"%s\",\"idTag\":\"RES-1\",\"reservationId\":42}",
+	         exp);
+	r = cs_call(x, "ReserveNow", buf);
+	assert_string_equal(cJSON_GetObjectItem(r, "status")->valuestring, "Accepted"); /* connector 0 */
+	cJSON_Delete(r);
+	run(x, 500);
+	cJSON *c;
+	bool reserved = false;
+	while ((c = find_call(x, "StatusNotification"))) {
+		cJSON *st = cJSON_GetObjectItem(cJSON_GetArrayItem(c, 3), "status");
+		reserved = reserved || strcmp(st->valuestring, "Reserved") == 0;
+		answer(x, c, "{}");
+		cJSON_Delete(c);
+	}
+	assert_true(reserved);
+	/* a remote start for another card is refused; the reserving card's is accepted */
+	r = cs_call(x, "RemoteStartTransaction", "{\"idTag\":\"OTHER\"}");
+	assert_string_equal(cJSON_GetObjectItem(r, "status")->valuestring, "Rejected");
+	cJSON_Delete(r);
+	r = cs_call(x, "RemoteStartTransaction", "{\"idTag\":\"RES-1\"}");
+	assert_string_equal(cJSON_GetObjectItem(r, "status")->valuestring, "Accepted");
+	cJSON_Delete(r);
+	evse_sim_plug(x->t->sim, NULL);
+	run(x, 3000);
+	c = expect_call(x, "StartTransaction");
+	cJSON *p = cJSON_GetArrayItem(c, 3);
+	assert_int_equal(cJSON_GetObjectItem(p, "reservationId")->valueint, 42);
+	assert_string_equal(cJSON_GetObjectItem(p, "idTag")->valuestring, "RES-1");
+	cJSON_Delete(c);
+}
+
+static void test_reserve_now_refusals_and_cancel(void **state)
+{
+	struct ot *x = *state;
+	char exp[40], buf[256];
+	run(x, 1500);
+	boot_accepted(x);
+	wall_in(x, -5, exp, sizeof(exp));
+	snprintf(buf, sizeof(buf), "{\"connectorId\":1,\"expiryDate\":\"%s\",\"idTag\":\"RES-1\",\"reservationId\":1}",
+	         exp);
+	cJSON *r = cs_call(x, "ReserveNow", buf);
+	assert_string_equal(cJSON_GetObjectItem(r, "status")->valuestring, "Rejected"); /* in the past */
+	cJSON_Delete(r);
+	wall_in(x, 60, exp, sizeof(exp));
+	snprintf(buf, sizeof(buf), "{\"connectorId\":1,\"expiryDate\":\"%s\",\"idTag\":\"RES-1\",\"reservationId\":2}",
+	         exp);
+	r = cs_call(x, "ReserveNow", buf);
+	assert_string_equal(cJSON_GetObjectItem(r, "status")->valuestring, "Accepted");
+	cJSON_Delete(r);
+	snprintf(buf, sizeof(buf), "{\"connectorId\":1,\"expiryDate\":\"%s\",\"idTag\":\"RES-2\",\"reservationId\":3}",
+	         exp);
+	r = cs_call(x, "ReserveNow", buf);
+	assert_string_equal(cJSON_GetObjectItem(r, "status")->valuestring, "Occupied");
+	cJSON_Delete(r);
+	r = cs_call(x, "CancelReservation", "{\"reservationId\":3}");
+	assert_string_equal(cJSON_GetObjectItem(r, "status")->valuestring, "Rejected");
+	cJSON_Delete(r);
+	r = cs_call(x, "CancelReservation", "{\"reservationId\":2}");
+	assert_string_equal(cJSON_GetObjectItem(r, "status")->valuestring, "Accepted");
+	cJSON_Delete(r);
+	run(x, 200);
+	assert_int_equal(evse_charge_state(x->t->c), EVSE_STATE_AVAILABLE);
+	/* the expiry date, counted on the injected clock */
+	r = cs_call(x, "ReserveNow", buf);
+	assert_string_equal(cJSON_GetObjectItem(r, "status")->valuestring, "Accepted");
+	cJSON_Delete(r);
+	run(x, 55000);
+	assert_int_equal(evse_charge_state(x->t->c), EVSE_STATE_RESERVED);
+	run(x, 6000);
+	assert_int_equal(evse_charge_state(x->t->c), EVSE_STATE_AVAILABLE);
+	r = cs_call(x, "GetConfiguration",
+	            "{\"key\":[\"SupportedFeatureProfiles\",\"ReserveConnectorZeroSupported\"]}");
+	cJSON *k = cJSON_GetObjectItem(r, "configurationKey");
+	assert_non_null(strstr(cJSON_GetObjectItem(cJSON_GetArrayItem(k, 0), "value")->valuestring, "Reservation"));
+	assert_string_equal(cJSON_GetObjectItem(cJSON_GetArrayItem(k, 1), "value")->valuestring, "true");
+	cJSON_Delete(r);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -438,6 +536,8 @@ int main(void)
 	    T(test_configuration_keys),
 	    T(test_local_list_authorises_offline),
 	    T(test_fault_reported_with_codes),
+	    T(test_reserve_now_status_start_with_reservation_id),
+	    T(test_reserve_now_refusals_and_cancel),
 	};
 	return cmocka_run_group_tests_name("evse_ocpp", tests, NULL, NULL);
 }
