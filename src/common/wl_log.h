@@ -11,16 +11,15 @@ enum wl_log_level wl_log_get_level(void);
 /* "error", "warn", "info", "debug" -> level; -1 when unknown. */
 int wl_log_level_parse(const char *name);
 
-void wl_log(enum wl_log_level level, const char *module, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+void wl_log(enum wl_log_level level, const char *module, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 #define WL_ERROR(mod, ...) wl_log(WL_LOG_ERROR, mod, __VA_ARGS__)
 #define WL_WARN(mod, ...)  wl_log(WL_LOG_WARN, mod, __VA_ARGS__)
 #define WL_INFO(mod, ...)  wl_log(WL_LOG_INFO, mod, __VA_ARGS__)
-#define WL_DEBUG(mod, ...)                                                                                   \
-	do {                                                                                                 \
-		if (wl_log_get_level() >= WL_LOG_DEBUG)                                                      \
-			wl_log(WL_LOG_DEBUG, mod, __VA_ARGS__);                                              \
+#define WL_DEBUG(mod, ...)                                                                                             \
+	do {                                                                                                           \
+		if (wl_log_get_level() >= WL_LOG_DEBUG)                                                                \
+			wl_log(WL_LOG_DEBUG, mod, __VA_ARGS__);                                                        \
 	} while (0)
 
 #endif

@@ -183,7 +183,7 @@ static void post_station(struct csms_http_req *r)
 	if (!body)
 		return;
 	const char *id = opt_string(body, "id", &bad), *name = opt_string(body, "name", &bad),
-		   *pw = opt_string(body, "password", &bad), *state = opt_string(body, "state", &bad);
+	           *pw = opt_string(body, "password", &bad), *state = opt_string(body, "state", &bad);
 	int st = state ? csms_station_state_parse(state) : CSMS_STATION_ACCEPTED;
 	if (bad || !id || !csms_station_id_is_valid(id)) {
 		csms_http_respond_error(r, 400, "bad_id", "id must be 1..48 printable characters without / ? # %");
@@ -262,17 +262,18 @@ static void put_password(struct csms_http_req *r)
 }
 
 static const char SQL_GET_STATION[] =
-	"SELECT name, vendor, model, serial, box_serial, firmware, iccid, imsi, meter_type, meter_serial, last_boot, "
-	"last_heartbeat, last_connect, last_disconnect, remote_addr, firmware_status, diagnostics_status, "
-	"local_list_version, local_list_name, created FROM station WHERE id = ?";
+    "SELECT name, vendor, model, serial, box_serial, firmware, iccid, imsi, meter_type, meter_serial, last_boot, "
+    "last_heartbeat, last_connect, last_disconnect, remote_addr, firmware_status, diagnostics_status, "
+    "local_list_version, local_list_name, created FROM station WHERE id = ?";
 static const char SQL_GET_CONNECTORS[] =
-	"SELECT connector_id, status, error_code, info, vendor_id, vendor_error_code, status_time, description "
-	"FROM connector WHERE station_id = ? ORDER BY connector_id";
+    "SELECT connector_id, status, error_code, info, vendor_id, vendor_error_code, status_time, description "
+    "FROM connector WHERE station_id = ? ORDER BY connector_id";
 
 static void get_station(struct csms_http_req *r)
 {
-	static const char *const cols[] = {"name", "vendor", "model", "serialNumber", "chargeBoxSerialNumber",
-	                                   "firmwareVersion", "iccid", "imsi", "meterType", "meterSerialNumber"};
+	static const char *const cols[] = {
+	    "name",  "vendor", "model",     "serialNumber",     "chargeBoxSerialNumber", "firmwareVersion",
+	    "iccid", "imsi",   "meterType", "meterSerialNumber"};
 	static const char *const times[] = {"lastBoot", "lastHeartbeat", "lastConnect", "lastDisconnect"};
 	struct csms_station *s = station_param(r);
 	sqlite3_stmt *st = NULL;
@@ -387,8 +388,8 @@ static void get_events(struct csms_http_req *r)
 static void op_done(struct csms_op *op, void *ctx)
 {
 	struct csms_http_req *r = ctx;
-	static const int http_status[] = {[CSMS_OP_RESULT] = 200, [CSMS_OP_ERROR] = 502, [CSMS_OP_TIMEOUT] = 504,
-	                                  [CSMS_OP_CANCELLED] = 503};
+	static const int http_status[] = {
+	    [CSMS_OP_RESULT] = 200, [CSMS_OP_ERROR] = 502, [CSMS_OP_TIMEOUT] = 504, [CSMS_OP_CANCELLED] = 503};
 	r->op = NULL;
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "station", op->station->id);
@@ -427,10 +428,10 @@ static void post_operation(struct csms_http_req *r)
 
 /* PUT /api/v1/idtags/{tag} */
 static const char SQL_IDTAG_UPSERT[] =
-	"INSERT INTO id_tag (id_tag, parent_id_tag, description, valid_from, expiry, blocked, created) "
-	"VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id_tag) DO UPDATE SET parent_id_tag = excluded.parent_id_tag, "
-	"description = excluded.description, valid_from = excluded.valid_from, expiry = excluded.expiry, "
-	"blocked = excluded.blocked";
+    "INSERT INTO id_tag (id_tag, parent_id_tag, description, valid_from, expiry, blocked, created) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id_tag) DO UPDATE SET parent_id_tag = excluded.parent_id_tag, "
+    "description = excluded.description, valid_from = excluded.valid_from, expiry = excluded.expiry, "
+    "blocked = excluded.blocked";
 
 static int exec_idtag(struct csms_store *st, struct csms_job *job)
 {
@@ -470,7 +471,7 @@ static void put_idtag(struct csms_http_req *r)
 	if (!body)
 		return;
 	const char *parent = opt_string(body, "parentIdTag", &bad), *desc = opt_string(body, "description", &bad),
-		   *vf = opt_string(body, "validFrom", &bad), *ex = opt_string(body, "expiry", &bad);
+	           *vf = opt_string(body, "validFrom", &bad), *ex = opt_string(body, "expiry", &bad);
 	cJSON *blocked = cJSON_GetObjectItemCaseSensitive(body, "blocked");
 	if (!valid_tag(r->params[0]) || (parent && !valid_tag(parent))) {
 		csms_http_respond_error(r, 400, "bad_id_tag", "an id tag is 1..20 printable ASCII characters");
@@ -520,8 +521,9 @@ int csms_api_upload_begin(struct csms_http_req *r)
 {
 	char dir[300];
 	if (!valid_file_name(r->params[0])) {
-		csms_http_respond_error(r, 400, "bad_name", "a firmware file name is 1..100 of A-Z a-z 0-9 . _ - "
-		                                            "and does not start with a dot");
+		csms_http_respond_error(r, 400, "bad_name",
+		                        "a firmware file name is 1..100 of A-Z a-z 0-9 . _ - "
+		                        "and does not start with a dot");
 		return -1;
 	}
 	snprintf(dir, sizeof(dir), "%s/firmware", r->app->cfg.data_dir);
@@ -572,8 +574,8 @@ void csms_api_upload_abort(struct csms_http_req *r)
 }
 
 static const char SQL_FIRMWARE_UPSERT[] =
-	"INSERT INTO firmware (name, size, md5, uploaded) VALUES (?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET "
-	"size = excluded.size, md5 = excluded.md5, uploaded = excluded.uploaded";
+    "INSERT INTO firmware (name, size, md5, uploaded) VALUES (?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET "
+    "size = excluded.size, md5 = excluded.md5, uploaded = excluded.uploaded";
 
 static int exec_firmware(struct csms_store *st, struct csms_job *job)
 {
@@ -686,20 +688,20 @@ static void get_firmware_file(struct csms_http_req *r)
 }
 
 static const struct route routes[] = {
-	{CSMS_HTTP_GET, "", false, false, get_home},
-	{CSMS_HTTP_GET, "api/v1/health", false, false, get_health},
-	{CSMS_HTTP_POST, "api/v1/stations", true, false, post_station},
-	{CSMS_HTTP_GET, "api/v1/stations/*", true, false, get_station},
-	{CSMS_HTTP_POST, "api/v1/stations/*/accept", true, false, post_accept},
-	{CSMS_HTTP_POST, "api/v1/stations/*/reject", true, false, post_reject},
-	{CSMS_HTTP_PUT, "api/v1/stations/*/password", true, false, put_password},
-	{CSMS_HTTP_GET, "api/v1/stations/*/messages", true, false, get_messages},
-	{CSMS_HTTP_GET, "api/v1/stations/*/events", true, false, get_events},
-	{CSMS_HTTP_POST, "api/v1/stations/*/operations/*", true, false, post_operation},
-	{CSMS_HTTP_PUT, "api/v1/idtags/*", true, false, put_idtag},
-	{CSMS_HTTP_GET, "api/v1/firmware", true, false, get_firmware_list},
-	{CSMS_HTTP_POST, "api/v1/firmware/*", true, true, post_firmware},
-	{CSMS_HTTP_GET, "firmware/*", false, false, get_firmware_file},
+    {CSMS_HTTP_GET, "", false, false, get_home},
+    {CSMS_HTTP_GET, "api/v1/health", false, false, get_health},
+    {CSMS_HTTP_POST, "api/v1/stations", true, false, post_station},
+    {CSMS_HTTP_GET, "api/v1/stations/*", true, false, get_station},
+    {CSMS_HTTP_POST, "api/v1/stations/*/accept", true, false, post_accept},
+    {CSMS_HTTP_POST, "api/v1/stations/*/reject", true, false, post_reject},
+    {CSMS_HTTP_PUT, "api/v1/stations/*/password", true, false, put_password},
+    {CSMS_HTTP_GET, "api/v1/stations/*/messages", true, false, get_messages},
+    {CSMS_HTTP_GET, "api/v1/stations/*/events", true, false, get_events},
+    {CSMS_HTTP_POST, "api/v1/stations/*/operations/*", true, false, post_operation},
+    {CSMS_HTTP_PUT, "api/v1/idtags/*", true, false, put_idtag},
+    {CSMS_HTTP_GET, "api/v1/firmware", true, false, get_firmware_list},
+    {CSMS_HTTP_POST, "api/v1/firmware/*", true, true, post_firmware},
+    {CSMS_HTTP_GET, "firmware/*", false, false, get_firmware_file},
 };
 
 /* Matches a pattern such as "a/STAR/b" (STAR = one captured segment) against "a/x/b". */

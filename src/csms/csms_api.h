@@ -11,7 +11,14 @@
 #include "csms.h"
 #include "csms_ops.h"
 
-enum csms_http_method { CSMS_HTTP_GET, CSMS_HTTP_POST, CSMS_HTTP_PUT, CSMS_HTTP_DELETE, CSMS_HTTP_PATCH, CSMS_HTTP_OTHER };
+enum csms_http_method {
+	CSMS_HTTP_GET,
+	CSMS_HTTP_POST,
+	CSMS_HTTP_PUT,
+	CSMS_HTTP_DELETE,
+	CSMS_HTTP_PATCH,
+	CSMS_HTTP_OTHER
+};
 
 #define CSMS_API_MAX_PARAMS 3
 
@@ -39,7 +46,7 @@ struct csms_http_req {
 	char *resp;
 	size_t resp_len;
 	bool resp_ready, headers_sent, serving_file;
-	struct csms_op *op; /* an operation this request waits for */
+	struct csms_op *op;           /* an operation this request waits for */
 	struct csms_api_job *pending; /* a store job this request waits for */
 };
 

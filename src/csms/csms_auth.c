@@ -6,10 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SALT_LEN 16
-#define HASH_LEN 32
+#define SALT_LEN       16
+#define HASH_LEN       32
 #define THROTTLE_SLOTS 4096
-#define WINDOW_MS 60000u
+#define WINDOW_MS      60000u
 
 int csms_auth_init(void)
 {
@@ -48,7 +48,8 @@ bool csms_password_verify(const char *stored, const char *pw)
 	static const unsigned char dummy_salt[SALT_LEN];
 	unsigned char salt[SALT_LEN], want[HASH_LEN], got[HASH_LEN];
 	size_t n;
-	bool parsed = stored && strncmp(stored, "b2$", 3) == 0 && strlen(stored) == 3 + 2 * SALT_LEN + 1 + 2 * HASH_LEN &&
+	bool parsed = stored && strncmp(stored, "b2$", 3) == 0 &&
+	              strlen(stored) == 3 + 2 * SALT_LEN + 1 + 2 * HASH_LEN &&
 	              sodium_hex2bin(salt, SALT_LEN, stored + 3, 2 * SALT_LEN, NULL, &n, NULL) == 0 && n == SALT_LEN &&
 	              stored[3 + 2 * SALT_LEN] == '$' &&
 	              sodium_hex2bin(want, HASH_LEN, stored + 4 + 2 * SALT_LEN, 2 * HASH_LEN, NULL, &n, NULL) == 0 &&

@@ -15,10 +15,10 @@ struct opt {
 	const char *name;
 	enum opt_kind kind;
 	size_t off;
-	size_t size;        /* OPT_STR: buffer size */
-	long min, max;      /* OPT_INT bounds */
+	size_t size;                /* OPT_STR: buffer size */
+	long min, max;              /* OPT_INT bounds */
 	const char *const *choices; /* OPT_CHOICE: NULL-terminated */
-	const char *arg;    /* for the help text */
+	const char *arg;            /* for the help text */
 	const char *help;
 };
 
@@ -29,43 +29,43 @@ static const char *const level_names[] = {"error", "warn", "info", "debug", NULL
 #define SIZE(f) sizeof(((struct csms_config *)0)->f)
 
 static const struct opt opts[] = {
-	{"listen", OPT_STR, OFF(listen), SIZE(listen), 0, 0, NULL, "ADDR",
-	 "address to listen on (default: all interfaces)"},
-	{"port", OPT_INT, OFF(port), 0, 1, 65535, NULL, "N", "port for HTTP and OCPP WebSocket (default 8080)"},
-	{"data", OPT_STR, OFF(data_dir), SIZE(data_dir), 0, 0, NULL, "DIR",
-	 "data folder: database, firmware files, admin token (default ./data)"},
-	{"tls-cert", OPT_STR, OFF(tls_cert), SIZE(tls_cert), 0, 0, NULL, "FILE",
-	 "PEM certificate: serve https:// and wss:// (security profile 2)"},
-	{"tls-key", OPT_STR, OFF(tls_key), SIZE(tls_key), 0, 0, NULL, "FILE", "PEM private key of --tls-cert"},
-	{"security-profile", OPT_INT, OFF(security_profile), 0, 0, 2, NULL, "0|1|2",
-	 "0: a station's password is checked when it has one; 1: every station must log in with HTTP Basic "
-	 "auth; 2: as 1, over TLS only (default 0)"},
-	{"station-policy", OPT_CHOICE, OFF(station_policy), 0, 0, 0, policy_names, "POLICY",
-	 "known: only registered stations connect (default); pending: unknown ones are registered \"to be "
-	 "configured\" and answered Pending until accepted; accept: unknown ones are registered and accepted "
-	 "(labs and benchmarks only)"},
-	{"heartbeat-interval", OPT_INT, OFF(heartbeat_interval), 0, 10, 86400, NULL, "SECONDS",
-	 "heartbeat interval given to stations; a station silent for twice this is out of service (default 300)"},
-	{"pending-interval", OPT_INT, OFF(pending_interval), 0, 5, 86400, NULL, "SECONDS",
-	 "when a Pending or Rejected station boots again (default 60)"},
-	{"call-timeout", OPT_INT, OFF(call_timeout), 0, 1, 3600, NULL, "SECONDS",
-	 "how long to wait for a station's answer to an operation (default 30)"},
-	{"max-frame", OPT_INT, OFF(max_frame), 0, 1024, 16 * 1024 * 1024, NULL, "BYTES",
-	 "largest OCPP message accepted (default 65536)"},
-	{"max-connections", OPT_INT, OFF(max_connections), 0, 1, 1000000, NULL, "N",
-	 "most simultaneous connections (default 50000, bounded by the file-descriptor limit)"},
-	{"auth-fail-limit", OPT_INT, OFF(auth_fail_limit), 0, 1, 1000, NULL, "N",
-	 "failed station logins per minute from one address or for one id before they are refused (default 5)"},
-	{"message-retention", OPT_INT, OFF(message_retention), 0, 1, 3650, NULL, "DAYS",
-	 "days the OCPP message log is kept (default 30)"},
-	{"event-retention", OPT_INT, OFF(event_retention), 0, 1, 3650, NULL, "DAYS",
-	 "days station events are kept (default 365)"},
-	{"allow-concurrent-tx", OPT_BOOL, OFF(allow_concurrent_tx), 0, 0, 0, NULL, "yes|no",
-	 "may one card charge at two sockets at once (default no: ConcurrentTx)"},
-	{"log-level", OPT_CHOICE, OFF(log_level), 0, 0, 0, level_names, "LEVEL",
-	 "error, warn, info or debug (default info)"},
-	{"admin-token-file", OPT_STR, OFF(admin_token_file), SIZE(admin_token_file), 0, 0, NULL, "FILE",
-	 "bearer token of the local command line (default <data>/admin.token, created at first start)"},
+    {"listen", OPT_STR, OFF(listen), SIZE(listen), 0, 0, NULL, "ADDR",
+     "address to listen on (default: all interfaces)"},
+    {"port", OPT_INT, OFF(port), 0, 1, 65535, NULL, "N", "port for HTTP and OCPP WebSocket (default 8080)"},
+    {"data", OPT_STR, OFF(data_dir), SIZE(data_dir), 0, 0, NULL, "DIR",
+     "data folder: database, firmware files, admin token (default ./data)"},
+    {"tls-cert", OPT_STR, OFF(tls_cert), SIZE(tls_cert), 0, 0, NULL, "FILE",
+     "PEM certificate: serve https:// and wss:// (security profile 2)"},
+    {"tls-key", OPT_STR, OFF(tls_key), SIZE(tls_key), 0, 0, NULL, "FILE", "PEM private key of --tls-cert"},
+    {"security-profile", OPT_INT, OFF(security_profile), 0, 0, 2, NULL, "0|1|2",
+     "0: a station's password is checked when it has one; 1: every station must log in with HTTP Basic "
+     "auth; 2: as 1, over TLS only (default 0)"},
+    {"station-policy", OPT_CHOICE, OFF(station_policy), 0, 0, 0, policy_names, "POLICY",
+     "known: only registered stations connect (default); pending: unknown ones are registered \"to be "
+     "configured\" and answered Pending until accepted; accept: unknown ones are registered and accepted "
+     "(labs and benchmarks only)"},
+    {"heartbeat-interval", OPT_INT, OFF(heartbeat_interval), 0, 10, 86400, NULL, "SECONDS",
+     "heartbeat interval given to stations; a station silent for twice this is out of service (default 300)"},
+    {"pending-interval", OPT_INT, OFF(pending_interval), 0, 5, 86400, NULL, "SECONDS",
+     "when a Pending or Rejected station boots again (default 60)"},
+    {"call-timeout", OPT_INT, OFF(call_timeout), 0, 1, 3600, NULL, "SECONDS",
+     "how long to wait for a station's answer to an operation (default 30)"},
+    {"max-frame", OPT_INT, OFF(max_frame), 0, 1024, 16 * 1024 * 1024, NULL, "BYTES",
+     "largest OCPP message accepted (default 65536)"},
+    {"max-connections", OPT_INT, OFF(max_connections), 0, 1, 1000000, NULL, "N",
+     "most simultaneous connections (default 50000, bounded by the file-descriptor limit)"},
+    {"auth-fail-limit", OPT_INT, OFF(auth_fail_limit), 0, 1, 1000, NULL, "N",
+     "failed station logins per minute from one address or for one id before they are refused (default 5)"},
+    {"message-retention", OPT_INT, OFF(message_retention), 0, 1, 3650, NULL, "DAYS",
+     "days the OCPP message log is kept (default 30)"},
+    {"event-retention", OPT_INT, OFF(event_retention), 0, 1, 3650, NULL, "DAYS",
+     "days station events are kept (default 365)"},
+    {"allow-concurrent-tx", OPT_BOOL, OFF(allow_concurrent_tx), 0, 0, 0, NULL, "yes|no",
+     "may one card charge at two sockets at once (default no: ConcurrentTx)"},
+    {"log-level", OPT_CHOICE, OFF(log_level), 0, 0, 0, level_names, "LEVEL",
+     "error, warn, info or debug (default info)"},
+    {"admin-token-file", OPT_STR, OFF(admin_token_file), SIZE(admin_token_file), 0, 0, NULL, "FILE",
+     "bearer token of the local command line (default <data>/admin.token, created at first start)"},
 };
 #define N_OPTS (sizeof(opts) / sizeof(opts[0]))
 
@@ -226,8 +226,8 @@ int csms_config_load_string(struct csms_config *cfg, const char *text, const cha
 	return ini_result(&c, ini_parse_string(text, on_ini, &c), name ? name : "<string>", err, errlen);
 }
 
-int csms_config_parse_args(struct csms_config *cfg, int argc, char **argv, int first, int *pos, int npos,
-                           int *n_pos, char *err, size_t errlen)
+int csms_config_parse_args(struct csms_config *cfg, int argc, char **argv, int first, int *pos, int npos, int *n_pos,
+                           char *err, size_t errlen)
 {
 	*n_pos = 0;
 	for (int i = first; i < argc; i++) {

@@ -20,18 +20,18 @@ struct csms_config {
 	char config_file[256];
 	char tls_cert[256];
 	char tls_key[256];
-	int security_profile; /* 0: passwords only where set; 1: Basic auth for all; 2: 1 + TLS */
-	int station_policy;   /* enum csms_station_policy */
+	int security_profile;   /* 0: passwords only where set; 1: Basic auth for all; 2: 1 + TLS */
+	int station_policy;     /* enum csms_station_policy */
 	int heartbeat_interval; /* seconds, told to stations at boot; idle stations are pinged after it */
 	int pending_interval;   /* seconds, told to Pending/Rejected stations: when to boot again */
 	int call_timeout;       /* seconds to wait for a station's answer to our CALL */
 	int max_frame;          /* bytes of one OCPP message */
 	int max_connections;
-	int auth_fail_limit;   /* failed logins per address or id per minute before refusing */
-	int message_retention; /* days the OCPP message log is kept */
-	int event_retention;   /* days station events are kept */
-	bool allow_concurrent_tx; /* may a card charge at two sockets at once */
-	int log_level;            /* enum wl_log_level */
+	int auth_fail_limit;        /* failed logins per address or id per minute before refusing */
+	int message_retention;      /* days the OCPP message log is kept */
+	int event_retention;        /* days station events are kept */
+	bool allow_concurrent_tx;   /* may a card charge at two sockets at once */
+	int log_level;              /* enum wl_log_level */
 	char admin_token_file[256]; /* bearer token for the local command line (default: <data>/admin.token) */
 };
 
@@ -50,8 +50,8 @@ int csms_config_load_string(struct csms_config *cfg, const char *text, const cha
 /* Parses argv[first..argc): options, and "--config FILE" (read at once, so later options override it).
  * Positional arguments are left in place and their indexes returned in pos[] (at most npos, count in
  * *n_pos). Returns 0, 1 when --help was given, or -1 with err set. */
-int csms_config_parse_args(struct csms_config *cfg, int argc, char **argv, int first, int *pos, int npos,
-                           int *n_pos, char *err, size_t errlen);
+int csms_config_parse_args(struct csms_config *cfg, int argc, char **argv, int first, int *pos, int npos, int *n_pos,
+                           char *err, size_t errlen);
 
 /* Checks options that depend on each other (TLS files for profile 2, ...). */
 int csms_config_check(const struct csms_config *cfg, char *err, size_t errlen);

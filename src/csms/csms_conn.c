@@ -14,7 +14,7 @@
 #include "wl_log.h"
 
 #define PROBATION_PING_MS 5000u /* how long the live session has to answer when a rival appears */
-#define CLOSE_GRACE_S 5
+#define CLOSE_GRACE_S     5
 
 struct csms_conn *csms_conn_for(struct csms_station *s, uint64_t serial)
 {
@@ -119,7 +119,7 @@ int csms_conn_confirm_upgrade(struct csms *app, struct lws *wsi)
 		}
 		s = csms_station_db_register(app, id,
 		                             app->cfg.station_policy == CSMS_POLICY_ACCEPT ? CSMS_STATION_ACCEPTED
-		                                                                          : CSMS_STATION_PENDING,
+		                                                                           : CSMS_STATION_PENDING,
 		                             NULL, "");
 		if (!s)
 			return csms_http_reply_error(wsi, 503, "busy", "out of memory");
@@ -160,13 +160,13 @@ static int on_established(struct csms *app, struct csms_conn *c, struct lws *wsi
 		return -1; /* cannot happen after confirm_upgrade */
 
 	struct ocpp_rpc_config rc = {
-		.role = OCPP_ROLE_CS,
-		.limits = {.max_frame = (size_t)app->cfg.max_frame},
-		.call_timeout_ms = (uint32_t)app->cfg.call_timeout * 1000u,
-		.id_seed = wl_wall_ms(),
-		.handlers = csms_handlers,
-		.on_outcome = csms_ops_on_outcome,
-		.ctx = c,
+	    .role = OCPP_ROLE_CS,
+	    .limits = {.max_frame = (size_t)app->cfg.max_frame},
+	    .call_timeout_ms = (uint32_t)app->cfg.call_timeout * 1000u,
+	    .id_seed = wl_wall_ms(),
+	    .handlers = csms_handlers,
+	    .on_outcome = csms_ops_on_outcome,
+	    .ctx = c,
 	};
 	if (!(c->rpc = ocpp_rpc_new(&rc)))
 		return -1;
@@ -186,8 +186,9 @@ static int on_established(struct csms *app, struct csms_conn *c, struct lws *wsi
 		live->ping_due = now + PROBATION_PING_MS;
 		lws_rx_flow_control(wsi, 0);
 		lws_callback_on_writable(live->wsi);
-		WL_WARN("conn", "station \"%s\": second connection from %s while connected from %s; pinging the live one",
-		        id, c->addr, live->addr);
+		WL_WARN("conn",
+		        "station \"%s\": second connection from %s while connected from %s; pinging the live one", id,
+		        c->addr, live->addr);
 		return 0;
 	}
 	attach(c);
@@ -305,8 +306,8 @@ static void promote_or_refuse(struct csms_conn *newcomer, bool live_alive)
 	if (live) {
 		WL_WARN("conn", "station \"%s\": the session from %s did not answer; replaced by %s", id, live->addr,
 		        newcomer->addr);
-		csms_journal_event(newcomer->app, id, "security", -1, "session from %s replaced by %s (no answer to ping)",
-		                   live->addr, newcomer->addr);
+		csms_journal_event(newcomer->app, id, "security", -1,
+		                   "session from %s replaced by %s (no answer to ping)", live->addr, newcomer->addr);
 		live->rival = NULL;
 		csms_conn_close(live, LWS_CLOSE_STATUS_GOINGAWAY, "replaced by a new connection");
 		newcomer->station->conn = NULL;
@@ -358,10 +359,8 @@ int csms_conn_callback(struct lws *wsi, enum lws_callback_reasons reason, void *
 	struct csms_conn *c = user;
 
 	switch (reason) {
-	case LWS_CALLBACK_ESTABLISHED:
-		return on_established(app, c, wsi);
-	case LWS_CALLBACK_RECEIVE:
-		return c->rpc ? on_receive(c, wsi, in, len) : -1;
+	case LWS_CALLBACK_ESTABLISHED: return on_established(app, c, wsi);
+	case LWS_CALLBACK_RECEIVE: return c->rpc ? on_receive(c, wsi, in, len) : -1;
 	case LWS_CALLBACK_RECEIVE_PONG:
 		if (!c->rpc)
 			return 0;
@@ -370,13 +369,9 @@ int csms_conn_callback(struct lws *wsi, enum lws_callback_reasons reason, void *
 		if (c->rival && c->rival->probation)
 			promote_or_refuse(c->rival, true);
 		return 0;
-	case LWS_CALLBACK_SERVER_WRITEABLE:
-		return c->rpc ? on_writeable(c, wsi) : -1;
-	case LWS_CALLBACK_CLOSED:
-		on_closed(c);
-		return 0;
-	default:
-		return 0;
+	case LWS_CALLBACK_SERVER_WRITEABLE: return c->rpc ? on_writeable(c, wsi) : -1;
+	case LWS_CALLBACK_CLOSED: on_closed(c); return 0;
+	default: return 0;
 	}
 }
 
@@ -411,7 +406,8 @@ void csms_conn_tick_all(struct csms *app, uint64_t now)
 		if (c->probation)
 			continue;
 		if (c->ping_due && now >= c->ping_due) {
-			WL_INFO("conn", "station \"%s\" (%s): no answer to ping, out of service", c->station->id, c->addr);
+			WL_INFO("conn", "station \"%s\" (%s): no answer to ping, out of service", c->station->id,
+			        c->addr);
 			if (c->rival && c->rival->probation) {
 				promote_or_refuse(c->rival, false);
 			} else {

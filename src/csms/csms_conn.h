@@ -20,14 +20,14 @@ struct csms_conn {
 	struct lws *wsi;
 	struct csms_station *station;
 	struct ocpp_rpc *rpc;
-	uint64_t serial;      /* unique per connection: jobs answer only the connection that asked */
-	uint64_t last_rx;     /* monotonic ms of the last frame or pong */
-	uint64_t ping_due;    /* monotonic ms: when the pending ping must be answered (0: none pending) */
+	uint64_t serial;         /* unique per connection: jobs answer only the connection that asked */
+	uint64_t last_rx;        /* monotonic ms of the last frame or pong */
+	uint64_t ping_due;       /* monotonic ms: when the pending ping must be answered (0: none pending) */
 	struct csms_conn *rival; /* on probation: the live session being pinged; on the live one: the newcomer */
-	bool probation;       /* a second authenticated connection waiting for the live one to fail a ping */
+	bool probation;          /* a second authenticated connection waiting for the live one to fail a ping */
 	bool want_ping;
 	bool closing;
-	char *rx;             /* a fragmented message being reassembled (NULL when none) */
+	char *rx; /* a fragmented message being reassembled (NULL when none) */
 	size_t rx_len;
 	char addr[48];
 };

@@ -51,7 +51,8 @@ static void hjob_reply(struct hjob *h, const void *conf)
 	if (c) {
 		struct ocpp_error err;
 		if (h->job.rc == CSMS_STORE_EIO)
-			ocpp_rpc_reply_error(c->rpc, h->msg_id, OCPP_ERR_InternalError, "storage failed: send again later");
+			ocpp_rpc_reply_error(c->rpc, h->msg_id, OCPP_ERR_InternalError,
+			                     "storage failed: send again later");
 		else if (ocpp_rpc_reply(c->rpc, h->msg_id, conf, &err) != 0)
 			WL_ERROR("handler", "station \"%s\": reply refused: %s", h->station->id, err.message);
 		csms_conn_flush(c);
@@ -90,7 +91,7 @@ struct boot_job {
 	struct hjob h;
 	enum csms_station_state state;
 	char vendor[21], model[21], serial[26], box_serial[26], firmware[51], iccid[21], imsi[21], meter_type[26],
-		meter_serial[26];
+	    meter_serial[26];
 };
 
 static const char SQL_BOOT[] = "UPDATE station SET vendor = ?, model = ?, serial = ?, box_serial = ?, firmware = ?, "
@@ -127,15 +128,15 @@ static void done_boot(struct csms_job *job)
 	struct csms_config *cfg = &b->h.app->cfg;
 	char now[32];
 	static const enum ocpp_registration_status status[] = {
-		[CSMS_STATION_PENDING] = OCPP_REGISTRATION_STATUS_PENDING,
-		[CSMS_STATION_ACCEPTED] = OCPP_REGISTRATION_STATUS_ACCEPTED,
-		[CSMS_STATION_REJECTED] = OCPP_REGISTRATION_STATUS_REJECTED,
+	    [CSMS_STATION_PENDING] = OCPP_REGISTRATION_STATUS_PENDING,
+	    [CSMS_STATION_ACCEPTED] = OCPP_REGISTRATION_STATUS_ACCEPTED,
+	    [CSMS_STATION_REJECTED] = OCPP_REGISTRATION_STATUS_REJECTED,
 	};
 	now_text(now);
 	struct ocpp_boot_notification_conf conf = {
-		.status = status[b->state],
-		.current_time = now,
-		.interval = b->state == CSMS_STATION_ACCEPTED ? cfg->heartbeat_interval : cfg->pending_interval,
+	    .status = status[b->state],
+	    .current_time = now,
+	    .interval = b->state == CSMS_STATION_ACCEPTED ? cfg->heartbeat_interval : cfg->pending_interval,
 	};
 	hjob_reply(&b->h, &conf);
 }
@@ -186,16 +187,16 @@ struct status_job {
 };
 
 static const char SQL_PREV_STATUS[] =
-	"SELECT status, error_code FROM connector WHERE station_id = ? AND connector_id = ?";
+    "SELECT status, error_code FROM connector WHERE station_id = ? AND connector_id = ?";
 static const char SQL_UPSERT_CONNECTOR[] =
-	"INSERT INTO connector (station_id, connector_id, status, error_code, info, vendor_id, vendor_error_code, "
-	"status_time, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
-	"ON CONFLICT (station_id, connector_id) DO UPDATE SET status = excluded.status, error_code = excluded.error_code, "
-	"info = excluded.info, vendor_id = excluded.vendor_id, vendor_error_code = excluded.vendor_error_code, "
-	"status_time = excluded.status_time, updated = excluded.updated";
+    "INSERT INTO connector (station_id, connector_id, status, error_code, info, vendor_id, vendor_error_code, "
+    "status_time, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+    "ON CONFLICT (station_id, connector_id) DO UPDATE SET status = excluded.status, error_code = excluded.error_code, "
+    "info = excluded.info, vendor_id = excluded.vendor_id, vendor_error_code = excluded.vendor_error_code, "
+    "status_time = excluded.status_time, updated = excluded.updated";
 static const char SQL_STATUS_HISTORY[] =
-	"INSERT INTO connector_status (station_id, connector_id, status, error_code, info, vendor_id, "
-	"vendor_error_code, ts, received) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    "INSERT INTO connector_status (station_id, connector_id, status, error_code, info, vendor_id, "
+    "vendor_error_code, ts, received) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
 static int exec_status(struct csms_store *st, struct csms_job *job)
 {
@@ -328,13 +329,13 @@ struct start_job {
 static const char SQL_TXN_REPLAY[] = "SELECT id, start_status FROM txn WHERE station_id = ? AND connector_id = ? "
                                      "AND id_tag = ? AND start_ts = ? AND meter_start = ?";
 static const char SQL_TXN_SUPERSEDE[] =
-	"UPDATE txn SET stop_ts = ?, stop_reason = 'Other', flags = flags | 2 "
-	"WHERE station_id = ? AND connector_id = ? AND stop_ts IS NULL AND start_ts < ?";
+    "UPDATE txn SET stop_ts = ?, stop_reason = 'Other', flags = flags | 2 "
+    "WHERE station_id = ? AND connector_id = ? AND stop_ts IS NULL AND start_ts < ?";
 static const char SQL_TXN_INSERT[] =
-	"INSERT INTO txn (station_id, connector_id, id_tag, start_ts, meter_start, reservation_id, start_status, "
-	"received_start) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+    "INSERT INTO txn (station_id, connector_id, id_tag, start_ts, meter_start, reservation_id, start_status, "
+    "received_start) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
 static const char SQL_RESERVATION_USED[] =
-	"UPDATE reservation SET status = 'used', txn_id = ? WHERE id = ? AND station_id = ?";
+    "UPDATE reservation SET status = 'used', txn_id = ? WHERE id = ? AND station_id = ?";
 
 static int exec_start(struct csms_store *st, struct csms_job *job)
 {
@@ -378,8 +379,7 @@ static int exec_start(struct csms_store *st, struct csms_job *job)
 	sqlite3_bind_int64(s, 5, j->meter_start);
 	if (j->has_reservation)
 		sqlite3_bind_int64(s, 6, j->reservation_id);
-	sqlite3_bind_text(s, 7, ocpp_enum_name(&ocpp_enum_authorization_status, (int)j->res.status), -1,
-	                  SQLITE_STATIC);
+	sqlite3_bind_text(s, 7, ocpp_enum_name(&ocpp_enum_authorization_status, (int)j->res.status), -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 8, j->h.now);
 	if (sqlite3_step(s) != SQLITE_DONE)
 		return -1;
@@ -552,7 +552,7 @@ static void mv_copy_release(struct mv_copy *m)
 }
 
 static const char SQL_METER_INSERT[] =
-	"INSERT INTO meter_value (station_id, connector_id, txn_id, ts, source, sampled) VALUES (?, ?, ?, ?, ?, ?)";
+    "INSERT INTO meter_value (station_id, connector_id, txn_id, ts, source, sampled) VALUES (?, ?, ?, ?, ?, ?)";
 
 static int insert_meter_values(struct csms_store *st, const char *station, int connector, int64_t txn_id, bool has_txn,
                                const char *source, const struct mv_copy *m)
@@ -574,7 +574,8 @@ static int insert_meter_values(struct csms_store *st, const char *station, int c
 	return 0;
 }
 
-static const char SQL_TXN_OWNER[] = "SELECT station_id, connector_id, meter_start, stop_ts, flags FROM txn WHERE id = ?";
+static const char SQL_TXN_OWNER[] =
+    "SELECT station_id, connector_id, meter_start, stop_ts, flags FROM txn WHERE id = ?";
 
 /* Does the transaction belong to this station? 1 yes, 0 no (unknown or another's), -1 error. */
 static int txn_is_stations(struct csms_store *st, int64_t txn_id, const char *station)
@@ -611,7 +612,8 @@ static int exec_meter(struct csms_store *st, struct csms_job *job)
 			return -1;
 		if (!own) {
 			char detail[128];
-			snprintf(detail, sizeof(detail), "meter values for transaction %lld, not this station's: kept without it",
+			snprintf(detail, sizeof(detail),
+			         "meter values for transaction %lld, not this station's: kept without it",
 			         (long long)j->txn_id);
 			csms_journal_event_in_job(st, id, "security", j->connector, detail, j->h.now);
 			has_txn = false;
@@ -661,11 +663,11 @@ struct stop_job {
 };
 
 static const char SQL_TXN_STOP[] =
-	"UPDATE txn SET stop_ts = ?, meter_stop = ?, stop_reason = ?, stop_id_tag = ?, received_stop = ?, "
-	"flags = (flags & ~2) | ? WHERE id = ?";
+    "UPDATE txn SET stop_ts = ?, meter_stop = ?, stop_reason = ?, stop_id_tag = ?, received_stop = ?, "
+    "flags = (flags & ~2) | ? WHERE id = ?";
 static const char SQL_ORPHAN_STOP[] =
-	"INSERT INTO orphan_stop (station_id, transaction_id, id_tag, stop_ts, meter_stop, stop_reason, received) "
-	"VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING";
+    "INSERT INTO orphan_stop (station_id, transaction_id, id_tag, stop_ts, meter_stop, stop_reason, received) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING";
 
 static int exec_stop(struct csms_store *st, struct csms_job *job)
 {
@@ -884,16 +886,16 @@ static void on_sign_certificate(void *ctx, struct ocpp_rpc *rpc, const struct oc
 }
 
 /* Before Accepted a station may only boot (OCPP 1.6 4.2). */
-#define GUARD(fn)                                                                                            \
-	static void guarded_##fn(void *ctx, struct ocpp_rpc *rpc, const struct ocpp_incoming *in)               \
-	{                                                                                                    \
-		struct csms_conn *c = ctx;                                                                   \
-		if (c->station->state != CSMS_STATION_ACCEPTED) {                                            \
-			ocpp_rpc_reply_error(rpc, in->id, OCPP_ERR_SecurityError,                            \
-			                     "station not accepted: only BootNotification is allowed");      \
-			return;                                                                              \
-		}                                                                                            \
-		fn(ctx, rpc, in);                                                                            \
+#define GUARD(fn)                                                                                                      \
+	static void guarded_##fn(void *ctx, struct ocpp_rpc *rpc, const struct ocpp_incoming *in)                      \
+	{                                                                                                              \
+		struct csms_conn *c = ctx;                                                                             \
+		if (c->station->state != CSMS_STATION_ACCEPTED) {                                                      \
+			ocpp_rpc_reply_error(rpc, in->id, OCPP_ERR_SecurityError,                                      \
+			                     "station not accepted: only BootNotification is allowed");                \
+			return;                                                                                        \
+		}                                                                                                      \
+		fn(ctx, rpc, in);                                                                                      \
 	}
 GUARD(on_heartbeat)
 GUARD(on_status)
@@ -909,18 +911,18 @@ GUARD(on_log_status)
 GUARD(on_sign_certificate)
 
 ocpp_call_fn *const csms_handlers[OCPP_ACTION_COUNT] = {
-	[OCPP_BootNotification] = on_boot,
-	[OCPP_Heartbeat] = guarded_on_heartbeat,
-	[OCPP_StatusNotification] = guarded_on_status,
-	[OCPP_Authorize] = guarded_on_authorize,
-	[OCPP_StartTransaction] = guarded_on_start,
-	[OCPP_StopTransaction] = guarded_on_stop,
-	[OCPP_MeterValues] = guarded_on_meter_values,
-	[OCPP_DataTransfer] = guarded_on_data_transfer,
-	[OCPP_FirmwareStatusNotification] = guarded_on_firmware_status,
-	[OCPP_DiagnosticsStatusNotification] = guarded_on_diagnostics_status,
-	[OCPP_SecurityEventNotification] = on_security_event, /* a station may report these at any time */
-	[OCPP_SignedFirmwareStatusNotification] = guarded_on_signed_firmware_status,
-	[OCPP_LogStatusNotification] = guarded_on_log_status,
-	[OCPP_SignCertificate] = guarded_on_sign_certificate,
+    [OCPP_BootNotification] = on_boot,
+    [OCPP_Heartbeat] = guarded_on_heartbeat,
+    [OCPP_StatusNotification] = guarded_on_status,
+    [OCPP_Authorize] = guarded_on_authorize,
+    [OCPP_StartTransaction] = guarded_on_start,
+    [OCPP_StopTransaction] = guarded_on_stop,
+    [OCPP_MeterValues] = guarded_on_meter_values,
+    [OCPP_DataTransfer] = guarded_on_data_transfer,
+    [OCPP_FirmwareStatusNotification] = guarded_on_firmware_status,
+    [OCPP_DiagnosticsStatusNotification] = guarded_on_diagnostics_status,
+    [OCPP_SecurityEventNotification] = on_security_event, /* a station may report these at any time */
+    [OCPP_SignedFirmwareStatusNotification] = guarded_on_signed_firmware_status,
+    [OCPP_LogStatusNotification] = guarded_on_log_status,
+    [OCPP_SignCertificate] = guarded_on_sign_certificate,
 };

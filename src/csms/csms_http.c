@@ -27,9 +27,9 @@ static int write_now(struct lws *wsi, int status, const char *ctype, const char 
 
 	if (lws_add_http_common_headers(wsi, (unsigned int)status, ctype, blen, &p, end))
 		return -1;
-	if (extra_name && lws_add_http_header_by_name(wsi, (const unsigned char *)extra_name,
-	                                               (const unsigned char *)extra_value, (int)strlen(extra_value), &p,
-	                                               end))
+	if (extra_name &&
+	    lws_add_http_header_by_name(wsi, (const unsigned char *)extra_name, (const unsigned char *)extra_value,
+	                                (int)strlen(extra_value), &p, end))
 		return -1;
 	if (lws_finalize_write_http_header(wsi, start, &p, end))
 		return -1;
@@ -63,8 +63,8 @@ int csms_http_reply_error(struct lws *wsi, int status, const char *code, const c
 int csms_http_reply_401(struct lws *wsi)
 {
 	char *body = error_json("unauthorized", "wrong station id or password");
-	int rc = body ? write_now(wsi, 401, "application/json", body, strlen(body), "www-authenticate:",
-	                          "Basic realm=\"Wattline\", charset=\"UTF-8\"")
+	int rc = body ? write_now(wsi, 401, "application/json", body, strlen(body),
+	                          "www-authenticate:", "Basic realm=\"Wattline\", charset=\"UTF-8\"")
 	              : -1;
 	free(body);
 	return rc;
@@ -113,8 +113,8 @@ static int on_writeable(struct csms_http_req *r, struct lws *wsi)
 	if (!r->headers_sent) {
 		unsigned char buf[LWS_PRE + 1024], *start = buf + LWS_PRE, *p = start, *end = buf + sizeof(buf) - 1;
 		if (lws_add_http_common_headers(wsi, (unsigned int)r->status, r->ctype, r->resp_len, &p, end) ||
-		    lws_add_http_header_by_name(wsi, (const unsigned char *)"cache-control:",
-		                                (const unsigned char *)"no-store", 8, &p, end) ||
+		    lws_add_http_header_by_name(
+		        wsi, (const unsigned char *)"cache-control:", (const unsigned char *)"no-store", 8, &p, end) ||
 		    lws_add_http_header_by_name(wsi, (const unsigned char *)"x-content-type-options:",
 		                                (const unsigned char *)"nosniff", 7, &p, end) ||
 		    lws_finalize_write_http_header(wsi, start, &p, end))
@@ -143,9 +143,9 @@ static const struct {
 	enum lws_token_indexes token;
 	enum csms_http_method method;
 } methods[] = {
-	{WSI_TOKEN_GET_URI, CSMS_HTTP_GET},      {WSI_TOKEN_POST_URI, CSMS_HTTP_POST},
-	{WSI_TOKEN_PUT_URI, CSMS_HTTP_PUT},      {WSI_TOKEN_DELETE_URI, CSMS_HTTP_DELETE},
-	{WSI_TOKEN_PATCH_URI, CSMS_HTTP_PATCH},
+    {WSI_TOKEN_GET_URI, CSMS_HTTP_GET},     {WSI_TOKEN_POST_URI, CSMS_HTTP_POST},
+    {WSI_TOKEN_PUT_URI, CSMS_HTTP_PUT},     {WSI_TOKEN_DELETE_URI, CSMS_HTTP_DELETE},
+    {WSI_TOKEN_PATCH_URI, CSMS_HTTP_PATCH},
 };
 
 static bool has_token(struct csms *app, struct lws *wsi)
@@ -185,9 +185,8 @@ static int on_http(struct csms *app, struct csms_http_req *r, struct lws *wsi, c
 	snprintf(r->path, sizeof(r->path), "%s", uri);
 	r->authed = has_token(app, wsi);
 	char cl[24];
-	r->content_length = lws_hdr_copy(wsi, cl, sizeof(cl), WSI_TOKEN_HTTP_CONTENT_LENGTH) > 0
-	                            ? strtoull(cl, NULL, 10)
-	                            : 0;
+	r->content_length =
+	    lws_hdr_copy(wsi, cl, sizeof(cl), WSI_TOKEN_HTTP_CONTENT_LENGTH) > 0 ? strtoull(cl, NULL, 10) : 0;
 	bool chunked = lws_hdr_total_length(wsi, WSI_TOKEN_HTTP_TRANSFER_ENCODING) > 0;
 	if (csms_api_route(r) < 0)
 		return 0; /* answered */
@@ -258,10 +257,8 @@ int csms_http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *
 		if (strcmp((const char *)in, "websocket") != 0)
 			return csms_http_reply_error(wsi, 400, "upgrade", "only WebSocket upgrades are served");
 		return csms_conn_confirm_upgrade(app, wsi);
-	case LWS_CALLBACK_HTTP:
-		return on_http(app, r, wsi, (const char *)in);
-	case LWS_CALLBACK_HTTP_BODY:
-		return on_body(r, (const char *)in, len);
+	case LWS_CALLBACK_HTTP: return on_http(app, r, wsi, (const char *)in);
+	case LWS_CALLBACK_HTTP_BODY: return on_body(r, (const char *)in, len);
 	case LWS_CALLBACK_HTTP_BODY_COMPLETION:
 		if (!r->resp_ready)
 			body_done(r);
@@ -278,7 +275,6 @@ int csms_http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *
 		if (r && r->app)
 			release(r);
 		return 0;
-	default:
-		return lws_callback_http_dummy(wsi, reason, user, in, len);
+	default: return lws_callback_http_dummy(wsi, reason, user, in, len);
 	}
 }

@@ -18,8 +18,8 @@ void csms_idtag_normalize(const char *in, char out[CSMS_IDTAG_MAX + 1])
 
 static const char SQL_CARD[] = "SELECT parent_id_tag, valid_from, expiry, blocked FROM id_tag WHERE id_tag = ?";
 static const char SQL_OPEN_ELSEWHERE[] =
-	"SELECT 1 FROM txn WHERE id_tag = ? AND stop_ts IS NULL AND NOT (station_id = ? AND (? < 0 OR connector_id = ?)) "
-	"LIMIT 1";
+    "SELECT 1 FROM txn WHERE id_tag = ? AND stop_ts IS NULL AND NOT (station_id = ? AND (? < 0 OR connector_id = ?)) "
+    "LIMIT 1";
 
 int csms_idtag_authorize(struct csms_store *st, const char *norm_tag, int64_t now, const char *station, int connector,
                          bool allow_concurrent, struct csms_idtag_result *out)

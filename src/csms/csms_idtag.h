@@ -16,7 +16,7 @@
 struct csms_idtag_result {
 	enum ocpp_authorization_status status;
 	bool has_expiry;
-	int64_t expiry; /* ms */
+	int64_t expiry;                  /* ms */
 	char parent[CSMS_IDTAG_MAX + 1]; /* "" when none */
 };
 

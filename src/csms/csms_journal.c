@@ -19,7 +19,7 @@ struct frame_job {
 
 static const char SQL_INSERT_MESSAGE[] = "INSERT INTO message (station_id, ts, dir, text) VALUES (?, ?, ?, ?)";
 static const char SQL_INSERT_EVENT[] =
-	"INSERT INTO event (station_id, ts, kind, connector_id, detail) VALUES (?, ?, ?, ?, ?)";
+    "INSERT INTO event (station_id, ts, kind, connector_id, detail) VALUES (?, ?, ?, ?, ?)";
 
 static int exec_frame(struct csms_store *st, struct csms_job *job)
 {
@@ -80,8 +80,7 @@ static int exec_event(struct csms_store *st, struct csms_job *job)
 	return csms_journal_event_in_job(st, e->station_id, e->kind, e->connector, e->detail, e->ts);
 }
 
-void csms_journal_event(struct csms *app, const char *station_id, const char *kind, int connector, const char *fmt,
-                        ...)
+void csms_journal_event(struct csms *app, const char *station_id, const char *kind, int connector, const char *fmt, ...)
 {
 	struct event_job *e = calloc(1, sizeof(*e));
 	if (!e)
@@ -109,9 +108,9 @@ struct prune_job {
 
 /* Rows are appended in time order, so the oldest are the lowest ids: no time index is needed. */
 static const char SQL_PRUNE_MESSAGES[] =
-	"DELETE FROM message WHERE id IN (SELECT id FROM message ORDER BY id LIMIT 20000) AND ts < ?";
+    "DELETE FROM message WHERE id IN (SELECT id FROM message ORDER BY id LIMIT 20000) AND ts < ?";
 static const char SQL_PRUNE_EVENTS[] =
-	"DELETE FROM event WHERE id IN (SELECT id FROM event ORDER BY id LIMIT 20000) AND ts < ?";
+    "DELETE FROM event WHERE id IN (SELECT id FROM event ORDER BY id LIMIT 20000) AND ts < ?";
 
 static void submit_prune(struct csms *app, int64_t message_before, int64_t event_before);
 

@@ -15,8 +15,8 @@ enum csms_dir { CSMS_DIR_IN, CSMS_DIR_OUT };
 /* Logs one frame (text is copied). */
 void csms_journal_frame(struct csms *app, const char *station_id, enum csms_dir dir, const char *text, size_t len);
 /* Records an event; connector < 0 for none. */
-void csms_journal_event(struct csms *app, const char *station_id, const char *kind, int connector, const char *fmt,
-                        ...) __attribute__((format(printf, 5, 6)));
+void csms_journal_event(struct csms *app, const char *station_id, const char *kind, int connector, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
 /* Store thread: the same, inside a running job. */
 int csms_journal_event_in_job(struct csms_store *st, const char *station_id, const char *kind, int connector,
                               const char *detail, int64_t ts);

@@ -78,7 +78,8 @@ int csms_op_start(struct csms *app, const char *station_id, const char *action_n
 	int r = ocpp_rpc_call(c->rpc, op->action, payload.data, op, wl_mono_ms(), &oerr);
 	if (r != 0) {
 		*http = r == OCPP_EFULL ? 503 : 400;
-		snprintf(err, errlen, "%s", r == OCPP_EFULL ? "too many operations waiting for this station" : oerr.message);
+		snprintf(err, errlen, "%s",
+		         r == OCPP_EFULL ? "too many operations waiting for this station" : oerr.message);
 		goto out;
 	}
 	csms_conn_flush(c);
@@ -113,15 +114,15 @@ static const char SQL_OP_INSERT[] = "INSERT INTO operation (station_id, action, 
                                     "requested, finished) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
 static const char SQL_LIST_VERSION[] = "UPDATE station SET local_list_version = ? WHERE id = ?";
 static const char SQL_RESERVATION[] =
-	"INSERT INTO reservation (id, station_id, connector_id, id_tag, parent_id_tag, expiry, status, created) "
-	"VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET station_id = excluded.station_id, "
-	"connector_id = excluded.connector_id, id_tag = excluded.id_tag, parent_id_tag = excluded.parent_id_tag, "
-	"expiry = excluded.expiry, status = excluded.status";
+    "INSERT INTO reservation (id, station_id, connector_id, id_tag, parent_id_tag, expiry, status, created) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET station_id = excluded.station_id, "
+    "connector_id = excluded.connector_id, id_tag = excluded.id_tag, parent_id_tag = excluded.parent_id_tag, "
+    "expiry = excluded.expiry, status = excluded.status";
 static const char SQL_RESERVATION_CANCEL[] =
-	"UPDATE reservation SET status = 'cancelled' WHERE id = ? AND station_id = ?";
+    "UPDATE reservation SET status = 'cancelled' WHERE id = ? AND station_id = ?";
 static const char SQL_PROFILE[] =
-	"INSERT INTO charging_profile (station_id, connector_id, profile_id, stack_level, purpose, profile, status, "
-	"created) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+    "INSERT INTO charging_profile (station_id, connector_id, profile_id, stack_level, purpose, profile, status, "
+    "created) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
 static const char SQL_PROFILE_CLEAR[] = "UPDATE charging_profile SET status = 'cleared' WHERE station_id = ? "
                                         "AND status = 'Accepted' AND (? IS NULL OR profile_id = ?)";
 
@@ -206,8 +207,9 @@ static int record_side_effects(struct csms_store *st, struct csms_op *op, int64_
 		sqlite3_bind_int64(s, 2, r->connector_id);
 		sqlite3_bind_int64(s, 3, cp->charging_profile_id);
 		sqlite3_bind_int64(s, 4, cp->stack_level);
-		sqlite3_bind_text(s, 5, ocpp_enum_name(&ocpp_enum_charging_profile_purpose, (int)cp->charging_profile_purpose),
-		                  -1, SQLITE_STATIC);
+		sqlite3_bind_text(
+		    s, 5, ocpp_enum_name(&ocpp_enum_charging_profile_purpose, (int)cp->charging_profile_purpose), -1,
+		    SQLITE_STATIC);
 		sqlite3_bind_text(s, 6, text, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_text(s, 7, answer_is(op, "Accepted") ? "Accepted" : "Rejected", -1, SQLITE_STATIC);
 		sqlite3_bind_int64(s, 8, now);
@@ -227,8 +229,7 @@ static int record_side_effects(struct csms_store *st, struct csms_op *op, int64_
 		rc = sqlite3_step(s) == SQLITE_DONE ? 0 : -1;
 		break;
 	}
-	default:
-		break;
+	default: break;
 	}
 out:
 	ocpp_payload_release(&p);
@@ -287,7 +288,7 @@ void csms_ops_on_outcome(void *ctx, struct ocpp_rpc *rpc, const struct ocpp_outc
 	} else {
 		op->status = out->error.code == OCPP_ERR_Timeout     ? CSMS_OP_TIMEOUT
 		             : out->error.code == OCPP_ERR_Cancelled ? CSMS_OP_CANCELLED
-		                                                      : CSMS_OP_ERROR;
+		                                                     : CSMS_OP_ERROR;
 		snprintf(op->error_code, sizeof(op->error_code), "%s", ocpp_error_code_name(out->error.code));
 		snprintf(op->error, sizeof(op->error), "%s", out->error.message);
 	}

@@ -30,7 +30,7 @@ struct csms_op {
 	int64_t requested; /* wall ms */
 	char *request;     /* JSON text as sent, owned */
 	enum csms_op_status status;
-	char *response;    /* CALLRESULT payload as JSON text, owned (RESULT only) */
+	char *response; /* CALLRESULT payload as JSON text, owned (RESULT only) */
 	char error_code[32];
 	char error[256];
 	csms_op_done_fn *done; /* NULL when nobody waits any more */

@@ -11,7 +11,7 @@
 #define CSMS_ID_MAX 48 /* chargeBoxId: printable, 1..48 characters (OCPP security whitepaper) */
 
 enum csms_station_state {
-	CSMS_STATION_PENDING,  /* "To be configured": Boot answered Pending until an operator accepts it */
+	CSMS_STATION_PENDING, /* "To be configured": Boot answered Pending until an operator accepts it */
 	CSMS_STATION_ACCEPTED,
 	CSMS_STATION_REJECTED,
 };
@@ -21,8 +21,8 @@ struct csms_conn;
 struct csms_station {
 	struct csms_station *hnext;
 	enum csms_station_state state;
-	char *password_hash;    /* owned; NULL: none set */
-	struct csms_conn *conn; /* the live session, or NULL */
+	char *password_hash;     /* owned; NULL: none set */
+	struct csms_conn *conn;  /* the live session, or NULL */
 	uint64_t last_heartbeat; /* wall ms */
 	bool heartbeat_dirty;    /* not yet written to the database */
 	char id[CSMS_ID_MAX + 1];

@@ -4,83 +4,83 @@
 #include <stdio.h>
 
 static const char *const migrations[] = {
-	/* 1: the first release */
-	"CREATE TABLE station ("
-	"  id TEXT PRIMARY KEY,"                      /* chargeBoxId */
-	"  name TEXT NOT NULL DEFAULT '',"
-	"  state TEXT NOT NULL DEFAULT 'accepted',"   /* pending (to be configured) | accepted | rejected */
-	"  password_hash TEXT,"                       /* security profile 1: salt$hash, NULL = none */
-	"  vendor TEXT, model TEXT, serial TEXT, box_serial TEXT, firmware TEXT, iccid TEXT, imsi TEXT,"
-	"  meter_type TEXT, meter_serial TEXT,"
-	"  last_boot INTEGER, last_heartbeat INTEGER, last_connect INTEGER, last_disconnect INTEGER,"
-	"  connected INTEGER NOT NULL DEFAULT 0, remote_addr TEXT,"
-	"  firmware_status TEXT, diagnostics_status TEXT,"
-	"  local_list_version INTEGER NOT NULL DEFAULT 0, local_list_name TEXT,"
-	"  created INTEGER NOT NULL);"
-	"CREATE TABLE connector ("
-	"  station_id TEXT NOT NULL REFERENCES station(id) ON DELETE CASCADE,"
-	"  connector_id INTEGER NOT NULL,"            /* 0 = the station itself */
-	"  type TEXT, phases INTEGER, max_current REAL, description TEXT NOT NULL DEFAULT '',"
-	"  status TEXT, error_code TEXT, info TEXT, vendor_id TEXT, vendor_error_code TEXT,"
-	"  status_time INTEGER, updated INTEGER,"
-	"  PRIMARY KEY (station_id, connector_id));"
-	"CREATE TABLE connector_status ("               /* every StatusNotification: the status history */
-	"  id INTEGER PRIMARY KEY, station_id TEXT NOT NULL, connector_id INTEGER NOT NULL,"
-	"  status TEXT NOT NULL, error_code TEXT NOT NULL, info TEXT, vendor_id TEXT, vendor_error_code TEXT,"
-	"  ts INTEGER, received INTEGER NOT NULL);"
-	"CREATE INDEX connector_status_by_station ON connector_status (station_id, connector_id, id);"
-	"CREATE TABLE id_tag ("
-	"  id_tag TEXT PRIMARY KEY,"                  /* normalised: upper case, padded with zeros to 14 */
-	"  parent_id_tag TEXT, description TEXT NOT NULL DEFAULT '',"
-	"  valid_from INTEGER, expiry INTEGER, blocked INTEGER NOT NULL DEFAULT 0,"
-	"  created INTEGER NOT NULL);"
-	"CREATE TABLE txn ("
-	"  id INTEGER PRIMARY KEY,"                   /* the OCPP transactionId */
-	"  station_id TEXT NOT NULL, connector_id INTEGER NOT NULL, id_tag TEXT NOT NULL,"
-	"  start_ts INTEGER NOT NULL, meter_start INTEGER NOT NULL, reservation_id INTEGER,"
-	"  start_status TEXT NOT NULL,"               /* the idTagInfo status we answered */
-	"  stop_ts INTEGER, meter_stop INTEGER, stop_reason TEXT, stop_id_tag TEXT,"
-	"  flags INTEGER NOT NULL DEFAULT 0,"         /* 1: meterStop < meterStart; 2: stopped by a later start */
-	"  received_start INTEGER NOT NULL, received_stop INTEGER);"
-	"CREATE UNIQUE INDEX txn_replay ON txn (station_id, connector_id, id_tag, start_ts, meter_start);"
-	"CREATE INDEX txn_by_start ON txn (start_ts);"
-	"CREATE INDEX txn_open ON txn (station_id, connector_id) WHERE stop_ts IS NULL;"
-	"CREATE INDEX txn_open_tag ON txn (id_tag) WHERE stop_ts IS NULL;"
-	"CREATE TABLE orphan_stop ("                  /* StopTransaction for a transaction we never saw */
-	"  id INTEGER PRIMARY KEY, station_id TEXT NOT NULL, transaction_id INTEGER NOT NULL,"
-	"  id_tag TEXT, stop_ts INTEGER NOT NULL, meter_stop INTEGER NOT NULL, stop_reason TEXT,"
-	"  received INTEGER NOT NULL,"
-	"  UNIQUE (station_id, transaction_id, stop_ts, meter_stop));"
-	"CREATE TABLE meter_value ("                  /* one OCPP MeterValue: a timestamp and its samples */
-	"  id INTEGER PRIMARY KEY, station_id TEXT NOT NULL, connector_id INTEGER NOT NULL,"
-	"  txn_id INTEGER, ts INTEGER NOT NULL, source TEXT NOT NULL,"  /* MeterValues | StopTransaction */
-	"  sampled TEXT NOT NULL);"                   /* JSON array of sampledValue, as sent */
-	"CREATE INDEX meter_value_by_txn ON meter_value (txn_id, ts) WHERE txn_id IS NOT NULL;"
-	"CREATE TABLE reservation ("
-	"  id INTEGER PRIMARY KEY, station_id TEXT NOT NULL, connector_id INTEGER NOT NULL,"
-	"  id_tag TEXT NOT NULL, parent_id_tag TEXT, expiry INTEGER NOT NULL,"
-	"  status TEXT NOT NULL,"                     /* requested | accepted | refused | cancelled | used | expired */
-	"  txn_id INTEGER, created INTEGER NOT NULL);"
-	"CREATE TABLE charging_profile ("
-	"  id INTEGER PRIMARY KEY, station_id TEXT NOT NULL, connector_id INTEGER NOT NULL,"
-	"  profile_id INTEGER NOT NULL, stack_level INTEGER NOT NULL, purpose TEXT NOT NULL,"
-	"  profile TEXT NOT NULL, status TEXT NOT NULL, created INTEGER NOT NULL);"
-	"CREATE TABLE firmware ("
-	"  name TEXT PRIMARY KEY, size INTEGER NOT NULL, md5 TEXT NOT NULL, uploaded INTEGER NOT NULL);"
-	"CREATE TABLE operation ("                    /* every CS -> CP call and how it ended */
-	"  id INTEGER PRIMARY KEY, station_id TEXT NOT NULL, action TEXT NOT NULL, request TEXT NOT NULL,"
-	"  status TEXT NOT NULL,"                     /* result | error | timeout | cancelled */
-	"  response TEXT, error TEXT, requested INTEGER NOT NULL, finished INTEGER NOT NULL);"
-	"CREATE INDEX operation_by_station ON operation (station_id, id);"
-	"CREATE TABLE message ("                      /* the OCPP message log */
-	"  id INTEGER PRIMARY KEY, station_id TEXT NOT NULL, ts INTEGER NOT NULL,"
-	"  dir TEXT NOT NULL,"                        /* in | out */
-	"  text TEXT NOT NULL);"
-	"CREATE INDEX message_by_station ON message (station_id, id);"
-	"CREATE TABLE event ("                        /* boot, connect, disconnect, status, fault, security... */
-	"  id INTEGER PRIMARY KEY, station_id TEXT NOT NULL, ts INTEGER NOT NULL, kind TEXT NOT NULL,"
-	"  connector_id INTEGER, detail TEXT NOT NULL DEFAULT '');"
-	"CREATE INDEX event_by_station ON event (station_id, id);",
+    /* 1: the first release */
+    "CREATE TABLE station ("
+    "  id TEXT PRIMARY KEY," /* chargeBoxId */
+    "  name TEXT NOT NULL DEFAULT '',"
+    "  state TEXT NOT NULL DEFAULT 'accepted'," /* pending (to be configured) | accepted | rejected */
+    "  password_hash TEXT,"                     /* security profile 1: salt$hash, NULL = none */
+    "  vendor TEXT, model TEXT, serial TEXT, box_serial TEXT, firmware TEXT, iccid TEXT, imsi TEXT,"
+    "  meter_type TEXT, meter_serial TEXT,"
+    "  last_boot INTEGER, last_heartbeat INTEGER, last_connect INTEGER, last_disconnect INTEGER,"
+    "  connected INTEGER NOT NULL DEFAULT 0, remote_addr TEXT,"
+    "  firmware_status TEXT, diagnostics_status TEXT,"
+    "  local_list_version INTEGER NOT NULL DEFAULT 0, local_list_name TEXT,"
+    "  created INTEGER NOT NULL);"
+    "CREATE TABLE connector ("
+    "  station_id TEXT NOT NULL REFERENCES station(id) ON DELETE CASCADE,"
+    "  connector_id INTEGER NOT NULL," /* 0 = the station itself */
+    "  type TEXT, phases INTEGER, max_current REAL, description TEXT NOT NULL DEFAULT '',"
+    "  status TEXT, error_code TEXT, info TEXT, vendor_id TEXT, vendor_error_code TEXT,"
+    "  status_time INTEGER, updated INTEGER,"
+    "  PRIMARY KEY (station_id, connector_id));"
+    "CREATE TABLE connector_status (" /* every StatusNotification: the status history */
+    "  id INTEGER PRIMARY KEY, station_id TEXT NOT NULL, connector_id INTEGER NOT NULL,"
+    "  status TEXT NOT NULL, error_code TEXT NOT NULL, info TEXT, vendor_id TEXT, vendor_error_code TEXT,"
+    "  ts INTEGER, received INTEGER NOT NULL);"
+    "CREATE INDEX connector_status_by_station ON connector_status (station_id, connector_id, id);"
+    "CREATE TABLE id_tag ("
+    "  id_tag TEXT PRIMARY KEY," /* normalised: upper case, padded with zeros to 14 */
+    "  parent_id_tag TEXT, description TEXT NOT NULL DEFAULT '',"
+    "  valid_from INTEGER, expiry INTEGER, blocked INTEGER NOT NULL DEFAULT 0,"
+    "  created INTEGER NOT NULL);"
+    "CREATE TABLE txn ("
+    "  id INTEGER PRIMARY KEY," /* the OCPP transactionId */
+    "  station_id TEXT NOT NULL, connector_id INTEGER NOT NULL, id_tag TEXT NOT NULL,"
+    "  start_ts INTEGER NOT NULL, meter_start INTEGER NOT NULL, reservation_id INTEGER,"
+    "  start_status TEXT NOT NULL," /* the idTagInfo status we answered */
+    "  stop_ts INTEGER, meter_stop INTEGER, stop_reason TEXT, stop_id_tag TEXT,"
+    "  flags INTEGER NOT NULL DEFAULT 0," /* 1: meterStop < meterStart; 2: stopped by a later start */
+    "  received_start INTEGER NOT NULL, received_stop INTEGER);"
+    "CREATE UNIQUE INDEX txn_replay ON txn (station_id, connector_id, id_tag, start_ts, meter_start);"
+    "CREATE INDEX txn_by_start ON txn (start_ts);"
+    "CREATE INDEX txn_open ON txn (station_id, connector_id) WHERE stop_ts IS NULL;"
+    "CREATE INDEX txn_open_tag ON txn (id_tag) WHERE stop_ts IS NULL;"
+    "CREATE TABLE orphan_stop (" /* StopTransaction for a transaction we never saw */
+    "  id INTEGER PRIMARY KEY, station_id TEXT NOT NULL, transaction_id INTEGER NOT NULL,"
+    "  id_tag TEXT, stop_ts INTEGER NOT NULL, meter_stop INTEGER NOT NULL, stop_reason TEXT,"
+    "  received INTEGER NOT NULL,"
+    "  UNIQUE (station_id, transaction_id, stop_ts, meter_stop));"
+    "CREATE TABLE meter_value (" /* one OCPP MeterValue: a timestamp and its samples */
+    "  id INTEGER PRIMARY KEY, station_id TEXT NOT NULL, connector_id INTEGER NOT NULL,"
+    "  txn_id INTEGER, ts INTEGER NOT NULL, source TEXT NOT NULL," /* MeterValues | StopTransaction */
+    "  sampled TEXT NOT NULL);"                                    /* JSON array of sampledValue, as sent */
+    "CREATE INDEX meter_value_by_txn ON meter_value (txn_id, ts) WHERE txn_id IS NOT NULL;"
+    "CREATE TABLE reservation ("
+    "  id INTEGER PRIMARY KEY, station_id TEXT NOT NULL, connector_id INTEGER NOT NULL,"
+    "  id_tag TEXT NOT NULL, parent_id_tag TEXT, expiry INTEGER NOT NULL,"
+    "  status TEXT NOT NULL," /* requested | accepted | refused | cancelled | used | expired */
+    "  txn_id INTEGER, created INTEGER NOT NULL);"
+    "CREATE TABLE charging_profile ("
+    "  id INTEGER PRIMARY KEY, station_id TEXT NOT NULL, connector_id INTEGER NOT NULL,"
+    "  profile_id INTEGER NOT NULL, stack_level INTEGER NOT NULL, purpose TEXT NOT NULL,"
+    "  profile TEXT NOT NULL, status TEXT NOT NULL, created INTEGER NOT NULL);"
+    "CREATE TABLE firmware ("
+    "  name TEXT PRIMARY KEY, size INTEGER NOT NULL, md5 TEXT NOT NULL, uploaded INTEGER NOT NULL);"
+    "CREATE TABLE operation (" /* every CS -> CP call and how it ended */
+    "  id INTEGER PRIMARY KEY, station_id TEXT NOT NULL, action TEXT NOT NULL, request TEXT NOT NULL,"
+    "  status TEXT NOT NULL," /* result | error | timeout | cancelled */
+    "  response TEXT, error TEXT, requested INTEGER NOT NULL, finished INTEGER NOT NULL);"
+    "CREATE INDEX operation_by_station ON operation (station_id, id);"
+    "CREATE TABLE message (" /* the OCPP message log */
+    "  id INTEGER PRIMARY KEY, station_id TEXT NOT NULL, ts INTEGER NOT NULL,"
+    "  dir TEXT NOT NULL," /* in | out */
+    "  text TEXT NOT NULL);"
+    "CREATE INDEX message_by_station ON message (station_id, id);"
+    "CREATE TABLE event (" /* boot, connect, disconnect, status, fault, security... */
+    "  id INTEGER PRIMARY KEY, station_id TEXT NOT NULL, ts INTEGER NOT NULL, kind TEXT NOT NULL,"
+    "  connector_id INTEGER, detail TEXT NOT NULL DEFAULT '');"
+    "CREATE INDEX event_by_station ON event (station_id, id);",
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

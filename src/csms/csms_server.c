@@ -100,9 +100,9 @@ static void on_signal(struct ev_loop *loop, ev_signal *w, int revents)
 }
 
 static const struct lws_protocols protocols[] = {
-	{"http", csms_http_callback, 0, 0, 0, NULL, 0}, /* size set at run time */
-	{"ocpp1.6", csms_conn_callback, sizeof(struct csms_conn), 4096, 0, NULL, 0},
-	{NULL, NULL, 0, 0, 0, NULL, 0},
+    {"http", csms_http_callback, 0, 0, 0, NULL, 0}, /* size set at run time */
+    {"ocpp1.6", csms_conn_callback, sizeof(struct csms_conn), 4096, 0, NULL, 0},
+    {NULL, NULL, 0, 0, 0, NULL, 0},
 };
 
 static void raise_fd_limit(void)
@@ -204,7 +204,8 @@ int csms_server_run(const struct csms_config *cfg)
 	ev_signal_start(app.loop, &sigterm);
 
 	const char *scheme = cfg->tls_cert[0] ? "s" : "";
-	WL_INFO("csms", "Wattline csms listening on port %d: %zu stations registered, policy \"%s\", security profile %d",
+	WL_INFO("csms",
+	        "Wattline csms listening on port %d: %zu stations registered, policy \"%s\", security profile %d",
 	        cfg->port, csms_registry_count(app.reg), csms_policy_name(cfg->station_policy), cfg->security_profile);
 	WL_INFO("csms", "stations: ws%s://<this host>:%d/ocpp/<station id>  browser: http%s://localhost:%d/", scheme,
 	        cfg->port, scheme, cfg->port);

@@ -6,30 +6,30 @@
 static const struct {
 	const char *key, *label;
 } names[CSMS_SOCKET_STATUS_COUNT] = {
-	[CSMS_SOCKET_TO_BE_CONFIGURED] = {"to_be_configured", "To be configured"},
-	[CSMS_SOCKET_AVAILABLE] = {"available", "Available"},
-	[CSMS_SOCKET_OCCUPIED] = {"occupied", "Occupied"},
-	[CSMS_SOCKET_CHARGING] = {"charging", "Charging"},
-	[CSMS_SOCKET_CHARGING_SUSPENDED] = {"charging_suspended", "Charging suspended"},
-	[CSMS_SOCKET_BOOKED] = {"booked", "Booked"},
-	[CSMS_SOCKET_NOT_AVAILABLE] = {"not_available", "Not available/Maintenance"},
-	[CSMS_SOCKET_FAULT] = {"fault", "Fault/Error"},
-	[CSMS_SOCKET_OUT_OF_SERVICE] = {"out_of_service", "Out of service"},
+    [CSMS_SOCKET_TO_BE_CONFIGURED] = {"to_be_configured", "To be configured"},
+    [CSMS_SOCKET_AVAILABLE] = {"available", "Available"},
+    [CSMS_SOCKET_OCCUPIED] = {"occupied", "Occupied"},
+    [CSMS_SOCKET_CHARGING] = {"charging", "Charging"},
+    [CSMS_SOCKET_CHARGING_SUSPENDED] = {"charging_suspended", "Charging suspended"},
+    [CSMS_SOCKET_BOOKED] = {"booked", "Booked"},
+    [CSMS_SOCKET_NOT_AVAILABLE] = {"not_available", "Not available/Maintenance"},
+    [CSMS_SOCKET_FAULT] = {"fault", "Fault/Error"},
+    [CSMS_SOCKET_OUT_OF_SERVICE] = {"out_of_service", "Out of service"},
 };
 
 static const struct {
 	const char *ocpp;
 	enum csms_socket_status status;
 } from_ocpp[] = {
-	{"Available", CSMS_SOCKET_AVAILABLE},
-	{"Preparing", CSMS_SOCKET_OCCUPIED},
-	{"Finishing", CSMS_SOCKET_OCCUPIED},
-	{"Charging", CSMS_SOCKET_CHARGING},
-	{"SuspendedEV", CSMS_SOCKET_CHARGING_SUSPENDED},
-	{"SuspendedEVSE", CSMS_SOCKET_CHARGING_SUSPENDED},
-	{"Reserved", CSMS_SOCKET_BOOKED},
-	{"Unavailable", CSMS_SOCKET_NOT_AVAILABLE},
-	{"Faulted", CSMS_SOCKET_FAULT},
+    {"Available", CSMS_SOCKET_AVAILABLE},
+    {"Preparing", CSMS_SOCKET_OCCUPIED},
+    {"Finishing", CSMS_SOCKET_OCCUPIED},
+    {"Charging", CSMS_SOCKET_CHARGING},
+    {"SuspendedEV", CSMS_SOCKET_CHARGING_SUSPENDED},
+    {"SuspendedEVSE", CSMS_SOCKET_CHARGING_SUSPENDED},
+    {"Reserved", CSMS_SOCKET_BOOKED},
+    {"Unavailable", CSMS_SOCKET_NOT_AVAILABLE},
+    {"Faulted", CSMS_SOCKET_FAULT},
 };
 
 enum csms_socket_status csms_socket_status_of(const char *ocpp_status, bool connected, enum csms_station_state state)

@@ -10,7 +10,7 @@
 enum csms_socket_status {
 	CSMS_SOCKET_TO_BE_CONFIGURED,
 	CSMS_SOCKET_AVAILABLE,
-	CSMS_SOCKET_OCCUPIED,           /* Preparing, Finishing */
+	CSMS_SOCKET_OCCUPIED, /* Preparing, Finishing */
 	CSMS_SOCKET_CHARGING,
 	CSMS_SOCKET_CHARGING_SUSPENDED, /* SuspendedEV, SuspendedEVSE */
 	CSMS_SOCKET_BOOKED,             /* Reserved */

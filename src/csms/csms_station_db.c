@@ -38,8 +38,8 @@ int csms_station_db_reset_connections(struct csms *app)
 {
 	return sqlite3_exec(csms_store_db(app->store), "UPDATE station SET connected = 0 WHERE connected != 0", NULL,
 	                    NULL, NULL) == SQLITE_OK
-	               ? 0
-	               : -1;
+	           ? 0
+	           : -1;
 }
 
 struct station_job {
@@ -163,8 +163,7 @@ int csms_station_db_set_password(struct csms *app, struct csms_station *s, const
 	return 0;
 }
 
-static const char SQL_CONNECTED[] =
-	"UPDATE station SET connected = 1, last_connect = ?, remote_addr = ? WHERE id = ?";
+static const char SQL_CONNECTED[] = "UPDATE station SET connected = 1, last_connect = ?, remote_addr = ? WHERE id = ?";
 static const char SQL_DISCONNECTED[] = "UPDATE station SET connected = 0, last_disconnect = ? WHERE id = ?";
 
 static int exec_connected(struct csms_store *st, struct csms_job *job)
