@@ -260,7 +260,8 @@ int csms_http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *
 	case LWS_CALLBACK_HTTP: return on_http(app, r, wsi, (const char *)in);
 	case LWS_CALLBACK_HTTP_BODY: return on_body(r, (const char *)in, len);
 	case LWS_CALLBACK_HTTP_BODY_COMPLETION:
-		if (!r->resp_ready)
+		/* only for a request that waited for its body: one with Content-Length: 0 was dispatched already */
+		if (!r->resp_ready && r->body_max)
 			body_done(r);
 		return 0;
 	case LWS_CALLBACK_HTTP_WRITEABLE:
