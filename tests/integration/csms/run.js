@@ -16,8 +16,11 @@ if (!bin || !fs.existsSync(bin)) {
 }
 process.env.CSMS_BIN = path.resolve(bin);
 const filter = process.argv[3] || '';
-const files = fs.readdirSync(__dirname).filter((f) => f.endsWith('.test.js') && f.includes(filter)).sort()
-    .map((f) => path.join(__dirname, f));
+/* the slow files first, so that the others run beside them */
+const SLOW = ['liveness.test.js', 'connections.test.js'];
+const rank = (f) => (SLOW.includes(f) ? SLOW.indexOf(f) : SLOW.length);
+const files = fs.readdirSync(__dirname).filter((f) => f.endsWith('.test.js') && f.includes(filter))
+    .sort((a, b) => rank(a) - rank(b) || a.localeCompare(b)).map((f) => path.join(__dirname, f));
 
 let passed = 0, failed = 0, todo = 0;
 const started = Date.now();

@@ -1,0 +1,96 @@
+/* connections.test.js — a second connection for a station already connected: an unauthenticated one is
+ * refused (409) and never disturbs the live session; an authenticated one is refused while the live session
+ * answers a ping, and takes over when the live session is dead. Commands never go to the wrong socket. */
+'use strict';
+const { test, before } = require('node:test');
+const assert = require('node:assert');
+const { Csms, closeClients, waitFor } = require('./lib');
+
+const PASSWORD = 'duplicate-test-password-1';
+const csms = new Csms(['--auth-fail-limit', '1000']);
+
+before(async () => {
+    await csms.start();
+    await csms.addStation('CP-DUP');
+    await csms.addStation('CP-AUTH', { password: PASSWORD });
+    await csms.addStation('CP-DEAD', { password: PASSWORD });
+});
+
+test('an unauthenticated second connection is refused with 409; the first keeps working', async () => {
+    const first = await csms.station('CP-DUP');
+    first.handle('GetLocalListVersion', () => ({ listVersion: 1 }));
+    const second = await csms.handshake('CP-DUP');
+    assert.equal(second.status, 409, JSON.stringify(second));
+    const strict = csms.client('CP-DUP');
+    await assert.rejects(strict.connect(), /409|Conflict/);
+    await first.call('Heartbeat', {});
+    const r = await csms.op('CP-DUP', 'GetLocalListVersion', {});
+    assert.equal(r.status, 200);
+    assert.deepEqual(r.body.response, { listVersion: 1 });
+    await waitFor(async () => (await csms.events('CP-DUP')).some((e) => e.kind === 'security' && /second unauthenticated/.test(e.detail)),
+        'a security event');
+    await first.close();
+});
+
+test('an authenticated second connection is refused while the first answers pings; commands stay on the first', async () => {
+    const first = await csms.station('CP-AUTH', { password: PASSWORD });
+    let firstGot = 0;
+    first.handle('GetConfiguration', () => { firstGot++; return { configurationKey: [] }; });
+    const t0 = Date.now();
+    /* no traffic on the live session meanwhile: only its pong can keep it */
+    const second = await csms.raw('CP-AUTH', { password: PASSWORD });
+    const closed = await Promise.race([second.closed, new Promise((res) => setTimeout(() => res(null), 8000))]);
+    assert.ok(closed, 'the second connection is closed');
+    assert.equal(closed.code, 1008, `close code ${closed.code} ${closed.reason}`);
+    assert.ok(Date.now() - t0 < 3000, `refused after ${Date.now() - t0} ms: the pong decided, not a timeout`);
+    const r = await csms.op('CP-AUTH', 'GetConfiguration', {});
+    assert.equal(r.status, 200);
+    assert.equal(firstGot, 1);
+    assert.deepEqual(second.frames, [], 'nothing was sent to the refused connection');
+    await first.call('Heartbeat', {});
+    assert.equal((await csms.op('CP-AUTH', 'GetConfiguration', {})).status, 200);
+    assert.equal(firstGot, 2);
+    await waitFor(async () => (await csms.events('CP-AUTH')).some((e) => e.kind === 'security' && /refused: the session/.test(e.detail)),
+        'a security event');
+    await first.close();
+});
+
+test('an authenticated second connection takes over when the first does not answer the ping', async () => {
+    const first = await csms.raw('CP-DEAD', { password: PASSWORD });
+    const boot = await first.call('b1', 'BootNotification', { chargePointVendor: 'V', chargePointModel: 'M' });
+    assert.equal(boot[2].status, 'Accepted');
+    first.ws._socket.pause(); /* a dead peer: no pongs, no reads */
+    const t0 = Date.now();
+    const second = csms.client('CP-DEAD', { password: PASSWORD });
+    let got = 0;
+    second.handle('ClearCache', () => { got++; return { status: 'Accepted' }; });
+    await second.connect();
+    const boot2 = await second.call('BootNotification', { chargePointVendor: 'V', chargePointModel: 'M' });
+    assert.equal(boot2.status, 'Accepted');
+    const waited = Date.now() - t0;
+    assert.ok(waited >= 3000 && waited < 10000, `took over after ${waited} ms`);
+    const r = await csms.op('CP-DEAD', 'ClearCache', {});
+    assert.equal(r.status, 200);
+    assert.equal(got, 1);
+    const st = (await csms.api('GET', '/api/v1/stations/CP-DEAD')).body;
+    assert.equal(st.connected, true);
+    await waitFor(async () => (await csms.events('CP-DEAD')).some((e) => e.kind === 'security' && /replaced/.test(e.detail)),
+        'a security event');
+    first.close();
+    await second.call('Heartbeat', {});
+    await second.close();
+});
+
+test('a second connection after the first closed is accepted normally', async () => {
+    const a = await csms.station('CP-DUP');
+    await a.close();
+    await waitFor(async () => !(await csms.api('GET', '/api/v1/stations/CP-DUP')).body.connected, 'CP-DUP disconnected');
+    const b = await csms.station('CP-DUP');
+    await b.call('Heartbeat', {});
+    await b.close();
+});
+
+test('no strict-mode failures; csms stops cleanly without sanitizer reports', async () => {
+    await closeClients();
+    await csms.stopAndCheck();
+});
