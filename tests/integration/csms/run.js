@@ -24,7 +24,7 @@ const files = fs.readdirSync(__dirname).filter((f) => f.endsWith('.test.js') && 
 
 let passed = 0, failed = 0, todo = 0;
 const started = Date.now();
-const stream = run({ files, concurrency: 2, timeout: 120000 });
+const stream = run({ files, concurrency: 2, timeout: 60000 }); /* per file */
 
 stream.on('test:pass', (d) => {
     if (d.nesting !== 0) return;
