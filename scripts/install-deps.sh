@@ -14,6 +14,8 @@ debs=(
 	libsodium-dev                                # password hashes, random tokens
 	libinih-dev                                  # INI config files
 	libcurl4-openssl-dev                         # the command line's HTTP client
+	libxlsxwriter-dev                             # Excel export of transactions (csms)
+	chromium                                     # the browser of the UI tests (driven by playwright-core)
 )
 command -v node >/dev/null 2>&1 || debs+=(nodejs)
 command -v npm >/dev/null 2>&1 || debs+=(npm)
