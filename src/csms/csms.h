@@ -17,6 +17,9 @@
 struct lws_context;
 struct ev_loop;
 struct csms_conn;
+struct csms_bg;
+struct csms_live;
+struct csms_sync;
 
 struct csms {
 	struct csms_config cfg;
@@ -27,7 +30,12 @@ struct csms {
 	struct lws_context *lws;
 	struct ev_loop *loop;
 	char admin_token[65];
-	struct csms_conn *conns; /* every OCPP WebSocket connection, live or on probation */
+	struct csms_bg *bg;                   /* background worker: password hashes, exports, backups */
+	struct csms_throttle *login_throttle; /* failed operator logins per account and per address */
+	char setup_code[16];                  /* first start without operators: the one-time setup code */
+	struct csms_live *live;               /* live update streams (Server-Sent Events) */
+	struct csms_sync *sync;               /* keeps stations' default card lists in step with the cards */
+	struct csms_conn *conns;              /* every OCPP WebSocket connection, live or on probation */
 	unsigned n_conns;
 	uint64_t next_serial;
 	bool stopping;

@@ -1,9 +1,14 @@
-/* csms_api.h — the routes of the csms's HTTP API (one table: method, pattern, token needed, handler)
- * and the request state they share with csms_http.c. */
+/* csms_api.h — the REST API's shared pieces: the request, who is asking (an operator by session cookie
+ * or API token, or the local admin token), the route tables (each names the roles it allows) and the
+ * helpers every resource module uses (bodies, query arguments, paging, answers after a commit).
+ *
+ * Each resource lives in its own csms_api_<area>.c with one table of routes; csms_api.c joins the tables,
+ * matches a request, checks the login, the role and the CSRF token, then calls the handler. */
 #ifndef CSMS_API_H
 #define CSMS_API_H
 
 #include <cjson/cJSON.h>
+#include <sqlite3.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -19,38 +24,109 @@ enum csms_http_method {
 	CSMS_HTTP_PATCH,
 	CSMS_HTTP_OTHER
 };
+const char *csms_http_method_name(enum csms_http_method m);
+
+/* The three roles of the MMS manual, as bits so a route can allow several. */
+enum csms_role {
+	CSMS_ROLE_ADMIN = 1,   /* Administrator: everything */
+	CSMS_ROLE_MANAGER = 2, /* Local Manager */
+	CSMS_ROLE_TECH = 4,    /* Maintenance Technician */
+};
+#define CSMS_ROLES_ALL (CSMS_ROLE_ADMIN | CSMS_ROLE_MANAGER | CSMS_ROLE_TECH)
+#define CSMS_ROLE_AM   (CSMS_ROLE_ADMIN | CSMS_ROLE_MANAGER)
+#define CSMS_ROLE_AT   (CSMS_ROLE_ADMIN | CSMS_ROLE_TECH)
+#define CSMS_PUBLIC    0x100u /* no login needed */
+
+/* "administrator" | "local_manager" | "maintenance_technician" <-> one role bit (0: unknown). */
+const char *csms_role_name(unsigned role);
+unsigned csms_role_parse(const char *name);
+
+enum csms_route_flag {
+	CSMS_ROUTE_UPLOAD = 1, /* the body is a file streamed to disk, not JSON (see csms_api_upload_*) */
+	CSMS_ROUTE_NO_CSRF = 2 /* a state change that needs no CSRF token: login and first setup only */
+};
 
 #define CSMS_API_MAX_PARAMS 3
+
+/* Who is asking. Filled by csms_api_route() before the handler runs. */
+struct csms_principal {
+	int64_t operator_id; /* 0: the local admin token (the command line) */
+	unsigned role;       /* one CSMS_ROLE_* bit; 0: nobody logged in */
+	char username[65];
+	char language[8];
+	bool by_cookie;         /* a browser session: state changes need its CSRF token */
+	char session_hash[65];  /* the session's key (hash of the cookie), when by_cookie */
+	char csrf[65];          /* the session's CSRF token, when by_cookie */
+	int64_t token_id;       /* the API token used, or 0 */
+	bool presented_invalid; /* a cookie or token was sent but is unknown, expired or revoked */
+};
 
 struct csms_http_req {
 	struct csms *app;
 	struct lws *wsi; /* NULL once the client is gone */
 	enum csms_http_method method;
 	char path[256];
-	bool authed;
+	char addr[64]; /* the client's address */
+	struct csms_principal who;
 	uint64_t content_length;
-	const void *route; /* the matched route */
-	bool route_is_upload;
+	const struct csms_route *route; /* the matched route */
 	char params[CSMS_API_MAX_PARAMS][128];
 	/* body */
 	char *body;
 	size_t body_len, body_cap, body_max;
-	/* firmware upload, streamed to a temporary file */
+	/* an upload, streamed to a temporary file */
 	int upload_fd;
 	void *md5; /* EVP_MD_CTX */
 	char upload_tmp[320];
 	char upload_name[128];
 	/* the answer */
 	int status;
-	char ctype[48];
+	char ctype[64];
+	char set_cookie[400];  /* a Set-Cookie header to send, if any */
+	char disposition[200]; /* a Content-Disposition header to send, if any */
 	char *resp;
 	size_t resp_len;
 	bool resp_ready, headers_sent, serving_file;
-	struct csms_op *op;           /* an operation this request waits for */
-	struct csms_api_job *pending; /* a store job this request waits for */
+	struct csms_op *op;                          /* an operation this request waits for */
+	struct csms_api_job *pending;                /* a store job this request waits for */
+	void *bg;                                    /* a background job this request waits for (see csms_bg.h) */
+	void (*on_release)(struct csms_http_req *r); /* called when the client goes away, if set */
+	void *stream;                                /* a live stream (csms_live) this request carries */
 };
 
-/* Matches the request to a route; answers 404/405/401 itself and returns -1, else 0. */
+typedef void csms_route_fn(struct csms_http_req *r);
+
+struct csms_route {
+	enum csms_http_method method;
+	const char *pattern; /* segments; "*" captures one into params[] */
+	unsigned roles;      /* CSMS_ROLE_* bits allowed, or CSMS_PUBLIC; 0 = no rule: always refused */
+	unsigned flags;      /* enum csms_route_flag */
+	csms_route_fn *fn;
+	const char *summary; /* one line for the OpenAPI document */
+};
+
+struct csms_route_table {
+	const char *tag; /* the OpenAPI tag: "stations", "cards", ... */
+	const struct csms_route *routes;
+	size_t n;
+};
+#define CSMS_ROUTE_TABLE(var, tagname, array)                                                                          \
+	const struct csms_route_table var = {tagname, array, sizeof(array) / sizeof(array[0])}
+
+/* One table per resource module (csms_api_<area>.c). */
+extern const struct csms_route_table csms_routes_auth, csms_routes_operators, csms_routes_stations, csms_routes_users,
+    csms_routes_lists, csms_routes_tx, csms_routes_home, csms_routes_views, csms_routes_maint, csms_routes_live,
+    csms_routes_meta;
+
+/* Every table, for the matcher, the OpenAPI document and the role-matrix tests. */
+extern const struct csms_route_table *const csms_route_tables[];
+extern const size_t csms_route_tables_n;
+
+/* May this principal use this route? (the rule of the role matrix; a route without roles: never) */
+bool csms_route_allows(const struct csms_route *rt, const struct csms_principal *who);
+
+/* Matches the request to a route and checks login, role and CSRF; answers 404/405/401/403 itself and
+ * returns -1, else 0. */
 int csms_api_route(struct csms_http_req *r);
 /* Runs the matched route once its body (if any) is in. */
 void csms_api_dispatch(struct csms_http_req *r);
@@ -66,5 +142,83 @@ void csms_api_release(struct csms_http_req *r);
 void csms_http_respond(struct csms_http_req *r, int status, const char *ctype, char *body, size_t len);
 void csms_http_respond_json(struct csms_http_req *r, int status, cJSON *json); /* takes json */
 void csms_http_respond_error(struct csms_http_req *r, int status, const char *code, const char *message);
+/* Serves a file (with r->disposition if set). Returns 0, or -1 after answering 404/500. */
+int csms_http_serve_file(struct csms_http_req *r, const char *path, const char *ctype);
+
+/* ---- helpers for the resource modules (csms_apiutil.c) ---- */
+
+/* A store job that answers its request after its batch is committed: 500 if the job failed, else
+ * `status` with `reply`. The fixed fields carry the job's arguments to the store thread. */
+struct csms_api_job {
+	struct csms_job job;
+	struct csms_http_req *req; /* NULL when the client left */
+	int status;
+	cJSON *reply;
+	char text[8][256];
+	int64_t num[8];
+	bool has[8];
+	void *data;                               /* anything else, freed with free() */
+	void (*after)(struct csms_api_job *j);    /* on the loop thread after the commit, before answering */
+	const char *conflict_code, *conflict_msg; /* exec returned CSMS_API_CONFLICT: answered 409 with these */
+	const char *missing_msg;                  /* exec returned CSMS_API_MISSING: answered 404 with this */
+	int64_t out_id;                           /* e.g. the new row's id, set by exec */
+};
+#define CSMS_API_CONFLICT (-409)
+#define CSMS_API_MISSING  (-404)
+
+/* Allocates a job for r (reply is taken, even on failure; NULL after answering 500). Submit it with
+ * csms_store_submit(r->app->store, &j->job). */
+struct csms_api_job *csms_api_job(struct csms_http_req *r, csms_job_exec_fn *exec, int status, cJSON *reply);
+
+/* The body as a JSON object, or NULL after answering 400. Free with cJSON_Delete. */
+cJSON *csms_api_body(struct csms_http_req *r);
+
+/* Field readers that validate as they go: on a bad value they answer 400 naming the field, set *bad
+ * and return NULL/false; an absent field gives NULL / the default. Strings are checked for length
+ * (characters of UTF-8, 1..max when required) and for control characters. */
+const char *csms_api_str(struct csms_http_req *r, cJSON *obj, const char *name, bool required, size_t max, bool *bad);
+bool csms_api_int(struct csms_http_req *r, cJSON *obj, const char *name, bool required, long long min, long long max,
+                  long long *out, bool *bad);
+bool csms_api_bool(struct csms_http_req *r, cJSON *obj, const char *name, bool *out, bool *bad);
+/* An RFC 3339 date-time into ms since the epoch. */
+bool csms_api_time(struct csms_http_req *r, cJSON *obj, const char *name, bool required, int64_t *out, bool *bad);
+
+/* A query argument (?name=value, URL-decoded) into out; false when absent. */
+bool csms_api_query(struct csms_http_req *r, const char *name, char *out, size_t outlen);
+
+/* Paging and sorting of lists: ?limit=1..1000 (default 50) &offset=N &sort=field (-field descending),
+ * where field must be one of `allowed` (NULL-terminated pairs: API name, SQL expression). The ORDER BY
+ * clause (from the table, never from the client) goes into order. Answers 400 and returns -1 on a bad
+ * value. */
+struct csms_api_page {
+	long long limit, offset;
+	char order[160];
+};
+int csms_api_paging(struct csms_http_req *r, const char *const *allowed, const char *default_sort,
+                    struct csms_api_page *out);
+/* {"items":[...],"total":N,"limit":L,"offset":O} */
+cJSON *csms_api_list_reply(cJSON *items, long long total, const struct csms_api_page *page);
+
+/* JSON from a column: text or null; ms time as RFC 3339 or null; integer or null. */
+void csms_api_add_text(cJSON *obj, const char *name, sqlite3_stmt *s, int col);
+void csms_api_add_time(cJSON *obj, const char *name, sqlite3_stmt *s, int col);
+void csms_api_add_int(cJSON *obj, const char *name, sqlite3_stmt *s, int col);
+
+/* Work for the background worker on behalf of a request (password hashes, exports, backups). Submit with
+ * csms_api_bg_submit(); in the job's done(), csms_api_bg_take() gives the request back (NULL when the
+ * client has left: then only free the job). */
+#include "csms_bg.h"
+struct csms_api_bg {
+	struct csms_bg_job bg;
+	struct csms_http_req *req;
+};
+void csms_api_bg_submit(struct csms_http_req *r, struct csms_api_bg *job, csms_bg_exec_fn *exec, csms_bg_done_fn *done);
+struct csms_http_req *csms_api_bg_take(struct csms_api_bg *job);
+
+/* Answers 500 with the read connection's error. */
+void csms_api_db_error(struct csms_http_req *r);
+
+/* The station named by params[0], or NULL after answering 404. */
+struct csms_station *csms_api_station_param(struct csms_http_req *r);
 
 #endif

@@ -70,6 +70,7 @@ struct slot {
 
 struct csms_throttle {
 	unsigned limit;
+	uint64_t window;
 	struct slot slots[THROTTLE_SLOTS];
 };
 
@@ -81,12 +82,19 @@ static uint64_t key_hash(const char *key)
 	return h | 1; /* 0 marks a free slot */
 }
 
-struct csms_throttle *csms_throttle_new(unsigned limit)
+struct csms_throttle *csms_throttle_new_window(unsigned limit, uint64_t window_ms)
 {
 	struct csms_throttle *t = calloc(1, sizeof(*t));
-	if (t)
+	if (t) {
 		t->limit = limit;
+		t->window = window_ms;
+	}
 	return t;
+}
+
+struct csms_throttle *csms_throttle_new(unsigned limit)
+{
+	return csms_throttle_new_window(limit, WINDOW_MS);
 }
 
 void csms_throttle_free(struct csms_throttle *t)
@@ -96,9 +104,9 @@ void csms_throttle_free(struct csms_throttle *t)
 
 #define WAYS 4 /* a key may sit in one of 4 slots: a busy slot does not push a new key out */
 
-static bool slot_is_active(const struct slot *s, uint64_t now)
+static bool slot_is_active(const struct csms_throttle *t, const struct slot *s, uint64_t now)
 {
-	return s->hash && now - s->window_start < WINDOW_MS;
+	return s->hash && now - s->window_start < t->window;
 }
 
 static struct slot *lookup(struct csms_throttle *t, const char *key, bool create, uint64_t now)
@@ -112,8 +120,8 @@ static struct slot *lookup(struct csms_throttle *t, const char *key, bool create
 		if (s->hash == h)
 			return s;
 		/* the victim: a free or expired slot, else the one with the oldest window */
-		if (!victim || (slot_is_active(victim, now) &&
-		                (!slot_is_active(s, now) || s->window_start < victim->window_start)))
+		if (!victim || (slot_is_active(t, victim, now) &&
+		                (!slot_is_active(t, s, now) || s->window_start < victim->window_start)))
 			victim = s;
 	}
 	if (!create)
@@ -126,13 +134,13 @@ static struct slot *lookup(struct csms_throttle *t, const char *key, bool create
 bool csms_throttle_is_blocked(struct csms_throttle *t, const char *key, uint64_t now_ms)
 {
 	struct slot *s = lookup(t, key, false, now_ms);
-	return s && now_ms - s->window_start < WINDOW_MS && s->failures >= t->limit;
+	return s && now_ms - s->window_start < t->window && s->failures >= t->limit;
 }
 
 void csms_throttle_fail(struct csms_throttle *t, const char *key, uint64_t now_ms)
 {
 	struct slot *s = lookup(t, key, true, now_ms);
-	if (now_ms - s->window_start >= WINDOW_MS) {
+	if (now_ms - s->window_start >= t->window) {
 		s->window_start = now_ms;
 		s->failures = 0;
 	}

@@ -28,7 +28,8 @@ bool csms_password_verify(const char *stored, const char *pw);
  * failures in a minute, then every attempt is refused until the minute has passed. Memory is bounded:
  * old entries are overwritten. */
 struct csms_throttle;
-struct csms_throttle *csms_throttle_new(unsigned limit);
+struct csms_throttle *csms_throttle_new(unsigned limit); /* a one-minute window */
+struct csms_throttle *csms_throttle_new_window(unsigned limit, uint64_t window_ms);
 void csms_throttle_free(struct csms_throttle *t);
 bool csms_throttle_is_blocked(struct csms_throttle *t, const char *key, uint64_t now_ms);
 void csms_throttle_fail(struct csms_throttle *t, const char *key, uint64_t now_ms);

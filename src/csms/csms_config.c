@@ -66,6 +66,27 @@ static const struct opt opts[] = {
      "error, warn, info or debug (default info)"},
     {"admin-token-file", OPT_STR, OFF(admin_token_file), SIZE(admin_token_file), 0, 0, NULL, "FILE",
      "bearer token of the local command line (default <data>/admin.token, created at first start)"},
+    {"session-hours", OPT_INT, OFF(session_hours), 0, 1, 720, NULL, "HOURS",
+     "how long an operator's login lasts (default 12)"},
+    {"login-fail-limit", OPT_INT, OFF(login_fail_limit), 0, 1, 1000, NULL, "N",
+     "failed operator logins per 15 minutes for one account or from one address before they are refused "
+     "(default 10)"},
+    {"public-url", OPT_STR, OFF(public_url), SIZE(public_url), 0, 0, NULL, "URL",
+     "how operators reach this csms, e.g. https://mms.example.com (used in e-mails)"},
+    {"smtp-url", OPT_STR, OFF(smtp_url), SIZE(smtp_url), 0, 0, NULL, "URL",
+     "mail server for confirmation e-mails to new operators, e.g. smtps://mail.example.com:465 "
+     "(default: none, no e-mail is sent)"},
+    {"smtp-user", OPT_STR, OFF(smtp_user), SIZE(smtp_user), 0, 0, NULL, "NAME", "mail server login"},
+    {"smtp-password-file", OPT_STR, OFF(smtp_password_file), SIZE(smtp_password_file), 0, 0, NULL, "FILE",
+     "file holding the mail server password"},
+    {"smtp-from", OPT_STR, OFF(smtp_from), SIZE(smtp_from), 0, 0, NULL, "ADDRESS", "sender address of the e-mails"},
+    {"backup-dir", OPT_STR, OFF(backup_dir), SIZE(backup_dir), 0, 0, NULL, "DIR",
+     "external folder every backup is also copied to, e.g. a mounted network share (default: none)"},
+    {"backup-keep", OPT_INT, OFF(backup_keep), 0, 1, 3650, NULL, "DAYS", "automatic daily backups kept (default 7)"},
+    {"backup-hour", OPT_INT, OFF(backup_hour), 0, -1, 23, NULL, "HOUR",
+     "hour of the day (local time) of the automatic backup, -1 for none (default 3)"},
+    {"log-file", OPT_STR, OFF(log_file), SIZE(log_file), 0, 0, NULL, "FILE",
+     "the log is also written here, for download by operators (default <data>/csms.log)"},
 };
 #define N_OPTS (sizeof(opts) / sizeof(opts[0]))
 
@@ -86,6 +107,10 @@ void csms_config_defaults(struct csms_config *cfg)
 	cfg->event_retention = 365;
 	cfg->allow_concurrent_tx = false;
 	cfg->log_level = WL_LOG_INFO;
+	cfg->session_hours = 12;
+	cfg->login_fail_limit = 10;
+	cfg->backup_keep = 7;
+	cfg->backup_hour = 3;
 }
 
 const char *csms_policy_name(int policy)
@@ -298,13 +323,19 @@ void csms_config_print_help(const char *prog)
 	printf("Usage: %s [OPTIONS]                       run the central system\n"
 	       "       %s call [OPTIONS] STATION ACTION [JSON]  ask a running csms to send an OCPP operation\n"
 	       "       %s api [OPTIONS] METHOD PATH [JSON]      call a running csms's HTTP API\n"
+	       "       %s create-admin [OPTIONS] USERNAME EMAIL NAME SURNAME\n"
+	       "                                                create an Administrator (password on stdin)\n"
+	       "\n"
+	       "First start: with no operator yet, the csms prints a one-time setup code (also written to\n"
+	       "<data>/setup-code); enter it in the browser to create the first Administrator, or use\n"
+	       "create-admin. `call` and `api` use the local admin token in <data>/admin.token.\n"
 	       "\n"
 	       "Wattline's central system: OCPP 1.6J over WebSocket at ws://HOST:PORT/ocpp/STATION_ID\n"
 	       "(subprotocol ocpp1.6), its HTTP API under /api/v1, firmware files under /firmware/.\n"
 	       "Every option can also be given in a config file as `name = value`.\n"
 	       "\nOptions:\n"
 	       "  --config FILE\n      read options from an INI file (later options override it)\n",
-	       prog, prog, prog);
+	       prog, prog, prog, prog);
 	for (size_t i = 0; i < N_OPTS; i++)
 		printf("  --%s %s\n      %s\n", opts[i].name, opts[i].arg, opts[i].help);
 	printf("  --help\n      this text\n"

@@ -33,6 +33,19 @@ struct csms_config {
 	bool allow_concurrent_tx;   /* may a card charge at two sockets at once */
 	int log_level;              /* enum wl_log_level */
 	char admin_token_file[256]; /* bearer token for the local command line (default: <data>/admin.token) */
+	/* operators (REST API) */
+	int session_hours;    /* a login lasts this long */
+	int login_fail_limit; /* failed operator logins per 15 minutes per account or address */
+	char public_url[256]; /* how operators reach this csms (links in e-mails); empty: not sent */
+	char smtp_url[256];   /* smtps://host:465 or smtp://host:587; empty: no e-mail */
+	char smtp_user[128];
+	char smtp_password_file[256];
+	char smtp_from[128];
+	/* maintenance */
+	char backup_dir[256]; /* external folder backups are also copied to; empty: none */
+	int backup_keep;      /* daily backups kept (days) */
+	int backup_hour;      /* hour of the day (local time) of the automatic backup; -1: never */
+	char log_file[256];   /* log written here too (for download); default <data>/csms.log */
 };
 
 /* Sets every option to its default. */

@@ -106,6 +106,35 @@ void csms_http_respond_error(struct csms_http_req *r, int status, const char *co
 	csms_http_respond(r, status, "application/json", text, text ? strlen(text) : 0);
 }
 
+static int add_header(struct lws *wsi, const char *name, const char *value, unsigned char **p, unsigned char *end)
+{
+	return lws_add_http_header_by_name(wsi, (const unsigned char *)name, (const unsigned char *)value,
+	                                   (int)strlen(value), p, end);
+}
+
+int csms_http_serve_file(struct csms_http_req *r, const char *path, const char *ctype)
+{
+	struct stat sb;
+	char extra[400];
+	if (stat(path, &sb) < 0 || !S_ISREG(sb.st_mode)) {
+		csms_http_respond_error(r, 404, "not_found", "no such file");
+		return -1;
+	}
+	int n = 0;
+	extra[0] = '\0';
+	if (r->disposition[0])
+		n = snprintf(extra, sizeof(extra), "content-disposition: %s\r\n", r->disposition);
+	snprintf(extra + n, sizeof(extra) - (size_t)n,
+	         "cache-control: no-store\r\nx-content-type-options: nosniff\r\n");
+	if (lws_serve_http_file(r->wsi, path, ctype, extra, (int)strlen(extra)) < 0) {
+		/* lws has answered with its own error page and wants the connection closed */
+		lws_set_timeout(r->wsi, PENDING_TIMEOUT_HTTP_CONTENT, LWS_TO_KILL_ASYNC);
+		return -1;
+	}
+	r->serving_file = true;
+	return 0;
+}
+
 static int on_writeable(struct csms_http_req *r, struct lws *wsi)
 {
 	if (!r->resp_ready)
@@ -113,10 +142,12 @@ static int on_writeable(struct csms_http_req *r, struct lws *wsi)
 	if (!r->headers_sent) {
 		unsigned char buf[LWS_PRE + 1024], *start = buf + LWS_PRE, *p = start, *end = buf + sizeof(buf) - 1;
 		if (lws_add_http_common_headers(wsi, (unsigned int)r->status, r->ctype, r->resp_len, &p, end) ||
-		    lws_add_http_header_by_name(
-		        wsi, (const unsigned char *)"cache-control:", (const unsigned char *)"no-store", 8, &p, end) ||
-		    lws_add_http_header_by_name(wsi, (const unsigned char *)"x-content-type-options:",
-		                                (const unsigned char *)"nosniff", 7, &p, end) ||
+		    add_header(wsi, "cache-control:", "no-store", &p, end) ||
+		    add_header(wsi, "x-content-type-options:", "nosniff", &p, end) ||
+		    add_header(wsi, "x-frame-options:", "DENY", &p, end) ||
+		    add_header(wsi, "referrer-policy:", "no-referrer", &p, end) ||
+		    (r->set_cookie[0] && add_header(wsi, "set-cookie:", r->set_cookie, &p, end)) ||
+		    (r->disposition[0] && add_header(wsi, "content-disposition:", r->disposition, &p, end)) ||
 		    lws_finalize_write_http_header(wsi, start, &p, end))
 			return -1;
 		r->headers_sent = true;
@@ -148,15 +179,6 @@ static const struct {
     {WSI_TOKEN_PATCH_URI, CSMS_HTTP_PATCH},
 };
 
-static bool has_token(struct csms *app, struct lws *wsi)
-{
-	char hdr[128];
-	if (lws_hdr_copy(wsi, hdr, sizeof(hdr), WSI_TOKEN_HTTP_AUTHORIZATION) <= 0 || strncmp(hdr, "Bearer ", 7) != 0)
-		return false;
-	size_t n = strlen(hdr + 7), m = strlen(app->admin_token);
-	return n == m && sodium_memcmp(hdr + 7, app->admin_token, m) == 0;
-}
-
 static void body_done(struct csms_http_req *r)
 {
 	if (r->upload_fd >= 0) {
@@ -183,7 +205,7 @@ static int on_http(struct csms *app, struct csms_http_req *r, struct lws *wsi, c
 		return 0;
 	}
 	snprintf(r->path, sizeof(r->path), "%s", uri);
-	r->authed = has_token(app, wsi);
+	lws_get_peer_simple(wsi, r->addr, sizeof(r->addr));
 	char cl[24];
 	r->content_length =
 	    lws_hdr_copy(wsi, cl, sizeof(cl), WSI_TOKEN_HTTP_CONTENT_LENGTH) > 0 ? strtoull(cl, NULL, 10) : 0;
@@ -192,13 +214,14 @@ static int on_http(struct csms *app, struct csms_http_req *r, struct lws *wsi, c
 		return 0; /* answered */
 	if ((r->method == CSMS_HTTP_POST || r->method == CSMS_HTTP_PUT || r->method == CSMS_HTTP_PATCH) &&
 	    (r->content_length > 0 || chunked)) {
-		size_t max = r->route_is_upload ? MAX_UPLOAD : MAX_JSON_BODY;
+		bool upload = r->route->flags & CSMS_ROUTE_UPLOAD;
+		size_t max = upload ? MAX_UPLOAD : MAX_JSON_BODY;
 		if (r->content_length > max) {
 			csms_http_respond_error(r, 413, "too_large", "the request body is too large");
 			return 0;
 		}
 		r->body_max = max;
-		if (r->route_is_upload && csms_api_upload_begin(r) < 0)
+		if (upload && csms_api_upload_begin(r) < 0)
 			return 0;
 		return 0; /* wait for the body */
 	}

@@ -81,6 +81,75 @@ static const char *const migrations[] = {
     "  id INTEGER PRIMARY KEY, station_id TEXT NOT NULL, ts INTEGER NOT NULL, kind TEXT NOT NULL,"
     "  connector_id INTEGER, detail TEXT NOT NULL DEFAULT '');"
     "CREATE INDEX event_by_station ON event (station_id, id);",
+
+    /* 2: operators and the MMS resources (REST API). One block per area. */
+
+    /* accounts, sessions, API tokens */
+    "CREATE TABLE operator ("
+    "  id INTEGER PRIMARY KEY, username TEXT NOT NULL UNIQUE COLLATE NOCASE,"
+    "  name TEXT NOT NULL, surname TEXT NOT NULL, email TEXT NOT NULL, phone TEXT NOT NULL DEFAULT '',"
+    "  language TEXT NOT NULL DEFAULT 'en',"
+    "  role TEXT NOT NULL,"          /* administrator | local_manager | maintenance_technician */
+    "  password_hash TEXT NOT NULL," /* libsodium crypto_pwhash_str (Argon2id) */
+    "  must_change_password INTEGER NOT NULL DEFAULT 0,"
+    "  created INTEGER NOT NULL, updated INTEGER NOT NULL, last_login INTEGER);"
+    "CREATE TABLE session ("
+    "  token_hash TEXT PRIMARY KEY," /* BLAKE2b of the cookie value: a stolen database opens no session */
+    "  operator_id INTEGER NOT NULL REFERENCES operator(id) ON DELETE CASCADE,"
+    "  csrf TEXT NOT NULL, created INTEGER NOT NULL, expires INTEGER NOT NULL, address TEXT);"
+    "CREATE INDEX session_by_operator ON session (operator_id);"
+    "CREATE TABLE api_token ("
+    "  id INTEGER PRIMARY KEY, operator_id INTEGER NOT NULL REFERENCES operator(id) ON DELETE CASCADE,"
+    "  name TEXT NOT NULL, token_hash TEXT NOT NULL UNIQUE, prefix TEXT NOT NULL,"
+    "  created INTEGER NOT NULL, last_used INTEGER, revoked INTEGER);"
+
+    /* charge users and cards (the cards are id_tag rows) */
+    "CREATE TABLE charge_user ("
+    "  id INTEGER PRIMARY KEY, name TEXT NOT NULL, surname TEXT NOT NULL, tax_code TEXT NOT NULL,"
+    "  email TEXT NOT NULL DEFAULT '', phone TEXT NOT NULL DEFAULT '', address TEXT NOT NULL DEFAULT '',"
+    "  notes TEXT NOT NULL DEFAULT '', created INTEGER NOT NULL, updated INTEGER NOT NULL);"
+    "CREATE INDEX charge_user_by_surname ON charge_user (surname COLLATE NOCASE, name COLLATE NOCASE);"
+    "ALTER TABLE id_tag ADD COLUMN user_id INTEGER REFERENCES charge_user(id);"
+    "ALTER TABLE id_tag ADD COLUMN updated INTEGER;"
+    "CREATE INDEX id_tag_by_user ON id_tag (user_id);"
+    "CREATE TABLE card_change (" /* every change of a card, for differential local list updates */
+    "  seq INTEGER PRIMARY KEY, id_tag TEXT NOT NULL, ts INTEGER NOT NULL);"
+    "CREATE INDEX card_change_by_tag ON card_change (id_tag, seq);"
+
+    /* card lists (named local authorisation lists with versions) */
+    "CREATE TABLE card_list ("
+    "  id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE COLLATE NOCASE, description TEXT NOT NULL DEFAULT '',"
+    "  version INTEGER NOT NULL DEFAULT 1, created INTEGER NOT NULL, updated INTEGER NOT NULL);"
+    "CREATE TABLE card_list_item ("
+    "  list_id INTEGER NOT NULL REFERENCES card_list(id) ON DELETE CASCADE, id_tag TEXT NOT NULL,"
+    "  PRIMARY KEY (list_id, id_tag)) WITHOUT ROWID;"
+    "ALTER TABLE station ADD COLUMN local_list_id INTEGER;" /* NULL: the default list (every card) */
+    "ALTER TABLE station ADD COLUMN local_list_seq INTEGER NOT NULL DEFAULT 0;" /* card_change.seq sent */
+
+    /* transactions: searches by time range read the index only */
+    "CREATE INDEX txn_search ON txn (start_ts, station_id, connector_id, id_tag, meter_start, meter_stop, stop_ts);"
+    "CREATE INDEX txn_by_tag ON txn (id_tag, start_ts);"
+    "CREATE INDEX txn_by_socket ON txn (station_id, connector_id, start_ts);"
+
+    /* socket views and groups */
+    "CREATE TABLE socket_view ("
+    "  id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE COLLATE NOCASE, is_default INTEGER NOT NULL DEFAULT 0,"
+    "  created INTEGER NOT NULL);"
+    "CREATE TABLE socket_group ("
+    "  id INTEGER PRIMARY KEY, view_id INTEGER NOT NULL REFERENCES socket_view(id) ON DELETE CASCADE,"
+    "  name TEXT NOT NULL, unassigned INTEGER NOT NULL DEFAULT 0," /* 1: the group that cannot be deleted */
+    "  UNIQUE (view_id, name));"
+    "CREATE TABLE socket_group_member (" /* a socket is in at most one group of a view; none = Unassigned */
+    "  view_id INTEGER NOT NULL REFERENCES socket_view(id) ON DELETE CASCADE,"
+    "  group_id INTEGER NOT NULL REFERENCES socket_group(id) ON DELETE CASCADE,"
+    "  station_id TEXT NOT NULL, connector_id INTEGER NOT NULL,"
+    "  PRIMARY KEY (view_id, station_id, connector_id)) WITHOUT ROWID;"
+    "CREATE INDEX socket_group_member_by_group ON socket_group_member (group_id);"
+
+    /* maintenance */
+    "CREATE TABLE backup ("
+    "  name TEXT PRIMARY KEY, size INTEGER NOT NULL, created INTEGER NOT NULL, kind TEXT NOT NULL," /* manual|daily */
+    "  operator_id INTEGER, copied_to TEXT);",
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -15,9 +15,11 @@
 #include <unistd.h>
 
 #include "csms.h"
+#include "csms_bg.h"
 #include "csms_conn.h"
 #include "csms_http.h"
 #include "csms_journal.h"
+#include "csms_operator.h"
 #include "csms_station_db.h"
 #include "wl_clock.h"
 #include "wl_log.h"
@@ -68,12 +70,26 @@ static void on_store_wake(struct ev_loop *loop, ev_async *w, int revents)
 	csms_store_finish(app->store);
 }
 
-static ev_async store_wake;
+static ev_async store_wake, bg_wake;
 
 static void notify_store(void *ctx)
 {
 	(void)ctx;
 	ev_async_send(ev_default_loop(0), &store_wake);
+}
+
+static void on_bg_wake(struct ev_loop *loop, ev_async *w, int revents)
+{
+	struct csms *app = w->data;
+	(void)loop;
+	(void)revents;
+	csms_bg_finish(app->bg);
+}
+
+static void notify_bg(void *ctx)
+{
+	(void)ctx;
+	ev_async_send(ev_default_loop(0), &bg_wake);
 }
 
 static void on_tick(struct ev_loop *loop, ev_timer *w, int revents)
@@ -162,6 +178,13 @@ int csms_server_run(const struct csms_config *cfg)
 	ev_async_start(app.loop, &store_wake);
 	if (csms_store_start(app.store, notify_store, &app) < 0)
 		goto out_store;
+	ev_async_init(&bg_wake, on_bg_wake);
+	bg_wake.data = &app;
+	ev_async_start(app.loop, &bg_wake);
+	if (!(app.bg = csms_bg_start(path, notify_bg, &app)) ||
+	    !(app.login_throttle = csms_throttle_new_window((unsigned)cfg->login_fail_limit, 15 * 60 * 1000)) ||
+	    csms_setup_code_init(&app) < 0)
+		goto out_store;
 
 	memcpy(protos, protocols, sizeof(protos));
 	protos[0].per_session_data_size = csms_http_session_size();
@@ -220,13 +243,17 @@ int csms_server_run(const struct csms_config *cfg)
 	lws_context_destroy(app.lws); /* closes every connection: their disconnects are queued */
 	rc = 0;
 out_stop_store:
+	csms_bg_stop(app.bg); /* before the store: its jobs may submit store jobs */
+	app.bg = NULL;
 	csms_station_db_flush_heartbeats(&app);
 out_store:
+	csms_bg_stop(app.bg);
 	csms_store_close(app.store); /* commits everything submitted, then closes */
 	if (app.rdb)
 		sqlite3_close(app.rdb);
 	csms_registry_free(app.reg);
 	csms_throttle_free(app.throttle);
+	csms_throttle_free(app.login_throttle);
 	if (rc == 0)
 		WL_INFO("csms", "stopped cleanly");
 	return rc;

@@ -4,8 +4,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <termios.h>
+#include <unistd.h>
+
+#include "csms_api.h"
 #include "csms_config.h"
+#include "csms_operator.h"
 #include "csms_server.h"
+#include "csms_store.h"
+#include "wl_clock.h"
 #include "wl_log.h"
 
 struct sink {
@@ -76,6 +83,86 @@ out:
 	return rc;
 }
 
+/* Reads one line from stdin without echo on a terminal. */
+static int read_password(const char *prompt, char *out, size_t outlen)
+{
+	struct termios old, quiet;
+	bool tty = isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &old) == 0;
+	if (tty) {
+		fprintf(stderr, "%s", prompt);
+		quiet = old;
+		quiet.c_lflag &= ~(tcflag_t)ECHO;
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+	}
+	char *got = fgets(out, (int)outlen, stdin);
+	if (tty) {
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+		fprintf(stderr, "\n");
+	}
+	if (!got)
+		return -1;
+	out[strcspn(out, "\r\n")] = '\0';
+	return 0;
+}
+
+/* csms create-admin USERNAME EMAIL NAME SURNAME: the first (or another) Administrator, from the machine
+ * the csms runs on; the password comes from stdin (asked twice on a terminal). */
+static int create_admin(const struct csms_config *cfg, char **args)
+{
+	char pw[CSMS_OPERATOR_PW_MAX * 4 + 2], pw2[sizeof(pw)], why[120], hash[CSMS_OPERATOR_HASH_LEN];
+	struct csms_store *st;
+	sqlite3_stmt *s = NULL;
+	int rc = 1;
+	if (sodium_init() < 0)
+		return 1;
+	if (read_password("password: ", pw, sizeof(pw)) < 0) {
+		fprintf(stderr, "csms: no password on stdin\n");
+		return 2;
+	}
+	if (isatty(STDIN_FILENO) && (read_password("again: ", pw2, sizeof(pw2)) < 0 || strcmp(pw, pw2) != 0)) {
+		fprintf(stderr, "csms: the passwords differ\n");
+		return 2;
+	}
+	if (!csms_operator_password_ok(pw, args[0], why, sizeof(why))) {
+		fprintf(stderr, "csms: %s\n", why);
+		return 2;
+	}
+	if (!strchr(args[1], '@')) {
+		fprintf(stderr, "csms: \"%s\" is not an e-mail address\n", args[1]);
+		return 2;
+	}
+	if (csms_operator_hash(pw, hash) < 0 || csms_store_open(&st, cfg->data_dir) < 0)
+		return 1;
+	sodium_memzero(pw, sizeof(pw));
+	int64_t now = (int64_t)wl_wall_ms();
+	if (sqlite3_prepare_v2(csms_store_db(st),
+	                       "INSERT INTO operator (username, name, surname, email, language, role, password_hash, "
+	                       "created, updated) VALUES (?, ?, ?, ?, 'en', 'administrator', ?, ?, ?)",
+	                       -1, &s, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(s, 1, args[0], -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 2, args[2], -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 3, args[3], -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 4, args[1], -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 5, hash, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 6, now);
+		sqlite3_bind_int64(s, 7, now);
+		if (sqlite3_step(s) == SQLITE_DONE) {
+			rc = 0;
+			printf("Administrator \"%s\" created: log in at the csms's address\n", args[0]);
+		} else {
+			fprintf(stderr, "csms: cannot create \"%s\": %s\n", args[0], sqlite3_errmsg(csms_store_db(st)));
+		}
+	}
+	sqlite3_finalize(s);
+	csms_store_close(st);
+	if (rc == 0) { /* a running csms still offers its setup code until restarted: the insert wins anyway */
+		char path[300];
+		snprintf(path, sizeof(path), "%s/setup-code", cfg->data_dir);
+		unlink(path);
+	}
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	struct csms_config cfg;
@@ -116,6 +203,18 @@ int main(int argc, char **argv)
 			return 2;
 		}
 		return api_request(&cfg, argv[pos[0]], argv[pos[1]], n_pos == 3 ? argv[pos[2]] : NULL);
+	}
+	if (strcmp(cmd, "create-admin") == 0) {
+		char *args[4];
+		if (n_pos != 4) {
+			fprintf(
+			    stderr,
+			    "usage: csms create-admin [--data DIR] USERNAME EMAIL NAME SURNAME  (password on stdin)\n");
+			return 2;
+		}
+		for (int i = 0; i < 4; i++)
+			args[i] = argv[pos[i]];
+		return create_admin(&cfg, args);
 	}
 	fprintf(stderr, "csms: unknown command \"%s\" (see --help)\n", cmd);
 	return 2;

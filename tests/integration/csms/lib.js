@@ -159,6 +159,38 @@ class Csms {
         return r.body.items;
     }
 
+    /* The first Administrator through the one-time setup code (once per data folder); returns its session. */
+    async setupAdmin(username = 'admin', password = 'admin-password-1') {
+        const code = fs.readFileSync(path.join(this.dir, 'setup-code'), 'utf8').trim();
+        const r = await this.api('POST', '/api/v1/setup', {
+            setupCode: code, username, name: 'First', surname: 'Admin', email: `${username}@example.com`, password,
+        }, { token: null });
+        assert.equal(r.status, 201, `setup: ${JSON.stringify(r.body)}`);
+        return this.login(username, password);
+    }
+
+    /* An operator of a role (administrator | local_manager | maintenance_technician), created with the admin
+     * token; returns its logged-in session. */
+    async operator(role, username = `${role.split('_')[0]}${++operatorSeq}`, password = 'operator-password-1') {
+        const r = await this.api('POST', '/api/v1/operators', {
+            username, name: 'Test', surname: role, email: `${username}@example.com`, role, password,
+        });
+        assert.equal(r.status, 201, `operator ${username}: ${JSON.stringify(r.body)}`);
+        return this.login(username, password);
+    }
+
+    /* Logs in; returns a Session (cookie + CSRF token) or throws with the answer. */
+    async login(username, password, language) {
+        const r = await fetch(this.base + '/api/v1/auth/login', {
+            method: 'POST', headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ username, password, ...(language ? { language } : {}) }),
+        });
+        const body = await r.json();
+        if (r.status !== 200) throw Object.assign(new Error(`login ${username}: ${r.status} ${JSON.stringify(body)}`), { status: r.status, body });
+        const cookie = r.headers.get('set-cookie');
+        return new Session(this, cookie.split(';')[0], body.csrfToken, body.operator, cookie);
+    }
+
     /* Rows of a read-only query on csms.db (the sqlite3 command line, JSON mode). */
     sql(query) {
         const out = execFileSync('sqlite3', ['-json', '-readonly', path.join(this.dir, 'csms.db'), query], {
@@ -294,4 +326,19 @@ async function closeClients() {
 
 const iso = (ms = Date.now()) => new Date(ms).toISOString();
 
-module.exports = { Csms, RawPeer, sleep, waitFor, closeClients, iso, SANITIZER_REPORT };
+let operatorSeq = 0;
+
+/* A browser-like session: the cookie on every request, the CSRF token on state changes (unless told not to). */
+class Session {
+    constructor(csms, cookie, csrf, operator, setCookie) {
+        Object.assign(this, { csms, cookie, csrf, operator, setCookie });
+    }
+
+    async api(method, p, body, { csrf = true, headers = {}, raw = false } = {}) {
+        const h = { cookie: this.cookie, ...headers };
+        if (csrf && method !== 'GET') h['x-csrf-token'] = this.csrf;
+        return this.csms.api(method, p, body, { token: null, headers: h, raw });
+    }
+}
+
+module.exports = { Csms, Session, RawPeer, sleep, waitFor, closeClients, iso, SANITIZER_REPORT };

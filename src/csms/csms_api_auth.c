@@ -1,0 +1,615 @@
+/* csms_api_auth.c — logging in and out, the first Administrator (setup code), one's own profile and
+ * password, and API tokens for scripts. Password hashes are computed on the background worker. */
+#include "csms_api.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "csms_operator.h"
+#include "wl_clock.h"
+#include "wl_log.h"
+
+#define LANGS "en, it"
+
+bool csms_language_is_valid(const char *lang)
+{
+	static const char *const langs[] = {"en", "it"};
+	for (size_t i = 0; lang && i < sizeof(langs) / sizeof(langs[0]); i++)
+		if (strcmp(lang, langs[i]) == 0)
+			return true;
+	return false;
+}
+
+static void throttle_keys(struct csms_http_req *r, const char *username, char *k1, char *k2, size_t n)
+{
+	snprintf(k1, n, "op:");
+	for (size_t i = 0; username[i] && i + 4 < n; i++) {
+		char c = username[i];
+		k1[3 + i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+		k1[4 + i] = '\0';
+	}
+	snprintf(k2, n, "ip:%s", r->addr);
+}
+
+static bool throttled(struct csms_http_req *r, const char *username)
+{
+	char k1[100], k2[100];
+	uint64_t now = wl_mono_ms();
+	throttle_keys(r, username, k1, k2, sizeof(k1));
+	if (csms_throttle_is_blocked(r->app->login_throttle, k1, now) ||
+	    csms_throttle_is_blocked(r->app->login_throttle, k2, now)) {
+		csms_http_respond_error(
+		    r, 429, "too_many_attempts",
+		    "too many failed logins for this account or from this address: wait 15 minutes");
+		return true;
+	}
+	return false;
+}
+
+static void login_failed(struct csms_http_req *r, const char *username)
+{
+	char k1[100], k2[100];
+	uint64_t now = wl_mono_ms();
+	throttle_keys(r, username, k1, k2, sizeof(k1));
+	csms_throttle_fail(r->app->login_throttle, k1, now);
+	csms_throttle_fail(r->app->login_throttle, k2, now);
+	if (csms_throttle_is_blocked(r->app->login_throttle, k1, now))
+		WL_WARN("auth", "login: account \"%s\" locked for 15 minutes after repeated failures (last from %s)",
+		        username, r->addr);
+	else if (csms_throttle_is_blocked(r->app->login_throttle, k2, now))
+		WL_WARN("auth", "login: address %s locked for 15 minutes after repeated failures", r->addr);
+}
+
+static void operator_json(cJSON *o, sqlite3_stmt *st, int col)
+{
+	/* id, username, name, surname, email, phone, language, role */
+	csms_api_add_int(o, "id", st, col);
+	csms_api_add_text(o, "username", st, col + 1);
+	csms_api_add_text(o, "name", st, col + 2);
+	csms_api_add_text(o, "surname", st, col + 3);
+	csms_api_add_text(o, "email", st, col + 4);
+	csms_api_add_text(o, "phone", st, col + 5);
+	csms_api_add_text(o, "language", st, col + 6);
+	csms_api_add_text(o, "role", st, col + 7);
+}
+
+static const char SQL_ME[] = "SELECT id, username, name, surname, email, phone, language, role, last_login "
+                             "FROM operator WHERE id = ?";
+
+/* The operator's profile (+ csrfToken when by session) as JSON, from the read connection. */
+static cJSON *me_json(struct csms_http_req *r, int64_t id, const char *csrf)
+{
+	sqlite3_stmt *st;
+	cJSON *o = cJSON_CreateObject();
+	if (id == 0) { /* the local admin token */
+		cJSON_AddNumberToObject(o, "id", 0);
+		cJSON_AddStringToObject(o, "username", r->who.username);
+		cJSON_AddStringToObject(o, "role", "administrator");
+		cJSON_AddStringToObject(o, "language", "en");
+		return o;
+	}
+	if (sqlite3_prepare_v2(r->app->rdb, SQL_ME, -1, &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_int64(st, 1, id);
+		if (sqlite3_step(st) == SQLITE_ROW) {
+			operator_json(o, st, 0);
+			csms_api_add_time(o, "lastLogin", st, 8);
+		}
+		sqlite3_finalize(st);
+	}
+	if (csrf)
+		cJSON_AddStringToObject(o, "csrfToken", csrf);
+	return o;
+}
+
+/* ---- login ---- */
+
+struct login_job {
+	struct csms_api_bg base;
+	char username[65], password[CSMS_OPERATOR_PW_MAX * 4 + 1], language[8];
+	bool ok;
+	int64_t operator_id;
+	char stored_language[8];
+};
+
+static int exec_login(struct csms_bg_job *bg, sqlite3 *db)
+{
+	struct login_job *j = (struct login_job *)bg;
+	sqlite3_stmt *st;
+	char hash[CSMS_OPERATOR_HASH_LEN] = "";
+	if (!db || sqlite3_prepare_v2(db, "SELECT id, password_hash, language FROM operator WHERE username = ?", -1,
+	                              &st, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_text(st, 1, j->username, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		j->operator_id = sqlite3_column_int64(st, 0);
+		snprintf(hash, sizeof(hash), "%s", (const char *)sqlite3_column_text(st, 1));
+		snprintf(j->stored_language, sizeof(j->stored_language), "%s",
+		         (const char *)sqlite3_column_text(st, 2));
+	}
+	sqlite3_finalize(st);
+	j->ok = csms_operator_verify(hash[0] ? hash : NULL, j->password);
+	sodium_memzero(j->password, sizeof(j->password));
+	return 0;
+}
+
+static const char SQL_SESSION_INSERT[] =
+    "INSERT INTO session (token_hash, operator_id, csrf, created, expires, address) VALUES (?, ?, ?, ?, ?, ?)";
+
+static int exec_session(struct csms_store *st, struct csms_job *job)
+{
+	struct csms_api_job *j = (struct csms_api_job *)job;
+	int64_t now = (int64_t)wl_wall_ms();
+	sqlite3_stmt *s = csms_store_stmt(st, "DELETE FROM session WHERE expires < ?");
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, now);
+	if (sqlite3_step(s) != SQLITE_DONE)
+		return -1;
+	if (!(s = csms_store_stmt(st, SQL_SESSION_INSERT)))
+		return -1;
+	sqlite3_bind_text(s, 1, j->text[0], -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, j->num[0]);
+	sqlite3_bind_text(s, 3, j->text[1], -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 4, now);
+	sqlite3_bind_int64(s, 5, now + j->num[1]);
+	sqlite3_bind_text(s, 6, j->text[2], -1, SQLITE_STATIC);
+	if (sqlite3_step(s) != SQLITE_DONE)
+		return -1;
+	if (!(s = csms_store_stmt(st, "UPDATE operator SET last_login = ?, language = ? WHERE id = ?")))
+		return -1;
+	sqlite3_bind_int64(s, 1, now);
+	sqlite3_bind_text(s, 2, j->text[3], -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 3, j->num[0]);
+	return sqlite3_step(s) == SQLITE_DONE ? 0 : -1;
+}
+
+static void after_session(struct csms_api_job *j)
+{
+	/* the profile is read after the commit, so it shows the language just chosen */
+	if (j->req) {
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddItemToObject(o, "operator", me_json(j->req, j->num[0], NULL));
+		cJSON_AddStringToObject(o, "csrfToken", j->text[1]);
+		cJSON_Delete(j->reply);
+		j->reply = o;
+	}
+}
+
+/* Starts a session for an operator: the cookie is set when the answer goes out. */
+static void start_session(struct csms_http_req *r, int64_t operator_id, const char *language)
+{
+	char token[CSMS_TOKEN_LEN + 1], hash[65], csrf[CSMS_TOKEN_LEN + 1], csrf_hash[65];
+	int64_t life = (int64_t)r->app->cfg.session_hours * 3600 * 1000;
+	csms_token_new(token, hash);
+	csms_token_new(csrf, csrf_hash);
+	snprintf(r->set_cookie, sizeof(r->set_cookie), "%s=%s; Path=/; Max-Age=%lld; HttpOnly; SameSite=Strict%s",
+	         CSMS_SESSION_COOKIE, token, (long long)(life / 1000), r->app->cfg.tls_cert[0] ? "; Secure" : "");
+	sodium_memzero(token, sizeof(token));
+	struct csms_api_job *j = csms_api_job(r, exec_session, 200, NULL);
+	if (!j)
+		return;
+	snprintf(j->text[0], sizeof(j->text[0]), "%s", hash);
+	snprintf(j->text[1], sizeof(j->text[1]), "%s", csrf);
+	snprintf(j->text[2], sizeof(j->text[2]), "%s", r->addr);
+	snprintf(j->text[3], sizeof(j->text[3]), "%s", language);
+	j->num[0] = operator_id;
+	j->num[1] = life;
+	j->after = after_session;
+	csms_store_submit(r->app->store, &j->job);
+}
+
+static void done_login(struct csms_bg_job *bg)
+{
+	struct login_job *j = (struct login_job *)bg;
+	struct csms_http_req *r = csms_api_bg_take(&j->base);
+	if (r) {
+		if (bg->rc < 0) {
+			csms_http_respond_error(r, 500, "storage", "cannot read the operators");
+		} else if (!j->ok) {
+			login_failed(r, j->username);
+			csms_http_respond_error(r, 401, "bad_credentials", "wrong username or password");
+		} else {
+			WL_INFO("auth", "login: \"%s\" from %s", j->username, r->addr);
+			start_session(r, j->operator_id, j->language[0] ? j->language : j->stored_language);
+		}
+	}
+	free(j);
+}
+
+static void post_login(struct csms_http_req *r)
+{
+	bool bad = false;
+	cJSON *body = csms_api_body(r);
+	if (!body)
+		return;
+	const char *user = csms_api_str(r, body, "username", true, 64, &bad);
+	const char *pw = csms_api_str(r, body, "password", true, CSMS_OPERATOR_PW_MAX, &bad);
+	const char *lang = csms_api_str(r, body, "language", false, 7, &bad);
+	if (!bad && lang && !csms_language_is_valid(lang)) {
+		csms_http_respond_error(r, 400, "bad_field", "language: must be one of " LANGS);
+		bad = true;
+	}
+	if (!bad && !throttled(r, user)) {
+		struct login_job *j = calloc(1, sizeof(*j));
+		if (!j) {
+			csms_http_respond_error(r, 500, "internal", "out of memory");
+		} else {
+			snprintf(j->username, sizeof(j->username), "%s", user);
+			snprintf(j->password, sizeof(j->password), "%s", pw);
+			snprintf(j->language, sizeof(j->language), "%s", lang ? lang : "");
+			csms_api_bg_submit(r, &j->base, exec_login, done_login);
+		}
+	}
+	cJSON_Delete(body);
+}
+
+/* ---- logout, profile ---- */
+
+static int exec_logout(struct csms_store *st, struct csms_job *job)
+{
+	struct csms_api_job *j = (struct csms_api_job *)job;
+	sqlite3_stmt *s = csms_store_stmt(st, "DELETE FROM session WHERE token_hash = ?");
+	if (!s)
+		return -1;
+	sqlite3_bind_text(s, 1, j->text[0], -1, SQLITE_STATIC);
+	return sqlite3_step(s) == SQLITE_DONE ? 0 : -1;
+}
+
+static void post_logout(struct csms_http_req *r)
+{
+	snprintf(r->set_cookie, sizeof(r->set_cookie), "%s=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict%s",
+	         CSMS_SESSION_COOKIE, r->app->cfg.tls_cert[0] ? "; Secure" : "");
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddBoolToObject(o, "loggedOut", 1);
+	if (!r->who.by_cookie) {
+		csms_http_respond_json(r, 200, o); /* a token is revoked with DELETE /auth/tokens/{id} */
+		return;
+	}
+	struct csms_api_job *j = csms_api_job(r, exec_logout, 200, o);
+	if (j) {
+		snprintf(j->text[0], sizeof(j->text[0]), "%s", r->who.session_hash);
+		csms_store_submit(r->app->store, &j->job);
+	}
+}
+
+static void get_me(struct csms_http_req *r)
+{
+	csms_http_respond_json(r, 200, me_json(r, r->who.operator_id, r->who.by_cookie ? r->who.csrf : NULL));
+}
+
+static int exec_profile(struct csms_store *st, struct csms_job *job)
+{
+	struct csms_api_job *j = (struct csms_api_job *)job;
+	sqlite3_stmt *s = csms_store_stmt(
+	    st, "UPDATE operator SET name = coalesce(?, name), surname = coalesce(?, surname), "
+	        "email = coalesce(?, email), phone = coalesce(?, phone), language = coalesce(?, language), "
+	        "updated = ? WHERE id = ?");
+	if (!s)
+		return -1;
+	for (int i = 0; i < 5; i++)
+		if (j->has[i])
+			sqlite3_bind_text(s, i + 1, j->text[i], -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 6, (int64_t)wl_wall_ms());
+	sqlite3_bind_int64(s, 7, j->num[0]);
+	return sqlite3_step(s) == SQLITE_DONE ? 0 : -1;
+}
+
+static void after_profile(struct csms_api_job *j)
+{
+	if (j->req) {
+		cJSON_Delete(j->reply);
+		j->reply = me_json(j->req, j->num[0], j->req->who.by_cookie ? j->req->who.csrf : NULL);
+	}
+}
+
+static void put_me(struct csms_http_req *r)
+{
+	static const char *const fields[] = {"name", "surname", "email", "phone", "language"};
+	static const size_t max[] = {100, 100, 254, 40, 7};
+	const char *v[5];
+	bool bad = false;
+	if (r->who.operator_id == 0) {
+		csms_http_respond_error(r, 400, "no_operator", "the local admin token has no profile");
+		return;
+	}
+	cJSON *body = csms_api_body(r);
+	if (!body)
+		return;
+	for (int i = 0; i < 5; i++)
+		v[i] = csms_api_str(r, body, fields[i], false, max[i], &bad);
+	if (!bad && v[4] && !csms_language_is_valid(v[4])) {
+		csms_http_respond_error(r, 400, "bad_field", "language: must be one of " LANGS);
+		bad = true;
+	}
+	if (!bad && v[2] && !strchr(v[2], '@')) {
+		csms_http_respond_error(r, 400, "bad_field", "email: is not an e-mail address");
+		bad = true;
+	}
+	if (!bad) {
+		struct csms_api_job *j = csms_api_job(r, exec_profile, 200, NULL);
+		if (j) {
+			for (int i = 0; i < 5; i++)
+				if ((j->has[i] = v[i] != NULL))
+					snprintf(j->text[i], sizeof(j->text[i]), "%s", v[i]);
+			j->num[0] = r->who.operator_id;
+			j->after = after_profile;
+			csms_store_submit(r->app->store, &j->job);
+		}
+	}
+	cJSON_Delete(body);
+}
+
+/* ---- change one's own password: current + new + confirm ---- */
+
+struct password_job {
+	struct csms_api_bg base;
+	int64_t operator_id;
+	char session_hash[65];
+	char current[CSMS_OPERATOR_PW_MAX * 4 + 1], fresh[CSMS_OPERATOR_PW_MAX * 4 + 1];
+	char hash[CSMS_OPERATOR_HASH_LEN];
+	bool current_ok;
+};
+
+static int exec_password_check(struct csms_bg_job *bg, sqlite3 *db)
+{
+	struct password_job *j = (struct password_job *)bg;
+	sqlite3_stmt *st;
+	char stored[CSMS_OPERATOR_HASH_LEN] = "";
+	if (!db ||
+	    sqlite3_prepare_v2(db, "SELECT password_hash FROM operator WHERE id = ?", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_int64(st, 1, j->operator_id);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		snprintf(stored, sizeof(stored), "%s", (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	j->current_ok = csms_operator_verify(stored[0] ? stored : NULL, j->current);
+	int rc = j->current_ok ? csms_operator_hash(j->fresh, j->hash) : 0;
+	sodium_memzero(j->current, sizeof(j->current));
+	sodium_memzero(j->fresh, sizeof(j->fresh));
+	return rc;
+}
+
+static int exec_password_store(struct csms_store *st, struct csms_job *job)
+{
+	struct csms_api_job *j = (struct csms_api_job *)job;
+	struct password_job *p = j->data;
+	sqlite3_stmt *s = csms_store_stmt(
+	    st, "UPDATE operator SET password_hash = ?, must_change_password = 0, updated = ? WHERE id = ?");
+	if (!s)
+		return -1;
+	sqlite3_bind_text(s, 1, p->hash, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, (int64_t)wl_wall_ms());
+	sqlite3_bind_int64(s, 3, p->operator_id);
+	if (sqlite3_step(s) != SQLITE_DONE)
+		return -1;
+	/* every other session of this operator ends: a changed password locks out whoever had the old one */
+	if (!(s = csms_store_stmt(st, "DELETE FROM session WHERE operator_id = ? AND token_hash != ?")))
+		return -1;
+	sqlite3_bind_int64(s, 1, p->operator_id);
+	sqlite3_bind_text(s, 2, p->session_hash, -1, SQLITE_STATIC);
+	return sqlite3_step(s) == SQLITE_DONE ? 0 : -1;
+}
+
+static void done_password(struct csms_bg_job *bg)
+{
+	struct password_job *j = (struct password_job *)bg;
+	struct csms_http_req *r = csms_api_bg_take(&j->base);
+	if (!r) {
+		free(j);
+		return;
+	}
+	if (bg->rc < 0) {
+		csms_http_respond_error(r, 500, "internal", "cannot hash the password");
+	} else if (!j->current_ok) {
+		login_failed(r, r->who.username);
+		csms_http_respond_error(r, 403, "bad_credentials", "the current password is wrong");
+	} else {
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddBoolToObject(o, "changed", 1);
+		struct csms_api_job *sj = csms_api_job(r, exec_password_store, 200, o);
+		if (sj) {
+			sj->data = j; /* freed with the store job */
+			csms_store_submit(r->app->store, &sj->job);
+			WL_INFO("auth", "\"%s\" changed their password", r->who.username);
+			return;
+		}
+	}
+	free(j);
+}
+
+static void put_password(struct csms_http_req *r)
+{
+	bool bad = false;
+	char why[100];
+	if (r->who.operator_id == 0) {
+		csms_http_respond_error(r, 400, "no_operator", "the local admin token has no password");
+		return;
+	}
+	cJSON *body = csms_api_body(r);
+	if (!body)
+		return;
+	const char *cur = csms_api_str(r, body, "current", true, CSMS_OPERATOR_PW_MAX, &bad);
+	const char *fresh = csms_api_str(r, body, "new", true, CSMS_OPERATOR_PW_MAX, &bad);
+	const char *confirm = csms_api_str(r, body, "confirm", true, CSMS_OPERATOR_PW_MAX, &bad);
+	if (bad) {
+	} else if (strcmp(fresh, confirm) != 0) {
+		csms_http_respond_error(r, 400, "mismatch", "new and confirm differ");
+	} else if (!csms_operator_password_ok(fresh, r->who.username, why, sizeof(why))) {
+		csms_http_respond_error(r, 400, "weak_password", why);
+	} else if (!throttled(r, r->who.username)) {
+		struct password_job *j = calloc(1, sizeof(*j));
+		if (!j) {
+			csms_http_respond_error(r, 500, "internal", "out of memory");
+		} else {
+			j->operator_id = r->who.operator_id;
+			snprintf(j->session_hash, sizeof(j->session_hash), "%s", r->who.session_hash);
+			snprintf(j->current, sizeof(j->current), "%s", cur);
+			snprintf(j->fresh, sizeof(j->fresh), "%s", fresh);
+			csms_api_bg_submit(r, &j->base, exec_password_check, done_password);
+		}
+	}
+	cJSON_Delete(body);
+}
+
+/* ---- API tokens ---- */
+
+static void get_tokens(struct csms_http_req *r)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(
+	        r->app->rdb,
+	        "SELECT id, name, prefix, created, last_used, revoked FROM api_token WHERE operator_id = ? "
+	        "ORDER BY id",
+	        -1, &st, NULL) != SQLITE_OK) {
+		csms_api_db_error(r);
+		return;
+	}
+	sqlite3_bind_int64(st, 1, r->who.operator_id);
+	cJSON *items = cJSON_CreateArray();
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		cJSON *it = cJSON_CreateObject();
+		csms_api_add_int(it, "id", st, 0);
+		csms_api_add_text(it, "name", st, 1);
+		csms_api_add_text(it, "prefix", st, 2);
+		csms_api_add_time(it, "created", st, 3);
+		csms_api_add_time(it, "lastUsed", st, 4);
+		csms_api_add_time(it, "revoked", st, 5);
+		cJSON_AddItemToArray(items, it);
+	}
+	sqlite3_finalize(st);
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddItemToObject(o, "items", items);
+	csms_http_respond_json(r, 200, o);
+}
+
+static int exec_token(struct csms_store *st, struct csms_job *job)
+{
+	struct csms_api_job *j = (struct csms_api_job *)job;
+	sqlite3_stmt *s = csms_store_stmt(
+	    st, "INSERT INTO api_token (operator_id, name, token_hash, prefix, created) VALUES (?, ?, ?, ?, ?)");
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, j->num[0]);
+	sqlite3_bind_text(s, 2, j->text[0], -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, j->text[1], -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, j->text[2], -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 5, (int64_t)wl_wall_ms());
+	if (sqlite3_step(s) != SQLITE_DONE)
+		return -1;
+	j->out_id = sqlite3_last_insert_rowid(csms_store_db(st));
+	return 0;
+}
+
+static void after_token(struct csms_api_job *j)
+{
+	cJSON_AddNumberToObject(j->reply, "id", (double)j->out_id);
+}
+
+static void post_token(struct csms_http_req *r)
+{
+	bool bad = false;
+	char token[CSMS_TOKEN_LEN + 1], hash[65];
+	if (r->who.operator_id == 0) {
+		csms_http_respond_error(r, 400, "no_operator", "API tokens belong to an operator: log in as one");
+		return;
+	}
+	cJSON *body = csms_api_body(r);
+	if (!body)
+		return;
+	const char *name = csms_api_str(r, body, "name", true, 100, &bad);
+	if (!bad) {
+		csms_token_new(token, hash);
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "name", name);
+		cJSON_AddStringToObject(o, "token", token); /* shown once: only its hash is kept */
+		struct csms_api_job *j = csms_api_job(r, exec_token, 201, o);
+		if (j) {
+			j->num[0] = r->who.operator_id;
+			snprintf(j->text[0], sizeof(j->text[0]), "%s", name);
+			snprintf(j->text[1], sizeof(j->text[1]), "%s", hash);
+			snprintf(j->text[2], sizeof(j->text[2]), "%.8s", token);
+			j->after = after_token;
+			csms_store_submit(r->app->store, &j->job);
+		}
+		sodium_memzero(token, sizeof(token));
+	}
+	cJSON_Delete(body);
+}
+
+static int exec_revoke(struct csms_store *st, struct csms_job *job)
+{
+	struct csms_api_job *j = (struct csms_api_job *)job;
+	sqlite3_stmt *s =
+	    csms_store_stmt(st, "UPDATE api_token SET revoked = coalesce(revoked, ?) WHERE id = ? AND operator_id = ?");
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, (int64_t)wl_wall_ms());
+	sqlite3_bind_int64(s, 2, j->num[0]);
+	sqlite3_bind_int64(s, 3, j->num[1]);
+	if (sqlite3_step(s) != SQLITE_DONE)
+		return -1;
+	return sqlite3_changes(csms_store_db(st)) ? 0 : CSMS_API_MISSING;
+}
+
+static void delete_token(struct csms_http_req *r)
+{
+	char *end;
+	long long id = strtoll(r->params[0], &end, 10);
+	if (*end || id <= 0) {
+		csms_http_respond_error(r, 400, "bad_id", "a token id is a positive integer");
+		return;
+	}
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddNumberToObject(o, "id", (double)id);
+	cJSON_AddBoolToObject(o, "revoked", 1);
+	struct csms_api_job *j = csms_api_job(r, exec_revoke, 200, o);
+	if (j) {
+		j->num[0] = id;
+		j->num[1] = r->who.operator_id;
+		j->missing_msg = "no such token of yours";
+		csms_store_submit(r->app->store, &j->job);
+	}
+}
+
+/* ---- first start ---- */
+
+static void post_setup(struct csms_http_req *r)
+{
+	bool bad = false;
+	if (!r->app->setup_code[0]) {
+		csms_http_respond_error(r, 409, "already_set_up", "the first Administrator exists: log in");
+		return;
+	}
+	cJSON *body = csms_api_body(r);
+	if (!body)
+		return;
+	const char *code = csms_api_str(r, body, "setupCode", true, 32, &bad);
+	if (!bad && !throttled(r, "(setup)")) {
+		if (!csms_setup_code_check(r->app, code)) {
+			login_failed(r, "(setup)");
+			csms_http_respond_error(r, 403, "bad_setup_code",
+			                        "wrong setup code (printed in the csms log and in <data>/setup-code)");
+		} else {
+			csms_api_operator_create(r, body, true);
+		}
+	}
+	cJSON_Delete(body);
+}
+
+static const struct csms_route routes[] = {
+    {CSMS_HTTP_POST, "api/v1/setup", CSMS_PUBLIC, CSMS_ROUTE_NO_CSRF, post_setup,
+     "First start: create the first Administrator with the one-time setup code"},
+    {CSMS_HTTP_POST, "api/v1/auth/login", CSMS_PUBLIC, CSMS_ROUTE_NO_CSRF, post_login,
+     "Log in (username, password, language): sets the session cookie, returns the CSRF token"},
+    {CSMS_HTTP_POST, "api/v1/auth/logout", CSMS_ROLES_ALL, 0, post_logout, "End this session"},
+    {CSMS_HTTP_GET, "api/v1/auth/me", CSMS_ROLES_ALL, 0, get_me, "Who is logged in (and the CSRF token)"},
+    {CSMS_HTTP_PUT, "api/v1/auth/me", CSMS_ROLES_ALL, 0, put_me, "Edit one's own name, e-mail, phone, language"},
+    {CSMS_HTTP_PUT, "api/v1/auth/password", CSMS_ROLES_ALL, 0, put_password,
+     "Change one's own password (current, new, confirm); ends the other sessions"},
+    {CSMS_HTTP_GET, "api/v1/auth/tokens", CSMS_ROLES_ALL, 0, get_tokens, "One's API tokens"},
+    {CSMS_HTTP_POST, "api/v1/auth/tokens", CSMS_ROLES_ALL, 0, post_token,
+     "Create an API token (shown once) for scripts: Authorization: Bearer <token>"},
+    {CSMS_HTTP_DELETE, "api/v1/auth/tokens/{id}", CSMS_ROLES_ALL, 0, delete_token, "Revoke one's API token"},
+};
+CSMS_ROUTE_TABLE(csms_routes_auth, "auth", routes);

@@ -1,0 +1,14 @@
+/* csms_api_home.c — Home page figures and socket search.
+ * NEEDSWORK: a placeholder table while the routes are being written. */
+#include "csms_api.h"
+
+static void not_yet(struct csms_http_req *r)
+{
+	csms_http_respond_error(r, 501, "not_implemented", "not implemented yet");
+}
+
+static const struct csms_route routes[] = {
+    {CSMS_HTTP_GET, "api/v1/home-placeholder", CSMS_ROLE_ADMIN, 0, not_yet,
+     "Home page figures and socket search (placeholder)"},
+};
+CSMS_ROUTE_TABLE(csms_routes_home, "home", routes);

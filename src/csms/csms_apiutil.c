@@ -1,0 +1,313 @@
+/* csms_apiutil.c — helpers the REST API's resource modules share: validated body fields, query
+ * arguments, paging and sorting from a whitelist, JSON from columns, store jobs answered after commit. */
+#include "csms_api.h"
+
+#include <libwebsockets.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ocpp_text.h"
+
+/* ---- store jobs that answer a request after their commit ---- */
+
+static void done_api_job(struct csms_job *job)
+{
+	struct csms_api_job *j = (struct csms_api_job *)job;
+	if (job->rc >= 0 && j->after)
+		j->after(j);
+	if (j->req) {
+		j->req->pending = NULL;
+		if (job->rc == CSMS_API_CONFLICT) {
+			cJSON_Delete(j->reply);
+			csms_http_respond_error(j->req, 409, j->conflict_code ? j->conflict_code : "conflict",
+			                        j->conflict_msg ? j->conflict_msg
+			                                        : "the change conflicts with stored data");
+		} else if (job->rc == CSMS_API_MISSING) {
+			cJSON_Delete(j->reply);
+			csms_http_respond_error(j->req, 404, "not_found",
+			                        j->missing_msg ? j->missing_msg : "no such item");
+		} else if (job->rc < 0) {
+			cJSON_Delete(j->reply);
+			csms_http_respond_error(j->req, 500, "storage", "the database refused the change");
+		} else {
+			csms_http_respond_json(j->req, j->status, j->reply);
+		}
+	} else {
+		cJSON_Delete(j->reply);
+	}
+	free(j->data);
+	free(j);
+}
+
+struct csms_api_job *csms_api_job(struct csms_http_req *r, csms_job_exec_fn *exec, int status, cJSON *reply)
+{
+	struct csms_api_job *j = calloc(1, sizeof(*j));
+	if (!j) {
+		cJSON_Delete(reply);
+		csms_http_respond_error(r, 500, "internal", "out of memory");
+		return NULL;
+	}
+	j->job.exec = exec;
+	j->job.done = done_api_job;
+	j->req = r;
+	j->status = status;
+	j->reply = reply;
+	r->pending = j;
+	return j;
+}
+
+void csms_api_bg_submit(struct csms_http_req *r, struct csms_api_bg *job, csms_bg_exec_fn *exec, csms_bg_done_fn *done)
+{
+	job->bg.exec = exec;
+	job->bg.done = done;
+	job->req = r;
+	r->bg = job;
+	csms_bg_submit(r->app->bg, &job->bg);
+}
+
+struct csms_http_req *csms_api_bg_take(struct csms_api_bg *job)
+{
+	struct csms_http_req *r = job->req;
+	if (r)
+		r->bg = NULL;
+	job->req = NULL;
+	return r;
+}
+
+/* ---- bodies and fields ---- */
+
+cJSON *csms_api_body(struct csms_http_req *r)
+{
+	cJSON *root = r->body ? cJSON_ParseWithLength(r->body, r->body_len) : NULL;
+	if (!root || !cJSON_IsObject(root)) {
+		cJSON_Delete(root);
+		csms_http_respond_error(r, 400, "bad_json", "the request body must be a JSON object");
+		return NULL;
+	}
+	return root;
+}
+
+static void field_error(struct csms_http_req *r, bool *bad, const char *name, const char *what)
+{
+	char msg[300];
+	if (*bad)
+		return; /* answered already */
+	snprintf(msg, sizeof(msg), "%s: %s", name, what);
+	csms_http_respond_error(r, 400, "bad_field", msg);
+	*bad = true;
+}
+
+/* Characters of valid UTF-8 text without control characters; -1 if it is not such text. */
+static long text_length(const char *s)
+{
+	long n = 0;
+	for (const unsigned char *p = (const unsigned char *)s; *p; n++) {
+		unsigned c = *p, extra = c < 0x80             ? 0
+		                         : (c & 0xe0) == 0xc0 ? 1
+		                         : (c & 0xf0) == 0xe0 ? 2
+		                         : (c & 0xf8) == 0xf0 ? 3
+		                                              : 9;
+		if (extra == 9 || (c < 0x20) || c == 0x7f || (extra == 1 && c < 0xc2))
+			return -1;
+		p++;
+		for (unsigned i = 0; i < extra; i++, p++)
+			if ((*p & 0xc0) != 0x80)
+				return -1;
+	}
+	return n;
+}
+
+const char *csms_api_str(struct csms_http_req *r, cJSON *obj, const char *name, bool required, size_t max, bool *bad)
+{
+	char what[100];
+	cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, name);
+	if (*bad)
+		return NULL;
+	if (!v || cJSON_IsNull(v)) {
+		if (required)
+			field_error(r, bad, name, "is required");
+		return NULL;
+	}
+	if (!cJSON_IsString(v)) {
+		field_error(r, bad, name, "must be a string");
+		return NULL;
+	}
+	long n = text_length(v->valuestring);
+	if (n < 0) {
+		field_error(r, bad, name, "must be UTF-8 text without control characters");
+		return NULL;
+	}
+	if ((size_t)n > max || (required && n == 0)) {
+		snprintf(what, sizeof(what), "must be %s..%zu characters", required ? "1" : "0", max);
+		field_error(r, bad, name, what);
+		return NULL;
+	}
+	return v->valuestring;
+}
+
+bool csms_api_int(struct csms_http_req *r, cJSON *obj, const char *name, bool required, long long min, long long max,
+                  long long *out, bool *bad)
+{
+	char what[100];
+	cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, name);
+	if (*bad)
+		return false;
+	if (!v || cJSON_IsNull(v)) {
+		if (required)
+			field_error(r, bad, name, "is required");
+		return false;
+	}
+	double d = cJSON_GetNumberValue(v);
+	if (!cJSON_IsNumber(v) || d != (double)(long long)d || d < (double)min || d > (double)max) {
+		snprintf(what, sizeof(what), "must be an integer in %lld..%lld", min, max);
+		field_error(r, bad, name, what);
+		return false;
+	}
+	*out = (long long)d;
+	return true;
+}
+
+bool csms_api_bool(struct csms_http_req *r, cJSON *obj, const char *name, bool *out, bool *bad)
+{
+	cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, name);
+	if (*bad || !v || cJSON_IsNull(v))
+		return false;
+	if (!cJSON_IsBool(v)) {
+		field_error(r, bad, name, "must be true or false");
+		return false;
+	}
+	*out = cJSON_IsTrue(v);
+	return true;
+}
+
+bool csms_api_time(struct csms_http_req *r, cJSON *obj, const char *name, bool required, int64_t *out, bool *bad)
+{
+	const char *s = csms_api_str(r, obj, name, required, 40, bad);
+	if (!s)
+		return false;
+	if (!ocpp_time_parse(s, out)) {
+		field_error(r, bad, name, "must be an RFC 3339 date-time such as 2026-01-31T12:00:00Z");
+		return false;
+	}
+	return true;
+}
+
+/* ---- query arguments, paging ---- */
+
+bool csms_api_query(struct csms_http_req *r, const char *name, char *out, size_t outlen)
+{
+	char key[64], buf[512];
+	if (!r->wsi)
+		return false;
+	snprintf(key, sizeof(key), "%s=", name);
+	/* lws copies "name=value" (URL-decoded) into buf and returns where the value starts */
+	const char *v = lws_get_urlarg_by_name(r->wsi, key, buf, sizeof(buf));
+	if (!v)
+		return false;
+	snprintf(out, outlen, "%s", v);
+	return true;
+}
+
+static bool parse_ll(const char *s, long long *out)
+{
+	char *end;
+	if (!*s)
+		return false;
+	long long v = strtoll(s, &end, 10);
+	if (*end)
+		return false;
+	*out = v;
+	return true;
+}
+
+int csms_api_paging(struct csms_http_req *r, const char *const *allowed, const char *default_sort,
+                    struct csms_api_page *out)
+{
+	char v[64];
+	const char *sort = default_sort;
+	memset(out, 0, sizeof(*out));
+	out->limit = 50;
+	if (csms_api_query(r, "limit", v, sizeof(v)) &&
+	    (!parse_ll(v, &out->limit) || out->limit < 1 || out->limit > 1000)) {
+		csms_http_respond_error(r, 400, "bad_query", "limit must be an integer in 1..1000");
+		return -1;
+	}
+	if (csms_api_query(r, "offset", v, sizeof(v)) && (!parse_ll(v, &out->offset) || out->offset < 0)) {
+		csms_http_respond_error(r, 400, "bad_query", "offset must be an integer >= 0");
+		return -1;
+	}
+	if (csms_api_query(r, "sort", v, sizeof(v)))
+		sort = v;
+	bool desc = sort[0] == '-';
+	const char *field = desc ? sort + 1 : sort;
+	for (const char *const *a = allowed; a && a[0]; a += 2) {
+		if (strcmp(a[0], field) == 0) {
+			snprintf(out->order, sizeof(out->order), "%s %s", a[1], desc ? "DESC" : "ASC");
+			return 0;
+		}
+	}
+	char msg[300];
+	size_t n = (size_t)snprintf(msg, sizeof(msg), "sort must be one of");
+	for (const char *const *a = allowed; a && a[0] && n < sizeof(msg); a += 2)
+		n += (size_t)snprintf(msg + n, sizeof(msg) - n, " %s", a[0]);
+	if (n < sizeof(msg))
+		snprintf(msg + n, sizeof(msg) - n, " (prefix - for descending)");
+	csms_http_respond_error(r, 400, "bad_query", msg);
+	return -1;
+}
+
+cJSON *csms_api_list_reply(cJSON *items, long long total, const struct csms_api_page *page)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddItemToObject(o, "items", items);
+	cJSON_AddNumberToObject(o, "total", (double)total);
+	cJSON_AddNumberToObject(o, "limit", (double)page->limit);
+	cJSON_AddNumberToObject(o, "offset", (double)page->offset);
+	return o;
+}
+
+/* ---- columns ---- */
+
+void csms_api_add_text(cJSON *obj, const char *name, sqlite3_stmt *s, int col)
+{
+	if (sqlite3_column_type(s, col) == SQLITE_NULL)
+		cJSON_AddNullToObject(obj, name);
+	else
+		cJSON_AddStringToObject(obj, name, (const char *)sqlite3_column_text(s, col));
+}
+
+void csms_api_add_time(cJSON *obj, const char *name, sqlite3_stmt *s, int col)
+{
+	char t[40];
+	if (sqlite3_column_type(s, col) == SQLITE_NULL) {
+		cJSON_AddNullToObject(obj, name);
+		return;
+	}
+	ocpp_time_format(sqlite3_column_int64(s, col), t, sizeof(t));
+	cJSON_AddStringToObject(obj, name, t);
+}
+
+void csms_api_add_int(cJSON *obj, const char *name, sqlite3_stmt *s, int col)
+{
+	if (sqlite3_column_type(s, col) == SQLITE_NULL)
+		cJSON_AddNullToObject(obj, name);
+	else
+		cJSON_AddNumberToObject(obj, name, (double)sqlite3_column_int64(s, col));
+}
+
+void csms_api_db_error(struct csms_http_req *r)
+{
+	csms_http_respond_error(r, 500, "storage", sqlite3_errmsg(r->app->rdb));
+}
+
+struct csms_station *csms_api_station_param(struct csms_http_req *r)
+{
+	struct csms_station *s = csms_registry_find(r->app->reg, r->params[0]);
+	if (!s) {
+		char msg[200];
+		snprintf(msg, sizeof(msg), "station \"%s\" is not registered", r->params[0]);
+		csms_http_respond_error(r, 404, "unknown_station", msg);
+	}
+	return s;
+}

@@ -1,0 +1,54 @@
+/* csms_operator.h — operators' credentials: Argon2id password hashes (libsodium crypto_pwhash_str),
+ * random session and API tokens kept only as hashes, and who a cookie or bearer token belongs to.
+ *
+ * Hashing and verifying a password takes tens of milliseconds and 64 MiB on purpose: call those two on
+ * the background worker (csms_bg), never on the event loop. The lookups use the loop's read connection. */
+#ifndef CSMS_OPERATOR_H
+#define CSMS_OPERATOR_H
+
+#include <sodium.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "csms_api.h"
+
+#define CSMS_OPERATOR_HASH_LEN crypto_pwhash_STRBYTES /* 128 */
+#define CSMS_OPERATOR_PW_MIN   10
+#define CSMS_OPERATOR_PW_MAX   128
+#define CSMS_TOKEN_LEN         64 /* hex characters of a session or API token */
+#define CSMS_SESSION_COOKIE    "wl_session"
+
+/* Is pw acceptable for this username? 10..128 characters, not the username. why: the reason if not. */
+bool csms_operator_password_ok(const char *pw, const char *username, char *why, size_t whylen);
+/* Argon2id hash of pw (worker thread). 0 or -1. */
+int csms_operator_hash(const char *pw, char out[CSMS_OPERATOR_HASH_LEN]);
+/* Checks pw against a stored hash (worker thread); a NULL hash still costs one verification. */
+bool csms_operator_verify(const char *stored, const char *pw);
+
+/* A new random token (hex, NUL-terminated) and its hash as stored (BLAKE2b-256 hex). */
+void csms_token_new(char token[CSMS_TOKEN_LEN + 1], char hash[65]);
+void csms_token_hash(const char *token, char hash[65]);
+
+/* Fills who from a session cookie value or a bearer token, reading r->app->rdb. Returns 0 when the
+ * credential is valid, -1 when it is unknown, expired or revoked (who->presented_invalid set). */
+int csms_principal_from_cookie(struct csms *app, const char *token, struct csms_principal *who);
+int csms_principal_from_bearer(struct csms *app, const char *token, struct csms_principal *who);
+
+/* Number of operators (the loop's read connection); -1 on error. */
+long csms_operator_count(struct csms *app);
+
+/* The first-start setup code: created (and logged, and written to <data>/setup-code) when no operator
+ * exists; burnt when the first Administrator is created. */
+int csms_setup_code_init(struct csms *app);
+bool csms_setup_code_check(struct csms *app, const char *code);
+void csms_setup_code_burn(struct csms *app);
+
+/* Is lang one of the languages of the interface ("en", "it")? */
+bool csms_language_is_valid(const char *lang);
+
+/* Creates an operator from a JSON body (username, name, surname, email, phone, language, role, password)
+ * and answers r: 201 with the operator, 400/409 otherwise. first_admin: the setup step (the role is
+ * administrator and the setup code is burnt once the operator is stored). Takes nothing from body. */
+void csms_api_operator_create(struct csms_http_req *r, cJSON *body, bool first_admin);
+
+#endif
