@@ -2,7 +2,7 @@
  * connection: it answers 401/404/405 into the request or picks a route and its parameters), and the
  * small validators stations reach before any database: chargeBoxId, card id normalisation, password
  * rules and the verification of a password against an arbitrary stored hash.
- * Input: byte 0 picks the method and the admin token; then path NUL password NUL stored-hash. */
+ * Input: byte 0 picks the method and the role (admin, technician or nobody); then path NUL password NUL stored-hash. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,7 +32,7 @@ static void fuzz_route(uint8_t mode, const char *path)
 	memset(&r, 0, sizeof(r));
 	r.upload_fd = -1;
 	r.method = (enum csms_http_method)(mode % (CSMS_HTTP_OTHER + 1));
-	r.authed = mode & 0x80;
+	r.who.role = mode & 0x80 ? CSMS_ROLE_ADMIN : mode & 0x40 ? CSMS_ROLE_TECH : 0;
 	snprintf(r.path, sizeof(r.path), "%s", path);
 	if (csms_api_route(&r) == 0) {
 		if (!r.route || r.resp_ready)
@@ -40,8 +40,8 @@ static void fuzz_route(uint8_t mode, const char *path)
 		for (int i = 0; i < CSMS_API_MAX_PARAMS; i++)
 			if (strnlen(r.params[i], sizeof(r.params[i])) == sizeof(r.params[i]))
 				abort();
-	} else if (!r.resp_ready || (r.status != 401 && r.status != 404 && r.status != 405) ||
-	           (r.status == 401 && r.authed)) {
+	} else if (!r.resp_ready || (r.status != 401 && r.status != 403 && r.status != 404 && r.status != 405) ||
+	           (r.status == 401 && r.who.role) || (r.status == 403 && r.who.role == CSMS_ROLE_ADMIN)) {
 		abort(); /* refused: answered with one of these */
 	}
 	free(r.resp);

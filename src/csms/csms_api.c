@@ -12,9 +12,9 @@
 #include "wl_log.h"
 
 const struct csms_route_table *const csms_route_tables[] = {
-    &csms_routes_meta,  &csms_routes_auth,  &csms_routes_operators, &csms_routes_stations,
-    &csms_routes_home,  &csms_routes_users, &csms_routes_lists,     &csms_routes_tx,
-    &csms_routes_views, &csms_routes_maint, &csms_routes_live,
+    &csms_routes_meta,    &csms_routes_auth,  &csms_routes_operators, &csms_routes_stations,
+    &csms_routes_control, &csms_routes_home,  &csms_routes_users,     &csms_routes_lists,
+    &csms_routes_tx,      &csms_routes_views, &csms_routes_maint,     &csms_routes_live,
 };
 const size_t csms_route_tables_n = sizeof(csms_route_tables) / sizeof(csms_route_tables[0]);
 
@@ -152,8 +152,8 @@ int csms_api_route(struct csms_http_req *r)
 			path_known = true;
 			if (rt->method != r->method)
 				continue;
-			if (!(rt->roles & CSMS_PUBLIC) || rt->method != CSMS_HTTP_GET)
-				identify(r);
+			if (r->wsi && (!(rt->roles & CSMS_PUBLIC) || rt->method != CSMS_HTTP_GET))
+				identify(r); /* without a connection (tests, fuzzing) r->who is as the caller set it */
 			if (!csms_route_allows(rt, &r->who)) {
 				if (!(rt->roles & (CSMS_PUBLIC | CSMS_ROLES_ALL)))
 					csms_http_respond_error(r, 403, "forbidden",

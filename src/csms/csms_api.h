@@ -116,7 +116,7 @@ struct csms_route_table {
 /* One table per resource module (csms_api_<area>.c). */
 extern const struct csms_route_table csms_routes_auth, csms_routes_operators, csms_routes_stations, csms_routes_users,
     csms_routes_lists, csms_routes_tx, csms_routes_home, csms_routes_views, csms_routes_maint, csms_routes_live,
-    csms_routes_meta;
+    csms_routes_meta, csms_routes_control;
 
 /* Every table, for the matcher, the OpenAPI document and the role-matrix tests. */
 extern const struct csms_route_table *const csms_route_tables[];
@@ -214,6 +214,12 @@ struct csms_api_bg {
 };
 void csms_api_bg_submit(struct csms_http_req *r, struct csms_api_bg *job, csms_bg_exec_fn *exec, csms_bg_done_fn *done);
 struct csms_http_req *csms_api_bg_take(struct csms_api_bg *job);
+
+/* Sends an OCPP call to a station and answers r with the station's reply when it comes: 200
+ * {"station","action","outcome":"result","response":{...}}, 502 a CALLERROR, 504 no answer, 503 the
+ * station left; 400/404/409/503 at once when it cannot be sent. The _json form takes payload. */
+void csms_api_send_op(struct csms_http_req *r, const char *station, const char *action, const char *json, size_t len);
+void csms_api_send_op_json(struct csms_http_req *r, const char *station, const char *action, cJSON *payload);
 
 /* Answers 500 with the read connection's error. */
 void csms_api_db_error(struct csms_http_req *r);

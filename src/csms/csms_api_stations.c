@@ -243,45 +243,9 @@ static void get_events(struct csms_http_req *r)
 }
 
 /* POST /api/v1/stations/{id}/operations/{Action}: answered when the station answers */
-static void op_done(struct csms_op *op, void *ctx)
-{
-	struct csms_http_req *r = ctx;
-	static const int http_status[] = {
-	    [CSMS_OP_RESULT] = 200, [CSMS_OP_ERROR] = 502, [CSMS_OP_TIMEOUT] = 504, [CSMS_OP_CANCELLED] = 503};
-	r->op = NULL;
-	cJSON *o = cJSON_CreateObject();
-	cJSON_AddStringToObject(o, "station", op->station->id);
-	cJSON_AddStringToObject(o, "action", ocpp_action_name(op->action));
-	cJSON_AddStringToObject(o, "outcome", csms_op_status_name(op->status));
-	if (op->status == CSMS_OP_RESULT) {
-		cJSON *resp = op->response ? cJSON_Parse(op->response) : NULL;
-		cJSON_AddItemToObject(o, "response", resp ? resp : cJSON_CreateObject());
-	} else {
-		cJSON *e = cJSON_AddObjectToObject(o, "error");
-		cJSON_AddStringToObject(e, "code", op->error_code);
-		cJSON_AddStringToObject(e, "message", op->error);
-	}
-	csms_http_respond_json(r, http_status[op->status], o);
-}
-
 static void post_operation(struct csms_http_req *r)
 {
-	char err[300];
-	int http;
-	const char *body = r->body ? r->body : "{}";
-	size_t len = r->body ? r->body_len : 2;
-	if (csms_op_start(r->app, r->params[0], r->params[1], body, len, op_done, r, &r->op, &http, err, sizeof(err)) <
-	    0) {
-		static const struct {
-			int status;
-			const char *code;
-		} codes[] = {{400, "bad_request"}, {404, "unknown_station"}, {409, "not_connected"}, {503, "busy"}};
-		const char *code = "bad_request";
-		for (unsigned i = 0; i < sizeof(codes) / sizeof(codes[0]); i++)
-			if (codes[i].status == http)
-				code = codes[i].code;
-		csms_http_respond_error(r, http, code, err);
-	}
+	csms_api_send_op(r, r->params[0], r->params[1], r->body ? r->body : "{}", r->body ? r->body_len : 2);
 }
 
 /* PUT /api/v1/idtags/{tag} */

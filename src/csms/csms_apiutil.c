@@ -311,3 +311,55 @@ struct csms_station *csms_api_station_param(struct csms_http_req *r)
 	}
 	return s;
 }
+
+/* ---- OCPP operations answered with the station's reply ---- */
+
+static void op_done(struct csms_op *op, void *ctx)
+{
+	struct csms_http_req *r = ctx;
+	static const int http_status[] = {
+	    [CSMS_OP_RESULT] = 200, [CSMS_OP_ERROR] = 502, [CSMS_OP_TIMEOUT] = 504, [CSMS_OP_CANCELLED] = 503};
+	r->op = NULL;
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "station", op->station->id);
+	cJSON_AddStringToObject(o, "action", ocpp_action_name(op->action));
+	cJSON_AddStringToObject(o, "outcome", csms_op_status_name(op->status));
+	if (op->status == CSMS_OP_RESULT) {
+		cJSON *resp = op->response ? cJSON_Parse(op->response) : NULL;
+		cJSON_AddItemToObject(o, "response", resp ? resp : cJSON_CreateObject());
+	} else {
+		cJSON *e = cJSON_AddObjectToObject(o, "error");
+		cJSON_AddStringToObject(e, "code", op->error_code);
+		cJSON_AddStringToObject(e, "message", op->error);
+	}
+	csms_http_respond_json(r, http_status[op->status], o);
+}
+
+void csms_api_send_op(struct csms_http_req *r, const char *station, const char *action, const char *json, size_t len)
+{
+	static const struct {
+		int status;
+		const char *code;
+	} codes[] = {{400, "bad_request"}, {404, "unknown_station"}, {409, "not_connected"}, {503, "busy"}};
+	char err[300];
+	int http;
+	if (csms_op_start(r->app, station, action, json, len, op_done, r, &r->op, &http, err, sizeof(err)) < 0) {
+		const char *code = "bad_request";
+		for (unsigned i = 0; i < sizeof(codes) / sizeof(codes[0]); i++)
+			if (codes[i].status == http)
+				code = codes[i].code;
+		csms_http_respond_error(r, http, code, err);
+	}
+}
+
+void csms_api_send_op_json(struct csms_http_req *r, const char *station, const char *action, cJSON *payload)
+{
+	char *text = cJSON_PrintUnformatted(payload);
+	cJSON_Delete(payload);
+	if (!text) {
+		csms_http_respond_error(r, 500, "internal", "out of memory");
+		return;
+	}
+	csms_api_send_op(r, station, action, text, strlen(text));
+	free(text);
+}

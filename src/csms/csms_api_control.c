@@ -1,0 +1,495 @@
+/* csms_api_control.c — what the MMS manual's station pages do: the station list, names and socket
+ * descriptions, reboot, availability, unlock, configuration, firmware update, and remote start/stop on
+ * a socket. Station commands are OCPP calls answered with the station's reply (csms_api_send_op). */
+#include "csms_api.h"
+
+#include <libwebsockets.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "csms_conn.h"
+#include "csms_idtag.h"
+#include "csms_socket.h"
+#include "ocpp_text.h"
+#include "wl_clock.h"
+
+/* ---- the station list ---- */
+
+static const char SQL_STATIONS[] =
+    "SELECT s.id, s.name, s.vendor, s.model, s.firmware, s.state, s.local_list_name, s.last_heartbeat, "
+    "(SELECT count(*) FROM connector c WHERE c.station_id = s.id AND c.connector_id > 0), count(*) OVER () "
+    "FROM station s WHERE (?1 IS NULL OR s.id LIKE ?1 ESCAPE '\\' OR s.name LIKE ?1 ESCAPE '\\') "
+    "AND (?2 IS NULL OR s.state = ?2) ORDER BY %s LIMIT ?3 OFFSET ?4";
+
+/* "abc" -> "%abc%" with LIKE's wildcards escaped */
+static void like_pattern(const char *q, char *out, size_t outlen)
+{
+	size_t n = 0;
+	out[n++] = '%';
+	for (; *q && n + 3 < outlen; q++) {
+		if (*q == '%' || *q == '_' || *q == '\\')
+			out[n++] = '\\';
+		out[n++] = *q;
+	}
+	out[n++] = '%';
+	out[n] = '\0';
+}
+
+static void get_stations(struct csms_http_req *r)
+{
+	static const char *const sorts[] = {"id",    "s.id",    "name",          "s.name COLLATE NOCASE",
+	                                    "state", "s.state", "lastHeartbeat", "s.last_heartbeat",
+	                                    NULL};
+	struct csms_api_page pg;
+	char sql[sizeof(SQL_STATIONS) + 160], q[200], like[420], state[32];
+	sqlite3_stmt *st;
+	if (csms_api_paging(r, sorts, "id", &pg) < 0)
+		return;
+	bool has_q = csms_api_query(r, "q", q, sizeof(q)) && q[0];
+	bool has_state = csms_api_query(r, "state", state, sizeof(state));
+	if (has_state && csms_station_state_parse(state) < 0) {
+		csms_http_respond_error(r, 400, "bad_query", "state must be pending, accepted or rejected");
+		return;
+	}
+	snprintf(sql, sizeof(sql), SQL_STATIONS, pg.order);
+	if (sqlite3_prepare_v2(r->app->rdb, sql, -1, &st, NULL) != SQLITE_OK) {
+		csms_api_db_error(r);
+		return;
+	}
+	if (has_q) {
+		like_pattern(q, like, sizeof(like));
+		sqlite3_bind_text(st, 1, like, -1, SQLITE_STATIC);
+	}
+	if (has_state)
+		sqlite3_bind_text(st, 2, state, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, pg.limit);
+	sqlite3_bind_int64(st, 4, pg.offset);
+	cJSON *items = cJSON_CreateArray();
+	long long total = 0;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		cJSON *o = cJSON_CreateObject();
+		const char *id = (const char *)sqlite3_column_text(st, 0);
+		struct csms_station *s = csms_registry_find(r->app->reg, id);
+		char type[200];
+		cJSON_AddStringToObject(o, "id", id);
+		cJSON_AddStringToObject(o, "code", id); /* the manual's station code is the OCPP identity */
+		csms_api_add_text(o, "name", st, 1);
+		cJSON_AddStringToObject(o, "ocppProtocol", "OCPP 1.6J");
+		snprintf(type, sizeof(type), "%s%s%s",
+		         sqlite3_column_type(st, 2) == SQLITE_NULL ? "" : (const char *)sqlite3_column_text(st, 2),
+		         sqlite3_column_type(st, 2) != SQLITE_NULL && sqlite3_column_type(st, 3) != SQLITE_NULL ? " "
+		                                                                                                : "",
+		         sqlite3_column_type(st, 3) == SQLITE_NULL ? "" : (const char *)sqlite3_column_text(st, 3));
+		cJSON_AddStringToObject(o, "deviceType", type);
+		csms_api_add_text(o, "firmwareVersion", st, 4);
+		csms_api_add_text(o, "state", st, 5);
+		cJSON_AddBoolToObject(o, "connected", s && s->conn && !s->conn->probation);
+		cJSON_AddStringToObject(
+		    o, "localListName",
+		    sqlite3_column_type(st, 6) == SQLITE_NULL ? "-" : (const char *)sqlite3_column_text(st, 6));
+		csms_api_add_time(o, "lastHeartbeat", st, 7);
+		cJSON_AddNumberToObject(o, "sockets", sqlite3_column_int(st, 8));
+		total = sqlite3_column_int64(st, 9);
+		cJSON_AddItemToArray(items, o);
+	}
+	sqlite3_finalize(st);
+	csms_http_respond_json(r, 200, csms_api_list_reply(items, total, &pg));
+}
+
+/* ---- names and descriptions ---- */
+
+static int exec_station_name(struct csms_store *st, struct csms_job *job)
+{
+	struct csms_api_job *j = (struct csms_api_job *)job;
+	sqlite3_stmt *s = csms_store_stmt(st, "UPDATE station SET name = ? WHERE id = ?");
+	if (!s)
+		return -1;
+	sqlite3_bind_text(s, 1, j->text[0], -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, j->text[1], -1, SQLITE_STATIC);
+	if (sqlite3_step(s) != SQLITE_DONE)
+		return -1;
+	return sqlite3_changes(csms_store_db(st)) ? 0 : CSMS_API_MISSING;
+}
+
+static void put_station(struct csms_http_req *r)
+{
+	bool bad = false;
+	struct csms_station *s = csms_api_station_param(r);
+	cJSON *body = s ? csms_api_body(r) : NULL;
+	if (!body)
+		return;
+	const char *name = csms_api_str(r, body, "name", true, 100, &bad);
+	if (!bad) {
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "id", s->id);
+		cJSON_AddStringToObject(o, "name", name);
+		struct csms_api_job *j = csms_api_job(r, exec_station_name, 200, o);
+		if (j) {
+			snprintf(j->text[0], sizeof(j->text[0]), "%s", name);
+			snprintf(j->text[1], sizeof(j->text[1]), "%s", s->id);
+			j->missing_msg = "no such station";
+			csms_store_submit(r->app->store, &j->job);
+		}
+	}
+	cJSON_Delete(body);
+}
+
+static bool connector_param(struct csms_http_req *r, int idx, bool allow_zero, long *out)
+{
+	char *end;
+	long c = strtol(r->params[idx], &end, 10);
+	if (*end || c < (allow_zero ? 0 : 1) || c > 100) {
+		csms_http_respond_error(r, 400, "bad_connector",
+		                        allow_zero ? "a connector id is 0..100" : "a socket's connector id is 1..100");
+		return false;
+	}
+	*out = c;
+	return true;
+}
+
+static int exec_socket_desc(struct csms_store *st, struct csms_job *job)
+{
+	struct csms_api_job *j = (struct csms_api_job *)job;
+	/* a socket may be described before the station ever reported it */
+	sqlite3_stmt *s = csms_store_stmt(st, "INSERT INTO connector (station_id, connector_id, description) "
+	                                      "VALUES (?, ?, ?) ON CONFLICT (station_id, connector_id) DO UPDATE "
+	                                      "SET description = excluded.description");
+	if (!s)
+		return -1;
+	sqlite3_bind_text(s, 1, j->text[1], -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, j->num[0]);
+	sqlite3_bind_text(s, 3, j->text[0], -1, SQLITE_STATIC);
+	return sqlite3_step(s) == SQLITE_DONE ? 0 : -1;
+}
+
+static void put_socket(struct csms_http_req *r)
+{
+	bool bad = false;
+	long c;
+	struct csms_station *s = csms_api_station_param(r);
+	if (!s || !connector_param(r, 1, false, &c))
+		return;
+	cJSON *body = csms_api_body(r);
+	if (!body)
+		return;
+	const char *desc = csms_api_str(r, body, "description", false, 100, &bad);
+	if (!bad) {
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "station", s->id);
+		cJSON_AddNumberToObject(o, "connectorId", (double)c);
+		cJSON_AddStringToObject(o, "description", desc ? desc : "");
+		struct csms_api_job *j = csms_api_job(r, exec_socket_desc, 200, o);
+		if (j) {
+			snprintf(j->text[0], sizeof(j->text[0]), "%s", desc ? desc : "");
+			snprintf(j->text[1], sizeof(j->text[1]), "%s", s->id);
+			j->num[0] = c;
+			csms_store_submit(r->app->store, &j->job);
+		}
+	}
+	cJSON_Delete(body);
+}
+
+/* ---- station commands ---- */
+
+static const char *choice(struct csms_http_req *r, cJSON *body, const char *name, const char *const *allowed, bool *bad)
+{
+	const char *v = csms_api_str(r, body, name, true, 40, bad);
+	if (!v)
+		return NULL;
+	for (const char *const *a = allowed; *a; a++)
+		if (strcmp(*a, v) == 0)
+			return v;
+	char msg[200];
+	size_t n = (size_t)snprintf(msg, sizeof(msg), "%s: must be one of", name);
+	for (const char *const *a = allowed; *a && n < sizeof(msg); a++)
+		n += (size_t)snprintf(msg + n, sizeof(msg) - n, " %s", *a);
+	csms_http_respond_error(r, 400, "bad_field", msg);
+	*bad = true;
+	return NULL;
+}
+
+/* POST …/reset {"type": "Hard"|"Soft"}: the manual's hard and soft reboot */
+static void post_reset(struct csms_http_req *r)
+{
+	static const char *const types[] = {"Hard", "Soft", NULL};
+	bool bad = false;
+	if (!csms_api_station_param(r))
+		return;
+	cJSON *body = csms_api_body(r);
+	if (!body)
+		return;
+	const char *type = choice(r, body, "type", types, &bad);
+	if (!bad) {
+		cJSON *p = cJSON_CreateObject();
+		cJSON_AddStringToObject(p, "type", type);
+		csms_api_send_op_json(r, r->params[0], "Reset", p);
+	}
+	cJSON_Delete(body);
+}
+
+/* POST …/availability {"connectorId": 0..N, "type": "Operative"|"Inoperative"} */
+static void post_availability(struct csms_http_req *r)
+{
+	static const char *const types[] = {"Operative", "Inoperative", NULL};
+	bool bad = false;
+	long long c = 0;
+	if (!csms_api_station_param(r))
+		return;
+	cJSON *body = csms_api_body(r);
+	if (!body)
+		return;
+	csms_api_int(r, body, "connectorId", true, 0, 100, &c, &bad);
+	const char *type = choice(r, body, "type", types, &bad);
+	if (!bad) {
+		cJSON *p = cJSON_CreateObject();
+		cJSON_AddNumberToObject(p, "connectorId", (double)c);
+		cJSON_AddStringToObject(p, "type", type);
+		csms_api_send_op_json(r, r->params[0], "ChangeAvailability", p);
+	}
+	cJSON_Delete(body);
+}
+
+static void post_unlock(struct csms_http_req *r)
+{
+	long c;
+	if (!csms_api_station_param(r) || !connector_param(r, 1, false, &c))
+		return;
+	cJSON *p = cJSON_CreateObject();
+	cJSON_AddNumberToObject(p, "connectorId", (double)c);
+	csms_api_send_op_json(r, r->params[0], "UnlockConnector", p);
+}
+
+/* GET …/configuration[?key=A,B]: the station's configuration keys (GetConfiguration) */
+static void get_configuration(struct csms_http_req *r)
+{
+	char keys[512];
+	if (!csms_api_station_param(r))
+		return;
+	cJSON *p = cJSON_CreateObject();
+	if (csms_api_query(r, "key", keys, sizeof(keys)) && keys[0]) {
+		cJSON *arr = cJSON_AddArrayToObject(p, "key");
+		for (char *save = NULL, *k = strtok_r(keys, ",", &save); k; k = strtok_r(NULL, ",", &save))
+			cJSON_AddItemToArray(arr, cJSON_CreateString(k));
+	}
+	csms_api_send_op_json(r, r->params[0], "GetConfiguration", p); /* key length is checked by the schema */
+}
+
+/* PUT …/configuration {"key","value"} (ChangeConfiguration) */
+static void put_configuration(struct csms_http_req *r)
+{
+	bool bad = false;
+	if (!csms_api_station_param(r))
+		return;
+	cJSON *body = csms_api_body(r);
+	if (!body)
+		return;
+	const char *key = csms_api_str(r, body, "key", true, 50, &bad);
+	const char *value = csms_api_str(r, body, "value", true, 500, &bad);
+	if (!bad) {
+		cJSON *p = cJSON_CreateObject();
+		cJSON_AddStringToObject(p, "key", key);
+		cJSON_AddStringToObject(p, "value", value);
+		csms_api_send_op_json(r, r->params[0], "ChangeConfiguration", p);
+	}
+	cJSON_Delete(body);
+}
+
+/* POST …/firmware-update {"name" (an uploaded file) | "location" (a URL), "retrieveDate"?, "retries"?,
+ * "retryInterval"?} (UpdateFirmware). The csms's own file is offered with its MD5 as ?md5= in the URL. */
+static void post_firmware_update(struct csms_http_req *r)
+{
+	bool bad = false;
+	int64_t when = (int64_t)wl_wall_ms();
+	long long retries = 0, interval = 0;
+	char url[600], t[40], host[128] = "";
+	if (!csms_api_station_param(r))
+		return;
+	cJSON *body = csms_api_body(r);
+	if (!body)
+		return;
+	const char *name = csms_api_str(r, body, "name", false, 100, &bad);
+	const char *location = csms_api_str(r, body, "location", false, 500, &bad);
+	csms_api_time(r, body, "retrieveDate", false, &when, &bad);
+	bool has_retries = csms_api_int(r, body, "retries", false, 0, 100, &retries, &bad);
+	bool has_interval = csms_api_int(r, body, "retryInterval", false, 0, 86400, &interval, &bad);
+	if (bad) {
+		cJSON_Delete(body);
+		return;
+	}
+	if (!name == !location) {
+		csms_http_respond_error(r, 400, "bad_field",
+		                        "give either name (an uploaded firmware file) or location");
+		cJSON_Delete(body);
+		return;
+	}
+	if (name) {
+		sqlite3_stmt *st;
+		char md5[40] = "";
+		if (sqlite3_prepare_v2(r->app->rdb, "SELECT md5 FROM firmware WHERE name = ?", -1, &st, NULL) ==
+		    SQLITE_OK) {
+			sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+			if (sqlite3_step(st) == SQLITE_ROW)
+				snprintf(md5, sizeof(md5), "%s", (const char *)sqlite3_column_text(st, 0));
+			sqlite3_finalize(st);
+		}
+		if (!md5[0]) {
+			csms_http_respond_error(r, 404, "not_found", "no such firmware file: upload it first");
+			cJSON_Delete(body);
+			return;
+		}
+		if (!r->wsi || lws_hdr_copy(r->wsi, host, sizeof(host), WSI_TOKEN_HOST) <= 0)
+			snprintf(host, sizeof(host), "localhost:%d", r->app->cfg.port);
+		if (r->app->cfg.public_url[0])
+			snprintf(url, sizeof(url), "%s/firmware/%s?md5=%s", r->app->cfg.public_url, name, md5);
+		else
+			snprintf(url, sizeof(url), "%s://%s/firmware/%s?md5=%s",
+			         r->app->cfg.tls_cert[0] ? "https" : "http", host, name, md5);
+	} else {
+		snprintf(url, sizeof(url), "%s", location);
+	}
+	ocpp_time_format(when, t, sizeof(t));
+	cJSON *p = cJSON_CreateObject();
+	cJSON_AddStringToObject(p, "location", url);
+	cJSON_AddStringToObject(p, "retrieveDate", t);
+	if (has_retries)
+		cJSON_AddNumberToObject(p, "retries", (double)retries);
+	if (has_interval)
+		cJSON_AddNumberToObject(p, "retryInterval", (double)interval);
+	csms_api_send_op_json(r, r->params[0], "UpdateFirmware", p);
+	cJSON_Delete(body);
+}
+
+/* ---- remote start / stop on a socket ---- */
+
+/* The socket's last OCPP status (NULL if none) into out; false after answering 404. */
+static bool socket_status(struct csms_http_req *r, struct csms_station *s, long c, char *out, size_t outlen)
+{
+	sqlite3_stmt *st;
+	bool found = false;
+	out[0] = '\0';
+	if (sqlite3_prepare_v2(r->app->rdb, "SELECT status FROM connector WHERE station_id = ? AND connector_id = ?",
+	                       -1, &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(st, 1, s->id, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, c);
+		if (sqlite3_step(st) == SQLITE_ROW) {
+			found = true;
+			if (sqlite3_column_type(st, 0) != SQLITE_NULL)
+				snprintf(out, outlen, "%s", (const char *)sqlite3_column_text(st, 0));
+		}
+		sqlite3_finalize(st);
+	}
+	if (!found)
+		csms_http_respond_error(r, 404, "unknown_socket", "the station has not reported this socket");
+	return found;
+}
+
+static void refuse_status(struct csms_http_req *r, enum csms_socket_status ss, const char *what)
+{
+	char msg[200];
+	snprintf(msg, sizeof(msg), "the socket is %s: %s", csms_socket_status_label(ss), what);
+	csms_http_respond_error(r, 409, "socket_state", msg);
+}
+
+/* POST …/connectors/{c}/start {"idTag"}: any registered card, in the station's list or not */
+static void post_start(struct csms_http_req *r)
+{
+	bool bad = false;
+	long c;
+	char status[32], tag[CSMS_IDTAG_MAX + 1];
+	struct csms_station *s = csms_api_station_param(r);
+	if (!s || !connector_param(r, 1, false, &c) || !socket_status(r, s, c, status, sizeof(status)))
+		return;
+	cJSON *body = csms_api_body(r);
+	if (!body)
+		return;
+	const char *id_tag = csms_api_str(r, body, "idTag", true, CSMS_IDTAG_MAX, &bad);
+	enum csms_socket_status ss =
+	    csms_socket_status_of(status[0] ? status : NULL, s->conn && !s->conn->probation, s->state);
+	if (bad) {
+	} else if (ss != CSMS_SOCKET_AVAILABLE && strcmp(status, "Preparing") != 0) {
+		refuse_status(r, ss, "a remote start needs an Available socket (or one waiting for authorisation)");
+	} else {
+		sqlite3_stmt *st;
+		bool known = false, blocked = false;
+		csms_idtag_normalize(id_tag, tag);
+		if (sqlite3_prepare_v2(r->app->rdb, "SELECT blocked FROM id_tag WHERE id_tag = ?", -1, &st, NULL) ==
+		    SQLITE_OK) {
+			sqlite3_bind_text(st, 1, tag, -1, SQLITE_STATIC);
+			if ((known = sqlite3_step(st) == SQLITE_ROW))
+				blocked = sqlite3_column_int(st, 0) != 0;
+			sqlite3_finalize(st);
+		}
+		if (!known) {
+			csms_http_respond_error(r, 404, "unknown_card", "no card with this id tag is registered");
+		} else if (blocked) {
+			csms_http_respond_error(r, 409, "blocked_card", "the card is blocked");
+		} else {
+			cJSON *p = cJSON_CreateObject();
+			cJSON_AddNumberToObject(p, "connectorId", (double)c);
+			cJSON_AddStringToObject(p, "idTag", tag);
+			csms_api_send_op_json(r, s->id, "RemoteStartTransaction", p);
+		}
+	}
+	cJSON_Delete(body);
+}
+
+/* POST …/connectors/{c}/stop: the socket's open transaction, on Charging / Occupied / Charging suspended */
+static void post_stop(struct csms_http_req *r)
+{
+	long c;
+	char status[32];
+	sqlite3_stmt *st;
+	int64_t txn = 0;
+	struct csms_station *s = csms_api_station_param(r);
+	if (!s || !connector_param(r, 1, false, &c) || !socket_status(r, s, c, status, sizeof(status)))
+		return;
+	enum csms_socket_status ss =
+	    csms_socket_status_of(status[0] ? status : NULL, s->conn && !s->conn->probation, s->state);
+	if (ss != CSMS_SOCKET_CHARGING && ss != CSMS_SOCKET_OCCUPIED && ss != CSMS_SOCKET_CHARGING_SUSPENDED) {
+		refuse_status(r, ss, "a remote stop needs a Charging, Occupied or Charging suspended socket");
+		return;
+	}
+	if (sqlite3_prepare_v2(r->app->rdb,
+	                       "SELECT id FROM txn WHERE station_id = ? AND connector_id = ? AND stop_ts IS NULL "
+	                       "ORDER BY id DESC LIMIT 1",
+	                       -1, &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(st, 1, s->id, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, c);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			txn = sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+	}
+	if (!txn) {
+		csms_http_respond_error(r, 409, "no_transaction", "no transaction is open on this socket");
+		return;
+	}
+	cJSON *p = cJSON_CreateObject();
+	cJSON_AddNumberToObject(p, "transactionId", (double)txn);
+	csms_api_send_op_json(r, s->id, "RemoteStopTransaction", p);
+}
+
+static const struct csms_route routes[] = {
+    {CSMS_HTTP_GET, "api/v1/stations", CSMS_ROLES_ALL, 0, get_stations,
+     "Stations: name, OCPP protocol, code, device type, sockets (?q=&state=, paged, sortable)"},
+    {CSMS_HTTP_PUT, "api/v1/stations/{id}", CSMS_ROLE_ADMIN, 0, put_station, "Rename a station {\"name\"}"},
+    {CSMS_HTTP_PUT, "api/v1/stations/{id}/connectors/{connectorId}", CSMS_ROLE_ADMIN, 0, put_socket,
+     "Describe a socket {\"description\"}"},
+    {CSMS_HTTP_POST, "api/v1/stations/{id}/reset", CSMS_ROLE_ADMIN, 0, post_reset,
+     "Hard or soft reboot {\"type\":\"Hard\"|\"Soft\"}"},
+    {CSMS_HTTP_POST, "api/v1/stations/{id}/availability", CSMS_ROLE_ADMIN, 0, post_availability,
+     "Change availability {\"connectorId\",\"type\":\"Operative\"|\"Inoperative\"}"},
+    {CSMS_HTTP_POST, "api/v1/stations/{id}/connectors/{connectorId}/unlock", CSMS_ROLE_ADMIN, 0, post_unlock,
+     "Unlock a socket"},
+    {CSMS_HTTP_GET, "api/v1/stations/{id}/configuration", CSMS_ROLE_ADMIN, 0, get_configuration,
+     "The station's configuration keys (?key=A,B)"},
+    {CSMS_HTTP_PUT, "api/v1/stations/{id}/configuration", CSMS_ROLE_ADMIN, 0, put_configuration,
+     "Change one configuration key {\"key\",\"value\"}"},
+    {CSMS_HTTP_POST, "api/v1/stations/{id}/firmware-update", CSMS_ROLE_AT, 0, post_firmware_update,
+     "Update the firmware {\"name\" | \"location\", \"retrieveDate\"?, \"retries\"?, \"retryInterval\"?}"},
+    {CSMS_HTTP_POST, "api/v1/stations/{id}/connectors/{connectorId}/start", CSMS_ROLES_ALL, 0, post_start,
+     "Remote start on an Available socket with a registered card {\"idTag\"}"},
+    {CSMS_HTTP_POST, "api/v1/stations/{id}/connectors/{connectorId}/stop", CSMS_ROLES_ALL, 0, post_stop,
+     "Remote stop of the socket's transaction"},
+};
+CSMS_ROUTE_TABLE(csms_routes_control, "stations", routes);
