@@ -31,6 +31,8 @@ static const char *const level_names[] = {"error", "warn", "info", "debug", NULL
 static const struct opt opts[] = {
     {"power", OPT_INT, F(power_w), 7400, 22000, NULL, "22000", "rated power in W: 7400 or 22000"},
     {"phases", OPT_INT, F(phases), 1, 3, NULL, "3", "phases wired to the station: 1 or 3"},
+    {"voltage", OPT_INT, F(voltage_v), 100, 277, NULL, "230",
+     "nominal phase voltage in V: turns smart-charging limits in W into A"},
     {"case", OPT_ENUM, F(charging_case), 0, 0, case_names, "B", "B: socket with lock, C: tethered cable"},
     {"max_current", OPT_INT, F(max_current_a), 6, 32, NULL, "32", "maximum charging current in A (6..32)"},
     {"earthing", OPT_ENUM, F(earthing), 0, 0, earth_names, "TN", "power system: TN, TT or IT (IT: 1 phase)"},

@@ -19,8 +19,9 @@ enum evse_rfid_type { EVSE_RFID_M1, EVSE_RFID_CPU };
 
 struct evse_config {
 	/* station, as the installer sets it (003 §8.1.2) */
-	int power_w; /* 7400 or 22000 */
-	int phases;  /* 1 or 3 */
+	int power_w;   /* 7400 or 22000 */
+	int phases;    /* 1 or 3 */
+	int voltage_v; /* nominal phase voltage (smart charging: W -> A) */
 	enum evse_case charging_case;
 	int max_current_a; /* 6..32 */
 	enum evse_earthing earthing;

@@ -403,6 +403,11 @@ struct evse_ocpp *evse_ocpp_new(const struct evse_config *cfg, struct evse_store
 	long max = evse_key_int(st, EVSE_KEY_WattlineMaxCurrent);
 	if (max >= 6 && max < 32)
 		evse_charge_set_limit(charge, EVSE_LIMIT_LOCAL, (double)max);
+	evse_ocpp__resv_load(o);
+	if (evse_ocpp__smart_init(o) < 0) {
+		free(o);
+		return NULL;
+	}
 	return o;
 }
 
@@ -427,6 +432,7 @@ void evse_ocpp_free(struct evse_ocpp *o)
 	if (!o)
 		return;
 	drop_rpc(o);
+	evse_ocpp__smart_free(o);
 	free(o);
 }
 
@@ -513,6 +519,8 @@ void evse_ocpp_tick(struct evse_ocpp *o, uint64_t now_ms)
 {
 	o->now = now_ms;
 	sample_tick(o);
+	evse_ocpp__resv_tick(o);
+	evse_ocpp__smart_tick(o);
 	if (!o->rpc)
 		return;
 	ocpp_rpc_tick(o->rpc, now_ms);
@@ -585,6 +593,7 @@ void evse_ocpp_on_session_start(struct evse_ocpp *o, const struct evse_session *
 	evse_store_set(o->st, "open_tx_wh", buf);
 	evse_store_commit(o->st);
 	o->open_tx = local;
+	evse_ocpp__smart_tx_started(o);
 	long interval = evse_key_int(o->st, EVSE_KEY_MeterValueSampleInterval);
 	o->sample_at = interval > 0 ? now_ms + (uint64_t)interval * 1000u : UINT64_MAX;
 	pump_queue(o);
@@ -613,6 +622,7 @@ void evse_ocpp_on_session_stop(struct evse_ocpp *o, const struct evse_session *s
 	evse_store_commit(o->st);
 	o->open_tx = 0;
 	o->sample_at = UINT64_MAX;
+	evse_ocpp__smart_tx_ended(o);
 	pump_queue(o);
 }
 
