@@ -53,6 +53,8 @@ static const struct opt opts[] = {
     {"http_port", OPT_INT, F(http_port), 0, 65535, NULL, "8080", "local web app port (0: off)"},
     {"http_bind", OPT_STR, F(http_bind), 0, 0, NULL, "127.0.0.1", "local web app address"},
     {"web_root", OPT_STR, F(web_root), 0, 0, NULL, "web/evse", "folder of the local web app's files"},
+    {"fw_max_kb", OPT_INT, F(fw_max_kb), 64, 262144, NULL, "16384",
+     "largest firmware image in KiB (UpdateFirmware and POST /api/firmware); images go to <db folder>/firmware"},
     {"log_level", OPT_ENUM, F(log_level), 0, 0, level_names, "info", "error, warn, info or debug"},
     {"simulator", OPT_BOOL, F(simulator), 0, 1, NULL, "true", "use the simulated hardware"},
 };
@@ -284,4 +286,12 @@ void evse_config_help(FILE *out)
 		}
 		fprintf(out, "\n      %s (default: \"%s\")\n", o->help, o->def);
 	}
+}
+
+int evse_config_state_path(const struct evse_config *cfg, const char *name, char *out, size_t cap)
+{
+	const char *slash = strrchr(cfg->db_path, '/');
+	int n = slash ? snprintf(out, cap, "%.*s/%s", (int)(slash - cfg->db_path), cfg->db_path, name)
+	              : snprintf(out, cap, "./%s", name);
+	return n < 0 || (size_t)n >= cap ? -1 : 0;
 }

@@ -42,6 +42,7 @@ struct evse_config {
 	char http_bind[64];
 	char web_root[EVSE_STR_MAX];
 	char log_level[8];
+	int fw_max_kb; /* the largest firmware image accepted */
 	bool simulator;
 };
 
@@ -67,5 +68,9 @@ int evse_config_check(const struct evse_config *cfg, char *err, size_t errcap);
 void evse_config_help(FILE *out);
 
 const char *evse_mode_name(enum evse_mode m);
+
+/* "<state dir>/name" into out: the state dir is the folder of the db file ("." when it has none).
+ * 0, or -1 when it does not fit. */
+int evse_config_state_path(const struct evse_config *cfg, const char *name, char *out, size_t cap);
 
 #endif

@@ -41,11 +41,14 @@ int evse_ocpp__call(struct evse_ocpp *o, enum ocpp_action a, const void *req, vo
 
 void evse_ocpp__send_boot(struct evse_ocpp *o)
 {
+	char version[51] = ""; /* firmwareVersion: CiString50; an installed image's, else the program's */
+	if (evse_store_get(o->st, "firmware.version", version, sizeof(version)) != 1 || !version[0])
+		snprintf(version, sizeof(version), "%s", EVSE_VERSION);
 	struct ocpp_boot_notification_req req = {
 	    .charge_point_vendor = o->cfg->vendor,
 	    .charge_point_model = o->cfg->model,
 	    .charge_point_serial_number = o->cfg->serial[0] ? o->cfg->serial : NULL,
-	    .firmware_version = EVSE_VERSION,
+	    .firmware_version = version,
 	    .meter_type = "internal",
 	};
 	char serial[26];
@@ -432,6 +435,7 @@ void evse_ocpp_free(struct evse_ocpp *o)
 	if (!o)
 		return;
 	drop_rpc(o);
+	evse_ocpp__fw_free(o);
 	evse_ocpp__smart_free(o);
 	free(o);
 }
@@ -521,6 +525,7 @@ void evse_ocpp_tick(struct evse_ocpp *o, uint64_t now_ms)
 	sample_tick(o);
 	evse_ocpp__resv_tick(o);
 	evse_ocpp__smart_tick(o);
+	evse_ocpp__fw_tick(o);
 	if (!o->rpc)
 		return;
 	ocpp_rpc_tick(o->rpc, now_ms);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "evse_fw.h"
 #include "wl_log.h"
 
 #define MOD "ocpp"
@@ -175,7 +176,9 @@ static void on_trigger_message(void *ctx, struct ocpp_rpc *rpc, const struct ocp
 	case OCPP_MESSAGE_TRIGGER_BOOT_NOTIFICATION:
 	case OCPP_MESSAGE_TRIGGER_HEARTBEAT:
 	case OCPP_MESSAGE_TRIGGER_STATUS_NOTIFICATION:
-	case OCPP_MESSAGE_TRIGGER_METER_VALUES: break;
+	case OCPP_MESSAGE_TRIGGER_METER_VALUES:
+	case OCPP_MESSAGE_TRIGGER_FIRMWARE_STATUS_NOTIFICATION:
+	case OCPP_MESSAGE_TRIGGER_DIAGNOSTICS_STATUS_NOTIFICATION: break;
 	default: conf.status = OCPP_TRIGGER_MESSAGE_STATUS_NOT_IMPLEMENTED; break;
 	}
 	reply(rpc, in, &conf); /* the answer goes before the message it triggers */
@@ -190,6 +193,10 @@ static void on_trigger_message(void *ctx, struct ocpp_rpc *rpc, const struct ocp
 	case OCPP_MESSAGE_TRIGGER_METER_VALUES:
 		evse_ocpp__send_meter_values(o, OCPP_READING_CONTEXT_TRIGGER, false);
 		break;
+	case OCPP_MESSAGE_TRIGGER_FIRMWARE_STATUS_NOTIFICATION:
+		evse_ocpp__send_firmware_status(o, o->fw ? evse_fw_status(o->fw) : OCPP_FIRMWARE_STATUS_IDLE);
+		break;
+	case OCPP_MESSAGE_TRIGGER_DIAGNOSTICS_STATUS_NOTIFICATION: evse_ocpp__send_diagnostics_status(o); break;
 	default: break;
 	}
 }
@@ -333,4 +340,6 @@ ocpp_call_fn *const evse_ocpp__handlers[OCPP_ACTION_COUNT] = {
     [OCPP_SetChargingProfile] = evse_ocpp__on_set_charging_profile,
     [OCPP_ClearChargingProfile] = evse_ocpp__on_clear_charging_profile,
     [OCPP_GetCompositeSchedule] = evse_ocpp__on_get_composite_schedule,
+    [OCPP_UpdateFirmware] = evse_ocpp__on_update_firmware,
+    [OCPP_GetDiagnostics] = evse_ocpp__on_get_diagnostics,
 };

@@ -60,6 +60,12 @@ struct evse_ocpp {
 	bool resv_saved;
 	int64_t resv_saved_id;
 	bool resv_restore; /* one was read from the store: hand it to the charging point after its self-test */
+
+	/* firmware and diagnostics (evse_ocpp_fw.c) */
+	struct evse_fw *fw;
+	bool fw_pending; /* a FirmwareStatusNotification to send once accepted */
+	enum ocpp_firmware_status fw_pending_status;
+	struct evse_ocpp_diag *diag; /* an upload under way, or NULL */
 };
 
 uint64_t evse_ocpp__wall(const struct evse_ocpp *o);
@@ -94,6 +100,14 @@ void evse_ocpp__on_get_composite_schedule(void *ctx, struct ocpp_rpc *rpc, const
 void evse_ocpp__resv_save(struct evse_ocpp *o, const struct evse_reservation *r, int64_t expiry_wall);
 void evse_ocpp__resv_tick(struct evse_ocpp *o);
 void evse_ocpp__resv_load(struct evse_ocpp *o);
+
+/* ---- firmware and diagnostics (evse_ocpp_fw.c) ---- */
+void evse_ocpp__fw_tick(struct evse_ocpp *o);
+void evse_ocpp__fw_free(struct evse_ocpp *o);
+void evse_ocpp__send_firmware_status(struct evse_ocpp *o, enum ocpp_firmware_status s);
+void evse_ocpp__send_diagnostics_status(struct evse_ocpp *o);
+void evse_ocpp__on_update_firmware(void *ctx, struct ocpp_rpc *rpc, const struct ocpp_incoming *in);
+void evse_ocpp__on_get_diagnostics(void *ctx, struct ocpp_rpc *rpc, const struct ocpp_incoming *in);
 
 extern ocpp_call_fn *const evse_ocpp__handlers[OCPP_ACTION_COUNT];
 
