@@ -1,14 +1,68 @@
 /* evse_xfer.c — the transfer thread: libcurl easy interface, MD5 with OpenSSL EVP while the body is
- * written, an abort flag read by the progress callback. */
+ * written, an abort flag read by the progress callback. libcurl is loaded with dlopen() at the first
+ * transfer: linked in, it and its dependencies (GnuTLS, Kerberos, LDAP ...) cost about 4 MiB of resident
+ * memory in every idle station, against the 8 MiB budget. */
 #include "evse_xfer.h"
 
+#define CURL_DISABLE_TYPECHECK /* its checking macros would expand on the cu.curl_easy_setopt( calls */
 #include <curl/curl.h>
+#include <dlfcn.h>
 #include <openssl/evp.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* The libcurl functions used, looked up once. */
+#define CURL_FUNCS(X)                                                                                                  \
+	X(curl_global_init)                                                                                            \
+	X(curl_easy_init)                                                                                              \
+	X(curl_easy_setopt)                                                                                            \
+	X(curl_easy_perform)                                                                                           \
+	X(curl_easy_getinfo)                                                                                           \
+	X(curl_easy_strerror)                                                                                          \
+	X(curl_easy_cleanup)                                                                                           \
+	X(curl_mime_init)                                                                                              \
+	X(curl_mime_addpart)                                                                                           \
+	X(curl_mime_name)                                                                                              \
+	X(curl_mime_filedata)                                                                                          \
+	X(curl_mime_filename)                                                                                          \
+	X(curl_mime_type)                                                                                              \
+	X(curl_mime_free)
+
+static struct {
+#define X(f) __typeof__(f) *f;
+	CURL_FUNCS(X)
+#undef X
+} cu;
+
+/* Loads libcurl and initialises it (on the main thread, once): 0 or -1 with err. */
+static int curl_load(char *err, size_t errcap)
+{
+	static bool ready;
+	if (ready)
+		return 0;
+	void *h = dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL);
+	if (!h) {
+		snprintf(err, errcap, "cannot load libcurl: %s", dlerror());
+		return -1;
+	}
+#define X(f)                                                                                                           \
+	*(void **)&cu.f = dlsym(h, #f);                                                                                \
+	if (!cu.f) {                                                                                                   \
+		snprintf(err, errcap, "libcurl has no %s", #f);                                                        \
+		return -1;                                                                                             \
+	}
+	CURL_FUNCS(X)
+#undef X
+	if (cu.curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		snprintf(err, errcap, "libcurl cannot start");
+		return -1;
+	}
+	ready = true;
+	return 0;
+}
 
 struct evse_xfer {
 	enum evse_xfer_kind kind;
@@ -81,24 +135,24 @@ static int on_progress(void *ctx, curl_off_t dltotal, curl_off_t dlnow, curl_off
 
 static void common_options(struct evse_xfer *x, CURL *c, const char *url)
 {
-	curl_easy_setopt(c, CURLOPT_URL, url);
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, (long)EVSE_XFER_STALL_S);
-	curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
-	curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, (long)EVSE_XFER_STALL_S);
-	curl_easy_setopt(c, CURLOPT_FAILONERROR, 1L);
-	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
-	curl_easy_setopt(c, CURLOPT_MAXREDIRS, 3L);
-	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https,ftp,ftps");
-	curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
-	curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
-	curl_easy_setopt(c, CURLOPT_XFERINFODATA, x);
-	curl_easy_setopt(c, CURLOPT_USERAGENT, "wattline-evse");
+	cu.curl_easy_setopt(c, CURLOPT_URL, url);
+	cu.curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	cu.curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, (long)EVSE_XFER_STALL_S);
+	cu.curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
+	cu.curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, (long)EVSE_XFER_STALL_S);
+	cu.curl_easy_setopt(c, CURLOPT_FAILONERROR, 1L);
+	cu.curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
+	cu.curl_easy_setopt(c, CURLOPT_MAXREDIRS, 3L);
+	cu.curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https,ftp,ftps");
+	cu.curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+	cu.curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
+	cu.curl_easy_setopt(c, CURLOPT_XFERINFODATA, x);
+	cu.curl_easy_setopt(c, CURLOPT_USERAGENT, "wattline-evse");
 }
 
 static void finish(struct evse_xfer *x, CURL *c, CURLcode rc)
 {
-	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &x->res.http);
+	cu.curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &x->res.http);
 	if (rc == CURLE_OK) {
 		x->res.ok = true;
 		return;
@@ -110,7 +164,7 @@ static void finish(struct evse_xfer *x, CURL *c, CURLcode rc)
 	else if (rc == CURLE_HTTP_RETURNED_ERROR)
 		snprintf(x->res.err, sizeof(x->res.err), "HTTP status %ld", x->res.http);
 	else
-		snprintf(x->res.err, sizeof(x->res.err), "%s", curl_easy_strerror(rc));
+		snprintf(x->res.err, sizeof(x->res.err), "%s", cu.curl_easy_strerror(rc));
 }
 
 static void do_get(struct evse_xfer *x, CURL *c)
@@ -124,9 +178,9 @@ static void do_get(struct evse_xfer *x, CURL *c)
 		goto out;
 	}
 	common_options(x, c, x->url);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, x);
-	CURLcode rc = curl_easy_perform(c);
+	cu.curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+	cu.curl_easy_setopt(c, CURLOPT_WRITEDATA, x);
+	CURLcode rc = cu.curl_easy_perform(c);
 	if (fflush(x->out) != 0 && rc == CURLE_OK) {
 		snprintf(x->res.err, sizeof(x->res.err), "cannot write %s", x->path);
 		goto out;
@@ -159,19 +213,19 @@ static void do_upload(struct evse_xfer *x, CURL *c)
 			snprintf(x->res.err, sizeof(x->res.err), "cannot read %s", x->path);
 			return;
 		}
-		curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
-		curl_easy_setopt(c, CURLOPT_READDATA, in);
+		cu.curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
+		cu.curl_easy_setopt(c, CURLOPT_READDATA, in);
 	} else {
-		mime = curl_mime_init(c);
-		curl_mimepart *part = curl_mime_addpart(mime);
-		curl_mime_name(part, "file");
-		curl_mime_filedata(part, x->path);
-		curl_mime_filename(part, x->name);
-		curl_mime_type(part, "text/plain");
-		curl_easy_setopt(c, CURLOPT_MIMEPOST, mime);
+		mime = cu.curl_mime_init(c);
+		curl_mimepart *part = cu.curl_mime_addpart(mime);
+		cu.curl_mime_name(part, "file");
+		cu.curl_mime_filedata(part, x->path);
+		cu.curl_mime_filename(part, x->name);
+		cu.curl_mime_type(part, "text/plain");
+		cu.curl_easy_setopt(c, CURLOPT_MIMEPOST, mime);
 	}
-	finish(x, c, curl_easy_perform(c));
-	curl_mime_free(mime);
+	finish(x, c, cu.curl_easy_perform(c));
+	cu.curl_mime_free(mime);
 	if (in)
 		fclose(in);
 }
@@ -179,7 +233,7 @@ static void do_upload(struct evse_xfer *x, CURL *c)
 static void *run(void *ctx)
 {
 	struct evse_xfer *x = ctx;
-	CURL *c = curl_easy_init();
+	CURL *c = cu.curl_easy_init();
 	if (!c) {
 		snprintf(x->res.err, sizeof(x->res.err), "out of memory");
 	} else {
@@ -187,7 +241,7 @@ static void *run(void *ctx)
 			do_get(x, c);
 		else
 			do_upload(x, c);
-		curl_easy_cleanup(c);
+		cu.curl_easy_cleanup(c);
 	}
 	atomic_store(&x->finished, true);
 	return NULL;
@@ -204,16 +258,9 @@ static void release(struct evse_xfer *x)
 struct evse_xfer *evse_xfer_start(enum evse_xfer_kind kind, const char *url, const char *path, int64_t max_bytes,
                                   const char *name, char *err, size_t errcap)
 {
-	static bool curl_ready;
+	if (curl_load(err, errcap) < 0) /* here, on the main thread, and only when a transfer is wanted */
+		return NULL;
 	struct evse_xfer *x = calloc(1, sizeof(*x));
-	if (!curl_ready) { /* here, on the main thread, and only when a transfer is wanted (it loads TLS) */
-		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-			snprintf(err, errcap, "libcurl cannot start");
-			free(x);
-			return NULL;
-		}
-		curl_ready = true;
-	}
 	if (!x)
 		goto out_oom;
 	x->kind = kind;
