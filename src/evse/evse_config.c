@@ -31,6 +31,8 @@ static const char *const level_names[] = {"error", "warn", "info", "debug", NULL
 static const struct opt opts[] = {
     {"power", OPT_INT, F(power_w), 7400, 22000, NULL, "22000", "rated power in W: 7400 or 22000"},
     {"phases", OPT_INT, F(phases), 1, 3, NULL, "3", "phases wired to the station: 1 or 3"},
+    {"voltage", OPT_INT, F(voltage_v), 100, 277, NULL, "230",
+     "nominal phase voltage in V: turns smart-charging limits in W into A"},
     {"case", OPT_ENUM, F(charging_case), 0, 0, case_names, "B", "B: socket with lock, C: tethered cable"},
     {"max_current", OPT_INT, F(max_current_a), 6, 32, NULL, "32", "maximum charging current in A (6..32)"},
     {"earthing", OPT_ENUM, F(earthing), 0, 0, earth_names, "TN", "power system: TN, TT or IT (IT: 1 phase)"},
@@ -51,6 +53,8 @@ static const struct opt opts[] = {
     {"http_port", OPT_INT, F(http_port), 0, 65535, NULL, "8080", "local web app port (0: off)"},
     {"http_bind", OPT_STR, F(http_bind), 0, 0, NULL, "127.0.0.1", "local web app address"},
     {"web_root", OPT_STR, F(web_root), 0, 0, NULL, "web/evse", "folder of the local web app's files"},
+    {"fw_max_kb", OPT_INT, F(fw_max_kb), 64, 262144, NULL, "16384",
+     "largest firmware image in KiB (UpdateFirmware and POST /api/firmware); images go to <db folder>/firmware"},
     {"log_level", OPT_ENUM, F(log_level), 0, 0, level_names, "info", "error, warn, info or debug"},
     {"simulator", OPT_BOOL, F(simulator), 0, 1, NULL, "true", "use the simulated hardware"},
 };
@@ -282,4 +286,12 @@ void evse_config_help(FILE *out)
 		}
 		fprintf(out, "\n      %s (default: \"%s\")\n", o->help, o->def);
 	}
+}
+
+int evse_config_state_path(const struct evse_config *cfg, const char *name, char *out, size_t cap)
+{
+	const char *slash = strrchr(cfg->db_path, '/');
+	int n = slash ? snprintf(out, cap, "%.*s/%s", (int)(slash - cfg->db_path), cfg->db_path, name)
+	              : snprintf(out, cap, "./%s", name);
+	return n < 0 || (size_t)n >= cap ? -1 : 0;
 }

@@ -19,8 +19,9 @@ enum evse_rfid_type { EVSE_RFID_M1, EVSE_RFID_CPU };
 
 struct evse_config {
 	/* station, as the installer sets it (003 §8.1.2) */
-	int power_w; /* 7400 or 22000 */
-	int phases;  /* 1 or 3 */
+	int power_w;   /* 7400 or 22000 */
+	int phases;    /* 1 or 3 */
+	int voltage_v; /* nominal phase voltage (smart charging: W -> A) */
 	enum evse_case charging_case;
 	int max_current_a; /* 6..32 */
 	enum evse_earthing earthing;
@@ -41,6 +42,7 @@ struct evse_config {
 	char http_bind[64];
 	char web_root[EVSE_STR_MAX];
 	char log_level[8];
+	int fw_max_kb; /* the largest firmware image accepted */
 	bool simulator;
 };
 
@@ -66,5 +68,9 @@ int evse_config_check(const struct evse_config *cfg, char *err, size_t errcap);
 void evse_config_help(FILE *out);
 
 const char *evse_mode_name(enum evse_mode m);
+
+/* "<state dir>/name" into out: the state dir is the folder of the db file ("." when it has none).
+ * 0, or -1 when it does not fit. */
+int evse_config_state_path(const struct evse_config *cfg, const char *name, char *out, size_t cap);
 
 #endif

@@ -34,6 +34,8 @@ static void usage(FILE *out)
 	             "The Wattline charging-station controller: IEC 61851 charging over the hardware layer (the\n"
 	             "simulator today), OCPP 1.6J client, local web app on http://HTTP_BIND:HTTP_PORT/.\n"
 	             "Options are read from FILE (\"option = value\" lines) and then from the command line.\n"
+	             "Next to the db file the station keeps firmware/ (installed.bin), diagnostics/ and, when\n"
+	             "present, settings.token (the bearer token POST /api/firmware needs).\n"
 	             "\n"
 	             "Simulator commands (also POST /api/sim):\n"
 	             "  plug [soc=0..1] [capacity=Wh] [max_a=A] [phases=1|3] [response_ms=MS] [cable_a=A]\n"

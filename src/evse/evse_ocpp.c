@@ -41,11 +41,14 @@ int evse_ocpp__call(struct evse_ocpp *o, enum ocpp_action a, const void *req, vo
 
 void evse_ocpp__send_boot(struct evse_ocpp *o)
 {
+	char version[51] = ""; /* firmwareVersion: CiString50; an installed image's, else the program's */
+	if (evse_store_get(o->st, "firmware.version", version, sizeof(version)) != 1 || !version[0])
+		snprintf(version, sizeof(version), "%s", EVSE_VERSION);
 	struct ocpp_boot_notification_req req = {
 	    .charge_point_vendor = o->cfg->vendor,
 	    .charge_point_model = o->cfg->model,
 	    .charge_point_serial_number = o->cfg->serial[0] ? o->cfg->serial : NULL,
-	    .firmware_version = EVSE_VERSION,
+	    .firmware_version = version,
 	    .meter_type = "internal",
 	};
 	char serial[26];
@@ -403,6 +406,11 @@ struct evse_ocpp *evse_ocpp_new(const struct evse_config *cfg, struct evse_store
 	long max = evse_key_int(st, EVSE_KEY_WattlineMaxCurrent);
 	if (max >= 6 && max < 32)
 		evse_charge_set_limit(charge, EVSE_LIMIT_LOCAL, (double)max);
+	evse_ocpp__resv_load(o);
+	if (evse_ocpp__smart_init(o) < 0) {
+		free(o);
+		return NULL;
+	}
 	return o;
 }
 
@@ -427,6 +435,8 @@ void evse_ocpp_free(struct evse_ocpp *o)
 	if (!o)
 		return;
 	drop_rpc(o);
+	evse_ocpp__fw_free(o);
+	evse_ocpp__smart_free(o);
 	free(o);
 }
 
@@ -513,6 +523,9 @@ void evse_ocpp_tick(struct evse_ocpp *o, uint64_t now_ms)
 {
 	o->now = now_ms;
 	sample_tick(o);
+	evse_ocpp__resv_tick(o);
+	evse_ocpp__smart_tick(o);
+	evse_ocpp__fw_tick(o);
 	if (!o->rpc)
 		return;
 	ocpp_rpc_tick(o->rpc, now_ms);
@@ -585,6 +598,7 @@ void evse_ocpp_on_session_start(struct evse_ocpp *o, const struct evse_session *
 	evse_store_set(o->st, "open_tx_wh", buf);
 	evse_store_commit(o->st);
 	o->open_tx = local;
+	evse_ocpp__smart_tx_started(o);
 	long interval = evse_key_int(o->st, EVSE_KEY_MeterValueSampleInterval);
 	o->sample_at = interval > 0 ? now_ms + (uint64_t)interval * 1000u : UINT64_MAX;
 	pump_queue(o);
@@ -613,6 +627,7 @@ void evse_ocpp_on_session_stop(struct evse_ocpp *o, const struct evse_session *s
 	evse_store_commit(o->st);
 	o->open_tx = 0;
 	o->sample_at = UINT64_MAX;
+	evse_ocpp__smart_tx_ended(o);
 	pump_queue(o);
 }
 

@@ -13,6 +13,7 @@
 #include "evse_charge.h"
 #include "evse_config.h"
 #include "evse_store.h"
+#include "ocpp_types.h"
 
 struct evse_ocpp;
 
@@ -45,6 +46,13 @@ void evse_ocpp_on_session_stop(struct evse_ocpp *o, const struct evse_session *s
                                double stop_wh, uint64_t now_ms);
 /* WEB mode card decision: the local list / cache / offline rules, or PENDING with an Authorize sent. */
 enum evse_auth evse_ocpp_authorize(struct evse_ocpp *o, const char *id_tag, char *parent, uint64_t now_ms);
+
+/* ---- firmware and diagnostics (evse_ocpp_fw.c) ---- */
+struct evse_fw;
+/* The firmware updater UpdateFirmware goes to (owned by the caller; NULL: UpdateFirmware does nothing). */
+void evse_ocpp_set_firmware(struct evse_ocpp *o, struct evse_fw *fw);
+/* Reports a FirmwareStatusNotification: now when online, else the latest one after the next boot. */
+void evse_ocpp_firmware_status(struct evse_ocpp *o, enum ocpp_firmware_status s);
 
 /* A Reset was accepted and its session has ended: the owner restarts the program. 0 none, 1 soft, 2 hard. */
 int evse_ocpp_reset_due(const struct evse_ocpp *o);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "evse_fw.h"
 #include "wl_log.h"
 
 #define MOD "ocpp"
@@ -24,8 +25,10 @@ static void on_remote_start(void *ctx, struct ocpp_rpc *rpc, const struct ocpp_i
 	const struct ocpp_remote_start_transaction_req *req = in->req;
 	struct ocpp_remote_start_transaction_conf conf = {.status = OCPP_GENERIC_STATUS_REJECTED};
 
-	/* NEEDSWORK: the chargingProfile of a remote start is ignored until smart charging lands */
-	if (!req->has_connector_id || req->connector_id == 1) {
+	/* its chargingProfile (a TxProfile) is installed when the session starts */
+	if (req->charging_profile && evse_ocpp__smart_remote_profile(o, req->charging_profile) < 0) {
+		WL_WARN(MOD, "remote start: the charging profile is not a valid TxProfile");
+	} else if (!req->has_connector_id || req->connector_id == 1) {
 		if (evse_key_bool(o->st, EVSE_KEY_AuthorizeRemoteTxRequests)) {
 			/* the session is authorised when the Authorize comes back Accepted */
 			if (evse_ocpp__authorize_remote(o, req->id_tag) == 0)
@@ -173,7 +176,9 @@ static void on_trigger_message(void *ctx, struct ocpp_rpc *rpc, const struct ocp
 	case OCPP_MESSAGE_TRIGGER_BOOT_NOTIFICATION:
 	case OCPP_MESSAGE_TRIGGER_HEARTBEAT:
 	case OCPP_MESSAGE_TRIGGER_STATUS_NOTIFICATION:
-	case OCPP_MESSAGE_TRIGGER_METER_VALUES: break;
+	case OCPP_MESSAGE_TRIGGER_METER_VALUES:
+	case OCPP_MESSAGE_TRIGGER_FIRMWARE_STATUS_NOTIFICATION:
+	case OCPP_MESSAGE_TRIGGER_DIAGNOSTICS_STATUS_NOTIFICATION: break;
 	default: conf.status = OCPP_TRIGGER_MESSAGE_STATUS_NOT_IMPLEMENTED; break;
 	}
 	reply(rpc, in, &conf); /* the answer goes before the message it triggers */
@@ -188,6 +193,10 @@ static void on_trigger_message(void *ctx, struct ocpp_rpc *rpc, const struct ocp
 	case OCPP_MESSAGE_TRIGGER_METER_VALUES:
 		evse_ocpp__send_meter_values(o, OCPP_READING_CONTEXT_TRIGGER, false);
 		break;
+	case OCPP_MESSAGE_TRIGGER_FIRMWARE_STATUS_NOTIFICATION:
+		evse_ocpp__send_firmware_status(o, o->fw ? evse_fw_status(o->fw) : OCPP_FIRMWARE_STATUS_IDLE);
+		break;
+	case OCPP_MESSAGE_TRIGGER_DIAGNOSTICS_STATUS_NOTIFICATION: evse_ocpp__send_diagnostics_status(o); break;
 	default: break;
 	}
 }
@@ -287,6 +296,8 @@ static void on_reserve_now(void *ctx, struct ocpp_rpc *rpc, const struct ocpp_in
 			snprintf(r.id_tag, sizeof(r.id_tag), "%s", req->id_tag);
 			snprintf(r.parent, sizeof(r.parent), "%s", req->parent_id_tag ? req->parent_id_tag : "");
 			conf.status = status_of[evse_charge_reserve(o->charge, &r, o->now)];
+			if (conf.status == OCPP_RESERVATION_STATUS_ACCEPTED)
+				evse_ocpp__resv_save(o, &r, expiry);
 		}
 	}
 	reply(rpc, in, &conf);
@@ -297,8 +308,10 @@ static void on_cancel_reservation(void *ctx, struct ocpp_rpc *rpc, const struct 
 	struct evse_ocpp *o = ctx;
 	const struct ocpp_cancel_reservation_req *req = in->req;
 	struct ocpp_cancel_reservation_conf conf = {.status = OCPP_GENERIC_STATUS_REJECTED};
-	if (evse_charge_cancel_reservation(o->charge, req->reservation_id, o->now) == 0)
+	if (evse_charge_cancel_reservation(o->charge, req->reservation_id, o->now) == 0) {
 		conf.status = OCPP_GENERIC_STATUS_ACCEPTED;
+		evse_ocpp__resv_tick(o);
+	}
 	reply(rpc, in, &conf);
 }
 
@@ -324,4 +337,9 @@ ocpp_call_fn *const evse_ocpp__handlers[OCPP_ACTION_COUNT] = {
     [OCPP_DataTransfer] = on_data_transfer,
     [OCPP_ReserveNow] = on_reserve_now,
     [OCPP_CancelReservation] = on_cancel_reservation,
+    [OCPP_SetChargingProfile] = evse_ocpp__on_set_charging_profile,
+    [OCPP_ClearChargingProfile] = evse_ocpp__on_clear_charging_profile,
+    [OCPP_GetCompositeSchedule] = evse_ocpp__on_get_composite_schedule,
+    [OCPP_UpdateFirmware] = evse_ocpp__on_update_firmware,
+    [OCPP_GetDiagnostics] = evse_ocpp__on_get_diagnostics,
 };

@@ -5,6 +5,7 @@
 
 #include "evse_ocpp.h"
 #include "evse_ocpp_keys.h"
+#include "evse_smart.h"
 #include "ocpp.h"
 
 struct evse_ocpp {
@@ -46,6 +47,25 @@ struct evse_ocpp {
 	bool auth_for_remote; /* a remote start waiting for its Authorize (AuthorizeRemoteTxRequests) */
 
 	int reset_kind; /* 0 none, 1 soft, 2 hard: requested */
+
+	/* smart charging (evse_ocpp_smart.c) */
+	struct evse_smart *smart;
+	bool smart_dirty;                    /* profiles or the transaction changed: evaluate at the next tick */
+	int64_t smart_next_wall;             /* the next schedule boundary */
+	double smart_applied;                /* the limit handed to the charging point (-1 none, -2 not yet) */
+	int64_t tx_start_wall;               /* the anchor of Relative schedules */
+	struct ocpp_payload *remote_profile; /* a RemoteStartTransaction's TxProfile, for its session */
+
+	/* the reservation kept in the store (it survives a restart) */
+	bool resv_saved;
+	int64_t resv_saved_id;
+	bool resv_restore; /* one was read from the store: hand it to the charging point after its self-test */
+
+	/* firmware and diagnostics (evse_ocpp_fw.c) */
+	struct evse_fw *fw;
+	bool fw_pending; /* a FirmwareStatusNotification to send once accepted */
+	enum ocpp_firmware_status fw_pending_status;
+	struct evse_ocpp_diag *diag; /* an upload under way, or NULL */
 };
 
 uint64_t evse_ocpp__wall(const struct evse_ocpp *o);
@@ -62,6 +82,32 @@ int64_t evse_ocpp__remote_tx(const struct evse_ocpp *o);
 /* Sends an Authorize for a remote start (AuthorizeRemoteTxRequests): 0 sent, -1 not. */
 int evse_ocpp__authorize_remote(struct evse_ocpp *o, const char *id_tag);
 void evse_ocpp__remote_authorized(struct evse_ocpp *o, const char *id_tag, bool accepted);
+
+/* ---- smart charging (evse_ocpp_smart.c) ---- */
+int evse_ocpp__smart_init(struct evse_ocpp *o); /* loads the stored profiles; -1 out of memory */
+void evse_ocpp__smart_free(struct evse_ocpp *o);
+void evse_ocpp__smart_tick(struct evse_ocpp *o);
+void evse_ocpp__smart_tx_started(struct evse_ocpp *o);
+void evse_ocpp__smart_tx_ended(struct evse_ocpp *o);
+/* Keeps a RemoteStartTransaction's TxProfile for the session it starts: 0, or -1 when it is not one. */
+int evse_ocpp__smart_remote_profile(struct evse_ocpp *o, const struct ocpp_charging_profile *cp);
+void evse_ocpp__smart_drop_remote_profile(struct evse_ocpp *o);
+void evse_ocpp__on_set_charging_profile(void *ctx, struct ocpp_rpc *rpc, const struct ocpp_incoming *in);
+void evse_ocpp__on_clear_charging_profile(void *ctx, struct ocpp_rpc *rpc, const struct ocpp_incoming *in);
+void evse_ocpp__on_get_composite_schedule(void *ctx, struct ocpp_rpc *rpc, const struct ocpp_incoming *in);
+
+/* ---- reservations kept in the store ---- */
+void evse_ocpp__resv_save(struct evse_ocpp *o, const struct evse_reservation *r, int64_t expiry_wall);
+void evse_ocpp__resv_tick(struct evse_ocpp *o);
+void evse_ocpp__resv_load(struct evse_ocpp *o);
+
+/* ---- firmware and diagnostics (evse_ocpp_fw.c) ---- */
+void evse_ocpp__fw_tick(struct evse_ocpp *o);
+void evse_ocpp__fw_free(struct evse_ocpp *o);
+void evse_ocpp__send_firmware_status(struct evse_ocpp *o, enum ocpp_firmware_status s);
+void evse_ocpp__send_diagnostics_status(struct evse_ocpp *o);
+void evse_ocpp__on_update_firmware(void *ctx, struct ocpp_rpc *rpc, const struct ocpp_incoming *in);
+void evse_ocpp__on_get_diagnostics(void *ctx, struct ocpp_rpc *rpc, const struct ocpp_incoming *in);
 
 extern ocpp_call_fn *const evse_ocpp__handlers[OCPP_ACTION_COUNT];
 

@@ -67,6 +67,25 @@ static enum evse_auth on_authorize(void *ctx, const char *id, char *parent)
 	return EVSE_AUTH_REJECTED;
 }
 
+static void on_fw_status(void *ctx, enum ocpp_firmware_status st)
+{
+	struct evse_station *s = ctx;
+	if (s->ocpp)
+		evse_ocpp_firmware_status(s->ocpp, st);
+}
+
+static bool on_fw_busy(void *ctx)
+{
+	struct evse_station *s = ctx;
+	return evse_charge_session(s->charge)->active;
+}
+
+static void on_fw_show(void *ctx, const char *text, uint32_t ms)
+{
+	struct evse_station *s = ctx;
+	evse_charge_show_message(s->charge, text, ms, s->now);
+}
+
 struct evse_station *evse_station_new(const struct evse_config *cfg, uint64_t now_ms, char *err, size_t errcap)
 {
 	struct evse_station *s = calloc(1, sizeof(*s));
@@ -98,14 +117,30 @@ struct evse_station *evse_station_new(const struct evse_config *cfg, uint64_t no
 	}
 	if (evse_store_get(s->store, "available", v, sizeof(v)) == 1 && strcmp(v, "false") == 0)
 		evse_charge_set_available(s->charge, false, now_ms);
+	char dir[EVSE_STR_MAX + 16];
+	struct evse_fw_events fev = {.ctx = s, .status = on_fw_status, .busy = on_fw_busy, .show = on_fw_show};
+	if (evse_config_state_path(cfg, "firmware", dir, sizeof(dir)) < 0) {
+		snprintf(err, errcap, "db: path too long");
+		goto out_charge;
+	}
+	s->fw = evse_fw_new(dir, cfg->model, (int64_t)cfg->fw_max_kb * 1024, s->store, &fev);
+	if (!s->fw) {
+		snprintf(err, errcap, "out of memory");
+		goto out_charge;
+	}
 	if (cfg->ocpp_url[0]) {
 		s->ocpp = evse_ocpp_new(cfg, s->store, s->charge, NULL, now_ms);
 		if (!s->ocpp) {
 			snprintf(err, errcap, "out of memory");
-			goto out_charge;
+			goto out_fw;
 		}
+		evse_ocpp_set_firmware(s->ocpp, s->fw);
+		if (evse_fw_take_installed(s->fw))
+			evse_ocpp_firmware_status(s->ocpp, OCPP_FIRMWARE_STATUS_INSTALLED);
 	}
 	return s;
+out_fw:
+	evse_fw_free(s->fw);
 out_charge:
 	evse_charge_free(s->charge);
 out_sim:
@@ -122,6 +157,7 @@ void evse_station_free(struct evse_station *s)
 	if (!s)
 		return;
 	evse_ocpp_free(s->ocpp);
+	evse_fw_free(s->fw);
 	evse_charge_free(s->charge);
 	evse_sim_free(s->sim);
 	evse_store_close(s->store);
@@ -134,8 +170,16 @@ void evse_station_tick(struct evse_station *s, uint64_t now_ms)
 	if (s->sim)
 		evse_sim_step(s->sim, now_ms);
 	evse_charge_tick(s->charge, now_ms);
+	evse_fw_tick(s->fw, now_ms, (int64_t)wl_wall_ms());
 	if (s->ocpp)
 		evse_ocpp_tick(s->ocpp, now_ms);
+}
+
+int evse_station_restart_due(struct evse_station *s)
+{
+	if (evse_fw_restart_due(s->fw, s->now))
+		return 1;
+	return s->ocpp ? evse_ocpp_reset_due(s->ocpp) : 0;
 }
 
 int evse_station_sim_command(struct evse_station *s, const char *line, size_t len, char *err, size_t errcap)

@@ -9,6 +9,7 @@
 
 #include "evse_charge.h"
 #include "evse_config.h"
+#include "evse_fw.h"
 #include "evse_ocpp.h"
 #include "evse_sim.h"
 #include "evse_simctl.h"
@@ -20,6 +21,7 @@ struct evse_station {
 	struct evse_sim *sim; /* NULL on real hardware */
 	struct evse_charge *charge;
 	struct evse_ocpp *ocpp; /* NULL when standalone */
+	struct evse_fw *fw;     /* firmware updates: OCPP and the local upload */
 	uint64_t now;
 	uint64_t session_start_wall;
 };
@@ -30,6 +32,9 @@ void evse_station_free(struct evse_station *s);
 
 /* One control cycle (call every 100 ms). */
 void evse_station_tick(struct evse_station *s, uint64_t now_ms);
+
+/* The program should restart: 1 soft (a Reset, or a firmware installed), 2 hard, 0 not. */
+int evse_station_restart_due(struct evse_station *s);
 
 /* Runs one simulator control command; 0 or -1 with err. */
 int evse_station_sim_command(struct evse_station *s, const char *line, size_t len, char *err, size_t errcap);

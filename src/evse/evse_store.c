@@ -20,7 +20,9 @@ static const char schema[] =
     "CREATE TABLE IF NOT EXISTS auth_cache(id_tag TEXT PRIMARY KEY, status TEXT, expiry TEXT, parent TEXT);"
     "CREATE TABLE IF NOT EXISTS auth_list(id_tag TEXT PRIMARY KEY, status TEXT, expiry TEXT, parent TEXT);"
     "CREATE TABLE IF NOT EXISTS history(no INTEGER PRIMARY KEY AUTOINCREMENT, start TEXT, end TEXT,"
-    " start_mode TEXT, stop_mode TEXT, energy_wh REAL, id_tag TEXT);";
+    " start_mode TEXT, stop_mode TEXT, energy_wh REAL, id_tag TEXT);"
+    "CREATE TABLE IF NOT EXISTS smart_profile(id INTEGER PRIMARY KEY, received INTEGER NOT NULL,"
+    " json TEXT NOT NULL);";
 
 /* Every statement, prepared once. */
 #define STATEMENTS(X)                                                                                                  \
@@ -46,6 +48,9 @@ static const char schema[] =
 	X(HIST_ADD, "INSERT INTO history(start,end,start_mode,stop_mode,energy_wh,id_tag) VALUES(?1,?2,?3,?4,?5,?6)")  \
 	X(HIST_LIST,                                                                                                   \
 	  "SELECT no,start,end,start_mode,stop_mode,energy_wh,id_tag FROM history ORDER BY no DESC LIMIT ?1")          \
+	X(PROF_PUT, "INSERT OR REPLACE INTO smart_profile(id,received,json) VALUES(?1,?2,?3)")                         \
+	X(PROF_DEL, "DELETE FROM smart_profile WHERE id=?1")                                                           \
+	X(PROF_LIST, "SELECT id,received,json FROM smart_profile ORDER BY id")                                         \
 	X(BEGIN, "BEGIN IMMEDIATE")                                                                                    \
 	X(COMMIT, "COMMIT")                                                                                            \
 	X(ROLLBACK, "ROLLBACK")
@@ -325,6 +330,36 @@ int evse_store_history_each(struct evse_store *s, int max, void (*fn)(void *ctx,
 		h.energy_wh = sqlite3_column_double(q, 5);
 		copy_col(q, 6, h.id_tag, sizeof(h.id_tag));
 		fn(ctx, &h);
+		n++;
+	}
+	sqlite3_reset(q);
+	return rc == SQLITE_DONE ? n : -1;
+}
+
+int evse_store_profile_put(struct evse_store *s, int64_t id, int64_t received_ms, const char *json)
+{
+	sqlite3_stmt *q = stmt(s, ST_PROF_PUT);
+	sqlite3_bind_int64(q, 1, id);
+	sqlite3_bind_int64(q, 2, received_ms);
+	sqlite3_bind_text(q, 3, json, -1, SQLITE_STATIC);
+	return run(s, q);
+}
+
+int evse_store_profile_del(struct evse_store *s, int64_t id)
+{
+	sqlite3_stmt *q = stmt(s, ST_PROF_DEL);
+	sqlite3_bind_int64(q, 1, id);
+	return run(s, q);
+}
+
+int evse_store_profile_each(struct evse_store *s,
+                            void (*fn)(void *ctx, int64_t id, int64_t received_ms, const char *json), void *ctx)
+{
+	sqlite3_stmt *q = stmt(s, ST_PROF_LIST);
+	int n = 0, rc;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		const unsigned char *j = sqlite3_column_text(q, 2);
+		fn(ctx, sqlite3_column_int64(q, 0), sqlite3_column_int64(q, 1), j ? (const char *)j : "");
 		n++;
 	}
 	sqlite3_reset(q);

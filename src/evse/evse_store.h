@@ -1,7 +1,7 @@
 /* evse_store.h — everything the station keeps across restarts and power cuts, in one SQLite file with
  * synchronous=FULL (a write is on disk when the call returns): settings and OCPP configuration keys, the
  * transaction-message queue, the local-to-central transaction id map, the authorisation cache and local
- * list, and the charging history. Single-threaded. */
+ * list, the charging history and the smart-charging profiles. Single-threaded. */
 #ifndef EVSE_STORE_H
 #define EVSE_STORE_H
 
@@ -73,5 +73,13 @@ int evse_store_history_add(struct evse_store *st, const struct evse_history *h);
 /* Calls fn for the newest max records, newest first. Returns the number visited or -1. */
 int evse_store_history_each(struct evse_store *st, int max, void (*fn)(void *ctx, const struct evse_history *h),
                             void *ctx);
+
+/* ---- smart charging: the installed charging profiles, as the JSON of their SetChargingProfile.req ---- */
+int evse_store_profile_put(struct evse_store *st, int64_t id, int64_t received_ms, const char *json);
+int evse_store_profile_del(struct evse_store *st, int64_t id);
+/* Calls fn for every stored profile (json lives only during the call). The number visited or -1. fn must
+ * not use the store. */
+int evse_store_profile_each(struct evse_store *st,
+                            void (*fn)(void *ctx, int64_t id, int64_t received_ms, const char *json), void *ctx);
 
 #endif

@@ -79,7 +79,7 @@ run([
 		r = await c.call('ChangeAvailability', { connectorId: 1, type: 'Operative' });
 		await csms.waitFor('StatusNotification', (p) => p.status === 'Available' && csms.of('StatusNotification').length > 4);
 		let err = null;
-		try { await c.call('GetDiagnostics', { location: 'ftp://example.com/' }); } catch (e) { err = e; }
+		try { await c.call('ExtendedTriggerMessage', { requestedMessage: 'Heartbeat' }); } catch (e) { err = e; }
 		assert(err && err.rpcErrorCode === 'NotSupported', `expected NotSupported, got ${err && err.rpcErrorCode}`);
 	}],
 	['a protection trips: Faulted with its code, never re-closed remotely', async () => {

@@ -524,6 +524,203 @@ static void test_reserve_now_refusals_and_cancel(void **state)
 	cJSON_Delete(r);
 }
 
+/* ---- smart charging ---- */
+
+static void status_is(cJSON *r, const char *want)
+{
+	assert_string_equal(cJSON_GetObjectItem(r, "status")->valuestring, want);
+	cJSON_Delete(r);
+}
+
+/* A SetChargingProfile payload: purpose, kind, stack level, connector, unit, periods "start:limit,...". */
+static void profile_json(char *buf, size_t cap, int id, int connector, const char *purpose, int stack, const char *unit,
+                         const char *start, const char *periods_json)
+{
+	snprintf(buf, cap,
+	         "{\"connectorId\":%d,\"csChargingProfiles\":{\"chargingProfileId\":%d,\"stackLevel\":%d,"
+	         "\"chargingProfilePurpose\":\"%s\",\"chargingProfileKind\":\"Absolute\",\"chargingSchedule\":{"
+	         "\"startSchedule\":\"%s\",\"chargingRateUnit\":\"%s\",\"chargingSchedulePeriod\":%s}}}",
+	         connector, id, stack, purpose, start, unit, periods_json);
+}
+
+static void test_smart_profile_drives_limit_composite_and_clear(void **state)
+{
+	struct ot *x = *state;
+	char buf[1000], now[40];
+	run(x, 1500);
+	boot_accepted(x);
+	wall_in(x, 0, now, sizeof(now));
+	assert_true(evse_charge_limit(x->t->c) == 32.0);
+	profile_json(buf, sizeof(buf), 1, 0, "TxDefaultProfile", 0, "A", now,
+	             "[{\"startPeriod\":0,\"limit\":10},{\"startPeriod\":60,\"limit\":16}]");
+	status_is(cs_call(x, "SetChargingProfile", buf), "Accepted");
+	run(x, 200);
+	assert_true(evse_charge_limit(x->t->c) == 10.0);
+
+	cJSON *r = cs_call(x, "GetCompositeSchedule", "{\"connectorId\":1,\"duration\":300}");
+	assert_string_equal(cJSON_GetObjectItem(r, "status")->valuestring, "Accepted");
+	cJSON *cs = cJSON_GetObjectItem(r, "chargingSchedule");
+	cJSON *per = cJSON_GetObjectItem(cs, "chargingSchedulePeriod");
+	assert_int_equal(cJSON_GetArraySize(per), 2);
+	assert_true(cJSON_GetObjectItem(cJSON_GetArrayItem(per, 0), "limit")->valuedouble == 10.0);
+	assert_true(cJSON_GetObjectItem(cJSON_GetArrayItem(per, 1), "limit")->valuedouble == 16.0);
+	assert_in_range(cJSON_GetObjectItem(cJSON_GetArrayItem(per, 1), "startPeriod")->valueint, 58, 60);
+	assert_string_equal(cJSON_GetObjectItem(cs, "chargingRateUnit")->valuestring, "A");
+	cJSON_Delete(r);
+
+	/* the period boundary is seen on the control tick */
+	run(x, 60000);
+	assert_true(evse_charge_limit(x->t->c) == 16.0);
+	/* a station maximum in W: 6900 W / (230 V x 3) = 10 A */
+	profile_json(buf, sizeof(buf), 2, 0, "ChargePointMaxProfile", 0, "W", now,
+	             "[{\"startPeriod\":0,\"limit\":6900}]");
+	status_is(cs_call(x, "SetChargingProfile", buf), "Accepted");
+	run(x, 200);
+	assert_true(fabs(evse_charge_limit(x->t->c) - 10.0) < 1e-9);
+	r = cs_call(x, "GetCompositeSchedule", "{\"connectorId\":0,\"duration\":60,\"chargingRateUnit\":\"W\"}");
+	per = cJSON_GetObjectItem(cJSON_GetObjectItem(r, "chargingSchedule"), "chargingSchedulePeriod");
+	assert_true(cJSON_GetObjectItem(cJSON_GetArrayItem(per, 0), "limit")->valuedouble == 6900.0);
+	cJSON_Delete(r);
+
+	/* refusals */
+	profile_json(buf, sizeof(buf), 3, 1, "TxProfile", 0, "A", now, "[{\"startPeriod\":0,\"limit\":8}]");
+	status_is(cs_call(x, "SetChargingProfile", buf), "Rejected"); /* no transaction */
+	profile_json(buf, sizeof(buf), 3, 1, "ChargePointMaxProfile", 0, "A", now, "[{\"startPeriod\":0,\"limit\":8}]");
+	status_is(cs_call(x, "SetChargingProfile", buf), "Rejected"); /* not on connector 1 */
+	profile_json(buf, sizeof(buf), 3, 0, "TxDefaultProfile", 11, "A", now, "[{\"startPeriod\":0,\"limit\":8}]");
+	status_is(cs_call(x, "SetChargingProfile", buf), "Rejected"); /* above ChargeProfileMaxStackLevel */
+	profile_json(buf, sizeof(buf), 3, 2, "TxDefaultProfile", 1, "A", now, "[{\"startPeriod\":0,\"limit\":8}]");
+	status_is(cs_call(x, "SetChargingProfile", buf), "Rejected"); /* no connector 2 */
+	profile_json(buf, sizeof(buf), 3, 0, "TxDefaultProfile", 1, "A", now, "[{\"startPeriod\":5,\"limit\":8}]");
+	status_is(cs_call(x, "SetChargingProfile", buf), "Rejected"); /* the first period must start at 0 */
+
+	/* clear by id, then by purpose; nothing left to clear: Unknown */
+	status_is(cs_call(x, "ClearChargingProfile", "{\"id\":1}"), "Accepted");
+	status_is(cs_call(x, "ClearChargingProfile", "{\"chargingProfilePurpose\":\"ChargePointMaxProfile\"}"),
+	          "Accepted");
+	status_is(cs_call(x, "ClearChargingProfile", "{}"), "Unknown");
+	run(x, 200);
+	assert_true(evse_charge_limit(x->t->c) == 32.0);
+}
+
+/* Frees and rebuilds the charging point and the client on the same store file: a restart. */
+static void restart_station(struct ot *x)
+{
+	ot_close(x);
+	evse_charge_free(x->t->c);
+	struct evse_charge_events ev = {
+	    .state = ot_state, .session_start = ot_start, .session_stop = ot_stop, .authorize = ot_authorize};
+	x->t->c = evse_charge_new(&x->t->cfg, evse_sim_hal(x->t->sim), &ev, x->t->now);
+	ot_open(x);
+}
+
+static void test_smart_profiles_survive_restart_tx_profile_ends_with_tx(void **state)
+{
+	struct ot *x = *state;
+	char buf[1000], now[40];
+	run(x, 1500);
+	boot_accepted(x);
+	wall_in(x, 0, now, sizeof(now));
+	profile_json(buf, sizeof(buf), 7, 1, "TxDefaultProfile", 2, "A", now, "[{\"startPeriod\":0,\"limit\":12}]");
+	status_is(cs_call(x, "SetChargingProfile", buf), "Accepted");
+	restart_station(x);
+	run(x, 1500);
+	assert_true(evse_charge_limit(x->t->c) == 12.0);
+	boot_accepted(x);
+	/* a remote start with a TxProfile: in force for that session only */
+	cJSON *r = cs_call(x, "RemoteStartTransaction",
+	                   "{\"idTag\":\"R-1\",\"chargingProfile\":{\"chargingProfileId\":9,\"stackLevel\":0,"
+	                   "\"chargingProfilePurpose\":\"TxProfile\",\"chargingProfileKind\":\"Relative\","
+	                   "\"chargingSchedule\":{\"chargingRateUnit\":\"A\",\"chargingSchedulePeriod\":"
+	                   "[{\"startPeriod\":0,\"limit\":8},{\"startPeriod\":30,\"limit\":20}]}}}");
+	status_is(r, "Accepted");
+	evse_sim_plug(x->t->sim, NULL);
+	run(x, 3000);
+	cJSON *c = expect_call(x, "StartTransaction");
+	answer(x, c, "{\"transactionId\":555,\"idTagInfo\":{\"status\":\"Accepted\"}}");
+	cJSON_Delete(c);
+	run(x, 200);
+	assert_true(evse_charge_limit(x->t->c) == 8.0);
+	run(x, 30000); /* Relative: from the start of the transaction */
+	assert_true(evse_charge_limit(x->t->c) == 20.0);
+	/* a TxProfile for another transaction is refused, for this one accepted */
+	snprintf(buf, sizeof(buf),
+	         "{\"connectorId\":1,\"csChargingProfiles\":{\"chargingProfileId\":10,\"transactionId\":%d,"
+	         "\"stackLevel\":1,\"chargingProfilePurpose\":\"TxProfile\",\"chargingProfileKind\":\"Relative\","
+	         "\"chargingSchedule\":{\"chargingRateUnit\":\"A\",\"chargingSchedulePeriod\":"
+	         "[{\"startPeriod\":0,\"limit\":6}]}}}",
+	         556);
+	status_is(cs_call(x, "SetChargingProfile", buf), "Rejected");
+	buf[strstr(buf, "556") - buf + 2] = '5';
+	status_is(cs_call(x, "SetChargingProfile", buf), "Accepted");
+	run(x, 200);
+	assert_true(evse_charge_limit(x->t->c) == 6.0);
+	evse_charge_stop(x->t->c, EVSE_STOP_REMOTE, x->t->now);
+	run(x, 4000);
+	assert_true(evse_charge_limit(x->t->c) == 12.0); /* the TxProfiles went with the transaction */
+}
+
+/* ---- MinimumStatusDuration, reservations across a restart ---- */
+
+static void test_minimum_status_duration_sends_only_lasting_status(void **state)
+{
+	struct ot *x = *state;
+	run(x, 1500);
+	boot_accepted(x);
+	run(x, 200);
+	drain(x);
+	status_is(cs_call(x, "ChangeConfiguration", "{\"key\":\"MinimumStatusDuration\",\"value\":\"3\"}"), "Accepted");
+	evse_sim_plug(x->t->sim, NULL); /* Preparing for one second only */
+	run(x, 1000);
+	evse_sim_unplug(x->t->sim);
+	run(x, 5000);
+	assert_null(find_call(x, "StatusNotification"));
+	evse_sim_plug(x->t->sim, NULL); /* this one lasts */
+	run(x, 2500);
+	assert_null(find_call(x, "StatusNotification"));
+	run(x, 1000);
+	cJSON *st = expect_call(x, "StatusNotification");
+	assert_string_equal(cJSON_GetObjectItem(cJSON_GetArrayItem(st, 3), "status")->valuestring, "Preparing");
+	cJSON_Delete(st);
+}
+
+static void test_reservation_survives_restart_until_expiry(void **state)
+{
+	struct ot *x = *state;
+	char exp[40], buf[256];
+	run(x, 1500);
+	boot_accepted(x);
+	wall_in(x, 30, exp, sizeof(exp));
+	snprintf(buf, sizeof(buf), "{\"connectorId\":1,\"expiryDate\":\"%s\",\"idTag\":\"RES-9\",\"reservationId\":9}",
+	         exp);
+	status_is(cs_call(x, "ReserveNow", buf), "Accepted");
+	run(x, 200);
+	restart_station(x);
+	run(x, 1500);
+	assert_int_equal(evse_charge_state(x->t->c), EVSE_STATE_RESERVED);
+	assert_int_equal(evse_charge_reservation(x->t->c)->id, 9);
+	run(x, 29000); /* past the expiry date: gone, and not restored again */
+	assert_int_equal(evse_charge_state(x->t->c), EVSE_STATE_AVAILABLE);
+	restart_station(x);
+	run(x, 1500);
+	assert_null(evse_charge_reservation(x->t->c));
+	/* one that expires while the station is off is not restored */
+	wall_in(x, 5, exp, sizeof(exp));
+	snprintf(buf, sizeof(buf), "{\"connectorId\":1,\"expiryDate\":\"%s\",\"idTag\":\"RES-9\",\"reservationId\":10}",
+	         exp);
+	boot_accepted(x);
+	status_is(cs_call(x, "ReserveNow", buf), "Accepted");
+	ot_close(x);
+	x->wall += 10000; /* ten seconds off */
+	evse_charge_free(x->t->c);
+	struct evse_charge_events ev = {
+	    .state = ot_state, .session_start = ot_start, .session_stop = ot_stop, .authorize = ot_authorize};
+	x->t->c = evse_charge_new(&x->t->cfg, evse_sim_hal(x->t->sim), &ev, x->t->now);
+	ot_open(x);
+	run(x, 1500);
+	assert_null(evse_charge_reservation(x->t->c));
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -538,6 +735,10 @@ int main(void)
 	    T(test_fault_reported_with_codes),
 	    T(test_reserve_now_status_start_with_reservation_id),
 	    T(test_reserve_now_refusals_and_cancel),
+	    T(test_smart_profile_drives_limit_composite_and_clear),
+	    T(test_smart_profiles_survive_restart_tx_profile_ends_with_tx),
+	    T(test_minimum_status_duration_sends_only_lasting_status),
+	    T(test_reservation_survives_restart_until_expiry),
 	};
 	return cmocka_run_group_tests_name("evse_ocpp", tests, NULL, NULL);
 }
