@@ -20,7 +20,7 @@
 
 static const char SQL_LIST_COLS[] =
     "l.id, l.name, l.description, l.version, (SELECT count(*) FROM card_list_item i WHERE i.list_id = l.id), "
-    "(SELECT count(*) FROM station s WHERE s.local_list_id = l.id), l.created, l.updated FROM card_list l";
+    "(SELECT count(*) FROM station s WHERE s.local_list_id = l.id), l.created, l.updated";
 
 static void list_row(cJSON *o, sqlite3_stmt *st)
 {
@@ -74,7 +74,7 @@ static cJSON *list_json(struct csms *app, int64_t id)
 	char sql[600];
 	sqlite3_stmt *st;
 	cJSON *o = NULL;
-	snprintf(sql, sizeof(sql), "SELECT %s WHERE l.id = ?", SQL_LIST_COLS);
+	snprintf(sql, sizeof(sql), "SELECT %s FROM card_list l WHERE l.id = ?", SQL_LIST_COLS);
 	if (sqlite3_prepare_v2(app->rdb, sql, -1, &st, NULL) != SQLITE_OK)
 		return NULL;
 	sqlite3_bind_int64(st, 1, id);
@@ -141,7 +141,7 @@ static void get_lists(struct csms_http_req *r)
 	}
 	if (csms_api_paging(r, sorts, "name", &pg) < 0)
 		return;
-	snprintf(sql, sizeof(sql), "SELECT %s, count(*) OVER () %s ORDER BY %s, l.id LIMIT ? OFFSET ?", SQL_LIST_COLS,
+	snprintf(sql, sizeof(sql), "SELECT %s, count(*) OVER () FROM card_list l %s ORDER BY %s, l.id LIMIT ? OFFSET ?", SQL_LIST_COLS,
 	         has_q ? "WHERE l.name LIKE ?3 ESCAPE '\\' OR l.description LIKE ?3 ESCAPE '\\'" : "", pg.order);
 	if (sqlite3_prepare_v2(r->app->rdb, sql, -1, &st, NULL) != SQLITE_OK) {
 		csms_api_db_error(r);

@@ -191,12 +191,12 @@ static int parse_filter(struct csms_http_req *r, enum kind k, struct filter *f)
 static void filter_where(enum kind k, const struct filter *f, char *out, size_t outlen)
 {
 	static const char *const state_sql[CSMS_CARD_STATE_COUNT] = {
-	    [CSMS_CARD_ACTIVE] = "t.blocked = 0 AND (t.expiry IS NULL OR t.expiry > :now) "
-	                         "AND (t.valid_from IS NULL OR t.valid_from <= :now)",
+	    [CSMS_CARD_ACTIVE] = ("t.blocked = 0 AND (t.expiry IS NULL OR t.expiry > :now) "
+	                          "AND (t.valid_from IS NULL OR t.valid_from <= :now)"),
 	    [CSMS_CARD_BLOCKED] = "t.blocked <> 0",
 	    [CSMS_CARD_EXPIRED] = "t.blocked = 0 AND t.expiry IS NOT NULL AND t.expiry <= :now",
-	    [CSMS_CARD_NOT_YET_VALID] =
-	        "t.blocked = 0 AND (t.expiry IS NULL OR t.expiry > :now) AND t.valid_from > :now",
+	    [CSMS_CARD_NOT_YET_VALID] = ("t.blocked = 0 AND (t.expiry IS NULL OR t.expiry > :now) "
+	                                 "AND t.valid_from > :now"),
 	};
 	size_t n = (size_t)snprintf(out, outlen, " WHERE 1");
 	if (f->has_q)
