@@ -9,6 +9,7 @@
 #include "csms_conn.h"
 #include "csms_idtag.h"
 #include "csms_journal.h"
+#include "csms_sync.h"
 #include "wl_clock.h"
 #include "wl_log.h"
 
@@ -138,7 +139,12 @@ static void done_boot(struct csms_job *job)
 	    .current_time = now,
 	    .interval = b->state == CSMS_STATION_ACCEPTED ? cfg->heartbeat_interval : cfg->pending_interval,
 	};
-	hjob_reply(&b->h, &conf);
+	struct csms *app = b->h.app;
+	struct csms_station *station = b->h.station;
+	bool ready = b->state == CSMS_STATION_ACCEPTED && b->h.job.rc >= 0 && csms_conn_for(station, b->h.serial);
+	hjob_reply(&b->h, &conf); /* frees b */
+	if (ready)
+		csms_sync_station_ready(app, station); /* its local list, if it is behind */
 }
 
 static void on_boot(void *ctx, struct ocpp_rpc *rpc, const struct ocpp_incoming *in)

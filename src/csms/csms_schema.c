@@ -115,6 +115,20 @@ static const char *const migrations[] = {
     "CREATE TABLE card_change (" /* every change of a card, for differential local list updates */
     "  seq INTEGER PRIMARY KEY, id_tag TEXT NOT NULL, ts INTEGER NOT NULL);"
     "CREATE INDEX card_change_by_tag ON card_change (id_tag, seq);"
+    "CREATE INDEX id_tag_by_valid_from ON id_tag (valid_from);"
+    /* Every change that matters to a local list (a card added, removed, blocked, re-dated, re-parented) is
+     * a card_change row, written by the same statement whoever writes (REST, PUT /idtags, scripts). */
+    "CREATE TRIGGER id_tag_added AFTER INSERT ON id_tag BEGIN "
+    "  INSERT INTO card_change (id_tag, ts) VALUES (new.id_tag, "
+    "    CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)); END;"
+    "CREATE TRIGGER id_tag_removed AFTER DELETE ON id_tag BEGIN "
+    "  INSERT INTO card_change (id_tag, ts) VALUES (old.id_tag, "
+    "    CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)); END;"
+    "CREATE TRIGGER id_tag_changed AFTER UPDATE OF parent_id_tag, valid_from, expiry, blocked ON id_tag "
+    "  WHEN old.parent_id_tag IS NOT new.parent_id_tag OR old.valid_from IS NOT new.valid_from "
+    "    OR old.expiry IS NOT new.expiry OR old.blocked IS NOT new.blocked BEGIN "
+    "  INSERT INTO card_change (id_tag, ts) VALUES (new.id_tag, "
+    "    CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)); END;"
 
     /* card lists (named local authorisation lists with versions) */
     "CREATE TABLE card_list ("
@@ -123,8 +137,10 @@ static const char *const migrations[] = {
     "CREATE TABLE card_list_item ("
     "  list_id INTEGER NOT NULL REFERENCES card_list(id) ON DELETE CASCADE, id_tag TEXT NOT NULL,"
     "  PRIMARY KEY (list_id, id_tag)) WITHOUT ROWID;"
+    "CREATE INDEX card_list_item_by_tag ON card_list_item (id_tag);"
     "ALTER TABLE station ADD COLUMN local_list_id INTEGER;" /* NULL: the default list (every card) */
     "ALTER TABLE station ADD COLUMN local_list_seq INTEGER NOT NULL DEFAULT 0;" /* card_change.seq sent */
+    "CREATE INDEX station_by_local_list ON station (local_list_id) WHERE local_list_id IS NOT NULL;"
 
     /* transactions: searches by time range read the index only */
     "CREATE INDEX txn_search ON txn (start_ts, station_id, connector_id, id_tag, meter_start, meter_stop, stop_ts);"

@@ -21,6 +21,7 @@
 #include "csms_journal.h"
 #include "csms_operator.h"
 #include "csms_station_db.h"
+#include "csms_sync.h"
 #include "wl_clock.h"
 #include "wl_log.h"
 
@@ -104,6 +105,7 @@ static void on_tick(struct ev_loop *loop, ev_timer *w, int revents)
 		csms_station_db_flush_heartbeats(app);
 	if (ticks % PRUNE_EVERY_S == 1)
 		csms_journal_prune(app);
+	csms_sync_tick(app);
 }
 
 static void on_signal(struct ev_loop *loop, ev_signal *w, int revents)
@@ -249,6 +251,7 @@ out_stop_store:
 out_store:
 	csms_bg_stop(app.bg);
 	csms_store_close(app.store); /* commits everything submitted, then closes */
+	csms_sync_free(app.sync);
 	if (app.rdb)
 		sqlite3_close(app.rdb);
 	csms_registry_free(app.reg);

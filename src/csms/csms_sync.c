@@ -1,0 +1,638 @@
+/* csms_sync.c — keeps stations' default local lists in step with the cards, and sends card lists on an
+ * operator's request (see csms_sync.h for the rules). */
+#include "csms_sync.h"
+
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "csms_cards.h"
+#include "csms_conn.h"
+#include "csms_ops.h"
+#include "ocpp_text.h"
+#include "wl_clock.h"
+#include "wl_log.h"
+
+#define BUCKETS        4096
+#define DRAIN_PER_TICK 300  /* stations looked at per tick (and per kick) */
+#define SWEEP_EVERY_S  60   /* every station looked at again: retries, missed changes */
+#define ACTIVATE_EVERY 60   /* cards whose activation date passed become card changes */
+#define DIFF_MAX_SPAN  5000 /* further behind than this many changes: a Full list instead */
+#define RETRY_MIN_MS   5000
+#define RETRY_MAX_MS   300000
+
+struct send;
+
+struct entry {
+	struct entry *hnext;
+	struct csms_station *st;
+	bool queued, unsupported, check_boot;
+	bool need_full;
+	unsigned failures;
+	uint64_t retry_at; /* monotonic ms */
+	struct send *cur;  /* the send in flight */
+	struct send *next; /* an operator's send waiting for cur */
+};
+
+struct send {
+	struct csms *app;
+	struct entry *e;
+	int64_t list_id; /* 0: the default list */
+	char list_name[256];
+	int64_t version;                 /* listVersion (default: the card_change.seq it brings the station to) */
+	int64_t from_seq;                /* differential: changes after this seq */
+	bool diff;                       /* a differential update (else Full) */
+	bool first_done;                 /* a Full's first chunk was Accepted: the rest go as Differentials */
+	char cursor[CSMS_IDTAG_MAX + 1]; /* keyset: the last id tag sent */
+	bool more;
+	csms_sync_sent_fn *cb; /* an operator's send; NULL for the automatic sync */
+	void *ctx;
+};
+
+struct csms_sync {
+	struct entry *buckets[BUCKETS];
+	struct entry **queue; /* ring */
+	size_t qcap, qhead, qlen;
+	int64_t target;          /* the newest card_change.seq seen */
+	int64_t activated_until; /* ms: cards activated up to here are already card changes */
+	bool resweep;
+	unsigned ticks;
+	unsigned chunk;
+};
+
+unsigned csms_sync_chunk_size(long max_frame)
+{
+	long n = max_frame / 160; /* an entry with expiry and parent is at most ~130 bytes */
+	return n < 1 ? 1 : n > 500 ? 500 : (unsigned)n;
+}
+
+static int64_t read_target(struct csms *app)
+{
+	sqlite3_stmt *s;
+	int64_t v = 0;
+	if (sqlite3_prepare_v2(app->rdb, "SELECT coalesce(max(seq), 0) FROM card_change", -1, &s, NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(s) == SQLITE_ROW)
+		v = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return v;
+}
+
+static struct csms_sync *sync_of(struct csms *app)
+{
+	if (!app->sync) {
+		struct csms_sync *y = calloc(1, sizeof(*y));
+		if (!y)
+			return NULL;
+		y->chunk = csms_sync_chunk_size(app->cfg.max_frame);
+		y->target = read_target(app);
+		y->activated_until = (int64_t)wl_wall_ms();
+		app->sync = y;
+	}
+	return app->sync;
+}
+
+void csms_sync_free(struct csms_sync *y)
+{
+	if (!y)
+		return;
+	for (size_t b = 0; b < BUCKETS; b++) {
+		for (struct entry *e = y->buckets[b], *n; e; e = n) {
+			n = e->hnext;
+			free(e->next); /* its asker was told by the shutdown's cancellations, or is gone */
+			free(e);
+		}
+	}
+	free(y->queue);
+	free(y);
+}
+
+static struct entry *entry_of(struct csms_sync *y, struct csms_station *st)
+{
+	size_t b = ((uintptr_t)st >> 4) % BUCKETS;
+	for (struct entry *e = y->buckets[b]; e; e = e->hnext)
+		if (e->st == st)
+			return e;
+	struct entry *e = calloc(1, sizeof(*e));
+	if (!e)
+		return NULL;
+	e->st = st;
+	e->hnext = y->buckets[b];
+	y->buckets[b] = e;
+	return e;
+}
+
+bool csms_sync_is_unsupported(struct csms *app, const struct csms_station *st)
+{
+	struct csms_sync *y = app->sync;
+	if (!y)
+		return false;
+	size_t b = ((uintptr_t)st >> 4) % BUCKETS;
+	for (struct entry *e = y->buckets[b]; e; e = e->hnext)
+		if (e->st == st)
+			return e->unsupported;
+	return false;
+}
+
+static void enqueue(struct csms_sync *y, struct entry *e)
+{
+	if (e->queued)
+		return;
+	if (y->qlen == y->qcap) {
+		size_t cap = y->qcap ? y->qcap * 2 : 1024;
+		struct entry **q = malloc(cap * sizeof(*q));
+		if (!q)
+			return;
+		for (size_t i = 0; i < y->qlen; i++)
+			q[i] = y->queue[(y->qhead + i) % y->qcap];
+		free(y->queue);
+		y->queue = q;
+		y->qcap = cap;
+		y->qhead = 0;
+	}
+	y->queue[(y->qhead + y->qlen++) % y->qcap] = e;
+	e->queued = true;
+}
+
+static struct entry *dequeue(struct csms_sync *y)
+{
+	if (!y->qlen)
+		return NULL;
+	struct entry *e = y->queue[y->qhead];
+	y->qhead = (y->qhead + 1) % y->qcap;
+	y->qlen--;
+	e->queued = false;
+	return e;
+}
+
+static void push_station(struct csms_station *st, void *ctx)
+{
+	struct csms_sync *y = ctx;
+	if (st->state != CSMS_STATION_ACCEPTED || !st->conn)
+		return;
+	struct entry *e = entry_of(y, st);
+	if (e)
+		enqueue(y, e);
+}
+
+/* Every connected, Accepted station into the queue (pointers only: the work is done by drain). */
+static void sweep(struct csms *app, struct csms_sync *y)
+{
+	y->resweep = false;
+	csms_registry_each(app->reg, push_station, y);
+}
+
+static bool is_online(const struct csms_station *st)
+{
+	return st->state == CSMS_STATION_ACCEPTED && st->conn && !st->conn->closing && !st->conn->probation;
+}
+
+/* ---- building and sending one chunk ---- */
+
+static const char SQL_CHUNK_DEFAULT[] =
+    "SELECT id_tag, 1, parent_id_tag, valid_from, expiry, blocked FROM id_tag WHERE id_tag > ? "
+    "AND (valid_from IS NULL OR valid_from <= ?) ORDER BY id_tag LIMIT ?";
+static const char SQL_CHUNK_LIST[] =
+    "SELECT i.id_tag, 1, t.parent_id_tag, t.valid_from, t.expiry, t.blocked FROM card_list_item i "
+    "JOIN id_tag t ON t.id_tag = i.id_tag WHERE i.list_id = ? AND i.id_tag > ? "
+    "AND (t.valid_from IS NULL OR t.valid_from <= ?) ORDER BY i.id_tag LIMIT ?";
+static const char SQL_CHUNK_DIFF[] =
+    "SELECT c.id_tag, t.id_tag IS NOT NULL, t.parent_id_tag, t.valid_from, t.expiry, t.blocked FROM "
+    "(SELECT DISTINCT id_tag FROM card_change WHERE seq > ? AND seq <= ? AND id_tag > ?) c "
+    "LEFT JOIN id_tag t ON t.id_tag = c.id_tag ORDER BY c.id_tag LIMIT ?";
+
+/* One localAuthorizationList entry from a row (id_tag, exists, parent, valid_from, expiry, blocked). */
+static cJSON *entry_json(sqlite3_stmt *s, int64_t now)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "idTag", (const char *)sqlite3_column_text(s, 0));
+	bool exists = sqlite3_column_int(s, 1);
+	bool has_from = sqlite3_column_type(s, 3) != SQLITE_NULL, has_exp = sqlite3_column_type(s, 4) != SQLITE_NULL;
+	enum csms_card_state cs = csms_cards_state(now, has_from, sqlite3_column_int64(s, 3), has_exp,
+	                                           sqlite3_column_int64(s, 4), sqlite3_column_int(s, 5));
+	if (!exists || cs == CSMS_CARD_NOT_YET_VALID)
+		return o; /* removed from the list: the station asks the csms */
+	static const char *const status[] = {
+	    [CSMS_CARD_ACTIVE] = "Accepted", [CSMS_CARD_BLOCKED] = "Blocked", [CSMS_CARD_EXPIRED] = "Expired"};
+	cJSON *info = cJSON_AddObjectToObject(o, "idTagInfo");
+	cJSON_AddStringToObject(info, "status", status[cs]);
+	if (has_exp) {
+		char t[40];
+		ocpp_time_format(sqlite3_column_int64(s, 4), t, sizeof(t));
+		cJSON_AddStringToObject(info, "expiryDate", t);
+	}
+	if (sqlite3_column_type(s, 2) != SQLITE_NULL)
+		cJSON_AddStringToObject(info, "parentIdTag", (const char *)sqlite3_column_text(s, 2));
+	return o;
+}
+
+/* The next chunk of a send as SendLocalList JSON (malloc'ed), NULL on a read error. */
+static char *build_chunk(struct send *sd, unsigned chunk)
+{
+	struct csms *app = sd->app;
+	int64_t now = (int64_t)wl_wall_ms();
+	sqlite3_stmt *s;
+	const char *sql = sd->diff ? SQL_CHUNK_DIFF : sd->list_id ? SQL_CHUNK_LIST : SQL_CHUNK_DEFAULT;
+	if (sqlite3_prepare_v2(app->rdb, sql, -1, &s, NULL) != SQLITE_OK)
+		return NULL;
+	int k = 1;
+	if (sd->diff) {
+		sqlite3_bind_int64(s, k++, sd->from_seq);
+		sqlite3_bind_int64(s, k++, sd->version);
+		sqlite3_bind_text(s, k++, sd->cursor, -1, SQLITE_STATIC);
+	} else {
+		if (sd->list_id)
+			sqlite3_bind_int64(s, k++, sd->list_id);
+		sqlite3_bind_text(s, k++, sd->cursor, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, k++, now);
+	}
+	sqlite3_bind_int64(s, k, (sqlite3_int64)chunk + 1);
+	cJSON *root = cJSON_CreateObject();
+	cJSON_AddNumberToObject(root, "listVersion", (double)sd->version);
+	cJSON *list = cJSON_AddArrayToObject(root, "localAuthorizationList");
+	unsigned n = 0;
+	int rc;
+	sd->more = false;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (n == chunk) {
+			sd->more = true;
+			break;
+		}
+		cJSON_AddItemToArray(list, entry_json(s, now));
+		snprintf(sd->cursor, sizeof(sd->cursor), "%s", (const char *)sqlite3_column_text(s, 0));
+		n++;
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		cJSON_Delete(root);
+		return NULL;
+	}
+	cJSON_AddStringToObject(root, "updateType", sd->diff || sd->first_done ? "Differential" : "Full");
+	char *text = cJSON_PrintUnformatted(root);
+	cJSON_Delete(root);
+	return text;
+}
+
+static void finish(struct send *sd, const char *outcome, const char *detail);
+static void on_answer(struct csms_op *op, void *ctx);
+
+static void send_chunk(struct send *sd)
+{
+	struct csms_sync *y = sd->app->sync;
+	struct csms_op *op;
+	int http;
+	char err[256];
+	char *json = build_chunk(sd, y->chunk);
+	if (!json) {
+		finish(sd, "error", "cannot read the cards");
+		return;
+	}
+	int rc = csms_op_start(sd->app, sd->e->st->id, "SendLocalList", json, strlen(json), on_answer, sd, &op, &http,
+	                       err, sizeof(err));
+	free(json);
+	if (rc < 0)
+		finish(sd, http == 409 || http == 404 ? "offline" : "error", err);
+}
+
+static const char *answer_status(const struct csms_op *op, char *buf, size_t buflen)
+{
+	cJSON *o = op->response ? cJSON_Parse(op->response) : NULL;
+	cJSON *st = cJSON_GetObjectItemCaseSensitive(o, "status");
+	snprintf(buf, buflen, "%s", cJSON_IsString(st) ? st->valuestring : "Failed");
+	cJSON_Delete(o);
+	return buf;
+}
+
+static void on_answer(struct csms_op *op, void *ctx)
+{
+	struct send *sd = ctx;
+	char status[32];
+	switch (op->status) {
+	case CSMS_OP_RESULT:
+		answer_status(op, status, sizeof(status));
+		if (strcmp(status, "Accepted") == 0 && sd->more) {
+			sd->first_done = true;
+			send_chunk(sd);
+			return;
+		}
+		finish(sd, status, "");
+		return;
+	case CSMS_OP_ERROR:
+		if (strcmp(op->error_code, "NotImplemented") == 0 || strcmp(op->error_code, "NotSupported") == 0)
+			finish(sd, "NotSupported", op->error);
+		else
+			finish(sd, "error", op->error);
+		return;
+	case CSMS_OP_TIMEOUT: finish(sd, "timeout", "no answer from the station"); return;
+	default: finish(sd, "offline", "the station disconnected"); return;
+	}
+}
+
+/* ---- recording an accepted list, then telling the asker ---- */
+
+struct record_job {
+	struct csms_job job;
+	struct send *sd;
+	char outcome[32];
+};
+
+static int exec_record(struct csms_store *st, struct csms_job *job)
+{
+	struct send *sd = ((struct record_job *)job)->sd;
+	sqlite3_stmt *s;
+	if (sd->list_id) {
+		s = csms_store_stmt(st, "UPDATE station SET local_list_id = ?, local_list_name = ? WHERE id = ?");
+		if (!s)
+			return -1;
+		sqlite3_bind_int64(s, 1, sd->list_id);
+		sqlite3_bind_text(s, 2, sd->list_name, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 3, sd->e->st->id, -1, SQLITE_STATIC);
+	} else if (sd->cb) { /* an operator put the default list back */
+		s = csms_store_stmt(st, "UPDATE station SET local_list_id = NULL, local_list_name = NULL, "
+		                        "local_list_seq = ? WHERE id = ?");
+		if (!s)
+			return -1;
+		sqlite3_bind_int64(s, 1, sd->version);
+		sqlite3_bind_text(s, 2, sd->e->st->id, -1, SQLITE_STATIC);
+	} else { /* the automatic sync never overrides a named list sent meanwhile */
+		s = csms_store_stmt(st, "UPDATE station SET local_list_seq = ? WHERE id = ? AND local_list_id IS NULL");
+		if (!s)
+			return -1;
+		sqlite3_bind_int64(s, 1, sd->version);
+		sqlite3_bind_text(s, 2, sd->e->st->id, -1, SQLITE_STATIC);
+	}
+	return sqlite3_step(s) == SQLITE_DONE ? 0 : -1;
+}
+
+static void start_send(struct send *sd);
+
+/* The send is over: the entry is free for the next one. */
+static void release(struct send *sd, const char *outcome, const char *detail)
+{
+	struct entry *e = sd->e;
+	struct csms *app = sd->app;
+	struct csms_sync *y = app->sync;
+	uint64_t now = wl_mono_ms();
+	bool accepted = strcmp(outcome, "Accepted") == 0;
+
+	e->cur = NULL;
+	if (accepted) {
+		e->failures = 0;
+		e->retry_at = 0;
+		if (!sd->list_id)
+			e->need_full = false;
+	} else if (strcmp(outcome, "NotSupported") == 0) {
+		if (!e->unsupported)
+			WL_WARN("sync",
+			        "station \"%s\" does not support local list management: not retried until it boots",
+			        e->st->id);
+		e->unsupported = true;
+	} else {
+		unsigned shift = e->failures < 6 ? e->failures : 6;
+		uint64_t wait = (uint64_t)RETRY_MIN_MS << shift;
+		e->failures++;
+		e->retry_at = now + (wait > RETRY_MAX_MS ? RETRY_MAX_MS : wait);
+		if (strcmp(outcome, "VersionMismatch") == 0 || strcmp(outcome, "Failed") == 0)
+			e->need_full = true;
+		WL_INFO("sync", "station \"%s\": %s list v%lld: %s%s%s", e->st->id, sd->diff ? "differential" : "full",
+		        (long long)sd->version, outcome, detail[0] ? ": " : "", detail);
+	}
+	if (sd->cb)
+		sd->cb(sd->ctx, e->st, outcome, detail);
+	free(sd);
+	if (e->next) {
+		struct send *n = e->next;
+		e->next = NULL;
+		start_send(n);
+	} else if (y) {
+		enqueue(y, e); /* still behind? the drain will see */
+	}
+}
+
+static void done_record(struct csms_job *job)
+{
+	struct record_job *j = (struct record_job *)job;
+	if (job->rc < 0)
+		WL_ERROR("sync", "station \"%s\": cannot record its local list", j->sd->e->st->id);
+	release(j->sd, job->rc < 0 ? "error" : j->outcome, job->rc < 0 ? "cannot record the list" : "");
+	free(j);
+}
+
+static void finish(struct send *sd, const char *outcome, const char *detail)
+{
+	if (strcmp(outcome, "Accepted") == 0) {
+		struct record_job *j = calloc(1, sizeof(*j));
+		if (j) {
+			j->job.exec = exec_record;
+			j->job.done = done_record;
+			j->sd = sd;
+			snprintf(j->outcome, sizeof(j->outcome), "%s", outcome);
+			csms_store_submit(sd->app->store, &j->job);
+			return;
+		}
+		outcome = "error";
+		detail = "out of memory";
+	}
+	release(sd, outcome, detail);
+}
+
+static void start_send(struct send *sd)
+{
+	sd->e->cur = sd;
+	if (!is_online(sd->e->st)) {
+		finish(sd, "offline", "the station is not connected");
+		return;
+	}
+	WL_DEBUG("sync", "station \"%s\": %s list %lld v%lld", sd->e->st->id, sd->diff ? "differential" : "full",
+	         (long long)sd->list_id, (long long)sd->version);
+	send_chunk(sd);
+}
+
+/* ---- the automatic sync ---- */
+
+/* The station's list and seq from the database: false if it holds a named list (or cannot be read). */
+static bool on_default_list(struct csms *app, const struct csms_station *st, int64_t *seq)
+{
+	sqlite3_stmt *s;
+	bool yes = false;
+	if (sqlite3_prepare_v2(app->rdb, "SELECT local_list_id IS NULL, local_list_seq FROM station WHERE id = ?", -1,
+	                       &s, NULL) != SQLITE_OK)
+		return false;
+	sqlite3_bind_text(s, 1, st->id, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		yes = sqlite3_column_int(s, 0);
+		*seq = sqlite3_column_int64(s, 1);
+	}
+	sqlite3_finalize(s);
+	return yes;
+}
+
+static void consider(struct csms *app, struct csms_sync *y, struct entry *e, uint64_t now)
+{
+	int64_t seq = 0;
+	if (e->cur || e->unsupported || !is_online(e->st))
+		return;
+	if (e->retry_at > now) {
+		return; /* the periodic sweep looks again */
+	}
+	if (!on_default_list(app, e->st, &seq))
+		return;
+	if (e->check_boot) {
+		e->check_boot = false;
+		if (seq < y->target)
+			e->need_full = true;
+	}
+	if (seq >= y->target && !e->need_full)
+		return;
+	if (y->target == 0 && seq == 0)
+		return;
+	struct send *sd = calloc(1, sizeof(*sd));
+	if (!sd)
+		return;
+	sd->app = app;
+	sd->e = e;
+	sd->version = y->target > 0 ? y->target : 1;
+	sd->from_seq = seq;
+	sd->diff = !e->need_full && seq > 0 && y->target - seq <= DIFF_MAX_SPAN;
+	start_send(sd);
+}
+
+static void drain(struct csms *app, struct csms_sync *y, unsigned budget)
+{
+	uint64_t now = wl_mono_ms();
+	struct entry *e;
+	while (budget-- && (e = dequeue(y)))
+		consider(app, y, e, now);
+}
+
+/* New card changes? Then every station is looked at (once the previous sweep is through). */
+static void notice_changes(struct csms *app, struct csms_sync *y)
+{
+	int64_t t = read_target(app);
+	if (t > y->target) {
+		y->target = t;
+		if (y->qlen)
+			y->resweep = true;
+		else
+			sweep(app, y);
+	}
+}
+
+void csms_sync_cards_changed(struct csms *app)
+{
+	struct csms_sync *y = sync_of(app);
+	if (!y)
+		return;
+	notice_changes(app, y);
+	drain(app, y, DRAIN_PER_TICK);
+}
+
+void csms_sync_station_ready(struct csms *app, struct csms_station *st)
+{
+	struct csms_sync *y = sync_of(app);
+	struct entry *e = y ? entry_of(y, st) : NULL;
+	if (!e)
+		return;
+	e->unsupported = false; /* new firmware may support it */
+	e->check_boot = true;
+	e->failures = 0;
+	e->retry_at = 0;
+	enqueue(y, e);
+	drain(app, y, DRAIN_PER_TICK);
+}
+
+/* Cards whose activation date has passed become card changes (the lists left them out until then). */
+static int exec_activate(struct csms_store *st, struct csms_job *job)
+{
+	int64_t *range = (int64_t *)(job + 1);
+	sqlite3_stmt *s = csms_store_stmt(st, "INSERT INTO card_change (id_tag, ts) SELECT id_tag, ? FROM id_tag "
+	                                      "WHERE valid_from > ? AND valid_from <= ?");
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, range[1]);
+	sqlite3_bind_int64(s, 2, range[0]);
+	sqlite3_bind_int64(s, 3, range[1]);
+	return sqlite3_step(s) == SQLITE_DONE ? 0 : -1;
+}
+
+static void activate(struct csms *app, struct csms_sync *y)
+{
+	struct csms_job *job = calloc(1, sizeof(*job) + 2 * sizeof(int64_t));
+	if (!job)
+		return;
+	int64_t *range = (int64_t *)(job + 1);
+	range[0] = y->activated_until;
+	range[1] = (int64_t)wl_wall_ms();
+	y->activated_until = range[1];
+	job->exec = exec_activate;
+	job->single = true;
+	csms_store_submit(app->store, job); /* done NULL: freed by the store; the next tick notices */
+}
+
+void csms_sync_tick(struct csms *app)
+{
+	struct csms_sync *y = sync_of(app);
+	if (!y)
+		return;
+	y->ticks++;
+	notice_changes(app, y);
+	if (y->ticks % ACTIVATE_EVERY == 0)
+		activate(app, y);
+	if (!y->qlen && (y->resweep || y->ticks % SWEEP_EVERY_S == 0))
+		sweep(app, y);
+	drain(app, y, DRAIN_PER_TICK);
+}
+
+int csms_sync_send(struct csms *app, struct csms_station *st, int64_t list_id, csms_sync_sent_fn *cb, void *ctx,
+                   char *err, size_t errlen)
+{
+	struct csms_sync *y = sync_of(app);
+	struct entry *e = y ? entry_of(y, st) : NULL;
+	sqlite3_stmt *s;
+	if (!e) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	if (e->next) {
+		snprintf(err, errlen, "another list is waiting to be sent to this station");
+		return -1;
+	}
+	struct send *sd = calloc(1, sizeof(*sd));
+	if (!sd) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	sd->app = app;
+	sd->e = e;
+	sd->list_id = list_id;
+	sd->cb = cb;
+	sd->ctx = ctx;
+	if (list_id) {
+		if (sqlite3_prepare_v2(app->rdb, "SELECT name, version FROM card_list WHERE id = ?", -1, &s, NULL) !=
+		    SQLITE_OK) {
+			free(sd);
+			snprintf(err, errlen, "cannot read the card list");
+			return -1;
+		}
+		sqlite3_bind_int64(s, 1, list_id);
+		if (sqlite3_step(s) == SQLITE_ROW) {
+			snprintf(sd->list_name, sizeof(sd->list_name), "%s", (const char *)sqlite3_column_text(s, 0));
+			sd->version = sqlite3_column_int64(s, 1);
+		}
+		sqlite3_finalize(s);
+		if (!sd->version) {
+			free(sd);
+			snprintf(err, errlen, "no such card list");
+			return -1;
+		}
+	} else {
+		notice_changes(app, y);
+		sd->version = y->target > 0 ? y->target : 1;
+	}
+	if (e->cur)
+		e->next = sd; /* behind the automatic send in flight */
+	else
+		start_send(sd);
+	return 0;
+}
