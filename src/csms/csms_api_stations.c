@@ -271,13 +271,7 @@ static int exec_idtag(struct csms_store *st, struct csms_job *job)
 		sqlite3_bind_int64(s, 5, j->num[1]);
 	sqlite3_bind_int(s, 6, j->has[2]);
 	sqlite3_bind_int64(s, 7, (int64_t)wl_wall_ms());
-	if (sqlite3_step(s) != SQLITE_DONE)
-		return -1;
-	/* every card change is logged for the differential updates of stations' default lists */
-	if (!(s = csms_store_stmt(st, "INSERT INTO card_change (id_tag, ts) VALUES (?, ?)")))
-		return -1;
-	sqlite3_bind_text(s, 1, j->text[0], -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 2, (int64_t)wl_wall_ms());
+	/* the card_change row for differential local lists comes from a trigger (csms_schema.c) */
 	return sqlite3_step(s) == SQLITE_DONE ? 0 : -1;
 }
 
