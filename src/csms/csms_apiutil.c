@@ -160,7 +160,8 @@ bool csms_api_int(struct csms_http_req *r, cJSON *obj, const char *name, bool re
 	}
 	double d = cJSON_GetNumberValue(v);
 	/* the range first: casting a double outside long long's range is undefined */
-	if (!cJSON_IsNumber(v) || !(d >= (double)min && d <= (double)max) || d != (double)(long long)d) {
+	if (!cJSON_IsNumber(v) || !(d >= (double)min && d <= (double)max && d > -9.2e18 && d < 9.2e18) ||
+	    d != (double)(long long)d) {
 		snprintf(what, sizeof(what), "must be an integer in %lld..%lld", min, max);
 		field_error(r, bad, name, what);
 		return false;
