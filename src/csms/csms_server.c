@@ -20,6 +20,7 @@
 #include "csms_conn.h"
 #include "csms_http.h"
 #include "csms_journal.h"
+#include "csms_live.h"
 #include "csms_operator.h"
 #include "csms_station_db.h"
 #include "wl_clock.h"
@@ -214,7 +215,7 @@ int csms_server_run(const struct csms_config *cfg)
 	    !(app.login_throttle = csms_throttle_new_window((unsigned)cfg->login_fail_limit, 15 * 60 * 1000)) ||
 	    csms_setup_code_init(&app) < 0)
 		goto out_store;
-	if (csms_backup_start(&app) < 0)
+	if (!(app.live = csms_live_new(app.loop)) || csms_backup_start(&app) < 0)
 		goto out_store;
 
 	memcpy(protos, protocols, sizeof(protos));
@@ -274,6 +275,8 @@ int csms_server_run(const struct csms_config *cfg)
 	lws_context_destroy(app.lws); /* closes every connection: their disconnects are queued */
 	rc = 0;
 	csms_backup_stop(&app);
+	csms_live_free(app.live); /* after the HTTP server: no stream is left */
+	app.live = NULL;
 out_stop_store:
 	csms_bg_stop(app.bg); /* before the store: its jobs may submit store jobs */
 	app.bg = NULL;
@@ -281,6 +284,8 @@ out_stop_store:
 out_store:
 	csms_bg_stop(app.bg);
 	csms_backup_stop(&app);
+	csms_live_free(app.live);
+	app.live = NULL;
 	csms_store_close(app.store); /* commits everything submitted, then closes */
 	if (app.rdb)
 		sqlite3_close(app.rdb);
