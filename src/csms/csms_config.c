@@ -81,10 +81,13 @@ static const struct opt opts[] = {
      "file holding the mail server password"},
     {"smtp-from", OPT_STR, OFF(smtp_from), SIZE(smtp_from), 0, 0, NULL, "ADDRESS", "sender address of the e-mails"},
     {"backup-dir", OPT_STR, OFF(backup_dir), SIZE(backup_dir), 0, 0, NULL, "DIR",
-     "external folder every backup is also copied to, e.g. a mounted network share (default: none)"},
+     "external folder (e.g. a mounted network share or USB drive): daily backups are copied there, others on request "
+     "(default: none)"},
     {"backup-keep", OPT_INT, OFF(backup_keep), 0, 1, 3650, NULL, "DAYS", "automatic daily backups kept (default 7)"},
     {"backup-hour", OPT_INT, OFF(backup_hour), 0, -1, 23, NULL, "HOUR",
      "hour of the day (local time) of the automatic backup, -1 for none (default 3)"},
+    {"backup-check", OPT_INT, OFF(backup_check), 0, 1, 3600, NULL, "SECONDS",
+     "how often the daily backup's schedule is checked, the first time after start (default 60)"},
     {"log-file", OPT_STR, OFF(log_file), SIZE(log_file), 0, 0, NULL, "FILE",
      "the log is also written here, for download by operators (default <data>/csms.log)"},
 };
@@ -111,6 +114,7 @@ void csms_config_defaults(struct csms_config *cfg)
 	cfg->login_fail_limit = 10;
 	cfg->backup_keep = 7;
 	cfg->backup_hour = 3;
+	cfg->backup_check = 60;
 }
 
 const char *csms_policy_name(int policy)
@@ -325,6 +329,7 @@ void csms_config_print_help(const char *prog)
 	       "       %s api [OPTIONS] METHOD PATH [JSON]      call a running csms's HTTP API\n"
 	       "       %s create-admin [OPTIONS] USERNAME EMAIL NAME SURNAME\n"
 	       "                                                create an Administrator (password on stdin)\n"
+	       "       %s restore [OPTIONS] BACKUP-FILE       restore a backup (at once if no csms runs)\n"
 	       "\n"
 	       "First start: with no operator yet, the csms prints a one-time setup code (also written to\n"
 	       "<data>/setup-code); enter it in the browser to create the first Administrator, or use\n"
@@ -335,7 +340,7 @@ void csms_config_print_help(const char *prog)
 	       "Every option can also be given in a config file as `name = value`.\n"
 	       "\nOptions:\n"
 	       "  --config FILE\n      read options from an INI file (later options override it)\n",
-	       prog, prog, prog, prog);
+	       prog, prog, prog, prog, prog);
 	for (size_t i = 0; i < N_OPTS; i++)
 		printf("  --%s %s\n      %s\n", opts[i].name, opts[i].arg, opts[i].help);
 	printf("  --help\n      this text\n"

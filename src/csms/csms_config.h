@@ -45,6 +45,7 @@ struct csms_config {
 	char backup_dir[256]; /* external folder backups are also copied to; empty: none */
 	int backup_keep;      /* daily backups kept (days) */
 	int backup_hour;      /* hour of the day (local time) of the automatic backup; -1: never */
+	int backup_check;     /* seconds between checks of the daily schedule (the first one after start) */
 	char log_file[256];   /* log written here too (for download); default <data>/csms.log */
 };
 

@@ -9,6 +9,7 @@
 #include "csms_conn.h"
 #include "csms_idtag.h"
 #include "csms_journal.h"
+#include "csms_live.h"
 #include "csms_sync.h"
 #include "wl_clock.h"
 #include "wl_log.h"
@@ -142,6 +143,8 @@ static void done_boot(struct csms_job *job)
 	struct csms *app = b->h.app;
 	struct csms_station *station = b->h.station;
 	bool ready = b->state == CSMS_STATION_ACCEPTED && b->h.job.rc >= 0 && csms_conn_for(station, b->h.serial);
+	if (job->rc >= 0)
+		csms_live_publish_station(app->live, station, "booted");
 	hjob_reply(&b->h, &conf); /* frees b */
 	if (ready)
 		csms_sync_station_ready(app, station); /* its local list, if it is behind */
@@ -250,11 +253,20 @@ static void done_empty(struct csms_job *job)
 	hjob_reply((struct hjob *)job, empty);
 }
 
+/* After the commit: tell the live streams, then answer. */
+static void done_status(struct csms_job *job)
+{
+	struct status_job *j = (struct status_job *)job;
+	if (job->rc >= 0)
+		csms_live_publish_status(j->h.app->live, j->h.station, j->connector, j->status, j->error_code, j->ts);
+	done_empty(job);
+}
+
 static void on_status(void *ctx, struct ocpp_rpc *rpc, const struct ocpp_incoming *in)
 {
 	const struct ocpp_status_notification_req *r = in->req;
 	struct csms_conn *c = ctx;
-	struct status_job *j = hjob_new(sizeof(*j), c, in, exec_status, done_empty);
+	struct status_job *j = hjob_new(sizeof(*j), c, in, exec_status, done_status);
 	(void)rpc;
 	if (!j)
 		return;
@@ -413,6 +425,9 @@ static void done_start(struct csms_job *job)
 		/* the job failed on its own (not the commit): no id to give; ask the station to retry */
 		job->rc = CSMS_STORE_EIO;
 	}
+	if (job->rc >= 0)
+		csms_live_publish_transaction(j->h.app->live, "started", j->txn_id, j->h.station->id, j->connector,
+		                              j->tag, 0, j->ts);
 	fill_id_tag_info(&info, &j->res, expiry);
 	struct ocpp_start_transaction_conf conf = {.id_tag_info = &info, .transaction_id = j->txn_id};
 	hjob_reply(&j->h, &conf);
@@ -581,10 +596,12 @@ static int insert_meter_values(struct csms_store *st, const char *station, int c
 }
 
 static const char SQL_TXN_OWNER[] =
-    "SELECT station_id, connector_id, meter_start, stop_ts, flags FROM txn WHERE id = ?";
+    "SELECT station_id, connector_id, meter_start, stop_ts, flags, id_tag FROM txn WHERE id = ?";
 
-/* Does the transaction belong to this station? 1 yes, 0 no (unknown or another's), -1 error. */
-static int txn_is_stations(struct csms_store *st, int64_t txn_id, const char *station)
+/* Does the transaction belong to this station? 1 yes, 0 no (unknown or another's), -1 error. When it
+ * does, its meterStart and card go to *meter_start and tag (for the live streams). */
+static int txn_is_stations(struct csms_store *st, int64_t txn_id, const char *station, int64_t *meter_start,
+                           char tag[CSMS_IDTAG_MAX + 1])
 {
 	sqlite3_stmt *s = csms_store_stmt(st, SQL_TXN_OWNER);
 	if (!s)
@@ -595,14 +612,45 @@ static int txn_is_stations(struct csms_store *st, int64_t txn_id, const char *st
 		return 0;
 	if (rc != SQLITE_ROW)
 		return -1;
-	return strcmp((const char *)sqlite3_column_text(s, 0), station) == 0;
+	if (strcmp((const char *)sqlite3_column_text(s, 0), station) != 0)
+		return 0;
+	*meter_start = sqlite3_column_int64(s, 2);
+	copy_str(tag, CSMS_IDTAG_MAX + 1, (const char *)sqlite3_column_text(s, 5));
+	return 1;
+}
+
+/* The last Energy.Active.Import.Register reading (the default measurand) in Wh, -1 when there is none. */
+static int64_t energy_register_wh(const struct ocpp_meter_value *mv, size_t n, int64_t *ts, int64_t fallback)
+{
+	int64_t wh = -1;
+	for (size_t i = 0; i < n; i++)
+		for (size_t k = 0; k < mv[i].n_sampled_value; k++) {
+			const struct ocpp_sampled_value *v = &mv[i].sampled_value[k];
+			char *end;
+			if ((v->has_measurand && v->measurand != OCPP_MEASURAND_ENERGY_ACTIVE_IMPORT_REGISTER) ||
+			    (v->has_format && v->format != OCPP_VALUE_FORMAT_RAW) || !v->value)
+				continue;
+			double d = strtod(v->value, &end);
+			if (end == v->value || *end)
+				continue;
+			if (v->has_unit && v->unit == OCPP_UNIT_OF_MEASURE_K_WH)
+				d *= 1000.0;
+			else if (v->has_unit && v->unit != OCPP_UNIT_OF_MEASURE_WH)
+				continue;
+			wh = (int64_t)(d + 0.5);
+			*ts = ts_ms(mv[i].timestamp, fallback);
+		}
+	return wh;
 }
 
 struct meter_job {
 	struct hjob h;
 	int connector;
-	bool has_txn;
+	bool has_txn, own_txn;
 	int64_t txn_id;
+	int64_t register_wh, meter_start; /* the last energy register reading (-1: none) and the start's */
+	int64_t register_ts;
+	char tag[CSMS_IDTAG_MAX + 1];
 	struct mv_copy mv;
 };
 
@@ -613,7 +661,7 @@ static int exec_meter(struct csms_store *st, struct csms_job *job)
 	bool has_txn = j->has_txn;
 
 	if (has_txn) {
-		int own = txn_is_stations(st, j->txn_id, id);
+		int own = txn_is_stations(st, j->txn_id, id, &j->meter_start, j->tag);
 		if (own < 0)
 			return -1;
 		if (!own) {
@@ -624,6 +672,7 @@ static int exec_meter(struct csms_store *st, struct csms_job *job)
 			csms_journal_event_in_job(st, id, "security", j->connector, detail, j->h.now);
 			has_txn = false;
 		}
+		j->own_txn = own;
 	}
 	return insert_meter_values(st, id, j->connector, j->txn_id, has_txn, "MeterValues", &j->mv);
 }
@@ -633,6 +682,10 @@ static void done_meter(struct csms_job *job)
 	struct meter_job *j = (struct meter_job *)job;
 	static const char empty[8];
 	mv_copy_release(&j->mv);
+	if (job->rc >= 0 && j->own_txn)
+		csms_live_publish_transaction(j->h.app->live, "meter", j->txn_id, j->h.station->id, j->connector,
+		                              j->tag, j->register_wh >= 0 ? j->register_wh - j->meter_start : -1,
+		                              j->register_ts);
 	hjob_reply(&j->h, empty);
 }
 
@@ -647,6 +700,7 @@ static void on_meter_values(void *ctx, struct ocpp_rpc *rpc, const struct ocpp_i
 	j->connector = (int)r->connector_id;
 	j->has_txn = r->has_transaction_id;
 	j->txn_id = r->transaction_id;
+	j->register_wh = energy_register_wh(r->meter_value, r->n_meter_value, &j->register_ts, j->h.now);
 	if (mv_copy_from(&j->mv, r->meter_value, r->n_meter_value, j->h.now) < 0) {
 		mv_copy_release(&j->mv);
 		ocpp_rpc_reply_error(rpc, in->id, OCPP_ERR_InternalError, "out of memory");
@@ -661,6 +715,10 @@ static void on_meter_values(void *ctx, struct ocpp_rpc *rpc, const struct ocpp_i
 struct stop_job {
 	struct hjob h;
 	int64_t txn_id, meter_stop, ts;
+	bool billed; /* for the live streams: this stop closed the transaction (connector, energy, card) */
+	int connector;
+	int64_t energy;
+	char start_tag[CSMS_IDTAG_MAX + 1];
 	bool has_tag;
 	char tag[CSMS_IDTAG_MAX + 1];
 	char reason[24];
@@ -715,6 +773,7 @@ static int exec_stop(struct csms_store *st, struct csms_job *job)
 	}
 	int connector = sqlite3_column_int(s, 1);
 	int64_t meter_start = sqlite3_column_int64(s, 2);
+	copy_str(j->start_tag, sizeof(j->start_tag), (const char *)sqlite3_column_text(s, 5));
 	bool stopped = sqlite3_column_type(s, 3) != SQLITE_NULL;
 	int flags = sqlite3_column_int(s, 4);
 	if (stopped && !(flags & TXN_FLAG_SUPERSEDED))
@@ -733,6 +792,9 @@ static int exec_stop(struct csms_store *st, struct csms_job *job)
 		return -1;
 	if (insert_meter_values(st, id, connector, j->txn_id, true, "StopTransaction", &j->mv) < 0)
 		return -1;
+	j->billed = true;
+	j->connector = connector;
+	j->energy = j->meter_stop - meter_start;
 	snprintf(detail, sizeof(detail), "transaction %lld stopped (%s), %lld Wh%s", (long long)j->txn_id,
 	         j->reason[0] ? j->reason : "Local", (long long)(j->meter_stop - meter_start),
 	         backwards ? ": meter went backwards" : "");
@@ -752,6 +814,9 @@ static void done_stop(struct csms_job *job)
 	}
 	if (job->rc < 0)
 		job->rc = CSMS_STORE_EIO;
+	else if (j->billed)
+		csms_live_publish_transaction(j->h.app->live, "stopped", j->txn_id, j->h.station->id, j->connector,
+		                              j->start_tag, j->energy, j->ts);
 	hjob_reply(&j->h, &conf);
 }
 

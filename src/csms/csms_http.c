@@ -15,6 +15,7 @@
 
 #include "csms_api.h"
 #include "csms_conn.h"
+#include "csms_live.h"
 #include "wl_log.h"
 
 #define MAX_JSON_BODY (1u << 20)
@@ -290,6 +291,8 @@ int csms_http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *
 	case LWS_CALLBACK_HTTP_WRITEABLE:
 		if (r->serving_file)
 			return 0;
+		if (r->stream && !r->resp_ready)
+			return csms_live_on_writeable(r); /* a live stream (csms_api_live.c) */
 		return on_writeable(r, wsi);
 	case LWS_CALLBACK_HTTP_FILE_COMPLETION:
 		r->serving_file = false;

@@ -15,10 +15,12 @@
 #include <unistd.h>
 
 #include "csms.h"
+#include "csms_backup.h"
 #include "csms_bg.h"
 #include "csms_conn.h"
 #include "csms_http.h"
 #include "csms_journal.h"
+#include "csms_live.h"
 #include "csms_operator.h"
 #include "csms_station_db.h"
 #include "csms_sync.h"
@@ -132,6 +134,34 @@ static void raise_fd_limit(void)
 	}
 }
 
+/* Before the store opens: the log file sink (--log-file, 10 MiB x 3) and a restore staged by the API or
+ * by `csms restore` is swapped in. */
+static int maintenance_start(const struct csms_config *cfg)
+{
+	char path[300], err[400];
+	if (mkdir(cfg->data_dir, 0700) < 0 && errno != EEXIST) {
+		WL_ERROR("csms", "cannot create data folder %s: %s", cfg->data_dir, strerror(errno));
+		return -1;
+	}
+	int locked = csms_backup_lock_data(cfg->data_dir);
+	if (locked != 0) {
+		WL_ERROR("csms", "%s: %s", cfg->data_dir,
+		         locked > 0 ? "another csms runs on this data folder" : "cannot lock the data folder");
+		return -1;
+	}
+	if (cfg->log_file[0])
+		snprintf(path, sizeof(path), "%s", cfg->log_file);
+	else
+		snprintf(path, sizeof(path), "%s/csms.log", cfg->data_dir);
+	if (wl_log_open_file(path, 10L << 20, 3) < 0)
+		WL_WARN("csms", "cannot write the log file %s: %s (logging to stderr only)", path, strerror(errno));
+	if (csms_backup_apply_restore(cfg->data_dir, err, sizeof(err)) < 0) {
+		WL_ERROR("backup", "restore: %s", err);
+		return -1;
+	}
+	return 0;
+}
+
 static void lws_log_bridge(int level, const char *line)
 {
 	size_t n = strlen(line);
@@ -158,7 +188,7 @@ int csms_server_run(const struct csms_config *cfg)
 		WL_ERROR("csms", "libsodium cannot start");
 		return 1;
 	}
-	if (csms_store_open(&app.store, cfg->data_dir) < 0)
+	if (maintenance_start(cfg) < 0 || csms_store_open(&app.store, cfg->data_dir) < 0)
 		return 1;
 	if (csms_admin_token(cfg, app.admin_token, 1) < 0)
 		goto out_store;
@@ -186,6 +216,8 @@ int csms_server_run(const struct csms_config *cfg)
 	if (!(app.bg = csms_bg_start(path, notify_bg, &app)) ||
 	    !(app.login_throttle = csms_throttle_new_window((unsigned)cfg->login_fail_limit, 15 * 60 * 1000)) ||
 	    csms_setup_code_init(&app) < 0)
+		goto out_store;
+	if (!(app.live = csms_live_new(app.loop)) || csms_backup_start(&app) < 0)
 		goto out_store;
 
 	memcpy(protos, protocols, sizeof(protos));
@@ -244,12 +276,18 @@ int csms_server_run(const struct csms_config *cfg)
 	ev_signal_stop(app.loop, &sigterm);
 	lws_context_destroy(app.lws); /* closes every connection: their disconnects are queued */
 	rc = 0;
+	csms_backup_stop(&app);
+	csms_live_free(app.live); /* after the HTTP server: no stream is left */
+	app.live = NULL;
 out_stop_store:
 	csms_bg_stop(app.bg); /* before the store: its jobs may submit store jobs */
 	app.bg = NULL;
 	csms_station_db_flush_heartbeats(&app);
 out_store:
 	csms_bg_stop(app.bg);
+	csms_backup_stop(&app);
+	csms_live_free(app.live);
+	app.live = NULL;
 	csms_store_close(app.store); /* commits everything submitted, then closes */
 	csms_sync_free(app.sync);
 	if (app.rdb)
@@ -259,5 +297,6 @@ out_store:
 	csms_throttle_free(app.login_throttle);
 	if (rc == 0)
 		WL_INFO("csms", "stopped cleanly");
+	wl_log_close_file();
 	return rc;
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "csms_journal.h"
+#include "csms_live.h"
 #include "wl_clock.h"
 #include "wl_log.h"
 
@@ -52,7 +53,27 @@ struct station_job {
 	char addr[48];
 	char name[128];
 	char password_hash[CSMS_PASSWORD_HASH_LEN];
+	/* told to the live streams after the commit */
+	struct csms *app;
+	struct csms_station *station;
+	const char *live_what;
 };
+
+static void done_publish(struct csms_job *job)
+{
+	struct station_job *j = (struct station_job *)job;
+	if (job->rc >= 0)
+		csms_live_publish_station(j->app->live, j->station, j->live_what);
+	free(j);
+}
+
+static void publish_after_commit(struct station_job *j, struct csms *app, struct csms_station *s, const char *what)
+{
+	j->app = app;
+	j->station = s;
+	j->live_what = what;
+	j->job.done = done_publish;
+}
 
 static struct station_job *new_job(csms_job_exec_fn *exec, const char *id)
 {
@@ -129,6 +150,7 @@ void csms_station_db_set_state(struct csms *app, struct csms_station *s, enum cs
 		return;
 	s->state = state;
 	j->state = (int)state;
+	publish_after_commit(j, app, s, "state");
 	csms_store_submit(app->store, &j->job);
 }
 
@@ -189,6 +211,7 @@ void csms_station_db_connected(struct csms *app, struct csms_station *s, bool co
 		return;
 	j->connected = connected;
 	snprintf(j->addr, sizeof(j->addr), "%s", addr);
+	publish_after_commit(j, app, s, connected ? "connected" : "disconnected");
 	csms_store_submit(app->store, &j->job);
 }
 

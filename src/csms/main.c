@@ -4,10 +4,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
 
 #include "csms_api.h"
+#include "csms_backup.h"
 #include "csms_config.h"
 #include "csms_operator.h"
 #include "csms_server.h"
@@ -163,6 +165,34 @@ static int create_admin(const struct csms_config *cfg, char **args)
 	return rc;
 }
 
+/* csms restore FILE: verifies the backup and stages it; when no csms runs on the data folder, swaps it
+ * in at once (the replaced database is kept in <data>/backups), else at the csms's next start. */
+static int restore(const struct csms_config *cfg, const char *file)
+{
+	char err[400];
+	struct stat sb;
+	if (stat(cfg->data_dir, &sb) < 0 || !S_ISDIR(sb.st_mode)) {
+		fprintf(stderr, "csms: no data folder %s (see --data)\n", cfg->data_dir);
+		return 2;
+	}
+	if (csms_backup_stage_restore(cfg->data_dir, file, err, sizeof(err)) < 0) {
+		fprintf(stderr, "csms: %s\n", err);
+		return 1;
+	}
+	int locked = csms_backup_lock_data(cfg->data_dir);
+	if (locked > 0) {
+		printf("%s is staged: a csms runs on %s, restart it to restore\n", file, cfg->data_dir);
+		return 0;
+	}
+	if (locked < 0 || csms_backup_apply_restore(cfg->data_dir, err, sizeof(err)) < 0) {
+		fprintf(stderr, "csms: %s (the backup stays staged for the next start)\n",
+		        locked < 0 ? "cannot lock the data folder" : err);
+		return 1;
+	}
+	printf("restored %s into %s (the replaced database is in %s/backups)\n", file, cfg->data_dir, cfg->data_dir);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct csms_config cfg;
@@ -215,6 +245,13 @@ int main(int argc, char **argv)
 		for (int i = 0; i < 4; i++)
 			args[i] = argv[pos[i]];
 		return create_admin(&cfg, args);
+	}
+	if (strcmp(cmd, "restore") == 0) {
+		if (n_pos != 1) {
+			fprintf(stderr, "usage: csms restore [--data DIR] BACKUP-FILE\n");
+			return 2;
+		}
+		return restore(&cfg, argv[pos[0]]);
 	}
 	fprintf(stderr, "csms: unknown command \"%s\" (see --help)\n", cmd);
 	return 2;
