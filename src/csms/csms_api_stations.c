@@ -153,7 +153,11 @@ static void get_station(struct csms_http_req *r)
 			csms_api_add_text(o, "firmwareStatus", st, 15);
 			csms_api_add_text(o, "diagnosticsStatus", st, 16);
 			cJSON_AddNumberToObject(o, "localListVersion", sqlite3_column_int(st, 17));
-			csms_api_add_text(o, "localListName", st, 18);
+			/* the manual shows "-" for the default list (every registered card) */
+			cJSON_AddStringToObject(o, "localListName",
+			                        sqlite3_column_type(st, 18) == SQLITE_NULL
+			                            ? "-"
+			                            : (const char *)sqlite3_column_text(st, 18));
 		}
 		sqlite3_finalize(st);
 	}

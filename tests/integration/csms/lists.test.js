@@ -170,6 +170,7 @@ test('a list in use cannot be deleted; removing it sends the default list Full a
     assert.equal(row.local_list_id, null);
     assert.equal(row.local_list_name, null);
     assert.equal(row.local_list_seq, maxSeq());
+    assert.equal((await manager.api('GET', '/api/v1/stations/CP-L1')).body.localListName, '-', 'socket details show "-"');
     r = await manager.api('GET', '/api/v1/stations/CP-L1/card-list');
     assert.equal(r.body.listName, '-');
     assert.equal(r.body.matches, true);
