@@ -141,8 +141,9 @@ static void get_lists(struct csms_http_req *r)
 	}
 	if (csms_api_paging(r, sorts, "name", &pg) < 0)
 		return;
-	snprintf(sql, sizeof(sql), "SELECT %s, count(*) OVER () FROM card_list l %s ORDER BY %s, l.id LIMIT ? OFFSET ?", SQL_LIST_COLS,
-	         has_q ? "WHERE l.name LIKE ?3 ESCAPE '\\' OR l.description LIKE ?3 ESCAPE '\\'" : "", pg.order);
+	snprintf(sql, sizeof(sql), "SELECT %s, count(*) OVER () FROM card_list l %s ORDER BY %s, l.id LIMIT ? OFFSET ?",
+	         SQL_LIST_COLS, has_q ? "WHERE l.name LIKE ?3 ESCAPE '\\' OR l.description LIKE ?3 ESCAPE '\\'" : "",
+	         pg.order);
 	if (sqlite3_prepare_v2(r->app->rdb, sql, -1, &st, NULL) != SQLITE_OK) {
 		csms_api_db_error(r);
 		return;
