@@ -31,7 +31,7 @@ struct evse_xfer_result {
 
 struct evse_xfer;
 
-/* Starts a transfer. For an upload, name is the file name the server gets (and what a URL ending in '/'
+/* Starts a transfer. For an upload, name is the file name the server receives (and what a URL ending in '/'
  * is completed with). NULL with a message in err when the thread cannot start. */
 struct evse_xfer *evse_xfer_start(enum evse_xfer_kind kind, const char *url, const char *path, int64_t max_bytes,
                                   const char *name, char *err, size_t errcap);
