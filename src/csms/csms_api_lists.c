@@ -152,21 +152,10 @@ static void get_lists(struct csms_http_req *r)
 	sqlite3_bind_int64(st, 2, pg.offset);
 	if (has_q)
 		sqlite3_bind_text(st, 3, like, -1, SQLITE_STATIC);
-	cJSON *items = cJSON_CreateArray();
-	long long total = 0;
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		cJSON *o = cJSON_CreateObject();
-		list_row(o, st);
-		total = sqlite3_column_int64(st, 8);
-		cJSON_AddItemToArray(items, o);
-	}
-	sqlite3_finalize(st);
-	if (total == 0 && pg.offset > 0 &&
-	    sqlite3_prepare_v2(r->app->rdb, "SELECT count(*) FROM card_list", -1, &st, NULL) == SQLITE_OK) {
-		if (sqlite3_step(st) == SQLITE_ROW)
-			total = sqlite3_column_int64(st, 0);
-		sqlite3_finalize(st);
-	}
+	long long total;
+	cJSON *items = csms_api_page_rows(st, list_row, &total);
+	if (total == 0 && pg.offset > 0 && !has_q)
+		total = csms_api_count(r->app->rdb, "SELECT count(*) FROM card_list");
 	csms_http_respond_json(r, 200, csms_api_list_reply(items, total, &pg));
 }
 

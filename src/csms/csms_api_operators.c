@@ -114,15 +114,8 @@ static void get_operators(struct csms_http_req *r)
 	}
 	sqlite3_bind_int64(st, 1, pg.limit);
 	sqlite3_bind_int64(st, 2, pg.offset);
-	cJSON *items = cJSON_CreateArray();
-	long long total = 0;
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		cJSON *o = cJSON_CreateObject();
-		operator_row(o, st);
-		total = sqlite3_column_int64(st, 12);
-		cJSON_AddItemToArray(items, o);
-	}
-	sqlite3_finalize(st);
+	long long total;
+	cJSON *items = csms_api_page_rows(st, operator_row, &total);
 	if (total == 0 && pg.offset > 0)
 		total = csms_operator_count(r->app);
 	csms_http_respond_json(r, 200, csms_api_list_reply(items, total, &pg));

@@ -254,16 +254,8 @@ static void get_list(struct csms_http_req *r, enum kind k)
 	filter_bind(st, &f, (int64_t)wl_wall_ms());
 	bind_named_int(st, ":limit", pg.limit);
 	bind_named_int(st, ":offset", pg.offset);
-	cJSON *items = cJSON_CreateArray();
-	long long total = 0;
-	int ncols = k == K_USERS ? USER_NCOLS : CARD_NCOLS;
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		cJSON *o = cJSON_CreateObject();
-		(k == K_USERS ? user_row : card_row)(o, st);
-		total = sqlite3_column_int64(st, ncols);
-		cJSON_AddItemToArray(items, o);
-	}
-	sqlite3_finalize(st);
+	long long total;
+	cJSON *items = csms_api_page_rows(st, k == K_USERS ? user_row : card_row, &total);
 	if (total == 0 && pg.offset > 0) { /* a page past the end: count alone */
 		snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s%s",
 		         k == K_USERS ? "charge_user u" : "id_tag t LEFT JOIN charge_user u ON u.id = t.user_id",

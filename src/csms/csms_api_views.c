@@ -63,9 +63,8 @@ static const char SQL_VIEW_COLS[] =
     "WHEN 1 THEN 'true' ELSE 'false' END))) FROM (SELECT * FROM socket_group WHERE view_id = v.id "
     "ORDER BY unassigned DESC, name) g)";
 
-static cJSON *view_row(sqlite3_stmt *st)
+static void view_item(cJSON *o, sqlite3_stmt *st)
 {
-	cJSON *o = cJSON_CreateObject();
 	csms_api_add_int(o, "id", st, 0);
 	csms_api_add_text(o, "name", st, 1);
 	cJSON_AddBoolToObject(o, "isDefault", sqlite3_column_int(st, 2));
@@ -73,6 +72,12 @@ static cJSON *view_row(sqlite3_stmt *st)
 	const char *groups = (const char *)sqlite3_column_text(st, 4);
 	cJSON *g = groups ? cJSON_Parse(groups) : NULL;
 	cJSON_AddItemToObject(o, "groups", g ? g : cJSON_CreateArray());
+}
+
+static cJSON *view_row(sqlite3_stmt *st)
+{
+	cJSON *o = cJSON_CreateObject();
+	view_item(o, st);
 	return o;
 }
 
@@ -108,19 +113,10 @@ static void get_views(struct csms_http_req *r)
 	}
 	sqlite3_bind_int64(st, 1, pg.limit);
 	sqlite3_bind_int64(st, 2, pg.offset);
-	cJSON *items = cJSON_CreateArray();
-	long long total = 0;
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		cJSON_AddItemToArray(items, view_row(st));
-		total = sqlite3_column_int64(st, 5);
-	}
-	sqlite3_finalize(st);
-	if (total == 0 && pg.offset > 0 &&
-	    sqlite3_prepare_v2(r->app->rdb, "SELECT count(*) FROM socket_view", -1, &st, NULL) == SQLITE_OK) {
-		if (sqlite3_step(st) == SQLITE_ROW)
-			total = sqlite3_column_int64(st, 0);
-		sqlite3_finalize(st);
-	}
+	long long total;
+	cJSON *items = csms_api_page_rows(st, view_item, &total);
+	if (total == 0 && pg.offset > 0)
+		total = csms_api_count(r->app->rdb, "SELECT count(*) FROM socket_view");
 	csms_http_respond_json(r, 200, csms_api_list_reply(items, total, &pg));
 }
 
