@@ -2,7 +2,7 @@
 CSMS_SRC := $(wildcard src/csms/*.c)
 CSMS_HDR := $(wildcard src/csms/*.h)
 CSMS_CFLAGS := -Isrc/csms $(shell pkg-config --cflags libwebsockets 2>/dev/null)
-CSMS_LIBS := -lwebsockets -lev -lsqlite3 -lsodium -linih -lcurl -lcrypto
+CSMS_LIBS := -lwebsockets -lev -lsqlite3 -lsodium -linih -lcurl -lcrypto -lxlsxwriter
 
 ALL_TARGETS += $(B)/csms
 
