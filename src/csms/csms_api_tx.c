@@ -83,6 +83,18 @@ static bool search_filters(struct csms_http_req *r, struct csms_txq *q)
 	return found;
 }
 
+/* Paging with the transaction number as the tie-break, in the same direction (so an index on the sort key
+ * also gives the order). */
+static int tx_paging(struct csms_http_req *r, struct csms_api_page *pg)
+{
+	if (csms_api_paging(r, SORTS, DEFAULT_SORT, pg) < 0)
+		return -1;
+	size_t n = strlen(pg->order);
+	bool desc = n > 5 && strcmp(pg->order + n - 5, " DESC") == 0;
+	snprintf(pg->order + n, sizeof(pg->order) - n, ", t.id %s", desc ? "DESC" : "ASC");
+	return 0;
+}
+
 /* ---- GET /api/v1/transactions ---- */
 
 static void get_transactions(struct csms_http_req *r)
@@ -92,7 +104,7 @@ static void get_transactions(struct csms_http_req *r)
 	char where[1600], sql[3000];
 	sqlite3_stmt *st = NULL, *mst = NULL;
 	int64_t now = (int64_t)wl_wall_ms();
-	if (!search_filters(r, &q) || csms_api_paging(r, SORTS, DEFAULT_SORT, &pg) < 0)
+	if (!search_filters(r, &q) || tx_paging(r, &pg) < 0)
 		return;
 	if (csms_txq_from_where(&q, where, sizeof(where)) < 0) {
 		csms_http_respond_error(r, 400, "bad_query", "the search is too long");
@@ -114,8 +126,7 @@ static void get_transactions(struct csms_http_req *r)
 	sqlite3_finalize(st);
 	st = NULL;
 
-	snprintf(sql, sizeof(sql),
-	         "SELECT %s FROM (SELECT t.* %s ORDER BY %s, t.id LIMIT ?10 OFFSET ?11) t %s ORDER BY %s, t.id",
+	snprintf(sql, sizeof(sql), "SELECT %s FROM (SELECT t.* %s ORDER BY %s LIMIT ?10 OFFSET ?11) t %s ORDER BY %s",
 	         CSMS_TXROW_COLS, where, pg.order, CSMS_TXROW_JOINS, pg.order);
 	if (sqlite3_prepare_v2(r->app->rdb, sql, -1, &st, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(r->app->rdb, CSMS_TXROW_METER_SQL, -1, &mst, NULL) != SQLITE_OK)
@@ -381,7 +392,7 @@ static void start_export(struct csms_http_req *r, enum csms_txexport_format form
 	} else {
 		struct csms_api_page pg;
 		char from[40], to[40];
-		if (!search_filters(r, &j->q) || csms_api_paging(r, SORTS, DEFAULT_SORT, &pg) < 0)
+		if (!search_filters(r, &j->q) || tx_paging(r, &pg) < 0)
 			goto out_free;
 		snprintf(j->order, sizeof(j->order), "%s", pg.order);
 		time_t a = (time_t)(j->q.from / 1000), b = (time_t)((j->q.to - 1) / 1000);

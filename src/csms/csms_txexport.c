@@ -208,7 +208,7 @@ static int write_search(sqlite3 *db, const struct csms_txexport *x, struct out *
 	int rc = -1;
 	long long energy = 0;
 	if (csms_txq_from_where(x->q, where, sizeof(where)) < 0 ||
-	    (size_t)snprintf(sql, sizeof(sql), "SELECT %s FROM (SELECT t.* %s) t %s ORDER BY %s, t.id", CSMS_TXROW_COLS,
+	    (size_t)snprintf(sql, sizeof(sql), "SELECT %s FROM (SELECT t.* %s) t %s ORDER BY %s", CSMS_TXROW_COLS,
 	                     where, CSMS_TXROW_JOINS, x->order) >= sizeof(sql)) {
 		snprintf(err, errlen, "the search is too long");
 		return -1;

@@ -18,7 +18,7 @@ enum csms_txexport_format { CSMS_TXEXPORT_XLSX, CSMS_TXEXPORT_CSV };
 struct csms_txexport {
 	enum csms_txexport_format format;
 	const struct csms_txq *q; /* the search (list export) */
-	const char *order;        /* its ORDER BY, from the sort whitelist */
+	const char *order;        /* its ORDER BY (from the sort whitelist, with a tie-break) */
 	int64_t one_id;           /* > 0: this transaction and its measurements instead */
 	const char *path;         /* the file to write */
 	const char *tmpdir;       /* libxlsxwriter's temporary files */
