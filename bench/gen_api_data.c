@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "csms_meter.h"
 #include "csms_store.h"
 
 static uint64_t rng = 88172645463325252ULL;
@@ -163,8 +164,7 @@ int main(int argc, char **argv)
 		sqlite3_bind_text(st_txn, 9, (next_rand() % 4) ? "EVDisconnected" : "Local", -1, SQLITE_STATIC);
 		sqlite3_bind_int64(st_txn, 10, start);
 		sqlite3_bind_int64(st_txn, 11, start + dur);
-		if (step(db, st_txn) < 0)
-			return 1;
+		struct csms_meter_charge ch = {0}; /* as the csms computes it at StopTransaction */
 		for (long m = 0; m < mvs; m++) {
 			int64_t ts = start + dur * (m + 1) / mvs;
 			double w = (m == mvs - 1) ? 0 : kw * 1000.0;
@@ -189,7 +189,11 @@ int main(int argc, char **argv)
 			sqlite3_bind_text(st_mv, 5, json, -1, SQLITE_TRANSIENT);
 			if (step(db, st_mv) < 0)
 				return 1;
+			csms_meter_charge_add(&ch, ts, json);
 		}
+		sqlite3_bind_int64(st_txn, 12, ch.charge_ms);
+		if (step(db, st_txn) < 0)
+			return 1;
 		if ((i + 1) % 100000 == 0) {
 			if (exec(db, "COMMIT") < 0 || exec(db, "BEGIN") < 0)
 				return 1;

@@ -1,7 +1,7 @@
 /* fuzz_txquery.c — libFuzzer target: the transaction search filters (csms_txquery.c) and the measurement parser
  * (csms_meter.c). Input: byte 0 even -> query arguments "name=value&name=value..." parsed; when accepted, the
  * SQL built from them must prepare and run against the real schema in memory. Byte 0 odd -> the rest is a
- * stored sampledValue array: series, energy register and charge duration. */
+ * stored sampledValue array: series, energy register (fast scanner == cJSON) and charge duration. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -86,7 +86,11 @@ static void fuzz_meter(const char *text)
 	csms_meter_set_add(set, 2000, text);
 	cJSON_Delete(csms_meter_set_json(set));
 	csms_meter_set_free(set);
-	csms_meter_energy_wh(text, &wh);
+	/* the fast scanner of the csms's own shape must agree with cJSON */
+	double slow = 0;
+	bool a = csms_meter_energy_wh(text, &wh), b = csms_meter__energy_slow(text, &slow);
+	if (a != b || (a && wh != slow && !(wh != wh && slow != slow)))
+		abort();
 	csms_meter_charge_add(&c, 0, text);
 	csms_meter_charge_add(&c, 1000, text);
 	if (c.charge_ms < 0 || c.charge_ms > 1000)

@@ -9,6 +9,7 @@
 #include "csms_conn.h"
 #include "csms_idtag.h"
 #include "csms_journal.h"
+#include "csms_txrow.h"
 #include "wl_clock.h"
 #include "wl_log.h"
 
@@ -725,7 +726,8 @@ static int exec_stop(struct csms_store *st, struct csms_job *job)
 	sqlite3_bind_int64(s, 7, j->txn_id);
 	if (sqlite3_step(s) != SQLITE_DONE)
 		return -1;
-	if (insert_meter_values(st, id, connector, j->txn_id, true, "StopTransaction", &j->mv) < 0)
+	if (insert_meter_values(st, id, connector, j->txn_id, true, "StopTransaction", &j->mv) < 0 ||
+	    csms_txrow_store_charge(st, j->txn_id) < 0)
 		return -1;
 	snprintf(detail, sizeof(detail), "transaction %lld stopped (%s), %lld Wh%s", (long long)j->txn_id,
 	         j->reason[0] ? j->reason : "Local", (long long)(j->meter_stop - meter_start),

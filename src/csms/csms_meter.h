@@ -28,6 +28,9 @@ size_t csms_meter_set_count(const struct csms_meter_set *set);
  * Wh (kWh converted). */
 bool csms_meter_energy_wh(const char *sampled, double *wh);
 
+/* The same through cJSON only: for the tests and the fuzzer, which check that the fast path agrees. */
+bool csms_meter__energy_slow(const char *sampled, double *wh);
+
 /* Charge duration: the time between consecutive MeterValues during which the car drew power (the
  * Power.Active.Import of the later one > 0 when it is sent, else the energy register rose). Feed the
  * MeterValues of a transaction in time order. */

@@ -34,6 +34,10 @@ void csms_txrow_read(struct csms_txrow *row, sqlite3_stmt *st, int64_t now_ms)
 		row->has_energy = true;
 		row->energy_wh = row->meter_stop - row->meter_start;
 	}
+	if (sqlite3_column_type(st, 13) != SQLITE_NULL) {
+		row->has_charge = true;
+		row->charge_ms = sqlite3_column_int64(st, 13);
+	}
 	row->duration_ms = (row->open ? now_ms : row->stop) - row->start;
 	if (row->duration_ms < 0)
 		row->duration_ms = 0;
@@ -44,6 +48,8 @@ void csms_txrow_meter(struct csms_txrow *row, sqlite3_stmt *mst)
 	struct csms_meter_charge ch = {0};
 	double last = NAN;
 	int n = 0;
+	if (!row->open && row->has_charge)
+		return;
 	sqlite3_reset(mst);
 	sqlite3_bind_int64(mst, 1, row->id);
 	while (sqlite3_step(mst) == SQLITE_ROW) {
@@ -132,4 +138,31 @@ cJSON *csms_txrow_json(const struct csms_txrow *row)
 	else
 		cJSON_AddNullToObject(o, "energyWh");
 	return o;
+}
+
+static const char SQL_METER[] = CSMS_TXROW_METER_SQL;
+static const char SQL_SET_CHARGE[] = "UPDATE txn SET charge_ms = ?2 WHERE id = ?1";
+
+int csms_txrow_store_charge(struct csms_store *st, int64_t txn_id)
+{
+	struct csms_meter_charge ch = {0};
+	int n = 0, rc;
+	sqlite3_stmt *s = csms_store_stmt(st, SQL_METER);
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, txn_id);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		const char *sampled = (const char *)sqlite3_column_text(s, 1);
+		if (sampled) {
+			csms_meter_charge_add(&ch, sqlite3_column_int64(s, 0), sampled);
+			n++;
+		}
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE || !(s = csms_store_stmt(st, SQL_SET_CHARGE)))
+		return -1;
+	sqlite3_bind_int64(s, 1, txn_id);
+	if (n > 1)
+		sqlite3_bind_int64(s, 2, ch.charge_ms);
+	return sqlite3_step(s) == SQLITE_DONE ? 0 : -1;
 }

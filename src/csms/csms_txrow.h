@@ -11,13 +11,15 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "csms_store.h"
+
 /* Columns over `t` (txn); CSMS_TXROW_JOINS adds c (card), u (charge user), s (station), k (connector). */
 #define CSMS_TXROW_COLS                                                                                                \
 	"t.id, t.station_id, t.connector_id, "                                                                         \
 	"coalesce(nullif(k.description, ''), coalesce(nullif(s.name, ''), t.station_id) || ' #' || t.connector_id), "  \
 	"t.id_tag, u.id, CASE WHEN u.id IS NULL THEN NULL ELSE u.name || ' ' || u.surname END, t.stop_reason, "        \
-	"t.stop_id_tag, t.start_ts, t.stop_ts, t.meter_start, t.meter_stop"
-#define CSMS_TXROW_NCOLS 13
+	"t.stop_id_tag, t.start_ts, t.stop_ts, t.meter_start, t.meter_stop, t.charge_ms"
+#define CSMS_TXROW_NCOLS 14
 #define CSMS_TXROW_JOINS                                                                                               \
 	" LEFT JOIN id_tag c ON c.id_tag = t.id_tag LEFT JOIN charge_user u ON u.id = c.user_id"                       \
 	" LEFT JOIN station s ON s.id = t.station_id"                                                                  \
@@ -42,8 +44,11 @@ struct csms_txrow {
 
 void csms_txrow_read(struct csms_txrow *row, sqlite3_stmt *st, int64_t now_ms);
 /* Charge duration and (open) energy from the meter values; mst: CSMS_TXROW_METER_SQL prepared. Strings of row
- * stay valid (another statement). */
+ * stay valid (another statement). Does nothing for a closed transaction whose charge duration is stored. */
 void csms_txrow_meter(struct csms_txrow *row, sqlite3_stmt *mst);
+/* Store thread, in the StopTransaction job: computes the transaction's charge duration from its meter values
+ * and stores it in txn.charge_ms (NULL with fewer than two), so that searches and exports need not read them. */
+int csms_txrow_store_charge(struct csms_store *st, int64_t txn_id);
 /* "Local (CARD)" / "Remote" / "EVDisconnected" ... from stop_reason and stop_id_tag; "" while open. */
 void csms_txrow_terminated_by(const struct csms_txrow *row, char *out, size_t outlen);
 cJSON *csms_txrow_json(const struct csms_txrow *row);

@@ -192,6 +192,8 @@ test('one transaction with its meter values summary; 404 and 400', async () => {
     assert.equal(r.body.meterStop, 6000);
     assert.equal(r.body.startStatus, 'Accepted');
     assert.deepEqual(r.body.meterValues, { count: 4, first: iso(base + 1000), last: iso(base + 4000) });
+    assert.deepEqual(csms.sql(`SELECT charge_ms FROM txn WHERE id IN (${tx.t1}, ${tx.t2}, ${tx.t3}) ORDER BY id`),
+        [{ charge_ms: 3000 }, { charge_ms: null }, { charge_ms: null }], 'the charge duration is stored at the stop');
     assert.equal((await admin.api('GET', '/api/v1/transactions/999999')).status, 404);
     assert.equal((await admin.api('GET', '/api/v1/transactions/abc')).status, 400);
     const evil = await admin.api('GET', `/api/v1/transactions/${tx.t3}`);

@@ -84,6 +84,37 @@ static void energy_register_in_wh(void **state)
 	assert_false(csms_meter_energy_wh("not json", &wh));
 }
 
+/* The fast scanner (the csms's own shape) and cJSON agree, including where the shape differs. */
+static void fast_and_slow_readings_agree(void **state)
+{
+	static const char *const cases[] = {
+	    "[{\"value\":\"12.5\",\"context\":\"Sample.Periodic\",\"measurand\":\"Energy.Active.Import.Register\","
+	    "\"location\":\"Outlet\",\"unit\":\"kWh\"}]",
+	    "[{\"value\":\"1\",\"phase\":\"L1\"},{\"value\":\"2\",\"phase\":\"L2\"}]",
+	    "[{\"value\":\"1\",\"format\":\"SignedData\"},{\"value\":\"5\"}]",
+	    "[{\"value\":\"\\u0037\"}]",
+	    "[{\"value\":\"7\",\"unit\":\"Wh\",\"unit\":\"kWh\"}]",
+	    "[ {\"value\":\"7\"} ]",
+	    "[{\"value\":\"7\"},{\"value\":\"8\"},]",
+	    "[{\"value\":\"7\"},3]",
+	    "[{\"value\":\"7\"}]x",
+	    "[]",
+	    "",
+	};
+	(void)state;
+	for (size_t i = 0; i < TU_ARRAY_SIZE(cases); i++) {
+		double a = -1, b = -1;
+		bool fa = csms_meter_energy_wh(cases[i], &a), fb = csms_meter__energy_slow(cases[i], &b);
+		if (fa != fb || (fa && a != b))
+			fail_msg("case %zu %s: fast %d %g, slow %d %g", i, cases[i], fa, a, fb, b);
+	}
+	double wh;
+	assert_true(csms_meter_energy_wh(cases[0], &wh));
+	assert_true(wh == 12500);
+	assert_true(csms_meter_energy_wh(cases[3], &wh)); /* an escape: decoded by cJSON */
+	assert_true(wh == 7);
+}
+
 static void charge_duration_counts_intervals_with_power_or_rising_energy(void **state)
 {
 	struct csms_meter_charge c = {0};
@@ -114,6 +145,7 @@ int main(void)
 	    cmocka_unit_test(bad_samples_are_skipped_and_bad_json_refused),
 	    cmocka_unit_test(series_are_bounded),
 	    cmocka_unit_test(energy_register_in_wh),
+	    cmocka_unit_test(fast_and_slow_readings_agree),
 	    cmocka_unit_test(charge_duration_counts_intervals_with_power_or_rising_energy),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
