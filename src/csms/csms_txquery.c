@@ -158,11 +158,6 @@ int csms_txq_from_where(const struct csms_txq *q, char *out, size_t outlen)
 	bool ok = put(out, outlen, &n, "FROM txn t ");
 	if (q->user)
 		ok = ok && put(out, outlen, &n, "JOIN id_tag c ON c.id_tag = t.id_tag ");
-	if (q->q[0])
-		ok = ok &&
-		     put(out, outlen, &n,
-		         "LEFT JOIN station s ON s.id = t.station_id "
-		         "LEFT JOIN connector k ON k.station_id = t.station_id AND k.connector_id = t.connector_id ");
 	ok = ok && put(out, outlen, &n, "WHERE t.start_ts >= ?1 AND t.start_ts < ?2");
 	if (q->station[0])
 		ok = ok && put(out, outlen, &n, " AND t.station_id = ?3");
@@ -172,11 +167,16 @@ int csms_txq_from_where(const struct csms_txq *q, char *out, size_t outlen)
 		ok = ok && put(out, outlen, &n, " AND t.id_tag = ?5");
 	if (q->user)
 		ok = ok && put(out, outlen, &n, " AND c.user_id = ?6");
+	/* the socket-name text selects sockets (a few thousand rows, matched once) rather than testing every
+	 * transaction of the range */
 	if (q->q[0])
-		ok = ok && put(out, outlen, &n,
-		               " AND (t.station_id LIKE ?7 ESCAPE '\\' OR s.name LIKE ?7 ESCAPE '\\' "
-		               "OR k.description LIKE ?7 ESCAPE '\\' OR (coalesce(nullif(s.name, ''), t.station_id) "
-		               "|| ' #' || t.connector_id) LIKE ?7 ESCAPE '\\')");
+		ok = ok &&
+		     put(out, outlen, &n,
+		         " AND (t.station_id IN (SELECT s.id FROM station s WHERE s.id LIKE ?7 ESCAPE '\\' OR "
+		         "s.name LIKE ?7 ESCAPE '\\') OR (t.station_id, t.connector_id) IN (SELECT k.station_id, "
+		         "k.connector_id FROM connector k LEFT JOIN station s ON s.id = k.station_id WHERE "
+		         "k.description LIKE ?7 ESCAPE '\\' OR (coalesce(nullif(s.name, ''), k.station_id) || ' #' || "
+		         "k.connector_id) LIKE ?7 ESCAPE '\\'))");
 	if (q->group && q->group_unassigned)
 		ok = ok && put(out, outlen, &n,
 		               " AND NOT EXISTS (SELECT 1 FROM socket_group_member m WHERE m.view_id = ?8 AND "

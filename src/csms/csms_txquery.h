@@ -38,8 +38,9 @@ int csms_txq_parse(struct csms_txq *q, csms_txq_get_fn *get, void *ctx, int64_t 
 /* The bounds of "today", "week" (from Monday) or "month" around now_ms, local time. -1: unknown name. */
 int csms_txq_range(const char *name, int64_t now_ms, int64_t *from, int64_t *to);
 
-/* "FROM txn t <joins the filters need> WHERE ..." into out, with ? placeholders; the transaction is `t`,
- * its card `c` (id_tag) when joined, station `s` and connector `k` when joined. -1 when out is too small. */
+/* "FROM txn t <joins the filters need> WHERE ..." into out, with ? placeholders; the transaction is `t`, its
+ * card `c` (id_tag) when joined. The socket-name text matches the station id or name, the socket description or
+ * the name "<station name or id> #<n>" of the sockets known (connector rows). -1 when out is too small. */
 int csms_txq_from_where(const struct csms_txq *q, char *out, size_t outlen);
 
 /* Binds the placeholders of csms_txq_from_where(): they are numbered ?1..?9 (fixed slots), so the caller's own
