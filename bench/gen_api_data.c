@@ -95,8 +95,8 @@ int main(int argc, char **argv)
 	    prep(db, "INSERT INTO id_tag (id_tag, description, created, user_id) VALUES (?, 'bench card', 0, ?)");
 	sqlite3_stmt *st_txn =
 	    prep(db, "INSERT INTO txn (id, station_id, connector_id, id_tag, start_ts, meter_start, "
-	             "start_status, stop_ts, meter_stop, stop_reason, received_start, received_stop) "
-	             "VALUES (?, ?, ?, ?, ?, ?, 'Accepted', ?, ?, ?, ?, ?)");
+	             "start_status, stop_ts, meter_stop, stop_reason, received_start, received_stop, charge_ms) "
+	             "VALUES (?, ?, ?, ?, ?, ?, 'Accepted', ?, ?, ?, ?, ?, ?)");
 	sqlite3_stmt *st_mv =
 	    prep(db, "INSERT INTO meter_value (station_id, connector_id, txn_id, ts, source, sampled) "
 	             "VALUES (?, ?, ?, ?, 'MeterValues', ?)");
@@ -191,7 +191,10 @@ int main(int argc, char **argv)
 				return 1;
 			csms_meter_charge_add(&ch, ts, json);
 		}
-		sqlite3_bind_int64(st_txn, 12, ch.charge_ms);
+		if (sqlite3_bind_int64(st_txn, 12, ch.charge_ms) != SQLITE_OK) {
+			fprintf(stderr, "gen_api_data: bind: %s\n", sqlite3_errmsg(db));
+			return 1;
+		}
 		if (step(db, st_txn) < 0)
 			return 1;
 		if ((i + 1) % 100000 == 0) {
