@@ -1,14 +1,329 @@
-/* csms_api_home.c — Home page figures and socket search.
- * NEEDSWORK: a placeholder table while the routes are being written. */
+/* csms_api_home.c — the home page: socket diagnostics (total and one count per socket status of the MMS
+ * manual), energy consumed today / this week / this month, and the socket search (name prefix, status,
+ * view and group) with who is charging. Sockets are the connector rows (1..n) of registered stations; their
+ * status joins the stored OCPP status with the live connection and the station's state (csms_socket.c). */
 #include "csms_api.h"
 
-static void not_yet(struct csms_http_req *r)
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "csms_conn.h"
+#include "csms_socket.h"
+#include "csms_txquery.h"
+#include "ocpp_text.h"
+#include "wl_clock.h"
+
+#define SOCKET_NAME                                                                                                    \
+	"coalesce(nullif(k.description, ''), coalesce(nullif(s.name, ''), k.station_id) || ' #' || k.connector_id)"
+
+static enum csms_socket_status status_of(struct csms *app, const char *station, const char *ocpp_status)
 {
-	csms_http_respond_error(r, 501, "not_implemented", "not implemented yet");
+	struct csms_station *s = csms_registry_find(app->reg, station);
+	if (!s)
+		return CSMS_SOCKET_TO_BE_CONFIGURED;
+	return csms_socket_status_of(ocpp_status, s->conn && !s->conn->probation, s->state);
+}
+
+static bool parse_pos(const char *s, int64_t *out)
+{
+	char *end;
+	if (!*s || *s == '-' || *s == '+')
+		return false;
+	long long v = strtoll(s, &end, 10);
+	if (*end || v < 1)
+		return false;
+	*out = v;
+	return true;
+}
+
+/* ?view= and ?group= (group needs view): checked against the database; false after answering. */
+struct scope {
+	int64_t view, group;
+	bool unassigned;
+};
+
+static bool read_scope(struct csms_http_req *r, struct scope *sc)
+{
+	char v[64];
+	sqlite3_stmt *st;
+	memset(sc, 0, sizeof(*sc));
+	if (csms_api_query(r, "view", v, sizeof(v)) && !parse_pos(v, &sc->view)) {
+		csms_http_respond_error(r, 400, "bad_query", "view: must be a socket view id (a positive integer)");
+		return false;
+	}
+	if (csms_api_query(r, "group", v, sizeof(v))) {
+		if (!sc->view) {
+			csms_http_respond_error(r, 400, "bad_query", "group: needs view");
+			return false;
+		}
+		if (!parse_pos(v, &sc->group)) {
+			csms_http_respond_error(r, 400, "bad_query",
+			                        "group: must be a socket group id (a positive integer)");
+			return false;
+		}
+	}
+	if (!sc->view)
+		return true;
+	bool found = false;
+	if (sqlite3_prepare_v2(r->app->rdb,
+	                       sc->group ? "SELECT view_id, unassigned FROM socket_group WHERE id = ?"
+	                                 : "SELECT id, 0 FROM socket_view WHERE id = ?",
+	                       -1, &st, NULL) != SQLITE_OK) {
+		csms_api_db_error(r);
+		return false;
+	}
+	sqlite3_bind_int64(st, 1, sc->group ? sc->group : sc->view);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		found = true;
+		sc->unassigned = sqlite3_column_int(st, 1) != 0;
+		if (sqlite3_column_int64(st, 0) != sc->view) {
+			sqlite3_finalize(st);
+			csms_http_respond_error(r, 400, "bad_query", "group: is not a group of this view");
+			return false;
+		}
+	}
+	sqlite3_finalize(st);
+	if (!found)
+		csms_http_respond_error(r, 404, "not_found",
+		                        sc->group ? "no such socket group" : "no such socket view");
+	return found;
+}
+
+/* The condition on socket k for a scope (binds ?8 = view, ?9 = group). Every socket is in every view: in one
+ * of its groups or in its "Unassigned sockets" group. */
+static const char *scope_sql(const struct scope *sc)
+{
+	if (!sc->group)
+		return "";
+	return sc->unassigned ? " AND NOT EXISTS (SELECT 1 FROM socket_group_member m WHERE m.view_id = ?8 AND "
+	                        "m.station_id = k.station_id AND m.connector_id = k.connector_id)"
+	                      : " AND EXISTS (SELECT 1 FROM socket_group_member m WHERE m.view_id = ?8 AND "
+	                        "m.group_id = ?9 AND m.station_id = k.station_id AND m.connector_id = k.connector_id)";
+}
+
+static void scope_bind(const struct scope *sc, sqlite3_stmt *st)
+{
+	if (sc->group) {
+		sqlite3_bind_int64(st, 8, sc->view);
+		if (!sc->unassigned)
+			sqlite3_bind_int64(st, 9, sc->group);
+	}
+}
+
+/* ---- GET /api/v1/home/diagnostics ---- */
+
+static void get_diagnostics(struct csms_http_req *r)
+{
+	struct scope sc;
+	char sql[600];
+	sqlite3_stmt *st;
+	long long counts[CSMS_SOCKET_STATUS_COUNT] = {0}, total = 0;
+	if (!read_scope(r, &sc))
+		return;
+	snprintf(sql, sizeof(sql),
+	         "SELECT k.station_id, k.status FROM connector k WHERE k.connector_id > 0%s ORDER BY k.station_id",
+	         scope_sql(&sc));
+	if (sqlite3_prepare_v2(r->app->rdb, sql, -1, &st, NULL) != SQLITE_OK) {
+		csms_api_db_error(r);
+		return;
+	}
+	scope_bind(&sc, st);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		enum csms_socket_status s = status_of(r->app, (const char *)sqlite3_column_text(st, 0),
+		                                      (const char *)sqlite3_column_text(st, 1));
+		counts[s]++;
+		total++;
+	}
+	sqlite3_finalize(st);
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddNumberToObject(o, "total", (double)total);
+	cJSON *c = cJSON_AddObjectToObject(o, "counts");
+	cJSON *list = cJSON_AddArrayToObject(o, "statuses");
+	for (int i = 0; i < CSMS_SOCKET_STATUS_COUNT; i++) {
+		cJSON_AddNumberToObject(c, csms_socket_status_key(i), (double)counts[i]);
+		cJSON *it = cJSON_CreateObject();
+		cJSON_AddStringToObject(it, "key", csms_socket_status_key(i));
+		cJSON_AddStringToObject(it, "label", csms_socket_status_label(i));
+		cJSON_AddNumberToObject(it, "count", (double)counts[i]);
+		cJSON_AddItemToArray(list, it);
+	}
+	csms_http_respond_json(r, 200, o);
+}
+
+/* ---- GET /api/v1/home/energy ---- */
+
+static void get_energy(struct csms_http_req *r)
+{
+	static const char *const ranges[] = {"today", "week", "month"};
+	struct scope sc;
+	char where[1600], sql[2000], t[40];
+	int64_t now = (int64_t)wl_wall_ms();
+	if (!read_scope(r, &sc))
+		return;
+	cJSON *o = cJSON_CreateObject();
+	for (int i = 0; i < 3; i++) {
+		struct csms_txq q = {
+		    .view = sc.view, .group = sc.group, .group_unassigned = sc.unassigned, .status = CSMS_TXQ_CLOSED};
+		sqlite3_stmt *st;
+		if (csms_txq_range(ranges[i], now, &q.from, &q.to) < 0 ||
+		    csms_txq_from_where(&q, where, sizeof(where)) < 0) {
+			cJSON_Delete(o);
+			csms_http_respond_error(r, 500, "internal", "cannot compute the time range");
+			return;
+		}
+		snprintf(sql, sizeof(sql),
+		         "SELECT count(*), coalesce(sum(CASE WHEN t.meter_stop > t.meter_start THEN "
+		         "t.meter_stop - t.meter_start END), 0) %s",
+		         where);
+		if (sqlite3_prepare_v2(r->app->rdb, sql, -1, &st, NULL) != SQLITE_OK) {
+			cJSON_Delete(o);
+			csms_api_db_error(r);
+			return;
+		}
+		csms_txq_bind(&q, st);
+		cJSON *it = cJSON_AddObjectToObject(o, ranges[i]);
+		if (sqlite3_step(st) == SQLITE_ROW) {
+			cJSON_AddNumberToObject(it, "energyWh", (double)sqlite3_column_int64(st, 1));
+			cJSON_AddNumberToObject(it, "transactions", (double)sqlite3_column_int64(st, 0));
+		}
+		sqlite3_finalize(st);
+		ocpp_time_format(q.from, t, sizeof(t));
+		cJSON_AddStringToObject(it, "from", t);
+		ocpp_time_format(q.to, t, sizeof(t));
+		cJSON_AddStringToObject(it, "to", t);
+	}
+	csms_http_respond_json(r, 200, o);
+}
+
+/* ---- GET /api/v1/home/sockets ---- */
+
+/* Who charges at a socket: its open transaction, card and charge user (null when none). */
+static cJSON *charging_at(sqlite3_stmt *st, const char *station, int connector)
+{
+	cJSON *o = NULL;
+	sqlite3_reset(st);
+	sqlite3_bind_text(st, 1, station, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(st, 2, connector);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		o = cJSON_CreateObject();
+		csms_api_add_int(o, "transactionId", st, 0);
+		csms_api_add_text(o, "idTag", st, 1);
+		csms_api_add_time(o, "start", st, 2);
+		csms_api_add_int(o, "userId", st, 3);
+		csms_api_add_text(o, "user", st, 4);
+	}
+	sqlite3_reset(st);
+	return o;
+}
+
+static void like_prefix(const char *text, char *out, size_t outlen)
+{
+	size_t n = 0;
+	for (const char *p = text; *p && n + 3 < outlen; p++) {
+		if (*p == '%' || *p == '_' || *p == '\\')
+			out[n++] = '\\';
+		out[n++] = *p;
+	}
+	out[n++] = '%';
+	out[n] = '\0';
+}
+
+static void get_sockets(struct csms_http_req *r)
+{
+	static const char *const sorts[] = {"name", SOCKET_NAME " COLLATE NOCASE", "station",
+	                                    "k.station_id, k.connector_id", NULL};
+	struct scope sc;
+	struct csms_api_page pg;
+	char q[404], pat[820], status[40], sql[1400];
+	int want = -1;
+	sqlite3_stmt *st = NULL, *tx = NULL;
+	if (!read_scope(r, &sc) || csms_api_paging(r, sorts, "name", &pg) < 0)
+		return;
+	bool has_q = csms_api_query(r, "q", q, sizeof(q)) && q[0];
+	if (has_q && (!ocpp_utf8_is_valid(q, strlen(q)) || ocpp_utf8_length(q) > 100)) {
+		csms_http_respond_error(r, 400, "bad_query", "q: must be UTF-8 text of at most 100 characters");
+		return;
+	}
+	if (csms_api_query(r, "status", status, sizeof(status))) {
+		for (int i = 0; i < CSMS_SOCKET_STATUS_COUNT; i++)
+			if (strcmp(status, csms_socket_status_key(i)) == 0)
+				want = i;
+		if (want < 0) {
+			csms_http_respond_error(
+			    r, 400, "bad_query",
+			    "status: must be one of to_be_configured, available, occupied, charging, "
+			    "charging_suspended, booked, not_available, fault, out_of_service");
+			return;
+		}
+	}
+	/* the status is known only here (it needs the live connection): filter and page in C over the rows that
+	 * match the name */
+	snprintf(sql, sizeof(sql),
+	         "SELECT k.station_id, k.connector_id, " SOCKET_NAME ", coalesce(nullif(s.name, ''), k.station_id), "
+	         "k.status, k.error_code, k.info, k.vendor_error_code, k.status_time, k.description "
+	         "FROM connector k LEFT JOIN station s ON s.id = k.station_id WHERE k.connector_id > 0%s%s ORDER BY %s",
+	         has_q ? " AND (" SOCKET_NAME
+	                 " LIKE ?1 ESCAPE '\\' OR k.station_id LIKE ?1 ESCAPE '\\' OR s.name LIKE ?1 "
+	                 "ESCAPE '\\')"
+	               : "",
+	         scope_sql(&sc), pg.order);
+	if (sqlite3_prepare_v2(r->app->rdb, sql, -1, &st, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(r->app->rdb,
+	                       "SELECT t.id, t.id_tag, t.start_ts, u.id, CASE WHEN u.id IS NULL THEN NULL ELSE "
+	                       "u.name || ' ' || u.surname END FROM txn t LEFT JOIN id_tag c ON c.id_tag = t.id_tag "
+	                       "LEFT JOIN charge_user u ON u.id = c.user_id WHERE t.station_id = ?1 AND "
+	                       "t.connector_id = ?2 AND t.stop_ts IS NULL ORDER BY t.start_ts DESC LIMIT 1",
+	                       -1, &tx, NULL) != SQLITE_OK) {
+		csms_api_db_error(r);
+		goto out;
+	}
+	if (has_q) {
+		like_prefix(q, pat, sizeof(pat));
+		sqlite3_bind_text(st, 1, pat, -1, SQLITE_TRANSIENT);
+	}
+	scope_bind(&sc, st);
+	cJSON *items = cJSON_CreateArray();
+	long long total = 0;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *station = (const char *)sqlite3_column_text(st, 0);
+		enum csms_socket_status s = status_of(r->app, station, (const char *)sqlite3_column_text(st, 4));
+		if (want >= 0 && (int)s != want)
+			continue;
+		if (total++ < pg.offset || cJSON_GetArraySize(items) >= pg.limit)
+			continue;
+		cJSON *o = cJSON_CreateObject();
+		csms_api_add_text(o, "stationId", st, 0);
+		csms_api_add_int(o, "connectorId", st, 1);
+		csms_api_add_text(o, "name", st, 2);
+		csms_api_add_text(o, "stationName", st, 3);
+		csms_api_add_text(o, "description", st, 9);
+		cJSON_AddStringToObject(o, "status", csms_socket_status_key(s));
+		cJSON_AddStringToObject(o, "statusLabel", csms_socket_status_label(s));
+		csms_api_add_text(o, "ocppStatus", st, 4);
+		csms_api_add_text(o, "errorCode", st, 5);
+		csms_api_add_text(o, "info", st, 6);
+		csms_api_add_text(o, "vendorErrorCode", st, 7);
+		csms_api_add_time(o, "statusTime", st, 8);
+		cJSON *who = charging_at(tx, station, sqlite3_column_int(st, 1));
+		if (who)
+			cJSON_AddItemToObject(o, "charging", who);
+		else
+			cJSON_AddNullToObject(o, "charging");
+		cJSON_AddItemToArray(items, o);
+	}
+	csms_http_respond_json(r, 200, csms_api_list_reply(items, total, &pg));
+out:
+	sqlite3_finalize(st);
+	sqlite3_finalize(tx);
 }
 
 static const struct csms_route routes[] = {
-    {CSMS_HTTP_GET, "api/v1/home-placeholder", CSMS_ROLE_ADMIN, 0, not_yet,
-     "Home page figures and socket search (placeholder)"},
+    {CSMS_HTTP_GET, "api/v1/home/diagnostics", CSMS_ROLES_ALL, 0, get_diagnostics,
+     "Total sockets and the count for each of the nine socket statuses (?view=&group=)"},
+    {CSMS_HTTP_GET, "api/v1/home/energy", CSMS_ROLES_ALL, 0, get_energy,
+     "Energy of the transactions started today, this week (from Monday) and this month (?view=&group=)"},
+    {CSMS_HTTP_GET, "api/v1/home/sockets", CSMS_ROLES_ALL, 0, get_sockets,
+     "Socket search by name prefix (q) and status, within a view/group, with who is charging; paged"},
 };
 CSMS_ROUTE_TABLE(csms_routes_home, "home", routes);

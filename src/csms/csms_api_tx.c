@@ -1,14 +1,450 @@
-/* csms_api_tx.c — Transactions, measurements, exports.
- * NEEDSWORK: a placeholder table while the routes are being written. */
+/* csms_api_tx.c — transactions: the search (filters in csms_txquery.c, rows in csms_txrow.c) with its total and
+ * sum of energy, one transaction, its measurements as time series, and exports to Excel and CSV (written on
+ * the background worker by csms_txexport.c, then served as a file and removed). */
 #include "csms_api.h"
 
-static void not_yet(struct csms_http_req *r)
+#include <dirent.h>
+#include <libwebsockets.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "csms_meter.h"
+#include "csms_txexport.h"
+#include "csms_txquery.h"
+#include "csms_txrow.h"
+#include "ocpp_text.h"
+#include "wl_clock.h"
+#include "wl_log.h"
+
+static const char *const SORTS[] = {"start",    "t.start_ts",
+                                    "end",      "t.stop_ts",
+                                    "energy",   "(t.meter_stop - t.meter_start)",
+                                    "duration", "(coalesce(t.stop_ts, 9e15) - t.start_ts)",
+                                    "socket",   "(t.station_id || ' #' || printf('%05d', t.connector_id))",
+                                    "id",       "t.id",
+                                    NULL};
+#define DEFAULT_SORT     "-start"
+#define MAX_SERIES_ROWS  20000 /* meter values of one transaction answered as series */
+#define EXPORT_MAX_AGE_S 3600  /* files left in <data>/exports by a crash are removed after this */
+
+static bool get_arg(void *ctx, const char *name, char *out, size_t outlen)
 {
-	csms_http_respond_error(r, 501, "not_implemented", "not implemented yet");
+	return csms_api_query(ctx, name, out, outlen);
 }
 
+/* The filters of the request, with its group resolved; false after answering 400/404. */
+static bool search_filters(struct csms_http_req *r, struct csms_txq *q)
+{
+	char err[200];
+	if (csms_txq_parse(q, get_arg, r, (int64_t)wl_wall_ms(), err, sizeof(err)) < 0) {
+		csms_http_respond_error(r, 400, "bad_query", err);
+		return false;
+	}
+	if (!q->view)
+		return true;
+	sqlite3_stmt *st;
+	bool found = false;
+	if (q->group) {
+		if (sqlite3_prepare_v2(r->app->rdb, "SELECT view_id, unassigned FROM socket_group WHERE id = ?", -1,
+		                       &st, NULL) != SQLITE_OK) {
+			csms_api_db_error(r);
+			return false;
+		}
+		sqlite3_bind_int64(st, 1, q->group);
+		if (sqlite3_step(st) == SQLITE_ROW) {
+			found = true;
+			q->group_unassigned = sqlite3_column_int(st, 1) != 0;
+			if (sqlite3_column_int64(st, 0) != q->view) {
+				sqlite3_finalize(st);
+				csms_http_respond_error(r, 400, "bad_query", "group: is not a group of this view");
+				return false;
+			}
+		}
+		sqlite3_finalize(st);
+		if (!found)
+			csms_http_respond_error(r, 404, "not_found", "no such socket group");
+		return found;
+	}
+	if (sqlite3_prepare_v2(r->app->rdb, "SELECT 1 FROM socket_view WHERE id = ?", -1, &st, NULL) != SQLITE_OK) {
+		csms_api_db_error(r);
+		return false;
+	}
+	sqlite3_bind_int64(st, 1, q->view);
+	found = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	if (!found)
+		csms_http_respond_error(r, 404, "not_found", "no such socket view");
+	return found;
+}
+
+/* Paging with the transaction number as the tie-break, in the same direction (so an index on the sort key
+ * also gives the order). */
+static int tx_paging(struct csms_http_req *r, struct csms_api_page *pg)
+{
+	if (csms_api_paging(r, SORTS, DEFAULT_SORT, pg) < 0)
+		return -1;
+	size_t n = strlen(pg->order);
+	bool desc = n > 5 && strcmp(pg->order + n - 5, " DESC") == 0;
+	snprintf(pg->order + n, sizeof(pg->order) - n, ", t.id %s", desc ? "DESC" : "ASC");
+	return 0;
+}
+
+/* ---- GET /api/v1/transactions ---- */
+
+static void get_transactions(struct csms_http_req *r)
+{
+	struct csms_txq q;
+	struct csms_api_page pg;
+	char where[1600], sql[3000];
+	sqlite3_stmt *st = NULL, *mst = NULL;
+	int64_t now = (int64_t)wl_wall_ms();
+	if (!search_filters(r, &q) || tx_paging(r, &pg) < 0)
+		return;
+	if (csms_txq_from_where(&q, where, sizeof(where)) < 0) {
+		csms_http_respond_error(r, 400, "bad_query", "the search is too long");
+		return;
+	}
+	/* the total and the energy over every matching row (closed transactions; an anomaly with meterStop below
+	 * meterStart counts 0) */
+	snprintf(
+	    sql, sizeof(sql),
+	    "SELECT count(*), coalesce(sum(CASE WHEN t.meter_stop > t.meter_start THEN t.meter_stop - t.meter_start "
+	    "END), 0) %s",
+	    where);
+	if (sqlite3_prepare_v2(r->app->rdb, sql, -1, &st, NULL) != SQLITE_OK)
+		goto out_db_error;
+	csms_txq_bind(&q, st);
+	if (sqlite3_step(st) != SQLITE_ROW)
+		goto out_db_error;
+	long long total = sqlite3_column_int64(st, 0), energy = sqlite3_column_int64(st, 1);
+	sqlite3_finalize(st);
+	st = NULL;
+
+	snprintf(sql, sizeof(sql), "SELECT %s FROM (SELECT t.* %s ORDER BY %s LIMIT ?10 OFFSET ?11) t %s ORDER BY %s",
+	         CSMS_TXROW_COLS, where, pg.order, CSMS_TXROW_JOINS, pg.order);
+	if (sqlite3_prepare_v2(r->app->rdb, sql, -1, &st, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(r->app->rdb, CSMS_TXROW_METER_SQL, -1, &mst, NULL) != SQLITE_OK)
+		goto out_db_error;
+	csms_txq_bind(&q, st);
+	sqlite3_bind_int64(st, 10, pg.limit);
+	sqlite3_bind_int64(st, 11, pg.offset);
+	cJSON *items = cJSON_CreateArray();
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		struct csms_txrow row;
+		csms_txrow_read(&row, st, now);
+		csms_txrow_meter(&row, mst);
+		cJSON_AddItemToArray(items, csms_txrow_json(&row));
+	}
+	sqlite3_finalize(st);
+	sqlite3_finalize(mst);
+	cJSON *o = csms_api_list_reply(items, total, &pg);
+	cJSON_AddNumberToObject(o, "energyWh", (double)energy);
+	char t[40];
+	ocpp_time_format(q.from, t, sizeof(t));
+	cJSON_AddStringToObject(o, "from", t);
+	ocpp_time_format(q.to, t, sizeof(t));
+	cJSON_AddStringToObject(o, "to", t);
+	csms_http_respond_json(r, 200, o);
+	return;
+out_db_error:
+	csms_api_db_error(r);
+	sqlite3_finalize(st);
+	sqlite3_finalize(mst);
+}
+
+/* ---- GET /api/v1/transactions/{id} ---- */
+
+static bool tx_id(struct csms_http_req *r, int64_t *id)
+{
+	char *end;
+	long long v = strtoll(r->params[0], &end, 10);
+	if (*end || v <= 0 || r->params[0][0] == '+') {
+		csms_http_respond_error(r, 400, "bad_id", "a transaction id is a positive integer");
+		return false;
+	}
+	*id = v;
+	return true;
+}
+
+static void get_transaction(struct csms_http_req *r)
+{
+	int64_t id;
+	sqlite3_stmt *st = NULL, *mst = NULL;
+	if (!tx_id(r, &id))
+		return;
+	if (sqlite3_prepare_v2(r->app->rdb,
+	                       "SELECT " CSMS_TXROW_COLS ", t.reservation_id, t.start_status, t.flags "
+	                       "FROM txn t" CSMS_TXROW_JOINS " WHERE t.id = ?1",
+	                       -1, &st, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(r->app->rdb, "SELECT count(*), min(ts), max(ts) FROM meter_value WHERE txn_id = ?1", -1,
+	                       &mst, NULL) != SQLITE_OK) {
+		csms_api_db_error(r);
+		goto out;
+	}
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		csms_http_respond_error(r, 404, "not_found", "no such transaction");
+		goto out;
+	}
+	struct csms_txrow row;
+	csms_txrow_read(&row, st, (int64_t)wl_wall_ms());
+	sqlite3_stmt *meters = NULL;
+	if (sqlite3_prepare_v2(r->app->rdb, CSMS_TXROW_METER_SQL, -1, &meters, NULL) == SQLITE_OK)
+		csms_txrow_meter(&row, meters);
+	sqlite3_finalize(meters);
+	cJSON *o = csms_txrow_json(&row);
+	csms_api_add_int(o, "reservationId", st, CSMS_TXROW_NCOLS);
+	csms_api_add_text(o, "startStatus", st, CSMS_TXROW_NCOLS + 1);
+	int flags = sqlite3_column_int(st, CSMS_TXROW_NCOLS + 2);
+	cJSON_AddBoolToObject(o, "meterStopBelowStart", flags & 1);
+	cJSON_AddBoolToObject(o, "closedByLaterStart", (flags & 2) != 0);
+	sqlite3_bind_int64(mst, 1, id);
+	cJSON *mv = cJSON_AddObjectToObject(o, "meterValues");
+	if (sqlite3_step(mst) == SQLITE_ROW) {
+		csms_api_add_int(mv, "count", mst, 0);
+		csms_api_add_time(mv, "first", mst, 1);
+		csms_api_add_time(mv, "last", mst, 2);
+	}
+	csms_http_respond_json(r, 200, o);
+out:
+	sqlite3_finalize(st);
+	sqlite3_finalize(mst);
+}
+
+/* ---- GET /api/v1/transactions/{id}/measurements (background: parses every stored MeterValue) ---- */
+
+struct series_job {
+	struct csms_api_bg base;
+	int64_t id;
+	cJSON *reply;
+};
+
+static int exec_series(struct csms_bg_job *bg, sqlite3 *db)
+{
+	struct series_job *j = (struct series_job *)bg;
+	sqlite3_stmt *st = NULL;
+	int rc = -1;
+	if (!db || sqlite3_prepare_v2(db, "SELECT 1 FROM txn WHERE id = ?1", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_int64(st, 1, j->id);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		return CSMS_API_MISSING;
+	}
+	sqlite3_finalize(st);
+	if (sqlite3_prepare_v2(db, CSMS_TXROW_METER_SQL " LIMIT ?2", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_int64(st, 1, j->id);
+	sqlite3_bind_int(st, 2, MAX_SERIES_ROWS + 1);
+	struct csms_meter_set *set = csms_meter_set_new();
+	int n = 0, s;
+	if (!set)
+		goto out;
+	while ((s = sqlite3_step(st)) == SQLITE_ROW && n < MAX_SERIES_ROWS) {
+		const char *sampled = (const char *)sqlite3_column_text(st, 1);
+		if (sampled)
+			csms_meter_set_add(set, sqlite3_column_int64(st, 0), sampled);
+		n++;
+	}
+	j->reply = cJSON_CreateObject();
+	cJSON_AddNumberToObject(j->reply, "transactionId", (double)j->id);
+	cJSON_AddNumberToObject(j->reply, "meterValues", n);
+	cJSON_AddBoolToObject(j->reply, "truncated", s == SQLITE_ROW);
+	cJSON_AddItemToObject(j->reply, "series", csms_meter_set_json(set));
+	rc = 0;
+out:
+	csms_meter_set_free(set);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static void done_series(struct csms_bg_job *bg)
+{
+	struct series_job *j = (struct series_job *)bg;
+	struct csms_http_req *r = csms_api_bg_take(&j->base);
+	if (r && bg->rc == CSMS_API_MISSING)
+		csms_http_respond_error(r, 404, "not_found", "no such transaction");
+	else if (r && bg->rc < 0)
+		csms_http_respond_error(r, 500, "storage", "cannot read the measurements");
+	else if (r) {
+		csms_http_respond_json(r, 200, j->reply);
+		j->reply = NULL;
+	}
+	cJSON_Delete(j->reply);
+	free(j);
+}
+
+static void get_measurements(struct csms_http_req *r)
+{
+	int64_t id;
+	if (!tx_id(r, &id))
+		return;
+	struct series_job *j = calloc(1, sizeof(*j));
+	if (!j) {
+		csms_http_respond_error(r, 500, "internal", "out of memory");
+		return;
+	}
+	j->id = id;
+	csms_api_bg_submit(r, &j->base, exec_series, done_series);
+}
+
+/* ---- exports: written on the worker into <data>/exports, served, removed ---- */
+
+struct export_job {
+	struct csms_api_bg base;
+	struct csms_txq q;
+	char order[160];
+	int64_t one_id;
+	enum csms_txexport_format format;
+	char dir[300], path[480], name[120];
+	long long rows;
+	char err[200];
+	int64_t now;
+};
+
+/* Files older than EXPORT_MAX_AGE_S: left behind by a crash or a client that vanished. */
+static void remove_stale(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	char p[600];
+	struct stat sb;
+	time_t now = time(NULL);
+	if (!d)
+		return;
+	while ((e = readdir(d)))
+		if (e->d_name[0] != '.' && (size_t)snprintf(p, sizeof(p), "%s/%s", dir, e->d_name) < sizeof(p) &&
+		    stat(p, &sb) == 0 && S_ISREG(sb.st_mode) && now - sb.st_mtime > EXPORT_MAX_AGE_S)
+			unlink(p);
+	closedir(d);
+}
+
+static int exec_export(struct csms_bg_job *bg, sqlite3 *db)
+{
+	struct export_job *j = (struct export_job *)bg;
+	unsigned char rnd[8];
+	char hex[17];
+	if (mkdir(j->dir, 0700) < 0 && errno != EEXIST) {
+		snprintf(j->err, sizeof(j->err), "cannot create the exports folder: %s", strerror(errno));
+		return -1;
+	}
+	remove_stale(j->dir);
+	randombytes_buf(rnd, sizeof(rnd));
+	sodium_bin2hex(hex, sizeof(hex), rnd, sizeof(rnd));
+	snprintf(j->path, sizeof(j->path), "%s/%s-%s", j->dir, hex, j->name);
+	struct csms_txexport x = {
+	    .format = j->format,
+	    .q = &j->q,
+	    .order = j->order,
+	    .one_id = j->one_id,
+	    .path = j->path,
+	    .tmpdir = j->dir,
+	    .now_ms = j->now,
+	    .cancelled = &bg->cancelled,
+	};
+	return csms_txexport_write(db, &x, &j->rows, j->err, sizeof(j->err));
+}
+
+static void done_export(struct csms_bg_job *bg)
+{
+	struct export_job *j = (struct export_job *)bg;
+	struct csms_http_req *r = csms_api_bg_take(&j->base);
+	if (!r) {
+	} else if (bg->rc == CSMS_TXEXPORT_MISSING) {
+		csms_http_respond_error(r, 404, "not_found", "no such transaction");
+	} else if (bg->rc < 0) {
+		WL_WARN("api", "export %s failed: %s", j->name, j->err);
+		csms_http_respond_error(r, strstr(j->err, "narrow") ? 413 : 500, "export", j->err);
+	} else {
+		snprintf(r->disposition, sizeof(r->disposition), "attachment; filename=\"%s\"", j->name);
+		WL_INFO("api", "export %s: %lld transactions for \"%s\"", j->name, j->rows, r->who.username);
+		csms_http_serve_file(r, j->path,
+		                     j->format == CSMS_TXEXPORT_XLSX
+		                         ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+		                         : "text/csv; charset=utf-8");
+	}
+	/* lws holds the file open while it sends it: the name can go now */
+	if (j->path[0])
+		unlink(j->path);
+	free(j);
+}
+
+static void start_export(struct csms_http_req *r, enum csms_txexport_format format, bool one)
+{
+	struct export_job *j = calloc(1, sizeof(*j));
+	const char *ext = format == CSMS_TXEXPORT_XLSX ? "xlsx" : "csv";
+	if (!j) {
+		csms_http_respond_error(r, 500, "internal", "out of memory");
+		return;
+	}
+	j->format = format;
+	j->now = (int64_t)wl_wall_ms();
+	if (one) {
+		if (!tx_id(r, &j->one_id))
+			goto out_free;
+		snprintf(j->name, sizeof(j->name), "transaction-%lld.%s", (long long)j->one_id, ext);
+	} else {
+		struct csms_api_page pg;
+		char from[40], to[40];
+		if (!search_filters(r, &j->q) || tx_paging(r, &pg) < 0)
+			goto out_free;
+		snprintf(j->order, sizeof(j->order), "%s", pg.order);
+		time_t a = (time_t)(j->q.from / 1000), b = (time_t)((j->q.to - 1) / 1000);
+		struct tm ta, tb;
+		strftime(from, sizeof(from), "%Y%m%d", localtime_r(&a, &ta));
+		strftime(to, sizeof(to), "%Y%m%d", localtime_r(&b, &tb));
+		snprintf(j->name, sizeof(j->name), "transactions-%s-%s.%s", from, to, ext);
+	}
+	snprintf(j->dir, sizeof(j->dir), "%s/exports", r->app->cfg.data_dir);
+	csms_api_bg_submit(r, &j->base, exec_export, done_export);
+	/* a big export takes seconds: no idle timeout while it is written (the client may still leave) */
+	if (r->wsi)
+		lws_set_timeout(r->wsi, NO_PENDING_TIMEOUT, 0);
+	return;
+out_free:
+	free(j);
+}
+
+static void get_export_xlsx(struct csms_http_req *r)
+{
+	start_export(r, CSMS_TXEXPORT_XLSX, false);
+}
+static void get_export_csv(struct csms_http_req *r)
+{
+	start_export(r, CSMS_TXEXPORT_CSV, false);
+}
+static void get_one_xlsx(struct csms_http_req *r)
+{
+	start_export(r, CSMS_TXEXPORT_XLSX, true);
+}
+static void get_one_csv(struct csms_http_req *r)
+{
+	start_export(r, CSMS_TXEXPORT_CSV, true);
+}
+
+/* The literal routes come before "{id}", which would match them too. */
 static const struct csms_route routes[] = {
-    {CSMS_HTTP_GET, "api/v1/transactions-placeholder", CSMS_ROLE_ADMIN, 0, not_yet,
-     "Transactions, measurements, exports (placeholder)"},
+    {CSMS_HTTP_GET, "api/v1/transactions", CSMS_ROLE_AM, 0, get_transactions,
+     "Search transactions (range or from/to required; q, station, connector, idTag, user, view, group, status); "
+     "paged, sortable, with total and sum of energy"},
+    {CSMS_HTTP_GET, "api/v1/transactions/export.xlsx", CSMS_ROLE_AM, 0, get_export_xlsx,
+     "Every transaction of a search as an Excel file (same filters)"},
+    {CSMS_HTTP_GET, "api/v1/transactions/export.csv", CSMS_ROLE_AM, 0, get_export_csv,
+     "Every transaction of a search as CSV (same filters)"},
+    {CSMS_HTTP_GET, "api/v1/transactions/{id}", CSMS_ROLE_AM, 0, get_transaction,
+     "One transaction with a summary of its meter values"},
+    {CSMS_HTTP_GET, "api/v1/transactions/{id}/measurements", CSMS_ROLES_ALL, 0, get_measurements,
+     "The measurements of one transaction as time series per measurand, phase, location and unit"},
+    {CSMS_HTTP_GET, "api/v1/transactions/{id}/export.xlsx", CSMS_ROLE_AM, 0, get_one_xlsx,
+     "One transaction and its measurements as an Excel file"},
+    {CSMS_HTTP_GET, "api/v1/transactions/{id}/export.csv", CSMS_ROLE_AM, 0, get_one_csv,
+     "One transaction and its measurements as CSV"},
 };
 CSMS_ROUTE_TABLE(csms_routes_tx, "transactions", routes);

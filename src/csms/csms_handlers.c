@@ -11,6 +11,7 @@
 #include "csms_journal.h"
 #include "csms_live.h"
 #include "csms_sync.h"
+#include "csms_txrow.h"
 #include "wl_clock.h"
 #include "wl_log.h"
 
@@ -790,7 +791,8 @@ static int exec_stop(struct csms_store *st, struct csms_job *job)
 	sqlite3_bind_int64(s, 7, j->txn_id);
 	if (sqlite3_step(s) != SQLITE_DONE)
 		return -1;
-	if (insert_meter_values(st, id, connector, j->txn_id, true, "StopTransaction", &j->mv) < 0)
+	if (insert_meter_values(st, id, connector, j->txn_id, true, "StopTransaction", &j->mv) < 0 ||
+	    csms_txrow_store_charge(st, j->txn_id) < 0)
 		return -1;
 	j->billed = true;
 	j->connector = connector;

@@ -146,6 +146,7 @@ static const char *const migrations[] = {
     "CREATE INDEX txn_search ON txn (start_ts, station_id, connector_id, id_tag, meter_start, meter_stop, stop_ts);"
     "CREATE INDEX txn_by_tag ON txn (id_tag, start_ts);"
     "CREATE INDEX txn_by_socket ON txn (station_id, connector_id, start_ts);"
+    "ALTER TABLE txn ADD COLUMN charge_ms INTEGER;" /* charge duration, set at the stop (csms_txrow.c) */
 
     /* socket views and groups */
     "CREATE TABLE socket_view ("

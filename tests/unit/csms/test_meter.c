@@ -1,0 +1,152 @@
+/* test_meter.c — measurements from stored sampledValue JSON: grouped into series per measurand, phase,
+ * location and unit (OCPP defaults filled in), non-numeric and malformed samples skipped, the energy register in
+ * Wh, and the charge duration (intervals with power drawn, or with the energy register rising). */
+#include "test_util.h"
+
+#include "csms_meter.h"
+
+static void samples_are_grouped_per_measurand_phase_location_and_unit(void **state)
+{
+	(void)state;
+	struct csms_meter_set *set = csms_meter_set_new();
+	assert_int_equal(csms_meter_set_add(set, 1000,
+	                                    "[{\"value\":\"10\"},{\"value\":\"16.5\",\"measurand\":\"Current.Import\","
+	                                    "\"phase\":\"L1\",\"unit\":\"A\"},{\"value\":\"16\",\"measurand\":"
+	                                    "\"Current.Import\",\"phase\":\"L2\",\"unit\":\"A\"},{\"value\":\"55\","
+	                                    "\"measurand\":\"SoC\",\"location\":\"EV\",\"unit\":\"Percent\"}]"),
+	                 4);
+	assert_int_equal(csms_meter_set_add(set, 2000,
+	                                    "[{\"value\":\"20\",\"unit\":\"Wh\",\"measurand\":"
+	                                    "\"Energy.Active.Import.Register\"},{\"value\":\"17\",\"measurand\":"
+	                                    "\"Current.Import\",\"phase\":\"L1\",\"unit\":\"A\"}]"),
+	                 2);
+	assert_int_equal(csms_meter_set_count(set), 4);
+	cJSON *got = csms_meter_set_json(set);
+	cJSON *want = tu_parse(
+	    "[{\"measurand\":\"Energy.Active.Import.Register\",\"phase\":null,\"location\":null,\"unit\":\"Wh\","
+	    "\"points\":[[\"1970-01-01T00:00:01.000Z\",10],[\"1970-01-01T00:00:02.000Z\",20]]},"
+	    "{\"measurand\":\"Current.Import\",\"phase\":\"L1\",\"location\":null,\"unit\":\"A\","
+	    "\"points\":[[\"1970-01-01T00:00:01.000Z\",16.5],[\"1970-01-01T00:00:02.000Z\",17]]},"
+	    "{\"measurand\":\"Current.Import\",\"phase\":\"L2\",\"location\":null,\"unit\":\"A\","
+	    "\"points\":[[\"1970-01-01T00:00:01.000Z\",16]]},"
+	    "{\"measurand\":\"SoC\",\"phase\":null,\"location\":\"EV\",\"unit\":\"Percent\","
+	    "\"points\":[[\"1970-01-01T00:00:01.000Z\",55]]}]");
+	if (!cJSON_Compare(got, want, true)) {
+		char *t = cJSON_PrintUnformatted(got);
+		fail_msg("series: %s", t);
+	}
+	cJSON_Delete(got);
+	cJSON_Delete(want);
+	csms_meter_set_free(set);
+}
+
+static void bad_samples_are_skipped_and_bad_json_refused(void **state)
+{
+	(void)state;
+	struct csms_meter_set *set = csms_meter_set_new();
+	assert_int_equal(csms_meter_set_add(set, 0, "{\"value\":\"1\"}"), -1);
+	assert_int_equal(csms_meter_set_add(set, 0, "[{\"value\":"), -1);
+	assert_int_equal(csms_meter_set_add(set, 0,
+	                                    "[1,\"x\",{\"value\":\"abc\"},{\"value\":\"\"},{\"value\":\"1e999\"},"
+	                                    "{\"value\":\"A0B1\",\"format\":\"SignedData\"},{\"value\":5}]"),
+	                 0);
+	assert_int_equal(csms_meter_set_count(set), 0);
+	csms_meter_set_free(set);
+}
+
+static void series_are_bounded(void **state)
+{
+	(void)state;
+	struct csms_meter_set *set = csms_meter_set_new();
+	char buf[200];
+	for (int i = 0; i < CSMS_METER_MAX_SERIES + 10; i++) {
+		snprintf(buf, sizeof(buf), "[{\"value\":\"1\",\"measurand\":\"M%d\"}]", i);
+		csms_meter_set_add(set, i, buf);
+	}
+	assert_int_equal(csms_meter_set_count(set), CSMS_METER_MAX_SERIES);
+	csms_meter_set_free(set);
+}
+
+static void energy_register_in_wh(void **state)
+{
+	double wh = 0;
+	(void)state;
+	assert_true(csms_meter_energy_wh("[{\"value\":\"1234\"}]", &wh));
+	assert_true(wh == 1234);
+	assert_true(csms_meter_energy_wh("[{\"value\":\"1.5\",\"unit\":\"kWh\",\"measurand\":"
+	                                 "\"Energy.Active.Import.Register\"}]",
+	                                 &wh));
+	assert_true(wh == 1500);
+	/* the total (no phase) wins over per-phase readings */
+	assert_true(csms_meter_energy_wh("[{\"value\":\"1\",\"phase\":\"L1\"},{\"value\":\"3\"}]", &wh));
+	assert_true(wh == 3);
+	assert_false(csms_meter_energy_wh("[{\"value\":\"7\",\"measurand\":\"Power.Active.Import\"}]", &wh));
+	assert_false(csms_meter_energy_wh("not json", &wh));
+}
+
+/* The fast scanner (the csms's own shape) and cJSON agree, including where the shape differs. */
+static void fast_and_slow_readings_agree(void **state)
+{
+	static const char *const cases[] = {
+	    "[{\"value\":\"12.5\",\"context\":\"Sample.Periodic\",\"measurand\":\"Energy.Active.Import.Register\","
+	    "\"location\":\"Outlet\",\"unit\":\"kWh\"}]",
+	    "[{\"value\":\"1\",\"phase\":\"L1\"},{\"value\":\"2\",\"phase\":\"L2\"}]",
+	    "[{\"value\":\"1\",\"format\":\"SignedData\"},{\"value\":\"5\"}]",
+	    "[{\"value\":\"\\u0037\"}]",
+	    "[{\"value\":\"7\",\"unit\":\"Wh\",\"unit\":\"kWh\"}]",
+	    "[ {\"value\":\"7\"} ]",
+	    "[{\"value\":\"7\"},{\"value\":\"8\"},]",
+	    "[{\"value\":\"7\"},3]",
+	    "[{\"value\":\"7\"}]x",
+	    "[]",
+	    "",
+	};
+	(void)state;
+	for (size_t i = 0; i < TU_ARRAY_SIZE(cases); i++) {
+		double a = -1, b = -1;
+		bool fa = csms_meter_energy_wh(cases[i], &a), fb = csms_meter__energy_slow(cases[i], &b);
+		if (fa != fb || (fa && a != b))
+			fail_msg("case %zu %s: fast %d %g, slow %d %g", i, cases[i], fa, a, fb, b);
+	}
+	double wh;
+	assert_true(csms_meter_energy_wh(cases[0], &wh));
+	assert_true(wh == 12500);
+	assert_true(csms_meter_energy_wh(cases[3], &wh)); /* an escape: decoded by cJSON */
+	assert_true(wh == 7);
+}
+
+static void charge_duration_counts_intervals_with_power_or_rising_energy(void **state)
+{
+	struct csms_meter_charge c = {0};
+	(void)state;
+	csms_meter_charge_add(&c, 0, "[{\"value\":\"0\"},{\"value\":\"0\",\"measurand\":\"Power.Active.Import\"}]");
+	/* power > 0: counted */
+	csms_meter_charge_add(&c, 60000,
+	                      "[{\"value\":\"100\"},{\"value\":\"7000\",\"measurand\":\"Power.Active.Import\"}]");
+	/* power 0 although energy rose: power decides */
+	csms_meter_charge_add(&c, 120000,
+	                      "[{\"value\":\"150\"},{\"value\":\"0\",\"measurand\":\"Power.Active.Import\"}]");
+	/* no power: energy rose -> counted */
+	csms_meter_charge_add(&c, 180000, "[{\"value\":\"200\"}]");
+	/* no power, energy flat -> not counted */
+	csms_meter_charge_add(&c, 240000, "[{\"value\":\"200\"}]");
+	/* out of order: ignored */
+	csms_meter_charge_add(&c, 10000, "[{\"value\":\"999\"}]");
+	/* garbage: not counted, the previous energy kept */
+	csms_meter_charge_add(&c, 300000, "garbage");
+	csms_meter_charge_add(&c, 360000, "[{\"value\":\"0.3\",\"unit\":\"kWh\"}]");
+	assert_int_equal(c.charge_ms, 60000 + 60000 + 60000);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(samples_are_grouped_per_measurand_phase_location_and_unit),
+	    cmocka_unit_test(bad_samples_are_skipped_and_bad_json_refused),
+	    cmocka_unit_test(series_are_bounded),
+	    cmocka_unit_test(energy_register_in_wh),
+	    cmocka_unit_test(fast_and_slow_readings_agree),
+	    cmocka_unit_test(charge_duration_counts_intervals_with_power_or_rising_energy),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
