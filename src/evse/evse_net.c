@@ -5,15 +5,19 @@
 #include <libwebsockets.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
+#include "evse_webapi.h"
 #include "wl_clock.h"
 #include "wl_log.h"
 
 #define MOD         "net"
 #define TICK_US     (100 * LWS_US_PER_MS)
 #define RX_MAX      (64 * 1024)
-#define BODY_MAX    4096
+#define BODY_MAX    EVSE_HTTP_BODY_MAX
 #define BACKOFF_MIN 1000
+#define SSE_MAX     8   /* browsers following the live status at once */
+#define SSE_PERIOD  500 /* ms: the status is pushed at most this often, when it changed */
 
 struct evse_net {
 	struct evse_station *st;
@@ -34,6 +38,14 @@ struct evse_net {
 	char *rx;
 	size_t rx_len;
 	bool rx_overflow;
+	/* the local web app */
+	struct evse_webapi *api;
+	struct lws *card_wsi;     /* the request waiting for a card tap */
+	struct lws *sse[SSE_MAX]; /* the event streams */
+	int n_sse;
+	char *status_json; /* the status last pushed to the streams */
+	unsigned status_seq;
+	uint64_t events_at;
 };
 
 /* ---- the OCPP client ---- */
@@ -155,86 +167,204 @@ static int ocpp_callback(struct lws *wsi, enum lws_callback_reasons reason, void
 	return 0;
 }
 
-/* ---- the local HTTP server ---- */
+/* ---- the local HTTP server: files of web_root, the API (evse_webapi), the event stream ---- */
+
+#define PAGE_HEADERS                                                                                                   \
+	"X-Content-Type-Options: nosniff\r\nX-Frame-Options: DENY\r\nReferrer-Policy: no-referrer\r\n"                 \
+	"Content-Security-Policy: default-src 'self'; frame-ancestors 'none'; form-action 'self'\r\n"
 
 struct http_pss {
-	char uri[128];
+	enum evse_http_method method;
+	char path[128];
+	char query[256];
+	char cookie[512];
+	char csrf[80];
+	char ctype[64];
 	char body[BODY_MAX + 1];
 	size_t body_len;
 	bool too_big;
+	bool sse;
+	unsigned sse_seq;
+	struct evse_http_resp *ready; /* a deferred answer (a card read) to send when writable */
 };
 
-static int respond(struct lws *wsi, unsigned status, const char *mime, const char *body, size_t len)
+static int respond(struct lws *wsi, const struct evse_http_resp *rs)
 {
-	unsigned char hdr[LWS_PRE + 512], *start = hdr + LWS_PRE, *p = start, *end = hdr + sizeof(hdr) - 1;
-	if (lws_add_http_common_headers(wsi, status, mime, len, &p, end) ||
+	unsigned char hdr[LWS_PRE + 1024], *start = hdr + LWS_PRE, *p = start, *end = hdr + sizeof(hdr) - 1;
+	char num[16];
+	if (lws_add_http_common_headers(wsi, (unsigned)rs->status, rs->mime, rs->len, &p, end) ||
 	    lws_add_http_header_by_token(wsi, WSI_TOKEN_HTTP_CACHE_CONTROL, (const unsigned char *)"no-store", 8, &p,
 	                                 end) ||
-	    lws_finalize_write_http_header(wsi, start, &p, end))
+	    lws_add_http_header_by_name(
+	        wsi, (const unsigned char *)"x-content-type-options:", (const unsigned char *)"nosniff", 7, &p, end))
 		return 1;
-	unsigned char *buf = malloc(LWS_PRE + len + 1);
-	if (!buf)
+	if (rs->set_cookie[0] &&
+	    lws_add_http_header_by_token(wsi, WSI_TOKEN_HTTP_SET_COOKIE, (const unsigned char *)rs->set_cookie,
+	                                 (int)strlen(rs->set_cookie), &p, end))
 		return 1;
-	memcpy(buf + LWS_PRE, body, len);
-	int rc = lws_write(wsi, buf + LWS_PRE, len, LWS_WRITE_HTTP_FINAL);
-	free(buf);
-	if (rc < (int)len)
+	if (rs->retry_after_s > 0) {
+		int k = snprintf(num, sizeof(num), "%d", rs->retry_after_s);
+		if (lws_add_http_header_by_token(wsi, WSI_TOKEN_HTTP_RETRY_AFTER, (const unsigned char *)num, k, &p,
+		                                 end))
+			return 1;
+	}
+	if (rs->disposition_csv) {
+		static const char cd[] = "attachment; filename=\"history.csv\"";
+		if (lws_add_http_header_by_token(wsi, WSI_TOKEN_HTTP_CONTENT_DISPOSITION, (const unsigned char *)cd,
+		                                 (int)sizeof(cd) - 1, &p, end))
+			return 1;
+	}
+	if (lws_finalize_write_http_header(wsi, start, &p, end))
 		return 1;
+	if (rs->len) {
+		unsigned char *buf = malloc(LWS_PRE + rs->len);
+		if (!buf)
+			return 1;
+		memcpy(buf + LWS_PRE, rs->body, rs->len);
+		int rc = lws_write(wsi, buf + LWS_PRE, rs->len, LWS_WRITE_HTTP_FINAL);
+		free(buf);
+		if (rc < (int)rs->len)
+			return 1;
+	}
 	return lws_http_transaction_completed(wsi) ? -1 : 0;
 }
 
-static int respond_json_error(struct lws *wsi, unsigned status, const char *msg)
+static int respond_error(struct lws *wsi, int status, const char *code, const char *msg)
 {
-	char body[300];
-	char esc[200];
-	size_t k = 0;
-	for (const char *c = msg; *c && k < sizeof(esc) - 2; c++)
-		if (*c != '"' && *c != '\\' && (unsigned char)*c >= 0x20)
-			esc[k++] = *c;
-	esc[k] = '\0';
-	int len = snprintf(body, sizeof(body), "{\"error\":\"%s\"}", esc);
-	return respond(wsi, status, "application/json", body, (size_t)len);
+	char body[200];
+	int len = snprintf(body, sizeof(body), "{\"error\":{\"code\":\"%s\",\"message\":\"%s\"}}", code, msg);
+	struct evse_http_resp rs = {.status = status, .mime = "application/json", .body = body, .len = (size_t)len};
+	return respond(wsi, &rs);
 }
 
-struct csv {
-	char *buf;
-	size_t len, cap;
-};
-
-static void csv_row(void *ctx, const struct evse_history *h)
+/* Copies the request line and the headers the API reads into pss. */
+static void read_request(struct lws *wsi, struct http_pss *pss, const char *path)
 {
-	struct csv *c = ctx;
-	char line[256];
-	int n = snprintf(line, sizeof(line), "%lld,%s,%s,%s,%s,%.3f,%s\n", (long long)h->no, h->start, h->end,
-	                 h->start_mode, h->stop_mode, h->energy_wh / 1000.0, h->id_tag);
-	if (n < 0 || c->len + (size_t)n >= c->cap)
+	static const struct {
+		enum lws_token_indexes token;
+		enum evse_http_method method;
+	} methods[] = {
+	    {WSI_TOKEN_GET_URI, EVSE_HTTP_GET},
+	    {WSI_TOKEN_POST_URI, EVSE_HTTP_POST},
+	    {WSI_TOKEN_PUT_URI, EVSE_HTTP_PUT},
+	    {WSI_TOKEN_DELETE_URI, EVSE_HTTP_DELETE},
+	};
+	snprintf(pss->path, sizeof(pss->path), "%s", path);
+	pss->method = EVSE_HTTP_OTHER;
+	for (size_t i = 0; i < sizeof(methods) / sizeof(methods[0]); i++)
+		if (lws_hdr_total_length(wsi, methods[i].token))
+			pss->method = methods[i].method;
+	size_t q = 0;
+	char frag[128];
+	for (int i = 0; lws_hdr_copy_fragment(wsi, frag, sizeof(frag), WSI_TOKEN_HTTP_URI_ARGS, i) > 0; i++)
+		if (q + strlen(frag) + 2 < sizeof(pss->query))
+			q += (size_t)snprintf(pss->query + q, sizeof(pss->query) - q, "%s%s", q ? "&" : "", frag);
+	pss->query[q] = '\0';
+	if (lws_hdr_copy(wsi, pss->cookie, sizeof(pss->cookie), WSI_TOKEN_HTTP_COOKIE) < 0)
+		pss->cookie[0] = '\0';
+	if (lws_hdr_copy(wsi, pss->ctype, sizeof(pss->ctype), WSI_TOKEN_HTTP_CONTENT_TYPE) < 0)
+		pss->ctype[0] = '\0';
+	if (lws_hdr_custom_copy(wsi, pss->csrf, sizeof(pss->csrf), "x-csrf-token:", 13) < 0)
+		pss->csrf[0] = '\0';
+	pss->body_len = 0;
+	pss->too_big = false;
+}
+
+static int dispatch(struct evse_net *n, struct lws *wsi, struct http_pss *pss)
+{
+	struct evse_http_req rq = {.method = pss->method,
+	                           .path = pss->path,
+	                           .query = pss->query,
+	                           .body = pss->body,
+	                           .body_len = pss->body_len,
+	                           .cookie = pss->cookie,
+	                           .csrf = pss->csrf,
+	                           .content_type = pss->ctype};
+	struct evse_http_resp rs;
+	if (!n->api)
+		return respond_error(wsi, 503, "unavailable", "no web API");
+	evse_webapi_handle(n->api, &rq, wl_mono_ms(), &rs);
+	if (rs.wait_card) {
+		n->card_wsi = wsi;
+		lws_set_timeout(wsi, NO_PENDING_TIMEOUT, 0);
+		return 0;
+	}
+	int rc = respond(wsi, &rs);
+	free(rs.body);
+	return rc;
+}
+
+/* Takes a fresh status for the event stream when it changed; wakes the streams. */
+static void refresh_events(struct evse_net *n)
+{
+	char *j = evse_station_status_json(n->st);
+	if (!j)
 		return;
-	memcpy(c->buf + c->len, line, (size_t)n);
-	c->len += (size_t)n;
+	if (n->status_json && strcmp(j, n->status_json) == 0) {
+		free(j);
+		return;
+	}
+	free(n->status_json);
+	n->status_json = j;
+	n->status_seq++;
+	for (int i = 0; i < n->n_sse; i++)
+		lws_callback_on_writable(n->sse[i]);
 }
 
-static int serve_api_get(struct evse_net *n, struct lws *wsi, const char *uri)
+static int start_events(struct evse_net *n, struct lws *wsi, struct http_pss *pss)
 {
-	if (strcmp(uri, "/api/status") == 0) {
-		char *j = evse_station_status_json(n->st);
-		if (!j)
-			return respond_json_error(wsi, 500, "out of memory");
-		int rc = respond(wsi, 200, "application/json", j, strlen(j));
-		free(j);
-		return rc;
+	unsigned char hdr[LWS_PRE + 256], *start = hdr + LWS_PRE, *p = start, *end = hdr + sizeof(hdr) - 1;
+	if (n->n_sse >= SSE_MAX)
+		return respond_error(wsi, 503, "busy", "too many event streams");
+	if (lws_add_http_common_headers(wsi, HTTP_STATUS_OK, "text/event-stream", LWS_ILLEGAL_HTTP_CONTENT_LEN, &p,
+	                                end) ||
+	    lws_add_http_header_by_token(wsi, WSI_TOKEN_HTTP_CACHE_CONTROL, (const unsigned char *)"no-store", 8, &p,
+	                                 end) ||
+	    lws_finalize_write_http_header(wsi, start, &p, end))
+		return -1;
+	lws_set_timeout(wsi, NO_PENDING_TIMEOUT, 0); /* a stream lives until the browser goes */
+	pss->sse = true;
+	pss->sse_seq = n->status_seq - 1; /* sends the current status first */
+	n->sse[n->n_sse++] = wsi;
+	if (!n->status_json)
+		refresh_events(n);
+	lws_callback_on_writable(wsi);
+	return 0;
+}
+
+static int write_event(struct evse_net *n, struct lws *wsi, struct http_pss *pss)
+{
+	if (!n->status_json || pss->sse_seq == n->status_seq)
+		return 0;
+	size_t len = strlen(n->status_json) + 8;
+	unsigned char *buf = malloc(LWS_PRE + len + 1);
+	if (!buf)
+		return -1;
+	int k = snprintf((char *)buf + LWS_PRE, len + 1, "data: %s\n\n", n->status_json);
+	int rc = lws_write(wsi, buf + LWS_PRE, (size_t)k, LWS_WRITE_HTTP);
+	free(buf);
+	pss->sse_seq = n->status_seq;
+	return rc < k ? -1 : 0;
+}
+
+static void http_closed(struct evse_net *n, struct lws *wsi, struct http_pss *pss)
+{
+	if (pss->sse) {
+		for (int i = 0; i < n->n_sse; i++)
+			if (n->sse[i] == wsi)
+				n->sse[i] = n->sse[--n->n_sse];
+		pss->sse = false;
 	}
-	if (strcmp(uri, "/api/history.csv") == 0) {
-		struct csv c = {.cap = 256 * 1000 + 128};
-		c.buf = malloc(c.cap);
-		if (!c.buf)
-			return respond_json_error(wsi, 500, "out of memory");
-		c.len = (size_t)snprintf(c.buf, c.cap, "no,start,end,start_mode,stop_mode,energy_kwh,id\n");
-		evse_store_history_each(n->st->store, 1000, csv_row, &c);
-		int rc = respond(wsi, 200, "text/csv", c.buf, c.len);
-		free(c.buf);
-		return rc;
+	if (n->card_wsi == wsi) {
+		n->card_wsi = NULL;
+		if (n->api)
+			evse_webapi_card_cancel(n->api);
 	}
-	return respond_json_error(wsi, 404, "no such resource");
+	if (pss->ready) {
+		free(pss->ready->body);
+		free(pss->ready);
+		pss->ready = NULL;
+	}
 }
 
 /* A path under web_root without "..": the file to serve, or -1. */
@@ -248,52 +378,89 @@ static int static_path(const struct evse_net *n, const char *uri, char *out, siz
 	return len < 0 || (size_t)len >= cap ? -1 : 0;
 }
 
+static int serve_file(struct evse_net *n, struct lws *wsi, struct http_pss *pss)
+{
+	char file[EVSE_STR_MAX + 160];
+	struct stat sb;
+	if (pss->method != EVSE_HTTP_GET)
+		return respond_error(wsi, 405, "method_not_allowed", "method not allowed");
+	if (static_path(n, pss->path, file, sizeof(file)) < 0)
+		return respond_error(wsi, 400, "bad_request", "bad path");
+	if (stat(file, &sb) < 0 || !S_ISREG(sb.st_mode))
+		return respond_error(wsi, 404, "not_found", "no such file");
+	const char *mime = lws_get_mimetype(file, NULL);
+	int rc = lws_serve_http_file(wsi, file, mime ? mime : "application/octet-stream", PAGE_HEADERS,
+	                             (int)sizeof(PAGE_HEADERS) - 1);
+	if (rc < 0 || (rc > 0 && lws_http_transaction_completed(wsi)))
+		return -1;
+	return 0;
+}
+
 static int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len)
 {
 	struct http_pss *pss = user;
 	struct evse_net *n = lws_context_user(lws_get_context(wsi));
 
 	switch (reason) {
-	case LWS_CALLBACK_HTTP: {
-		snprintf(pss->uri, sizeof(pss->uri), "%s", (const char *)in);
-		pss->body_len = 0;
-		pss->too_big = false;
-		if (lws_hdr_total_length(wsi, WSI_TOKEN_POST_URI))
-			return 0; /* the body comes next */
-		if (strncmp(pss->uri, "/api/", 5) == 0)
-			return serve_api_get(n, wsi, pss->uri);
-		char file[EVSE_STR_MAX + 160];
-		if (static_path(n, pss->uri, file, sizeof(file)) < 0)
-			return respond_json_error(wsi, 400, "bad path");
-		const char *mime = lws_get_mimetype(file, NULL);
-		int rc = lws_serve_http_file(wsi, file, mime ? mime : "application/octet-stream", NULL, 0);
-		if (rc < 0 || (rc > 0 && lws_http_transaction_completed(wsi)))
-			return -1;
-		return 0;
-	}
+	case LWS_CALLBACK_HTTP:
+		read_request(wsi, pss, (const char *)in);
+		if (strcmp(pss->path, "/api/events") == 0 && pss->method == EVSE_HTTP_GET)
+			return start_events(n, wsi, pss);
+		if (!evse_webapi_owns(pss->path))
+			return serve_file(n, wsi, pss);
+		if ((pss->method == EVSE_HTTP_POST || pss->method == EVSE_HTTP_PUT) &&
+		    lws_hdr_total_length(wsi, WSI_TOKEN_HTTP_CONTENT_LENGTH) > 0)
+			return 0; /* the body comes next, and BODY_COMPLETION dispatches (even for Content-Length: 0) */
+		return dispatch(n, wsi, pss);
 	case LWS_CALLBACK_HTTP_BODY:
 		if (pss->body_len + len > BODY_MAX) {
 			pss->too_big = true;
 			break;
 		}
-		memcpy(pss->body + pss->body_len, in, len);
-		pss->body_len += len;
-		break;
-	case LWS_CALLBACK_HTTP_BODY_COMPLETION: {
-		char err[160];
-		if (pss->too_big)
-			return respond_json_error(wsi, 413, "body too large");
-		if (strcmp(pss->uri, "/api/sim") == 0) {
-			if (evse_station_sim_command(n->st, pss->body, pss->body_len, err, sizeof(err)) < 0)
-				return respond_json_error(wsi, 400, err);
-			evse_station_tick(n->st, wl_mono_ms());
-			return respond(wsi, 200, "application/json", "{\"ok\":true}", 11);
+		if (len) {
+			memcpy(pss->body + pss->body_len, in, len);
+			pss->body_len += len;
 		}
-		return respond_json_error(wsi, 404, "no such resource");
-	}
+		break;
+	case LWS_CALLBACK_HTTP_BODY_COMPLETION:
+		if (pss->too_big)
+			return respond_error(wsi, 413, "payload_too_large", "body larger than 4096 bytes");
+		pss->body[pss->body_len] = '\0';
+		return dispatch(n, wsi, pss);
+	case LWS_CALLBACK_HTTP_WRITEABLE:
+		if (pss->sse)
+			return write_event(n, wsi, pss);
+		if (pss->ready) { /* pss may be gone once the transaction completes: let go of it first */
+			struct evse_http_resp *rs = pss->ready;
+			pss->ready = NULL;
+			int rc = respond(wsi, rs);
+			free(rs->body);
+			free(rs);
+			return rc;
+		}
+		break;
+	case LWS_CALLBACK_CLOSED_HTTP: http_closed(n, wsi, pss); break;
 	default: break;
 	}
 	return lws_callback_http_dummy(wsi, reason, user, in, len);
+}
+
+/* A card read waiting for its tap: hand its answer to the connection when it comes. */
+static void poll_card(struct evse_net *n)
+{
+	if (!n->card_wsi || !n->api)
+		return;
+	struct evse_http_resp *rs = calloc(1, sizeof(*rs));
+	if (!rs)
+		return;
+	if (evse_webapi_card_poll(n->api, wl_mono_ms(), rs) != 1) {
+		free(rs);
+		return;
+	}
+	struct http_pss *pss = lws_wsi_user(n->card_wsi);
+	pss->ready = rs;
+	lws_callback_on_writable(n->card_wsi);
+	n->card_wsi = NULL;
 }
 
 static const struct lws_protocols protocols[] = {
@@ -307,8 +474,14 @@ static const struct lws_protocols protocols[] = {
 static void tick(lws_sorted_usec_list_t *sul)
 {
 	struct evse_net *n = lws_container_of(sul, struct evse_net, tick_sul);
-	evse_station_tick(n->st, wl_mono_ms());
+	uint64_t now = wl_mono_ms();
+	evse_station_tick(n->st, now);
 	flush_ocpp(n);
+	poll_card(n);
+	if (n->n_sse && now - n->events_at >= SSE_PERIOD) {
+		n->events_at = now;
+		refresh_events(n);
+	}
 	if (n->st->ocpp && !n->reset)
 		n->reset = evse_ocpp_reset_due(n->st->ocpp);
 	lws_sul_schedule(n->ctx, 0, &n->tick_sul, tick, TICK_US);
@@ -396,8 +569,14 @@ void evse_net_free(struct evse_net *n)
 	if (!n)
 		return;
 	lws_context_destroy(n->ctx);
+	free(n->status_json);
 	free(n->rx);
 	free(n);
+}
+
+void evse_net_set_webapi(struct evse_net *n, struct evse_webapi *api)
+{
+	n->api = api;
 }
 
 int evse_net_run(struct evse_net *n, volatile sig_atomic_t *stop)
