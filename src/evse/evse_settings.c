@@ -220,17 +220,13 @@ static void key_of(enum evse_setting s, char *key, size_t cap)
 int evse_settings_apply(struct evse_store *st, struct evse_config *cfg, const struct evse_settings_change *chg,
                         bool has_ocpp, char *restart, size_t restart_cap, char *err, size_t errcap)
 {
-	struct evse_config next = *cfg, saved = *cfg;
-	char why[200], now_text[EVSE_STR_MAX], key[48];
+	struct evse_config next = *cfg;
+	char why[200], key[48];
 	size_t rlen = 0;
 
-	/* the settings saved earlier that wait for a restart count too */
-	(void)evse_settings_load(st, &saved, why, sizeof(why));
+	/* the change goes on top of what is saved (some of it may wait for a restart) */
+	(void)evse_settings_load(st, &next, why, sizeof(why));
 	for (int s = 0; s < EVSE_SETTING_COUNT; s++) {
-		if (rows[s].restart) {
-			value_text(&saved, (enum evse_setting)s, now_text, sizeof(now_text));
-			(void)evse_config_set(&next, rows[s].opt, now_text, why, sizeof(why));
-		}
 		if (chg->has[s] && evse_config_set(&next, rows[s].opt, chg->value[s], why, sizeof(why)) < 0) {
 			snprintf(err, errcap, "%s: %s", rows[s].json, why);
 			return -1;
