@@ -456,18 +456,21 @@ static int upload_done(struct evse_net *n, struct lws *wsi, struct http_pss *pss
 	return rc;
 }
 
+/* A connection of the local server closed: forget its stream, card read, deferred answer and upload. */
 static void http_closed(struct evse_net *n, struct lws *wsi, struct http_pss *pss)
 {
+	if (n->card_wsi == wsi) {
+		n->card_wsi = NULL;
+		if (n->api)
+			evse_webapi_card_cancel(n->api);
+	}
+	if (!pss) /* closed before it had per-request state: lws_context_destroy() at a restart does that */
+		return;
 	if (pss->sse) {
 		for (int i = 0; i < n->n_sse; i++)
 			if (n->sse[i] == wsi)
 				n->sse[i] = n->sse[--n->n_sse];
 		pss->sse = false;
-	}
-	if (n->card_wsi == wsi) {
-		n->card_wsi = NULL;
-		if (n->api)
-			evse_webapi_card_cancel(n->api);
 	}
 	if (pss->ready) {
 		free(pss->ready->body);
