@@ -1,9 +1,12 @@
 // evse_webapp.test.js — the station's local web app in a real headless Chromium (Debian chromium driven by
 // playwright-core) against a real evse on the simulator: first-start setup with the one-time code, login,
 // the live State page following a plug-in, reading a tapped card into a slot, changing the max current,
-// a session authorised from the app, the history CSV download, a scheduled start. Phone-sized viewport.
+// a session authorised from the app, the history CSV download, a scheduled start, a firmware upgrade on
+// the Upgrade page (a wrong MD5 refused with E02, the right one installed and the station restarted).
+// Phone-sized viewport.
 // Every wait is for a condition, with generous time limits (a loaded 2-core machine runs it).
 'use strict';
+const crypto = require('crypto');
 const fs = require('fs');
 const path = require('path');
 const { chromium } = require('playwright-core');
@@ -12,6 +15,8 @@ const { freePort, until, Station, run, assert } = require('../integration/evse_h
 const T = 30000; // the longest wait for one condition
 let st, base, browser, page;
 const problems = []; // console errors and CSP violations of the pages
+const image = Buffer.concat([Buffer.from('WLFW WL-22 9.9.9\n'), crypto.randomBytes(100000)]);
+const md5 = (b) => crypto.createHash('md5').update(b).digest('hex');
 
 process.on('exit', (code) => {
 	if (code && st) console.log('--- evse log (end) ---\n' + st.log.slice(-4000));
@@ -147,6 +152,43 @@ run([
 		await page.click('#stop');
 		await waitText('[data-field=session]', (t) => t === 'none', 'session ended');
 		await st.sim('unplug');
+	}],
+	['Upgrade: a wrong MD5 shows E02 UP and installs nothing', async () => {
+		await page.goto(`${base}/upgrade.html`);
+		await page.waitForSelector('#upgrade:not([hidden])');
+		await page.setInputFiles('#file', { name: 'wl-22-9.9.9.bin', mimeType: 'application/octet-stream', buffer: image });
+		await page.fill('#md5', 'f'.repeat(32));
+		await page.click('#send');
+		await waitText('#msg', (t) => /^E02 UP/.test(t), 'E02 UP shown');
+		assert(/MD5 checksum does not match/.test(await text('#msg')), await text('#msg'));
+		await until(async () => (await apiStatus()).display === 'E02 UP', T, 'E02 UP on the display');
+		const fwDir = path.join(st.dir, 'firmware');
+		assert(!fs.existsSync(path.join(fwDir, 'installed.bin')), 'nothing installed');
+		assert(!fs.existsSync(fwDir) || fs.readdirSync(fwDir).every((f) => !f.endsWith('.part')), 'no upload left');
+	}],
+	['Upgrade: the right MD5 shows 100 UP; the station restarts with the image and asks for a new login', async () => {
+		await page.fill('#md5', md5(image).toUpperCase());
+		await page.click('#send');
+		await waitText('#msg', (t) => /^100 UP/.test(t), '100 UP shown');
+		// the station re-executes itself 3 s later: its login sessions (in memory) end, the password stays
+		const cookie = (await page.context().cookies(base)).find((c) => c.name === 'wl_session');
+		assert(cookie, 'a session cookie');
+		await until(async () => {
+			try {
+				const r = await fetch(`${base}/api/auth`, { headers: { Cookie: `wl_session=${cookie.value}` } });
+				return (await r.json()).loggedIn === false;
+			} catch (e) { return false; } // down while it restarts
+		}, T, 'the station restarted');
+		await st.ready();
+		const installed = fs.readFileSync(path.join(st.dir, 'firmware', 'installed.bin'));
+		assert(md5(installed) === md5(image), 'installed.bin is the uploaded image');
+		await page.goto(`${base}/upgrade.html`);
+		await page.waitForURL(/login\.html/);
+		await page.waitForSelector('#login:not([hidden])');
+		await page.fill('#password', 'wallbox-pass-7');
+		await page.click('#login button[type=submit]');
+		await page.waitForURL(/upgrade\.html/);
+		await page.waitForSelector('#upgrade:not([hidden])');
 	}],
 	['no script errors or CSP violations; stop', async () => {
 		assert(problems.length === 0, problems.join('\n'));
