@@ -1,9 +1,9 @@
 # mk/evse.mk — the charging-station controller `evse`: its core library (state machine, hardware layer,
 # simulator, configuration), the program, its unit tests (cmocka, ASan+UBSan) and its fuzzers.
 EVSE_CORE_SRC := $(filter-out src/evse/evse_main.c,$(wildcard src/evse/*.c))
-EVSE_LIBS     := -lsqlite3 -lwebsockets -lssl -lcrypto -ldl
+EVSE_LIBS     := -lsqlite3 -lwebsockets -lssl -lcrypto -lsodium -ldl
 EVSE_HDR      := $(wildcard src/evse/*.h src/evse/*.def) $(COMMON_HDR) $(OCPP_HDR)
-EVSE_CFLAGS   := -Isrc/evse
+EVSE_CFLAGS   := -Isrc/evse -DEVSE_WEB_ROOT='"$(abspath web/evse)"'
 EVSE_UNIT     := $(patsubst tests/unit/evse/%.c,%,$(wildcard tests/unit/evse/test_*.c))
 
 ALL_TARGETS += $(B)/libevse.a
@@ -61,8 +61,14 @@ evse-fuzz: $(addprefix $(BF)/evse/fuzz_,$(EVSE_FUZZERS))
 TEST_SUITES += evse-integration
 .PHONY: evse-integration
 evse-integration: $(BS)/evse $(BS)/csms
-	@fail=0; p=0; f=0; for t in tests/integration/evse_ocpp.js tests/integration/evse_offline.js tests/integration/evse_smart.js tests/integration/evse_fw.js tests/integration/evse_csms.js; do \
+	@fail=0; p=0; f=0; for t in tests/integration/evse_ocpp.js tests/integration/evse_offline.js tests/integration/evse_smart.js tests/integration/evse_fw.js tests/integration/evse_csms.js tests/integration/evse_webapi.js; do \
 		echo "== $$t"; EVSE_BIN=$(BS)/evse CSMS_BIN=$(BS)/csms node $$t > build/evse-it.log 2>&1 || fail=1; cat build/evse-it.log; \
 		line=$$(grep -E '^[0-9]+ passed, [0-9]+ failed$$' build/evse-it.log | tail -1); \
 		p=$$((p + $${line%% passed*})); f=$$((f + $$(echo "$$line" | sed 's/.* \([0-9]*\) failed/\1/'))); \
 	done; echo "$$p passed, $$f failed"; exit $$fail
+
+# ---- the local web app in a real headless Chromium (Debian chromium + npm playwright-core) ----
+TEST_SUITES += evse-e2e
+.PHONY: evse-e2e
+evse-e2e: $(BS)/evse
+	@echo "== tests/e2e/evse_webapp.test.js"; EVSE_BIN=$(BS)/evse node tests/e2e/evse_webapp.test.js

@@ -58,7 +58,7 @@ const char *evse_cp_name(enum evse_cp cp)
 	return (unsigned)cp < EVSE_CP_COUNT ? names[cp] : "invalid";
 }
 
-enum card_purpose { CARD_NONE, CARD_START, CARD_STOP };
+enum card_purpose { CARD_NONE, CARD_START, CARD_STOP, CARD_APP };
 
 struct evse_charge {
 	const struct evse_config *cfg;
@@ -104,6 +104,10 @@ struct evse_charge {
 	/* a card the authoriser answers later */
 	enum card_purpose card;
 	char card_id[EVSE_ID_MAX];
+	/* the local app reads a card to write it to a slot: the next tap is only recorded */
+	bool capture;
+	bool captured;
+	char captured_id[EVSE_ID_MAX];
 
 	/* stop requested: PWM withdrawn, contactor to open, then the session ends */
 	bool stopping;
@@ -348,6 +352,13 @@ static void handle_card(struct evse_charge *c)
 	if (c->hal.ops->rfid_poll(c->hal.hw, uid, sizeof(uid)) != 1)
 		return;
 	WL_INFO(MOD, "card \"%s\" presented", uid);
+	if (c->capture) {
+		c->capture = false;
+		c->captured = true;
+		snprintf(c->captured_id, sizeof(c->captured_id), "%s", uid);
+		beep(c, true);
+		return;
+	}
 	if (c->cfg->mode == EVSE_MODE_FREE) {
 		/* no authorisation in FREE mode: a tap stops the running session, else it means nothing */
 		if (c->session.active) {
@@ -380,10 +391,12 @@ void evse_charge_auth_result(struct evse_charge *c, const char *id_tag, bool acc
 {
 	c->now = now_ms > c->now ? now_ms : c->now;
 	bool stop = c->session.active;
+	enum evse_start_mode mode = EVSE_START_RFID;
 	if (c->card != CARD_NONE) {
 		if (strcmp(id_tag, c->card_id) != 0)
 			return; /* an answer about another card */
 		stop = c->card == CARD_STOP;
+		mode = c->card == CARD_APP ? EVSE_START_APP : EVSE_START_RFID;
 		c->card = CARD_NONE;
 	}
 	if (stop) {
@@ -399,7 +412,7 @@ void evse_charge_auth_result(struct evse_charge *c, const char *id_tag, bool acc
 		return;
 	}
 	beep(c, true);
-	accept_auth(c, id_tag, parent, EVSE_START_RFID);
+	accept_auth(c, id_tag, parent, mode);
 }
 
 /* ---- the state machine ---- */
@@ -663,6 +676,39 @@ int evse_charge_authorize(struct evse_charge *c, const char *id_tag, const char 
 		return -1;
 	accept_auth(c, id_tag, parent, m);
 	return 0;
+}
+
+int evse_charge_app_authorize(struct evse_charge *c, const char *id_tag, uint64_t now_ms)
+{
+	char parent[EVSE_ID_MAX] = "";
+	c->now = now_ms > c->now ? now_ms : c->now;
+	if (!can_start(c) || c->auth_ok || c->card != CARD_NONE)
+		return -1;
+	enum evse_auth a = c->ev.authorize ? c->ev.authorize(c->ev.ctx, id_tag, parent) : EVSE_AUTH_REJECTED;
+	if (a == EVSE_AUTH_PENDING) {
+		c->card = CARD_APP;
+		snprintf(c->card_id, sizeof(c->card_id), "%s", id_tag);
+		return 1;
+	}
+	if (a != EVSE_AUTH_ACCEPTED || !reservation_allows(c, id_tag, parent))
+		return -2;
+	accept_auth(c, id_tag, parent, EVSE_START_APP);
+	return 0;
+}
+
+void evse_charge_capture_card(struct evse_charge *c, bool on)
+{
+	c->capture = on;
+	c->captured = false;
+}
+
+bool evse_charge_captured_card(struct evse_charge *c, char *uid, size_t cap)
+{
+	if (!c->captured)
+		return false;
+	c->captured = false;
+	snprintf(uid, cap, "%s", c->captured_id);
+	return true;
 }
 
 int evse_charge_stop(struct evse_charge *c, enum evse_stop_reason why, uint64_t now_ms)

@@ -103,9 +103,10 @@ enum evse_reserve {
 
 /* Sources of a current limit; the charging logic obeys the lowest. */
 enum evse_limit_source {
-	EVSE_LIMIT_SMART, /* OCPP smart charging (composite schedule) */
-	EVSE_LIMIT_POWER, /* dynamic power management / load balancing */
-	EVSE_LIMIT_LOCAL, /* the local app */
+	EVSE_LIMIT_SMART,    /* OCPP smart charging (composite schedule) */
+	EVSE_LIMIT_POWER,    /* dynamic power management / load balancing */
+	EVSE_LIMIT_LOCAL,    /* the local app */
+	EVSE_LIMIT_SCHEDULE, /* the local app's scheduled start: 0 A until then */
 	EVSE_LIMIT_COUNT
 };
 
@@ -144,6 +145,14 @@ int evse_charge_authorize(struct evse_charge *c, const char *id_tag, const char 
 /* The answer to a card that authorize() left PENDING. */
 void evse_charge_auth_result(struct evse_charge *c, const char *id_tag, bool accepted, const char *parent,
                              uint64_t now_ms);
+/* The local app asks to start a session for id_tag (the authoriser of the mode decides, as for a card):
+ * 0 authorised (starts when an EV is or gets plugged), 1 asked the central system (the answer comes
+ * later), -1 the point cannot take one now, -2 refused. */
+int evse_charge_app_authorize(struct evse_charge *c, const char *id_tag, uint64_t now_ms);
+/* Card reading for the local app: while on, the next card tapped is recorded instead of used. */
+void evse_charge_capture_card(struct evse_charge *c, bool on);
+/* The card recorded since capture was switched on (once): true with its UID in uid. */
+bool evse_charge_captured_card(struct evse_charge *c, char *uid, size_t cap);
 /* Ends the running session (the EV is released once the contactor is open). -1 when none. */
 int evse_charge_stop(struct evse_charge *c, enum evse_stop_reason why, uint64_t now_ms);
 /* Sets or clears (amps < 0) one limit source. */

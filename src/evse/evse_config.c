@@ -7,6 +7,12 @@
 #include <string.h>
 #include <strings.h>
 
+/* The web app's files: the source tree's web/evse, set by the build (mk/evse.mk) as an absolute path so that
+ * build/release/evse serves them from any working directory. */
+#ifndef EVSE_WEB_ROOT
+#define EVSE_WEB_ROOT "web/evse"
+#endif
+
 enum opt_type { OPT_INT, OPT_ENUM, OPT_STR, OPT_BOOL };
 
 struct opt {
@@ -52,7 +58,7 @@ static const struct opt opts[] = {
     {"db", OPT_STR, F(db_path), 0, 0, NULL, "evse.db", "SQLite file for configuration, queue and history"},
     {"http_port", OPT_INT, F(http_port), 0, 65535, NULL, "8080", "local web app port (0: off)"},
     {"http_bind", OPT_STR, F(http_bind), 0, 0, NULL, "127.0.0.1", "local web app address"},
-    {"web_root", OPT_STR, F(web_root), 0, 0, NULL, "web/evse", "folder of the local web app's files"},
+    {"web_root", OPT_STR, F(web_root), 0, 0, NULL, EVSE_WEB_ROOT, "folder of the local web app's files"},
     {"fw_max_kb", OPT_INT, F(fw_max_kb), 64, 262144, NULL, "16384",
      "largest firmware image in KiB (UpdateFirmware and POST /api/firmware); images go to <db folder>/firmware"},
     {"log_level", OPT_ENUM, F(log_level), 0, 0, level_names, "info", "error, warn, info or debug"},

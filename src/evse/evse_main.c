@@ -12,7 +12,11 @@
 
 #include "evse_config.h"
 #include "evse_net.h"
+#include "evse_settings.h"
 #include "evse_station.h"
+#include "evse_webapi.h"
+#include "evse_webauth.h"
+#include "evse_webform.h"
 #include "wl_clock.h"
 #include "wl_log.h"
 
@@ -30,12 +34,20 @@ static void usage(FILE *out)
 {
 	fprintf(out, "usage: evse [--config=FILE] [--OPTION=VALUE ...]\n"
 	             "       evse [--http_port=N] sim COMMAND...\n"
+	             "       evse [--config=FILE] [--db=FILE] passwd < password-file\n"
 	             "\n"
 	             "The Wattline charging-station controller: IEC 61851 charging over the hardware layer (the\n"
 	             "simulator today), OCPP 1.6J client, local web app on http://HTTP_BIND:HTTP_PORT/.\n"
-	             "Options are read from FILE (\"option = value\" lines) and then from the command line.\n"
-	             "Next to the db file the station keeps firmware/ (installed.bin), diagnostics/ and, when\n"
-	             "present, settings.token (the bearer token POST /api/firmware needs).\n"
+	             "Options are read from FILE (\"option = value\" lines) and then from the command line;\n"
+	             "settings saved in the web app (power, rfid_type, case, max_current, ocpp_url, earthing,\n"
+	             "mode) are kept in the database and override both.\n"
+	             "Next to the db file the station keeps firmware/ (installed.bin), diagnostics/ and, until\n"
+	             "the password is set, setup-code.\n"
+	             "\n"
+	             "The settings pages (and the firmware upload) need a password. There is no default: at the\n"
+	             "first start evse logs a one-time setup code (also written to setup-code next to the\n"
+	             "database, mode 0600) that the web app asks for. `evse passwd` sets the password from the\n"
+	             "first line of standard input.\n"
 	             "\n"
 	             "Simulator commands (also POST /api/sim):\n"
 	             "  plug [soc=0..1] [capacity=Wh] [max_a=A] [phases=1|3] [response_ms=MS] [cable_a=A]\n"
@@ -44,6 +56,53 @@ static void usage(FILE *out)
 	             "\n"
 	             "Options:\n");
 	evse_config_help(out);
+}
+
+/* `evse passwd`: the settings password from the first line of stdin, hashed into the store. */
+static int set_password(const struct evse_config *cfg)
+{
+	char pw[EVSE_PASSWORD_MAX + 2], err[300], path[EVSE_STR_MAX + 16];
+	int rc = 1;
+	if (!fgets(pw, sizeof(pw), stdin)) {
+		fprintf(stderr, "evse passwd: no password on standard input\n");
+		return 2;
+	}
+	pw[strcspn(pw, "\r\n")] = '\0';
+	if (evse_webform_check_password(pw, err, sizeof(err)) < 0) {
+		fprintf(stderr, "evse passwd: %s\n", err);
+		return 2;
+	}
+	struct evse_store *st = evse_store_open(cfg->db_path, err, sizeof(err));
+	if (!st) {
+		fprintf(stderr, "evse passwd: %s\n", err);
+		return 1;
+	}
+	if (evse_webauth_set_password(st, pw, err, sizeof(err)) < 0) {
+		fprintf(stderr, "evse passwd: %s\n", err);
+		goto out;
+	}
+	const char *slash = strrchr(cfg->db_path, '/');
+	snprintf(path, sizeof(path), "%.*s/setup-code", slash ? (int)(slash - cfg->db_path) : 1,
+	         slash ? cfg->db_path : ".");
+	unlink(path);
+	printf("settings password set in %s (a running evse keeps its open sessions)\n", cfg->db_path);
+	rc = 0;
+out:
+	memset(pw, 0, sizeof(pw));
+	evse_store_close(st);
+	return rc;
+}
+
+/* Loads the settings saved by the web app over the options. */
+static int load_settings(struct evse_config *cfg, char *err, size_t errcap)
+{
+	char why[300];
+	struct evse_store *st = evse_store_open(cfg->db_path, err, errcap);
+	if (!st)
+		return -1;
+	(void)evse_settings_load(st, cfg, why, sizeof(why)); /* a bad kept value is logged and ignored */
+	evse_store_close(st);
+	return 0;
 }
 
 /* `evse sim ...`: one POST to the running station's /api/sim. */
@@ -92,6 +151,7 @@ int main(int argc, char **argv)
 	struct evse_config cfg;
 	char err[300];
 	int first_cmd = 0;
+	bool passwd = false;
 
 	evse_config_defaults(&cfg);
 	for (int i = 1; i < argc; i++) {
@@ -110,6 +170,10 @@ int main(int argc, char **argv)
 			first_cmd = i + 1;
 			break;
 		}
+		if (strcmp(argv[i], "passwd") == 0 && i == argc - 1) {
+			passwd = true;
+			break;
+		}
 		if (strncmp(argv[i], "--", 2) != 0 || !strchr(argv[i], '=')) {
 			fprintf(stderr, "evse: unexpected argument \"%s\" (see --help)\n", argv[i]);
 			return 2;
@@ -126,6 +190,12 @@ int main(int argc, char **argv)
 	}
 	if (first_cmd)
 		return sim_client(&cfg, argc - first_cmd, argv + first_cmd);
+	if (passwd)
+		return set_password(&cfg);
+	if (load_settings(&cfg, err, sizeof(err)) < 0) {
+		fprintf(stderr, "evse: %s\n", err);
+		return 1;
+	}
 	if (evse_config_check(&cfg, err, sizeof(err)) < 0) {
 		fprintf(stderr, "evse: %s\n", err);
 		return 2;
@@ -142,17 +212,25 @@ int main(int argc, char **argv)
 		fprintf(stderr, "evse: %s\n", err);
 		return 1;
 	}
-	struct evse_net *net = evse_net_new(st, &cfg, err, sizeof(err));
-	if (!net) {
+	struct evse_webapi *api = evse_webapi_new(st, &cfg, err, sizeof(err));
+	if (!api) {
 		fprintf(stderr, "evse: %s\n", err);
 		goto out_station;
 	}
+	struct evse_net *net = evse_net_new(st, &cfg, err, sizeof(err));
+	if (!net) {
+		fprintf(stderr, "evse: %s\n", err);
+		goto out_api;
+	}
+	evse_net_set_webapi(net, api);
 	WL_INFO(MOD, "evse %s: %d W, %d phase(s), case %s, mode %s, http port %d, backend %s", EVSE_VERSION,
 	        cfg.power_w, cfg.phases, cfg.charging_case == EVSE_CASE_B ? "B" : "C", evse_mode_name(cfg.mode),
 	        cfg.http_port, cfg.ocpp_url[0] ? cfg.ocpp_url : "none");
 	reset = evse_net_run(net, &stop);
 	rc = 0;
 	evse_net_free(net);
+out_api:
+	evse_webapi_free(api);
 out_station:
 	evse_station_free(st);
 	if (reset) {

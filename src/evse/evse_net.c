@@ -2,20 +2,24 @@
  * local app; a sorted-usec-list timer for the control cycle and the reconnect back-off. */
 #include "evse_net.h"
 
+#include <errno.h>
 #include <libwebsockets.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
+#include "evse_webapi.h"
 #include "wl_clock.h"
 #include "wl_log.h"
 
 #define MOD         "net"
 #define TICK_US     (100 * LWS_US_PER_MS)
 #define RX_MAX      (64 * 1024)
-#define BODY_MAX    4096
+#define BODY_MAX    EVSE_HTTP_BODY_MAX
 #define BACKOFF_MIN 1000
+#define SSE_MAX     8   /* browsers following the live status at once */
+#define SSE_PERIOD  500 /* ms: the status is pushed at most this often, when it changed */
 
 struct evse_net {
 	struct evse_station *st;
@@ -36,6 +40,14 @@ struct evse_net {
 	char *rx;
 	size_t rx_len;
 	bool rx_overflow;
+	/* the local web app */
+	struct evse_webapi *api;
+	struct lws *card_wsi;     /* the request waiting for a card tap */
+	struct lws *sse[SSE_MAX]; /* the event streams */
+	int n_sse;
+	char *status_json; /* the status last pushed to the streams */
+	unsigned status_seq;
+	uint64_t events_at;
 };
 
 /* ---- the OCPP client ---- */
@@ -157,205 +169,315 @@ static int ocpp_callback(struct lws *wsi, enum lws_callback_reasons reason, void
 	return 0;
 }
 
-/* ---- the local HTTP server ---- */
+/* ---- the local HTTP server: files of web_root, the API (evse_webapi), the event stream ---- */
+
+#define PAGE_HEADERS                                                                                                   \
+	"X-Content-Type-Options: nosniff\r\nX-Frame-Options: DENY\r\nReferrer-Policy: no-referrer\r\n"                 \
+	"Content-Security-Policy: default-src 'self'; frame-ancestors 'none'; form-action 'self'\r\n"
 
 struct http_pss {
-	char uri[128];
+	enum evse_http_method method;
+	char path[128];
+	char query[256];
+	char cookie[512];
+	char csrf[80];
+	char ctype[64];
 	char body[BODY_MAX + 1];
 	size_t body_len;
 	bool too_big;
-	/* POST /api/firmware: the body goes to a file */
-	FILE *upload;
+	bool sse;
+	unsigned sse_seq;
+	struct evse_http_resp *ready; /* a deferred answer (a card read) to send when writable */
+	/* an upload (evse_webapi_upload_begin): the body goes to a file, not to body[] */
+	bool upload;
+	FILE *upload_file; /* NULL once writing failed */
 	char upload_path[EVSE_STR_MAX + 32];
-	int64_t upload_len;
-	char md5[40];
-	bool refused; /* not an admin: the body is read and dropped, then 401 */
+	int64_t upload_max;
+	struct evse_http_resp *refusal; /* refused at its headers: sent once the body is read and dropped */
 };
 
-static int respond(struct lws *wsi, unsigned status, const char *mime, const char *body, size_t len)
+static int respond(struct lws *wsi, const struct evse_http_resp *rs)
 {
-	unsigned char hdr[LWS_PRE + 512], *start = hdr + LWS_PRE, *p = start, *end = hdr + sizeof(hdr) - 1;
-	if (lws_add_http_common_headers(wsi, status, mime, len, &p, end) ||
+	unsigned char hdr[LWS_PRE + 1024], *start = hdr + LWS_PRE, *p = start, *end = hdr + sizeof(hdr) - 1;
+	char num[16];
+	if (lws_add_http_common_headers(wsi, (unsigned)rs->status, rs->mime, rs->len, &p, end) ||
 	    lws_add_http_header_by_token(wsi, WSI_TOKEN_HTTP_CACHE_CONTROL, (const unsigned char *)"no-store", 8, &p,
 	                                 end) ||
-	    lws_finalize_write_http_header(wsi, start, &p, end))
+	    lws_add_http_header_by_name(
+	        wsi, (const unsigned char *)"x-content-type-options:", (const unsigned char *)"nosniff", 7, &p, end))
 		return 1;
-	unsigned char *buf = malloc(LWS_PRE + len + 1);
-	if (!buf)
+	if (rs->set_cookie[0] &&
+	    lws_add_http_header_by_token(wsi, WSI_TOKEN_HTTP_SET_COOKIE, (const unsigned char *)rs->set_cookie,
+	                                 (int)strlen(rs->set_cookie), &p, end))
 		return 1;
-	memcpy(buf + LWS_PRE, body, len);
-	int rc = lws_write(wsi, buf + LWS_PRE, len, LWS_WRITE_HTTP_FINAL);
-	free(buf);
-	if (rc < (int)len)
+	if (rs->retry_after_s > 0) {
+		int k = snprintf(num, sizeof(num), "%d", rs->retry_after_s);
+		if (lws_add_http_header_by_token(wsi, WSI_TOKEN_HTTP_RETRY_AFTER, (const unsigned char *)num, k, &p,
+		                                 end))
+			return 1;
+	}
+	if (rs->disposition_csv) {
+		static const char cd[] = "attachment; filename=\"history.csv\"";
+		if (lws_add_http_header_by_token(wsi, WSI_TOKEN_HTTP_CONTENT_DISPOSITION, (const unsigned char *)cd,
+		                                 (int)sizeof(cd) - 1, &p, end))
+			return 1;
+	}
+	if (lws_finalize_write_http_header(wsi, start, &p, end))
 		return 1;
+	if (rs->len) {
+		unsigned char *buf = malloc(LWS_PRE + rs->len);
+		if (!buf)
+			return 1;
+		memcpy(buf + LWS_PRE, rs->body, rs->len);
+		int rc = lws_write(wsi, buf + LWS_PRE, rs->len, LWS_WRITE_HTTP_FINAL);
+		free(buf);
+		if (rc < (int)rs->len)
+			return 1;
+	}
 	return lws_http_transaction_completed(wsi) ? -1 : 0;
 }
 
-static int respond_json_error(struct lws *wsi, unsigned status, const char *msg)
+static int respond_error(struct lws *wsi, int status, const char *code, const char *msg)
 {
-	char body[300];
-	char esc[200];
-	size_t k = 0;
-	for (const char *c = msg; *c && k < sizeof(esc) - 2; c++)
-		if (*c != '"' && *c != '\\' && (unsigned char)*c >= 0x20)
-			esc[k++] = *c;
-	esc[k] = '\0';
-	int len = snprintf(body, sizeof(body), "{\"error\":\"%s\"}", esc);
-	return respond(wsi, status, "application/json", body, (size_t)len);
+	char body[200];
+	int len = snprintf(body, sizeof(body), "{\"error\":{\"code\":\"%s\",\"message\":\"%s\"}}", code, msg);
+	struct evse_http_resp rs = {.status = status, .mime = "application/json", .body = body, .len = (size_t)len};
+	return respond(wsi, &rs);
 }
 
-struct csv {
-	char *buf;
-	size_t len, cap;
-};
-
-static void csv_row(void *ctx, const struct evse_history *h)
+/* Copies the request line and the headers the API reads into pss. */
+static void read_request(struct lws *wsi, struct http_pss *pss, const char *path)
 {
-	struct csv *c = ctx;
-	char line[256];
-	int n = snprintf(line, sizeof(line), "%lld,%s,%s,%s,%s,%.3f,%s\n", (long long)h->no, h->start, h->end,
-	                 h->start_mode, h->stop_mode, h->energy_wh / 1000.0, h->id_tag);
-	if (n < 0 || c->len + (size_t)n >= c->cap)
-		return;
-	memcpy(c->buf + c->len, line, (size_t)n);
-	c->len += (size_t)n;
+	static const struct {
+		enum lws_token_indexes token;
+		enum evse_http_method method;
+	} methods[] = {
+	    {WSI_TOKEN_GET_URI, EVSE_HTTP_GET},
+	    {WSI_TOKEN_POST_URI, EVSE_HTTP_POST},
+	    {WSI_TOKEN_PUT_URI, EVSE_HTTP_PUT},
+	    {WSI_TOKEN_DELETE_URI, EVSE_HTTP_DELETE},
+	};
+	snprintf(pss->path, sizeof(pss->path), "%s", path);
+	pss->method = EVSE_HTTP_OTHER;
+	for (size_t i = 0; i < sizeof(methods) / sizeof(methods[0]); i++)
+		if (lws_hdr_total_length(wsi, methods[i].token))
+			pss->method = methods[i].method;
+	size_t q = 0;
+	char frag[128];
+	for (int i = 0; lws_hdr_copy_fragment(wsi, frag, sizeof(frag), WSI_TOKEN_HTTP_URI_ARGS, i) > 0; i++)
+		if (q + strlen(frag) + 2 < sizeof(pss->query))
+			q += (size_t)snprintf(pss->query + q, sizeof(pss->query) - q, "%s%s", q ? "&" : "", frag);
+	pss->query[q] = '\0';
+	if (lws_hdr_copy(wsi, pss->cookie, sizeof(pss->cookie), WSI_TOKEN_HTTP_COOKIE) < 0)
+		pss->cookie[0] = '\0';
+	if (lws_hdr_copy(wsi, pss->ctype, sizeof(pss->ctype), WSI_TOKEN_HTTP_CONTENT_TYPE) < 0)
+		pss->ctype[0] = '\0';
+	if (lws_hdr_custom_copy(wsi, pss->csrf, sizeof(pss->csrf), "x-csrf-token:", 13) < 0)
+		pss->csrf[0] = '\0';
+	pss->body_len = 0;
+	pss->too_big = false;
+	pss->upload = false;
 }
 
-static int serve_api_get(struct evse_net *n, struct lws *wsi, const char *uri)
+static int dispatch(struct evse_net *n, struct lws *wsi, struct http_pss *pss)
 {
-	if (strcmp(uri, "/api/status") == 0) {
-		char *j = evse_station_status_json(n->st);
-		if (!j)
-			return respond_json_error(wsi, 500, "out of memory");
-		int rc = respond(wsi, 200, "application/json", j, strlen(j));
-		free(j);
-		return rc;
-	}
-	if (strcmp(uri, "/api/history.csv") == 0) {
-		struct csv c = {.cap = 256 * 1000 + 128};
-		c.buf = malloc(c.cap);
-		if (!c.buf)
-			return respond_json_error(wsi, 500, "out of memory");
-		c.len = (size_t)snprintf(c.buf, c.cap, "no,start,end,start_mode,stop_mode,energy_kwh,id\n");
-		evse_store_history_each(n->st->store, 1000, csv_row, &c);
-		int rc = respond(wsi, 200, "text/csv", c.buf, c.len);
-		free(c.buf);
-		return rc;
-	}
-	return respond_json_error(wsi, 404, "no such resource");
-}
-
-/* ---- POST /api/firmware?md5=<32 hex>: the local firmware upload ---- */
-
-/* May this request change the station? The one place that decides: when <state dir>/settings.token
- * exists, the request must carry "Authorization: Bearer <its content>"; without the file, anyone on the
- * local network may (the installer's first set-up). NEEDSWORK: replaced by the web app's login at merge. */
-static bool evse_http_is_admin(const struct evse_net *n, struct lws *wsi)
-{
-	char path[EVSE_STR_MAX + 32], token[160], hdr[200];
-	if (evse_config_state_path(n->cfg, "settings.token", path, sizeof(path)) < 0)
-		return false;
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return true;
-	size_t len = fread(token, 1, sizeof(token) - 1, f);
-	fclose(f);
-	while (len && (token[len - 1] == '\n' || token[len - 1] == '\r' || token[len - 1] == ' '))
-		len--;
-	token[len] = '\0';
-	if (!len || lws_hdr_copy(wsi, hdr, sizeof(hdr), WSI_TOKEN_HTTP_AUTHORIZATION) <= 0 ||
-	    strncmp(hdr, "Bearer ", 7) != 0 || strlen(hdr + 7) != len)
-		return false;
-	unsigned char diff = 0; /* the same time whatever matches */
-	for (size_t i = 0; i < len; i++)
-		diff |= (unsigned char)(hdr[7 + i] ^ token[i]);
-	return diff == 0;
-}
-
-static int respond_fw(struct lws *wsi, unsigned status, const char *code, const char *msg)
-{
-	char body[400], esc[240];
-	size_t k = 0;
-	for (const char *c = msg; *c && k < sizeof(esc) - 1; c++)
-		if (*c != '"' && *c != '\\' && (unsigned char)*c >= 0x20)
-			esc[k++] = *c;
-	esc[k] = '\0';
-	int len = snprintf(body, sizeof(body), "{\"error\":{\"code\":\"%s\",\"message\":\"%s\"}}", code, esc);
-	return respond(wsi, status, "application/json", body, (size_t)len);
-}
-
-/* The request line and headers of an upload are there: refuse it or open its file. 1: answered. */
-static int firmware_begin(struct evse_net *n, struct http_pss *pss, struct lws *wsi, int *rc)
-{
-	char arg[64];
-	const char *md5 = lws_get_urlarg_by_name(wsi, "md5=", arg, sizeof(arg));
-	int64_t max = (int64_t)n->cfg->fw_max_kb * 1024;
-	int clen = lws_hdr_total_length(wsi, WSI_TOKEN_HTTP_CONTENT_LENGTH);
-	char lenbuf[24] = "";
-	if (!evse_http_is_admin(n, wsi)) {
-		pss->refused = true;
+	struct evse_http_req rq = {.method = pss->method,
+	                           .path = pss->path,
+	                           .query = pss->query,
+	                           .body = pss->body,
+	                           .body_len = pss->body_len,
+	                           .cookie = pss->cookie,
+	                           .csrf = pss->csrf,
+	                           .content_type = pss->ctype};
+	struct evse_http_resp rs;
+	if (!n->api)
+		return respond_error(wsi, 503, "unavailable", "no web API");
+	evse_webapi_handle(n->api, &rq, wl_mono_ms(), &rs);
+	if (rs.wait_card) {
+		n->card_wsi = wsi;
+		lws_set_timeout(wsi, NO_PENDING_TIMEOUT, 0);
 		return 0;
 	}
-	if (clen > 0 && clen < (int)sizeof(lenbuf))
-		lws_hdr_copy(wsi, lenbuf, sizeof(lenbuf), WSI_TOKEN_HTTP_CONTENT_LENGTH);
-	if (strtoll(lenbuf, NULL, 10) > max) {
-		*rc = respond_fw(wsi, 413, "E04", "the image is larger than fw_max_kb");
-		return 1;
+	int rc = respond(wsi, &rs);
+	free(rs.body);
+	return rc;
+}
+
+/* Takes a fresh status for the event stream when it changed; wakes the streams. */
+static void refresh_events(struct evse_net *n)
+{
+	char *j = evse_station_status_json(n->st);
+	if (!j)
+		return;
+	if (n->status_json && strcmp(j, n->status_json) == 0) {
+		free(j);
+		return;
 	}
-	snprintf(pss->md5, sizeof(pss->md5), "%s", md5 ? md5 : "");
-	char dir[EVSE_STR_MAX + 16];
-	if (evse_config_state_path(n->cfg, "firmware", dir, sizeof(dir)) < 0 ||
-	    snprintf(pss->upload_path, sizeof(pss->upload_path), "%s/upload.part", dir) >=
-	        (int)sizeof(pss->upload_path)) {
-		*rc = respond_fw(wsi, 500, "E01", "state path too long");
-		return 1;
-	}
-	mkdir(dir, 0755);
-	pss->upload = fopen(pss->upload_path, "wb");
-	if (!pss->upload) {
-		*rc = respond_fw(wsi, 500, "E01", "cannot write the image");
-		return 1;
-	}
-	pss->upload_len = 0;
+	free(n->status_json);
+	n->status_json = j;
+	n->status_seq++;
+	for (int i = 0; i < n->n_sse; i++)
+		lws_callback_on_writable(n->sse[i]);
+}
+
+static int start_events(struct evse_net *n, struct lws *wsi, struct http_pss *pss)
+{
+	unsigned char hdr[LWS_PRE + 256], *start = hdr + LWS_PRE, *p = start, *end = hdr + sizeof(hdr) - 1;
+	if (n->n_sse >= SSE_MAX)
+		return respond_error(wsi, 503, "busy", "too many event streams");
+	if (lws_add_http_common_headers(wsi, HTTP_STATUS_OK, "text/event-stream", LWS_ILLEGAL_HTTP_CONTENT_LEN, &p,
+	                                end) ||
+	    lws_add_http_header_by_token(wsi, WSI_TOKEN_HTTP_CACHE_CONTROL, (const unsigned char *)"no-store", 8, &p,
+	                                 end) ||
+	    lws_finalize_write_http_header(wsi, start, &p, end))
+		return -1;
+	lws_set_timeout(wsi, NO_PENDING_TIMEOUT, 0); /* a stream lives until the browser goes */
+	pss->sse = true;
+	pss->sse_seq = n->status_seq - 1; /* sends the current status first */
+	n->sse[n->n_sse++] = wsi;
+	if (!n->status_json)
+		refresh_events(n);
+	lws_callback_on_writable(wsi);
 	return 0;
 }
 
-static void firmware_body(struct evse_net *n, struct http_pss *pss, const void *in, size_t len)
+static int write_event(struct evse_net *n, struct lws *wsi, struct http_pss *pss)
 {
-	if (!pss->upload)
-		return;
-	pss->upload_len += (int64_t)len;
-	if (pss->too_big || pss->upload_len > (int64_t)n->cfg->fw_max_kb * 1024) {
-		pss->too_big = true;
-		return;
-	}
-	if (fwrite(in, 1, len, pss->upload) != len)
-		pss->too_big = true;
+	if (!n->status_json || pss->sse_seq == n->status_seq)
+		return 0;
+	size_t len = strlen(n->status_json) + 8;
+	unsigned char *buf = malloc(LWS_PRE + len + 1);
+	if (!buf)
+		return -1;
+	int k = snprintf((char *)buf + LWS_PRE, len + 1, "data: %s\n\n", n->status_json);
+	int rc = lws_write(wsi, buf + LWS_PRE, (size_t)k, LWS_WRITE_HTTP);
+	free(buf);
+	pss->sse_seq = n->status_seq;
+	return rc < k ? -1 : 0;
 }
 
-static int firmware_end(struct evse_net *n, struct http_pss *pss, struct lws *wsi)
+/* ---- uploads: a body streamed to a file (the firmware image) ---- */
+
+/* Closes the upload's file and removes it (installing moved it away when it succeeded); drops a refusal
+ * not sent. */
+static void upload_end(struct http_pss *pss)
 {
-	static const unsigned statuses[] = {200, 500, 422, 504, 422};
-	char msg[200];
-	if (pss->refused)
-		return respond_fw(wsi, 401, "auth", "an administrator token is needed");
-	if (!pss->upload)
-		return respond_fw(wsi, 500, "E01", "no image");
-	bool write_failed = fclose(pss->upload) != 0;
-	pss->upload = NULL;
-	if (pss->too_big || write_failed) {
+	if (pss->upload_file)
+		fclose(pss->upload_file);
+	pss->upload_file = NULL;
+	if (pss->upload && pss->upload_path[0])
 		remove(pss->upload_path);
-		return pss->too_big && !write_failed ? respond_fw(wsi, 413, "E04", "the image is too large")
-		                                     : respond_fw(wsi, 500, "E01", "cannot write the image");
+	pss->upload_path[0] = '\0';
+	if (pss->refusal) {
+		free(pss->refusal->body);
+		free(pss->refusal);
+		pss->refusal = NULL;
 	}
-	enum evse_fw_code c =
-	    evse_fw_install_local(n->st->fw, pss->upload_path, pss->md5, wl_mono_ms(), msg, sizeof(msg));
-	if (c != EVSE_FW_OK) {
-		remove(pss->upload_path);
-		return respond_fw(wsi, statuses[c], evse_fw_code_name(c), msg);
+}
+
+/* The headers of a POST or PUT are there: is it an upload? 1 yes (its file is open, or a refusal waits for
+ * the end of the body), 0 no, -1 out of memory. */
+static int upload_begin(struct evse_net *n, struct lws *wsi, struct http_pss *pss)
+{
+	char num[24] = "";
+	int64_t clen = -1;
+	struct evse_http_req rq = {.method = pss->method,
+	                           .path = pss->path,
+	                           .query = pss->query,
+	                           .body = "",
+	                           .cookie = pss->cookie,
+	                           .csrf = pss->csrf,
+	                           .content_type = pss->ctype};
+	struct evse_http_resp *rs = calloc(1, sizeof(*rs));
+	if (!rs)
+		return -1;
+	if (lws_hdr_copy(wsi, num, sizeof(num), WSI_TOKEN_HTTP_CONTENT_LENGTH) > 0)
+		clen = strtoll(num, NULL, 10);
+	int rc = evse_webapi_upload_begin(n->api, &rq, wl_mono_ms(), clen, pss->upload_path, sizeof(pss->upload_path),
+	                                  &pss->upload_max, rs);
+	if (rc == 0) {
+		free(rs);
+		return 0;
 	}
-	int len = snprintf(msg, sizeof(msg), "{\"result\":\"%s\"}", evse_fw_code_text(c));
-	return respond(wsi, 200, "application/json", msg, (size_t)len);
+	pss->upload = true;
+	if (rc < 0) {
+		pss->upload_path[0] = '\0';
+		pss->refusal = rs;
+		return 1;
+	}
+	free(rs);
+	pss->upload_file = fopen(pss->upload_path, "wb");
+	if (!pss->upload_file)
+		WL_WARN(MOD, "%s: cannot write: %s", pss->upload_path, strerror(errno));
+	return 1;
+}
+
+/* A piece of an upload's body: written while within the limit, else only counted. */
+static void upload_body(struct http_pss *pss, const void *in, size_t len)
+{
+	pss->body_len += len;
+	if (pss->refusal || !pss->upload_file || (int64_t)pss->body_len > pss->upload_max)
+		return;
+	if (fwrite(in, 1, len, pss->upload_file) != len) {
+		WL_WARN(MOD, "%s: write failed: %s", pss->upload_path, strerror(errno));
+		fclose(pss->upload_file);
+		pss->upload_file = NULL;
+	}
+}
+
+/* The end of an upload's body: the refusal, or the API's answer on the file. The file is gone before the
+ * answer goes out (pss may not outlive the completed transaction). */
+static int upload_done(struct evse_net *n, struct lws *wsi, struct http_pss *pss)
+{
+	struct evse_http_resp rs;
+	if (pss->refusal) {
+		rs = *pss->refusal;
+		free(pss->refusal);
+		pss->refusal = NULL;
+	} else {
+		bool written = pss->upload_file && fclose(pss->upload_file) == 0;
+		if (pss->upload_file && !written)
+			WL_WARN(MOD, "%s: write failed: %s", pss->upload_path, strerror(errno));
+		pss->upload_file = NULL;
+		struct evse_http_req rq = {.method = pss->method,
+		                           .path = pss->path,
+		                           .query = pss->query,
+		                           .body = "",
+		                           .body_len = pss->body_len,
+		                           .body_file = written ? pss->upload_path : NULL,
+		                           .cookie = pss->cookie,
+		                           .csrf = pss->csrf,
+		                           .content_type = pss->ctype};
+		evse_webapi_handle(n->api, &rq, wl_mono_ms(), &rs);
+	}
+	upload_end(pss);
+	int rc = respond(wsi, &rs);
+	free(rs.body);
+	return rc;
+}
+
+/* A connection of the local server closed: forget its stream, card read, deferred answer and upload. */
+static void http_closed(struct evse_net *n, struct lws *wsi, struct http_pss *pss)
+{
+	if (n->card_wsi == wsi) {
+		n->card_wsi = NULL;
+		if (n->api)
+			evse_webapi_card_cancel(n->api);
+	}
+	if (!pss) /* closed before it had per-request state: lws_context_destroy() at a restart does that */
+		return;
+	if (pss->sse) {
+		for (int i = 0; i < n->n_sse; i++)
+			if (n->sse[i] == wsi)
+				n->sse[i] = n->sse[--n->n_sse];
+		pss->sse = false;
+	}
+	if (pss->ready) {
+		free(pss->ready->body);
+		free(pss->ready);
+		pss->ready = NULL;
+	}
+	upload_end(pss); /* the client went away in the middle of an upload */
 }
 
 /* A path under web_root without "..": the file to serve, or -1. */
@@ -369,71 +491,98 @@ static int static_path(const struct evse_net *n, const char *uri, char *out, siz
 	return len < 0 || (size_t)len >= cap ? -1 : 0;
 }
 
+static int serve_file(struct evse_net *n, struct lws *wsi, struct http_pss *pss)
+{
+	char file[EVSE_STR_MAX + 160];
+	struct stat sb;
+	if (pss->method != EVSE_HTTP_GET)
+		return respond_error(wsi, 405, "method_not_allowed", "method not allowed");
+	if (static_path(n, pss->path, file, sizeof(file)) < 0)
+		return respond_error(wsi, 400, "bad_request", "bad path");
+	if (stat(file, &sb) < 0 || !S_ISREG(sb.st_mode))
+		return respond_error(wsi, 404, "not_found", "no such file");
+	const char *mime = lws_get_mimetype(file, NULL);
+	int rc = lws_serve_http_file(wsi, file, mime ? mime : "application/octet-stream", PAGE_HEADERS,
+	                             (int)sizeof(PAGE_HEADERS) - 1);
+	if (rc < 0 || (rc > 0 && lws_http_transaction_completed(wsi)))
+		return -1;
+	return 0;
+}
+
 static int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len)
 {
 	struct http_pss *pss = user;
 	struct evse_net *n = lws_context_user(lws_get_context(wsi));
 
 	switch (reason) {
-	case LWS_CALLBACK_HTTP: {
-		snprintf(pss->uri, sizeof(pss->uri), "%s", (const char *)in);
-		pss->body_len = 0;
-		pss->too_big = false;
-		pss->refused = false;
-		pss->upload = NULL;
-		if (lws_hdr_total_length(wsi, WSI_TOKEN_POST_URI)) {
-			int rc = 0;
-			if (strcmp(pss->uri, "/api/firmware") == 0 && firmware_begin(n, pss, wsi, &rc))
-				return rc;
-			return 0; /* the body comes next */
+	case LWS_CALLBACK_HTTP:
+		read_request(wsi, pss, (const char *)in);
+		if (strcmp(pss->path, "/api/events") == 0 && pss->method == EVSE_HTTP_GET)
+			return start_events(n, wsi, pss);
+		if (!evse_webapi_owns(pss->path))
+			return serve_file(n, wsi, pss);
+		if ((pss->method == EVSE_HTTP_POST || pss->method == EVSE_HTTP_PUT) &&
+		    lws_hdr_total_length(wsi, WSI_TOKEN_HTTP_CONTENT_LENGTH) > 0) {
+			if (n->api && upload_begin(n, wsi, pss) < 0)
+				return respond_error(wsi, 500, "internal", "out of memory");
+			return 0; /* the body comes next, and BODY_COMPLETION dispatches (even for Content-Length: 0) */
 		}
-		if (strncmp(pss->uri, "/api/", 5) == 0)
-			return serve_api_get(n, wsi, pss->uri);
-		char file[EVSE_STR_MAX + 160];
-		if (static_path(n, pss->uri, file, sizeof(file)) < 0)
-			return respond_json_error(wsi, 400, "bad path");
-		const char *mime = lws_get_mimetype(file, NULL);
-		int rc = lws_serve_http_file(wsi, file, mime ? mime : "application/octet-stream", NULL, 0);
-		if (rc < 0 || (rc > 0 && lws_http_transaction_completed(wsi)))
-			return -1;
-		return 0;
-	}
+		return dispatch(n, wsi, pss);
 	case LWS_CALLBACK_HTTP_BODY:
-		if (strcmp(pss->uri, "/api/firmware") == 0) {
-			firmware_body(n, pss, in, len);
+		if (pss->upload) {
+			upload_body(pss, in, len);
 			break;
 		}
 		if (pss->body_len + len > BODY_MAX) {
 			pss->too_big = true;
 			break;
 		}
-		memcpy(pss->body + pss->body_len, in, len);
-		pss->body_len += len;
+		if (len) {
+			memcpy(pss->body + pss->body_len, in, len);
+			pss->body_len += len;
+		}
 		break;
-	case LWS_CALLBACK_HTTP_BODY_COMPLETION: {
-		char err[160];
-		if (strcmp(pss->uri, "/api/firmware") == 0)
-			return firmware_end(n, pss, wsi);
+	case LWS_CALLBACK_HTTP_BODY_COMPLETION:
+		if (pss->upload)
+			return upload_done(n, wsi, pss);
 		if (pss->too_big)
-			return respond_json_error(wsi, 413, "body too large");
-		if (strcmp(pss->uri, "/api/sim") == 0) {
-			if (evse_station_sim_command(n->st, pss->body, pss->body_len, err, sizeof(err)) < 0)
-				return respond_json_error(wsi, 400, err);
-			evse_station_tick(n->st, wl_mono_ms());
-			return respond(wsi, 200, "application/json", "{\"ok\":true}", 11);
-		}
-		return respond_json_error(wsi, 404, "no such resource");
-	}
-	case LWS_CALLBACK_CLOSED_HTTP:
-		if (pss && pss->upload) { /* the client went away in the middle of an upload */
-			fclose(pss->upload);
-			pss->upload = NULL;
-			remove(pss->upload_path);
+			return respond_error(wsi, 413, "payload_too_large", "body larger than 4096 bytes");
+		pss->body[pss->body_len] = '\0';
+		return dispatch(n, wsi, pss);
+	case LWS_CALLBACK_HTTP_WRITEABLE:
+		if (pss->sse)
+			return write_event(n, wsi, pss);
+		if (pss->ready) { /* pss may be gone once the transaction completes: let go of it first */
+			struct evse_http_resp *rs = pss->ready;
+			pss->ready = NULL;
+			int rc = respond(wsi, rs);
+			free(rs->body);
+			free(rs);
+			return rc;
 		}
 		break;
+	case LWS_CALLBACK_CLOSED_HTTP: http_closed(n, wsi, pss); break;
 	default: break;
 	}
 	return lws_callback_http_dummy(wsi, reason, user, in, len);
+}
+
+/* A card read waiting for its tap: hand its answer to the connection when it comes. */
+static void poll_card(struct evse_net *n)
+{
+	if (!n->card_wsi || !n->api)
+		return;
+	struct evse_http_resp *rs = calloc(1, sizeof(*rs));
+	if (!rs)
+		return;
+	if (evse_webapi_card_poll(n->api, wl_mono_ms(), rs) != 1) {
+		free(rs);
+		return;
+	}
+	struct http_pss *pss = lws_wsi_user(n->card_wsi);
+	pss->ready = rs;
+	lws_callback_on_writable(n->card_wsi);
+	n->card_wsi = NULL;
 }
 
 static const struct lws_protocols protocols[] = {
@@ -447,10 +596,16 @@ static const struct lws_protocols protocols[] = {
 static void tick(lws_sorted_usec_list_t *sul)
 {
 	struct evse_net *n = lws_container_of(sul, struct evse_net, tick_sul);
-	evse_station_tick(n->st, wl_mono_ms());
+	uint64_t now = wl_mono_ms();
+	evse_station_tick(n->st, now);
 	flush_ocpp(n);
+	poll_card(n);
+	if (n->n_sse && now - n->events_at >= SSE_PERIOD) {
+		n->events_at = now;
+		refresh_events(n);
+	}
 	if (!n->reset)
-		n->reset = evse_station_restart_due(n->st);
+		n->reset = evse_station_restart_due(n->st); /* a Reset, or an installed firmware image */
 	lws_sul_schedule(n->ctx, 0, &n->tick_sul, tick, TICK_US);
 }
 
@@ -536,8 +691,14 @@ void evse_net_free(struct evse_net *n)
 	if (!n)
 		return;
 	lws_context_destroy(n->ctx);
+	free(n->status_json);
 	free(n->rx);
 	free(n);
+}
+
+void evse_net_set_webapi(struct evse_net *n, struct evse_webapi *api)
+{
+	n->api = api;
 }
 
 int evse_net_run(struct evse_net *n, volatile sig_atomic_t *stop)

@@ -3,9 +3,11 @@
 #include "evse_station.h"
 
 #include <cjson/cJSON.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "ocpp_text.h"
 #include "wl_clock.h"
@@ -21,10 +23,22 @@ static void on_state(void *ctx, enum evse_state from, enum evse_state to, int er
 		evse_ocpp_on_state(s->ocpp, to, error, s->now);
 }
 
+/* A protection tripped: one line in the fault log. */
+static void on_trip(void *ctx, enum evse_protection p)
+{
+	struct evse_station *s = ctx;
+	struct evse_fault f;
+	memset(&f, 0, sizeof(f));
+	ocpp_time_format(evse_station_wall_ms(s), f.at, sizeof(f.at));
+	snprintf(f.code, sizeof(f.code), "%s", evse_protect_display(p));
+	snprintf(f.what, sizeof(f.what), "%s", evse_protect_what(p));
+	evse_store_fault_add(s->store, &f);
+}
+
 static void on_session_start(void *ctx, const struct evse_session *ses)
 {
 	struct evse_station *s = ctx;
-	s->session_start_wall = wl_wall_ms();
+	s->session_start_wall = (uint64_t)evse_station_wall_ms(s);
 	if (s->ocpp)
 		evse_ocpp_on_session_start(s->ocpp, ses, s->now);
 }
@@ -35,7 +49,7 @@ static void on_session_stop(void *ctx, const struct evse_session *ses, enum evse
 	struct evse_history h;
 	memset(&h, 0, sizeof(h));
 	ocpp_time_format((int64_t)s->session_start_wall, h.start, sizeof(h.start));
-	ocpp_time_format((int64_t)wl_wall_ms(), h.end, sizeof(h.end));
+	ocpp_time_format(evse_station_wall_ms(s), h.end, sizeof(h.end));
 	snprintf(h.start_mode, sizeof(h.start_mode), "%s", evse_start_mode_name(ses->start_mode));
 	snprintf(h.stop_mode, sizeof(h.stop_mode), "%s", evse_stop_reason_name(why));
 	h.energy_wh = ses->energy_wh;
@@ -109,12 +123,18 @@ struct evse_station *evse_station_new(const struct evse_config *cfg, uint64_t no
 	                                .state = on_state,
 	                                .session_start = on_session_start,
 	                                .session_stop = on_session_stop,
-	                                .authorize = on_authorize};
+	                                .authorize = on_authorize,
+	                                .trip = on_trip};
 	s->charge = evse_charge_new(cfg, evse_sim_hal(s->sim), &ev, now_ms);
 	if (!s->charge) {
 		snprintf(err, errcap, "out of memory");
 		goto out_sim;
 	}
+	char num[32];
+	if (s->sim && evse_store_get(s->store, "clock_offset_ms", num, sizeof(num)) == 1)
+		s->clock_offset_ms = strtoll(num, NULL, 10);
+	if (evse_store_get(s->store, "schedule_at_ms", num, sizeof(num)) == 1)
+		s->schedule_at_ms = strtoll(num, NULL, 10);
 	if (evse_store_get(s->store, "available", v, sizeof(v)) == 1 && strcmp(v, "false") == 0)
 		evse_charge_set_available(s->charge, false, now_ms);
 	char dir[EVSE_STR_MAX + 16];
@@ -164,9 +184,65 @@ void evse_station_free(struct evse_station *s)
 	free(s);
 }
 
+int64_t evse_station_wall_ms(const struct evse_station *s)
+{
+	return (int64_t)wl_wall_ms() + s->clock_offset_ms;
+}
+
+int evse_station_set_clock(struct evse_station *s, int64_t wall_ms, char *err, size_t errcap)
+{
+	char num[32];
+	if (!s->sim) {
+		struct timespec ts = {.tv_sec = (time_t)(wall_ms / 1000), .tv_nsec = (long)(wall_ms % 1000) * 1000000L};
+		if (clock_settime(CLOCK_REALTIME, &ts) < 0) {
+			snprintf(err, errcap, "cannot set the clock: %s", strerror(errno));
+			return -1;
+		}
+		return 0;
+	}
+	s->clock_offset_ms = wall_ms - (int64_t)wl_wall_ms();
+	snprintf(num, sizeof(num), "%lld", (long long)s->clock_offset_ms);
+	if (evse_store_set(s->store, "clock_offset_ms", num) < 0) {
+		snprintf(err, errcap, "cannot save the clock offset");
+		return -1;
+	}
+	WL_INFO(MOD, "simulated clock set (offset %lld ms)", (long long)s->clock_offset_ms);
+	return 0;
+}
+
+int evse_station_schedule(struct evse_station *s, int64_t at_ms)
+{
+	char num[32];
+	snprintf(num, sizeof(num), "%lld", (long long)at_ms);
+	if (evse_store_set(s->store, "schedule_at_ms", num) < 0)
+		return -1;
+	s->schedule_at_ms = at_ms;
+	if (at_ms) {
+		char ts[40];
+		ocpp_time_format(at_ms, ts, sizeof(ts));
+		WL_INFO(MOD, "start scheduled at %s", ts);
+	}
+	evse_charge_set_limit(s->charge, EVSE_LIMIT_SCHEDULE, at_ms ? 0.0 : -1.0);
+	return 0;
+}
+
+/* A scheduled start: 0 A until its time, then done. */
+static void run_schedule(struct evse_station *s)
+{
+	if (!s->schedule_at_ms)
+		return;
+	if (evse_station_wall_ms(s) < s->schedule_at_ms) {
+		evse_charge_set_limit(s->charge, EVSE_LIMIT_SCHEDULE, 0.0);
+		return;
+	}
+	WL_INFO(MOD, "scheduled start: current offered from now");
+	evse_station_schedule(s, 0);
+}
+
 void evse_station_tick(struct evse_station *s, uint64_t now_ms)
 {
 	s->now = now_ms;
+	run_schedule(s);
 	if (s->sim)
 		evse_sim_step(s->sim, now_ms);
 	evse_charge_tick(s->charge, now_ms);
@@ -235,8 +311,14 @@ char *evse_station_status_json(struct evse_station *s)
 	cJSON_AddNumberToObject(j, "activePowerKw", watts / 1000.0);
 	cJSON_AddNumberToObject(j, "energyWh", st.meter.energy_wh);
 	cJSON_AddNumberToObject(j, "chargingMinutes", st.session_minutes);
-	ocpp_time_format((int64_t)wl_wall_ms(), ts, sizeof(ts));
-	cJSON_AddStringToObject(j, "systemTime", ts);
+	ocpp_time_format(evse_station_wall_ms(s) / 1000 * 1000, ts, sizeof(ts));
+	cJSON_AddStringToObject(j, "systemTime", ts); /* to the second: the event stream pushes on changes */
+	if (s->schedule_at_ms) {
+		ocpp_time_format(s->schedule_at_ms, ts, sizeof(ts));
+		cJSON_AddStringToObject(j, "scheduledStart", ts);
+	} else {
+		cJSON_AddNullToObject(j, "scheduledStart");
+	}
 	cJSON_AddNumberToObject(j, "relayTemperature", st.temps.relay_c);
 	cJSON_AddNumberToObject(j, "ambientTemperature", st.temps.ambient_c);
 	cJSON_AddNumberToObject(j, "offeredA", st.offered_a);
@@ -257,6 +339,8 @@ char *evse_station_status_json(struct evse_station *s)
 	cJSON_AddBoolToObject(ses, "active", st.session.active);
 	cJSON_AddStringToObject(ses, "idTag", st.session.id_tag);
 	cJSON_AddNumberToObject(ses, "energyWh", st.session.energy_wh);
+	cJSON_AddStringToObject(ses, "startMode", st.session.active ? evse_start_mode_name(st.session.start_mode) : "");
+	cJSON_AddBoolToObject(ses, "authorized", st.authorized_waiting);
 	cJSON_AddBoolToObject(j, "online", s->ocpp && evse_ocpp_online(s->ocpp));
 	cJSON_AddNumberToObject(j, "queued", s->ocpp ? (double)evse_ocpp_queued(s->ocpp) : 0.0);
 	if (s->sim) {

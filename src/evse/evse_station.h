@@ -24,6 +24,8 @@ struct evse_station {
 	struct evse_fw *fw;     /* firmware updates: OCPP and the local upload */
 	uint64_t now;
 	uint64_t session_start_wall;
+	int64_t clock_offset_ms; /* the simulated clock set from the local app (simulator only) */
+	int64_t schedule_at_ms;  /* a scheduled start (wall ms): no current offered before; 0: none */
 };
 
 /* Opens the store and builds everything. NULL with a message in err. Free with evse_station_free(). */
@@ -38,6 +40,18 @@ int evse_station_restart_due(struct evse_station *s);
 
 /* Runs one simulator control command; 0 or -1 with err. */
 int evse_station_sim_command(struct evse_station *s, const char *line, size_t len, char *err, size_t errcap);
+
+/* The station's wall clock in ms since the epoch: the system clock, plus the offset the local app set on
+ * the simulator. */
+int64_t evse_station_wall_ms(const struct evse_station *s);
+/* Sets the station's clock to wall_ms: on the simulator an offset kept in the store, on hardware the system
+ * clock (needs CAP_SYS_TIME). 0 or -1 with err. */
+int evse_station_set_clock(struct evse_station *s, int64_t wall_ms, char *err, size_t errcap);
+
+/* A scheduled start (the local app): until at_ms (wall clock) the station offers no current (a session
+ * waits in SuspendedEVSE); then the schedule is done. at_ms 0 cancels. Kept in the store across restarts.
+ * 0 or -1 (store error). */
+int evse_station_schedule(struct evse_station *s, int64_t at_ms);
 
 /* The live status as JSON text for the local app and tests; the caller frees it. */
 char *evse_station_status_json(struct evse_station *s);

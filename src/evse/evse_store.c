@@ -22,7 +22,8 @@ static const char schema[] =
     "CREATE TABLE IF NOT EXISTS history(no INTEGER PRIMARY KEY AUTOINCREMENT, start TEXT, end TEXT,"
     " start_mode TEXT, stop_mode TEXT, energy_wh REAL, id_tag TEXT);"
     "CREATE TABLE IF NOT EXISTS smart_profile(id INTEGER PRIMARY KEY, received INTEGER NOT NULL,"
-    " json TEXT NOT NULL);";
+    " json TEXT NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS faults(no INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT, code TEXT, what TEXT);";
 
 /* Every statement, prepared once. */
 #define STATEMENTS(X)                                                                                                  \
@@ -51,6 +52,11 @@ static const char schema[] =
 	X(PROF_PUT, "INSERT OR REPLACE INTO smart_profile(id,received,json) VALUES(?1,?2,?3)")                         \
 	X(PROF_DEL, "DELETE FROM smart_profile WHERE id=?1")                                                           \
 	X(PROF_LIST, "SELECT id,received,json FROM smart_profile ORDER BY id")                                         \
+	X(HIST_PAGE, "SELECT no,start,end,start_mode,stop_mode,energy_wh,id_tag FROM history WHERE no<?2"              \
+	             " ORDER BY no DESC LIMIT ?1")                                                                     \
+	X(FAULT_ADD, "INSERT INTO faults(at,code,what) VALUES(?1,?2,?3)")                                              \
+	X(FAULT_TRIM, "DELETE FROM faults WHERE no <= (SELECT max(no) FROM faults) - ?1")                              \
+	X(FAULT_LIST, "SELECT no,at,code,what FROM faults ORDER BY no DESC LIMIT ?1")                                  \
 	X(BEGIN, "BEGIN IMMEDIATE")                                                                                    \
 	X(COMMIT, "COMMIT")                                                                                            \
 	X(ROLLBACK, "ROLLBACK")
@@ -317,9 +323,17 @@ int evse_store_history_add(struct evse_store *s, const struct evse_history *h)
 int evse_store_history_each(struct evse_store *s, int max, void (*fn)(void *ctx, const struct evse_history *h),
                             void *ctx)
 {
-	sqlite3_stmt *q = stmt(s, ST_HIST_LIST);
+	return evse_store_history_page(s, 0, max, fn, ctx);
+}
+
+int evse_store_history_page(struct evse_store *s, int64_t before, int max,
+                            void (*fn)(void *ctx, const struct evse_history *h), void *ctx)
+{
+	sqlite3_stmt *q = stmt(s, before > 0 ? ST_HIST_PAGE : ST_HIST_LIST);
 	int n = 0, rc;
 	sqlite3_bind_int(q, 1, max);
+	if (before > 0)
+		sqlite3_bind_int64(q, 2, before);
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
 		struct evse_history h;
 		h.no = sqlite3_column_int64(q, 0);
@@ -360,6 +374,37 @@ int evse_store_profile_each(struct evse_store *s,
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
 		const unsigned char *j = sqlite3_column_text(q, 2);
 		fn(ctx, sqlite3_column_int64(q, 0), sqlite3_column_int64(q, 1), j ? (const char *)j : "");
+		n++;
+	}
+	sqlite3_reset(q);
+	return rc == SQLITE_DONE ? n : -1;
+}
+
+int evse_store_fault_add(struct evse_store *s, const struct evse_fault *f)
+{
+	sqlite3_stmt *q = stmt(s, ST_FAULT_ADD);
+	sqlite3_bind_text(q, 1, f->at, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, f->code, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 3, f->what, -1, SQLITE_STATIC);
+	if (run(s, q) < 0)
+		return -1;
+	q = stmt(s, ST_FAULT_TRIM);
+	sqlite3_bind_int(q, 1, EVSE_FAULTS_KEPT);
+	return run(s, q);
+}
+
+int evse_store_fault_each(struct evse_store *s, int max, void (*fn)(void *ctx, const struct evse_fault *f), void *ctx)
+{
+	sqlite3_stmt *q = stmt(s, ST_FAULT_LIST);
+	int n = 0, rc;
+	sqlite3_bind_int(q, 1, max);
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		struct evse_fault f;
+		f.no = sqlite3_column_int64(q, 0);
+		copy_col(q, 1, f.at, sizeof(f.at));
+		copy_col(q, 2, f.code, sizeof(f.code));
+		copy_col(q, 3, f.what, sizeof(f.what));
+		fn(ctx, &f);
 		n++;
 	}
 	sqlite3_reset(q);

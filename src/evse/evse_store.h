@@ -73,6 +73,21 @@ int evse_store_history_add(struct evse_store *st, const struct evse_history *h);
 /* Calls fn for the newest max records, newest first. Returns the number visited or -1. */
 int evse_store_history_each(struct evse_store *st, int max, void (*fn)(void *ctx, const struct evse_history *h),
                             void *ctx);
+/* The same for the records numbered below before (before <= 0: from the newest): one page of the list. */
+int evse_store_history_page(struct evse_store *st, int64_t before, int max,
+                            void (*fn)(void *ctx, const struct evse_history *h), void *ctx);
+
+/* ---- fault log (the local app's "Report"): each protection trip with its time; the newest kept ---- */
+#define EVSE_FAULTS_KEPT 200
+struct evse_fault {
+	int64_t no;
+	char at[32];   /* RFC 3339 */
+	char code[16]; /* display code: "ERR OCP" */
+	char what[64];
+};
+int evse_store_fault_add(struct evse_store *st, const struct evse_fault *f);
+/* Newest first; the number visited or -1. */
+int evse_store_fault_each(struct evse_store *st, int max, void (*fn)(void *ctx, const struct evse_fault *f), void *ctx);
 
 /* ---- smart charging: the installed charging profiles, as the JSON of their SetChargingProfile.req ---- */
 int evse_store_profile_put(struct evse_store *st, int64_t id, int64_t received_ms, const char *json);

@@ -1,7 +1,8 @@
 // evse_fw.js — firmware update and diagnostics against an ocpp-rpc RPCServer in strict mode and a small node
 // HTTP server: UpdateFirmware with a good image (.md5 sidecar) -> Installed and a restart whose BootNotification
 // carries the new version; a wrong md5= parameter -> InstallationFailed and "E02 UP" on the display; a 404 ->
-// DownloadFailed and "E03 UP"; the local POST /api/firmware (token, md5); GetDiagnostics uploaded to the server.
+// DownloadFailed and "E03 UP"; the local POST /api/firmware (behind the web app's login: setup code, password,
+// session cookie + CSRF token; md5, size limit); GetDiagnostics uploaded to the server.
 'use strict';
 const http = require('http');
 const crypto = require('crypto');
@@ -14,6 +15,16 @@ const uploads = [];
 const md5 = (b) => crypto.createHash('md5').update(b).digest('hex');
 const good = Buffer.concat([Buffer.from('WLFW WL-22 1.2.3\n'), crypto.randomBytes(200000)]);
 const other = crypto.randomBytes(5000);
+const PW = 'upgrade-pass-42';
+
+// POST /api/login as the browser does: the session cookie and the CSRF token of the session.
+async function login(base) {
+	const res = await fetch(`${base}/api/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' },
+		body: JSON.stringify({ password: PW }) });
+	const j = await res.json();
+	assert(res.status === 200 && /^[0-9a-f]{32}$/.test(j.csrfToken), `login: ${res.status} ${JSON.stringify(j)}`);
+	return { cookie: res.headers.get('set-cookie').split(';')[0], csrf: j.csrfToken };
+}
 
 async function startWeb() {
 	files = {
@@ -102,18 +113,42 @@ run([
 		await until(() => csms.calls.some((c) => c.method === 'DiagnosticsStatusNotification' && c.at >= t1 &&
 			c.params.status === 'UploadFailed'), 10000, 'UploadFailed');
 	}],
-	['local upload: POST /api/firmware needs the token and the right MD5, then 100 UP and a restart', async () => {
-		fs.writeFileSync(path.join(st.dir, 'settings.token'), 'tok-123\n');
-		const url = (m) => `http://127.0.0.1:${st.opts.http_port}/api/firmware?md5=${m}`;
+	['local upload: POST /api/firmware needs a login (session cookie + CSRF token) and the right MD5, then 100 UP and a restart', async () => {
+		const base = `http://127.0.0.1:${st.opts.http_port}`;
+		const url = (m) => `${base}/api/firmware?md5=${m}`;
 		let res = await fetch(url(md5(other)), { method: 'POST', body: other });
-		assert(res.status === 401, `no token: ${res.status}`);
-		const auth = { Authorization: 'Bearer tok-123' };
-		res = await fetch(url('f'.repeat(32)), { method: 'POST', body: other, headers: auth });
 		let j = await res.json();
+		assert(res.status === 401 && j.error.code === 'unauthorized', `no session: ${res.status} ${JSON.stringify(j)}`);
+		res = await fetch(url(md5(other)), { method: 'POST', body: other, headers: { Authorization: 'Bearer tok-123' } });
+		assert(res.status === 401, `a bearer token is no login: ${res.status}`);
+		// first start: the setup code sets the password; then a login like the browser's
+		const code = fs.readFileSync(path.join(st.dir, 'setup-code'), 'utf8').trim();
+		res = await fetch(`${base}/api/setup`, { method: 'POST', headers: { 'Content-Type': 'application/json' },
+			body: JSON.stringify({ code, password: PW }) });
+		assert(res.status === 200, `setup: ${res.status} ${await res.text()}`);
+		const admin = await login(base);
+		res = await fetch(url(md5(other)), { method: 'POST', body: other, headers: { Cookie: admin.cookie } });
+		j = await res.json();
+		assert(res.status === 403 && j.error.code === 'forbidden', `no CSRF token: ${res.status} ${JSON.stringify(j)}`);
+		res = await fetch(url(md5(other)), { method: 'POST', body: other,
+			headers: { Cookie: 'wl_session=' + '0'.repeat(64), 'X-CSRF-Token': admin.csrf } });
+		assert(res.status === 401, `forged cookie: ${res.status}`);
+		const auth = { Cookie: admin.cookie, 'X-CSRF-Token': admin.csrf, 'Content-Type': 'application/octet-stream' };
+		res = await fetch(url('f'.repeat(32)), { method: 'POST', body: other, headers: auth });
+		j = await res.json();
 		assert(res.status === 422 && j.error.code === 'E02', JSON.stringify(j));
 		await displayShows('E02 UP');
-		res = await fetch(url(md5(other)), { method: 'POST', body: other, headers: { Authorization: 'Bearer wrong' } });
-		assert(res.status === 401, `wrong token: ${res.status}`);
+		res = await fetch(url('xyz'), { method: 'POST', body: other, headers: auth });
+		j = await res.json();
+		assert(res.status === 422 && j.error.code === 'E02' && /32 hex/.test(j.error.message), JSON.stringify(j));
+		// larger than fw_max_kb (16 MiB): refused at its Content-Length, the body read and dropped
+		res = await fetch(url(md5(other)), { method: 'POST', body: Buffer.alloc(16 * 1024 * 1024 + 1), headers: auth });
+		j = await res.json();
+		assert(res.status === 413 && j.error.code === 'E04', JSON.stringify(j));
+		const left = fs.readdirSync(path.join(st.dir, 'firmware')).filter((f) => f.endsWith('.part'));
+		assert(left.length === 0, `upload files left: ${left}`);
+		res = await fetch(`${base}/api/firmware`, { headers: auth });
+		assert(res.status === 405, `GET: ${res.status}`);
 		const before = csms.of('BootNotification').length;
 		res = await fetch(url(md5(other)), { method: 'POST', body: other, headers: auth });
 		j = await res.json();
@@ -122,6 +157,14 @@ run([
 		const want = `local-${md5(other).slice(0, 8)}`;
 		await until(() => csms.calls.slice(before).some((c) => c.method === 'BootNotification' &&
 			c.params.firmwareVersion === want), 20000, `BootNotification with ${want}`);
+		const installed = fs.readFileSync(path.join(st.dir, 'firmware', 'installed.bin'));
+		assert(md5(installed) === md5(other), 'installed.bin is not the uploaded image');
+		// the restart ended the login sessions (they live in memory); the password stays
+		await st.ready();
+		res = await fetch(url(md5(other)), { method: 'POST', body: other, headers: auth });
+		assert(res.status === 401, `old session after the restart: ${res.status}`);
+		const again = await login(base);
+		assert(again.csrf && again.csrf !== admin.csrf, 'a new session');
 	}],
 	['every frame was valid for the official schemas; clean exit', async () => {
 		assert(csms.failures.length === 0, `strict validation failures: ${csms.failures.join('; ')}`);
