@@ -231,6 +231,10 @@ void csms_api_send_op_json(struct csms_http_req *r, const char *station, const c
 /* Answers 500 with the read connection's error. */
 void csms_api_db_error(struct csms_http_req *r);
 
+/* params[i] as a row id: 1..2^63-1, decimal digits only; false after answering 400 "<what> is a positive
+ * integer" (what: e.g. "a view id"). */
+bool csms_api_id_param(struct csms_http_req *r, int i, const char *what, int64_t *id);
+
 /* The station named by params[0], or NULL after answering 404. */
 struct csms_station *csms_api_station_param(struct csms_http_req *r);
 

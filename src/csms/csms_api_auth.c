@@ -554,12 +554,9 @@ static int exec_revoke(struct csms_store *st, struct csms_job *job)
 
 static void delete_token(struct csms_http_req *r)
 {
-	char *end;
-	long long id = strtoll(r->params[0], &end, 10);
-	if (*end || id <= 0) {
-		csms_http_respond_error(r, 400, "bad_id", "a token id is a positive integer");
+	int64_t id;
+	if (!csms_api_id_param(r, 0, "a token id", &id))
 		return;
-	}
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddNumberToObject(o, "id", (double)id);
 	cJSON_AddBoolToObject(o, "revoked", 1);

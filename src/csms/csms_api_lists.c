@@ -97,18 +97,6 @@ static cJSON *list_json(struct csms *app, int64_t id)
 	return o;
 }
 
-static bool parse_list_id(struct csms_http_req *r, int64_t *id)
-{
-	char *end;
-	long long v = strtoll(r->params[0], &end, 10);
-	if (*end || v <= 0) {
-		csms_http_respond_error(r, 400, "bad_id", "a card list id is a positive integer");
-		return false;
-	}
-	*id = v;
-	return true;
-}
-
 static bool list_exists(struct csms *app, int64_t id)
 {
 	sqlite3_stmt *st;
@@ -162,7 +150,7 @@ static void get_lists(struct csms_http_req *r)
 static void get_list(struct csms_http_req *r)
 {
 	int64_t id;
-	if (!parse_list_id(r, &id))
+	if (!csms_api_id_param(r, 0, "a card list id", &id))
 		return;
 	cJSON *o = list_json(r->app, id);
 	if (!o)
@@ -393,7 +381,7 @@ static void put_list(struct csms_http_req *r)
 {
 	bool bad = false;
 	int64_t id;
-	if (!parse_list_id(r, &id))
+	if (!csms_api_id_param(r, 0, "a card list id", &id))
 		return;
 	cJSON *body = csms_api_body(r);
 	if (!body)
@@ -448,7 +436,7 @@ static int exec_list_delete(struct csms_store *st, struct csms_job *job)
 static void delete_list(struct csms_http_req *r)
 {
 	int64_t id;
-	if (!parse_list_id(r, &id))
+	if (!csms_api_id_param(r, 0, "a card list id", &id))
 		return;
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddNumberToObject(o, "id", (double)id);
@@ -580,7 +568,7 @@ out:
 static void post_send(struct csms_http_req *r)
 {
 	int64_t id;
-	if (parse_list_id(r, &id))
+	if (csms_api_id_param(r, 0, "a card list id", &id))
 		send_to(r, id);
 }
 

@@ -57,18 +57,6 @@ static bool may_manage(const struct csms_principal *who, unsigned target_role)
 	return who->role == CSMS_ROLE_MANAGER && target_role == CSMS_ROLE_MANAGER;
 }
 
-static bool parse_id(struct csms_http_req *r, int64_t *id)
-{
-	char *end;
-	long long v = strtoll(r->params[0], &end, 10);
-	if (*end || v <= 0) {
-		csms_http_respond_error(r, 400, "bad_id", "an operator id is a positive integer");
-		return false;
-	}
-	*id = v;
-	return true;
-}
-
 /* The role of an operator (read connection): 0 when there is no such operator (answered 404). */
 static unsigned target_role(struct csms_http_req *r, int64_t id)
 {
@@ -124,7 +112,7 @@ static void get_operators(struct csms_http_req *r)
 static void get_operator(struct csms_http_req *r)
 {
 	int64_t id;
-	if (!parse_id(r, &id))
+	if (!csms_api_id_param(r, 0, "an operator id", &id))
 		return;
 	cJSON *o = operator_json(r->app, id);
 	if (!o)
@@ -382,7 +370,7 @@ static void put_operator(struct csms_http_req *r)
 	bool bad = false;
 	int64_t id;
 	unsigned role;
-	if (!parse_id(r, &id) || !(role = target_role(r, id)) || refuse_role(r, role))
+	if (!csms_api_id_param(r, 0, "an operator id", &id) || !(role = target_role(r, id)) || refuse_role(r, role))
 		return;
 	cJSON *body = csms_api_body(r);
 	if (!body)
@@ -438,7 +426,7 @@ static void delete_operator(struct csms_http_req *r)
 {
 	int64_t id;
 	unsigned role;
-	if (!parse_id(r, &id) || !(role = target_role(r, id)) || refuse_role(r, role))
+	if (!csms_api_id_param(r, 0, "an operator id", &id) || !(role = target_role(r, id)) || refuse_role(r, role))
 		return;
 	if (id == r->who.operator_id) {
 		csms_http_respond_error(r, 409, "self", "an operator cannot delete their own account");
@@ -511,7 +499,7 @@ static void post_reset(struct csms_http_req *r)
 	unsigned role;
 	bool bad = false;
 	char why[120];
-	if (!parse_id(r, &id) || !(role = target_role(r, id)) || refuse_role(r, role))
+	if (!csms_api_id_param(r, 0, "an operator id", &id) || !(role = target_role(r, id)) || refuse_role(r, role))
 		return;
 	cJSON *body = r->body ? csms_api_body(r) : cJSON_CreateObject();
 	if (!body)

@@ -161,23 +161,11 @@ out_db_error:
 
 /* ---- GET /api/v1/transactions/{id} ---- */
 
-static bool tx_id(struct csms_http_req *r, int64_t *id)
-{
-	char *end;
-	long long v = strtoll(r->params[0], &end, 10);
-	if (*end || v <= 0 || r->params[0][0] == '+') {
-		csms_http_respond_error(r, 400, "bad_id", "a transaction id is a positive integer");
-		return false;
-	}
-	*id = v;
-	return true;
-}
-
 static void get_transaction(struct csms_http_req *r)
 {
 	int64_t id;
 	sqlite3_stmt *st = NULL, *mst = NULL;
-	if (!tx_id(r, &id))
+	if (!csms_api_id_param(r, 0, "a transaction id", &id))
 		return;
 	if (sqlite3_prepare_v2(r->app->rdb,
 	                       "SELECT " CSMS_TXROW_COLS ", t.reservation_id, t.start_status, t.flags "
@@ -284,7 +272,7 @@ static void done_series(struct csms_bg_job *bg)
 static void get_measurements(struct csms_http_req *r)
 {
 	int64_t id;
-	if (!tx_id(r, &id))
+	if (!csms_api_id_param(r, 0, "a transaction id", &id))
 		return;
 	struct series_job *j = calloc(1, sizeof(*j));
 	if (!j) {
@@ -387,7 +375,7 @@ static void start_export(struct csms_http_req *r, enum csms_txexport_format form
 	j->format = format;
 	j->now = (int64_t)wl_wall_ms();
 	if (one) {
-		if (!tx_id(r, &j->one_id))
+		if (!csms_api_id_param(r, 0, "a transaction id", &j->one_id))
 			goto out_free;
 		snprintf(j->name, sizeof(j->name), "transaction-%lld.%s", (long long)j->one_id, ext);
 	} else {

@@ -112,18 +112,6 @@ static cJSON *row_json(sqlite3 *db, enum kind k, int64_t id, const char *tag)
 	return o;
 }
 
-static bool parse_user_id(struct csms_http_req *r, int64_t *id)
-{
-	char *end;
-	long long v = strtoll(r->params[0], &end, 10);
-	if (*end || v <= 0) {
-		csms_http_respond_error(r, 400, "bad_id", "a charge user id is a positive integer");
-		return false;
-	}
-	*id = v;
-	return true;
-}
-
 /* The card named in the path, normalised; false after answering 400. */
 static bool parse_tag_param(struct csms_http_req *r, char tag[CSMS_IDTAG_MAX + 1])
 {
@@ -378,7 +366,7 @@ static void get_cards_export(struct csms_http_req *r)
 static void get_user(struct csms_http_req *r)
 {
 	int64_t id;
-	if (!parse_user_id(r, &id))
+	if (!csms_api_id_param(r, 0, "a charge user id", &id))
 		return;
 	cJSON *o = row_json(r->app->rdb, K_USERS, id, NULL);
 	if (!o)
@@ -511,7 +499,7 @@ static int exec_user_update(struct csms_store *st, struct csms_job *job)
 static void put_user(struct csms_http_req *r)
 {
 	int64_t id;
-	if (!parse_user_id(r, &id))
+	if (!csms_api_id_param(r, 0, "a charge user id", &id))
 		return;
 	cJSON *body = csms_api_body(r);
 	if (!body)
@@ -595,7 +583,7 @@ static void delete_user(struct csms_http_req *r)
 {
 	int64_t id;
 	char v[16] = "";
-	if (!parse_user_id(r, &id))
+	if (!csms_api_id_param(r, 0, "a charge user id", &id))
 		return;
 	csms_api_query(r, "cascade", v, sizeof(v));
 	if (v[0] && strcmp(v, "true") != 0 && strcmp(v, "false") != 0) {

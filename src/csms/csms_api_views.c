@@ -42,19 +42,6 @@ static int64_t changes(struct csms_store *st)
 	return sqlite3_changes(csms_store_db(st));
 }
 
-static bool parse_id(struct csms_http_req *r, int i, const char *what, int64_t *id)
-{
-	char *end, msg[100];
-	long long v = strtoll(r->params[i], &end, 10);
-	if (*end || v <= 0 || !r->params[i][0]) {
-		snprintf(msg, sizeof(msg), "%s: must be a positive integer", what);
-		csms_http_respond_error(r, 400, "bad_id", msg);
-		return false;
-	}
-	*id = v;
-	return true;
-}
-
 /* ---- reads ---- */
 
 static const char SQL_VIEW_COLS[] =
@@ -218,7 +205,7 @@ static void done_detail(struct csms_bg_job *bg)
 static void get_view(struct csms_http_req *r)
 {
 	int64_t id;
-	if (!parse_id(r, 0, "view id", &id))
+	if (!csms_api_id_param(r, 0, "a view id", &id))
 		return;
 	struct detail_job *j = calloc(1, sizeof(*j));
 	if (!j) {
@@ -354,7 +341,7 @@ static void put_view(struct csms_http_req *r)
 {
 	int64_t id;
 	bool bad = false, def = false;
-	if (!parse_id(r, 0, "view id", &id))
+	if (!csms_api_id_param(r, 0, "a view id", &id))
 		return;
 	cJSON *body = csms_api_body(r);
 	if (!body)
@@ -373,7 +360,7 @@ static void put_view(struct csms_http_req *r)
 static void post_default(struct csms_http_req *r)
 {
 	int64_t id;
-	if (parse_id(r, 0, "view id", &id))
+	if (csms_api_id_param(r, 0, "a view id", &id))
 		submit_update_view(r, id, NULL, true, true);
 }
 
@@ -398,7 +385,7 @@ static int exec_delete_view(struct csms_store *st, struct csms_job *job)
 static void delete_view(struct csms_http_req *r)
 {
 	int64_t id;
-	if (!parse_id(r, 0, "view id", &id))
+	if (!csms_api_id_param(r, 0, "a view id", &id))
 		return;
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddNumberToObject(o, "id", (double)id);
@@ -491,7 +478,7 @@ static const char *group_name(struct csms_http_req *r, cJSON *body)
 static void post_group(struct csms_http_req *r)
 {
 	int64_t view;
-	if (!parse_id(r, 0, "view id", &view))
+	if (!csms_api_id_param(r, 0, "a view id", &view))
 		return;
 	cJSON *body = csms_api_body(r);
 	if (!body)
@@ -531,7 +518,7 @@ static int exec_rename_group(struct csms_store *st, struct csms_job *job)
 
 static bool view_and_group(struct csms_http_req *r, int64_t *view, int64_t *group)
 {
-	return parse_id(r, 0, "view id", view) && parse_id(r, 1, "group id", group);
+	return csms_api_id_param(r, 0, "a view id", view) && csms_api_id_param(r, 1, "a group id", group);
 }
 
 static void put_group(struct csms_http_req *r)
@@ -750,7 +737,7 @@ static int exec_unassign(struct csms_store *st, struct csms_job *job)
 static void delete_socket(struct csms_http_req *r)
 {
 	int64_t view, connector;
-	if (!parse_id(r, 0, "view id", &view) || !parse_id(r, 2, "connector", &connector))
+	if (!csms_api_id_param(r, 0, "a view id", &view) || !csms_api_id_param(r, 2, "a connector id", &connector))
 		return;
 	if (strlen(r->params[1]) > CSMS_ID_MAX) {
 		csms_http_respond_error(r, 400, "bad_id", "station: 1..48 characters");

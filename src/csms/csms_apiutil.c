@@ -2,6 +2,7 @@
  * arguments, paging and sorting from a whitelist, JSON from columns, store jobs answered after commit. */
 #include "csms_api.h"
 
+#include <errno.h>
 #include <libwebsockets.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -328,6 +329,21 @@ void csms_api_add_int(cJSON *obj, const char *name, sqlite3_stmt *s, int col)
 void csms_api_db_error(struct csms_http_req *r)
 {
 	csms_http_respond_error(r, 500, "storage", sqlite3_errmsg(r->app->rdb));
+}
+
+bool csms_api_id_param(struct csms_http_req *r, int i, const char *what, int64_t *id)
+{
+	const char *p = r->params[i];
+	char *end, msg[120];
+	errno = 0;
+	long long v = *p >= '0' && *p <= '9' ? strtoll(p, &end, 10) : 0;
+	if (v <= 0 || errno || *end) {
+		snprintf(msg, sizeof(msg), "%s is a positive integer", what);
+		csms_http_respond_error(r, 400, "bad_id", msg);
+		return false;
+	}
+	*id = v;
+	return true;
 }
 
 struct csms_station *csms_api_station_param(struct csms_http_req *r)
