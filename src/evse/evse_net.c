@@ -416,7 +416,7 @@ static int upload_begin(struct evse_net *n, struct lws *wsi, struct http_pss *ps
 static void upload_body(struct http_pss *pss, const void *in, size_t len)
 {
 	pss->body_len += len;
-	if (pss->refusal || !pss->upload_file || (int64_t)pss->body_len > pss->upload_max)
+	if (!len || pss->refusal || !pss->upload_file || (int64_t)pss->body_len > pss->upload_max)
 		return;
 	if (fwrite(in, 1, len, pss->upload_file) != len) {
 		WL_WARN(MOD, "%s: write failed: %s", pss->upload_path, strerror(errno));

@@ -654,6 +654,10 @@ static void h_firmware(struct evse_webapi *w, const struct evse_http_req *rq, ui
 		            w->cfg->fw_max_kb);
 		return;
 	}
+	if (rq->body_len == 0) {
+		reply_error(rs, 400, evse_fw_code_name(EVSE_FW_E04), "the image is empty");
+		return;
+	}
 	if (!rq->body_file) {
 		reply_error(rs, 500, evse_fw_code_name(EVSE_FW_E01), "the image could not be written");
 		return;
@@ -761,6 +765,10 @@ int evse_webapi_upload_begin(struct evse_webapi *w, const struct evse_http_req *
 	if (!route_allowed(w, r, rq, now_ms, rs))
 		return -1;
 	*max_bytes = fw_max_bytes(w);
+	if (content_length == 0) {
+		reply_error(rs, 400, evse_fw_code_name(EVSE_FW_E04), "the image is empty (Content-Length: 0)");
+		return -1;
+	}
 	if (content_length > *max_bytes) {
 		reply_error(rs, 413, evse_fw_code_name(EVSE_FW_E04), "the image is larger than fw_max_kb (%d KiB)",
 		            w->cfg->fw_max_kb);
