@@ -18,7 +18,9 @@
 #define RX_MAX      (64 * 1024)
 #define BODY_MAX    EVSE_HTTP_BODY_MAX
 #define BACKOFF_MIN 1000
-#define SSE_MAX     8   /* browsers following the live status at once */
+#define SSE_PUBLIC  8 /* anonymous browsers following the live status at once (the public State page) */
+#define SSE_SESSION 4 /* and logged-in ones, in slots of their own that anonymous clients cannot take */
+#define SSE_MAX     (SSE_PUBLIC + SSE_SESSION)
 #define SSE_PERIOD  500 /* ms: the status is pushed at most this often, when it changed */
 
 struct evse_net {
@@ -45,6 +47,7 @@ struct evse_net {
 	struct lws *card_wsi;     /* the request waiting for a card tap */
 	struct lws *sse[SSE_MAX]; /* the event streams */
 	int n_sse;
+	int n_sse_session; /* of which opened with a live login session */
 	char *status_json; /* the status last pushed to the streams */
 	unsigned status_seq;
 	uint64_t events_at;
@@ -186,6 +189,7 @@ struct http_pss {
 	size_t body_len;
 	bool too_big;
 	bool sse;
+	bool sse_session; /* the stream holds one of the session holders' slots */
 	unsigned sse_seq;
 	struct evse_http_resp *ready; /* a deferred answer (a card read) to send when writable */
 	/* an upload (evse_webapi_upload_begin): the body goes to a file, not to body[] */
@@ -323,8 +327,18 @@ static void refresh_events(struct evse_net *n)
 static int start_events(struct evse_net *n, struct lws *wsi, struct http_pss *pss)
 {
 	unsigned char hdr[LWS_PRE + 256], *start = hdr + LWS_PRE, *p = start, *end = hdr + sizeof(hdr) - 1;
-	if (n->n_sse >= SSE_MAX)
-		return respond_error(wsi, 503, "busy", "too many event streams");
+	struct evse_http_req rq = {.method = pss->method,
+	                           .path = pss->path,
+	                           .query = pss->query,
+	                           .body = "",
+	                           .cookie = pss->cookie,
+	                           .csrf = pss->csrf,
+	                           .content_type = pss->ctype};
+	bool session = n->api && evse_http_is_admin(evse_webapi_auth(n->api), &rq, wl_mono_ms(), NULL, NULL);
+	if (session ? n->n_sse_session >= SSE_SESSION : n->n_sse - n->n_sse_session >= SSE_PUBLIC)
+		return respond_error(wsi, 503, "busy",
+		                     session ? "too many event streams of logged-in browsers"
+		                             : "too many event streams");
 	if (lws_add_http_common_headers(wsi, HTTP_STATUS_OK, "text/event-stream", LWS_ILLEGAL_HTTP_CONTENT_LEN, &p,
 	                                end) ||
 	    lws_add_http_header_by_token(wsi, WSI_TOKEN_HTTP_CACHE_CONTROL, (const unsigned char *)"no-store", 8, &p,
@@ -333,6 +347,8 @@ static int start_events(struct evse_net *n, struct lws *wsi, struct http_pss *ps
 		return -1;
 	lws_set_timeout(wsi, NO_PENDING_TIMEOUT, 0); /* a stream lives until the browser goes */
 	pss->sse = true;
+	pss->sse_session = session;
+	n->n_sse_session += session;
 	pss->sse_seq = n->status_seq - 1; /* sends the current status first */
 	n->sse[n->n_sse++] = wsi;
 	if (!n->status_json)
@@ -470,7 +486,9 @@ static void http_closed(struct evse_net *n, struct lws *wsi, struct http_pss *ps
 		for (int i = 0; i < n->n_sse; i++)
 			if (n->sse[i] == wsi)
 				n->sse[i] = n->sse[--n->n_sse];
+		n->n_sse_session -= pss->sse_session;
 		pss->sse = false;
+		pss->sse_session = false;
 	}
 	if (pss->ready) {
 		free(pss->ready->body);

@@ -245,6 +245,35 @@ run([
 		});
 		assert(got[0].serialNumber && got[1].systemTime, 'status objects');
 	}],
+	['anonymous clients holding every public event stream do not lock out a logged-in browser', async () => {
+		// opens a stream; resolves with its status code once the headers (and, for 200, a first event) came
+		const open = (cookie) => new Promise((resolve, reject) => {
+			const req = http.get(`${base}/api/events`, { headers: cookie ? { Cookie: cookie } : {} }, (res) => {
+				if (res.statusCode !== 200) { res.resume(); resolve({ status: res.statusCode, req }); return; }
+				res.once('data', () => resolve({ status: 200, req }));
+			});
+			req.on('error', reject);
+			setTimeout(() => reject(new Error('no answer from /api/events')), 15000);
+		});
+		const held = [];
+		try {
+			// anonymous streams until refused (a stream of the test before may still be closing)
+			let anonymous = 0;
+			for (;;) {
+				const s = await open();
+				held.push(s.req);
+				if (s.status !== 200) { assert(s.status === 503, `anonymous stream refused with ${s.status}`); break; }
+				anonymous++;
+				assert(anonymous <= 8, 'more than 8 anonymous streams');
+			}
+			assert(anonymous >= 7, `only ${anonymous} anonymous streams`);
+			const mine = await open(admin.cookie);
+			held.push(mine.req);
+			assert(mine.status === 200, `the logged-in browser's stream: ${mine.status}`);
+		} finally {
+			for (const r of held) r.destroy();
+		}
+	}],
 	['static files carry a Content-Security-Policy; no way out of web_root', async () => {
 		const r = await fetch(base + '/');
 		assert(r.status === 200 && /text\/html/.test(r.headers.get('content-type')), 'index');
