@@ -501,6 +501,8 @@ static void step(struct evse_charge *c)
 	case EVSE_STATE_SUSPENDED_EV:
 	case EVSE_STATE_SUSPENDED_EVSE: step_session(c); break;
 	case EVSE_STATE_FINISHING:
+		if (c->cp_raw == EVSE_CP_A)
+			c->cp_stable = EVSE_CP_A; /* unplugged: Finishing -> Available, no Preparing in between */
 		if (c->cp_raw == EVSE_CP_A || c->auth_ok || !c->available)
 			set_state(c, idle_state(c));
 		break;
