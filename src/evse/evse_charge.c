@@ -670,11 +670,16 @@ void evse_charge_free(struct evse_charge *c)
 	free(c);
 }
 
+bool evse_charge_can_authorize(const struct evse_charge *c, const char *id_tag, const char *parent)
+{
+	return can_start(c) && reservation_allows(c, id_tag, parent);
+}
+
 int evse_charge_authorize(struct evse_charge *c, const char *id_tag, const char *parent, enum evse_start_mode m,
                           uint64_t now_ms)
 {
 	c->now = now_ms > c->now ? now_ms : c->now;
-	if (!can_start(c) || !reservation_allows(c, id_tag, parent))
+	if (!evse_charge_can_authorize(c, id_tag, parent))
 		return -1;
 	accept_auth(c, id_tag, parent, m);
 	return 0;

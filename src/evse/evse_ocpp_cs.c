@@ -30,8 +30,10 @@ static void on_remote_start(void *ctx, struct ocpp_rpc *rpc, const struct ocpp_i
 		WL_WARN(MOD, "remote start: the charging profile is not a valid TxProfile");
 	} else if (!req->has_connector_id || req->connector_id == 1) {
 		if (evse_key_bool(o->st, EVSE_KEY_AuthorizeRemoteTxRequests)) {
-			/* the session is authorised when the Authorize comes back Accepted */
-			if (evse_ocpp__authorize_remote(o, req->id_tag) == 0)
+			/* the session is authorised when the Authorize comes back Accepted; refused at once when the
+			 * point could not take it anyway (a session runs, reserved for another card, unavailable) */
+			if (evse_charge_can_authorize(o->charge, req->id_tag, NULL) &&
+			    evse_ocpp__authorize_remote(o, req->id_tag) == 0)
 				conf.status = OCPP_GENERIC_STATUS_ACCEPTED;
 		} else if (evse_charge_authorize(o->charge, req->id_tag, NULL, EVSE_START_REMOTE, o->now) == 0) {
 			conf.status = OCPP_GENERIC_STATUS_ACCEPTED;
