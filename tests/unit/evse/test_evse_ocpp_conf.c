@@ -93,6 +93,57 @@ static void test_authorize_remote_rejected_when_reserved_for_another(void **stat
 	assert_string_equal(evse_charge_session(x->t->c)->id_tag, "RES-1");
 }
 
+/* OCPP 1.6 §5.17: during a session, UnlockConnector stops the transaction first, then answers Unlocked. */
+static void test_unlock_connector_stops_the_session_then_answers_unlocked(void **state)
+{
+	struct ot *x = *state;
+	run(x, 1500);
+	boot_accepted(x);
+	expect_status(cs_call(x, "RemoteStartTransaction", "{\"idTag\":\"APP-1\"}"), "Accepted");
+	evse_sim_plug(x->t->sim, NULL);
+	run(x, 3000);
+	assert_int_equal(evse_charge_state(x->t->c), EVSE_STATE_CHARGING);
+	cJSON *c = expect_call(x, "StartTransaction");
+	answer(x, c, "{\"transactionId\":701,\"idTagInfo\":{\"status\":\"Accepted\"}}");
+	cJSON_Delete(c);
+	drain(x);
+	const char *call = "[2,\"ul-1\",\"UnlockConnector\",{\"connectorId\":1}]";
+	evse_ocpp_receive(x->o, call, strlen(call), x->t->now);
+	/* frames in the order the station sends them: the StopTransaction, then the answer */
+	int stop_at = -1, answer_at = -1, n = 0;
+	char status[32] = "";
+	for (int i = 0; i < 200 && answer_at < 0; i++) {
+		cJSON *j;
+		while ((j = out(x))) {
+			n++;
+			if (cJSON_GetArrayItem(j, 0)->valueint == 2) {
+				if (strcmp(action_of(j), "StopTransaction") == 0) {
+					cJSON *p = cJSON_GetArrayItem(j, 3);
+					assert_string_equal(cJSON_GetObjectItem(p, "reason")->valuestring,
+					                    "UnlockCommand");
+					assert_int_equal(cJSON_GetObjectItem(p, "transactionId")->valueint, 701);
+					stop_at = n;
+				}
+				answer_default(x, j);
+			} else if (strcmp(cJSON_GetArrayItem(j, 1)->valuestring, "ul-1") == 0) {
+				answer_at = n;
+				snprintf(status, sizeof(status), "%s",
+				         cJSON_GetObjectItem(cJSON_GetArrayItem(j, 2), "status")->valuestring);
+			}
+			cJSON_Delete(j);
+		}
+		run(x, ET_TICK_MS);
+	}
+	assert_true(stop_at > 0);
+	assert_true(answer_at > stop_at);
+	assert_string_equal(status, "Unlocked");
+	assert_false(evse_charge_session(x->t->c)->active);
+	run(x, 500);
+	assert_false(et_view(x->t).lock_cmd);
+	/* without a session: Unlocked at once */
+	expect_status(cs_call(x, "UnlockConnector", "{\"connectorId\":1}"), "Unlocked");
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -100,6 +151,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    T(test_authorize_remote_rejected_while_a_session_runs),
 	    T(test_authorize_remote_rejected_when_reserved_for_another),
+	    T(test_unlock_connector_stops_the_session_then_answers_unlocked),
 	};
 	return cmocka_run_group_tests_name("evse_ocpp_conf", tests, NULL, NULL);
 }
