@@ -144,6 +144,42 @@ static void test_unlock_connector_stops_the_session_then_answers_unlocked(void *
 	expect_status(cs_call(x, "UnlockConnector", "{\"connectorId\":1}"), "Unlocked");
 }
 
+/* The central system sends its cards upper case and padded to 14; a reader gives the raw UID, in any case. */
+static void test_local_list_and_cache_match_short_uids_in_any_case(void **state)
+{
+	struct ot *x = *state;
+	char parent[EVSE_ID_MAX];
+	run(x, 1500);
+	boot_accepted(x);
+	expect_status(cs_call(x, "SendLocalList",
+	                      "{\"listVersion\":1,\"updateType\":\"Full\",\"localAuthorizationList\":["
+	                      "{\"idTag\":\"8C45BE53000000\",\"idTagInfo\":{\"status\":\"Accepted\"}},"
+	                      "{\"idTag\":\"04A1B2C3D4E5F6\",\"idTagInfo\":{\"status\":\"Blocked\"}}]}"),
+	              "Accepted");
+	/* a card the central system accepted online is cached; offline it is found in any form */
+	assert_int_equal(evse_ocpp_authorize(x->o, "ab12cd", parent, x->t->now), EVSE_AUTH_PENDING);
+	cJSON *a = expect_call(x, "Authorize");
+	answer(x, a, "{\"idTagInfo\":{\"status\":\"Accepted\"}}");
+	cJSON_Delete(a);
+	evse_ocpp_disconnected(x->o, x->t->now);
+	assert_int_equal(evse_ocpp_authorize(x->o, "8c45be53", parent, x->t->now), EVSE_AUTH_ACCEPTED);
+	assert_int_equal(evse_ocpp_authorize(x->o, "8C45BE53", parent, x->t->now), EVSE_AUTH_ACCEPTED);
+	assert_int_equal(evse_ocpp_authorize(x->o, "04a1b2c3d4e5f6", parent, x->t->now), EVSE_AUTH_REJECTED);
+	assert_int_equal(evse_ocpp_authorize(x->o, "AB12CD00000000", parent, x->t->now), EVSE_AUTH_ACCEPTED);
+	assert_int_equal(evse_ocpp_authorize(x->o, "AB12CE", parent, x->t->now), EVSE_AUTH_REJECTED);
+	/* a differential update removes a card given in another form */
+	evse_ocpp_connected(x->o, x->t->now);
+	cJSON *boot = expect_call(x, "BootNotification");
+	answer(x, boot, "{\"status\":\"Accepted\",\"currentTime\":\"2026-11-20T10:00:00Z\",\"interval\":300}");
+	cJSON_Delete(boot);
+	expect_status(cs_call(x, "SendLocalList",
+	                      "{\"listVersion\":2,\"updateType\":\"Differential\",\"localAuthorizationList\":["
+	                      "{\"idTag\":\"8c45be53\"}]}"),
+	              "Accepted");
+	evse_ocpp_disconnected(x->o, x->t->now);
+	assert_int_equal(evse_ocpp_authorize(x->o, "8C45BE53", parent, x->t->now), EVSE_AUTH_REJECTED);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -152,6 +188,7 @@ int main(void)
 	    T(test_authorize_remote_rejected_while_a_session_runs),
 	    T(test_authorize_remote_rejected_when_reserved_for_another),
 	    T(test_unlock_connector_stops_the_session_then_answers_unlocked),
+	    T(test_local_list_and_cache_match_short_uids_in_any_case),
 	};
 	return cmocka_run_group_tests_name("evse_ocpp_conf", tests, NULL, NULL);
 }

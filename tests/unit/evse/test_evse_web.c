@@ -404,15 +404,42 @@ static void test_app_authorize_personal(void **state)
 	evse_station_free(s);
 }
 
+/* A card written to a slot in one form is the same card in any case and padding (as the central system
+ * keeps it: upper case, padded with '0' to 14). */
+static void test_personal_card_any_case_and_padding(void **state)
+{
+	(void)state;
+	struct evse_config cfg;
+	char err[200];
+	uint64_t now = 1000;
+	evse_config_defaults(&cfg);
+	cfg.mode = EVSE_MODE_PERSONAL;
+	snprintf(cfg.db_path, sizeof(cfg.db_path), ":memory:");
+	struct evse_station *s = evse_station_new(&cfg, now, err, sizeof(err));
+	tick_for(s, &now, 2000);
+	evse_store_set(s->store, "card.1", "8c45be53");
+	assert_int_equal(evse_charge_app_authorize(s->charge, "8C45BE53000000", now), 0);
+	evse_charge_stop(s->charge, EVSE_STOP_LOCAL, now);
+	assert_int_equal(evse_charge_app_authorize(s->charge, "8C45BE5", now), -2); /* another card */
+	evse_station_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_webform_setup_and_login), cmocka_unit_test(test_webform_card_and_session),
-	    cmocka_unit_test(test_webform_schedule),        cmocka_unit_test(test_webform_query),
-	    cmocka_unit_test(test_webform_query_str),       cmocka_unit_test(test_settings_parse_refusals),
-	    cmocka_unit_test(test_settings_apply_and_load), cmocka_unit_test(test_throttle),
-	    cmocka_unit_test(test_setup_login_sessions),    cmocka_unit_test(test_login_throttled),
-	    cmocka_unit_test(test_schedule_and_capture),    cmocka_unit_test(test_app_authorize_personal),
+	    cmocka_unit_test(test_webform_setup_and_login),
+	    cmocka_unit_test(test_webform_card_and_session),
+	    cmocka_unit_test(test_webform_schedule),
+	    cmocka_unit_test(test_webform_query),
+	    cmocka_unit_test(test_webform_query_str),
+	    cmocka_unit_test(test_settings_parse_refusals),
+	    cmocka_unit_test(test_settings_apply_and_load),
+	    cmocka_unit_test(test_throttle),
+	    cmocka_unit_test(test_setup_login_sessions),
+	    cmocka_unit_test(test_login_throttled),
+	    cmocka_unit_test(test_schedule_and_capture),
+	    cmocka_unit_test(test_app_authorize_personal),
+	    cmocka_unit_test(test_personal_card_any_case_and_padding),
 	};
 	wl_log_set_level(WL_LOG_ERROR);
 	return cmocka_run_group_tests(tests, NULL, NULL);
