@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "evse_pwhash.h"
 #include "evse_webapi.h"
 #include "wl_clock.h"
 #include "wl_log.h"
@@ -48,7 +49,11 @@ struct evse_net {
 	struct lws *sse[SSE_MAX]; /* the event streams */
 	int n_sse;
 	int n_sse_session; /* of which opened with a live login session */
-	char *status_json; /* the status last pushed to the streams */
+	struct {
+		unsigned id; /* 0: free */
+		struct lws *wsi;
+	} logins[EVSE_PWHASH_QUEUE]; /* setups and logins waiting for their password hash */
+	char *status_json;           /* the status last pushed to the streams */
 	unsigned status_seq;
 	uint64_t events_at;
 };
@@ -302,6 +307,16 @@ static int dispatch(struct evse_net *n, struct lws *wsi, struct http_pss *pss)
 		lws_set_timeout(wsi, NO_PENDING_TIMEOUT, 0);
 		return 0;
 	}
+	for (int i = 0; rs.wait_job && i < EVSE_PWHASH_QUEUE; i++) {
+		if (n->logins[i].id)
+			continue;
+		n->logins[i].id = rs.wait_job;
+		n->logins[i].wsi = wsi;
+		lws_set_timeout(wsi, NO_PENDING_TIMEOUT, 0); /* answered by poll_logins() */
+		return 0;
+	}
+	if (rs.wait_job) /* cannot happen: the API has no more jobs than we have places */
+		return respond_error(wsi, 503, "busy", "busy checking other passwords");
 	int rc = respond(wsi, &rs);
 	free(rs.body);
 	return rc;
@@ -480,6 +495,9 @@ static void http_closed(struct evse_net *n, struct lws *wsi, struct http_pss *ps
 		if (n->api)
 			evse_webapi_card_cancel(n->api);
 	}
+	for (int i = 0; i < EVSE_PWHASH_QUEUE; i++)
+		if (n->logins[i].wsi == wsi)
+			n->logins[i].wsi = NULL; /* the hash still counts (throttle); its answer is dropped */
 	if (!pss) /* closed before it had per-request state: lws_context_destroy() at a restart does that */
 		return;
 	if (pss->sse) {
@@ -527,12 +545,18 @@ static int serve_file(struct evse_net *n, struct lws *wsi, struct http_pss *pss)
 	return 0;
 }
 
+static void poll_logins(struct evse_net *n);
+
 static int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len)
 {
 	struct http_pss *pss = user;
 	struct evse_net *n = lws_context_user(lws_get_context(wsi));
 
 	switch (reason) {
+	case LWS_CALLBACK_EVENT_WAIT_CANCELLED: /* no pss: not a connection */
+		if (n)
+			poll_logins(n);
+		break;
 	case LWS_CALLBACK_HTTP:
 		read_request(wsi, pss, (const char *)in);
 		if (strcmp(pss->path, "/api/events") == 0 && pss->method == EVSE_HTTP_GET)
@@ -603,6 +627,43 @@ static void poll_card(struct evse_net *n)
 	n->card_wsi = NULL;
 }
 
+/* Setups and logins whose password hash is done: hand each answer to its connection (if still open). */
+static void poll_logins(struct evse_net *n)
+{
+	unsigned id;
+	for (;;) {
+		struct evse_http_resp *rs = n->api ? calloc(1, sizeof(*rs)) : NULL;
+		if (!rs)
+			return;
+		if (evse_webapi_job_poll(n->api, wl_mono_ms(), &id, rs) != 1) {
+			free(rs);
+			return;
+		}
+		struct lws *wsi = NULL;
+		for (int i = 0; i < EVSE_PWHASH_QUEUE; i++)
+			if (n->logins[i].id == id) {
+				wsi = n->logins[i].wsi;
+				n->logins[i].id = 0;
+				n->logins[i].wsi = NULL;
+			}
+		if (!wsi) {
+			free(rs->body);
+			free(rs);
+			continue;
+		}
+		struct http_pss *pss = lws_wsi_user(wsi);
+		pss->ready = rs;
+		lws_callback_on_writable(wsi);
+	}
+}
+
+/* From the password-hash thread: wake the loop, which then polls (LWS_CALLBACK_EVENT_WAIT_CANCELLED). */
+static void wake_loop(void *ctx)
+{
+	struct evse_net *n = ctx;
+	lws_cancel_service(n->ctx);
+}
+
 static const struct lws_protocols protocols[] = {
     {"http", http_callback, sizeof(struct http_pss), 0, 0, NULL, 0},
     {"ocpp-client", ocpp_callback, 0, RX_MAX, 0, NULL, 0},
@@ -618,6 +679,7 @@ static void tick(lws_sorted_usec_list_t *sul)
 	evse_station_tick(n->st, now);
 	flush_ocpp(n);
 	poll_card(n);
+	poll_logins(n);
 	if (n->n_sse && now - n->events_at >= SSE_PERIOD) {
 		n->events_at = now;
 		refresh_events(n);
@@ -708,6 +770,8 @@ void evse_net_free(struct evse_net *n)
 {
 	if (!n)
 		return;
+	if (n->api)
+		evse_webauth_set_wake(evse_webapi_auth(n->api), NULL, NULL);
 	lws_context_destroy(n->ctx);
 	free(n->status_json);
 	free(n->rx);
@@ -716,7 +780,11 @@ void evse_net_free(struct evse_net *n)
 
 void evse_net_set_webapi(struct evse_net *n, struct evse_webapi *api)
 {
+	if (n->api)
+		evse_webauth_set_wake(evse_webapi_auth(n->api), NULL, NULL);
 	n->api = api;
+	if (api)
+		evse_webauth_set_wake(evse_webapi_auth(api), wake_loop, n);
 }
 
 int evse_net_run(struct evse_net *n, volatile sig_atomic_t *stop)

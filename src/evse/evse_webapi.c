@@ -174,9 +174,10 @@ static void h_setup(struct evse_webapi *w, const struct evse_http_req *rq, uint6
 		reply_error(rs, 400, NULL, "%s", err);
 		return;
 	}
-	int rc = evse_webauth_setup(w->auth, code, pw, now, &out);
+	int rc = evse_webauth_setup_begin(w->auth, code, pw, now, &out, &rs->wait_job);
 	sodium_memzero(pw, sizeof(pw));
-	login_reply(rs, rc, &out);
+	if (rc < 0)
+		login_reply(rs, rc, &out);
 }
 
 static void h_login(struct evse_webapi *w, const struct evse_http_req *rq, uint64_t now, struct evse_http_resp *rs,
@@ -189,9 +190,21 @@ static void h_login(struct evse_webapi *w, const struct evse_http_req *rq, uint6
 		reply_error(rs, 400, NULL, "%s", err);
 		return;
 	}
-	int rc = evse_webauth_login(w->auth, pw, now, &out);
+	int rc = evse_webauth_login_begin(w->auth, pw, now, &out, &rs->wait_job);
 	sodium_memzero(pw, sizeof(pw));
-	login_reply(rs, rc, &out);
+	if (rc < 0)
+		login_reply(rs, rc, &out);
+}
+
+int evse_webapi_job_poll(struct evse_webapi *w, uint64_t now_ms, unsigned *job, struct evse_http_resp *rs)
+{
+	struct evse_web_login out;
+	if (!evse_webauth_poll(w->auth, now_ms, job, &out))
+		return 0;
+	memset(rs, 0, sizeof(*rs));
+	login_reply(rs, out.status == 200 ? 0 : -1, &out);
+	sodium_memzero(&out, sizeof(out));
+	return 1;
 }
 
 static void h_logout(struct evse_webapi *w, const struct evse_http_req *rq, uint64_t now, struct evse_http_resp *rs,

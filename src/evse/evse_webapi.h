@@ -50,6 +50,10 @@ int evse_webapi_card_poll(struct evse_webapi *w, uint64_t now_ms, struct evse_ht
 /* The browser that waited for a card went away. */
 void evse_webapi_card_cancel(struct evse_webapi *w);
 
+/* The answer to a setup or login whose password was hashing (rs->wait_job): 1 with *job and rs filled (the
+ * caller frees rs->body), 0 none is finished. */
+int evse_webapi_job_poll(struct evse_webapi *w, uint64_t now_ms, unsigned *job, struct evse_http_resp *rs);
+
 /* The authorisation state (evse_http_is_admin() for requests outside the route table). */
 struct evse_webauth *evse_webapi_auth(struct evse_webapi *w);
 

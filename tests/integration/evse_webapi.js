@@ -306,6 +306,37 @@ run([
 		await st.stop();
 		st.cleanup();
 	}],
+	['40 logins at once never stall the control loop (the password hash runs off it)', async () => {
+		await startStation();
+		const code = fs.readFileSync(path.join(st.dir, 'setup-code'), 'utf8').trim();
+		assert((await new Client().req('POST', '/api/setup', { code, password: PW })).status === 200);
+		// the loop answers /api/status between its control ticks: how late does an answer come?
+		let worst = 0, polls = 0, done = false;
+		const poller = (async () => {
+			while (!done) {
+				const t0 = Date.now();
+				const s = await st.status();
+				assert(s.state, 'status');
+				worst = Math.max(worst, Date.now() - t0);
+				polls++;
+				await new Promise((r) => setTimeout(r, 20));
+			}
+		})();
+		await new Promise((r) => setTimeout(r, 200));
+		const logins = await Promise.all(Array.from({ length: 40 }, () => new Client().req('POST', '/api/login', { password: PW })));
+		done = true;
+		await poller;
+		const codes = {};
+		for (const r of logins) codes[r.status] = (codes[r.status] || 0) + 1;
+		// each login is answered: signed in, or refused while the hashing queue is full (503, Retry-After)
+		assert(logins.every((r) => r.status === 200 || (r.status === 503 && Number(r.headers.get('retry-after')) >= 1)),
+			`login answers: ${JSON.stringify(codes)}`);
+		assert(codes[200] >= 1, `no login got through: ${JSON.stringify(codes)}`);
+		console.log(`     status answered in at most ${worst} ms over ${polls} polls; logins: ${JSON.stringify(codes)}`);
+		assert(worst < 300, `the loop stalled: a status answer took ${worst} ms`);
+		await st.stop();
+		st.cleanup();
+	}],
 	['evse passwd sets the password from stdin and ends the setup', async () => {
 		st = new Station({ http_port: await freePort() });
 		const bad = spawnSync(st.bin, [`--db=${st.opts.db}`, 'passwd'], { input: 'short\n' });
