@@ -15,7 +15,7 @@
 #include "wl_log.h"
 
 #define MOD         "net"
-#define TICK_US     (100 * LWS_US_PER_MS)
+#define TICK_US     (EVSE_TICK_MS * LWS_US_PER_MS)
 #define RX_MAX      (64 * 1024)
 #define BODY_MAX    EVSE_HTTP_BODY_MAX
 #define BACKOFF_MIN 1000

@@ -239,8 +239,25 @@ static void run_schedule(struct evse_station *s)
 	evse_station_schedule(s, 0);
 }
 
+/* Records how late this cycle comes after the one before (status "controlLateMs"). */
+static void note_lateness(struct evse_station *s, uint64_t now_ms)
+{
+	if (s->tick_prev_ms && now_ms > s->tick_prev_ms + EVSE_TICK_MS) {
+		uint64_t late = now_ms - s->tick_prev_ms - EVSE_TICK_MS;
+		if (late > s->late_ms[0])
+			s->late_ms[0] = late > UINT32_MAX ? UINT32_MAX : (uint32_t)late;
+	}
+	if (now_ms - s->late_window_ms >= EVSE_LATE_WINDOW_MS) {
+		s->late_ms[1] = s->late_ms[0];
+		s->late_ms[0] = 0;
+		s->late_window_ms = now_ms;
+	}
+	s->tick_prev_ms = now_ms;
+}
+
 void evse_station_tick(struct evse_station *s, uint64_t now_ms)
 {
+	note_lateness(s, now_ms);
 	s->now = now_ms;
 	run_schedule(s);
 	if (s->sim)
@@ -319,6 +336,7 @@ char *evse_station_status_json(struct evse_station *s)
 	} else {
 		cJSON_AddNullToObject(j, "scheduledStart");
 	}
+	cJSON_AddNumberToObject(j, "controlLateMs", s->late_ms[0] > s->late_ms[1] ? s->late_ms[0] : s->late_ms[1]);
 	cJSON_AddNumberToObject(j, "relayTemperature", st.temps.relay_c);
 	cJSON_AddNumberToObject(j, "ambientTemperature", st.temps.ambient_c);
 	cJSON_AddNumberToObject(j, "offeredA", st.offered_a);

@@ -332,7 +332,10 @@ run([
 		assert(logins.every((r) => r.status === 200 || (r.status === 503 && Number(r.headers.get('retry-after')) >= 1)),
 			`login answers: ${JSON.stringify(codes)}`);
 		assert(codes[200] >= 1, `no login got through: ${JSON.stringify(codes)}`);
-		console.log(`     status answered in at most ${worst} ms over ${polls} polls; logins: ${JSON.stringify(codes)}`);
+		// the station's own measure: the largest gap beyond 100 ms between two control cycles (last 10-20 s)
+		const late = (await st.status()).controlLateMs;
+		console.log(`     control cycles at most ${late} ms late; status answered in at most ${worst} ms over ${polls} polls; logins: ${JSON.stringify(codes)}`);
+		assert(typeof late === 'number' && late < 300, `the control loop stalled: a cycle came ${late} ms late`);
 		assert(worst < 300, `the loop stalled: a status answer took ${worst} ms`);
 		await st.stop();
 		st.cleanup();
