@@ -1,7 +1,6 @@
 /* evse_store.c — the SQLite store: schema, prepared statements, one function per query. */
 #include "evse_store.h"
 
-#include <ctype.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -256,24 +255,6 @@ int evse_store_txmap_get(struct evse_store *s, int64_t local_tx, int64_t *remote
 		*remote_tx = sqlite3_column_int64(q, 0);
 	sqlite3_reset(q);
 	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
-}
-
-void evse_idtag_key(const char *id_tag, char out[EVSE_IDTAG_KEY_MAX])
-{
-	size_t n = 0;
-	for (; id_tag[n] && n < EVSE_IDTAG_KEY_MAX - 1; n++)
-		out[n] = (char)toupper((unsigned char)id_tag[n]);
-	for (; n < EVSE_IDTAG_PADDED; n++)
-		out[n] = '0';
-	out[n] = '\0';
-}
-
-bool evse_idtag_same(const char *a, const char *b)
-{
-	char ka[EVSE_IDTAG_KEY_MAX], kb[EVSE_IDTAG_KEY_MAX];
-	evse_idtag_key(a, ka);
-	evse_idtag_key(b, kb);
-	return strcmp(ka, kb) == 0;
 }
 
 int evse_store_auth_get(struct evse_store *s, enum evse_auth_table t, const char *id_tag, struct evse_auth_entry *e)

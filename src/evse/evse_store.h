@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "evse_idtag.h"
+
 struct evse_store;
 
 /* Opens (creating) the database at path. NULL with a message in err on failure. Close with
@@ -43,14 +45,7 @@ int evse_store_txmap_set(struct evse_store *st, int64_t local_tx, int64_t remote
 int evse_store_txmap_get(struct evse_store *st, int64_t local_tx, int64_t *remote_tx);
 
 /* ---- authorisation: the cache and the local list ---- */
-/* The form an id tag is kept and compared in: OCPP compares id tags case-insensitively, and the central
- * system keeps cards upper case, padded with '0' to 14 characters (a short card UID "8c45be53" is
- * "8C45BE53000000"). The cache and the local list are keyed by it; lookups take any form. */
-#define EVSE_IDTAG_PADDED  14
-#define EVSE_IDTAG_KEY_MAX 21
-void evse_idtag_key(const char *id_tag, char out[EVSE_IDTAG_KEY_MAX]);
-/* The same card, whatever the case and the padding. */
-bool evse_idtag_same(const char *a, const char *b);
+/* Keyed by evse_idtag_key(): lookups and updates take an id tag in any case and padding. */
 enum evse_auth_table { EVSE_AUTH_CACHE, EVSE_AUTH_LIST };
 struct evse_auth_entry {
 	char status[24]; /* OCPP AuthorizationStatus: "Accepted", "Blocked", ... */
