@@ -78,6 +78,30 @@ test('CSRF: a state change from a session needs the token given at login; a wron
     assert.equal(me.body.csrfToken, admin.csrf, 'a reloaded page gets the token again');
 });
 
+test('parallel logins cannot pass the throttle: attempts in flight count, the right password is refused once locked', async () => {
+    const other = new Csms(['--login-fail-limit', '5']);
+    await other.start();
+    try {
+        await other.api('POST', '/api/v1/operators', { username: 'target', name: 'T', surname: 'G', email: 't@example.com', role: 'maintenance_technician', password: 'target-password-1' });
+        const attempt = (pw) => fetch(other.base + '/api/v1/auth/login', {
+            method: 'POST', headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ username: 'target', password: pw }),
+        }).then((r) => r.status);
+        /* 60 wrong passwords at once, the right one last in the same burst */
+        const statuses = await Promise.all([...Array.from({ length: 60 }, (_, i) => attempt(`wrong-password-${i}`)),
+            attempt('target-password-1')]);
+        const right = statuses.pop();
+        const count = (s) => statuses.filter((x) => x === s).length;
+        assert.equal(count(401), 5, `only as many passwords as the limit are checked: ${JSON.stringify(statuses)}`);
+        assert.equal(count(429), 55, 'the others are refused while those run');
+        assert.equal(right, 429, 'the right password in the burst is refused');
+        assert.equal(await attempt('target-password-1'), 429, 'and after it, while the account is locked');
+        assert.match(other.stderr, /account "target" locked for 15 minutes/);
+    } finally {
+        await other.stopAndCheck();
+    }
+});
+
 test('login failures are throttled per account and per address; the lockout is logged', async () => {
     const other = new Csms(['--login-fail-limit', '3']);
     await other.start();
