@@ -91,7 +91,9 @@ int csms_conn_confirm_upgrade(struct csms *app, struct lws *wsi)
 		return csms_http_reply_error(wsi, 503, "stopping", "the central system is shutting down");
 	if (app->n_conns >= (unsigned)app->cfg.max_connections)
 		return csms_http_reply_error(wsi, 503, "busy", "too many connections");
-	if (csms_throttle_is_blocked(app->throttle, addr, now) || csms_throttle_is_blocked(app->throttle, id, now)) {
+	/* failures are counted per address only (which covers id + address): a guess at a station's password
+	 * from elsewhere never locks the real station out */
+	if (csms_throttle_is_blocked(app->throttle, addr, now)) {
 		app->stats.refused_handshakes++;
 		return csms_http_reply_error(wsi, 429, "throttled", "too many failed attempts: try again later");
 	}
@@ -103,7 +105,6 @@ int csms_conn_confirm_upgrade(struct csms *app, struct lws *wsi)
 	if (need_auth && b != BASIC_OK) {
 		/* unknown id and wrong password look the same */
 		csms_throttle_fail(app->throttle, addr, now);
-		csms_throttle_fail(app->throttle, id, now);
 		app->stats.auth_failures++;
 		WL_WARN("conn", "station \"%s\" from %s: authentication failed", id, addr);
 		if (s)
