@@ -438,12 +438,9 @@ static int exec_password_store(struct csms_store *st, struct csms_job *job)
 	sqlite3_bind_int64(s, 3, p->operator_id);
 	if (sqlite3_step(s) != SQLITE_DONE)
 		return -1;
-	/* every other session of this operator ends: a changed password locks out whoever had the old one */
-	if (!(s = csms_store_stmt(st, "DELETE FROM session WHERE operator_id = ? AND token_hash != ?")))
-		return -1;
-	sqlite3_bind_int64(s, 1, p->operator_id);
-	sqlite3_bind_text(s, 2, p->session_hash, -1, SQLITE_STATIC);
-	return sqlite3_step(s) == SQLITE_DONE ? 0 : -1;
+	/* every other session and every API token of this operator ends: a changed password locks out whoever
+	 * had the old one */
+	return csms_operator_end_credentials(st, p->operator_id, p->session_hash);
 }
 
 static void done_password(struct csms_bg_job *bg)
@@ -665,7 +662,7 @@ static const struct csms_route routes[] = {
     {CSMS_HTTP_GET, "api/v1/auth/me", CSMS_ROLES_ALL, 0, get_me, "Who is logged in (and the CSRF token)"},
     {CSMS_HTTP_PUT, "api/v1/auth/me", CSMS_ROLES_ALL, 0, put_me, "Edit one's own name, e-mail, phone, language"},
     {CSMS_HTTP_PUT, "api/v1/auth/password", CSMS_ROLES_ALL, 0, put_password,
-     "Change one's own password (current, new, confirm); ends the other sessions"},
+     "Change one's own password (current, new, confirm); ends the other sessions and one's API tokens"},
     {CSMS_HTTP_GET, "api/v1/auth/tokens", CSMS_ROLES_ALL, 0, get_tokens, "One's API tokens"},
     {CSMS_HTTP_POST, "api/v1/auth/tokens", CSMS_ROLES_ALL, 0, post_token,
      "Create an API token (shown once) for scripts: Authorization: Bearer <token>"},

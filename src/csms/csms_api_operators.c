@@ -461,10 +461,7 @@ static int exec_reset(struct csms_store *st, struct csms_job *job)
 		return -1;
 	if (!sqlite3_changes(csms_store_db(st)))
 		return CSMS_API_MISSING;
-	if (!(s = csms_store_stmt(st, "DELETE FROM session WHERE operator_id = ?")))
-		return -1;
-	sqlite3_bind_int64(s, 1, j->num[0]);
-	return sqlite3_step(s) == SQLITE_DONE ? 0 : -1;
+	return csms_operator_end_credentials(st, j->num[0], NULL); /* their sessions and API tokens end */
 }
 
 static void done_reset_hash(struct csms_bg_job *bg)
@@ -538,6 +535,6 @@ static const struct csms_route routes[] = {
     {CSMS_HTTP_PUT, "api/v1/operators/{id}", CSMS_ROLE_AM, 0, put_operator, "Edit an operator"},
     {CSMS_HTTP_DELETE, "api/v1/operators/{id}", CSMS_ROLE_AM, 0, delete_operator, "Delete an operator"},
     {CSMS_HTTP_POST, "api/v1/operators/{id}/password", CSMS_ROLE_AM, 0, post_reset,
-     "Reset an operator's password (given, or generated and shown once); ends their sessions"},
+     "Reset an operator's password (given, or generated and shown once); ends their sessions and API tokens"},
 };
 CSMS_ROUTE_TABLE(csms_routes_operators, "operators", routes);

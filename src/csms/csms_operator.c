@@ -8,6 +8,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "csms_store.h"
 #include "wl_clock.h"
 #include "wl_log.h"
 
@@ -134,6 +135,24 @@ int csms_principal_from_bearer(struct csms *app, const char *token, struct csms_
 	}
 	sqlite3_finalize(st);
 	return rc;
+}
+
+int csms_operator_end_credentials(struct csms_store *st, int64_t operator_id, const char *keep_session)
+{
+	sqlite3_stmt *s = csms_store_stmt(st, "DELETE FROM session WHERE operator_id = ? AND token_hash IS NOT ?");
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, operator_id);
+	if (keep_session && keep_session[0])
+		sqlite3_bind_text(s, 2, keep_session, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) != SQLITE_DONE)
+		return -1;
+	/* scripts' tokens were made under the old password: whoever knew it may hold one */
+	if (!(s = csms_store_stmt(st, "UPDATE api_token SET revoked = ? WHERE operator_id = ? AND revoked IS NULL")))
+		return -1;
+	sqlite3_bind_int64(s, 1, (int64_t)wl_wall_ms());
+	sqlite3_bind_int64(s, 2, operator_id);
+	return sqlite3_step(s) == SQLITE_DONE ? 0 : -1;
 }
 
 long csms_operator_count(struct csms *app)
