@@ -113,8 +113,8 @@ static void operator_json(cJSON *o, sqlite3_stmt *st, int col)
 	csms_api_add_text(o, "role", st, col + 7);
 }
 
-static const char SQL_ME[] = "SELECT id, username, name, surname, email, phone, language, role, last_login "
-                             "FROM operator WHERE id = ?";
+static const char SQL_ME[] = "SELECT id, username, name, surname, email, phone, language, role, last_login, "
+                             "must_change_password FROM operator WHERE id = ?";
 
 /* The operator's profile (+ csrfToken when by session) as JSON, from the read connection. */
 static cJSON *me_json(struct csms_http_req *r, int64_t id, const char *csrf)
@@ -133,6 +133,7 @@ static cJSON *me_json(struct csms_http_req *r, int64_t id, const char *csrf)
 		if (sqlite3_step(st) == SQLITE_ROW) {
 			operator_json(o, st, 0);
 			csms_api_add_time(o, "lastLogin", st, 8);
+			cJSON_AddBoolToObject(o, "mustChangePassword", sqlite3_column_int(st, 9));
 		}
 		sqlite3_finalize(st);
 	}
@@ -658,10 +659,11 @@ static const struct csms_route routes[] = {
      "First start: create the first Administrator with the one-time setup code"},
     {CSMS_HTTP_POST, "api/v1/auth/login", CSMS_PUBLIC, CSMS_ROUTE_NO_CSRF, post_login,
      "Log in (username, password, language): sets the session cookie, returns the CSRF token"},
-    {CSMS_HTTP_POST, "api/v1/auth/logout", CSMS_ROLES_ALL, 0, post_logout, "End this session"},
-    {CSMS_HTTP_GET, "api/v1/auth/me", CSMS_ROLES_ALL, 0, get_me, "Who is logged in (and the CSRF token)"},
+    {CSMS_HTTP_POST, "api/v1/auth/logout", CSMS_ROLES_ALL, CSMS_ROUTE_PW_CHANGE_OK, post_logout, "End this session"},
+    {CSMS_HTTP_GET, "api/v1/auth/me", CSMS_ROLES_ALL, CSMS_ROUTE_PW_CHANGE_OK, get_me,
+     "Who is logged in (and the CSRF token)"},
     {CSMS_HTTP_PUT, "api/v1/auth/me", CSMS_ROLES_ALL, 0, put_me, "Edit one's own name, e-mail, phone, language"},
-    {CSMS_HTTP_PUT, "api/v1/auth/password", CSMS_ROLES_ALL, 0, put_password,
+    {CSMS_HTTP_PUT, "api/v1/auth/password", CSMS_ROLES_ALL, CSMS_ROUTE_PW_CHANGE_OK, put_password,
      "Change one's own password (current, new, confirm); ends the other sessions and one's API tokens"},
     {CSMS_HTTP_GET, "api/v1/auth/tokens", CSMS_ROLES_ALL, 0, get_tokens, "One's API tokens"},
     {CSMS_HTTP_POST, "api/v1/auth/tokens", CSMS_ROLES_ALL, 0, post_token,

@@ -269,6 +269,28 @@ test('a reset password is generated and shown once, must be changed, and ends th
     assert.equal((await admin.api('GET', `/api/v1/operators/${lm.operator.id}`)).body.mustChangePassword, false);
 });
 
+test('after a reset, only /auth/me, the password change and logout work until the password is changed', async () => {
+    const lm = await csms.operator('local_manager', 'must-change');
+    const r = await admin.api('POST', `/api/v1/operators/${lm.operator.id}/password`, {});
+    const s = await csms.login('must-change', r.body.temporaryPassword);
+    assert.equal(s.operator.mustChangePassword, true, 'the login answer says so');
+    const me = await s.api('GET', '/api/v1/auth/me');
+    assert.equal(me.status, 200);
+    assert.equal(me.body.mustChangePassword, true);
+    for (const [method, route, body] of [['GET', '/api/v1/stations'], ['GET', '/api/v1/operators'],
+        ['POST', '/api/v1/auth/tokens', { name: 'sneaky' }], ['PUT', '/api/v1/auth/me', { phone: '+39 1' }]]) {
+        const refused = await s.api(method, route, body);
+        assert.equal(refused.status, 403, `${method} ${route}: ${JSON.stringify(refused.body)}`);
+        assert.equal(refused.body.error.code, 'password_change_required');
+        assert.match(refused.body.error.message, /password was reset: change it first/);
+    }
+    const other = await csms.login('must-change', r.body.temporaryPassword);
+    assert.equal((await other.api('POST', '/api/v1/auth/logout')).status, 200, 'logout works');
+    assert.equal((await s.api('PUT', '/api/v1/auth/password', { current: r.body.temporaryPassword, new: 'changed-password-1', confirm: 'changed-password-1' })).status, 200);
+    assert.equal((await s.api('GET', '/api/v1/stations')).status, 200, 'everything works once changed');
+    assert.equal((await s.api('GET', '/api/v1/auth/me')).body.mustChangePassword, false);
+});
+
 test('language at login and in the profile: English and Italian', async () => {
     const s = await csms.login('root', PW, 'it');
     assert.equal(s.operator.language, 'it');
