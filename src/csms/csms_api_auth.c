@@ -72,16 +72,6 @@ static void warn_if_locked(struct csms *app, const struct login_keys *k, const c
 		WL_WARN("auth", "login: address %s locked for 15 minutes after repeated failures", addr);
 }
 
-static void login_failed(struct csms_http_req *r, const char *username)
-{
-	struct login_keys k;
-	uint64_t now = wl_mono_ms();
-	login_keys(r->addr, username, &k);
-	csms_throttle_fail(r->app->login_throttle, k.account, now);
-	csms_throttle_fail(r->app->login_throttle, k.address, now);
-	warn_if_locked(r->app, &k, username, r->addr);
-}
-
 /* A password check about to run on the worker: counted against the limit until attempt_end. */
 static void attempt_begin(struct csms *app, const struct login_keys *k)
 {
@@ -631,6 +621,29 @@ static void delete_token(struct csms_http_req *r)
 
 /* ---- first start ---- */
 
+/* Wrong setup codes count per address only (one shared key let anyone block the first Administrator). */
+static bool setup_throttled(struct csms_http_req *r)
+{
+	struct login_keys k;
+	login_keys(r->addr, "", &k);
+	if (csms_throttle_is_blocked(r->app->login_throttle, k.address, wl_mono_ms())) {
+		csms_http_respond_error(r, 429, "too_many_attempts",
+		                        "too many wrong setup codes from this address: wait 15 minutes");
+		return true;
+	}
+	return false;
+}
+
+static void setup_failed(struct csms_http_req *r)
+{
+	struct login_keys k;
+	uint64_t now = wl_mono_ms();
+	login_keys(r->addr, "", &k);
+	csms_throttle_fail(r->app->login_throttle, k.address, now);
+	if (csms_throttle_is_blocked(r->app->login_throttle, k.address, now))
+		WL_WARN("auth", "setup: address %s locked for 15 minutes after repeated wrong setup codes", r->addr);
+}
+
 static void post_setup(struct csms_http_req *r)
 {
 	bool bad = false;
@@ -642,9 +655,9 @@ static void post_setup(struct csms_http_req *r)
 	if (!body)
 		return;
 	const char *code = csms_api_str(r, body, "setupCode", true, 32, &bad);
-	if (!bad && !throttled(r, "(setup)")) {
+	if (!bad && !setup_throttled(r)) {
 		if (!csms_setup_code_check(r->app, code)) {
-			login_failed(r, "(setup)");
+			setup_failed(r);
 			csms_http_respond_error(r, 403, "bad_setup_code",
 			                        "wrong setup code (printed in the csms log and in <data>/setup-code)");
 		} else {

@@ -78,6 +78,42 @@ test('CSRF: a state change from a session needs the token given at login; a wron
     assert.equal(me.body.csrfToken, admin.csrf, 'a reloaded page gets the token again');
 });
 
+/* POST JSON from a chosen local address (127.0.0.x): throttles count per address */
+function postFrom(base, p, body, localAddress) {
+    return new Promise((resolve, reject) => {
+        const data = JSON.stringify(body);
+        const req = require('node:http').request(base + p, {
+            method: 'POST', localAddress, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) },
+        }, (res) => {
+            let text = '';
+            res.setEncoding('utf8');
+            res.on('data', (d) => { text += d; });
+            res.on('end', () => resolve({ status: res.statusCode, body: JSON.parse(text) }));
+        });
+        req.on('error', reject);
+        req.end(data);
+    });
+}
+
+test('wrong setup codes are throttled per address: someone else\'s guesses do not block the first Administrator', async () => {
+    const other = new Csms(['--login-fail-limit', '3']);
+    await other.start();
+    try {
+        const who = { username: 'first', name: 'F', surname: 'A', email: 'f@example.com', password: 'first-password-1' };
+        for (let i = 0; i < 3; i++)
+            assert.equal((await postFrom(other.base, '/api/v1/setup', { ...who, setupCode: `AAAA-AAAA-AAA${i + 2}` }, '127.0.0.21')).status, 403);
+        const blocked = await postFrom(other.base, '/api/v1/setup', { ...who, setupCode: 'AAAA-AAAA-AAA9' }, '127.0.0.21');
+        assert.equal(blocked.status, 429, 'the guessing address is throttled');
+        const code = fs.readFileSync(path.join(other.dir, 'setup-code'), 'utf8').trim();
+        const ok = await postFrom(other.base, '/api/v1/setup', { ...who, setupCode: code }, '127.0.0.1');
+        assert.equal(ok.status, 201, `the Administrator, from another address: ${JSON.stringify(ok.body)}`);
+        assert.match(blocked.body.error.message, /wrong setup codes from this address/);
+        assert.match(other.stderr, /setup: address \S*127\.0\.0\.21 locked for 15 minutes/);
+    } finally {
+        await other.stopAndCheck();
+    }
+});
+
 test('parallel logins cannot pass the throttle: attempts in flight count, the right password is refused once locked', async () => {
     const other = new Csms(['--login-fail-limit', '5']);
     await other.start();
