@@ -251,6 +251,24 @@ test('who creates whom: Administrator any role, Local Manager only Local Manager
     assert.equal(dup.status, 409, 'usernames are unique regardless of case');
 });
 
+test('a Local Manager reads Local Managers only: the list and one record (docs/api.md "LM: Local Managers only")', async () => {
+    const lm = await csms.operator('local_manager', 'lm-reader');
+    const tech = await csms.operator('maintenance_technician', 'tech-hidden');
+    const list = await lm.api('GET', '/api/v1/operators?limit=500');
+    assert.equal(list.status, 200);
+    const roles = [...new Set(list.body.items.map((o) => o.role))];
+    assert.deepEqual(roles, ['local_manager'], `roles listed: ${roles}`);
+    const lms = csms.sql("SELECT count(*) AS n FROM operator WHERE role = 'local_manager'")[0].n;
+    assert.equal(list.body.total, lms, 'the total counts Local Managers only');
+    const adminRead = await lm.api('GET', `/api/v1/operators/${admin.operator.id}`);
+    assert.equal(adminRead.status, 403, JSON.stringify(adminRead.body));
+    assert.match(adminRead.body.error.message, /local_manager may not manage a administrator/);
+    assert.equal((await lm.api('GET', `/api/v1/operators/${tech.operator.id}`)).status, 403);
+    assert.equal((await lm.api('GET', `/api/v1/operators/${lm.operator.id}`)).status, 200);
+    const all = await admin.api('GET', '/api/v1/operators?limit=500');
+    assert.ok(all.body.items.some((o) => o.role === 'administrator') && all.body.total > lms, 'an Administrator reads everyone');
+});
+
 test('bad operator input is refused with the field named, and nothing is stored', async () => {
     const base = { username: 'good.name', name: 'N', surname: 'S', email: 'g@example.com', role: 'local_manager', password: 'operator-password-1' };
     const cases = [
