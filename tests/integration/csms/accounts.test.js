@@ -296,6 +296,23 @@ test('HTML and SQL in names are stored as given and returned unchanged', async (
     assert.ok(csms.sql('SELECT count(*) AS n FROM operator')[0].n > 3, 'the table is still there');
 });
 
+test('text with a NUL character (\\u0000, or a raw 0 byte) is refused with 400, never cut short and stored', async () => {
+    const base = { username: 'nul-user', role: 'local_manager', password: 'operator-password-1', surname: 'S', email: 'n@example.com' };
+    const escaped = await admin.api('POST', '/api/v1/operators', JSON.stringify({ ...base, name: 'a\u0000b' }), { raw: true, headers: { 'content-type': 'application/json' } });
+    assert.equal(escaped.status, 400, JSON.stringify(escaped.body));
+    assert.equal(escaped.body.error.code, 'bad_text');
+    assert.match(escaped.body.error.message, /NUL character \(\\u0000\)/);
+    const phone = await admin.api('PUT', '/api/v1/auth/me', '{"phone":"1\\u0000"}', { raw: true, headers: { 'content-type': 'application/json' } });
+    assert.equal(phone.status, 400, 'in every route');
+    const rawByte = await admin.api('POST', '/api/v1/operators', `{"username":"nul-user","role":"local_manager","password":"operator-password-1","surname":"S","email":"n@example.com","name":"a${String.fromCharCode(0)}b"}`, { raw: true, headers: { 'content-type': 'application/json' } });
+    assert.equal(rawByte.status, 400);
+    assert.equal(csms.sql("SELECT count(*) AS n FROM operator WHERE username = 'nul-user'")[0].n, 0, 'nothing stored');
+    /* a backslash followed by "u0000" is text, kept as given */
+    const literal = await admin.api('POST', '/api/v1/operators', { ...base, name: 'a\\u0000b' });
+    assert.equal(literal.status, 201, JSON.stringify(literal.body));
+    assert.equal((await admin.api('GET', `/api/v1/operators/${literal.body.id}`)).body.name, 'a\\u0000b');
+});
+
 test('the last Administrator can be neither deleted nor demoted; nobody deletes themselves', async () => {
     const other = new Csms();
     await other.start();
