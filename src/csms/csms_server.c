@@ -271,8 +271,8 @@ int csms_server_run(const struct csms_config *cfg)
 
 	const char *scheme = cfg->tls_cert[0] ? "s" : "";
 	WL_INFO("csms",
-	        "Wattline csms listening on %s port %d: %zu stations registered, policy \"%s\", security profile %d",
-	        wl_listen_name(&where, wname, sizeof(wname)), cfg->port, csms_registry_count(app.reg),
+	        "Wattline csms listening on port %d of %s: %zu stations registered, policy \"%s\", security profile %d",
+	        cfg->port, wl_listen_name(&where, wname, sizeof(wname)), csms_registry_count(app.reg),
 	        csms_policy_name(cfg->station_policy), cfg->security_profile);
 	WL_INFO("csms", "stations: ws%s://<this host>:%d/ocpp/<station id>  browser: http%s://localhost:%d/", scheme,
 	        cfg->port, scheme, cfg->port);
