@@ -7,7 +7,7 @@ const assert = require('node:assert');
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
-const { Csms, closeClients, sleep } = require('./lib');
+const { Csms, closeClients, waitFor } = require('./lib');
 
 const csms = new Csms(['--login-fail-limit', '20']);
 let admin;
@@ -124,8 +124,10 @@ test('parallel logins cannot pass the throttle: attempts in flight count, the ri
             body: JSON.stringify({ username: 'target', password: pw }),
         }).then((r) => r.status);
         /* 60 wrong passwords at once, then the right one while their hashes still run */
-        const burst = Promise.all(Array.from({ length: 60 }, (_, i) => attempt(`wrong-password-${i}`)));
-        await sleep(200);
+        let answered = 0;
+        const burst = Promise.all(Array.from({ length: 60 }, (_, i) => attempt(`wrong-password-${i}`).then((st) => { answered++; return st; })));
+        /* all have arrived once 55 are answered (or all 60, when the fix is missing) */
+        await waitFor(() => answered >= 55, '55 answers to the burst', 30000, 10);
         const right = await attempt('target-password-1');
         const statuses = await burst;
         const count = (s) => statuses.filter((x) => x === s).length;
