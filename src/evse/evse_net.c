@@ -12,6 +12,7 @@
 #include "evse_pwhash.h"
 #include "evse_webapi.h"
 #include "wl_clock.h"
+#include "wl_listen.h"
 #include "wl_log.h"
 
 #define MOD         "net"
@@ -28,6 +29,7 @@ struct evse_net {
 	struct evse_station *st;
 	const struct evse_config *cfg;
 	struct lws_context *ctx;
+	struct wl_listen where; /* http_bind resolved: the context keeps a pointer to its address */
 	struct lws *ws;
 	lws_sorted_usec_list_t tick_sul, connect_sul;
 	volatile sig_atomic_t *stop;
@@ -746,12 +748,22 @@ struct evse_net *evse_net_new(struct evse_station *st, const struct evse_config 
 	lws_set_log_level(LLL_ERR, lws_log_to_wl);
 	memset(&info, 0, sizeof(info));
 	info.port = cfg->http_port ? cfg->http_port : CONTEXT_PORT_NO_LISTEN;
-	info.iface = cfg->http_bind[0] ? cfg->http_bind : NULL;
+	if (cfg->http_port) {
+		/* http_bind: exactly that address (or that interface's), refused when it cannot be bound */
+		char why[160];
+		if (wl_listen_resolve(cfg->http_bind, &n->where, why, sizeof(why)) < 0 ||
+		    wl_listen_try(&n->where, cfg->http_port, why, sizeof(why)) < 0) {
+			snprintf(err, errcap, "http_bind %s: %s",
+			         cfg->http_bind[0] ? cfg->http_bind : "(every address)", why);
+			goto out_free;
+		}
+		wl_listen_apply_lws(&n->where, &info);
+	}
 	info.protocols = protocols;
 	info.user = n;
 	/* OpenSSL costs megabytes of resident memory: load it only for a wss:// backend */
 	if (strncmp(cfg->ocpp_url, "wss://", 6) == 0)
-		info.options = LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
+		info.options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
 	if (cfg->ca_file[0])
 		info.client_ssl_ca_filepath = cfg->ca_file;
 	n->ctx = lws_create_context(&info);

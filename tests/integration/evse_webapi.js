@@ -8,6 +8,7 @@ const path = require('path');
 const http = require('http');
 const { spawnSync } = require('child_process');
 const { freePort, until, Station, run, assert } = require('./evse_harness');
+const { netnsUnavailable, probeListen, listenAddress, OTHER, PORT } = require('./netns');
 
 const PW = 'correct-horse-9';
 let st, base;
@@ -354,5 +355,29 @@ run([
 		await new Client().login('installer-pass-1');
 		await st.stop();
 		st.cleanup();
+	}],
+	['the default http_bind (127.0.0.1) listens on loopback only; an address or interface that cannot be bound is refused', async () => {
+		// inside a private network namespace, so that the check never opens a port on the real network
+		const why = netnsUnavailable();
+		if (why) { console.log(`skip: cannot make a private network namespace (${why})`); return; }
+		const s = new Station({ http_port: PORT });
+		const argv = (extra) => [s.bin, ...Object.entries({ ...s.opts, ...extra }).map(([k, v]) => `--${k}=${v}`)];
+		try {
+			const def = await probeListen(argv({}));
+			assert(def.exit === 0, `evse exit ${def.exit}: ${def.stderr}`);
+			assert(JSON.stringify(def.listen.map(listenAddress)) === '["127.0.0.1"]', `ss -ltn: ${def.listen}`);
+			assert(def.reach['127.0.0.1'] === true && def.reach[OTHER] === false && def.reach['::1'] === false,
+				`reachable: ${JSON.stringify(def.reach)}`);
+			const other = await probeListen(argv({ http_bind: OTHER }));
+			assert(JSON.stringify(other.listen.map(listenAddress)) === `["${OTHER}"]` && other.reach['127.0.0.1'] === false,
+				`http_bind=${OTHER}: ${other.listen} ${JSON.stringify(other.reach)}`);
+			const absent = await probeListen(argv({ http_bind: '10.9.9.9' }));
+			assert(absent.exit !== 0 && absent.listen.length === 0, `http_bind=10.9.9.9: exit ${absent.exit}, ${absent.listen}`);
+			assert(/http_bind 10\.9\.9\.9: cannot listen on 10\.9\.9\.9 port \d+: cannot assign requested address/i.test(absent.stderr), absent.stderr);
+			const noif = await probeListen(argv({ http_bind: 'nosuch0' }));
+			assert(noif.exit !== 0 && /"nosuch0" is neither an IPv4 or IPv6 address nor a network interface/.test(noif.stderr), noif.stderr);
+		} finally {
+			s.cleanup();
+		}
 	}],
 ]);
