@@ -434,7 +434,9 @@ static int room_left(const int *room, const int *worst, unsigned mask)
 }
 
 /* Applies the targets: decreases at once; then (re)starts, oldest first, each with at least 6 A; then
- * increases, lowest limit first, within the room left when every point counts at what it may still draw. */
+ * increases within the room left when every point counts at what it may still draw, shared out a tenth of an
+ * ampere at a time round the points that are below their target, so that equal sessions stay equal while the
+ * room is short (it is, for one reaction delay, after a decrease elsewhere). */
 static void apply(struct evse_lb *lb, int64_t now, const struct evse_lb_input *in, const int *room, const int *target)
 {
 	int worst[EVSE_LB_PHASES] = {0};
@@ -449,22 +451,44 @@ static void apply(struct evse_lb *lb, int64_t now, const struct evse_lb_input *i
 		take(worst, in->point[i].phases, may_draw(&lb->p[i], now));
 	}
 	for (int i = 0; i < in->n_points; i++)
-		if (lb->p[i].tracked && target[i] > lb->p[i].offer_da)
-			o[n++] = (struct order){i, lb->p[i].offer_da > 0,
-			                        lb->p[i].offer_da > 0 ? lb->p[i].offer_da : lb->p[i].start_ms};
+		if (lb->p[i].tracked && lb->p[i].offer_da == 0 && target[i] > 0)
+			o[n++] = (struct order){i, lb->p[i].start_ms, 0};
 	qsort(o, (size_t)n, sizeof(o[0]), order_cmp);
 	for (int k = 0; k < n; k++) {
 		int i = o[k].idx;
-		struct lb_point *p = &lb->p[i];
 		unsigned mask = in->point[i].phases;
-		int left = room_left(room, worst, mask) + may_draw(p, now); /* its own share of worst is its to reuse */
-		int limit;
-		if (p->offer_da == 0)
-			limit = min_int(target[i], max_int(EVSE_LB_MIN_DA, left));
-		else
-			limit = min_int(target[i], max_int(p->offer_da, left));
-		if (limit != p->offer_da)
-			set_offer(lb, i, now, limit, worst, mask);
+		int left = room_left(room, worst, mask) + may_draw(&lb->p[i], now); /* its own share is its to reuse */
+		set_offer(lb, i, now, min_int(target[i], max_int(EVSE_LB_MIN_DA, left)), worst, mask);
+	}
+
+	int grant[EVSE_LB_MAX_POINTS] = {0};
+	n = 0;
+	for (int i = 0; i < in->n_points; i++)
+		if (lb->p[i].tracked && lb->p[i].offer_da > 0 && target[i] > lb->p[i].offer_da)
+			o[n++] = (struct order){i, lb->p[i].offer_da, lb->p[i].start_ms};
+	qsort(o, (size_t)n, sizeof(o[0]), order_cmp);
+	for (bool more = n > 0; more;) {
+		more = false;
+		for (int k = 0; k < n; k++) {
+			int i = o[k].idx;
+			unsigned mask = in->point[i].phases;
+			int now_da = lb->p[i].offer_da + grant[i];
+			if (now_da >= target[i])
+				continue;
+			/* a point's own hold above its limit is room it may reuse */
+			int own = lb->p[i].hold_until > now ? max_int(0, lb->p[i].hold_da - now_da) : 0;
+			if (own <= 0 && room_left(room, worst, mask) < 1)
+				continue;
+			grant[i]++;
+			if (own <= 0)
+				take(worst, mask, 1);
+			more = true;
+		}
+	}
+	for (int k = 0; k < n; k++) {
+		int i = o[k].idx, w[EVSE_LB_PHASES] = {0};
+		if (grant[i] > 0)
+			set_offer(lb, i, now, lb->p[i].offer_da + grant[i], w, in->point[i].phases);
 	}
 }
 

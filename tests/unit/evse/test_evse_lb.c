@@ -528,6 +528,37 @@ static void test_decrease_is_at_once_increase_waits_for_it(void **state)
 	fx_release(&f);
 }
 
+static void test_equal_sessions_stay_equal_while_room_is_short(void **state)
+{
+	(void)state;
+	struct fx f;
+	fx_init(&f, 3, 30);
+	f.in.has_house = true;
+	f.in.threshold_da[1] = A(31);
+	f.in.house_da[0] = A(14); /* L1 holds the two 3-phase EVs at 8 A; the 1-phase EV on L2 gets the rest */
+	f.in.house_da[1] = A(2);
+	plug(&f, 0, EVSE_LB_L2, 32);
+	plug(&f, 1, EVSE_LB_3PH, 32);
+	plug(&f, 2, EVSE_LB_3PH, 32);
+	cycles(&f, 20);
+	assert_int_equal(limit(&f, 1), A(8));
+	assert_int_equal(limit(&f, 2), A(8));
+	assert_int_equal(limit(&f, 0), A(13));
+	/* L1 frees up: the 3-phase EVs should get more, the L2 EV less; while its 13 A may still be drawn only 2 A
+	 * are free on L2, and the two equal sessions share them */
+	f.in.house_da[0] = 0;
+	f.in.house_da[1] = 0;
+	cycle(&f);
+	assert_true(limit(&f, 0) < A(13));
+	assert_int_equal(limit(&f, 1), A(9));
+	assert_int_equal(limit(&f, 2), A(9));
+	cycles(&f, 10);
+	assert_int_equal(limit(&f, 1), limit(&f, 2));
+	assert_true(limit(&f, 1) >= A(10));
+	assert_within(&f);
+	fx_release(&f);
+}
+
 /* ---- anti-flapping ---- */
 
 static void test_suspended_session_stays_off_for_min_off(void **state)
@@ -693,6 +724,7 @@ int main(void)
 	    cmocka_unit_test(test_reoffer_is_a_step_per_cycle_even_with_room),
 	    cmocka_unit_test(test_threshold_never_exceeded_by_the_worst_case),
 	    cmocka_unit_test(test_decrease_is_at_once_increase_waits_for_it),
+	    cmocka_unit_test(test_equal_sessions_stay_equal_while_room_is_short),
 	    cmocka_unit_test(test_suspended_session_stays_off_for_min_off),
 	    cmocka_unit_test(test_cycling_heat_pump_does_not_restart_a_session_every_cycle),
 	    cmocka_unit_test(test_house_hold_lets_a_queued_session_start_after_the_peak_has_gone),
