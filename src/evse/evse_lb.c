@@ -179,7 +179,7 @@ static int max_int(int a, int b)
 	return a > b ? a : b;
 }
 
-/* The most a point may be offered: its maximum, its cap and what its EV is believed to take. */
+/* The most a point may be offered: its maximum and its cap (what its EV takes is its ceiling, apart). */
 static int point_max(const struct evse_lb_point_in *in)
 {
 	return in->cap_da == EVSE_LB_NO_CAP ? in->max_da : min_int(in->max_da, in->cap_da);

@@ -72,7 +72,8 @@ enum evse_lb_state {
 	EVSE_LB_IDLE,     /* no session wants current */
 	EVSE_LB_CHARGING, /* offered at least 6 A */
 	EVSE_LB_QUEUED,   /* suspended (0 A), waiting for room, in queue order */
-	EVSE_LB_CAPPED,   /* its maximum or cap is under 6 A: 0 A, holds no room, keeps its place */
+	EVSE_LB_CAPPED, /* its maximum or cap is under 6 A: 0 A, holds no room, waits in the queue without holding it up
+	                 */
 };
 
 struct evse_lb_point_out {
