@@ -337,7 +337,9 @@ static void run(const struct script *sc, enum policy pol, struct result *r)
 	memset(pw.tail, 0, sizeof(pw.tail));
 	/* the balancer's documented rule: the 30 s buckets of the last 15 min, i.e. since the start of the bucket 30
 	 * before the current one (docs/evse.md) */
-	int bucket_s = (cfg.house_hold_ms / 1000 + 29) / 30;
+	int64_t bucket_ms = (cfg.house_hold_ms + 29) / 30, span;
+	bucket_ms = bucket_ms < 1 ? 1 : bucket_ms;
+	span = (cfg.house_hold_ms + bucket_ms - 1) / bucket_ms;
 
 	for (int t = 0; t < DAY_S; t++) {
 		double h[3], load[3];
@@ -400,7 +402,9 @@ static void run(const struct script *sc, enum policy pol, struct result *r)
 		if (pol == POL_LB) {
 			double peak[3];
 			for (int ph = 0; ph < 3; ph++)
-				peak[ph] = peak_push(&pw, ph, t, h[ph], (t / bucket_s - 30) * bucket_s);
+				peak[ph] =
+				    peak_push(&pw, ph, t, h[ph],
+				              (int)((((int64_t)t * 1000 / bucket_ms - span) * bucket_ms + 999) / 1000));
 			queue_room(sc, ps, t, &cfg, peak);
 			for (int ph = 0; ph < 3; ph++) {
 				in.threshold_da[ph] = sc->threshold_a * 10;
