@@ -1,5 +1,6 @@
 /* evse_config.c — the option table and its parsers: a config file, command-line --key=value, --help. */
 #include "evse_config.h"
+#include "evse_model.h"
 
 #include <errno.h>
 #include <stdint.h>
@@ -44,6 +45,8 @@ static const struct opt opts[] = {
     {"earthing", OPT_ENUM, F(earthing), 0, 0, earth_names, "TN", "power system: TN, TT or IT (IT: 1 phase)"},
     {"mode", OPT_ENUM, F(mode), 0, 0, mode_names, "FREE",
      "FREE (no authorisation), PERSONAL (local cards), WEB (the OCPP backend decides)"},
+    {"edition", OPT_ENUM, F(edition), 0, 0, evse_model_names, "BUSINESS",
+     "the model: LITE (FREE, PERSONAL; no OCPP), BUSINESS (FREE, PERSONAL, WEB = Satellite), PRO (WEB = Master)"},
     {"rfid_type", OPT_ENUM, F(rfid_type), 0, 0, rfid_names, "M1", "RFID standard: M1 or CPU"},
     {"max_cards", OPT_INT, F(max_cards), 1, 64, NULL, "3", "local cards the station keeps (PERSONAL)"},
     {"serial", OPT_STR, F(serial), 0, 0, NULL, "WL-SIM-0001", "serial number"},
@@ -270,6 +273,8 @@ int evse_config_check(const struct evse_config *cfg, char *err, size_t errcap)
 		snprintf(err, errcap, "ocpp_url: \"%.60s\" does not start with ws:// or wss://", cfg->ocpp_url);
 		return -1;
 	}
+	if (evse_model_check(cfg->edition, cfg->mode, cfg->ocpp_url[0] != '\0', err, errcap) < 0)
+		return -1;
 	if (cfg->mode == EVSE_MODE_WEB && !cfg->ocpp_url[0]) {
 		snprintf(err, errcap, "mode WEB needs ocpp_url");
 		return -1;
