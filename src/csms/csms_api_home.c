@@ -235,7 +235,7 @@ static void get_sockets(struct csms_http_req *r)
 	                                    "k.station_id, k.connector_id", NULL};
 	struct scope sc;
 	struct csms_api_page pg;
-	char q[404], pat[820], status[40], sql[1400];
+	char q[404], pat[820], status[40], sql[1600];
 	int want = -1;
 	sqlite3_stmt *st = NULL, *tx = NULL;
 	if (!read_scope(r, &sc) || csms_api_paging(r, sorts, "name", &pg) < 0)
@@ -261,8 +261,8 @@ static void get_sockets(struct csms_http_req *r)
 	 * match the name */
 	snprintf(sql, sizeof(sql),
 	         "SELECT k.station_id, k.connector_id, " SOCKET_NAME ", coalesce(nullif(s.name, ''), k.station_id), "
-	         "k.status, k.error_code, k.info, k.vendor_error_code, k.status_time, k.description "
-	         "FROM connector k LEFT JOIN station s ON s.id = k.station_id WHERE k.connector_id > 0%s%s ORDER BY %s",
+	         "k.status, k.error_code, k.info, k.vendor_error_code, k.status_time, k.description, k.type, k.phases, "
+	         "k.max_current FROM connector k LEFT JOIN station s ON s.id = k.station_id WHERE k.connector_id > 0%s%s ORDER BY %s",
 	         has_q ? " AND (" SOCKET_NAME
 	                 " LIKE ?1 ESCAPE '\\' OR k.station_id LIKE ?1 ESCAPE '\\' OR s.name LIKE ?1 "
 	                 "ESCAPE '\\')"
@@ -298,6 +298,9 @@ static void get_sockets(struct csms_http_req *r)
 		csms_api_add_text(o, "name", st, 2);
 		csms_api_add_text(o, "stationName", st, 3);
 		csms_api_add_text(o, "description", st, 9);
+		csms_api_add_text(o, "type", st, 10);
+		csms_api_add_int(o, "phases", st, 11);
+		csms_api_add_int(o, "maxCurrent", st, 12);
 		cJSON_AddStringToObject(o, "status", csms_socket_status_key(s));
 		cJSON_AddStringToObject(o, "statusLabel", csms_socket_status_label(s));
 		csms_api_add_text(o, "ocppStatus", st, 4);

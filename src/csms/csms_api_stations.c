@@ -124,8 +124,8 @@ static const char SQL_GET_STATION[] =
     "last_heartbeat, last_connect, last_disconnect, remote_addr, firmware_status, diagnostics_status, "
     "local_list_version, local_list_name, created FROM station WHERE id = ?";
 static const char SQL_GET_CONNECTORS[] =
-    "SELECT connector_id, status, error_code, info, vendor_id, vendor_error_code, status_time, description "
-    "FROM connector WHERE station_id = ? ORDER BY connector_id";
+    "SELECT connector_id, status, error_code, info, vendor_id, vendor_error_code, status_time, description, "
+    "type, phases, max_current FROM connector WHERE station_id = ? ORDER BY connector_id";
 
 static void get_station(struct csms_http_req *r)
 {
@@ -174,6 +174,9 @@ static void get_station(struct csms_http_req *r)
 			csms_api_add_text(c, "vendorErrorCode", st, 5);
 			csms_api_add_time(c, "statusTime", st, 6);
 			csms_api_add_text(c, "description", st, 7);
+			csms_api_add_text(c, "type", st, 8);
+			csms_api_add_int(c, "phases", st, 9);
+			csms_api_add_int(c, "maxCurrent", st, 10);
 			enum csms_socket_status ss = csms_socket_status_of((const char *)sqlite3_column_text(st, 1),
 			                                                   s->conn && !s->conn->probation, s->state);
 			cJSON_AddStringToObject(c, "socketStatus", csms_socket_status_key(ss));
