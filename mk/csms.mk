@@ -65,3 +65,10 @@ web-vendor:
 web-vendor-check:
 	@rm -rf build/web-vendor-check && $(MAKE) --no-print-directory WEB_VENDOR=build/web-vendor-check web-vendor >/dev/null
 	@diff -r build/web-vendor-check $(WEB_VENDOR) || { echo "web/csms/vendor is stale: run make web-vendor"; exit 1; }
+
+# ---- the browser UI in a real headless Chromium (Debian chromium + npm playwright-core), and its catalogs ----
+TEST_SUITES += csms-e2e
+.PHONY: csms-e2e
+csms-e2e: $(BS)/csms web-vendor-check
+	@echo "== tests/e2e/csms_i18n.test.js"; node tests/e2e/csms_i18n.test.js
+	@echo "== tests/e2e/csms_ui.test.js"; CSMS_BIN=$(BS)/csms node tests/e2e/csms_ui.test.js

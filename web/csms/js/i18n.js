@@ -1,5 +1,5 @@
 // i18n.js — the catalogs (i18n/en.json, i18n/it.json: one key per string) and the language's formats for
-// dates, numbers and energy. t('key', {name}) fills {name}; a missing key shows the key itself.
+// dates, numbers and energy. t(key, {name}) fills {name}; a missing key shows the key itself.
 const catalogs = {};
 let lang = 'en';
 
