@@ -32,7 +32,7 @@ export function MeasurementsChart({ series }) {
 			width, height: 360,
 			cursor: { drag: { x: true, y: false } },
 			scales: Object.fromEntries([['x', { time: true }], ...units.map((u) => [u, { auto: true }])]),
-			axes: [{}, ...units.slice(0, 2).map((u, i) => ({ scale: u, label: u, side: i === 0 ? 3 : 1, grid: { show: i === 0 } }))],
+			axes: [{}, ...units.map((u, i) => ({ scale: u, label: u, side: i % 2 ? 1 : 3, grid: { show: i === 0 }, size: 60 }))],
 			series: [{ label: getLang() === 'it' ? 'Ora' : 'Time' }, ...series.map((s, i) => ({
 				label: seriesLabel(s), scale: s.unit, stroke: COLOURS[i % COLOURS.length], width: 2, spanGaps: true, points: { show: false },
 			}))],

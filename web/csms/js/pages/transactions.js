@@ -102,8 +102,8 @@ export function TransactionsPage({ user, route }) {
 				<td>${fmtDateTime(x.start)}</td><td>${fmtDateTime(x.end)}</td>
 				<td>${fmtDuration(x.durationS)} <span class="hint">${t('tx.totalDuration')}</span><br />${fmtDuration(x.chargeDurationS)} <span class="hint">${t('tx.chargeDuration')}</span></td>
 				<td class="num">${fmtKWh(x.energyWh)}</td>
-				<td class="row-actions"><button type="button" class="chart" title=${t('tx.measurements')} aria-label=${t('tx.measurements') + ' ' + x.id} onClick=${() => setChart(x)}>📈</button>
-				<button type="button" class="export-one" title=${t('tx.exportOne')} aria-label=${t('tx.exportOne') + ' ' + x.id} onClick=${() => exportOne(x.id)}>⬇</button></td></tr>`)}
+				<td class="row-actions"><button type="button" class="chart" title=${t('tx.measurements')} aria-label=${t('tx.measurements') + ' ' + x.id} onClick=${() => setChart(x)}>${t('tx.chart')}</button>
+				<button type="button" class="export-one" title=${t('tx.exportOne')} aria-label=${t('tx.exportOne') + ' ' + x.id} onClick=${() => exportOne(x.id)}>${t('tx.excel')}</button></td></tr>`)}
 			</tbody></table></div>
 		${!res.items.length && html`<p class="hint">${t('tx.none')}</p>`}
 		<${Pager} total=${res.total} limit=${LIMIT} offset=${offset} onPage=${(o) => search(null, applied, sort, o)} />`}
