@@ -203,8 +203,9 @@ static void put_socket(struct csms_http_req *r)
 	for (const char *const *t = socket_types; type && *t; t++)
 		type_ok = type_ok || strcmp(*t, type) == 0;
 	if (!bad && !type_ok) {
-		csms_http_respond_error(r, 400, "bad_field",
-		                        "type: must be one of Type1, Type2, Type3A, Type3C, Schuko, CHAdeMO, CCS2 or null");
+		csms_http_respond_error(
+		    r, 400, "bad_field",
+		    "type: must be one of Type1, Type2, Type3A, Type3C, Schuko, CHAdeMO, CCS2 or null");
 		bad = true;
 	}
 	if (csms_api_int(r, body, "phases", false, 1, 3, &phases, &bad) && phases == 2) {
@@ -233,9 +234,11 @@ static void put_socket(struct csms_http_req *r)
 			if (j->has[1])
 				cJSON_AddItemToObject(o, "type", type ? cJSON_CreateString(type) : cJSON_CreateNull());
 			if (j->has[2])
-				cJSON_AddItemToObject(o, "phases", phases ? cJSON_CreateNumber((double)phases) : cJSON_CreateNull());
+				cJSON_AddItemToObject(o, "phases",
+				                      phases ? cJSON_CreateNumber((double)phases) : cJSON_CreateNull());
 			if (j->has[3])
-				cJSON_AddItemToObject(o, "maxCurrent", amps ? cJSON_CreateNumber((double)amps) : cJSON_CreateNull());
+				cJSON_AddItemToObject(o, "maxCurrent",
+				                      amps ? cJSON_CreateNumber((double)amps) : cJSON_CreateNull());
 			csms_store_submit(r->app->store, &j->job);
 		}
 	}

@@ -262,7 +262,8 @@ static void get_sockets(struct csms_http_req *r)
 	snprintf(sql, sizeof(sql),
 	         "SELECT k.station_id, k.connector_id, " SOCKET_NAME ", coalesce(nullif(s.name, ''), k.station_id), "
 	         "k.status, k.error_code, k.info, k.vendor_error_code, k.status_time, k.description, k.type, k.phases, "
-	         "k.max_current FROM connector k LEFT JOIN station s ON s.id = k.station_id WHERE k.connector_id > 0%s%s ORDER BY %s",
+	         "k.max_current FROM connector k LEFT JOIN station s ON s.id = k.station_id WHERE k.connector_id > "
+	         "0%s%s ORDER BY %s",
 	         has_q ? " AND (" SOCKET_NAME
 	                 " LIKE ?1 ESCAPE '\\' OR k.station_id LIKE ?1 ESCAPE '\\' OR s.name LIKE ?1 "
 	                 "ESCAPE '\\')"

@@ -228,6 +228,13 @@ async function flow(lang) {
         await page.waitForSelector('#station-events tr[data-id]');
         await page.click('#tab-sockets');
         await page.waitForSelector('#station-sockets tr[data-connector="1"]');
+        // the socket's type and cabling, set by the Administrator
+        await page.click('#station-sockets tr[data-connector="2"] button.edit-spec');
+        await page.selectOption('#spec-type', 'Schuko');
+        await page.selectOption('#spec-phases', '1');
+        await page.fill('#spec-current', '16');
+        await page.click('#socket-spec button[type=submit]');
+        await waitFor(async () => /Schuko.*16 A/.test(await page.textContent('#station-sockets tr[data-connector="2"]')), 'socket 2 is a 16 A Schuko', T);
         // logout
         await page.click('#menu-account > button');
         await page.click('#nav-logout');

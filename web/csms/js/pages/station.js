@@ -93,20 +93,49 @@ function Firmware({ st, sid, reload }) {
 		<${Msg} msg=${msg} /></section>`;
 }
 
+const TYPES = ['Type1', 'Type2', 'Type3A', 'Type3C', 'Schuko', 'CHAdeMO', 'CCS2'];
+
+// The socket's type, phases and maximum current (Administrator), as defined when creating a station.
+function SocketSpec({ c, sid, onClose }) {
+	const [f, setF] = useState({ type: c.type || '', phases: c.phases ? String(c.phases) : '', maxCurrent: c.maxCurrent ? String(c.maxCurrent) : '' });
+	const [msg, setMsg] = useState(null);
+	const set = (k) => (e) => setF({ ...f, [k]: e.target.value });
+	async function save(e) {
+		e.preventDefault();
+		try {
+			await api('PUT', `/api/v1/stations/${sid}/connectors/${c.connectorId}`, { type: f.type || null,
+				phases: f.phases ? Number(f.phases) : null, maxCurrent: f.maxCurrent ? Number(f.maxCurrent) : null });
+			onClose(true);
+		} catch (err) { setMsg(errMsg(err)); }
+	}
+	return html`<${Modal} title=${t('socket.editSpec', { n: c.connectorId })} onClose=${() => onClose(false)}>
+		<form onSubmit=${save} id="socket-spec"><div class="form">
+		<label for="spec-type">${t('socket.type')}</label><select id="spec-type" value=${f.type} onChange=${set('type')}>
+			<option value="">${t('socket.typeUnknown')}</option>${TYPES.map((x) => html`<option value=${x}>${t('socketType.' + x)}</option>`)}</select>
+		<label for="spec-phases">${t('socket.phases')}</label><select id="spec-phases" value=${f.phases} onChange=${set('phases')}>
+			<option value="">–</option><option value="1">${t('socket.singlePhase')}</option><option value="3">${t('socket.threePhase')}</option></select>
+		<label for="spec-current">${t('socket.maxCurrent')}</label><input id="spec-current" type="number" min="1" max="1000" value=${f.maxCurrent} onInput=${set('maxCurrent')} />
+		</div><${Msg} msg=${msg} />
+		<div class="buttons"><button type="button" onClick=${() => onClose(false)}>${t('common.cancel')}</button><button type="submit" class="primary">${t('common.save')}</button></div></form><//>`;
+}
+
 function Sockets({ st, sid, user, reload }) {
 	const [pick, setPick] = useState(null);
+	const [spec, setSpec] = useState(null);
 	return html`<section class="panel" id="station-sockets"><div class="table-wrap"><table class="data"><thead><tr>
 		<th>#</th><th></th><th>${t('socket.description')}</th><th>${t('home.status')}</th><th>${t('socket.cabling')}</th><th>${t('socket.error')}</th><th></th></tr></thead>
 		<tbody>${st.connectors.filter((c) => c.connectorId > 0).map((c) => html`<tr data-connector=${c.connectorId}>
 			<td>${c.connectorId}</td><td><${SocketIcon} type=${c.type} status=${c.socketStatus} /></td>
 			<td><${EditInPlace} id=${'socket-desc-' + c.connectorId} label=${t('socket.description')} value=${c.description} enabled=${can(user, 'stationAdmin')}
 				onSave=${async (v) => { await api('PUT', `/api/v1/stations/${sid}/connectors/${c.connectorId}`, { description: v }); reload(); }} /></td>
-			<td><span class=${'badge st-' + c.socketStatus}>${t('status.' + c.socketStatus)}</span></td><td>${cabling(c)}</td>
+			<td><span class=${'badge st-' + c.socketStatus}>${t('status.' + c.socketStatus)}</span></td><td>${cabling(c)}
+				${can(user, 'stationAdmin') && html` <button type="button" class="icon edit-spec" aria-label=${t('socket.editSpec', { n: c.connectorId })} title=${t('common.edit')} onClick=${() => setSpec(c)}>✎</button>`}</td>
 			<td>${c.errorCode && c.errorCode !== 'NoError' ? c.errorCode : ''}${c.vendorErrorCode ? ` (${c.vendorErrorCode})` : ''}</td>
 			<td>${can(user, 'remoteStartStop') && html`<button type="button" class="start" disabled=${c.socketStatus !== 'available'}
 				onClick=${() => setPick({ stationId: st.id, connectorId: c.connectorId, name: c.description || `${st.name || st.id} #${c.connectorId}` })}>▶ ${t('home.start')}</button>`}</td></tr>`)}
 		</tbody></table></div>
-		${pick && html`<${CardPicker} socket=${pick} onClose=${() => { setPick(null); reload(); }} />`}</section>`;
+		${pick && html`<${CardPicker} socket=${pick} onClose=${() => { setPick(null); reload(); }} />`}
+		${spec && html`<${SocketSpec} c=${spec} sid=${sid} onClose=${(changed) => { setSpec(null); if (changed) reload(); }} />`}</section>`;
 }
 
 // Events and messages: pages of PAGE rows by id (the API pages with after=ID, oldest first).
