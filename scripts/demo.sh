@@ -23,7 +23,7 @@ trap stop INT TERM EXIT
 
 rm -rf "$DIR" && mkdir -p "$DIR"
 echo "demo-password-1" | "$CSMS" create-admin --data "$DIR" demo demo@example.com Demo Operator >/dev/null
-"$CSMS" --data "$DIR" --port "$PORT" --station-policy accept --heartbeat-interval 30 --log-level warn 2>"$DIR/csms.log" &
+"$CSMS" --data "$DIR" --port "$PORT" --station-policy accept --allow-concurrent-tx --heartbeat-interval 30 --log-level warn 2>"$DIR/csms.log" &
 pids+=($!)
 for _ in $(seq 50); do curl -fs "http://127.0.0.1:$PORT/api/v1/health" >/dev/null 2>&1 && break; sleep 0.2; done
 api() { "$CSMS" api --data "$DIR" --port "$PORT" "$@"; }

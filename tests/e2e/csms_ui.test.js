@@ -163,6 +163,8 @@ async function flow(lang) {
         await waitFor(async () => (await kwh()) > 0, 'energy shown', T);
         const e1 = await kwh();
         await waitFor(async () => (await kwh()) > e1, 'energy rising', T);
+        await page.click('#home-search'); // the current comes with the page's data (at the latest 10 s later)
+        await waitFor(async () => /^16[.,]0 A$/.test(await page.textContent(`${tile} .current`)), 'the largest phase current', T);
         if (SHOTS && lang === 'en') await page.screenshot({ path: path.join(SHOTS, 'ui-home.png') });
         // remote stop
         await page.click(`${tile} button.stop`);

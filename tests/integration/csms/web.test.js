@@ -112,6 +112,22 @@ test('socket type, phases and maximum current: set by an Administrator, shown on
     await st.close();
 });
 
+test('a charging socket on Home has the energy so far and the largest phase current of its last MeterValue', async () => {
+    await csms.putTag('WEBCARD');
+    const st = await csms.station('WEB-1');
+    const start = await st.call('StartTransaction', { connectorId: 1, idTag: 'WEBCARD', meterStart: 1000, timestamp: new Date().toISOString() });
+    let home = await admin.api('GET', '/api/v1/home/sockets');
+    assert.deepEqual([home.body.items[0].charging.energyWh, home.body.items[0].charging.currentA], [null, null], 'no MeterValue yet');
+    for (const [wh, l2] of [[1500, '12.5'], [2300, '15.5']])
+        await st.call('MeterValues', { connectorId: 1, transactionId: start.transactionId, meterValue: [{ timestamp: new Date().toISOString(), sampledValue: [
+            { value: String(wh), measurand: 'Energy.Active.Import.Register', unit: 'Wh' },
+            { value: '14.0', measurand: 'Current.Import', phase: 'L1', unit: 'A' },
+            { value: l2, measurand: 'Current.Import', phase: 'L2', unit: 'A' }] }] });
+    home = await admin.api('GET', '/api/v1/home/sockets');
+    assert.deepEqual([home.body.items[0].charging.energyWh, home.body.items[0].charging.currentA], [1300, 15.5]);
+    await st.close();
+});
+
 test('wrong socket fields are refused naming the field; a Local Manager may not set them', async () => {
     for (const [body, field] of [[{ type: 'Type9' }, 'type'], [{ type: 3 }, 'type'], [{ phases: 2 }, 'phases'], [{ phases: 'x' }, 'phases'],
         [{ maxCurrent: 0 }, 'maxCurrent'], [{ maxCurrent: 1e9 }, 'maxCurrent'], [{ maxCurrent: 1.5 }, 'maxCurrent']]) {

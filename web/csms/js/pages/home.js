@@ -158,14 +158,8 @@ export function HomePage({ user }) {
 				get(qs('/api/v1/home/sockets', { ...scope, q: a.q, status: a.status, limit: 1000 })),
 				vid ? get(`/api/v1/views/${vid}`) : Promise.resolve(null)]);
 			setDiag(d); setEnergy(e); setView(v);
-			setSockets((old) => {
-				const prev = new Map((old || []).map((x) => [key(x.stationId, x.connectorId), x]));
-				return s.items.map((x) => {
-					const p = prev.get(key(x.stationId, x.connectorId));
-					return p && p.charging && x.charging && p.charging.transactionId === x.charging.transactionId
-						? { ...x, energyWh: x.energyWh ?? p.energyWh, currentA: x.currentA ?? p.currentA } : x;
-				});
-			});
+			// the energy so far and the current of the last MeterValue; later meter events update the energy
+			setSockets(s.items.map((x) => ({ ...x, energyWh: x.charging ? x.charging.energyWh : null, currentA: x.charging ? x.charging.currentA : null })));
 			setMsg(null);
 		} catch (err) { setMsg(errMsg(err)); }
 	}
@@ -186,14 +180,18 @@ export function HomePage({ user }) {
 		if (type === 'socket' && d.socketStatus)
 			setSockets((list) => list && list.map((x) => x.stationId === d.station && x.connectorId === d.connector
 				? { ...x, status: d.socketStatus.key } : x));
-		if (type === 'transaction' && d.event === 'meter')
+		if (type === 'transaction' && d.event === 'meter') {
 			setSockets((list) => list && list.map((x) => x.stationId === d.station && x.connectorId === d.connector
-				? { ...x, energyWh: d.energy, currentA: d.currentA ?? x.currentA } : x));
-		if (type === 'transaction' && d.event === 'meter') return;
+				? { ...x, energyWh: d.energy } : x));
+			// the current is not in the event: read it again with the next reload, at the latest in 10 s
+			if (!live.current.meter)
+				live.current.meter = setTimeout(() => { live.current.meter = null; load(state.current.applied, state.current.viewId); }, 10000);
+			return;
+		}
 		clearTimeout(live.current.timer);
 		live.current.timer = setTimeout(() => load(state.current.applied, state.current.viewId), type === 'reconnected' ? 0 : 1000);
 	}), []);
-	useEffect(() => () => clearTimeout(live.current.timer), []);
+	useEffect(() => () => { clearTimeout(live.current.timer); clearTimeout(live.current.meter); }, []);
 
 	function search(e) {
 		if (e) e.preventDefault();
