@@ -86,6 +86,7 @@ async function simStation(csms, id) {
     st.handle('Reset', () => ({ status: 'Accepted' }));
     st.handle('SendLocalList', () => ({ status: 'Accepted' }));
     st.handle('GetLocalListVersion', () => ({ listVersion: 0 }));
+    st.handle('UpdateFirmware', () => ({}));
     st.sim = state;
     st.status = status;
     return st;
@@ -176,6 +177,20 @@ async function flow(lang) {
         const wh = tx.meter_stop - tx.meter_start;
         assert.ok(wh > 0);
 
+        // List Management: Reset Default List answered, Request List Version shows the station's list
+        await page.click(`${tile} button.lists`);
+        await page.click(`${tile} .list-menu button.reset-list`);
+        await page.click('.modal button.confirm');
+        await page.waitForSelector('.modal .msg.ok:has-text("Accepted")');
+        await page.click('.modal .buttons button.primary');
+        await page.click(`${tile} button.lists`);
+        await page.click(`${tile} .list-menu button.list-version`);
+        await page.waitForSelector('.modal dl.kv');
+        await page.keyboard.press('Escape');
+        await page.click(`${tile} button.details`);
+        await page.waitForSelector('#socket-details .list-name:has-text("-")');
+        await page.keyboard.press('Escape');
+
         // the transaction in the search, from the socket's Transactions link
         await page.click(`${tile} a.txlink`);
         await page.waitForSelector(`#tx-table tr[data-tx="${tx.id}"]`);
@@ -237,6 +252,7 @@ async function flow(lang) {
         await page.fill('#spec-current', '16');
         await page.click('#socket-spec button[type=submit]');
         await waitFor(async () => /Schuko.*16 A/.test(await page.textContent('#station-sockets tr[data-connector="2"]')), 'socket 2 is a 16 A Schuko', T);
+        if (lang === 'en') await stationsPage(csms, page, st, sid);
         // logout
         await page.click('#menu-account > button');
         await page.click('#nav-logout');
@@ -253,6 +269,48 @@ async function flow(lang) {
         await csms.kill().catch(() => {});
         throw e;
     }
+}
+
+// The Stations page: the Excel export, registering a station with its sockets, accepting a pending one and
+// setting its password, a firmware upload and update with its progress.
+async function stationsPage(csms, page, st, sid) {
+    await page.click('#menu-master > button');
+    await page.click('#nav-stations');
+    await page.waitForSelector(`#st-table tr[data-station="${sid}"]`);
+    const [dl] = await Promise.all([page.waitForEvent('download'), page.click('#st-export')]);
+    const rows = XLSX.utils.sheet_to_json(XLSX.readFile(await dl.path()).Sheets.Stations, { header: 1 });
+    assert.ok(rows.some((r) => r.includes(sid)), `the stations export has ${sid}`);
+    await page.click('#st-register');
+    await page.fill('#reg-id', 'UI-REG');
+    await page.fill('#reg-name', 'Registered here');
+    await page.click('#reg-add-socket');
+    await page.selectOption('#reg-sockets tbody tr:nth-child(2) select >> nth=0', 'CCS2');
+    await page.click('#register-form button[type=submit]');
+    await page.waitForSelector('#station-general');
+    await page.click('#tab-sockets');
+    await page.waitForSelector('#station-sockets tr[data-connector="2"]:has-text("CCS Combo 2")');
+    await page.waitForSelector('#station-sockets tr[data-connector="1"]:has-text("Type 2")');
+    // a pending station accepted, its password set
+    await csms.api('POST', '/api/v1/stations', { id: 'UI-PEND', state: 'pending' });
+    await page.goto(`${csms.base}/#/station/UI-PEND`);
+    await page.click('#station-accept');
+    await page.waitForSelector('#station-state.state-accepted');
+    await page.click('#station-password');
+    await page.fill('#st-pw', 'short');
+    await page.click('.modal button[type=submit]');
+    await page.waitForSelector('#station-general .msg.error:has-text("16..40")');
+    await page.click('#station-password');
+    await page.fill('#st-pw', 'a-long-station-password-1');
+    await page.click('.modal button[type=submit]');
+    await page.waitForSelector('#station-general .msg.ok');
+    assert.ok(csms.sql("SELECT password_hash FROM station WHERE id = 'UI-PEND'")[0].password_hash, 'the password is stored (hashed)');
+    // firmware: upload a file, send the update, follow its progress
+    await page.goto(`${csms.base}/#/station/${sid}?tab=firmware`);
+    await page.setInputFiles('#fw-file', { name: 'fw-9.9.9.bin', mimeType: 'application/octet-stream', buffer: Buffer.alloc(4096, 7) });
+    await page.click('#station-firmware button[type=submit]');
+    await page.waitForSelector('#station-firmware .msg.ok');
+    await st.call('FirmwareStatusNotification', { status: 'Downloading' });
+    await page.waitForSelector('#fw-status:has-text("Downloading")');
 }
 
 test('the whole flow in English', { timeout: 120000 }, () => flow('en'));

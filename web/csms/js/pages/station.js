@@ -72,6 +72,8 @@ function General({ st, user, reload, sid }) {
 function Firmware({ st, sid, reload }) {
 	const [file, setFile] = useState(null);
 	const [msg, setMsg] = useState(null);
+	// the progress (FirmwareStatusNotification) is read again every 3 s while this tab is open
+	useEffect(() => { const timer = setInterval(reload, 3000); return () => clearInterval(timer); }, []);
 	async function send(e) {
 		e.preventDefault();
 		if (!file) return;
