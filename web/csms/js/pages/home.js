@@ -13,6 +13,20 @@ import { CardPicker } from '../cards_picker.js';
 export const STATUSES = ['to_be_configured', 'available', 'charging', 'charging_suspended', 'occupied', 'booked',
 	'not_available', 'fault', 'out_of_service'];
 const key = (station, connector) => `${station}\u0000${connector}`;
+const PAGE = 200; // tiles shown at first and added by "Show more": the first screen stays fast at 10,000 sockets
+
+// The first n sockets of a search, in requests of up to 1000 (the API's page limit).
+async function fetchSockets(args, n) {
+	const items = [];
+	let total = 0;
+	for (let offset = 0; offset < n; offset += 1000) {
+		const r = await get(qs('/api/v1/home/sockets', { ...args, limit: Math.min(1000, n - offset), offset }));
+		items.push(...r.items);
+		total = r.total;
+		if (items.length >= total) break;
+	}
+	return { items, total };
+}
 
 export function cabling(s) {
 	if (!s.type) return t('socket.typeUnknown');
@@ -143,6 +157,8 @@ export function HomePage({ user }) {
 	const [diag, setDiag] = useState(null);
 	const [energy, setEnergy] = useState(null);
 	const [sockets, setSockets] = useState(null);
+	const [total, setTotal] = useState(0);
+	const [shown, setShown] = useState(PAGE);
 	const [q, setQ] = useState('');
 	const [status, setStatus] = useState('');
 	const [applied, setApplied] = useState({ q: '', status: '' });
@@ -151,13 +167,15 @@ export function HomePage({ user }) {
 	const [link, setLink] = useState('open');
 	const live = useRef({ timer: null });
 
-	async function load(a = applied, vid = viewId) {
+	const state = useRef({ shown: PAGE });
+	state.current = { applied, viewId, shown };
+	async function load(a = applied, vid = viewId, n = state.current.shown) {
 		try {
 			const scope = { view: vid };
 			const [d, e, s, v] = await Promise.all([get(qs('/api/v1/home/diagnostics', scope)), get(qs('/api/v1/home/energy', scope)),
-				get(qs('/api/v1/home/sockets', { ...scope, q: a.q, status: a.status, limit: 1000 })),
+				fetchSockets({ ...scope, q: a.q, status: a.status }, n),
 				vid ? get(`/api/v1/views/${vid}`) : Promise.resolve(null)]);
-			setDiag(d); setEnergy(e); setView(v);
+			setDiag(d); setEnergy(e); setView(v); setTotal(s.total);
 			// the energy so far and the current of the last MeterValue; later meter events update the energy
 			setSockets(s.items.map((x) => ({ ...x, energyWh: x.charging ? x.charging.energyWh : null, currentA: x.charging ? x.charging.currentA : null })));
 			setMsg(null);
@@ -173,8 +191,6 @@ export function HomePage({ user }) {
 		}, (e) => { setMsg(errMsg(e)); setViews([]); load(applied, ''); });
 	}, []);
 	// live: apply socket statuses and energy at once, reload the rest at most once a second
-	const state = useRef({});
-	state.current = { applied, viewId };
 	useEffect(() => subscribe((type, d) => {
 		if (type === 'link') { setLink(d); return; }
 		if (type === 'socket' && d.socketStatus)
@@ -197,15 +213,18 @@ export function HomePage({ user }) {
 		if (e) e.preventDefault();
 		const a = { q, status };
 		setApplied(a);
-		load(a);
+		setShown(PAGE);
+		load(a, viewId, PAGE);
 	}
 	function filterStatus(k) {
 		setStatus(k);
 		const a = { q, status: k };
 		setApplied(a);
-		load(a);
+		setShown(PAGE);
+		load(a, viewId, PAGE);
 	}
-	function chooseView(vid) { setViewId(vid); load(applied, vid); }
+	function chooseView(vid) { setViewId(vid); setShown(PAGE); load(applied, vid, PAGE); }
+	function more() { const n = shown + PAGE; setShown(n); load(applied, viewId, n); }
 
 	// the groups of the view, each with its sockets that match the search
 	let groups = [];
@@ -241,6 +260,7 @@ export function HomePage({ user }) {
 		${sockets && !sockets.length && html`<p class="hint" id="no-sockets">${t('home.noSockets')}</p>`}
 		${groups.map((g) => html`<section class="group" aria-label=${g.name}><h2>${g.name} <span class="count">${g.sockets.length}</span></h2>
 			<div class="tiles">${g.sockets.map((s) => html`<${Tile} key=${key(s.stationId, s.connectorId)} s=${s} group=${g.name} user=${user} onAction=${(kind, sk) => setDlg({ kind, socket: sk })} />`)}</div></section>`)}
+		${sockets && total > sockets.length && html`<p class="more"><button type="button" id="home-more" onClick=${more}>${t('home.showMore', { shown: sockets.length, total })}</button></p>`}
 		${dlg && html`<${Dialog} dlg=${dlg} onClose=${() => { setDlg(null); }} />`}
 	</main>`;
 }
