@@ -326,6 +326,10 @@ test('a Maintenance Technician sees only what it may do; a forced call gets the 
     await csms.api('PUT', '/api/v1/stations/XSS-1/connectors/1', { description: EVIL });
     const u = await csms.api('POST', '/api/v1/charge-users', { name: EVIL, surname: 'x', taxCode: 'T1' });
     await csms.api('POST', '/api/v1/cards', { idTag: 'XSSCARD', userId: u.body.id, description: EVIL });
+    // a socket view (the default) with a group named with HTML holding the socket
+    const view = await csms.api('POST', '/api/v1/views', { name: 'Floors' });
+    const group = await csms.api('POST', `/api/v1/views/${view.body.id}/groups`, { name: `Plan 1 ${EVIL}` });
+    assert.equal((await csms.api('POST', `/api/v1/views/${view.body.id}/groups/${group.body.id}/sockets`, { sockets: [{ station: 'XSS-1', connector: 1 }] })).status, 200);
     await csms.api('POST', '/api/v1/operators', { username: 'tech', name: 'T', surname: 'T', email: 't@example.com', role: 'maintenance_technician', password: 'technician-pw-1' });
     const page = await newPage(768);
     await page.goto(csms.base + '/');
@@ -335,6 +339,8 @@ test('a Maintenance Technician sees only what it may do; a forced call gets the 
     const tile = 'article[data-socket="XSS-1/1"]';
     await page.waitForSelector(tile);
     assert.equal(await page.textContent(`${tile} .name`), EVIL, 'the socket name is shown as text');
+    await page.waitForSelector(`section.group[aria-label="Plan 1 ${EVIL.replace(/"/g, '\\"')}"] ${tile}`);
+    assert.match(await page.textContent('#home-view'), /Floors/);
     await page.click(`${tile} button.start`);
     await page.waitForSelector('#picker tr[data-tag="XSSCARD0000000"]');
     assert.ok((await page.textContent('#picker tr[data-tag="XSSCARD0000000"]')).includes(EVIL));

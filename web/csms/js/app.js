@@ -176,11 +176,13 @@ function App() {
 		onExpired(() => signedOut(t('login.expired'), 'error'));
 		(async () => {
 			try {
-				await loadCatalogs();
-				const health = await get('/api/v1/health');
+				// the catalogs, the setup state and the session in parallel: the first screen waits for the slowest
+				const me = get('/api/v1/auth/me', { noExpire: true }).then((u) => ({ u }), (e) => ({ e }));
+				const [, health, who] = await Promise.all([loadCatalogs(), get('/api/v1/health'), me]);
 				if (health.setupNeeded) { setPhase('setup'); return; }
-				try { signedIn(await get('/api/v1/auth/me', { noExpire: true })); }
-				catch (e) { if (e.status === 401) setPhase('login'); else throw e; }
+				if (who.u) signedIn(who.u);
+				else if (who.e.status === 401) setPhase('login');
+				else throw who.e;
 			} catch (e) { setNotice(errMsg(e)); setPhase('broken'); }
 		})();
 		// a stream that fails while signed in may be an expired session: ask, and go back to sign-in if so

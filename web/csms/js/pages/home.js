@@ -2,7 +2,7 @@
 // Socket View drop-down, the groups of the view with a tile per socket and its control panel. Live:
 // socket statuses and energy follow GET /api/v1/live; other events reload the page's data (at most
 // once a second), and so does a reconnect.
-import { html, useState, useEffect, useRef, Modal, Confirm, Msg, errMsg } from '../ui.js';
+import { html, useState, useEffect, useRef, useCallback, Modal, Confirm, Msg, errMsg } from '../ui.js';
 import { api, get, qs } from '../api.js';
 import { t, fmtDateTime, fmtKWh, fmtNumber } from '../i18n.js';
 import { subscribe } from '../live.js';
@@ -177,37 +177,73 @@ export function HomePage({ user }) {
 				vid ? get(`/api/v1/views/${vid}`) : Promise.resolve(null)]);
 			setDiag(d); setEnergy(e); setView(v); setTotal(s.total);
 			// the energy so far and the current of the last MeterValue; later meter events update the energy
-			setSockets(s.items.map((x) => ({ ...x, energyWh: x.charging ? x.charging.energyWh : null, currentA: x.charging ? x.charging.currentA : null })));
+			setSockets((old) => {
+				const prev = new Map((old || []).map((x) => [key(x.stationId, x.connectorId), x]));
+				return s.items.map((x) => {
+					const n = { ...x, energyWh: x.charging ? x.charging.energyWh : null, currentA: x.charging ? x.charging.currentA : null };
+					const p = prev.get(key(x.stationId, x.connectorId));
+					return p && JSON.stringify(p) === JSON.stringify(n) ? p : n;
+				});
+			});
 			setMsg(null);
 		} catch (err) { setMsg(errMsg(err)); }
 	}
 	useEffect(() => {
+		// every view holds every socket, so the counts and the tiles need no view: they load beside the views
+		load(applied, '');
 		get(qs('/api/v1/views', { limit: 1000, sort: 'name' })).then((r) => {
 			const list = r.items.slice().sort((a, b) => (b.isDefault ? 1 : 0) - (a.isDefault ? 1 : 0));
 			setViews(list);
-			const vid = list[0] ? String(list[0].id) : '';
-			setViewId(vid);
-			load(applied, vid);
-		}, (e) => { setMsg(errMsg(e)); setViews([]); load(applied, ''); });
+			if (list[0]) { setViewId(String(list[0].id)); load(applied, String(list[0].id)); }
+		}, (e) => { setMsg(errMsg(e)); setViews([]); });
 	}, []);
-	// live: apply socket statuses and energy at once, reload the rest at most once a second
-	useEffect(() => subscribe((type, d) => {
-		if (type === 'link') { setLink(d); return; }
-		if (type === 'socket' && d.socketStatus)
-			setSockets((list) => list && list.map((x) => x.stationId === d.station && x.connectorId === d.connector
-				? { ...x, status: d.socketStatus.key } : x));
-		if (type === 'transaction' && d.event === 'meter') {
-			setSockets((list) => list && list.map((x) => x.stationId === d.station && x.connectorId === d.connector
-				? { ...x, energyWh: d.energy } : x));
-			// the current is not in the event: read it again with the next reload, at the latest in 10 s
-			if (!live.current.meter)
-				live.current.meter = setTimeout(() => { live.current.meter = null; load(state.current.applied, state.current.viewId); }, 10000);
-			return;
-		}
-		clearTimeout(live.current.timer);
-		live.current.timer = setTimeout(() => load(state.current.applied, state.current.viewId), type === 'reconnected' ? 0 : 1000);
-	}), []);
+	// live: socket statuses and energy are applied in batches (at most 4 renders a second, however many events
+	// come); the rest (diagnostics, who charges) is reloaded at most once a second; a reconnect reloads at once
+	useEffect(() => {
+		const pending = new Map(); // key -> changes
+		let flush = null;
+		const apply = () => {
+			flush = null;
+			const changes = new Map(pending);
+			pending.clear();
+			setSockets((list) => list && list.map((x) => { const c = changes.get(key(x.stationId, x.connectorId)); return c ? { ...x, ...c } : x; }));
+		};
+		const queue = (d, change) => {
+			const k = key(d.station, d.connector);
+			pending.set(k, { ...pending.get(k), ...change });
+			if (!flush) flush = setTimeout(apply, 250);
+		};
+		const reload = (ms) => {
+			if (live.current.timer && ms) return; // one is coming: throttled, not postponed
+			clearTimeout(live.current.timer);
+			live.current.timer = setTimeout(() => { live.current.timer = null; load(state.current.applied, state.current.viewId); }, ms);
+		};
+		const off = subscribe((type, d) => {
+			if (type === 'link') { setLink(d); return; }
+			if (type === 'socket' && d.socketStatus) queue(d, { status: d.socketStatus.key });
+			if (type === 'transaction' && d.event === 'meter') {
+				queue(d, { energyWh: d.energy });
+				// the current is not in the event: read it again with the next reload, at the latest in 10 s
+				if (!live.current.meter)
+					live.current.meter = setTimeout(() => { live.current.meter = null; reload(0); }, 10000);
+				return;
+			}
+			reload(type === 'reconnected' ? 0 : 1000);
+		});
+		return () => { off(); clearTimeout(flush); };
+	}, []);
 	useEffect(() => () => { clearTimeout(live.current.timer); clearTimeout(live.current.meter); }, []);
+	// one tile element per socket object: Preact skips a tile whose element is the same as at the last render,
+	// so a batch of events re-renders only the tiles that changed
+	const onAction = useCallback((kind, sk) => setDlg({ kind, socket: sk }), []);
+	const tiles = useRef(new WeakMap());
+	const tileOf = (s, group) => {
+		const c = tiles.current.get(s);
+		if (c && c.group === group) return c.el;
+		const el = html`<${Tile} key=${key(s.stationId, s.connectorId)} s=${s} group=${group} user=${user} onAction=${onAction} />`;
+		tiles.current.set(s, { group, el });
+		return el;
+	};
 
 	function search(e) {
 		if (e) e.preventDefault();
@@ -259,7 +295,7 @@ export function HomePage({ user }) {
 		<${Msg} msg=${msg} />
 		${sockets && !sockets.length && html`<p class="hint" id="no-sockets">${t('home.noSockets')}</p>`}
 		${groups.map((g) => html`<section class="group" aria-label=${g.name}><h2>${g.name} <span class="count">${g.sockets.length}</span></h2>
-			<div class="tiles">${g.sockets.map((s) => html`<${Tile} key=${key(s.stationId, s.connectorId)} s=${s} group=${g.name} user=${user} onAction=${(kind, sk) => setDlg({ kind, socket: sk })} />`)}</div></section>`)}
+			<div class="tiles">${g.sockets.map((s) => tileOf(s, g.name))}</div></section>`)}
 		${sockets && total > sockets.length && html`<p class="more"><button type="button" id="home-more" onClick=${more}>${t('home.showMore', { shown: sockets.length, total })}</button></p>`}
 		${dlg && html`<${Dialog} dlg=${dlg} onClose=${() => { setDlg(null); }} />`}
 	</main>`;
