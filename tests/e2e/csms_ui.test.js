@@ -374,13 +374,17 @@ test('a Maintenance Technician sees only what it may do; a forced call gets the 
     await page.goto(csms.base + '/#/stations');
     await page.waitForSelector('#st-table');
     assert.equal(await page.evaluate(() => window.__xss), undefined, 'no script ran from a name');
+    // a station that disconnects: its sockets turn Out of service without a reload
+    await page.click('#nav-home');
+    await page.waitForSelector(tile);
+    await st.close({ force: true });
+    await waitFor(async () => /Out of service/.test(await page.textContent(`${tile} .badge`)), 'Out of service after the disconnect', T);
     // session expiry: back to sign-in with the message
     sqlw(csms, 'UPDATE session SET expires = 0');
-    await page.click('#nav-home');
+    await page.click('#home-search'); // the next call gets 401
     await page.waitForSelector('#login .msg.error');
     assert.match(await page.textContent('#login .msg.error'), /expired/);
     await page.context().close();
-    await st.close();
     await csms.stopAndCheck();
 });
 
