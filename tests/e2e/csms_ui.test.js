@@ -183,12 +183,20 @@ async function flow(lang) {
         await page.click('.modal button.confirm');
         await page.waitForSelector('.modal .msg.ok:has-text("Accepted")');
         await page.click('.modal .buttons button.primary');
+        const list = await csms.api('POST', '/api/v1/card-lists', { name: `Fleet ${lang}`, description: 'x', idTags: ['EX556EV'] });
+        assert.equal(list.status, 201, JSON.stringify(list.body));
+        await page.click(`${tile} button.lists`);
+        await page.click(`${tile} .list-menu button.send-list`);
+        await page.waitForSelector(`#send-list-id option:has-text("Fleet ${lang}")`, { state: 'attached' });
+        await page.click('.modal button.confirm');
+        await page.waitForSelector('.modal .msg.ok:has-text("Accepted")');
+        await page.keyboard.press('Escape');
         await page.click(`${tile} button.lists`);
         await page.click(`${tile} .list-menu button.list-version`);
         await page.waitForSelector('.modal dl.kv');
         await page.keyboard.press('Escape');
         await page.click(`${tile} button.details`);
-        await page.waitForSelector('#socket-details .list-name:has-text("-")');
+        await page.waitForSelector(`#socket-details .list-name:has-text("Fleet ${lang}")`);
         await page.keyboard.press('Escape');
 
         // the transaction in the search, from the socket's Transactions link
@@ -206,6 +214,12 @@ async function flow(lang) {
         await waitFor(async () => (await page.$$('#tx-table tr[data-tx]')).length === 0, 'no row for another socket name', T);
         await page.fill('#tx-q', `Hall ${lang}`);
         await page.click('#tx-search');
+        await page.waitForSelector(`#tx-table tr[data-tx="${tx.id}"]`);
+        // sorting: by energy, then the other way
+        await page.click('#tx-table th button.sort:has-text("' + (lang === 'it' ? 'Energia erogata' : 'Delivered energy') + '")');
+        await page.waitForSelector('#tx-table th[aria-sort="ascending"]');
+        await page.click('#tx-table th[aria-sort="ascending"] button.sort');
+        await page.waitForSelector('#tx-table th[aria-sort="descending"]');
         await page.waitForSelector(`#tx-table tr[data-tx="${tx.id}"]`);
         // Excel: all, then one row, opened with SheetJS
         const [dl] = await Promise.all([page.waitForEvent('download'), page.click('#tx-export')]);
