@@ -74,8 +74,8 @@ static void operator_json(cJSON *o, sqlite3_stmt *st, int col)
 	csms_api_add_text(o, "role", st, col + 7);
 }
 
-static const char SQL_ME[] = "SELECT id, username, name, surname, email, phone, language, role, last_login "
-                             "FROM operator WHERE id = ?";
+static const char SQL_ME[] = "SELECT id, username, name, surname, email, phone, language, role, last_login, "
+                             "must_change_password FROM operator WHERE id = ?";
 
 /* The operator's profile (+ csrfToken when by session) as JSON, from the read connection. */
 static cJSON *me_json(struct csms_http_req *r, int64_t id, const char *csrf)
@@ -94,6 +94,8 @@ static cJSON *me_json(struct csms_http_req *r, int64_t id, const char *csrf)
 		if (sqlite3_step(st) == SQLITE_ROW) {
 			operator_json(o, st, 0);
 			csms_api_add_time(o, "lastLogin", st, 8);
+			/* after an Administrator's reset: the UI leads to Change Password */
+			cJSON_AddBoolToObject(o, "mustChangePassword", sqlite3_column_int(st, 9));
 		}
 		sqlite3_finalize(st);
 	}
