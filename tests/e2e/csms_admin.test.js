@@ -22,6 +22,7 @@ const { Csms, closeClients, waitFor } = require('../integration/csms/lib');
 const { newPage, closeBrowser, problems, login, logout, menu } = require('./csms_lib');
 
 const T = 20000;
+const EVIL = `<img src=x onerror="window.__xss=1">'"&`;
 const SHOTS = process.env.UI_SCREENSHOTS ? path.join(__dirname, '..', '..', 'build', 'ui2-shots') : null;
 if (SHOTS) fs.mkdirSync(SHOTS, { recursive: true });
 after(async () => { await closeClients(); await closeBrowser(); });
@@ -97,8 +98,10 @@ async function flow(lang) {
         await shot(page, `charge-users-${lang}`);
         // a second user through the API, for the list and the export
         const u2 = (await csms.api('POST', '/api/v1/charge-users', { name: 'Giovanni', surname: 'Verdi', taxCode: 'VRDGNN70B02F205X' })).body;
+        const evil = (await csms.api('POST', '/api/v1/charge-users', { name: EVIL, surname: 'Zeta', taxCode: 'EVIL' })).body;
         await page.click('#cu-search');
         await page.waitForSelector(`#cu-table tr[data-user="${u2.id}"]`);
+        assert.equal(await page.textContent(`#cu-table tr[data-user="${evil.id}"] td:nth-child(2)`), EVIL, 'a name with HTML is text');
         const cuRows = sheetRows(await downloadOf(page, '#cu-export'));
         const shown = await page.$$eval('#cu-table tbody tr', (trs) => trs.map((tr) => tr.children[2].textContent));
         for (const tax of shown) assert.ok(cuRows.some((r) => r.includes(tax)), `charge-user export has ${tax}: ${JSON.stringify(cuRows)}`);
@@ -117,6 +120,15 @@ async function flow(lang) {
         const row = '#cards-table tr[data-tag="8C45BE53000000"]';
         await page.waitForSelector(row);
         assert.match(await page.textContent(row), /Mario Rossi/);
+        // the same tag again: the API's refusal in words
+        await page.click('#cards-new');
+        await page.waitForSelector(`#card-user option[value="${user.id}"]`, { state: 'attached' });
+        await page.selectOption('#card-user', String(user.id));
+        await page.fill('#card-tag', '8C45BE53');
+        await page.click('#card-form button[type=submit]');
+        await page.waitForSelector('#card-form .msg.error');
+        assert.match(await page.textContent('#card-form .msg.error'), /exist/i);
+        await page.keyboard.press('Escape');
         let auth = await s1.call('Authorize', { idTag: '8C45BE53000000' });
         assert.equal(auth.idTagInfo.status, 'Accepted', 'the new card authorises');
         // edit its expiry (manual: "to prolong the use of the card")
@@ -303,6 +315,13 @@ async function flow(lang) {
         for (const [k, v] of [['username', `lm-${lang}`], ['name', 'Laura'], ['surname', 'Bianchi'], ['email', 'laura@example.com'], ['password', 'manager-pw-123'], ['confirm', 'manager-pw-123']])
             await page.fill(`#op-${k}`, v);
         await page.selectOption('#op-role', 'local_manager');
+        await page.fill('#op-password', 'short');
+        await page.fill('#op-confirm', 'short');
+        await page.click('#op-form button[type=submit]');
+        await page.waitForSelector('#op-form .msg.error'); // a weak password: the API's reason in words
+        assert.match(await page.textContent('#op-form .msg.error'), /password/i);
+        await page.fill('#op-password', 'manager-pw-123');
+        await page.fill('#op-confirm', 'manager-pw-123');
         await page.click('#op-form button[type=submit]');
         await page.waitForSelector(`#ops-table tr[data-operator="lm-${lang}"]`);
         assert.match(await page.textContent('main .msg.ok'), /--smtp-url/);
@@ -321,13 +340,14 @@ async function flow(lang) {
         assert.equal(head, 'SQLite format 3\u0000', 'the backup is a SQLite database');
         const logFile = await downloadOf(page, '#maint-logs');
         assert.match(fs.readFileSync(logFile, 'utf8'), /csms/);
-        await page.click(`#maint-table tr[data-backup="${bname}"] button.save`);
         if (backupDir) {
+            assert.ok((await page.textContent('#maint-dir')).includes(backupDir), 'the external drive is named');
+            await page.click(`#maint-table tr[data-backup="${bname}"] button.save`);
             await waitFor(async () => (await page.textContent(`#maint-table tr[data-backup="${bname}"] .copied`)).includes(backupDir), 'copied to the drive', T);
             assert.ok(fs.existsSync(path.join(backupDir, bname)));
         } else {
-            await page.waitForSelector('main .msg.error');
-            assert.match(await page.textContent('main .msg.error'), W.noDir);
+            assert.match(await page.textContent('#maint-no-dir'), W.noDir, 'no external drive: said before Save');
+            assert.equal(await page.$eval(`#maint-table tr[data-backup="${bname}"] button.save`, (b) => b.disabled), true);
         }
         await shot(page, `maintenance-${lang}`);
         // Administrator: restore (warning, then the restart it needs) and delete
@@ -414,6 +434,7 @@ async function flow(lang) {
         await page.waitForSelector('#cards-table');
         assert.equal(await page.$('#cards-new'), null, 'a technician reads cards only');
 
+        assert.equal(await page.evaluate(() => window.__xss), undefined, 'no script ran from a name');
         for (const s of stations) await s.close();
         await page.context().close();
         await csms.stopAndCheck();

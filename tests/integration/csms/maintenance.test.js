@@ -53,6 +53,7 @@ test('back up now (Technician) -> list -> download a real SQLite file holding th
     const list = await tech.api('GET', '/api/v1/maintenance/backups');
     assert.equal(list.status, 200);
     assert.ok(list.body.items.some((b) => b.name === r.body.name && b.kind === 'manual'));
+    assert.equal(list.body.backupDir, external, 'the list names the external folder');
 
     const d = await download(tech, `/api/v1/maintenance/backups/${r.body.name}`);
     assert.equal(d.status, 200);
@@ -179,6 +180,7 @@ test('copy without an external folder: 409', async () => {
     await other.start();
     try {
         const b = (await other.api('POST', '/api/v1/maintenance/backups')).body;
+        assert.equal((await other.api('GET', '/api/v1/maintenance/backups')).body.backupDir, null, 'the list says there is none');
         const r = await other.api('POST', `/api/v1/maintenance/backups/${b.name}/copy`);
         assert.equal(r.status, 409);
         assert.equal(r.body.error.code, 'no_backup_dir');

@@ -1,6 +1,6 @@
 // maintenance.js — Backup and maintenance (manual section 12, figure 12.1): the backups (name, size,
 // created, kind, copied to); "Update" makes a backup now (progress shown until it is made and checked);
-// "Save" copies one to the external drive (--backup-dir; a csms without one says so); download a backup;
+// "Save" copies one to the external drive (--backup-dir; without one the page says so and Save is off); download a backup;
 // download the log; for an Administrator, restore (a warning, then the restart it needs) and delete.
 import { html, useState, useEffect, Modal, Confirm, Msg, errMsg, Pager, SortTh } from '../ui.js';
 import { api, get, qs, download } from '../api.js';
@@ -80,6 +80,8 @@ export function MaintenancePage({ user }) {
 				<button type="button" id="maint-logs" onClick=${() => dl('/api/v1/maintenance/logs')}>⬇ ${t('maint.downloadLogs')}</button>
 				${busy && html`<progress id="maint-progress" aria-label=${t('maint.backingUp')}></progress>`}
 			</div>
+			${res && (res.backupDir ? html`<p class="hint" id="maint-dir">${t('maint.backupDir')} <code>${res.backupDir}</code></p>`
+				: html`<p class="msg error" id="maint-no-dir">${t('maint.noBackupDir')}</p>`)}
 			<${Msg} msg=${msg} />
 		</section>
 		${res && html`<div class="table-wrap"><table class="data" id="maint-table"><thead><tr>
@@ -89,7 +91,7 @@ export function MaintenancePage({ user }) {
 				<td><code>${b.name}</code></td><td class="num">${fmtSize(b.size)}</td><td>${fmtDateTime(b.created)}</td><td>${kindLabel(b.kind)}</td>
 				<td class="copied">${b.copiedTo || '–'}</td>
 				<td class="row-actions"><button type="button" class="download" onClick=${() => dl(`/api/v1/maintenance/backups/${encodeURIComponent(b.name)}`)}>⬇ ${t('maint.download')}</button>
-				<button type="button" class="save" title=${t('maint.saveHint')} onClick=${() => copy(b)}>${t('maint.save')}</button>
+				<button type="button" class="save" title=${res.backupDir ? t('maint.saveHint') : t('maint.noBackupDir')} disabled=${!res.backupDir} onClick=${() => copy(b)}>${t('maint.save')}</button>
 				${admin && html`<button type="button" class="restore" onClick=${() => setDlg({ kind: 'restore', b })}>${t('maint.restore')}</button>
 				<button type="button" class="delete danger" onClick=${() => setDlg({ kind: 'delete', b })}>${t('adm.delete')}</button>`}</td></tr>`)}</tbody></table></div>
 			${!res.items.length && html`<p class="hint">${t('maint.none')}</p>`}
