@@ -156,10 +156,15 @@ async function flow(lang) {
         const tags = await page.$$eval('#cards-table tbody tr', (trs) => trs.map((tr) => tr.dataset.tag));
         assert.equal(cardRows.length - 1, tags.length);
         for (const tg of tags) assert.ok(cardRows.some((r) => r.includes(tg)), `cards export has ${tg}`);
-        // the state filter and the search
+        // blocked in the window: the state says so, the station hears Blocked; the state filter finds it
+        await page.click('#cards-table tr[data-tag="477C90F9000000"] button.edit');
+        await page.check('#card-blocked');
+        await page.click('#card-form button[type=submit]');
+        await waitFor(async () => (await page.getAttribute('#cards-table tr[data-tag="477C90F9000000"] .badge', 'class')).includes('card-blocked'), 'blocked badge', T);
+        assert.equal((await s1.call('Authorize', { idTag: '477C90F9' })).idTagInfo.status, 'Blocked');
         await page.selectOption('#cards-state', 'blocked');
         await page.click('#cards-search');
-        await waitFor(async () => (await page.$$('#cards-table tbody tr')).length === 0, 'no blocked card', T);
+        await waitFor(async () => (await page.$$eval('#cards-table tbody tr', (t) => t.map((r) => r.dataset.tag))).join() === '477C90F9000000', 'the blocked card', T);
         await page.selectOption('#cards-state', '');
         await page.fill('#cards-q', 'rossa');
         await page.click('#cards-search');
@@ -240,7 +245,17 @@ async function flow(lang) {
         assert.equal((await page.$$('#sbc-results tr[data-status="Accepted"]')).length, 2);
         await page.keyboard.press('Escape');
         await waitFor(async () => (await page.textContent(`#sbc-table tr[data-station="${s1.identity}"] .list-name`)).startsWith('-'), 'default list', T);
-        assert.equal(s1.list.tags.length, 3, 'the default list carries every card');
+        assert.equal(s1.list.tags.length, 3, 'the default list carries every card (the blocked one as Blocked)');
+        // edit the list: one card out by keyboard, saved as version 2
+        await menu(page, 'master', 'card-lists');
+        await page.click(`${listRow} a.edit`);
+        await page.waitForSelector('#cl-chosen li[data-tag="E4A68438000000"]');
+        await page.focus('#cl-chosen li[data-tag="E4A68438000000"] button.move');
+        await page.keyboard.press('Enter');
+        await page.waitForSelector('#cl-available li[data-tag="E4A68438000000"]');
+        await page.click('#cl-save');
+        await waitFor(async () => (await page.textContent(`${listRow} .version`).catch(() => '')).trim() === '2', 'version 2', T);
+        assert.equal((await page.textContent(`${listRow} .cards`)).trim(), '1');
 
         // ---- 5. delete the card: Confirm, then it no longer authorises
         await menu(page, 'master', 'cards');
@@ -250,8 +265,12 @@ async function flow(lang) {
         await page.keyboard.press('Escape');
         await waitFor(async () => !(await page.$(row)), 'card row gone', T);
         assert.equal((await s1.call('Authorize', { idTag: '8C45BE53000000' })).idTagInfo.status, 'Invalid');
-        // ---- 4. delete a user with cards: the dialog says so and takes the cards too
+        // ---- 4. edit a user, then delete a user with cards: the dialog says so and takes the cards too
         await menu(page, 'master', 'charge-users');
+        await page.click(`#cu-table tr[data-user="${user.id}"] button.edit`);
+        await page.fill('#cu-phone', '+39 035 705000');
+        await page.click('#cu-form button[type=submit]');
+        await waitFor(async () => (await page.textContent(`#cu-table tr[data-user="${user.id}"]`)).includes('+39 035 705000'), 'phone saved', T);
         await page.click(`#cu-table tr[data-user="${u2.id}"] button.delete`);
         assert.match(await page.textContent('.modal'), /2/);
         await page.click('.modal button.confirm');
@@ -292,12 +311,10 @@ async function flow(lang) {
         await page.waitForSelector(`${viewRow} .default`);
         await shot(page, `views-${lang}`);
         await page.click('#nav-home');
-        const section = (name) => page.locator('section.group', { has: page.locator(`h2:text-is("${name}")`) }).first();
         await page.waitForSelector(`section.group[aria-label="Level -1"] article[data-socket="${s1.identity}/2"]`);
         assert.ok(await page.$(`section.group[aria-label="Level -2"] article[data-socket="${s2.identity}/1"]`));
         assert.ok(await page.$(`section.group[aria-label="${W.unassigned}"] article[data-socket="${s2.identity}/2"]`));
         assert.match(await page.$eval('#home-view', (s) => s.options[s.selectedIndex].text), new RegExp(`Floors ${lang}`));
-        void section;
         await shot(page, `home-grouped-${lang}`);
         // delete the group Level -2: its socket goes back to Unassigned
         await menu(page, 'master', 'views');
@@ -307,6 +324,25 @@ async function flow(lang) {
         await page.keyboard.press('Escape');
         await page.click('#nav-home');
         await page.waitForSelector(`section.group[aria-label="${W.unassigned}"] article[data-socket="${s2.identity}/1"]`);
+        // a second view, renamed on its edit page, then deleted: Home's drop-down follows
+        await menu(page, 'master', 'views');
+        await page.click('#views-new');
+        await page.fill('#name-input', 'Cabling');
+        await page.click('#name-form button[type=submit]');
+        await page.click('#views-table tr[data-name="Cabling"] a.edit');
+        await page.fill('#view-name', 'By cabling');
+        await page.click('#view-save');
+        await page.waitForSelector('#views-table tr[data-name="By cabling"]');
+        await page.click('#nav-home');
+        await waitFor(async () => (await page.$$eval('#home-view option', (o) => o.map((x) => x.text))).some((x) => x.startsWith('By cabling')), 'Home offers the view', T);
+        await menu(page, 'master', 'views');
+        await page.click('#views-table tr[data-name="By cabling"] button.delete');
+        await page.click('.modal button.confirm');
+        await page.waitForSelector('.modal .msg.ok');
+        await page.keyboard.press('Escape');
+        await page.click('#nav-home');
+        await page.waitForSelector('#home-view option', { state: 'attached' });
+        assert.ok(!(await page.$$eval('#home-view option', (o) => o.map((x) => x.text))).some((x) => x.startsWith('By cabling')), 'Home no longer offers it');
 
         // ---- 11. Operators: an Administrator is offered every role; creates a Local Manager
         await menu(page, 'admin', 'operators');
@@ -433,6 +469,10 @@ async function flow(lang) {
         await page.goto(csms.base + '/#/cards');
         await page.waitForSelector('#cards-table');
         assert.equal(await page.$('#cards-new'), null, 'a technician reads cards only');
+        await page.goto(csms.base + '/#/views');
+        await page.waitForSelector(viewRow);
+        assert.equal(await page.$('#views-new'), null, 'a technician reads views only');
+        assert.equal(await page.$(`${viewRow} button.add-group`), null);
 
         assert.equal(await page.evaluate(() => window.__xss), undefined, 'no script ran from a name');
         for (const s of stations) await s.close();
