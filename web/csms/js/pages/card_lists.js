@@ -123,8 +123,8 @@ export function CardListsPage({ route }) {
 			${sortTh('name', t('cl.name'))}${sortTh('version', t('cl.version'))}<th>${t('cl.cards')}</th><th>${t('cl.stations')}</th>
 			${sortTh('created', t('cl.created'))}<th><span class="sr">${t('common.actions')}</span></th></tr></thead>
 			<tbody>${res.items.map((l) => html`<tr data-list=${l.id} data-name=${l.name}>
-				<td>${l.name}${l.description ? html`<br /><span class="hint">${l.description}</span>` : ''}</td><td class="num version">${l.version}</td>
-				<td class="num cards">${l.cards}</td><td class="num">${l.stations}</td><td>${fmtDateTime(l.created)}</td>
+				<td>${l.name}${l.description ? html`<br /><span class="hint">${l.description}</span>` : ''}</td><td class="version">${l.version}</td>
+				<td class="cards">${l.cards}</td><td class="stations">${l.stations}</td><td>${fmtDateTime(l.created)}</td>
 				<td class="row-actions"><a class="button edit" href=${'#/card-lists/' + l.id} aria-label=${t('common.edit') + ' ' + l.name}>${t('common.edit')}</a>
 				<button type="button" class="delete danger" aria-label=${t('adm.delete') + ' ' + l.name} onClick=${() => setDel(l)}>${t('adm.delete')}</button></td></tr>`)}</tbody></table></div>
 			${!res.items.length && html`<p class="hint">${t('common.none')}</p>`}

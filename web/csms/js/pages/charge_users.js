@@ -77,7 +77,7 @@ export function ChargeUsersPage() {
 			<th><span class="sr">${t('common.actions')}</span></th></tr></thead>
 			<tbody>${res.items.map((u) => html`<tr data-user=${u.id}>
 				<td>${u.surname}</td><td>${u.name}</td><td>${u.taxCode}</td><td>${u.email || ''}</td><td>${u.phone || ''}</td>
-				<td class="num">${u.cards ? html`<a href=${'#/cards?user=' + u.id}>${u.cards}</a>` : html`<span class="warn" title=${t('cu.noCardHint')}>0</span>`}</td>
+				<td class="cards">${u.cards ? html`<a href=${'#/cards?user=' + u.id}>${u.cards}</a>` : html`<span class="warn" title=${t('cu.noCardHint')}>0</span>`}</td>
 				<td>${fmtDateTime(u.created)}</td>
 				<td class="row-actions"><button type="button" class="edit" aria-label=${t('common.edit') + ' ' + u.name + ' ' + u.surname} onClick=${() => setDlg({ kind: 'edit', user: u })}>${t('common.edit')}</button>
 				<button type="button" class="delete danger" aria-label=${t('adm.delete') + ' ' + u.name + ' ' + u.surname} onClick=${() => setDlg({ kind: 'delete', user: u })}>${t('adm.delete')}</button></td></tr>`)}</tbody></table></div>

@@ -88,7 +88,7 @@ export function MaintenancePage({ user }) {
 			${sortTh('name', t('maint.name'))}${sortTh('size', t('maint.size'))}${sortTh('created', t('maint.created'))}${sortTh('kind', t('maint.kind'))}
 			<th>${t('maint.copiedTo')}</th><th><span class="sr">${t('common.actions')}</span></th></tr></thead>
 			<tbody>${res.items.map((b) => html`<tr data-backup=${b.name}>
-				<td><code>${b.name}</code></td><td class="num">${fmtSize(b.size)}</td><td>${fmtDateTime(b.created)}</td><td>${kindLabel(b.kind)}</td>
+				<td><code>${b.name}</code></td><td>${fmtSize(b.size)}</td><td>${fmtDateTime(b.created)}</td><td>${kindLabel(b.kind)}</td>
 				<td class="copied">${b.copiedTo || '–'}</td>
 				<td class="row-actions"><button type="button" class="download" onClick=${() => dl(`/api/v1/maintenance/backups/${encodeURIComponent(b.name)}`)}>⬇ ${t('maint.download')}</button>
 				<button type="button" class="save" title=${res.backupDir ? t('maint.saveHint') : t('maint.noBackupDir')} disabled=${!res.backupDir} onClick=${() => copy(b)}>${t('maint.save')}</button>

@@ -38,7 +38,7 @@ function ChooseList({ stations, onClose, onSent }) {
 	}
 	return html`<${Modal} title=${t('sbc.chooseList', { n: stations.length })} onClose=${onClose} wide=${true}>
 		${lists && (lists.length ? html`<div class="table-wrap"><table class="data" id="sbc-lists"><thead><tr><th>${t('cl.name')}</th><th>${t('cl.version')}</th><th>${t('cl.cards')}</th><th></th></tr></thead>
-			<tbody>${lists.map((l) => html`<tr data-list=${l.id} data-name=${l.name}><td>${l.name}</td><td class="num">${l.version}</td><td class="num">${l.cards}</td>
+			<tbody>${lists.map((l) => html`<tr data-list=${l.id} data-name=${l.name}><td>${l.name}</td><td>${l.version}</td><td>${l.cards}</td>
 				<td><button type="button" class="choose primary" disabled=${busy} onClick=${() => send(l)}>${t('sbc.sendThis')}</button></td></tr>`)}</tbody></table></div>`
 			: html`<p>${t('home.noLists')} <a href="#/card-lists/new">${t('cl.new')}</a></p>`)}
 		<${Msg} msg=${msg || (!lists && { kind: 'info', text: t('common.waiting') })} />
