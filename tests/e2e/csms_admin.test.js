@@ -59,9 +59,9 @@ async function okMsg(page, re) {
 }
 
 const WORDS = {
-    en: { cannotCharge: /cannot charge until a card/, stored: 'Will be stored as', accepted: /the station holds the list now/, noDir: /No external drive is configured/,
+    en: { cannotCharge: /cannot charge until a card/, stored: 'Will be stored as', accepted: /the station holds the list now/, offline: /the station is not connected/, noDir: /No external drive is configured/,
         unassigned: 'Unassigned sockets', mustChange: /reset by an Administrator/, notForRole: /Your role may not open this page/, restart: /restart the csms/, inUse: /cannot be deleted: the stations/ },
-    it: { cannotCharge: /Non potrà ricaricare finché/, stored: 'Sarà salvato come', accepted: /la stazione ora ha la lista/, noDir: /Nessun disco esterno configurato/,
+    it: { cannotCharge: /Non potrà ricaricare finché/, stored: 'Sarà salvato come', accepted: /la stazione ora ha la lista/, offline: /la stazione non è connessa/, noDir: /Nessun disco esterno configurato/,
         unassigned: 'Prese non assegnate', mustChange: /reimpostata da un Amministratore/, notForRole: /Il tuo ruolo non può aprire questa pagina/, restart: /riavvia il csms/, inUse: /non si può eliminare: la hanno le stazioni/ },
 };
 
@@ -79,6 +79,7 @@ async function flow(lang) {
             stations.push(await listStation(csms, id));
         }
         const [s1, s2] = stations;
+        await csms.addStation(`C-${lang}`, { name: `Bay C-${lang}` }); // registered, never connected
         await login(page, csms, 'boss', 'first-admin-pw', lang);
 
         // ---- 4. Charge Users: Master Data > Charge Users > + > name, surname, tax code > Create
@@ -210,6 +211,8 @@ async function flow(lang) {
             assert.match(await page.textContent(`#sbc-results tr[data-station="${s.identity}"]`), W.accepted);
             assert.deepEqual(s.list.tags.sort(), ['8C45BE53000000', 'E4A68438000000']);
         }
+        assert.equal(await page.getAttribute(`#sbc-results tr[data-station="C-${lang}"]`, 'data-status'), 'offline');
+        assert.match(await page.textContent(`#sbc-results tr[data-station="C-${lang}"]`), W.offline);
         await shot(page, `sbc-results-${lang}`);
         await page.keyboard.press('Escape');
         await waitFor(async () => (await page.textContent(`#sbc-table tr[data-station="${s2.identity}"] .list-name`)) === `Fleet ${lang}`, 'the list held', T);

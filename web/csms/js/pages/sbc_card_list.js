@@ -8,6 +8,9 @@ import { t } from '../i18n.js';
 
 const LIMIT = 100;
 
+// the answers the page puts in words; the API's own detail is shown for the others and for errors
+const WORDS = { Accepted: 1, Failed: 1, VersionMismatch: 1, NotSupported: 1, offline: 1, timeout: 1, error: 1, busy: 1 };
+
 function resultText(r) {
 	const words = {
 		Accepted: t('sbc.res.accepted'), Failed: t('sbc.res.failed'), VersionMismatch: t('sbc.res.versionMismatch'),
@@ -21,7 +24,7 @@ function Results({ title, results, onClose }) {
 	return html`<${Modal} title=${title} onClose=${onClose} wide=${true}>
 		<div class="table-wrap"><table class="data" id="sbc-results"><thead><tr><th>${t('sbc.station')}</th><th>${t('sbc.result')}</th><th>${t('sbc.detail')}</th></tr></thead>
 		<tbody>${results.map((r) => html`<tr data-station=${r.station} data-status=${r.status}>
-			<td>${r.station}</td><td><span class=${'badge ' + (r.status === 'Accepted' ? 'res-ok' : 'res-bad')}>${r.status}</span> ${resultText(r)}</td><td>${r.detail || ''}</td></tr>`)}</tbody></table></div>
+			<td>${r.station}</td><td><span class=${'badge ' + (r.status === 'Accepted' ? 'res-ok' : 'res-bad')}>${r.status}</span> ${resultText(r)}</td><td>${r.status === 'error' || !(r.status in WORDS) ? r.detail || '' : ''}</td></tr>`)}</tbody></table></div>
 		<div class="buttons"><button type="button" class="primary" onClick=${onClose}>${t('common.close')}</button></div><//>`;
 }
 
