@@ -72,3 +72,4 @@ TEST_SUITES += csms-e2e
 csms-e2e: $(BS)/csms web-vendor-check
 	@echo "== tests/e2e/csms_i18n.test.js"; node tests/e2e/csms_i18n.test.js
 	@echo "== tests/e2e/csms_ui.test.js"; CSMS_BIN=$(BS)/csms node tests/e2e/csms_ui.test.js
+	@echo "== tests/e2e/csms_admin.test.js"; CSMS_BIN=$(BS)/csms node tests/e2e/csms_admin.test.js

@@ -9,7 +9,14 @@ import { HomePage } from './pages/home.js';
 import { TransactionsPage } from './pages/transactions.js';
 import { StationsPage } from './pages/stations.js';
 import { StationPage } from './pages/station.js';
-import { PasswordPage, ComingPage } from './pages/account.js';
+import { PasswordPage } from './pages/account.js';
+import { ChargeUsersPage } from './pages/charge_users.js';
+import { CardsPage } from './pages/cards.js';
+import { CardListsPage } from './pages/card_lists.js';
+import { SbcCardListPage } from './pages/sbc_card_list.js';
+import { ViewsPage } from './pages/views.js';
+import { OperatorsPage } from './pages/operators.js';
+import { MaintenancePage } from './pages/maintenance.js';
 
 // Pages by the first segment of the hash: #/home, #/transactions?..., #/stations/ID
 const PAGES = {
@@ -17,13 +24,13 @@ const PAGES = {
 	transactions: { component: TransactionsPage, need: 'transactions' },
 	stations: { component: StationsPage },
 	station: { component: StationPage },
-	views: { component: ComingPage, title: 'nav.views', need: 'views' },
-	cards: { component: ComingPage, title: 'nav.cards', need: 'cards' },
-	'card-lists': { component: ComingPage, title: 'nav.cardLists', need: 'cardLists' },
-	'charge-users': { component: ComingPage, title: 'nav.chargeUsers', need: 'chargeUsers' },
-	operators: { component: ComingPage, title: 'nav.operators', need: 'operators' },
-	'sbc-card-list': { component: ComingPage, title: 'nav.sbcCardList', need: 'sbcCardList' },
-	maintenance: { component: ComingPage, title: 'nav.maintenance', need: 'maintenance' },
+	views: { component: ViewsPage, need: 'views' },
+	cards: { component: CardsPage, need: 'cards' },
+	'card-lists': { component: CardListsPage, need: 'cardLists' },
+	'charge-users': { component: ChargeUsersPage, need: 'chargeUsers' },
+	operators: { component: OperatorsPage, need: 'operators' },
+	'sbc-card-list': { component: SbcCardListPage, need: 'sbcCardList' },
+	maintenance: { component: MaintenancePage, need: 'maintenance' },
 	password: { component: PasswordPage },
 };
 
@@ -171,6 +178,7 @@ function App() {
 		setNotice(null);
 		setPhase('in');
 		liveStart();
+		if (u.mustChangePassword) location.hash = '#/password'; // after an Administrator's reset (manual 13)
 	}
 	useEffect(() => {
 		onExpired(() => signedOut(t('login.expired'), 'error'));

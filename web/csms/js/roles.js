@@ -16,5 +16,10 @@ const RULES = {
 	operators: [A, LM],
 	sbcCardList: [A, LM],
 	maintenance: [A, LM, MT],
+	cardsWrite: [A, LM],           // create, edit, delete cards (technicians read them)
+	viewsWrite: [A, LM],           // create, edit, delete socket views and groups
+	backupAdmin: [A],              // restore and delete backups
 };
+// The operator roles a role may create (manual section 11).
+export const CREATABLE = { [A]: [A, LM, MT], [LM]: [LM], [MT]: [] };
 export function can(user, what) { return !!user && (RULES[what] || []).includes(user.role); }
