@@ -251,21 +251,30 @@ async function main() {
 		await page.close();
 
 		// 1. Home's first screen, RUNS fresh pages of the signed-in browser
-		const usable = [], apiAt = [];
+		const usable = [], apiAt = [], askAt = [], cpu = [];
 		for (let i = 0; i < RUNS; i++) {
 			page = await newPage();
+			const cdp = await ctx.newCDPSession(page);
+			await cdp.send('Performance.enable');
+			const metric = async (name) => (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === name).value;
+			const thread0 = await metric('ThreadTime');
 			await page.goto(base + '/#/home', { waitUntil: 'commit' });
 			await page.waitForFunction(() => window.__bench.usableAt > 0, null, { polling: 50, timeout: 30000 });
+			cpu.push((await metric('ThreadTime') - thread0) * 1000);
 			usable.push(await page.evaluate(() => window.__bench.usableAt));
 			apiAt.push(await apiDoneAt(page, ['/api/v1/home/']));
+			askAt.push(await page.evaluate(() => Math.min(...performance.getEntriesByType('resource')
+				.filter((e) => new URL(e.name).pathname.startsWith('/api/v1/home/')).map((e) => e.startTime))));
+			await cdp.detach();
 			// and a button works: Details opens its panel
 			await page.click('article.tile button.details');
 			await page.waitForSelector('#socket-details');
 			await page.close();
 		}
 		report(`home first screen usable (${nSockets} sockets, ${RUNS} runs)`,
-			`median ${ms(median(usable))}, max ${ms(max(usable))} (API done ${ms(median(apiAt))})`,
-			`< ${TARGET.home} ms`, max(usable) < TARGET.home);
+			`median ${ms(median(usable))}, max ${ms(max(usable))}`, `< ${TARGET.home} ms`, max(usable) < TARGET.home);
+		console.log(`   (medians: Home's data asked at ${ms(median(askAt))}, all answered at ${ms(median(apiAt))}; ` +
+			`renderer main thread busy ${ms(median(cpu))} CPU; runs ${usable.map((v) => v.toFixed(0)).join(' ')} ms)`);
 
 		// 2. Home while RATE status events a second arrive
 		const first = (await api('GET', `/api/v1/home/sockets?limit=${Math.max(1, 2 * EVENT_STATIONS)}`)).body.items;
@@ -288,6 +297,8 @@ async function main() {
 			const w0 = Date.now();
 			try {
 				// a real mouse click where the button is (no waiting for the page to look idle first)
+				const btn = page.locator(`article[data-socket="${id}/${1 + (k % 2)}"] button.details`);
+				await btn.scrollIntoViewIfNeeded({ timeout: 10000 });
 				const box = await page.locator(`article[data-socket="${id}/${1 + (k % 2)}"] button.details`).boundingBox({ timeout: 10000 });
 				await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
 				await page.waitForSelector('#socket-details', { timeout: 10000 });

@@ -190,15 +190,24 @@ export function HomePage({ user }) {
 			load(applied, vid);
 		}, (e) => { setMsg(errMsg(e)); setViews([]); load(applied, ''); });
 	}, []);
-	// live: apply socket statuses and energy at once, reload the rest at most once a second
+	// live: socket statuses and energy are applied together every 100 ms (100 events a second are 10 renders,
+	// not 100), the rest reloaded at most once a second
+	function patch(k, p) {
+		const q = live.current.patches || (live.current.patches = new Map());
+		q.set(k, { ...q.get(k), ...p });
+		if (live.current.batch) return;
+		live.current.batch = setTimeout(() => {
+			const all = live.current.patches;
+			live.current.batch = 0;
+			live.current.patches = null;
+			setSockets((list) => list && list.map((x) => { const u = all.get(key(x.stationId, x.connectorId)); return u ? { ...x, ...u } : x; }));
+		}, 100);
+	}
 	useEffect(() => subscribe((type, d) => {
 		if (type === 'link') { setLink(d); return; }
-		if (type === 'socket' && d.socketStatus)
-			setSockets((list) => list && list.map((x) => x.stationId === d.station && x.connectorId === d.connector
-				? { ...x, status: d.socketStatus.key } : x));
+		if (type === 'socket' && d.socketStatus) patch(key(d.station, d.connector), { status: d.socketStatus.key });
 		if (type === 'transaction' && d.event === 'meter') {
-			setSockets((list) => list && list.map((x) => x.stationId === d.station && x.connectorId === d.connector
-				? { ...x, energyWh: d.energy } : x));
+			patch(key(d.station, d.connector), { energyWh: d.energy });
 			// the current is not in the event: read it again with the next reload, at the latest in 10 s
 			if (!live.current.meter)
 				live.current.meter = setTimeout(() => { live.current.meter = null; load(state.current.applied, state.current.viewId); }, 10000);
@@ -207,7 +216,7 @@ export function HomePage({ user }) {
 		clearTimeout(live.current.timer);
 		live.current.timer = setTimeout(() => load(state.current.applied, state.current.viewId), type === 'reconnected' ? 0 : 1000);
 	}), []);
-	useEffect(() => () => { clearTimeout(live.current.timer); clearTimeout(live.current.meter); }, []);
+	useEffect(() => () => { clearTimeout(live.current.timer); clearTimeout(live.current.meter); clearTimeout(live.current.batch); }, []);
 
 	function search(e) {
 		if (e) e.preventDefault();
@@ -225,6 +234,16 @@ export function HomePage({ user }) {
 	}
 	function chooseView(vid) { setViewId(vid); setShown(PAGE); load(applied, vid, PAGE); }
 	function more() { const n = shown + PAGE; setShown(n); load(applied, viewId, n); }
+
+	// a tile whose socket did not change is the same vnode as before, which Preact does not render again
+	const tiles = useRef(new WeakMap());
+	function tile(s, group) {
+		const c = tiles.current.get(s);
+		if (c && c.group === group) return c.vnode;
+		const vnode = html`<${Tile} key=${key(s.stationId, s.connectorId)} s=${s} group=${group} user=${user} onAction=${(kind, sk) => setDlg({ kind, socket: sk })} />`;
+		tiles.current.set(s, { group, vnode });
+		return vnode;
+	}
 
 	// the groups of the view, each with its sockets that match the search
 	let groups = [];
@@ -259,7 +278,7 @@ export function HomePage({ user }) {
 		<${Msg} msg=${msg} />
 		${sockets && !sockets.length && html`<p class="hint" id="no-sockets">${t('home.noSockets')}</p>`}
 		${groups.map((g) => html`<section class="group" aria-label=${g.name}><h2>${g.name} <span class="count">${g.sockets.length}</span></h2>
-			<div class="tiles">${g.sockets.map((s) => html`<${Tile} key=${key(s.stationId, s.connectorId)} s=${s} group=${g.name} user=${user} onAction=${(kind, sk) => setDlg({ kind, socket: sk })} />`)}</div></section>`)}
+			<div class="tiles">${g.sockets.map((s) => tile(s, g.name))}</div></section>`)}
 		${sockets && total > sockets.length && html`<p class="more"><button type="button" id="home-more" onClick=${more}>${t('home.showMore', { shown: sockets.length, total })}</button></p>`}
 		${dlg && html`<${Dialog} dlg=${dlg} onClose=${() => { setDlg(null); }} />`}
 	</main>`;
