@@ -157,6 +157,8 @@ function pageProbe() {
 	// a click on a tile's Details button -> its panel (#socket-details) shown; on Search -> the expected total
 	document.addEventListener('click', (e) => {
 		const t0 = e.timeStamp;
+		const tile = e.target.closest && e.target.closest('article.tile');
+		b.lastClick = `${tile ? tile.dataset.socket : ''} ${e.target.className || e.target.tagName}`;
 		if (e.target.closest && e.target.closest('article.tile button.details'))
 			watch(() => !!document.querySelector('#socket-details'), () => b.clicks.push(performance.now() - t0));
 		if (e.target.closest && e.target.closest('#tx-search') && b.target) {
@@ -313,8 +315,12 @@ async function main() {
 				await page.keyboard.press('Escape');
 				await page.waitForSelector('.modal', { state: 'detached', timeout: 10000 });
 			} catch (e) {
-				const hit = at && await page.evaluate(([x, y]) => { const el = document.elementFromPoint(x, y); return el ? el.outerHTML.slice(0, 80) : null; }, at).catch(() => '?');
+				const hit = at && await page.evaluate(() => `clicked ${window.__bench.lastClick}, ${document.querySelector('.modal') ? document.querySelector('.modal').getAttribute('aria-label') : 'no'} dialog`).catch(() => '?');
 				clickFailures.push(`${e.message.split('\n')[0]} (at ${at}: ${hit})`);
+				if (process.env.BENCH_DEBUG) {
+					await page.screenshot({ path: path.join(DATA, `bench-ui-click-${k}.png`) }).catch(() => {});
+					console.log('debug: dialog', await page.evaluate(() => (document.querySelector('.modal') || {}).outerHTML).catch(() => '?'));
+				}
 				await page.keyboard.press('Escape').catch(() => {});
 			}
 		}
