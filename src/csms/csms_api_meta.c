@@ -37,6 +37,7 @@ static void get_health(struct csms_http_req *r)
 	cJSON_AddNumberToObject(o, "framesOut", (double)r->app->stats.frames_out);
 	cJSON_AddNumberToObject(o, "commits", (double)st.batches);
 	cJSON_AddNumberToObject(o, "committedJobs", (double)st.jobs);
+	cJSON_AddNumberToObject(o, "checkpoints", (double)st.checkpoints);
 	cJSON_AddBoolToObject(o, "setupNeeded", r->app->setup_code[0] != '\0');
 	csms_http_respond_json(r, 200, o);
 }
