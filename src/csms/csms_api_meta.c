@@ -35,6 +35,7 @@ static void get_health(struct csms_http_req *r)
 	cJSON_AddNumberToObject(o, "connections", r->app->n_conns);
 	cJSON_AddNumberToObject(o, "framesIn", (double)r->app->stats.frames_in);
 	cJSON_AddNumberToObject(o, "framesOut", (double)r->app->stats.frames_out);
+	cJSON_AddNumberToObject(o, "framesOverBudget", (double)r->app->stats.over_budget);
 	cJSON_AddNumberToObject(o, "commits", (double)st.batches);
 	cJSON_AddNumberToObject(o, "committedJobs", (double)st.jobs);
 	cJSON_AddNumberToObject(o, "checkpoints", (double)st.checkpoints);

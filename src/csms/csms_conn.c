@@ -197,6 +197,36 @@ static int on_established(struct csms *app, struct csms_conn *c, struct lws *wsi
 
 static void promote_or_refuse(struct csms_conn *newcomer, bool live_alive);
 
+#define BUDGET_EVENT_MS 60000u /* at most one "over budget" security event a minute per station */
+
+/* Charges a received frame to the station's message budget; over it, reading pauses until the
+ * budget is back (the frame already read is still answered), and a security event is recorded. */
+static void charge_budget(struct csms_conn *c, size_t len, uint64_t now)
+{
+	struct csms *app = c->app;
+	struct csms_station *s = c->station;
+	const struct csms_budget_limits lim = {app->cfg.station_msg_rate, app->cfg.station_byte_rate};
+	uint64_t wait = csms_budget_take(&s->budget, &lim, len, now);
+
+	if (!wait)
+		return;
+	app->stats.over_budget++;
+	c->paused = true;
+	c->resume_at = now + wait;
+	lws_rx_flow_control(c->wsi, 0);
+	if (!s->budget.last_event_at || now - s->budget.last_event_at >= BUDGET_EVENT_MS) {
+		s->budget.last_event_at = now;
+		WL_WARN("conn",
+		        "station \"%s\" (%s): over its message budget (%d messages, %d bytes a second): reading "
+		        "paused %llu ms",
+		        s->id, c->addr, (int)lim.msg_rate, (int)lim.byte_rate, (unsigned long long)wait);
+		csms_journal_event(app, s->id, "security", -1,
+		                   "message budget exceeded (%ld messages, %ld bytes a second; %llu frames over "
+		                   "so far): reading paused",
+		                   lim.msg_rate, lim.byte_rate, (unsigned long long)s->budget.over);
+	}
+}
+
 static void process_frame(struct csms_conn *c, const char *buf, size_t len)
 {
 	struct ocpp_error err;
@@ -207,7 +237,8 @@ static void process_frame(struct csms_conn *c, const char *buf, size_t len)
 	c->app->stats.frames_in++;
 	if (c->rival && c->rival->probation)
 		promote_or_refuse(c->rival, true); /* a frame proves the live session alive, like a pong */
-	csms_journal_frame(c->app, c->station->id, CSMS_DIR_IN, buf, len);
+	charge_budget(c, len, now);
+	csms_journal_frame(c->app, c->station, CSMS_DIR_IN, buf, len);
 	if (ocpp_rpc_receive(c->rpc, buf, len, now, &err) != 0)
 		WL_INFO("conn", "station \"%s\": %s: %s", c->station->id, ocpp_error_code_name(err.code), err.message);
 	csms_conn_flush(c);
@@ -277,7 +308,7 @@ static int on_writeable(struct csms_conn *c, struct lws *wsi)
 	}
 	memcpy(buf + LWS_PRE, text, len);
 	c->app->stats.frames_out++;
-	csms_journal_frame(c->app, c->station->id, CSMS_DIR_OUT, text, len);
+	csms_journal_frame(c->app, c->station, CSMS_DIR_OUT, text, len);
 	free(text);
 	if (lws_write(wsi, buf + LWS_PRE, len, LWS_WRITE_TEXT) < (int)len)
 		return -1;
@@ -402,6 +433,10 @@ void csms_conn_tick_all(struct csms *app, uint64_t now)
 		if (ocpp_rpc_next_deadline(c->rpc) <= now) {
 			ocpp_rpc_tick(c->rpc, now);
 			csms_conn_flush(c);
+		}
+		if (c->paused && now >= c->resume_at) { /* the message budget is back: read again */
+			c->paused = false;
+			lws_rx_flow_control(c->wsi, 1);
 		}
 		if (c->probation)
 			continue;

@@ -27,7 +27,9 @@ struct csms_conn {
 	bool probation;          /* a second authenticated connection waiting for the live one to fail a ping */
 	bool want_ping;
 	bool closing;
-	char *rx; /* a fragmented message being reassembled (NULL when none) */
+	bool paused;        /* over its message budget: not read until resume_at (checked once a second) */
+	uint64_t resume_at; /* monotonic ms */
+	char *rx;           /* a fragmented message being reassembled (NULL when none) */
 	size_t rx_len;
 	char addr[48];
 };
