@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "csms_redact.h"
 #include "wl_clock.h"
 
 /* frames kept of a station that is not accepted (a made-up id under --station-policy pending) */
@@ -107,12 +108,20 @@ void csms_journal_frame(struct csms *app, struct csms_station *station, enum csm
 			return;
 		station->log_sampled++;
 	}
+	size_t rlen = 0;
+	char *redacted = csms_redact_frame(text, len, &rlen); /* secrets never reach the log */
+	if (redacted) {
+		text = redacted;
+		len = rlen;
+	}
 	keep = cut_at(text, len, (size_t)app->cfg.message_log_frame_max);
 	if (keep < len)
 		mlen = (size_t)snprintf(marker, sizeof(marker), "...[cut: %zu bytes]", len);
 	struct frame_job *f = malloc(sizeof(*f) + keep + mlen);
-	if (!f)
+	if (!f) {
+		free(redacted);
 		return;
+	}
 	memset(f, 0, sizeof(*f));
 	f->job.exec = exec_frame;
 	f->job.single = true;
@@ -123,6 +132,7 @@ void csms_journal_frame(struct csms *app, struct csms_station *station, enum csm
 	snprintf(f->station_id, sizeof(f->station_id), "%s", station->id);
 	memcpy(f->text, text, keep);
 	memcpy(f->text + keep, marker, mlen);
+	free(redacted);
 	csms_store_submit(app->store, &f->job);
 }
 
