@@ -68,6 +68,10 @@ static const struct opt opts[] = {
     {"station-byte-rate", OPT_INT, OFF(station_byte_rate), 0, 0, 1000000000, NULL, "BYTES",
      "bytes a second one station may send, with 10 seconds' worth as a burst, as --station-msg-rate; 0: no "
      "limit (default 65536)"},
+    {"list-sync-rate", OPT_INT, OFF(list_sync_rate), 0, 1, 100000, NULL, "N",
+     "stations a second whose automatic card-list sync may start (default 20)"},
+    {"list-sync-delay", OPT_INT, OFF(list_sync_delay), 0, 0, 3600, NULL, "SECONDS",
+     "how long after its boot a station's card list is synced (default 10)"},
     {"event-retention", OPT_INT, OFF(event_retention), 0, 1, 3650, NULL, "DAYS",
      "days station events are kept (default 365)"},
     {"allow-concurrent-tx", OPT_BOOL, OFF(allow_concurrent_tx), 0, 0, 0, NULL, "yes|no",
@@ -122,6 +126,8 @@ void csms_config_defaults(struct csms_config *cfg)
 	cfg->message_log_frame_max = 4096;
 	cfg->station_msg_rate = 20;
 	cfg->station_byte_rate = 65536;
+	cfg->list_sync_rate = 20;
+	cfg->list_sync_delay = 10;
 	cfg->allow_concurrent_tx = false;
 	cfg->log_level = WL_LOG_INFO;
 	cfg->session_hours = 12;

@@ -30,9 +30,10 @@ struct entry {
 	bool queued, unsupported, check_boot;
 	bool need_full;
 	unsigned failures;
-	uint64_t retry_at; /* monotonic ms */
-	struct send *cur;  /* the send in flight */
-	struct send *next; /* an operator's send waiting for cur */
+	uint64_t retry_at;   /* monotonic ms: after a failure, looked at again by a sweep from then on */
+	uint64_t not_before; /* monotonic ms: a station that just booted waits in the queue until then */
+	struct send *cur;    /* the send in flight */
+	struct send *next;   /* an operator's send waiting for cur */
 };
 
 struct send {
@@ -59,6 +60,8 @@ struct csms_sync {
 	bool resweep;
 	unsigned ticks;
 	unsigned chunk;
+	unsigned started;  /* automatic sends started this tick (at most --list-sync-rate) */
+	unsigned inflight; /* automatic sends not yet over (at most 5 x --list-sync-rate) */
 };
 
 unsigned csms_sync_chunk_size(long max_frame)
@@ -377,6 +380,8 @@ static void release(struct send *sd, const char *outcome, const char *detail)
 	bool accepted = strcmp(outcome, "Accepted") == 0;
 
 	e->cur = NULL;
+	if (!sd->cb && y && y->inflight)
+		y->inflight--;
 	if (accepted) {
 		e->failures = 0;
 		e->retry_at = 0;
@@ -468,42 +473,57 @@ static bool on_default_list(struct csms *app, const struct csms_station *st, int
 	return yes;
 }
 
-static void consider(struct csms *app, struct csms_sync *y, struct entry *e, uint64_t now)
+enum verdict { DONE, LATER, STOP };
+
+static enum verdict consider(struct csms *app, struct csms_sync *y, struct entry *e, uint64_t now)
 {
 	int64_t seq = 0;
+	unsigned rate = (unsigned)app->cfg.list_sync_rate;
 	if (e->cur || e->unsupported || !is_online(e->st))
-		return;
+		return DONE;
+	if (e->not_before > now)
+		return LATER; /* just booted: its answers and its own messages first */
 	if (e->retry_at > now) {
-		return; /* the periodic sweep looks again */
+		return DONE; /* the periodic sweep looks again */
 	}
+	if (y->started >= rate || y->inflight >= 5 * rate)
+		return STOP; /* spread over the next ticks: a reconnect storm must not become a list storm */
 	if (!on_default_list(app, e->st, &seq))
-		return;
+		return DONE;
 	if (e->check_boot) {
 		e->check_boot = false;
 		if (seq < y->target)
 			e->need_full = true;
 	}
 	if (seq >= y->target && !e->need_full)
-		return;
+		return DONE;
 	if (y->target == 0 && seq == 0)
-		return;
+		return DONE;
 	struct send *sd = calloc(1, sizeof(*sd));
 	if (!sd)
-		return;
+		return DONE;
 	sd->app = app;
 	sd->e = e;
 	sd->version = y->target > 0 ? y->target : 1;
 	sd->from_seq = seq;
 	sd->diff = !e->need_full && seq > 0 && y->target - seq <= DIFF_MAX_SPAN;
+	y->started++;
+	y->inflight++;
 	start_send(sd);
+	return DONE;
 }
 
 static void drain(struct csms *app, struct csms_sync *y, unsigned budget)
 {
 	uint64_t now = wl_mono_ms();
 	struct entry *e;
-	while (budget-- && (e = dequeue(y)))
-		consider(app, y, e, now);
+	while (budget-- && (e = dequeue(y))) {
+		enum verdict v = consider(app, y, e, now);
+		if (v != DONE)
+			enqueue(y, e);
+		if (v == STOP)
+			break;
+	}
 }
 
 /* New card changes? Then every station is looked at (once the previous sweep is through). */
@@ -538,8 +558,8 @@ void csms_sync_station_ready(struct csms *app, struct csms_station *st)
 	e->check_boot = true;
 	e->failures = 0;
 	e->retry_at = 0;
-	enqueue(y, e);
-	drain(app, y, DRAIN_PER_TICK);
+	e->not_before = wl_mono_ms() + (uint64_t)app->cfg.list_sync_delay * 1000u;
+	enqueue(y, e); /* the tick's drain sends it, lazily and rate-limited */
 }
 
 /* Cards whose activation date has passed become card changes (the lists left them out until then). */
@@ -576,6 +596,7 @@ void csms_sync_tick(struct csms *app)
 	if (!y)
 		return;
 	y->ticks++;
+	y->started = 0;
 	notice_changes(app, y);
 	if (y->ticks % ACTIVATE_EVERY == 0)
 		activate(app, y);
