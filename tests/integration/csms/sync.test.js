@@ -57,3 +57,47 @@ test('stations booting at once are answered first; their lists follow later, spr
     assert.ok(firsts.at(-1) - firsts[0] >= (STATIONS / RATE - 2) * 1000,
         `${STATIONS} lists sent within ${firsts.at(-1) - firsts[0]} ms`);
 });
+
+test('a station\'s LocalAuthListMaxLength and SendLocalListMaxLength are read first, kept, and respected', async () => {
+    const c2 = new Csms(['--list-sync-delay', '0']);
+    await c2.start();
+    try {
+        for (let i = 0; i < 5; i++) await c2.putTag(`LIMITCARD${i}`);
+        await c2.addStation('CP-SMALL');
+        await c2.addStation('CP-CHUNK');
+        const calls = { 'CP-SMALL': [], 'CP-CHUNK': [] };
+        const limits = { 'CP-SMALL': ['3', '10'], 'CP-CHUNK': ['100', '2'] };
+        for (const id of Object.keys(calls)) {
+            const c = c2.client(id);
+            c.handle('GetConfiguration', ({ params }) => {
+                calls[id].push(['GetConfiguration', params]);
+                return { configurationKey: [
+                    { key: 'LocalAuthListMaxLength', readonly: true, value: limits[id][0] },
+                    { key: 'SendLocalListMaxLength', readonly: true, value: limits[id][1] }] };
+            });
+            c.handle('SendLocalList', ({ params }) => { calls[id].push(['SendLocalList', params]); return { status: 'Accepted' }; });
+            await c.connect();
+            assert.equal((await c.call('BootNotification', { chargePointVendor: 'W', chargePointModel: 'T' })).status, 'Accepted');
+        }
+        await waitFor(() => calls['CP-CHUNK'].filter(([a]) => a === 'SendLocalList').length >= 3, 'CP-CHUNK to get its list', 10000);
+        await waitFor(async () => (await c2.events('CP-SMALL')).some((e) => /LocalAuthListMaxLength \(3\)/.test(e.detail)),
+            'an event: the list is too long for CP-SMALL', 10000);
+
+        const chunk = calls['CP-CHUNK'];
+        assert.equal(chunk[0][0], 'GetConfiguration', JSON.stringify(chunk));
+        assert.deepEqual(chunk[0][1].key.sort(), ['LocalAuthListMaxLength', 'SendLocalListMaxLength']);
+        const lists = chunk.filter(([a]) => a === 'SendLocalList').map(([, p]) => p);
+        assert.ok(lists.every((p) => p.localAuthorizationList.length <= 2), JSON.stringify(lists));
+        assert.equal(lists.reduce((n, p) => n + p.localAuthorizationList.length, 0), 5);
+        assert.equal(lists[0].updateType, 'Full');
+        assert.ok(lists.slice(1).every((p) => p.updateType === 'Differential'));
+
+        assert.deepEqual(calls['CP-SMALL'].map(([a]) => a), ['GetConfiguration'], 'CP-SMALL holds 3 cards: no list of 5 is sent');
+        const rows = c2.sql("SELECT id, local_list_max, send_list_max FROM station WHERE id IN ('CP-SMALL', 'CP-CHUNK') ORDER BY id");
+        assert.deepEqual(rows, [{ id: 'CP-CHUNK', local_list_max: 100, send_list_max: 2 }, { id: 'CP-SMALL', local_list_max: 3, send_list_max: 10 }]);
+        await waitFor(() => c2.sql("SELECT local_list_seq FROM station WHERE id = 'CP-CHUNK'")[0].local_list_seq > 0, 'CP-CHUNK\'s seq recorded');
+        await closeClients();
+    } finally {
+        await c2.stopAndCheck();
+    }
+});
