@@ -18,6 +18,9 @@ for suite in "$@"; do
 	np=$(grep -Eo '^[0-9]+ passed, [0-9]+ failed$' build/suite.log | tail -1)
 	p=${p:-0}
 	f=${f:-0}
+	# node's test runner (TAP): "# pass N" / "# fail N", one pair per test file
+	p=$((p + $(awk '/^# pass [0-9]+$/ {s += $3} END {print s + 0}' build/suite.log)))
+	f=$((f + $(awk '/^# fail [0-9]+$/ {s += $3} END {print s + 0}' build/suite.log)))
 	if [ -n "$np" ]; then
 		p=$((p + ${np%% passed*}))
 		f=$((f + $(echo "$np" | grep -Eo '[0-9]+ failed' | grep -Eo '[0-9]+')))
