@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "evse_group.h"
 #include "evse_pwhash.h"
 #include "evse_webapi.h"
 #include "wl_clock.h"
@@ -47,6 +48,7 @@ struct evse_net {
 	bool rx_overflow;
 	/* the local web app */
 	struct evse_webapi *api;
+	struct evse_group *group; /* group_role master: the Satellites' OCPP server and the relay */
 	struct lws *card_wsi;     /* the request waiting for a card tap */
 	struct lws *sse[SSE_MAX]; /* the event streams */
 	int n_sse;
@@ -679,6 +681,8 @@ static void tick(lws_sorted_usec_list_t *sul)
 	struct evse_net *n = lws_container_of(sul, struct evse_net, tick_sul);
 	uint64_t now = wl_mono_ms();
 	evse_station_tick(n->st, now);
+	if (n->group)
+		evse_group_tick(n->group, now);
 	flush_ocpp(n);
 	poll_card(n);
 	poll_logins(n);
@@ -771,6 +775,10 @@ struct evse_net *evse_net_new(struct evse_station *st, const struct evse_config 
 		snprintf(err, errcap, "cannot start the network (http port %d in use?)", cfg->http_port);
 		goto out_free;
 	}
+	if (cfg->group_role == EVSE_GROUP_MASTER && !(n->group = evse_group_new(st, cfg, n->ctx, err, errcap))) {
+		lws_context_destroy(n->ctx);
+		goto out_free;
+	}
 	return n;
 out_free:
 	free(n->rx);
@@ -785,6 +793,7 @@ void evse_net_free(struct evse_net *n)
 	if (n->api)
 		evse_webauth_set_wake(evse_webapi_auth(n->api), NULL, NULL);
 	lws_context_destroy(n->ctx);
+	evse_group_free(n->group); /* after the context: its connections close into it */
 	free(n->status_json);
 	free(n->rx);
 	free(n);

@@ -1,0 +1,770 @@
+/* evse_group.c — the Master's OCPP relay: a central system for its Satellites on a vhost of its own, one
+ * station upstream. Satellite → upstream: StatusNotification (kept per connector and reported again after
+ * each upstream boot), Authorize, StartTransaction, MeterValues, StopTransaction with connectorId
+ * renumbered, answered with the upstream's answer (so transaction ids are the upstream's end to end); held
+ * while upstream is away. Upstream → Satellite: the calls that name a connector (or, RemoteStop, a
+ * transaction) of a Satellite go down renumbered, their answers back up. */
+#include "evse_group.h"
+
+#include <cjson/cJSON.h>
+#include <inttypes.h>
+#include <libwebsockets.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "evse_group_map.h"
+#include "evse_ocpp_keys.h"
+#include "ocpp.h"
+#include "wl_clock.h"
+#include "wl_listen.h"
+#include "wl_log.h"
+
+#define MOD      "group"
+#define RX_MAX   (64 * 1024)
+#define UP_MAX   32 /* Satellite messages on their way upstream (each Satellite has one call out at a time) */
+#define DOWN_MAX 16 /* upstream calls on their way to a Satellite */
+#define TX_MAX   64 /* running transactions of the Satellites (RemoteStopTransaction finds its point) */
+/* A Satellite message held while upstream is away is answered (CALLERROR) after this long: the evse waits
+ * 30 s for an answer, then sends it again, so it never sees this one; the incoming slot is freed. */
+#define HOLD_MS 35000u
+
+struct group_conn {
+	struct evse_group *g;
+	struct lws *wsi;
+	struct ocpp_rpc *rpc;
+	int sat;
+	unsigned serial;
+	char *rx;
+	size_t rx_len;
+	bool rx_overflow;
+};
+
+struct conn_status {
+	bool known;
+	enum ocpp_charge_point_status status;
+	enum ocpp_charge_point_error_code error;
+};
+
+struct up_slot {
+	bool busy, sent;
+	int sat;
+	unsigned serial; /* the Satellite's connection it came on */
+	char id[64];
+	enum ocpp_action action;
+	cJSON *json; /* the request, renumbered */
+	uint64_t since;
+};
+
+struct down_slot {
+	bool busy;
+	unsigned link; /* the upstream connection it came on */
+	char id[64];
+	enum ocpp_action action;
+	int sat;
+};
+
+struct evse_group {
+	struct evse_station *st;
+	const struct evse_config *cfg;
+	struct evse_group_map map;
+	struct wl_listen where;
+	struct lws_vhost *vh;
+	struct {
+		struct group_conn *conn;
+		struct conn_status status[EVSE_GROUP_CONN_MAX + 1];
+	} sat[EVSE_GROUP_SAT_MAX];
+	unsigned next_serial;
+	struct up_slot up[UP_MAX];
+	struct down_slot down[DOWN_MAX];
+	struct {
+		int64_t tx;
+		int sat; /* -1: free */
+	} tx[TX_MAX];
+	bool was_online;
+	uint64_t now;
+	char status_cookie, limit_cookie;
+};
+
+static void flush(struct group_conn *c)
+{
+	if (c && c->rpc && ocpp_rpc_has_output(c->rpc))
+		lws_callback_on_writable(c->wsi);
+}
+
+static bool online(const struct evse_group *g)
+{
+	return evse_ocpp_online(g->st->ocpp);
+}
+
+static void timestamp(const struct evse_group *g, char *out, size_t cap)
+{
+	ocpp_time_format(evse_station_wall_ms(g->st), out, cap);
+}
+
+/* ---- transactions of the Satellites ---- */
+
+static void tx_put(struct evse_group *g, int64_t tx, int sat)
+{
+	for (int i = 0; i < TX_MAX; i++)
+		if (g->tx[i].sat < 0 || g->tx[i].tx == tx) {
+			g->tx[i].tx = tx;
+			g->tx[i].sat = sat;
+			return;
+		}
+	WL_WARN(MOD, "more than %d transactions running in the group: %" PRId64 " cannot be stopped remotely", TX_MAX,
+	        tx);
+}
+
+static int tx_find(const struct evse_group *g, int64_t tx)
+{
+	for (int i = 0; i < TX_MAX; i++)
+		if (g->tx[i].sat >= 0 && g->tx[i].tx == tx)
+			return i;
+	return -1;
+}
+
+/* ---- renumbering: a payload as JSON, its connectorId changed, decoded again ---- */
+
+static int decode(enum ocpp_action a, bool conf, cJSON *j, struct ocpp_payload *p)
+{
+	struct ocpp_error err;
+	memset(p, 0, sizeof(*p));
+	if (ocpp_decode(conf ? ocpp_actions[a].conf : ocpp_actions[a].req, j, NULL, p, &err) == 0)
+		return 0;
+	WL_ERROR(MOD, "%s renumbered does not decode: %s", ocpp_action_name(a), err.message);
+	return -1;
+}
+
+/* connectorId of j, -1 when it has none */
+static int connector_of(const cJSON *j)
+{
+	const cJSON *c = cJSON_GetObjectItemCaseSensitive(j, "connectorId");
+	return cJSON_IsNumber(c) ? (int)c->valuedouble : -1;
+}
+
+static void set_connector(cJSON *j, int k)
+{
+	cJSON *c = cJSON_GetObjectItemCaseSensitive(j, "connectorId");
+	if (cJSON_IsNumber(c))
+		cJSON_SetNumberValue(c, k);
+}
+
+/* ---- statuses of the Satellites' connectors, upstream ---- */
+
+static void send_status(struct evse_group *g, int sat, int local)
+{
+	char ts[40];
+	const struct conn_status *cs = &g->sat[sat].status[local];
+	struct ocpp_status_notification_req req = {
+	    .connector_id = evse_group_map_up(&g->map, sat, local),
+	    .error_code = cs->known ? cs->error : OCPP_CHARGE_POINT_ERROR_CODE_NO_ERROR,
+	    .status = cs->known ? cs->status : OCPP_CHARGE_POINT_STATUS_UNAVAILABLE,
+	    .timestamp = ts,
+	};
+	timestamp(g, ts, sizeof(ts));
+	if (req.connector_id > 0 && online(g))
+		evse_ocpp_relay_send(g->st->ocpp, OCPP_StatusNotification, &req, &g->status_cookie);
+}
+
+static void sat_unavailable(struct evse_group *g, int sat)
+{
+	for (int c = 1; c <= g->map.sat[sat].connectors; c++) {
+		g->sat[sat].status[c] = (struct conn_status){true, OCPP_CHARGE_POINT_STATUS_UNAVAILABLE,
+		                                             OCPP_CHARGE_POINT_ERROR_CODE_NO_ERROR};
+		send_status(g, sat, c);
+	}
+}
+
+/* ---- Satellite → upstream ---- */
+
+static void pump_up(struct evse_group *g)
+{
+	for (int i = 0; i < UP_MAX; i++) {
+		struct up_slot *s = &g->up[i];
+		if (!s->busy || s->sent)
+			continue;
+		struct group_conn *c = g->sat[s->sat].conn;
+		bool alive = c && c->serial == s->serial;
+		if (alive && online(g)) {
+			struct ocpp_payload p;
+			if (decode(s->action, false, s->json, &p) == 0) {
+				s->sent = evse_ocpp_relay_send(g->st->ocpp, s->action, p.data, s) == 0;
+				ocpp_payload_release(&p);
+			}
+			if (s->sent)
+				continue;
+		}
+		if (alive && g->now - s->since < HOLD_MS)
+			continue;
+		if (alive) {
+			ocpp_rpc_reply_error(c->rpc, s->id, OCPP_ERR_GenericError,
+			                     "the central system is not reachable");
+			flush(c);
+		}
+		cJSON_Delete(s->json);
+		memset(s, 0, sizeof(*s));
+	}
+}
+
+static void up_done(struct evse_group *g, struct up_slot *s, const struct ocpp_outcome *out)
+{
+	struct group_conn *c = g->sat[s->sat].conn;
+	bool alive = c && c->serial == s->serial;
+
+	if (out->kind == OCPP_OUTCOME_ERROR &&
+	    (out->error.code == OCPP_ERR_Timeout || out->error.code == OCPP_ERR_Cancelled)) {
+		s->sent = false; /* upstream went away: held again, sent when it is back */
+		return;
+	}
+	if (out->kind == OCPP_OUTCOME_RESULT) {
+		if (s->action == OCPP_StartTransaction) {
+			const struct ocpp_start_transaction_conf *conf = out->conf;
+			tx_put(g, conf->transaction_id, s->sat);
+			if (!alive) /* NEEDSWORK: the Satellite never learns this id and will start it again */
+				WL_WARN(MOD, "transaction %" PRId64 " of %s started upstream after it went away",
+				        conf->transaction_id, g->map.sat[s->sat].id);
+		} else if (s->action == OCPP_StopTransaction) {
+			const cJSON *t = cJSON_GetObjectItemCaseSensitive(s->json, "transactionId");
+			int i = cJSON_IsNumber(t) ? tx_find(g, (int64_t)t->valuedouble) : -1;
+			if (i >= 0)
+				g->tx[i].sat = -1;
+		}
+		if (alive) {
+			struct ocpp_error err;
+			if (ocpp_rpc_reply(c->rpc, s->id, out->conf, &err) < 0)
+				WL_WARN(MOD, "answer to %s of %s: %s", ocpp_action_name(s->action),
+				        g->map.sat[s->sat].id, err.message);
+		}
+	} else if (alive) {
+		ocpp_rpc_reply_error(c->rpc, s->id, out->error.code, out->error.message);
+	}
+	flush(c);
+	cJSON_Delete(s->json);
+	memset(s, 0, sizeof(*s));
+}
+
+/* The outcome of a call the relay sent upstream: true when it was its own. */
+static bool relay_outcome(void *ctx, const struct ocpp_outcome *out)
+{
+	struct evse_group *g = ctx;
+	if (out->cookie == &g->status_cookie)
+		return true;
+	for (int i = 0; i < UP_MAX; i++)
+		if (out->cookie == &g->up[i]) {
+			if (g->up[i].busy && g->up[i].sent)
+				up_done(g, &g->up[i], out);
+			return true;
+		}
+	return false;
+}
+
+/* A Satellite's Authorize, StartTransaction, MeterValues, StopTransaction: upstream, renumbered. */
+static void on_forward(void *ctx, struct ocpp_rpc *rpc, const struct ocpp_incoming *in)
+{
+	struct group_conn *c = ctx;
+	struct evse_group *g = c->g;
+	struct ocpp_error err;
+	char why[120];
+
+	if (in->action == OCPP_Authorize && !online(g)) {
+		/* upstream away: the Master's local list, cache and offline rules decide */
+		const struct ocpp_authorize_req *req = in->req;
+		char parent[EVSE_ID_MAX] = "";
+		struct ocpp_id_tag_info info = {.status = OCPP_AUTHORIZATION_STATUS_INVALID};
+		if (evse_ocpp_authorize(g->st->ocpp, req->id_tag, parent, g->now) == EVSE_AUTH_ACCEPTED)
+			info.status = OCPP_AUTHORIZATION_STATUS_ACCEPTED;
+		info.parent_id_tag = parent[0] ? parent : NULL;
+		struct ocpp_authorize_conf conf = {.id_tag_info = &info};
+		ocpp_rpc_reply(rpc, in->id, &conf, &err);
+		return;
+	}
+	cJSON *j = ocpp_encode(ocpp_actions[in->action].req, in->req, &err);
+	if (!j) {
+		ocpp_rpc_reply_error(rpc, in->id, OCPP_ERR_InternalError, err.message);
+		return;
+	}
+	int local = connector_of(j);
+	if (local >= 0) {
+		int k = evse_group_map_up(&g->map, c->sat, local);
+		if (k < 0) {
+			snprintf(why, sizeof(why), "connectorId %d: %s has %d connectors in the group", local,
+			         g->map.sat[c->sat].id, g->map.sat[c->sat].connectors);
+			ocpp_rpc_reply_error(rpc, in->id, OCPP_ERR_PropertyConstraintViolation, why);
+			cJSON_Delete(j);
+			return;
+		}
+		set_connector(j, k);
+	}
+	for (int i = 0; i < UP_MAX; i++) {
+		struct up_slot *s = &g->up[i];
+		if (s->busy)
+			continue;
+		*s = (struct up_slot){
+		    .busy = true, .sat = c->sat, .serial = c->serial, .action = in->action, .json = j, .since = g->now};
+		snprintf(s->id, sizeof(s->id), "%s", in->id);
+		pump_up(g);
+		return;
+	}
+	cJSON_Delete(j);
+	ocpp_rpc_reply_error(rpc, in->id, OCPP_ERR_GenericError, "the Master is busy: try again");
+}
+
+static void on_boot(void *ctx, struct ocpp_rpc *rpc, const struct ocpp_incoming *in)
+{
+	struct group_conn *c = ctx;
+	struct ocpp_error err;
+	char ts[40];
+	const struct ocpp_boot_notification_req *req = in->req;
+	timestamp(c->g, ts, sizeof(ts));
+	long hb = evse_key_int(c->g->st->store, EVSE_KEY_HeartbeatInterval);
+	struct ocpp_boot_notification_conf conf = {
+	    .status = OCPP_REGISTRATION_STATUS_ACCEPTED, .current_time = ts, .interval = hb > 0 ? hb : 300};
+	WL_INFO(MOD, "satellite %s booted (%s %s)", c->g->map.sat[c->sat].id, req->charge_point_vendor,
+	        req->charge_point_model);
+	ocpp_rpc_reply(rpc, in->id, &conf, &err);
+}
+
+static void on_heartbeat(void *ctx, struct ocpp_rpc *rpc, const struct ocpp_incoming *in)
+{
+	struct group_conn *c = ctx;
+	struct ocpp_error err;
+	char ts[40];
+	timestamp(c->g, ts, sizeof(ts));
+	struct ocpp_heartbeat_conf conf = {.current_time = ts};
+	ocpp_rpc_reply(rpc, in->id, &conf, &err);
+}
+
+static void on_status(void *ctx, struct ocpp_rpc *rpc, const struct ocpp_incoming *in)
+{
+	struct group_conn *c = ctx;
+	struct evse_group *g = c->g;
+	struct ocpp_error err;
+	const struct ocpp_status_notification_req *req = in->req;
+	struct ocpp_status_notification_conf conf = {0};
+	int local = (int)req->connector_id;
+
+	ocpp_rpc_reply(rpc, in->id, &conf, &err);
+	if (local == 0 || evse_group_map_up(&g->map, c->sat, local) < 0)
+		return; /* the Satellite as a whole: the Master is the station upstream */
+	g->sat[c->sat].status[local] = (struct conn_status){true, req->status, req->error_code};
+	struct ocpp_status_notification_req up = *req;
+	up.connector_id = evse_group_map_up(&g->map, c->sat, local);
+	if (online(g))
+		evse_ocpp_relay_send(g->st->ocpp, OCPP_StatusNotification, &up, &g->status_cookie);
+}
+
+/* FirmwareStatusNotification, DiagnosticsStatusNotification: the Master's own business, not upstream's. */
+static void on_ack(void *ctx, struct ocpp_rpc *rpc, const struct ocpp_incoming *in)
+{
+	struct ocpp_error err;
+	struct ocpp_firmware_status_notification_conf conf = {0};
+	(void)ctx;
+	ocpp_rpc_reply(rpc, in->id, &conf, &err);
+}
+
+static void on_data_transfer(void *ctx, struct ocpp_rpc *rpc, const struct ocpp_incoming *in)
+{
+	struct ocpp_error err;
+	struct ocpp_data_transfer_conf conf = {.status = OCPP_DATA_TRANSFER_STATUS_UNKNOWN_VENDOR_ID};
+	(void)ctx;
+	ocpp_rpc_reply(rpc, in->id, &conf, &err);
+}
+
+static ocpp_call_fn *const sat_handlers[OCPP_ACTION_COUNT] = {
+    [OCPP_BootNotification] = on_boot,
+    [OCPP_Heartbeat] = on_heartbeat,
+    [OCPP_StatusNotification] = on_status,
+    [OCPP_Authorize] = on_forward,
+    [OCPP_StartTransaction] = on_forward,
+    [OCPP_MeterValues] = on_forward,
+    [OCPP_StopTransaction] = on_forward,
+    [OCPP_FirmwareStatusNotification] = on_ack,
+    [OCPP_DiagnosticsStatusNotification] = on_ack,
+    [OCPP_DataTransfer] = on_data_transfer,
+};
+
+/* ---- upstream → Satellite ---- */
+
+/* The central system's calls that may concern a Satellite: those naming a connector, and RemoteStop (its
+ * transaction). The others (Reset, GetConfiguration, SendLocalList, ...) are the Master's. */
+static const bool relayed[OCPP_ACTION_COUNT] = {
+    [OCPP_RemoteStartTransaction] = true, [OCPP_RemoteStopTransaction] = true, [OCPP_UnlockConnector] = true,
+    [OCPP_ChangeAvailability] = true,     [OCPP_TriggerMessage] = true,        [OCPP_SetChargingProfile] = true,
+    [OCPP_ClearChargingProfile] = true,   [OCPP_GetCompositeSchedule] = true,  [OCPP_ReserveNow] = true,
+};
+
+static int relay_call(void *ctx, const struct ocpp_incoming *in)
+{
+	struct evse_group *g = ctx;
+	struct evse_ocpp *o = g->st->ocpp;
+	unsigned link = evse_ocpp_link(o);
+	struct ocpp_error err;
+	struct ocpp_payload p;
+	char why[120];
+	int sat = -1, local = 0, k = 0;
+
+	if (!relayed[in->action])
+		return 0;
+	cJSON *j = ocpp_encode(ocpp_actions[in->action].req, in->req, &err);
+	if (!j)
+		return 0;
+	if (in->action == OCPP_RemoteStopTransaction) {
+		const struct ocpp_remote_stop_transaction_req *req = in->req;
+		int i = tx_find(g, req->transaction_id);
+		if (i < 0)
+			goto mine;
+		sat = g->tx[i].sat;
+	} else {
+		k = connector_of(j);
+		if (k <= 0 || evse_group_map_down(&g->map, k, &sat, &local) < 0 || sat < 0)
+			goto mine; /* the station as a whole, the Master's own socket, or no such connector */
+		set_connector(j, local);
+	}
+	struct group_conn *c = g->sat[sat].conn;
+	if (!c) {
+		snprintf(why, sizeof(why), "connector %d: Satellite %s is not connected", k, g->map.sat[sat].id);
+		evse_ocpp_relay_reply_error(o, link, in->id, OCPP_ERR_GenericError, why);
+		cJSON_Delete(j);
+		return 1;
+	}
+	struct down_slot *s = NULL;
+	for (int i = 0; i < DOWN_MAX && !s; i++)
+		if (!g->down[i].busy)
+			s = &g->down[i];
+	if (!s) {
+		evse_ocpp_relay_reply_error(o, link, in->id, OCPP_ERR_GenericError, "too many calls in progress");
+		cJSON_Delete(j);
+		return 1;
+	}
+	if (decode(in->action, false, j, &p) < 0) {
+		evse_ocpp_relay_reply_error(o, link, in->id, OCPP_ERR_InternalError, "cannot renumber the connector");
+		cJSON_Delete(j);
+		return 1;
+	}
+	*s = (struct down_slot){.busy = true, .link = link, .action = in->action, .sat = sat};
+	snprintf(s->id, sizeof(s->id), "%s", in->id);
+	if (ocpp_rpc_call(c->rpc, in->action, p.data, s, g->now, &err) < 0) {
+		evse_ocpp_relay_reply_error(o, link, in->id, OCPP_ERR_InternalError, err.message);
+		s->busy = false;
+	}
+	ocpp_payload_release(&p);
+	cJSON_Delete(j);
+	flush(c);
+	return 1;
+mine:
+	cJSON_Delete(j);
+	return 0;
+}
+
+/* A Satellite answered (or not) a call the relay passed down, or a limit of the balancer. */
+static void sat_outcome(void *ctx, struct ocpp_rpc *rpc, const struct ocpp_outcome *out)
+{
+	struct group_conn *c = ctx;
+	struct evse_group *g = c->g;
+	struct evse_ocpp *o = g->st->ocpp;
+	(void)rpc;
+	if (out->cookie == &g->limit_cookie) {
+		if (out->kind == OCPP_OUTCOME_ERROR)
+			WL_WARN(MOD, "limit of %s: %s", g->map.sat[c->sat].id, out->error.message);
+		return;
+	}
+	struct down_slot *s = out->cookie;
+	if (!s || !s->busy)
+		return;
+	if (out->kind == OCPP_OUTCOME_RESULT) {
+		struct ocpp_error err;
+		cJSON *j = ocpp_encode(ocpp_actions[s->action].conf, out->conf, &err);
+		int local = j ? connector_of(j) : -1;
+		struct ocpp_payload p;
+		if (local > 0) /* GetCompositeSchedule answers with the connector */
+			set_connector(j, evse_group_map_up(&g->map, s->sat, local));
+		if (j && decode(s->action, true, j, &p) == 0) {
+			evse_ocpp_relay_reply(o, s->link, s->id, p.data);
+			ocpp_payload_release(&p);
+		} else {
+			evse_ocpp_relay_reply_error(o, s->link, s->id, OCPP_ERR_InternalError,
+			                            "cannot renumber the answer");
+		}
+		cJSON_Delete(j);
+	} else {
+		evse_ocpp_relay_reply_error(o, s->link, s->id, out->error.code, out->error.message);
+	}
+	s->busy = false;
+}
+
+/* ---- the Satellites' WebSocket sessions ---- */
+
+/* "/ocpp/SAT-A" -> the index of SAT-A, -1 when not a configured Satellite */
+static int sat_from_uri(const struct evse_group *g, struct lws *wsi)
+{
+	char uri[128];
+	if (lws_hdr_copy(wsi, uri, sizeof(uri), WSI_TOKEN_GET_URI) <= 0 || strncmp(uri, "/ocpp/", 6) != 0)
+		return -1;
+	return evse_group_map_find(&g->map, uri + 6);
+}
+
+static int on_established(struct evse_group *g, struct group_conn *c, struct lws *wsi)
+{
+	char addr[48];
+	memset(c, 0, sizeof(*c));
+	c->g = g;
+	c->wsi = wsi;
+	c->sat = sat_from_uri(g, wsi);
+	if (c->sat < 0 || !(c->rx = malloc(RX_MAX)))
+		return -1;
+	struct ocpp_rpc_config rc = {
+	    .role = OCPP_ROLE_CS,
+	    .limits = {.max_frame = RX_MAX},
+	    .id_seed = wl_wall_ms(),
+	    .handlers = sat_handlers,
+	    .on_outcome = sat_outcome,
+	    .ctx = c,
+	};
+	if (!(c->rpc = ocpp_rpc_new(&rc)))
+		return -1;
+	c->serial = ++g->next_serial;
+	struct group_conn *old = g->sat[c->sat].conn;
+	if (old) {
+		/* the Satellite is back (restarted, or its old connection is dead): the new one wins */
+		WL_WARN(MOD, "satellite %s connected again: the previous connection is closed", g->map.sat[c->sat].id);
+		old->sat = -1;
+		lws_set_timeout(old->wsi, PENDING_TIMEOUT_CLOSE_ACK, LWS_TO_KILL_ASYNC);
+	}
+	g->sat[c->sat].conn = c;
+	lws_get_peer_simple(wsi, addr, sizeof(addr));
+	WL_INFO(MOD, "satellite %s connected from %s (upstream connectors %d..%d)", g->map.sat[c->sat].id, addr,
+	        g->map.sat[c->sat].first, g->map.sat[c->sat].first + g->map.sat[c->sat].connectors - 1);
+	return 0;
+}
+
+static void on_closed(struct evse_group *g, struct group_conn *c)
+{
+	if (!c->rpc)
+		return;
+	if (c->sat >= 0 && g->sat[c->sat].conn == c) {
+		g->sat[c->sat].conn = NULL;
+		WL_INFO(MOD, "satellite %s disconnected: its connectors are Unavailable", g->map.sat[c->sat].id);
+		sat_unavailable(g, c->sat);
+	}
+	ocpp_rpc_free(c->rpc); /* the calls passed down are answered upstream (Cancelled) */
+	c->rpc = NULL;
+	free(c->rx);
+	c->rx = NULL;
+}
+
+static int on_writeable(struct group_conn *c, struct lws *wsi)
+{
+	size_t len;
+	char *text = c->rpc ? ocpp_rpc_take_output(c->rpc, &len) : NULL;
+	if (!text)
+		return 0;
+	unsigned char *buf = malloc(LWS_PRE + len);
+	int rc = -1;
+	if (buf) {
+		memcpy(buf + LWS_PRE, text, len);
+		rc = lws_write(wsi, buf + LWS_PRE, len, LWS_WRITE_TEXT);
+		free(buf);
+	}
+	free(text);
+	if (rc < (int)len)
+		return -1;
+	flush(c);
+	return 0;
+}
+
+static void on_receive(struct group_conn *c, struct lws *wsi, const char *in, size_t len)
+{
+	struct ocpp_error err;
+	if (!c->rpc || c->sat < 0)
+		return;
+	if (!c->rx_overflow && c->rx_len + len <= RX_MAX) {
+		memcpy(c->rx + c->rx_len, in, len);
+		c->rx_len += len;
+	} else {
+		c->rx_overflow = true;
+	}
+	if (!lws_is_final_fragment(wsi))
+		return;
+	c->g->now = wl_mono_ms();
+	if (c->rx_overflow)
+		WL_WARN(MOD, "satellite %s: frame larger than %d bytes dropped", c->g->map.sat[c->sat].id, RX_MAX);
+	else if (ocpp_rpc_receive(c->rpc, c->rx, c->rx_len, c->g->now, &err) != 0)
+		WL_INFO(MOD, "satellite %s: %s: %s", c->g->map.sat[c->sat].id, ocpp_error_code_name(err.code),
+		        err.message);
+	c->rx_len = 0;
+	c->rx_overflow = false;
+	flush(c);
+}
+
+static bool offers_ocpp16(struct lws *wsi)
+{
+	char list[256];
+	if (lws_hdr_copy(wsi, list, sizeof(list), WSI_TOKEN_PROTOCOL) <= 0)
+		return false;
+	for (char *save = NULL, *tok = strtok_r(list, ", \t", &save); tok; tok = strtok_r(NULL, ", \t", &save))
+		if (strcmp(tok, "ocpp1.6") == 0)
+			return true;
+	return false;
+}
+
+static int group_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len)
+{
+	struct lws_vhost *vh = lws_get_vhost(wsi);
+	struct evse_group *g = vh ? lws_vhost_user(vh) : NULL;
+	struct group_conn *c = user;
+
+	switch (reason) {
+	case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
+		if (!g || sat_from_uri(g, wsi) < 0 || !offers_ocpp16(wsi)) {
+			char uri[128] = "";
+			lws_hdr_copy(wsi, uri, sizeof(uri), WSI_TOKEN_GET_URI);
+			WL_WARN(MOD, "refused %s: not /ocpp/<a configured satellite> with subprotocol ocpp1.6", uri);
+			return -1;
+		}
+		return 0;
+	case LWS_CALLBACK_ESTABLISHED: return g ? on_established(g, c, wsi) : -1;
+	case LWS_CALLBACK_RECEIVE:
+		if (lws_frame_is_binary(wsi))
+			return -1; /* OCPP-J is text */
+		on_receive(c, wsi, in, len);
+		return 0;
+	case LWS_CALLBACK_SERVER_WRITEABLE: return on_writeable(c, wsi);
+	case LWS_CALLBACK_CLOSED:
+		if (g)
+			on_closed(g, c);
+		return 0;
+	case LWS_CALLBACK_HTTP: lws_return_http_status(wsi, HTTP_STATUS_NOT_FOUND, NULL); return -1;
+	default: return lws_callback_http_dummy(wsi, reason, user, in, len);
+	}
+}
+
+static const struct lws_protocols group_protocols[] = {
+    {"ocpp1.6", group_callback, sizeof(struct group_conn), RX_MAX, 0, NULL, 0},
+    {NULL, NULL, 0, 0, 0, NULL, 0},
+};
+
+/* ---- life cycle ---- */
+
+struct evse_group *evse_group_new(struct evse_station *st, const struct evse_config *cfg, struct lws_context *ctx,
+                                  char *err, size_t errcap)
+{
+	struct lws_context_creation_info info;
+	char why[160], name[80];
+	struct evse_group *g = calloc(1, sizeof(*g));
+	if (!g) {
+		snprintf(err, errcap, "out of memory");
+		return NULL;
+	}
+	g->st = st;
+	g->cfg = cfg;
+	g->now = wl_mono_ms();
+	for (int i = 0; i < TX_MAX; i++)
+		g->tx[i].sat = -1;
+	if (!st->ocpp) {
+		snprintf(err, errcap, "group_role master needs an OCPP backend (ocpp_url)");
+		goto fail;
+	}
+	if (evse_group_map_parse(&g->map, 1, cfg->group_satellites, err, errcap) < 0)
+		goto fail;
+	if (wl_listen_resolve(cfg->group_listen, &g->where, why, sizeof(why)) < 0 ||
+	    wl_listen_try(&g->where, cfg->group_port, why, sizeof(why)) < 0) {
+		snprintf(err, errcap, "group_listen %s: %s",
+		         cfg->group_listen[0] ? cfg->group_listen : "(every address)", why);
+		goto fail;
+	}
+	memset(&info, 0, sizeof(info));
+	info.port = cfg->group_port;
+	info.protocols = group_protocols;
+	info.vhost_name = "group";
+	info.user = g;
+	wl_listen_apply_lws(&g->where, &info);
+	if (!(g->vh = lws_create_vhost(ctx, &info))) {
+		snprintf(err, errcap, "group_listen: cannot listen on %s port %d",
+		         wl_listen_name(&g->where, name, sizeof(name)), cfg->group_port);
+		goto fail;
+	}
+	struct evse_ocpp_relay r = {.call = relay_call, .outcome = relay_outcome, .ctx = g};
+	evse_ocpp_set_relay(st->ocpp, &r);
+	WL_INFO(MOD, "master of %d satellites (%d connectors upstream), listening on %s port %d", g->map.n_sat,
+	        g->map.total, wl_listen_name(&g->where, name, sizeof(name)), cfg->group_port);
+	return g;
+fail:
+	free(g);
+	return NULL;
+}
+
+void evse_group_free(struct evse_group *g)
+{
+	if (!g)
+		return;
+	evse_ocpp_set_relay(g->st->ocpp, NULL);
+	for (int i = 0; i < UP_MAX; i++)
+		cJSON_Delete(g->up[i].json);
+	free(g);
+}
+
+void evse_group_tick(struct evse_group *g, uint64_t now_ms)
+{
+	g->now = now_ms;
+	bool on = online(g);
+	if (on && !g->was_online) /* a new upstream boot: every Satellite connector's state again */
+		for (int s = 0; s < g->map.n_sat; s++)
+			for (int c = 1; c <= g->map.sat[s].connectors; c++)
+				send_status(g, s, c);
+	g->was_online = on;
+	pump_up(g);
+	for (int s = 0; s < g->map.n_sat; s++) {
+		struct group_conn *c = g->sat[s].conn;
+		if (c && c->rpc) {
+			ocpp_rpc_tick(c->rpc, now_ms);
+			flush(c);
+		}
+	}
+}
+
+int evse_group_point_connected(const struct evse_group *g, int k)
+{
+	int sat, local;
+	if (evse_group_map_down(&g->map, k, &sat, &local) < 0)
+		return 0;
+	return sat < 0 || g->sat[sat].conn != NULL;
+}
+
+int evse_group_set_point_limit(struct evse_group *g, int k, double amps)
+{
+	struct ocpp_error err;
+	int sat, local;
+	if (evse_group_map_down(&g->map, k, &sat, &local) < 0)
+		return -1;
+	if (sat < 0) {
+		evse_charge_set_limit(g->st->charge, EVSE_LIMIT_GROUP, amps);
+		return 0;
+	}
+	struct group_conn *c = g->sat[sat].conn;
+	if (!c)
+		return -1;
+	int rc;
+	if (amps < 0) {
+		struct ocpp_clear_charging_profile_req req = {.has_id = true, .id = EVSE_GROUP_PROFILE_ID};
+		rc = ocpp_rpc_call(c->rpc, OCPP_ClearChargingProfile, &req, &g->limit_cookie, g->now, &err);
+	} else {
+		struct ocpp_charging_schedule_period period = {.start_period = 0, .limit = amps};
+		struct ocpp_charging_schedule sched = {.start_schedule = "1970-01-01T00:00:00Z",
+		                                       .charging_rate_unit = OCPP_CHARGING_RATE_UNIT_A,
+		                                       .n_charging_schedule_period = 1,
+		                                       .charging_schedule_period = &period};
+		struct ocpp_charging_profile prof = {.charging_profile_id = EVSE_GROUP_PROFILE_ID,
+		                                     .stack_level = EVSE_GROUP_PROFILE_LEVEL,
+		                                     .charging_profile_purpose =
+		                                         OCPP_CHARGING_PROFILE_PURPOSE_TX_DEFAULT_PROFILE,
+		                                     .charging_profile_kind = OCPP_CHARGING_PROFILE_KIND_ABSOLUTE,
+		                                     .charging_schedule = &sched};
+		struct ocpp_set_charging_profile_req req = {.connector_id = local, .cs_charging_profiles = &prof};
+		rc = ocpp_rpc_call(c->rpc, OCPP_SetChargingProfile, &req, &g->limit_cookie, g->now, &err);
+	}
+	if (rc < 0)
+		WL_WARN(MOD, "limit of %s not sent: %s", g->map.sat[sat].id, err.message);
+	flush(c);
+	return rc < 0 ? -1 : 0;
+}
