@@ -296,6 +296,16 @@ static void on_forward(void *ctx, struct ocpp_rpc *rpc, const struct ocpp_incomi
 		}
 		set_connector(j, k);
 	}
+	/* a Satellite has one call out at a time (OCPP-J): a new one means it gave up waiting for the one held
+	 * (its timeout), which must then not go upstream as well */
+	for (int i = 0; i < UP_MAX; i++) {
+		struct up_slot *s = &g->up[i];
+		if (s->busy && !s->sent && s->sat == c->sat && s->serial == c->serial) {
+			ocpp_rpc_reply_error(rpc, s->id, OCPP_ERR_GenericError, "superseded");
+			cJSON_Delete(s->json);
+			memset(s, 0, sizeof(*s));
+		}
+	}
 	for (int i = 0; i < UP_MAX; i++) {
 		struct up_slot *s = &g->up[i];
 		if (s->busy)

@@ -167,6 +167,29 @@ run([
 		await until(() => statusOf(4) === 'Unavailable' && statusOf(5) === 'Unavailable', 5000, 'third party away');
 		assert(csms.failures.length === 0, csms.failures.join('; '));
 	}],
+	['upstream away: a Satellite\'s card is authorised by the Master\'s local list, its StartTransaction held until upstream is back', async () => {
+		let r = await csms.client().call('SendLocalList', { listVersion: 1, updateType: 'Full',
+			localAuthorizationList: [{ idTag: 'CARD-OFF', idTagInfo: { status: 'Accepted' } }] });
+		assert(r.status === 'Accepted', r.status);
+		const port = csms.port;
+		await csms.close();
+		await until(async () => !(await master.status()).online, 5000, 'master offline');
+		await satA.sim('plug response_ms=200');
+		await satA.sim('tap CARD-OFF');
+		await until(async () => (await satA.status()).state === 'CHARGING', 10000, 'SAT-A charging on the local list');
+		csms = new Csms();
+		await csms.listen(port);
+		const start = await csms.waitFor('StartTransaction', (p) => p.idTag === 'CARD-OFF', 20000);
+		assert(start.params.connectorId === 2, `StartTransaction on ${start.params.connectorId}`);
+		const txId = csms.nextTx;
+		await until(() => statusOf(2) === 'Charging' && statusOf(3) === 'Available', 5000, 'statuses again after the boot');
+		r = await csms.client().call('RemoteStopTransaction', { transactionId: txId });
+		assert(r.status === 'Accepted', r.status);
+		await csms.waitFor('StopTransaction', (p) => p.transactionId === txId);
+		assert(csms.of('StartTransaction').length === 1, 'StartTransaction sent twice');
+		await satA.sim('unplug');
+		assert(csms.failures.length === 0, csms.failures.join('; '));
+	}],
 	['a Satellite killed: its socket Unavailable upstream; the others keep theirs', async () => {
 		await satA.kill9();
 		await until(() => statusOf(2) === 'Unavailable', 5000, 'connector 2 Unavailable');
