@@ -104,12 +104,48 @@ static void timestamp(const struct evse_group *g, char *out, size_t cap)
 
 /* ---- transactions of the Satellites ---- */
 
+/* The table is kept in the store ("group.tx" = "<transactionId>=<satellite id>,..."), so that a RemoteStop
+ * still finds its Satellite after the Master restarted. */
+static void tx_save(struct evse_group *g)
+{
+	char buf[TX_MAX * (24 + EVSE_GROUP_ID_MAX) + 1];
+	size_t len = 0;
+	buf[0] = '\0';
+	for (int i = 0; i < TX_MAX; i++)
+		if (g->tx[i].sat >= 0 && len < sizeof(buf))
+			len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s%" PRId64 "=%s", len ? "," : "",
+			                        g->tx[i].tx, g->map.sat[g->tx[i].sat].id);
+	evse_store_set(g->st->store, "group.tx", buf);
+}
+
+static void tx_load(struct evse_group *g)
+{
+	char buf[TX_MAX * (24 + EVSE_GROUP_ID_MAX) + 1], *save = NULL;
+	int n = 0;
+	if (evse_store_get(g->st->store, "group.tx", buf, sizeof(buf)) != 1)
+		return;
+	for (char *tok = strtok_r(buf, ",", &save); tok && n < TX_MAX; tok = strtok_r(NULL, ",", &save)) {
+		char *eq = strchr(tok, '='), *end;
+		if (!eq)
+			continue;
+		*eq = '\0';
+		long long tx = strtoll(tok, &end, 10);
+		int sat = evse_group_map_find(&g->map, eq + 1);
+		if (*end || sat < 0)
+			continue; /* a Satellite no longer in the group */
+		g->tx[n].tx = tx;
+		g->tx[n].sat = sat;
+		n++;
+	}
+}
+
 static void tx_put(struct evse_group *g, int64_t tx, int sat)
 {
 	for (int i = 0; i < TX_MAX; i++)
 		if (g->tx[i].sat < 0 || g->tx[i].tx == tx) {
 			g->tx[i].tx = tx;
 			g->tx[i].sat = sat;
+			tx_save(g);
 			return;
 		}
 	WL_WARN(MOD, "more than %d transactions running in the group: %" PRId64 " cannot be stopped remotely", TX_MAX,
@@ -227,8 +263,10 @@ static void up_done(struct evse_group *g, struct up_slot *s, const struct ocpp_o
 		} else if (s->action == OCPP_StopTransaction) {
 			const cJSON *t = cJSON_GetObjectItemCaseSensitive(s->json, "transactionId");
 			int i = cJSON_IsNumber(t) ? tx_find(g, (int64_t)t->valuedouble) : -1;
-			if (i >= 0)
+			if (i >= 0) {
 				g->tx[i].sat = -1;
+				tx_save(g);
+			}
 		}
 		if (alive) {
 			struct ocpp_error err;
@@ -677,6 +715,7 @@ struct evse_group *evse_group_new(struct evse_station *st, const struct evse_con
 	}
 	if (evse_group_map_parse(&g->map, 1, cfg->group_satellites, err, errcap) < 0)
 		goto fail;
+	tx_load(g);
 	if (wl_listen_resolve(cfg->group_listen, &g->where, why, sizeof(why)) < 0 ||
 	    wl_listen_try(&g->where, cfg->group_port, why, sizeof(why)) < 0) {
 		snprintf(err, errcap, "group_listen %s: %s",

@@ -197,9 +197,11 @@ run([
 	}],
 	['a Satellite that loses its Master mid-session falls to group_safe_current; full again when it is back', async () => {
 		assert((await satB.status()).limitA === 32, `limit with its master ${(await satB.status()).limitA}`);
-		const r = await csms.client().call('RemoteStartTransaction', { idTag: 'CARD-B2', connectorId: 3 });
+		let r = await csms.client().call('RemoteStartTransaction', { idTag: 'CARD-B2', connectorId: 3 });
 		assert(r.status === 'Accepted', r.status);
 		await satB.sim('plug response_ms=200');
+		await csms.waitFor('StartTransaction', (p) => p.idTag === 'CARD-B2');
+		const txId = csms.nextTx;
 		await until(async () => (await satB.status()).state === 'CHARGING', 10000, 'SAT-B charging');
 		await until(async () => (await satB.status()).offeredA > 8, 5000, 'more than 8 A offered with its master');
 		await master.stop();
@@ -208,6 +210,12 @@ run([
 		assert((await satB.status()).state === 'CHARGING', 'the session goes on');
 		master.start();
 		await until(async () => (await satB.status()).limitA === 32, 15000, 'full limit with its master back');
+		// the restarted Master still knows which Satellite runs the transaction
+		await until(() => csms.clients.length === 2 && csms.of('BootNotification').length === 2, 10000, 'master back');
+		await until(() => csms.client().call('RemoteStopTransaction', { transactionId: txId })
+			.then((x) => x.status === 'Accepted', () => false), 10000, 'remote stop accepted');
+		const stop = await csms.waitFor('StopTransaction', (p) => p.transactionId === txId);
+		assert(stop.params.reason === 'Remote', stop.params.reason);
 		await satB.stop();
 		await master.stop();
 		await csms.close();
