@@ -1,96 +1,23 @@
-/* evse_group.c — the Master's OCPP relay: a central system for its Satellites on a vhost of its own, one
+/* evse_group.c — the Master's OCPP relay (its Satellites' sessions: evse_group_ws.c): a central system to them, one
  * station upstream. Satellite → upstream: StatusNotification (kept per connector and reported again after
  * each upstream boot), Authorize, StartTransaction, MeterValues, StopTransaction with connectorId
  * renumbered, answered with the upstream's answer (so transaction ids are the upstream's end to end); held
  * while upstream is away. Upstream → Satellite: the calls that name a connector (or, RemoteStop, a
  * transaction) of a Satellite go down renumbered, their answers back up. */
-#include "evse_group.h"
+#include "evse_group_int.h"
 
 #include <cjson/cJSON.h>
 #include <inttypes.h>
-#include <libwebsockets.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "evse_group_map.h"
 #include "evse_ocpp_keys.h"
 #include "ocpp.h"
 #include "wl_clock.h"
-#include "wl_listen.h"
 #include "wl_log.h"
 
-#define MOD      "group"
-#define RX_MAX   (64 * 1024)
-#define UP_MAX   32 /* Satellite messages on their way upstream (each Satellite has one call out at a time) */
-#define DOWN_MAX 16 /* upstream calls on their way to a Satellite */
-#define TX_MAX   64 /* running transactions of the Satellites (RemoteStopTransaction finds its point) */
-/* A Satellite message held while upstream is away is answered (CALLERROR) after this long: the evse waits
- * 30 s for an answer, then sends it again, so it never sees this one; the incoming slot is freed. */
-#define HOLD_MS 35000u
-
-struct group_conn {
-	struct evse_group *g;
-	struct lws *wsi;
-	struct ocpp_rpc *rpc;
-	int sat;
-	unsigned serial;
-	char *rx;
-	size_t rx_len;
-	bool rx_overflow;
-};
-
-struct conn_status {
-	bool known;
-	enum ocpp_charge_point_status status;
-	enum ocpp_charge_point_error_code error;
-};
-
-struct up_slot {
-	bool busy, sent;
-	int sat;
-	unsigned serial; /* the Satellite's connection it came on */
-	char id[64];
-	enum ocpp_action action;
-	cJSON *json; /* the request, renumbered */
-	uint64_t since;
-};
-
-struct down_slot {
-	bool busy;
-	unsigned link; /* the upstream connection it came on */
-	char id[64];
-	enum ocpp_action action;
-	int sat;
-};
-
-struct evse_group {
-	struct evse_station *st;
-	const struct evse_config *cfg;
-	struct evse_group_map map;
-	struct wl_listen where;
-	struct lws_vhost *vh;
-	struct {
-		struct group_conn *conn;
-		struct conn_status status[EVSE_GROUP_CONN_MAX + 1];
-	} sat[EVSE_GROUP_SAT_MAX];
-	unsigned next_serial;
-	struct up_slot up[UP_MAX];
-	struct down_slot down[DOWN_MAX];
-	struct {
-		int64_t tx;
-		int sat; /* -1: free */
-	} tx[TX_MAX];
-	bool was_online;
-	uint64_t now;
-	char status_cookie, limit_cookie;
-};
-
-static void flush(struct group_conn *c)
-{
-	if (c && c->rpc && ocpp_rpc_has_output(c->rpc))
-		lws_callback_on_writable(c->wsi);
-}
+#define MOD "group"
 
 static bool online(const struct evse_group *g)
 {
@@ -203,7 +130,7 @@ static void send_status(struct evse_group *g, int sat, int local)
 		evse_ocpp_relay_send(g->st->ocpp, OCPP_StatusNotification, &req, &g->status_cookie);
 }
 
-static void sat_unavailable(struct evse_group *g, int sat)
+void evse_group__sat_gone(struct evse_group *g, int sat)
 {
 	for (int c = 1; c <= g->map.sat[sat].connectors; c++) {
 		g->sat[sat].status[c] = (struct conn_status){true, OCPP_CHARGE_POINT_STATUS_UNAVAILABLE,
@@ -236,7 +163,7 @@ static void pump_up(struct evse_group *g)
 		if (alive) {
 			ocpp_rpc_reply_error(c->rpc, s->id, OCPP_ERR_GenericError,
 			                     "the central system is not reachable");
-			flush(c);
+			evse_group__flush(c);
 		}
 		cJSON_Delete(s->json);
 		memset(s, 0, sizeof(*s));
@@ -277,7 +204,7 @@ static void up_done(struct evse_group *g, struct up_slot *s, const struct ocpp_o
 	} else if (alive) {
 		ocpp_rpc_reply_error(c->rpc, s->id, out->error.code, out->error.message);
 	}
-	flush(c);
+	evse_group__flush(c);
 	cJSON_Delete(s->json);
 	memset(s, 0, sizeof(*s));
 }
@@ -419,7 +346,7 @@ static void on_data_transfer(void *ctx, struct ocpp_rpc *rpc, const struct ocpp_
 	ocpp_rpc_reply(rpc, in->id, &conf, &err);
 }
 
-static ocpp_call_fn *const sat_handlers[OCPP_ACTION_COUNT] = {
+ocpp_call_fn *const evse_group__sat_handlers[OCPP_ACTION_COUNT] = {
     [OCPP_BootNotification] = on_boot,
     [OCPP_Heartbeat] = on_heartbeat,
     [OCPP_StatusNotification] = on_status,
@@ -498,7 +425,7 @@ static int relay_call(void *ctx, const struct ocpp_incoming *in)
 	}
 	ocpp_payload_release(&p);
 	cJSON_Delete(j);
-	flush(c);
+	evse_group__flush(c);
 	return 1;
 mine:
 	cJSON_Delete(j);
@@ -506,7 +433,7 @@ mine:
 }
 
 /* A Satellite answered (or not) a call the relay passed down, or a limit of the balancer. */
-static void sat_outcome(void *ctx, struct ocpp_rpc *rpc, const struct ocpp_outcome *out)
+void evse_group__sat_outcome(void *ctx, struct ocpp_rpc *rpc, const struct ocpp_outcome *out)
 {
 	struct group_conn *c = ctx;
 	struct evse_group *g = c->g;
@@ -541,164 +468,12 @@ static void sat_outcome(void *ctx, struct ocpp_rpc *rpc, const struct ocpp_outco
 	s->busy = false;
 }
 
-/* ---- the Satellites' WebSocket sessions ---- */
-
-/* "/ocpp/SAT-A" -> the index of SAT-A, -1 when not a configured Satellite */
-static int sat_from_uri(const struct evse_group *g, struct lws *wsi)
-{
-	char uri[128];
-	if (lws_hdr_copy(wsi, uri, sizeof(uri), WSI_TOKEN_GET_URI) <= 0 || strncmp(uri, "/ocpp/", 6) != 0)
-		return -1;
-	return evse_group_map_find(&g->map, uri + 6);
-}
-
-static int on_established(struct evse_group *g, struct group_conn *c, struct lws *wsi)
-{
-	char addr[48];
-	memset(c, 0, sizeof(*c));
-	c->g = g;
-	c->wsi = wsi;
-	c->sat = sat_from_uri(g, wsi);
-	if (c->sat < 0 || !(c->rx = malloc(RX_MAX)))
-		return -1;
-	struct ocpp_rpc_config rc = {
-	    .role = OCPP_ROLE_CS,
-	    .limits = {.max_frame = RX_MAX},
-	    .id_seed = wl_wall_ms(),
-	    .handlers = sat_handlers,
-	    .on_outcome = sat_outcome,
-	    .ctx = c,
-	};
-	if (!(c->rpc = ocpp_rpc_new(&rc)))
-		return -1;
-	c->serial = ++g->next_serial;
-	struct group_conn *old = g->sat[c->sat].conn;
-	if (old) {
-		/* the Satellite is back (restarted, or its old connection is dead): the new one wins */
-		WL_WARN(MOD, "satellite %s connected again: the previous connection is closed", g->map.sat[c->sat].id);
-		old->sat = -1;
-		lws_set_timeout(old->wsi, PENDING_TIMEOUT_CLOSE_ACK, LWS_TO_KILL_ASYNC);
-	}
-	g->sat[c->sat].conn = c;
-	lws_get_peer_simple(wsi, addr, sizeof(addr));
-	WL_INFO(MOD, "satellite %s connected from %s (upstream connectors %d..%d)", g->map.sat[c->sat].id, addr,
-	        g->map.sat[c->sat].first, g->map.sat[c->sat].first + g->map.sat[c->sat].connectors - 1);
-	return 0;
-}
-
-static void on_closed(struct evse_group *g, struct group_conn *c)
-{
-	if (!c->rpc)
-		return;
-	if (c->sat >= 0 && g->sat[c->sat].conn == c) {
-		g->sat[c->sat].conn = NULL;
-		WL_INFO(MOD, "satellite %s disconnected: its connectors are Unavailable", g->map.sat[c->sat].id);
-		sat_unavailable(g, c->sat);
-	}
-	ocpp_rpc_free(c->rpc); /* the calls passed down are answered upstream (Cancelled) */
-	c->rpc = NULL;
-	free(c->rx);
-	c->rx = NULL;
-}
-
-static int on_writeable(struct group_conn *c, struct lws *wsi)
-{
-	size_t len;
-	char *text = c->rpc ? ocpp_rpc_take_output(c->rpc, &len) : NULL;
-	if (!text)
-		return 0;
-	unsigned char *buf = malloc(LWS_PRE + len);
-	int rc = -1;
-	if (buf) {
-		memcpy(buf + LWS_PRE, text, len);
-		rc = lws_write(wsi, buf + LWS_PRE, len, LWS_WRITE_TEXT);
-		free(buf);
-	}
-	free(text);
-	if (rc < (int)len)
-		return -1;
-	flush(c);
-	return 0;
-}
-
-static void on_receive(struct group_conn *c, struct lws *wsi, const char *in, size_t len)
-{
-	struct ocpp_error err;
-	if (!c->rpc || c->sat < 0)
-		return;
-	if (!c->rx_overflow && c->rx_len + len <= RX_MAX) {
-		memcpy(c->rx + c->rx_len, in, len);
-		c->rx_len += len;
-	} else {
-		c->rx_overflow = true;
-	}
-	if (!lws_is_final_fragment(wsi))
-		return;
-	c->g->now = wl_mono_ms();
-	if (c->rx_overflow)
-		WL_WARN(MOD, "satellite %s: frame larger than %d bytes dropped", c->g->map.sat[c->sat].id, RX_MAX);
-	else if (ocpp_rpc_receive(c->rpc, c->rx, c->rx_len, c->g->now, &err) != 0)
-		WL_INFO(MOD, "satellite %s: %s: %s", c->g->map.sat[c->sat].id, ocpp_error_code_name(err.code),
-		        err.message);
-	c->rx_len = 0;
-	c->rx_overflow = false;
-	flush(c);
-}
-
-static bool offers_ocpp16(struct lws *wsi)
-{
-	char list[256];
-	if (lws_hdr_copy(wsi, list, sizeof(list), WSI_TOKEN_PROTOCOL) <= 0)
-		return false;
-	for (char *save = NULL, *tok = strtok_r(list, ", \t", &save); tok; tok = strtok_r(NULL, ", \t", &save))
-		if (strcmp(tok, "ocpp1.6") == 0)
-			return true;
-	return false;
-}
-
-static int group_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len)
-{
-	struct lws_vhost *vh = lws_get_vhost(wsi);
-	struct evse_group *g = vh ? lws_vhost_user(vh) : NULL;
-	struct group_conn *c = user;
-
-	switch (reason) {
-	case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
-		if (!g || sat_from_uri(g, wsi) < 0 || !offers_ocpp16(wsi)) {
-			char uri[128] = "";
-			lws_hdr_copy(wsi, uri, sizeof(uri), WSI_TOKEN_GET_URI);
-			WL_WARN(MOD, "refused %s: not /ocpp/<a configured satellite> with subprotocol ocpp1.6", uri);
-			return -1;
-		}
-		return 0;
-	case LWS_CALLBACK_ESTABLISHED: return g ? on_established(g, c, wsi) : -1;
-	case LWS_CALLBACK_RECEIVE:
-		if (lws_frame_is_binary(wsi))
-			return -1; /* OCPP-J is text */
-		on_receive(c, wsi, in, len);
-		return 0;
-	case LWS_CALLBACK_SERVER_WRITEABLE: return on_writeable(c, wsi);
-	case LWS_CALLBACK_CLOSED:
-		if (g)
-			on_closed(g, c);
-		return 0;
-	case LWS_CALLBACK_HTTP: lws_return_http_status(wsi, HTTP_STATUS_NOT_FOUND, NULL); return -1;
-	default: return lws_callback_http_dummy(wsi, reason, user, in, len);
-	}
-}
-
-static const struct lws_protocols group_protocols[] = {
-    {"ocpp1.6", group_callback, sizeof(struct group_conn), RX_MAX, 0, NULL, 0},
-    {NULL, NULL, 0, 0, 0, NULL, 0},
-};
-
 /* ---- life cycle ---- */
 
 struct evse_group *evse_group_new(struct evse_station *st, const struct evse_config *cfg, struct lws_context *ctx,
                                   char *err, size_t errcap)
 {
-	struct lws_context_creation_info info;
-	char why[160], name[80];
+	char name[80];
 	struct evse_group *g = calloc(1, sizeof(*g));
 	if (!g) {
 		snprintf(err, errcap, "out of memory");
@@ -716,23 +491,8 @@ struct evse_group *evse_group_new(struct evse_station *st, const struct evse_con
 	if (evse_group_map_parse(&g->map, 1, cfg->group_satellites, err, errcap) < 0)
 		goto fail;
 	tx_load(g);
-	if (wl_listen_resolve(cfg->group_listen, &g->where, why, sizeof(why)) < 0 ||
-	    wl_listen_try(&g->where, cfg->group_port, why, sizeof(why)) < 0) {
-		snprintf(err, errcap, "group_listen %s: %s",
-		         cfg->group_listen[0] ? cfg->group_listen : "(every address)", why);
+	if (evse_group__listen(g, ctx, err, errcap) < 0)
 		goto fail;
-	}
-	memset(&info, 0, sizeof(info));
-	info.port = cfg->group_port;
-	info.protocols = group_protocols;
-	info.vhost_name = "group";
-	info.user = g;
-	wl_listen_apply_lws(&g->where, &info);
-	if (!(g->vh = lws_create_vhost(ctx, &info))) {
-		snprintf(err, errcap, "group_listen: cannot listen on %s port %d",
-		         wl_listen_name(&g->where, name, sizeof(name)), cfg->group_port);
-		goto fail;
-	}
 	struct evse_ocpp_relay r = {.call = relay_call, .outcome = relay_outcome, .ctx = g};
 	evse_ocpp_set_relay(st->ocpp, &r);
 	WL_INFO(MOD, "master of %d satellites (%d connectors upstream), listening on %s port %d", g->map.n_sat,
@@ -767,7 +527,7 @@ void evse_group_tick(struct evse_group *g, uint64_t now_ms)
 		struct group_conn *c = g->sat[s].conn;
 		if (c && c->rpc) {
 			ocpp_rpc_tick(c->rpc, now_ms);
-			flush(c);
+			evse_group__flush(c);
 		}
 	}
 }
@@ -814,6 +574,6 @@ int evse_group_set_point_limit(struct evse_group *g, int k, double amps)
 	}
 	if (rc < 0)
 		WL_WARN(MOD, "limit of %s not sent: %s", g->map.sat[sat].id, err.message);
-	flush(c);
+	evse_group__flush(c);
 	return rc < 0 ? -1 : 0;
 }
