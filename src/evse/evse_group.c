@@ -369,6 +369,22 @@ static const bool relayed[OCPP_ACTION_COUNT] = {
     [OCPP_ClearChargingProfile] = true,   [OCPP_GetCompositeSchedule] = true,  [OCPP_ReserveNow] = true,
 };
 
+/* Reset and ChangeAvailability of connector 0 are the whole station's: every connected Satellite gets the
+ * same call (its answer is only logged) and the Master answers upstream for itself. */
+static void pass_to_all(struct evse_group *g, const struct ocpp_incoming *in)
+{
+	struct ocpp_error err;
+	for (int s = 0; s < g->map.n_sat; s++) {
+		struct group_conn *c = g->sat[s].conn;
+		if (!c)
+			continue;
+		if (ocpp_rpc_call(c->rpc, in->action, in->req, &g->own_cookie, g->now, &err) < 0)
+			WL_WARN(MOD, "%s not passed to %s: %s", ocpp_action_name(in->action), g->map.sat[s].id,
+			        err.message);
+		evse_group__flush(c);
+	}
+}
+
 static int relay_call(void *ctx, const struct ocpp_incoming *in)
 {
 	struct evse_group *g = ctx;
@@ -379,6 +395,11 @@ static int relay_call(void *ctx, const struct ocpp_incoming *in)
 	char why[120];
 	int sat = -1, local = 0, k = 0;
 
+	if (in->action == OCPP_Reset || (in->action == OCPP_ChangeAvailability &&
+	                                 ((const struct ocpp_change_availability_req *)in->req)->connector_id == 0)) {
+		pass_to_all(g, in);
+		return 0;
+	}
 	if (!relayed[in->action])
 		return 0;
 	cJSON *j = ocpp_encode(ocpp_actions[in->action].req, in->req, &err);
@@ -439,9 +460,10 @@ void evse_group__sat_outcome(void *ctx, struct ocpp_rpc *rpc, const struct ocpp_
 	struct evse_group *g = c->g;
 	struct evse_ocpp *o = g->st->ocpp;
 	(void)rpc;
-	if (out->cookie == &g->limit_cookie) {
+	if (out->cookie == &g->own_cookie) { /* the Master's own call (a limit, a Reset passed on): only logged */
 		if (out->kind == OCPP_OUTCOME_ERROR)
-			WL_WARN(MOD, "limit of %s: %s", g->map.sat[c->sat].id, out->error.message);
+			WL_WARN(MOD, "%s to %s: %s", ocpp_action_name(out->action),
+			        c->sat >= 0 ? g->map.sat[c->sat].id : "?", out->error.message);
 		return;
 	}
 	struct down_slot *s = out->cookie;
@@ -556,7 +578,7 @@ int evse_group_set_point_limit(struct evse_group *g, int k, double amps)
 	int rc;
 	if (amps < 0) {
 		struct ocpp_clear_charging_profile_req req = {.has_id = true, .id = EVSE_GROUP_PROFILE_ID};
-		rc = ocpp_rpc_call(c->rpc, OCPP_ClearChargingProfile, &req, &g->limit_cookie, g->now, &err);
+		rc = ocpp_rpc_call(c->rpc, OCPP_ClearChargingProfile, &req, &g->own_cookie, g->now, &err);
 	} else {
 		struct ocpp_charging_schedule_period period = {.start_period = 0, .limit = amps};
 		struct ocpp_charging_schedule sched = {.start_schedule = "1970-01-01T00:00:00Z",
@@ -570,7 +592,7 @@ int evse_group_set_point_limit(struct evse_group *g, int k, double amps)
 		                                     .charging_profile_kind = OCPP_CHARGING_PROFILE_KIND_ABSOLUTE,
 		                                     .charging_schedule = &sched};
 		struct ocpp_set_charging_profile_req req = {.connector_id = local, .cs_charging_profiles = &prof};
-		rc = ocpp_rpc_call(c->rpc, OCPP_SetChargingProfile, &req, &g->limit_cookie, g->now, &err);
+		rc = ocpp_rpc_call(c->rpc, OCPP_SetChargingProfile, &req, &g->own_cookie, g->now, &err);
 	}
 	if (rc < 0)
 		WL_WARN(MOD, "limit of %s not sent: %s", g->map.sat[sat].id, err.message);

@@ -77,7 +77,7 @@ struct evse_group {
 	} tx[TX_MAX];
 	bool was_online;
 	uint64_t now;
-	char status_cookie, limit_cookie;
+	char status_cookie, own_cookie;
 };
 
 /* Asks lws to write when the session has frames waiting. */
