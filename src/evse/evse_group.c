@@ -535,6 +535,12 @@ void evse_group_free(struct evse_group *g)
 	free(g);
 }
 
+void evse_group_set_wake(struct evse_group *g, void (*fn)(void *ctx), void *ctx)
+{
+	g->wake = fn;
+	g->wake_ctx = ctx;
+}
+
 void evse_group_tick(struct evse_group *g, uint64_t now_ms)
 {
 	g->now = now_ms;

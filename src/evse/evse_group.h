@@ -21,6 +21,10 @@ struct evse_group *evse_group_new(struct evse_station *st, const struct evse_con
                                   char *err, size_t errcap);
 void evse_group_free(struct evse_group *g);
 
+/* fn(ctx) is called when a Satellite's frame or its going away queued frames for upstream, so that they are
+ * written now rather than at the next control cycle. */
+void evse_group_set_wake(struct evse_group *g, void (*fn)(void *ctx), void *ctx);
+
 /* Every control cycle: call timeouts, held Satellite messages sent when upstream is back, the Satellites'
  * statuses reported again after each upstream boot. */
 void evse_group_tick(struct evse_group *g, uint64_t now_ms);

@@ -78,6 +78,8 @@ struct evse_group {
 	bool was_online;
 	uint64_t now;
 	char status_cookie, own_cookie;
+	void (*wake)(void *ctx); /* frames for upstream were queued */
+	void *wake_ctx;
 };
 
 /* Asks lws to write when the session has frames waiting. */

@@ -74,6 +74,8 @@ static void on_closed(struct evse_group *g, struct group_conn *c)
 		evse_group__sat_gone(g, c->sat);
 	}
 	ocpp_rpc_free(c->rpc); /* the calls passed down are answered upstream (Cancelled) */
+	if (g->wake)
+		g->wake(g->wake_ctx);
 	c->rpc = NULL;
 	free(c->rx);
 	c->rx = NULL;
@@ -121,6 +123,8 @@ static void on_receive(struct group_conn *c, struct lws *wsi, const char *in, si
 	c->rx_len = 0;
 	c->rx_overflow = false;
 	evse_group__flush(c);
+	if (c->g->wake) /* answers and messages for upstream */
+		c->g->wake(c->g->wake_ctx);
 }
 
 static bool offers_ocpp16(struct lws *wsi)

@@ -106,6 +106,12 @@ static void flush_ocpp(struct evse_net *n)
 		lws_callback_on_writable(n->ws);
 }
 
+/* The group relay queued frames for the central system. */
+static void wake_upstream(void *ctx)
+{
+	flush_ocpp(ctx);
+}
+
 static int ocpp_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len)
 {
 	struct evse_net *n = lws_get_opaque_user_data(wsi);
@@ -779,6 +785,8 @@ struct evse_net *evse_net_new(struct evse_station *st, const struct evse_config 
 		lws_context_destroy(n->ctx);
 		goto out_free;
 	}
+	if (n->group)
+		evse_group_set_wake(n->group, wake_upstream, n);
 	return n;
 out_free:
 	free(n->rx);

@@ -113,6 +113,19 @@ run([
 		await until(() => statusOf(2) === 'Available', 5000, 'SAT-A available again');
 		r = await c.call('GetCompositeSchedule', { connectorId: 3, duration: 60 });
 		assert(r.status === 'Accepted' && r.connectorId === 3, JSON.stringify(r));
+		// the relay's cost: a call answered by SAT-B through the Master against one the Master answers itself
+		const median = async (k) => {
+			const t = [];
+			for (let i = 0; i < 20; i++) {
+				const t0 = process.hrtime.bigint();
+				await c.call('GetCompositeSchedule', { connectorId: k, duration: 60 });
+				t.push(Number(process.hrtime.bigint() - t0) / 1e6);
+			}
+			return t.sort((a, b) => a - b)[10];
+		};
+		const own = await median(1), relayed = await median(3);
+		console.log(`     GetCompositeSchedule median: master ${own.toFixed(1)} ms, relayed to SAT-B ${relayed.toFixed(1)} ms`);
+		assert(relayed < own + 50, `the relay adds ${(relayed - own).toFixed(1)} ms`);
 		r = await c.call('UnlockConnector', { connectorId: 3 });
 		assert(r.status === 'Unlocked', r.status);
 		let err;
