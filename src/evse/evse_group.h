@@ -6,10 +6,12 @@
 #ifndef EVSE_GROUP_H
 #define EVSE_GROUP_H
 
+#include <cjson/cJSON.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "evse_station.h"
+#include "ocpp_action.h"
 
 struct evse_group;
 struct lws_context;
@@ -31,12 +33,17 @@ void evse_group_tick(struct evse_group *g, uint64_t now_ms);
 
 /* The hook of the load balancer (NEEDSWORK: evse_lb decides the shares; nothing calls this yet): the current
  * limit of upstream connector k in A (< 0: none). The Master's own socket gets it as EVSE_LIMIT_GROUP; a
- * Satellite's connector through SetChargingProfile TxDefaultProfile (id EVSE_GROUP_PROFILE_ID, stack level
- * EVSE_GROUP_PROFILE_LEVEL, one period from the epoch; a limit < 0 clears it). 0, or -1 when k is not a
- * socket of the group or its Satellite is not connected. */
+ * Satellite through SetChargingProfile ChargePointMaxProfile on its connector 0 (id EVSE_GROUP_PROFILE_ID,
+ * stack level EVSE_GROUP_PROFILE_LEVEL, one period from the epoch), so that the lower of the share and the
+ * backend's own profiles counts; a limit < 0 clears it. A Satellite of several connectors is capped as a
+ * whole (the balancer passes its total). 0, or -1 when k is not a socket of the group or its Satellite is
+ * not connected. */
 #define EVSE_GROUP_PROFILE_ID    900001
 #define EVSE_GROUP_PROFILE_LEVEL 9
 int evse_group_set_point_limit(struct evse_group *g, int k, double amps);
+/* The request that hook sends a Satellite for its connector local: SetChargingProfile or, amps < 0,
+ * ClearChargingProfile (in *action), as JSON (cJSON_Delete it); NULL when out of memory. */
+cJSON *evse_group_limit_json(int local, double amps, enum ocpp_action *action);
 
 /* Is the Satellite of upstream connector k connected? (the Master's own sockets always are) */
 int evse_group_point_connected(const struct evse_group *g, int k);
