@@ -800,6 +800,8 @@ void evse_net_free(struct evse_net *n)
 		return;
 	if (n->api)
 		evse_webauth_set_wake(evse_webapi_auth(n->api), NULL, NULL);
+	if (n->group)
+		evse_group_set_wake(n->group, NULL, NULL); /* the OCPP client's connection goes with the context */
 	lws_context_destroy(n->ctx);
 	evse_group_free(n->group); /* after the context: its connections close into it */
 	free(n->status_json);
