@@ -190,19 +190,43 @@ run([
 		const port = csms.port;
 		await csms.close();
 		await until(async () => !(await master.status()).online, 5000, 'master offline');
+		// a third-party Satellite gives up waiting and sends its StartTransaction again: the held one is
+		// answered "superseded" and only the second goes upstream
+		const t = new RPCClient({ endpoint: `ws://127.0.0.1:${gport}/ocpp`, identity: 'THIRD', protocols: ['ocpp1.6'],
+			strictMode: true, reconnect: false, callConcurrency: 2 });
+		await t.connect();
+		await t.call('BootNotification', { chargePointVendor: 'Other', chargePointModel: 'X' });
+		const ts = new Date().toISOString();
+		const first = t.call('StartTransaction', { connectorId: 1, idTag: 'HELD-1', meterStart: 0, timestamp: ts })
+			.then(() => 'answered', (e) => e.message);
+		await sleep(300);
+		const second = t.call('StartTransaction', { connectorId: 1, idTag: 'HELD-2', meterStart: 0, timestamp: ts });
+		assert(/superseded/.test(await first), `first: ${await first}`);
 		await satA.sim('plug response_ms=200');
 		await satA.sim('tap CARD-OFF');
 		await until(async () => (await satA.status()).state === 'CHARGING', 10000, 'SAT-A charging on the local list');
 		csms = new Csms();
+		const ids = {};
+		csms.handlers.StartTransaction = (p) => {
+			ids[p.idTag] = ++csms.nextTx;
+			return { transactionId: ids[p.idTag], idTagInfo: { status: 'Accepted' } };
+		};
 		await csms.listen(port);
 		const start = await csms.waitFor('StartTransaction', (p) => p.idTag === 'CARD-OFF', 20000);
 		assert(start.params.connectorId === 2, `StartTransaction on ${start.params.connectorId}`);
-		const txId = csms.nextTx;
+		const held = await second;
+		assert(held.transactionId === ids['HELD-2'], `held answered ${held.transactionId}, upstream ${ids['HELD-2']}`);
+		const up = await csms.waitFor('StartTransaction', (p) => p.idTag === 'HELD-2');
+		assert(up.params.connectorId === 4, `held StartTransaction on ${up.params.connectorId}`);
+		assert(!csms.of('StartTransaction').some((c) => c.params.idTag === 'HELD-1'), 'the superseded one went upstream');
+		await t.call('StopTransaction', { transactionId: held.transactionId, meterStop: 0, timestamp: ts });
+		await t.close({ force: true });
+		const offTx = ids['CARD-OFF'];
 		await until(() => statusOf(2) === 'Charging' && statusOf(3) === 'Available', 5000, 'statuses again after the boot');
-		r = await csms.client().call('RemoteStopTransaction', { transactionId: txId });
+		r = await csms.client().call('RemoteStopTransaction', { transactionId: offTx });
 		assert(r.status === 'Accepted', r.status);
-		await csms.waitFor('StopTransaction', (p) => p.transactionId === txId);
-		assert(csms.of('StartTransaction').length === 1, 'StartTransaction sent twice');
+		await csms.waitFor('StopTransaction', (p) => p.transactionId === offTx);
+		assert(csms.of('StartTransaction').filter((c) => c.params.idTag === 'CARD-OFF').length === 1, 'StartTransaction sent twice');
 		await satA.sim('unplug');
 		assert(csms.failures.length === 0, csms.failures.join('; '));
 	}],
