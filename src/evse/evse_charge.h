@@ -107,6 +107,7 @@ enum evse_limit_source {
 	EVSE_LIMIT_POWER,    /* dynamic power management / load balancing */
 	EVSE_LIMIT_LOCAL,    /* the local app */
 	EVSE_LIMIT_SCHEDULE, /* the local app's scheduled start: 0 A until then */
+	EVSE_LIMIT_GROUP,    /* Master/Satellite group: the balancer's share, a Satellite's safe current */
 	EVSE_LIMIT_COUNT
 };
 

@@ -2,6 +2,8 @@
 #include "evse_config.h"
 #include "evse_model.h"
 
+#include "evse_group_map.h"
+
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -31,6 +33,7 @@ static const char *const mode_names[] = {"FREE", "PERSONAL", "WEB", NULL};
 static const char *const case_names[] = {"B", "C", NULL};
 static const char *const earth_names[] = {"TN", "TT", "IT", NULL};
 static const char *const rfid_names[] = {"M1", "CPU", NULL};
+static const char *const group_names[] = {"none", "master", "satellite", NULL};
 static const char *const level_names[] = {"error", "warn", "info", "debug", NULL};
 
 #define F(field) offsetof(struct evse_config, field), sizeof(((struct evse_config *)0)->field)
@@ -58,6 +61,16 @@ static const struct opt opts[] = {
     {"ca_file", OPT_STR, F(ca_file), 0, 0, NULL, "", "CA certificates for wss:// (empty: system store)"},
     {"reconnect_max", OPT_INT, F(reconnect_max_s), 1, 3600, NULL, "60",
      "longest wait in s between reconnect attempts (exponential back-off with jitter)"},
+    {"group_role", OPT_ENUM, F(group_role), 0, 0, group_names, "none",
+     "none, master (speaks OCPP for its Satellites upstream) or satellite (its ocpp_url is the Master's)"},
+    {"group_listen", OPT_STR, F(group_listen), 0, 0, NULL, "127.0.0.1",
+     "Master: IPv4 or IPv6 address or interface name its Satellites connect to (empty: every address)"},
+    {"group_port", OPT_INT, F(group_port), 1, 65535, NULL, "8887",
+     "Master: port of ws://<group_listen>:<port>/ocpp/<satellite id>"},
+    {"group_satellites", OPT_STR, F(group_satellites), 0, 0, NULL, "",
+     "Master: Satellite ids in upstream connector order, each with ':connectors' when not 1 (\"SAT-A,SAT-B:2\")"},
+    {"group_safe_current", OPT_INT, F(group_safe_current_a), 0, 32, NULL, "6",
+     "Satellite: current limit in A while the Master is away (0 or 6..32; at most max_current)"},
     {"db", OPT_STR, F(db_path), 0, 0, NULL, "evse.db", "SQLite file for configuration, queue and history"},
     {"http_port", OPT_INT, F(http_port), 0, 65535, NULL, "8080", "local web app port (0: off)"},
     {"http_bind", OPT_STR, F(http_bind), 0, 0, NULL, "127.0.0.1",
@@ -278,6 +291,20 @@ int evse_config_check(const struct evse_config *cfg, char *err, size_t errcap)
 	if (cfg->mode == EVSE_MODE_WEB && !cfg->ocpp_url[0]) {
 		snprintf(err, errcap, "mode WEB needs ocpp_url");
 		return -1;
+	}
+	if (cfg->group_role != EVSE_GROUP_NONE && cfg->mode != EVSE_MODE_WEB) {
+		snprintf(err, errcap, "group_role %s needs mode WEB (a %s station is never part of a group)",
+		         cfg->group_role == EVSE_GROUP_MASTER ? "master" : "satellite", evse_mode_name(cfg->mode));
+		return -1;
+	}
+	if (cfg->group_safe_current_a > 0 && cfg->group_safe_current_a < 6) {
+		snprintf(err, errcap, "group_safe_current: %d A (0 or 6..32)", cfg->group_safe_current_a);
+		return -1;
+	}
+	if (cfg->group_role == EVSE_GROUP_MASTER) {
+		struct evse_group_map m;
+		if (evse_group_map_parse(&m, 1, cfg->group_satellites, err, errcap) < 0)
+			return -1;
 	}
 	return 0;
 }

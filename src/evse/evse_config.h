@@ -16,6 +16,7 @@ enum evse_model { EVSE_MODEL_LITE, EVSE_MODEL_BUSINESS, EVSE_MODEL_PRO };
 enum evse_case { EVSE_CASE_B, EVSE_CASE_C };
 enum evse_earthing { EVSE_EARTH_TN, EVSE_EARTH_TT, EVSE_EARTH_IT };
 enum evse_rfid_type { EVSE_RFID_M1, EVSE_RFID_CPU };
+enum evse_group_role { EVSE_GROUP_NONE, EVSE_GROUP_MASTER, EVSE_GROUP_SATELLITE };
 
 #define EVSE_STR_MAX 256
 
@@ -39,6 +40,12 @@ struct evse_config {
 	char ocpp_password[EVSE_STR_MAX]; /* HTTP Basic auth (security profile 1/2); empty: none */
 	char ca_file[EVSE_STR_MAX];       /* wss:// trust anchors; empty: the system store */
 	int reconnect_max_s;              /* the longest wait between reconnect attempts */
+	/* Master/Satellite group (docs/evse.md "Master/Satellite") */
+	enum evse_group_role group_role;
+	char group_listen[64];               /* Master: address or interface its Satellites connect to */
+	int group_port;                      /* Master: their OCPP port */
+	char group_satellites[EVSE_STR_MAX]; /* Master: "SAT-A,SAT-B:2" in upstream connector order */
+	int group_safe_current_a;            /* Satellite: the limit while it has no Master (0 or 6..32) */
 	/* this program */
 	char db_path[EVSE_STR_MAX];
 	int http_port; /* local web app and simulator control; 0: off */

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "evse_group.h"
 #include "evse_pwhash.h"
 #include "evse_webapi.h"
 #include "wl_clock.h"
@@ -47,6 +48,7 @@ struct evse_net {
 	bool rx_overflow;
 	/* the local web app */
 	struct evse_webapi *api;
+	struct evse_group *group; /* group_role master: the Satellites' OCPP server and the relay */
 	struct lws *card_wsi;     /* the request waiting for a card tap */
 	struct lws *sse[SSE_MAX]; /* the event streams */
 	int n_sse;
@@ -102,6 +104,12 @@ static void flush_ocpp(struct evse_net *n)
 {
 	if (n->ws && n->st->ocpp && evse_ocpp_has_output(n->st->ocpp))
 		lws_callback_on_writable(n->ws);
+}
+
+/* The group relay queued frames for the central system. */
+static void wake_upstream(void *ctx)
+{
+	flush_ocpp(ctx);
 }
 
 static int ocpp_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len)
@@ -679,6 +687,8 @@ static void tick(lws_sorted_usec_list_t *sul)
 	struct evse_net *n = lws_container_of(sul, struct evse_net, tick_sul);
 	uint64_t now = wl_mono_ms();
 	evse_station_tick(n->st, now);
+	if (n->group)
+		evse_group_tick(n->group, now);
 	flush_ocpp(n);
 	poll_card(n);
 	poll_logins(n);
@@ -771,6 +781,12 @@ struct evse_net *evse_net_new(struct evse_station *st, const struct evse_config 
 		snprintf(err, errcap, "cannot start the network (http port %d in use?)", cfg->http_port);
 		goto out_free;
 	}
+	if (cfg->group_role == EVSE_GROUP_MASTER && !(n->group = evse_group_new(st, cfg, n->ctx, err, errcap))) {
+		lws_context_destroy(n->ctx);
+		goto out_free;
+	}
+	if (n->group)
+		evse_group_set_wake(n->group, wake_upstream, n);
 	return n;
 out_free:
 	free(n->rx);
@@ -784,7 +800,10 @@ void evse_net_free(struct evse_net *n)
 		return;
 	if (n->api)
 		evse_webauth_set_wake(evse_webapi_auth(n->api), NULL, NULL);
+	if (n->group)
+		evse_group_set_wake(n->group, NULL, NULL); /* the OCPP client's connection goes with the context */
 	lws_context_destroy(n->ctx);
+	evse_group_free(n->group); /* after the context: its connections close into it */
 	free(n->status_json);
 	free(n->rx);
 	free(n);

@@ -301,6 +301,8 @@ static void on_outcome(void *ctx, struct ocpp_rpc *rpc, const struct ocpp_outcom
 {
 	struct evse_ocpp *o = ctx;
 	(void)rpc;
+	if (o->relay.outcome && o->relay.outcome(o->relay.ctx, out))
+		return;
 	if (out->cookie == &txq_cookie) {
 		if (!o->closing)
 			queue_outcome(o, out);
@@ -441,18 +443,74 @@ void evse_ocpp_free(struct evse_ocpp *o)
 	free(o);
 }
 
+/* ---- the Master/Satellite relay: it sees the central system's calls first ---- */
+
+static void relay_dispatch(void *ctx, struct ocpp_rpc *rpc, const struct ocpp_incoming *in)
+{
+	struct evse_ocpp *o = ctx;
+	if (o->relay.call && o->relay.call(o->relay.ctx, in))
+		return;
+	if (evse_ocpp__handlers[in->action])
+		evse_ocpp__handlers[in->action](ctx, rpc, in);
+	else
+		ocpp_rpc_reply_error(rpc, in->id, OCPP_ERR_NotSupported, "not supported");
+}
+
+static ocpp_call_fn *const *relay_handlers(void)
+{
+	static ocpp_call_fn *table[OCPP_ACTION_COUNT];
+	for (int a = 0; a < OCPP_ACTION_COUNT; a++)
+		table[a] = relay_dispatch;
+	return table;
+}
+
+void evse_ocpp_set_relay(struct evse_ocpp *o, const struct evse_ocpp_relay *r)
+{
+	if (r)
+		o->relay = *r;
+	else
+		memset(&o->relay, 0, sizeof(o->relay));
+}
+
+unsigned evse_ocpp_link(const struct evse_ocpp *o)
+{
+	return o->rpc ? o->link : 0;
+}
+
+int evse_ocpp_relay_send(struct evse_ocpp *o, enum ocpp_action a, const void *req, void *cookie)
+{
+	return evse_ocpp__call(o, a, req, cookie);
+}
+
+int evse_ocpp_relay_reply(struct evse_ocpp *o, unsigned link, const char *id, const void *conf)
+{
+	struct ocpp_error err;
+	if (!o->rpc || link != o->link)
+		return -1;
+	return ocpp_rpc_reply(o->rpc, id, conf, &err);
+}
+
+int evse_ocpp_relay_reply_error(struct evse_ocpp *o, unsigned link, const char *id, enum ocpp_error_code code,
+                                const char *description)
+{
+	if (!o->rpc || link != o->link)
+		return -1;
+	return ocpp_rpc_reply_error(o->rpc, id, code, description);
+}
+
 void evse_ocpp_connected(struct evse_ocpp *o, uint64_t now_ms)
 {
 	o->now = now_ms;
 	drop_rpc(o);
 	struct ocpp_rpc_config rc = {
 	    .role = OCPP_ROLE_CP,
-	    .handlers = evse_ocpp__handlers,
+	    .handlers = o->relay.call ? relay_handlers() : evse_ocpp__handlers,
 	    .on_outcome = on_outcome,
 	    .ctx = o,
 	    .id_seed = evse_ocpp__wall(o),
 	};
 	o->rpc = ocpp_rpc_new(&rc);
+	o->link++;
 	o->connected = o->rpc != NULL;
 	o->accepted = false;
 	o->boot_retry_at = 0;

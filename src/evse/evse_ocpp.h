@@ -13,6 +13,7 @@
 #include "evse_charge.h"
 #include "evse_config.h"
 #include "evse_store.h"
+#include "ocpp_rpc.h"
 #include "ocpp_types.h"
 
 struct evse_ocpp;
@@ -46,6 +47,26 @@ void evse_ocpp_on_session_stop(struct evse_ocpp *o, const struct evse_session *s
                                double stop_wh, uint64_t now_ms);
 /* WEB mode card decision: the local list / cache / offline rules, or PENDING with an Authorize sent. */
 enum evse_auth evse_ocpp_authorize(struct evse_ocpp *o, const char *id_tag, char *parent, uint64_t now_ms);
+
+/* ---- the Master/Satellite relay (evse_group.c) ---- */
+/* A relay sees every call of the central system before the station does, and the outcomes of the calls it
+ * sent upstream itself. */
+struct evse_ocpp_relay {
+	/* 1: the relay took the call and answers it (evse_ocpp_relay_reply); 0: the station handles it */
+	int (*call)(void *ctx, const struct ocpp_incoming *in);
+	/* true: the outcome of a call the relay sent (its cookie) */
+	bool (*outcome)(void *ctx, const struct ocpp_outcome *out);
+	void *ctx;
+};
+void evse_ocpp_set_relay(struct evse_ocpp *o, const struct evse_ocpp_relay *r);
+/* The connection to the central system, a number that changes with every new one; 0: none. */
+unsigned evse_ocpp_link(const struct evse_ocpp *o);
+/* Sends a CALL upstream for the relay (only when accepted): 0, or -1. */
+int evse_ocpp_relay_send(struct evse_ocpp *o, enum ocpp_action a, const void *req, void *cookie);
+/* Answers an incoming call the relay took, if its connection (link) is still the one: 0, or -1. */
+int evse_ocpp_relay_reply(struct evse_ocpp *o, unsigned link, const char *id, const void *conf);
+int evse_ocpp_relay_reply_error(struct evse_ocpp *o, unsigned link, const char *id, enum ocpp_error_code code,
+                                const char *description);
 
 /* ---- firmware and diagnostics (evse_ocpp_fw.c) ---- */
 struct evse_fw;

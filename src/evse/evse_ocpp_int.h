@@ -16,6 +16,8 @@ struct evse_ocpp {
 	uint64_t now;
 
 	struct ocpp_rpc *rpc; /* one per connection */
+	unsigned link;        /* counts connections: a relay's answer goes only to the one its call came on */
+	struct evse_ocpp_relay relay;
 	bool connected;
 	bool accepted;
 	bool boot_in_flight;

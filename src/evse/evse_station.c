@@ -260,6 +260,11 @@ void evse_station_tick(struct evse_station *s, uint64_t now_ms)
 	note_lateness(s, now_ms);
 	s->now = now_ms;
 	run_schedule(s);
+	/* a Satellite without its Master offers at most group_safe_current (docs/evse.md "Master/Satellite") */
+	if (s->cfg->group_role == EVSE_GROUP_SATELLITE)
+		evse_charge_set_limit(s->charge, EVSE_LIMIT_GROUP,
+		                      s->ocpp && evse_ocpp_online(s->ocpp) ? -1.0
+		                                                           : (double)s->cfg->group_safe_current_a);
 	if (s->sim)
 		evse_sim_step(s->sim, now_ms);
 	evse_charge_tick(s->charge, now_ms);

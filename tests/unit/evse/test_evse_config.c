@@ -100,6 +100,26 @@ static void test_check_refusals(void **state)
 	c.mode = EVSE_MODE_WEB;
 	assert_int_equal(evse_config_check(&c, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "needs ocpp_url"));
+	/* Master/Satellite: WEB only, a safe current of 0 or 6..32, a valid Satellite list */
+	evse_config_defaults(&c);
+	assert_int_equal(evse_config_set(&c, "group_role", "satellite", err, sizeof(err)), 0);
+	assert_int_equal(evse_config_check(&c, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "group_role satellite needs mode WEB (a FREE station is never part of a group)"));
+	c.mode = EVSE_MODE_WEB;
+	snprintf(c.ocpp_url, sizeof(c.ocpp_url), "ws://m:8887/ocpp/SAT-A");
+	assert_int_equal(evse_config_check(&c, err, sizeof(err)), 0);
+	assert_int_equal(c.group_safe_current_a, 6);
+	c.group_safe_current_a = 5;
+	assert_int_equal(evse_config_check(&c, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "group_safe_current: 5 A (0 or 6..32)"));
+	c.group_safe_current_a = 0;
+	assert_int_equal(evse_config_check(&c, err, sizeof(err)), 0);
+	assert_int_equal(evse_config_set(&c, "group_safe_current", "33", err, sizeof(err)), -1);
+	assert_int_equal(evse_config_set(&c, "group_role", "master", err, sizeof(err)), 0);
+	assert_int_equal(evse_config_set(&c, "group_satellites", "A,B:9", err, sizeof(err)), 0);
+	assert_int_equal(evse_config_check(&c, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "\"B:9\": 9 connectors (1..8)"));
+	assert_int_equal(evse_config_set(&c, "group_role", "slave", err, sizeof(err)), -1);
 }
 
 static void test_help_lists_every_option(void **state)

@@ -1,6 +1,7 @@
 /* test_evse_ocpp.c — the OCPP client without a network: frames in and out by hand, an injected clock, a
  * store on disk. Boot before anything else, the durable transaction queue replayed in order with the
  * central system's transactionId, retries, remote start/stop, configuration keys, the local list. */
+#include "evse_group.h"
 #include "evse_ocpp_test.h"
 
 static void test_boot_first_and_retried_on_pending(void **state)
@@ -511,6 +512,49 @@ static void test_reservation_survives_restart_until_expiry(void **state)
 
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
+/* The group balancer's limit, as a Master sends it to an evse Satellite: it lowers the limit, never lifts
+ * one the backend set (a ChargePointMaxProfile: the lower counts), and its ClearChargingProfile lifts it. */
+static void test_group_limit_request_drives_a_satellite(void **state)
+{
+	struct ot *x = *state;
+	char buf[1000], now[40];
+	enum ocpp_action a;
+	run(x, 1500);
+	boot_accepted(x);
+	wall_in(x, 0, now, sizeof(now));
+	profile_json(buf, sizeof(buf), 1, 0, "TxDefaultProfile", 0, "A", now, "[{\"startPeriod\":0,\"limit\":16}]");
+	status_is(cs_call(x, "SetChargingProfile", buf), "Accepted");
+	run(x, 200);
+	assert_true(evse_charge_limit(x->t->c) == 16.0);
+
+	cJSON *j = evse_group_limit_json(1, 10.0, &a);
+	assert_non_null(j);
+	assert_int_equal(a, OCPP_SetChargingProfile);
+	char *text = cJSON_PrintUnformatted(j);
+	status_is(cs_call(x, "SetChargingProfile", text), "Accepted");
+	free(text);
+	cJSON_Delete(j);
+	run(x, 200);
+	assert_true(evse_charge_limit(x->t->c) == 10.0);
+
+	j = evse_group_limit_json(1, 20.0, &a); /* a share above the backend's: the backend's still caps */
+	text = cJSON_PrintUnformatted(j);
+	status_is(cs_call(x, "SetChargingProfile", text), "Accepted");
+	free(text);
+	cJSON_Delete(j);
+	run(x, 200);
+	assert_true(evse_charge_limit(x->t->c) == 16.0);
+
+	j = evse_group_limit_json(1, -1.0, &a);
+	assert_int_equal(a, OCPP_ClearChargingProfile);
+	text = cJSON_PrintUnformatted(j);
+	status_is(cs_call(x, "ClearChargingProfile", text), "Accepted");
+	free(text);
+	cJSON_Delete(j);
+	run(x, 200);
+	assert_true(evse_charge_limit(x->t->c) == 16.0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -527,6 +571,7 @@ int main(void)
 	    T(test_smart_profiles_survive_restart_tx_profile_ends_with_tx),
 	    T(test_minimum_status_duration_sends_only_lasting_status),
 	    T(test_reservation_survives_restart_until_expiry),
+	    T(test_group_limit_request_drives_a_satellite),
 	};
 	return cmocka_run_group_tests_name("evse_ocpp", tests, NULL, NULL);
 }

@@ -1,0 +1,95 @@
+/* evse_group_int.h — the state the Master's relay files share (evse_group.c: the relay; evse_group_ws.c: the
+ * Satellites' WebSocket sessions). Not for other modules. */
+#ifndef EVSE_GROUP_INT_H
+#define EVSE_GROUP_INT_H
+
+#include <cjson/cJSON.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "evse_group.h"
+#include "evse_group_map.h"
+#include "ocpp.h"
+#include "wl_listen.h"
+
+struct lws;
+struct lws_vhost;
+
+#define RX_MAX   (64 * 1024)
+#define UP_MAX   32 /* Satellite messages on their way upstream (each Satellite has one call out at a time) */
+#define DOWN_MAX 16 /* upstream calls on their way to a Satellite */
+#define TX_MAX   64 /* running transactions of the Satellites (RemoteStopTransaction finds its point) */
+/* A Satellite message held while upstream is away is answered (CALLERROR) after this long: the evse waits
+ * 30 s for an answer, then sends it again, so it never sees this one; the incoming slot is freed. */
+#define HOLD_MS 35000u
+
+struct group_conn {
+	struct evse_group *g;
+	struct lws *wsi;
+	struct ocpp_rpc *rpc;
+	int sat;
+	unsigned serial;
+	char *rx;
+	size_t rx_len;
+	bool rx_overflow;
+};
+
+struct conn_status {
+	bool known;
+	enum ocpp_charge_point_status status;
+	enum ocpp_charge_point_error_code error;
+};
+
+struct up_slot {
+	bool busy, sent;
+	int sat;
+	unsigned serial; /* the Satellite's connection it came on */
+	char id[64];
+	enum ocpp_action action;
+	cJSON *json; /* the request, renumbered */
+	uint64_t since;
+};
+
+struct down_slot {
+	bool busy;
+	unsigned link; /* the upstream connection it came on */
+	char id[64];
+	enum ocpp_action action;
+	int sat;
+};
+
+struct evse_group {
+	struct evse_station *st;
+	const struct evse_config *cfg;
+	struct evse_group_map map;
+	struct wl_listen where;
+	struct lws_vhost *vh;
+	struct {
+		struct group_conn *conn;
+		struct conn_status status[EVSE_GROUP_CONN_MAX + 1];
+	} sat[EVSE_GROUP_SAT_MAX];
+	unsigned next_serial;
+	struct up_slot up[UP_MAX];
+	struct down_slot down[DOWN_MAX];
+	struct {
+		int64_t tx;
+		int sat; /* -1: free */
+	} tx[TX_MAX];
+	bool was_online;
+	uint64_t now;
+	char status_cookie, own_cookie;
+	void (*wake)(void *ctx); /* frames for upstream were queued */
+	void *wake_ctx;
+};
+
+/* Asks lws to write when the session has frames waiting. */
+void evse_group__flush(struct group_conn *c);
+/* Listens for Satellites on a new vhost of ctx bound to exactly group_listen: 0 or -1 with err. */
+int evse_group__listen(struct evse_group *g, struct lws_context *ctx, char *err, size_t errcap);
+/* evse_group.c, for the sessions: the handlers of a Satellite's calls, the outcomes of the calls passed
+ * down to it, and its going away (its connectors Unavailable upstream). */
+extern ocpp_call_fn *const evse_group__sat_handlers[OCPP_ACTION_COUNT];
+void evse_group__sat_outcome(void *ctx, struct ocpp_rpc *rpc, const struct ocpp_outcome *out);
+void evse_group__sat_gone(struct evse_group *g, int sat);
+
+#endif
