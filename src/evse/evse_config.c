@@ -297,6 +297,13 @@ int evse_config_check(const struct evse_config *cfg, char *err, size_t errcap)
 		         cfg->group_role == EVSE_GROUP_MASTER ? "master" : "satellite", evse_mode_name(cfg->mode));
 		return -1;
 	}
+	if (cfg->group_role != EVSE_GROUP_NONE && cfg->group_role != evse_model_role(cfg->edition, cfg->mode)) {
+		/* 000 "Versions": a PRO station is the Master, BUSINESS stations are its Satellites */
+		snprintf(err, errcap, "group_role %s: a %s station cannot be a %s (PRO: Master, BUSINESS: Satellite)",
+		         cfg->group_role == EVSE_GROUP_MASTER ? "master" : "satellite", evse_model_name(cfg->edition),
+		         evse_role_name(cfg->group_role));
+		return -1;
+	}
 	if (cfg->group_safe_current_a > 0 && cfg->group_safe_current_a < 6) {
 		snprintf(err, errcap, "group_safe_current: %d A (0 or 6..32)", cfg->group_safe_current_a);
 		return -1;

@@ -226,9 +226,8 @@ int main(int argc, char **argv)
 	evse_net_set_webapi(net, api);
 	WL_INFO(MOD, "evse %s: %s, %d W, %d phase(s), case %s, mode %s (group role %s), http port %d, backend %s",
 	        EVSE_VERSION, evse_model_name(cfg.edition), cfg.power_w, cfg.phases,
-	        cfg.charging_case == EVSE_CASE_B ? "B" : "C", evse_mode_name(cfg.mode),
-	        evse_role_name(evse_model_role(cfg.edition, cfg.mode)), cfg.http_port,
-	        cfg.ocpp_url[0] ? cfg.ocpp_url : "none");
+	        cfg.charging_case == EVSE_CASE_B ? "B" : "C", evse_mode_name(cfg.mode), evse_role_name(cfg.group_role),
+	        cfg.http_port, cfg.ocpp_url[0] ? cfg.ocpp_url : "none");
 	reset = evse_net_run(net, &stop);
 	rc = 0;
 	evse_net_free(net);

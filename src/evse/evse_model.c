@@ -15,11 +15,11 @@ struct model_row {
 };
 
 static const struct model_row models[] = {
-    [EVSE_MODEL_LITE] = {"LITE", M(EVSE_MODE_FREE) | M(EVSE_MODE_PERSONAL), false, EVSE_ROLE_NONE,
+    [EVSE_MODEL_LITE] = {"LITE", M(EVSE_MODE_FREE) | M(EVSE_MODE_PERSONAL), false, EVSE_GROUP_NONE,
                          "FREE, PERSONAL (app, no OCPP)"},
     [EVSE_MODEL_BUSINESS] = {"BUSINESS", M(EVSE_MODE_FREE) | M(EVSE_MODE_PERSONAL) | M(EVSE_MODE_WEB), true,
-                             EVSE_ROLE_SATELLITE, "FREE, PERSONAL, WEB/NET Satellite"},
-    [EVSE_MODEL_PRO] = {"PRO", M(EVSE_MODE_WEB), true, EVSE_ROLE_MASTER, "WEB/NET Master"},
+                             EVSE_GROUP_SATELLITE, "FREE, PERSONAL, WEB/NET Satellite"},
+    [EVSE_MODEL_PRO] = {"PRO", M(EVSE_MODE_WEB), true, EVSE_GROUP_MASTER, "WEB/NET Master"},
 };
 #define N_MODELS (sizeof(models) / sizeof(models[0]))
 
@@ -39,7 +39,7 @@ const char *evse_model_name(enum evse_model m)
 const char *evse_role_name(enum evse_group_role r)
 {
 	static const char *const names[] = {
-	    [EVSE_ROLE_NONE] = "none", [EVSE_ROLE_SATELLITE] = "Satellite", [EVSE_ROLE_MASTER] = "Master"};
+	    [EVSE_GROUP_NONE] = "none", [EVSE_GROUP_SATELLITE] = "Satellite", [EVSE_GROUP_MASTER] = "Master"};
 	return (unsigned)r < sizeof(names) / sizeof(names[0]) ? names[r] : "?";
 }
 
@@ -72,5 +72,5 @@ int evse_model_check(enum evse_model m, enum evse_mode mode, bool has_ocpp_url, 
 enum evse_group_role evse_model_role(enum evse_model m, enum evse_mode mode)
 {
 	const struct model_row *r = row(m);
-	return r && mode == EVSE_MODE_WEB && evse_model_has_mode(m, mode) ? r->web : EVSE_ROLE_NONE;
+	return r && mode == EVSE_MODE_WEB && evse_model_has_mode(m, mode) ? r->web : EVSE_GROUP_NONE;
 }

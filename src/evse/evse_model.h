@@ -8,9 +8,6 @@
 
 #include "evse_config.h"
 
-/* A station's place in a group. FREE and PERSONAL stations are never part of one. */
-enum evse_group_role { EVSE_ROLE_NONE, EVSE_ROLE_SATELLITE, EVSE_ROLE_MASTER };
-
 /* "LITE", "BUSINESS", "PRO", NULL: index = enum evse_model (the config option's values). */
 extern const char *const evse_model_names[];
 

@@ -31,10 +31,11 @@ run([
 		for (const [opts, msg] of [
 			[{ group_satellites: 'A,A' }, 'group_satellites: "A" is listed twice'],
 			[{ group_satellites: 'A:9' }, '9 connectors (1..8)'],
-			[{ mode: 'FREE' }, 'group_role master needs mode WEB'],
+			[{ mode: 'FREE', edition: 'BUSINESS' }, 'group_role master needs mode WEB'],
+			[{ edition: 'BUSINESS' }, 'group_role master: a BUSINESS station cannot be a Master'],
 			[{ group_listen: '10.9.9.9' }, 'group_listen 10.9.9.9: '],
 		]) {
-			const st = new Station(Object.assign({ http_port: 0, mode: 'WEB', group_role: 'master',
+			const st = new Station(Object.assign({ http_port: 0, mode: 'WEB', edition: 'PRO', group_role: 'master',
 				group_port: gport, ocpp_url: 'ws://127.0.0.1:9/ocpp/M' }, opts));
 			st.start();
 			const r = await st.exited;
@@ -46,7 +47,7 @@ run([
 		csms = new Csms();
 		await csms.listen(await freePort());
 		gport = await freePort();
-		master = new Station({ http_port: await freePort(), mode: 'WEB', serial: 'WL-MASTER', group_role: 'master',
+		master = new Station({ http_port: await freePort(), mode: 'WEB', serial: 'WL-MASTER', edition: 'PRO', group_role: 'master',
 			group_port: gport, group_satellites: 'SAT-A,SAT-B,THIRD:2',
 			ocpp_url: `ws://127.0.0.1:${csms.port}/ocpp/GROUP-1` });
 		master.start();

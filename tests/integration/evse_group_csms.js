@@ -27,7 +27,7 @@ run([
 		await csms.addStation(ID);
 		await csms.putTag(CARD);
 		gport = await freePort();
-		master = new Station({ http_port: await freePort(), mode: 'WEB', group_role: 'master', group_port: gport,
+		master = new Station({ http_port: await freePort(), mode: 'WEB', edition: 'PRO', group_role: 'master', group_port: gport,
 			group_satellites: 'SAT-1,SAT-2,SAT-3', ocpp_url: `ws://127.0.0.1:${csms.port}/ocpp/${ID}` });
 		master.start();
 		for (const id of ['SAT-1', 'SAT-2', 'SAT-3']) {

@@ -115,6 +115,7 @@ static void test_check_refusals(void **state)
 	c.group_safe_current_a = 0;
 	assert_int_equal(evse_config_check(&c, err, sizeof(err)), 0);
 	assert_int_equal(evse_config_set(&c, "group_safe_current", "33", err, sizeof(err)), -1);
+	c.edition = EVSE_MODEL_PRO; /* a Master is a PRO station */
 	assert_int_equal(evse_config_set(&c, "group_role", "master", err, sizeof(err)), 0);
 	assert_int_equal(evse_config_set(&c, "group_satellites", "A,B:9", err, sizeof(err)), 0);
 	assert_int_equal(evse_config_check(&c, err, sizeof(err)), -1);

@@ -47,8 +47,8 @@ static void test_default_model_is_business_and_keeps_every_old_mode(void **state
 static void test_lite_allows_free_and_personal_alone(void **state)
 {
 	(void)state;
-	expect_allowed(EVSE_MODEL_LITE, EVSE_MODE_FREE, EVSE_ROLE_NONE);
-	expect_allowed(EVSE_MODEL_LITE, EVSE_MODE_PERSONAL, EVSE_ROLE_NONE);
+	expect_allowed(EVSE_MODEL_LITE, EVSE_MODE_FREE, EVSE_GROUP_NONE);
+	expect_allowed(EVSE_MODEL_LITE, EVSE_MODE_PERSONAL, EVSE_GROUP_NONE);
 }
 
 static void test_lite_refuses_web(void **state)
@@ -72,15 +72,15 @@ static void test_lite_refuses_an_ocpp_address(void **state)
 static void test_business_allows_free_personal_and_satellite(void **state)
 {
 	(void)state;
-	expect_allowed(EVSE_MODEL_BUSINESS, EVSE_MODE_FREE, EVSE_ROLE_NONE);
-	expect_allowed(EVSE_MODEL_BUSINESS, EVSE_MODE_PERSONAL, EVSE_ROLE_NONE);
-	expect_allowed(EVSE_MODEL_BUSINESS, EVSE_MODE_WEB, EVSE_ROLE_SATELLITE);
+	expect_allowed(EVSE_MODEL_BUSINESS, EVSE_MODE_FREE, EVSE_GROUP_NONE);
+	expect_allowed(EVSE_MODEL_BUSINESS, EVSE_MODE_PERSONAL, EVSE_GROUP_NONE);
+	expect_allowed(EVSE_MODEL_BUSINESS, EVSE_MODE_WEB, EVSE_GROUP_SATELLITE);
 }
 
 static void test_pro_is_a_master_only(void **state)
 {
 	(void)state;
-	expect_allowed(EVSE_MODEL_PRO, EVSE_MODE_WEB, EVSE_ROLE_MASTER);
+	expect_allowed(EVSE_MODEL_PRO, EVSE_MODE_WEB, EVSE_GROUP_MASTER);
 }
 
 static void test_pro_refuses_free(void **state)
@@ -101,11 +101,11 @@ static void test_free_and_personal_are_never_in_a_group(void **state)
 {
 	(void)state;
 	for (int m = EVSE_MODEL_LITE; m <= EVSE_MODEL_PRO; m++) {
-		assert_int_equal(evse_model_role((enum evse_model)m, EVSE_MODE_FREE), EVSE_ROLE_NONE);
-		assert_int_equal(evse_model_role((enum evse_model)m, EVSE_MODE_PERSONAL), EVSE_ROLE_NONE);
+		assert_int_equal(evse_model_role((enum evse_model)m, EVSE_MODE_FREE), EVSE_GROUP_NONE);
+		assert_int_equal(evse_model_role((enum evse_model)m, EVSE_MODE_PERSONAL), EVSE_GROUP_NONE);
 	}
 	/* a mode the model lacks has no role either */
-	assert_int_equal(evse_model_role(EVSE_MODEL_LITE, EVSE_MODE_WEB), EVSE_ROLE_NONE);
+	assert_int_equal(evse_model_role(EVSE_MODEL_LITE, EVSE_MODE_WEB), EVSE_GROUP_NONE);
 }
 
 static void test_config_file_sets_the_model_and_the_check_refuses(void **state)
@@ -145,6 +145,28 @@ static void test_help_lists_the_models(void **state)
 	assert_non_null(strstr(buf, "(default: \"BUSINESS\")"));
 }
 
+/* group_role (the Master/Satellite relay's setting) must be the role the model takes in WEB mode */
+static void test_group_role_must_match_the_model(void **state)
+{
+	(void)state;
+	struct evse_config c;
+	char err[300] = "";
+
+	config_of(&c, EVSE_MODEL_BUSINESS, EVSE_MODE_WEB);
+	c.group_role = EVSE_GROUP_MASTER;
+	assert_int_equal(evse_config_check(&c, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "group_role master: a BUSINESS station cannot be a Master"));
+	config_of(&c, EVSE_MODEL_PRO, EVSE_MODE_WEB);
+	c.group_role = EVSE_GROUP_SATELLITE;
+	assert_int_equal(evse_config_check(&c, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "group_role satellite: a PRO station cannot be a Satellite"));
+	c.group_role = EVSE_GROUP_MASTER;
+	assert_int_equal(evse_config_check(&c, err, sizeof(err)), 0);
+	config_of(&c, EVSE_MODEL_BUSINESS, EVSE_MODE_WEB);
+	c.group_role = EVSE_GROUP_SATELLITE;
+	assert_int_equal(evse_config_check(&c, err, sizeof(err)), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -160,6 +182,7 @@ int main(void)
 	    cmocka_unit_test(test_config_file_sets_the_model_and_the_check_refuses),
 	    cmocka_unit_test(test_out_of_range_model_is_refused),
 	    cmocka_unit_test(test_help_lists_the_models),
+	    cmocka_unit_test(test_group_role_must_match_the_model),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
