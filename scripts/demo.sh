@@ -2,7 +2,8 @@
 # demo.sh — `make demo`: a csms on a fresh demo database (build/demo) with a few simulated stations
 # (`evse` processes on the simulator) that plug in, charge and unplug on their own, so the Home page is
 # alive. Sign in as demo / demo-password-1. Ctrl-C stops everything.
-# DEMO_PORT (default 8080) and DEMO_STATIONS (default 4) change the port and the number of stations.
+# DEMO_PORT (default 8080) and DEMO_STATIONS (default 4) change the port and the number of stations; the csms
+# listens on 127.0.0.1 only: its password is in this file.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PORT=${DEMO_PORT:-8080}
@@ -23,7 +24,7 @@ trap stop INT TERM EXIT
 
 rm -rf "$DIR" && mkdir -p "$DIR"
 echo "demo-password-1" | "$CSMS" create-admin --data "$DIR" demo demo@example.com Demo Operator >/dev/null
-"$CSMS" --data "$DIR" --port "$PORT" --station-policy accept --allow-concurrent-tx --heartbeat-interval 30 --log-level warn 2>"$DIR/csms.log" &
+"$CSMS" --data "$DIR" --listen 127.0.0.1 --port "$PORT" --station-policy accept --allow-concurrent-tx --heartbeat-interval 30 --log-level warn 2>"$DIR/csms.log" &
 pids+=($!)
 for _ in $(seq 50); do curl -fs "http://127.0.0.1:$PORT/api/v1/health" >/dev/null 2>&1 && break; sleep 0.2; done
 api() { "$CSMS" api --data "$DIR" --port "$PORT" "$@"; }

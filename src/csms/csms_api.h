@@ -230,6 +230,13 @@ struct csms_api_bg {
 void csms_api_bg_submit(struct csms_http_req *r, struct csms_api_bg *job, csms_bg_exec_fn *exec, csms_bg_done_fn *done);
 struct csms_http_req *csms_api_bg_take(struct csms_api_bg *job);
 
+/* The end of a table export made on the worker (csms_export.h), in its done(): r (NULL when the client has
+ * left) gets the file as the attachment "<stem>.<ext>", or 500 with err when rc < 0 (logged); the file's name
+ * is removed either way (lws keeps the file open while it sends it). */
+#include "csms_export.h"
+void csms_api_export_reply(struct csms_http_req *r, int rc, const char *path, enum csms_export_format f,
+                           const char *stem, const char *err);
+
 /* Sends an OCPP call to a station and answers r with the station's reply when it comes: 200
  * {"station","action","outcome":"result","response":{...}}, 502 a CALLERROR, 504 no answer, 503 the
  * station left; 400/404/409/503 at once when it cannot be sent. The _json form takes payload. */

@@ -308,17 +308,8 @@ static int exec_export(struct csms_bg_job *bg, sqlite3 *db)
 static void done_export(struct csms_bg_job *bg)
 {
 	struct export_job *x = (struct export_job *)bg;
-	struct csms_http_req *r = csms_api_bg_take(&x->base);
-	if (bg->rc < 0) {
-		WL_WARN("api", "export failed: %s", x->err);
-		if (r)
-			csms_http_respond_error(r, 500, "export", x->err);
-	} else if (r) {
-		snprintf(r->disposition, sizeof(r->disposition), "attachment; filename=\"%s.%s\"",
-		         x->kind == K_USERS ? "charge-users" : "cards", csms_export_extension(x->fmt));
-		csms_http_serve_file(r, x->path, csms_export_content_type(x->fmt));
-	}
-	unlink(x->path); /* lws has the file open while it serves it */
+	csms_api_export_reply(csms_api_bg_take(&x->base), bg->rc, x->path, x->fmt,
+	                      x->kind == K_USERS ? "charge-users" : "cards", x->err);
 	free(x);
 }
 

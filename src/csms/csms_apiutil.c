@@ -7,8 +7,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ocpp_text.h"
+#include "wl_log.h"
 
 /* ---- store jobs that answer a request after their commit ---- */
 
@@ -74,6 +76,21 @@ struct csms_http_req *csms_api_bg_take(struct csms_api_bg *job)
 		r->bg = NULL;
 	job->req = NULL;
 	return r;
+}
+
+void csms_api_export_reply(struct csms_http_req *r, int rc, const char *path, enum csms_export_format f,
+                           const char *stem, const char *err)
+{
+	if (rc < 0) {
+		WL_WARN("api", "export of %s failed: %s", stem, err);
+		if (r)
+			csms_http_respond_error(r, 500, "export", err);
+	} else if (r) {
+		snprintf(r->disposition, sizeof(r->disposition), "attachment; filename=\"%s.%s\"", stem,
+		         csms_export_extension(f));
+		csms_http_serve_file(r, path, csms_export_content_type(f));
+	}
+	unlink(path);
 }
 
 /* ---- bodies and fields ---- */

@@ -128,18 +128,13 @@ int csms_http_serve_file(struct csms_http_req *r, const char *path, const char *
 		n = snprintf(extra, sizeof(extra), "content-disposition: %s\r\n", r->disposition);
 	snprintf(extra + n, sizeof(extra) - (size_t)n,
 	         "cache-control: no-store\r\nx-content-type-options: nosniff\r\n");
-	if (lws_serve_http_file(r->wsi, path, ctype, extra, (int)strlen(extra)) < 0) {
-		/* lws has answered with its own error page and wants the connection closed */
-		lws_set_timeout(r->wsi, PENDING_TIMEOUT_HTTP_CONTENT, LWS_TO_KILL_ASYNC);
-		return -1;
-	}
-	r->serving_file = true;
-	return 0;
+	return csms_http_serve_static(r, path, ctype, extra);
 }
 
 int csms_http_serve_static(struct csms_http_req *r, const char *path, const char *ctype, const char *headers)
 {
 	if (lws_serve_http_file(r->wsi, path, ctype, headers, (int)strlen(headers)) < 0) {
+		/* lws has answered with its own error page and wants the connection closed */
 		lws_set_timeout(r->wsi, PENDING_TIMEOUT_HTTP_CONTENT, LWS_TO_KILL_ASYNC);
 		return -1;
 	}

@@ -51,7 +51,7 @@ bool csms_socket_spec_parse(struct csms_http_req *r, cJSON *obj, bool with_id, s
 	snprintf(sp->type, sizeof(sp->type), "%s", type ? type : "");
 	sp->phases = (int)phases;
 	sp->max_current = (int)amps;
-	sp->has_description = desc != NULL;
+	sp->has_description = given(obj, "description"); /* null clears it, like the other fields */
 	sp->has_type = given(obj, "type");
 	sp->has_phases = given(obj, "phases");
 	sp->has_max_current = given(obj, "maxCurrent");

@@ -4,11 +4,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "csms_api.h"
 #include "csms_export.h"
-#include "wl_log.h"
 
 static const struct csms_export_col cols[] = {
     {"Name", CSMS_EXPORT_TEXT},        {"OCPP protocol", CSMS_EXPORT_TEXT}, {"Code", CSMS_EXPORT_TEXT},
@@ -56,17 +54,7 @@ static int exec_job(struct csms_bg_job *bg, sqlite3 *db)
 static void done_job(struct csms_bg_job *bg)
 {
 	struct job *x = (struct job *)bg;
-	struct csms_http_req *r = csms_api_bg_take(&x->base);
-	if (bg->rc < 0) {
-		WL_WARN("api", "station export failed: %s", x->err);
-		if (r)
-			csms_http_respond_error(r, 500, "export", x->err);
-	} else if (r) {
-		snprintf(r->disposition, sizeof(r->disposition), "attachment; filename=\"stations.%s\"",
-		         csms_export_extension(x->fmt));
-		csms_http_serve_file(r, x->path, csms_export_content_type(x->fmt));
-	}
-	unlink(x->path); /* lws has the file open while it serves it */
+	csms_api_export_reply(csms_api_bg_take(&x->base), bg->rc, x->path, x->fmt, "stations", x->err);
 	free(x);
 }
 

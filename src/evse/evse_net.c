@@ -298,16 +298,24 @@ static void read_request(struct lws *wsi, struct http_pss *pss, const char *path
 	pss->upload = false;
 }
 
+/* The request as the web API takes it, from the per-request state (body: the text, or "" with body_file). */
+static struct evse_http_req request_of(const struct http_pss *pss, const char *body, size_t body_len,
+                                       const char *body_file)
+{
+	return (struct evse_http_req){.method = pss->method,
+	                              .path = pss->path,
+	                              .query = pss->query,
+	                              .body = body,
+	                              .body_len = body_len,
+	                              .body_file = body_file,
+	                              .cookie = pss->cookie,
+	                              .csrf = pss->csrf,
+	                              .content_type = pss->ctype};
+}
+
 static int dispatch(struct evse_net *n, struct lws *wsi, struct http_pss *pss)
 {
-	struct evse_http_req rq = {.method = pss->method,
-	                           .path = pss->path,
-	                           .query = pss->query,
-	                           .body = pss->body,
-	                           .body_len = pss->body_len,
-	                           .cookie = pss->cookie,
-	                           .csrf = pss->csrf,
-	                           .content_type = pss->ctype};
+	struct evse_http_req rq = request_of(pss, pss->body, pss->body_len, NULL);
 	struct evse_http_resp rs;
 	if (!n->api)
 		return respond_error(wsi, 503, "unavailable", "no web API");
@@ -352,13 +360,7 @@ static void refresh_events(struct evse_net *n)
 static int start_events(struct evse_net *n, struct lws *wsi, struct http_pss *pss)
 {
 	unsigned char hdr[LWS_PRE + 256], *start = hdr + LWS_PRE, *p = start, *end = hdr + sizeof(hdr) - 1;
-	struct evse_http_req rq = {.method = pss->method,
-	                           .path = pss->path,
-	                           .query = pss->query,
-	                           .body = "",
-	                           .cookie = pss->cookie,
-	                           .csrf = pss->csrf,
-	                           .content_type = pss->ctype};
+	struct evse_http_req rq = request_of(pss, "", 0, NULL);
 	bool session = n->api && evse_http_is_admin(evse_webapi_auth(n->api), &rq, wl_mono_ms(), NULL, NULL);
 	if (session ? n->n_sse_session >= SSE_SESSION : n->n_sse - n->n_sse_session >= SSE_PUBLIC)
 		return respond_error(wsi, 503, "busy",
@@ -422,13 +424,7 @@ static int upload_begin(struct evse_net *n, struct lws *wsi, struct http_pss *ps
 {
 	char num[24] = "";
 	int64_t clen = -1;
-	struct evse_http_req rq = {.method = pss->method,
-	                           .path = pss->path,
-	                           .query = pss->query,
-	                           .body = "",
-	                           .cookie = pss->cookie,
-	                           .csrf = pss->csrf,
-	                           .content_type = pss->ctype};
+	struct evse_http_req rq = request_of(pss, "", 0, NULL);
 	struct evse_http_resp *rs = calloc(1, sizeof(*rs));
 	if (!rs)
 		return -1;
@@ -480,15 +476,7 @@ static int upload_done(struct evse_net *n, struct lws *wsi, struct http_pss *pss
 		if (pss->upload_file && !written)
 			WL_WARN(MOD, "%s: write failed: %s", pss->upload_path, strerror(errno));
 		pss->upload_file = NULL;
-		struct evse_http_req rq = {.method = pss->method,
-		                           .path = pss->path,
-		                           .query = pss->query,
-		                           .body = "",
-		                           .body_len = pss->body_len,
-		                           .body_file = written ? pss->upload_path : NULL,
-		                           .cookie = pss->cookie,
-		                           .csrf = pss->csrf,
-		                           .content_type = pss->ctype};
+		struct evse_http_req rq = request_of(pss, "", pss->body_len, written ? pss->upload_path : NULL);
 		evse_webapi_handle(n->api, &rq, wl_mono_ms(), &rs);
 	}
 	upload_end(pss);

@@ -14,38 +14,14 @@ const assert = require('node:assert');
 const fs = require('node:fs');
 const path = require('node:path');
 const { execFileSync } = require('node:child_process');
-const { chromium } = require('playwright-core');
 const XLSX = require('xlsx');
 const { Csms, closeClients, waitFor } = require('../integration/csms/lib');
+const { newPage, closeBrowser, problems } = require('./csms_lib');
 
 const T = 20000;
 const EVIL = `<img src=x onerror="window.__xss=1">'"&`;
 const SHOTS = process.env.UI_SCREENSHOTS ? path.join(__dirname, '..', '..', 'docs') : null;
-let browser;
-const problems = [];
-
-async function launch() {
-    if (!browser)
-        browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', timeout: 60000,
-            args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
-                '--disable-component-update', '--disable-sync'] });
-    return browser;
-}
-after(async () => { await closeClients(); if (browser) await browser.close(); });
-
-async function newPage(width = 1280) {
-    const ctx = await (await launch()).newContext({ viewport: { width, height: 900 }, acceptDownloads: true });
-    const page = await ctx.newPage();
-    page.setDefaultTimeout(T);
-    // refusals (401 of a stale session, 403 of a forced call) are logged by Chromium as failed loads: only
-    // script errors and CSP violations count
-    page.on('console', (m) => { if (m.type() === 'error' && !/^Failed to load resource/.test(m.text())) problems.push(m.text()); });
-    page.on('pageerror', (e) => problems.push(String(e)));
-    await page.addInitScript(() => {
-        document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`));
-    });
-    return page;
-}
+after(async () => { await closeClients(); await closeBrowser(); });
 
 // A station that behaves: answers RemoteStart with a transaction and meter values every 300 ms, RemoteStop
 // with a StopTransaction, Reset Accepted, lists Accepted.

@@ -110,6 +110,12 @@ test('socket type, phases and maximum current: set by an Administrator, shown on
     home = await admin.api('GET', '/api/v1/home/sockets');
     assert.equal(home.body.items[0].type, null);
     assert.equal(home.body.items[0].maxCurrent, 32);
+    /* the description too (null: none, as an empty one) */
+    const n = await admin.api('PUT', '/api/v1/stations/WEB-1/connectors/1', { description: null });
+    assert.equal(n.status, 200, JSON.stringify(n.body));
+    home = await admin.api('GET', '/api/v1/home/sockets');
+    assert.equal(home.body.items[0].description, '');
+    assert.equal(home.body.items[0].phases, 3, 'the other fields stay');
     await st.close();
 });
 

@@ -216,4 +216,18 @@ static inline void boot_accepted(struct ot *x)
 	cJSON_Delete(boot);
 	assert_true(evse_ocpp_online(x->o));
 }
+
+/* The EV plugs in after an accepted start: the session charges, its StartTransaction is answered with
+ * transaction_id. */
+static inline void plug_and_start(struct ot *x, int transaction_id)
+{
+	char conf[100];
+	evse_sim_plug(x->t->sim, NULL);
+	run(x, 3000);
+	assert_int_equal(evse_charge_state(x->t->c), EVSE_STATE_CHARGING);
+	cJSON *c = expect_call(x, "StartTransaction");
+	snprintf(conf, sizeof(conf), "{\"transactionId\":%d,\"idTagInfo\":{\"status\":\"Accepted\"}}", transaction_id);
+	answer(x, c, conf);
+	cJSON_Delete(c);
+}
 #endif

@@ -160,4 +160,14 @@ static inline int et_teardown(void **state)
 	return 0;
 }
 
+/* What `evse --help` prints (evse_config_help), into buf. */
+static inline void et_config_help(char *buf, size_t cap)
+{
+	memset(buf, 0, cap);
+	FILE *f = fmemopen(buf, cap - 1, "w");
+	assert_non_null(f);
+	evse_config_help(f);
+	fclose(f);
+}
+
 #endif

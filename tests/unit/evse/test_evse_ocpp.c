@@ -123,12 +123,7 @@ static void test_remote_start_and_stop(void **state)
 	cJSON *r = cs_call(x, "RemoteStartTransaction", "{\"idTag\":\"APP-7\"}");
 	assert_string_equal(cJSON_GetObjectItem(r, "status")->valuestring, "Accepted");
 	cJSON_Delete(r);
-	evse_sim_plug(x->t->sim, NULL);
-	run(x, 3000);
-	assert_int_equal(evse_charge_state(x->t->c), EVSE_STATE_CHARGING);
-	cJSON *c = expect_call(x, "StartTransaction");
-	answer(x, c, "{\"transactionId\":555,\"idTagInfo\":{\"status\":\"Accepted\"}}");
-	cJSON_Delete(c);
+	plug_and_start(x, 555);
 	r = cs_call(x, "RemoteStopTransaction", "{\"transactionId\":554}");
 	assert_string_equal(cJSON_GetObjectItem(r, "status")->valuestring, "Rejected");
 	cJSON_Delete(r);
@@ -136,7 +131,7 @@ static void test_remote_start_and_stop(void **state)
 	assert_string_equal(cJSON_GetObjectItem(r, "status")->valuestring, "Accepted");
 	cJSON_Delete(r);
 	run(x, 4000);
-	c = expect_call(x, "StopTransaction");
+	cJSON *c = expect_call(x, "StopTransaction");
 	cJSON *p = cJSON_GetArrayItem(c, 3);
 	assert_int_equal(cJSON_GetObjectItem(p, "transactionId")->valueint, 555);
 	assert_string_equal(cJSON_GetObjectItem(p, "reason")->valuestring, "Remote");

@@ -49,12 +49,7 @@ static void remote_session_with_authorize(struct ot *x)
 	bool asked;
 	remote_start(x, "APP-1", "Accepted", &asked);
 	assert_true(asked);
-	evse_sim_plug(x->t->sim, NULL);
-	run(x, 3000);
-	assert_int_equal(evse_charge_state(x->t->c), EVSE_STATE_CHARGING);
-	cJSON *c = expect_call(x, "StartTransaction");
-	answer(x, c, "{\"transactionId\":700,\"idTagInfo\":{\"status\":\"Accepted\"}}");
-	cJSON_Delete(c);
+	plug_and_start(x, 700);
 }
 
 static void test_authorize_remote_rejected_while_a_session_runs(void **state)
@@ -100,12 +95,7 @@ static void test_unlock_connector_stops_the_session_then_answers_unlocked(void *
 	run(x, 1500);
 	boot_accepted(x);
 	expect_status(cs_call(x, "RemoteStartTransaction", "{\"idTag\":\"APP-1\"}"), "Accepted");
-	evse_sim_plug(x->t->sim, NULL);
-	run(x, 3000);
-	assert_int_equal(evse_charge_state(x->t->c), EVSE_STATE_CHARGING);
-	cJSON *c = expect_call(x, "StartTransaction");
-	answer(x, c, "{\"transactionId\":701,\"idTagInfo\":{\"status\":\"Accepted\"}}");
-	cJSON_Delete(c);
+	plug_and_start(x, 701);
 	drain(x);
 	const char *call = "[2,\"ul-1\",\"UnlockConnector\",{\"connectorId\":1}]";
 	evse_ocpp_receive(x->o, call, strlen(call), x->t->now);

@@ -34,14 +34,15 @@ export function Modal({ title, onClose, children, wide }) {
 		</div></div>`;
 }
 
-// Asks, then runs action(); shows its answer (or failure) in words until closed.
-export function Confirm({ title, text, action, onClose, okLabel }) {
+// Asks, then runs action(); shows its answer (or failure) in words until closed. children (a warning) come
+// before text; danger marks the button; waiting is said while action() runs.
+export function Confirm({ title, text, action, onClose, okLabel, danger, waiting, children }) {
 	const [busy, setBusy] = useState(false);
 	const [msg, setMsg] = useState(null);
 	const [done, setDone] = useState(false);
 	async function go() {
 		setBusy(true);
-		setMsg({ kind: 'info', text: t('common.waiting') });
+		setMsg({ kind: 'info', text: waiting || t('common.waiting') });
 		try {
 			const text2 = await action();
 			setMsg({ kind: 'ok', text: text2 || t('common.done') });
@@ -50,12 +51,13 @@ export function Confirm({ title, text, action, onClose, okLabel }) {
 		setBusy(false);
 	}
 	return html`<${Modal} title=${title} onClose=${onClose}>
+		${children}
 		<p>${text}</p>
 		<${Msg} msg=${msg} />
 		<div class="buttons">
 			${done ? html`<button type="button" class="primary" onClick=${onClose}>${t('common.close')}</button>` : html`
 			<button type="button" onClick=${onClose}>${t('common.cancel')}</button>
-			<button type="button" class="primary confirm" disabled=${busy} onClick=${go}>${okLabel || t('common.confirm')}</button>`}
+			<button type="button" class=${danger ? 'primary danger confirm' : 'primary confirm'} disabled=${busy} onClick=${go}>${okLabel || t('common.confirm')}</button>`}
 		</div><//>`;
 }
 

@@ -2,7 +2,7 @@
 // created, kind, copied to); "Update" makes a backup now (progress shown until it is made and checked);
 // "Save" copies one to the external drive (--backup-dir; without one the page says so and Save is off); download a backup;
 // download the log; for an Administrator, restore (a warning, then the restart it needs) and delete.
-import { html, useState, useEffect, Modal, Confirm, Msg, errMsg, Pager, SortTh } from '../ui.js';
+import { html, useState, useEffect, Confirm, Msg, errMsg, Pager, SortTh } from '../ui.js';
 import { api, get, qs, download } from '../api.js';
 import { t, fmtDateTime } from '../i18n.js';
 import { can } from '../roles.js';
@@ -15,26 +15,13 @@ function kindLabel(k) {
 }
 
 function Restore({ b, onClose }) {
-	const [msg, setMsg] = useState(null);
-	const [busy, setBusy] = useState(false);
-	const [done, setDone] = useState(false);
-	async function go() {
-		setBusy(true);
-		setMsg({ kind: 'info', text: t('maint.verifying') });
-		try {
-			await api('POST', `/api/v1/maintenance/backups/${encodeURIComponent(b.name)}/restore`);
-			setMsg({ kind: 'ok', text: t('maint.restoreStaged', { name: b.name }) });
-			setDone(true);
-		} catch (e) { setMsg(errMsg(e)); }
-		setBusy(false);
+	async function restore() {
+		await api('POST', `/api/v1/maintenance/backups/${encodeURIComponent(b.name)}/restore`);
+		return t('maint.restoreStaged', { name: b.name });
 	}
-	return html`<${Modal} title=${t('maint.restore')} onClose=${onClose}>
-		<p class="msg error warning" id="restore-warning">${t('maint.restoreWarning', { name: b.name, created: fmtDateTime(b.created) })}</p>
-		<p>${t('maint.restoreRestart')}</p>
-		<${Msg} msg=${msg} />
-		<div class="buttons">${done ? html`<button type="button" class="primary" onClick=${onClose}>${t('common.close')}</button>` : html`
-			<button type="button" onClick=${onClose}>${t('common.cancel')}</button>
-			<button type="button" class="primary danger confirm" disabled=${busy} onClick=${go}>${t('maint.restoreNow')}</button>`}</div><//>`;
+	return html`<${Confirm} title=${t('maint.restore')} text=${t('maint.restoreRestart')} action=${restore} onClose=${onClose}
+		okLabel=${t('maint.restoreNow')} danger=${true} waiting=${t('maint.verifying')}>
+		<p class="msg error warning" id="restore-warning">${t('maint.restoreWarning', { name: b.name, created: fmtDateTime(b.created) })}</p><//>`;
 }
 
 export function MaintenancePage({ user }) {
