@@ -58,9 +58,11 @@ void evse_dpm_defaults(struct evse_dpm_settings *s)
 	    .ramp_a_s = 1.0,
 	    .fault_ms = 10000,
 	    .start_ms = 60000,
-	    .stop_ms = 180000,
-	    .min_on_ms = 300000,
-	    .min_off_ms = 300000,
+	    .stop_ms = 300000,
+	    .min_on_ms = 120000,
+	    .min_off_ms = 60000,
+	    .margin_a = 1.0,
+	    .max_switches_h = 6,
 	};
 }
 
@@ -89,6 +91,11 @@ int evse_dpm_check(const struct evse_dpm_settings *s, char *err, size_t errcap)
 	}
 	if (!(s->safe_a == 0.0 || (s->safe_a >= EVSE_DPM_MIN_A && s->safe_a <= s->max_a))) {
 		snprintf(err, errcap, "dpm_safe_current: %g A is not 0 or 6..%g", s->safe_a, s->max_a);
+		return -1;
+	}
+	if (!(s->margin_a >= 0.0 && s->margin_a <= 5.0) || s->max_switches_h > 60) {
+		snprintf(err, errcap, "dpm: margin %g A (0..5) or switching budget %u/h (0..60) out of range",
+		         s->margin_a, s->max_switches_h);
 		return -1;
 	}
 	if (!(s->min_grid_w >= 0.0 && s->min_grid_w <= MAX_WATTS) || !(s->ramp_a_s > 0.0) || !(s->volts > 0.0) ||
@@ -149,7 +156,25 @@ static void set_on(struct evse_dpm *d, bool on, uint64_t now_ms)
 	d->on = on;
 	d->switch_ms = now_ms;
 	d->cond_ms = 0;
+	d->switch_log[d->switches % EVSE_DPM_SWITCH_LOG] = now_ms;
 	d->switches++;
+}
+
+unsigned evse_dpm_switches_last_hour(const struct evse_dpm *d, uint64_t now_ms)
+{
+	unsigned n = 0;
+	uint32_t kept = d->switches < EVSE_DPM_SWITCH_LOG ? d->switches : EVSE_DPM_SWITCH_LOG;
+	for (uint32_t i = 0; i < kept; i++)
+		if (now_ms - d->switch_log[i] < 3600000u)
+			n++;
+	return n;
+}
+
+/* Room in the switching budget for n more operations. */
+static bool budget_allows(const struct evse_dpm *d, unsigned n, uint64_t now_ms)
+{
+	unsigned max = d->set.max_switches_h;
+	return max == 0 || evse_dpm_switches_last_hour(d, now_ms) + n <= max;
 }
 
 /* The condition (start when off, stop when on) has held for ms: starts its timer when it begins. */
@@ -219,8 +244,13 @@ static void control_law(struct evse_dpm *d, const struct evse_dpm_reading *r, co
 	case EVSE_DPM_ECOPLUS: w = surplus_a; break;
 	default: w = full; break;
 	}
-	if (w > full)
-		w = full;
+	/* the margin keeps the offer below the contract's room, but never under the minimum: whether there is
+	 * room at all (6 A) is decided on the room itself */
+	double cap = full - s->margin_a;
+	if (cap < EVSE_DPM_MIN_A)
+		cap = EVSE_DPM_MIN_A;
+	if (w > cap)
+		w = cap;
 	f->avail_a = full;
 	f->want_a = w;
 	*avail = full;
@@ -246,6 +276,9 @@ static void decide(struct evse_dpm *d, double avail, double want, uint64_t now_m
 		if (now_ms - d->switch_ms < s->min_off_ms && d->switches > 0) {
 			d->cond_ms = 0;
 			d->reason = EVSE_DPM_WHY_MIN_OFF;
+		} else if (wants && !budget_allows(d, 2, now_ms)) {
+			d->cond_ms = 0;
+			d->reason = EVSE_DPM_WHY_BUDGET;
 		} else if (!pv && wants) {
 			set_on(d, true, now_ms);
 		} else if (held(d, wants, s->start_ms, now_ms)) {
@@ -264,7 +297,8 @@ static void decide(struct evse_dpm *d, double avail, double want, uint64_t now_m
 	double target = want;
 	if (target < EVSE_DPM_MIN_A) {
 		/* ECOPLUS deficit: 6 A until the stop delay and the minimum on time are over */
-		bool stop = held(d, true, s->stop_ms, now_ms) && now_ms - d->switch_ms >= s->min_on_ms;
+		bool stop = held(d, true, s->stop_ms, now_ms) && now_ms - d->switch_ms >= s->min_on_ms &&
+		            budget_allows(d, 1, now_ms);
 		if (stop) {
 			set_on(d, false, now_ms);
 			d->offered = 0.0;

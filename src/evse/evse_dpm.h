@@ -30,20 +30,25 @@ int evse_dpm_mode_parse(const char *s);
 
 struct evse_dpm_settings {
 	enum evse_dpm_mode mode;
-	bool renewable;      /* a renewable source exists: ECOSMART and ECOPLUS may be chosen only then */
-	double limit_a;      /* the contract: current per phase at the grid connection */
-	double limit_w;      /* the contract as power over all phases, 0: none (limit_a alone) */
-	double max_a;        /* the station's own maximum current: never offered more */
-	int phases;          /* phases wired to the station: 1 (meter L1) or 3 */
-	double volts;        /* nominal phase voltage: W -> A where the meter gives no voltage */
-	double min_grid_w;   /* ECOSMART: grid power allowed on top of the surplus */
-	double safe_a;       /* offered while the meter is faulted: 0, or 6..max_a (never above what was offered) */
-	double ramp_a_s;     /* an increase goes at most this many A per second (decreases are immediate) */
-	uint32_t fault_ms;   /* no plausible reading for this long: meter fault (ERR MET) */
-	uint32_t start_ms;   /* ECOPLUS: a surplus of >= 6 A must hold this long before charging starts */
-	uint32_t stop_ms;    /* ECOPLUS: a deficit must hold this long before charging pauses (6 A meanwhile) */
-	uint32_t min_on_ms;  /* charging, once started, runs at least this long (unless the contract forbids) */
-	uint32_t min_off_ms; /* a pause lasts at least this long */
+	bool renewable;          /* a renewable source exists: ECOSMART and ECOPLUS may be chosen only then */
+	double limit_a;          /* the contract: current per phase at the grid connection */
+	double limit_w;          /* the contract as power over all phases, 0: none (limit_a alone) */
+	double max_a;            /* the station's own maximum current: never offered more */
+	int phases;              /* phases wired to the station: 1 (meter L1) or 3 */
+	double volts;            /* nominal phase voltage: W -> A where the meter gives no voltage */
+	double min_grid_w;       /* ECOSMART: grid power allowed on top of the surplus */
+	double safe_a;           /* offered while the meter is faulted: 0, or 6..max_a (never above what was offered) */
+	double ramp_a_s;         /* an increase goes at most this many A per second (decreases are immediate) */
+	uint32_t fault_ms;       /* no plausible reading for this long: meter fault (ERR MET) */
+	uint32_t start_ms;       /* ECOPLUS: a surplus of >= 6 A must hold this long before charging starts */
+	uint32_t stop_ms;        /* ECOPLUS: a deficit must hold this long before charging pauses (6 A meanwhile) */
+	uint32_t min_on_ms;      /* charging, once started, runs at least this long (unless the contract forbids) */
+	uint32_t min_off_ms;     /* a pause lasts at least this long */
+	double margin_a;         /* the offer stays this far below what the contract leaves (a falling PV ramp is
+	                          * followed one reading late) */
+	unsigned max_switches_h; /* contactor operations allowed in any hour (0: no budget): a start needs room
+	                          * for itself and its stop; a pause for lack of sun waits for room (6 A meanwhile);
+	                          * a stop the contract forces always happens */
 };
 
 /* The documented defaults (docs/evse.md "Dynamic power management"). */
@@ -75,6 +80,7 @@ int evse_dpm_plausible(const struct evse_dpm_reading *r, int phases, char *err, 
 	X(NO_SURPLUS, "paused: no renewable surplus")                                                                  \
 	X(START_WAIT, "surplus: waiting for the start delay")                                                          \
 	X(STOP_WAIT, "deficit: 6 A until the stop delay ends")                                                         \
+	X(BUDGET, "paused: the contactor's switching budget of the hour is used")                                      \
 	X(MIN_OFF, "paused: minimum off time")                                                                         \
 	X(FAULT, "meter fault: safe current")
 
@@ -112,7 +118,11 @@ struct evse_dpm {
 	enum evse_dpm_reason reason;
 	struct evse_dpm_figures fig;
 	uint32_t switches; /* changes of on since init */
+#define EVSE_DPM_SWITCH_LOG 32
+	uint64_t switch_log[EVSE_DPM_SWITCH_LOG]; /* times of the last changes of on (a ring) */
 };
+/* Changes of on in the hour before now_ms. */
+unsigned evse_dpm_switches_last_hour(const struct evse_dpm *d, uint64_t now_ms);
 
 /* Starts with no reading: nothing offered until the first plausible one. s is copied. */
 void evse_dpm_init(struct evse_dpm *d, const struct evse_dpm_settings *s, uint64_t now_ms);

@@ -24,6 +24,7 @@ static struct evse_dpm_settings base(void)
 	s.phases = 3;
 	s.min_on_ms = 60000;
 	s.min_off_ms = 30000;
+	s.margin_a = 0.0; /* the law exact; test_margin_and_switching_budget has the margin */
 	return s;
 }
 
@@ -361,6 +362,49 @@ static void test_meter_fault_safe_current_and_recovery(void **state)
 	assert_true(evse_dpm_tick(&d, now + 10 * S) == 7.0);
 }
 
+static void test_margin_and_switching_budget(void **state)
+{
+	(void)state;
+	struct evse_dpm_settings s = base();
+	s.margin_a = 1.0;
+	struct evse_dpm d;
+	uint64_t now = 0;
+	evse_dpm_init(&d, &s, now);
+	double house[3] = {15.0, 4.0, 9.0};
+	/* 25 − 1 − 15 */
+	assert_true(run(&d, &now, 30, house, 3) == 9.0);
+
+	/* ECOPLUS on a flapping sun: with no minimum times, the budget (6 per hour) still holds */
+	s = base();
+	s.phases = 1;
+	s.mode = EVSE_DPM_ECOPLUS;
+	s.renewable = true;
+	s.start_ms = 10000;
+	s.stop_ms = 10000;
+	s.min_on_ms = 0;
+	s.min_off_ms = 0;
+	s.max_switches_h = 6;
+	evse_dpm_init(&d, &s, now);
+	double night[3] = {2, 0, 0}, sun[3] = {-10, 0, 0};
+	for (int i = 0; i < 150; i++) {
+		run(&d, &now, 30, sun, 1);
+		run(&d, &now, 30, night, 1);
+	}
+	assert_true(d.switches > 6);
+	assert_true(evse_dpm_switches_last_hour(&d, now) <= 6);
+	/* a start waits for room in the budget, a pause keeps 6 A meanwhile */
+	bool saw_budget = false;
+	for (int i = 0; i < 120; i++) {
+		run(&d, &now, 15, i % 2 ? sun : night, 1);
+		saw_budget = saw_budget || d.reason == EVSE_DPM_WHY_BUDGET;
+		assert_true(evse_dpm_switches_last_hour(&d, now) <= 6);
+	}
+	assert_true(saw_budget);
+	s.max_switches_h = 61;
+	char err[160];
+	assert_int_equal(evse_dpm_check(&s, err, sizeof(err)), -1);
+}
+
 static void test_no_reading_no_current(void **state)
 {
 	(void)state;
@@ -391,6 +435,7 @@ int main(void)
 	    cmocka_unit_test(test_check_refuses_bad_settings),
 	    cmocka_unit_test(test_implausible_readings_never_raise_the_current),
 	    cmocka_unit_test(test_meter_fault_safe_current_and_recovery),
+	    cmocka_unit_test(test_margin_and_switching_budget),
 	    cmocka_unit_test(test_no_reading_no_current),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
