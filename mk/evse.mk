@@ -40,6 +40,12 @@ $(BS)/evse: src/evse/evse_main.c $(BS)/libevse.a $(BS)/libocpp.a $(BS)/libwlcomm
 	$(CC) $(CFLAGS_COMMON) $(EVSE_CFLAGS) -O1 -g $(SAN) $< $(BS)/libevse.a $(BS)/libocpp.a $(BS)/libwlcommon.a \
 		$(LIBS) $(EVSE_LIBS) -o $@
 
+# ---- the grid meter simulator (Modbus TCP/RTU server) of dynamic power management's tests and demos ----
+ALL_TARGETS += $(B)/meter_sim
+$(B)/meter_sim: tools/meter_sim.c tools/dpm_profile.c tools/dpm_profile.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_COMMON) $(EVSE_CFLAGS) -Itools $(CFLAGS) tools/meter_sim.c tools/dpm_profile.c -lmodbus -lm -o $@
+
 # ---- fuzzers of the evse parsers (fuzz/evse/), run a few seconds each ----
 EVSE_FUZZERS := $(patsubst fuzz/evse/fuzz_%.c,%,$(wildcard fuzz/evse/fuzz_*.c))
 TEST_SUITES += evse-fuzz
@@ -60,9 +66,9 @@ evse-fuzz: $(addprefix $(BF)/evse/fuzz_,$(EVSE_FUZZERS))
 # ---- integration: evse against an ocpp-rpc RPCServer in strict mode, and against the real csms ----
 TEST_SUITES += evse-integration
 .PHONY: evse-integration
-evse-integration: $(BS)/evse $(BS)/csms
-	@fail=0; p=0; f=0; for t in tests/integration/evse_ocpp.js tests/integration/evse_offline.js tests/integration/evse_smart.js tests/integration/evse_fw.js tests/integration/evse_csms.js tests/integration/evse_webapi.js; do \
-		echo "== $$t"; EVSE_BIN=$(BS)/evse CSMS_BIN=$(BS)/csms node $$t > build/evse-it.log 2>&1 || fail=1; cat build/evse-it.log; \
+evse-integration: $(BS)/evse $(BS)/csms $(B)/meter_sim
+	@fail=0; p=0; f=0; for t in tests/integration/evse_ocpp.js tests/integration/evse_offline.js tests/integration/evse_smart.js tests/integration/evse_fw.js tests/integration/evse_csms.js tests/integration/evse_webapi.js tests/integration/evse_dpm.js; do \
+		echo "== $$t"; EVSE_BIN=$(BS)/evse CSMS_BIN=$(BS)/csms METER_SIM=$(B)/meter_sim node $$t > build/evse-it.log 2>&1 || fail=1; cat build/evse-it.log; \
 		line=$$(grep -E '^[0-9]+ passed, [0-9]+ failed$$' build/evse-it.log | tail -1); \
 		p=$$((p + $${line%% passed*})); f=$$((f + $$(echo "$$line" | sed 's/.* \([0-9]*\) failed/\1/'))); \
 	done; echo "$$p passed, $$f failed"; exit $$fail

@@ -86,6 +86,8 @@ static const struct opt opts[] = {
     {"dpm_stop_delay", OPT_INT, F(dpm_stop_s), 0, 3600, NULL, "300", "ECOPLUS: s of deficit before charging pauses"},
     {"dpm_min_on", OPT_INT, F(dpm_min_on_s), 0, 3600, NULL, "120", "s a started charge runs at least"},
     {"dpm_min_off", OPT_INT, F(dpm_min_off_s), 0, 3600, NULL, "60", "s a pause lasts at least"},
+    {"dpm_switches_h", OPT_INT, F(dpm_switches_h), 0, 60, NULL, "6",
+     "ECOPLUS: contactor operations allowed in any hour (0: no budget)"},
     {"dpm_meter", OPT_ENUM, F(dpm_meter), 0, 0, dpm_meter_names, "sdm630",
      "grid meter model: sdm120, sdm630, or custom (dpm_meter_map)"},
     {"dpm_meter_map", OPT_STR, F(dpm_meter_map), 0, 0, NULL, "",

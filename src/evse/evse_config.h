@@ -49,7 +49,7 @@ struct evse_config {
 	int dpm_mode; /* enum evse_dpm_mode */
 	bool dpm_renewable;
 	int dpm_limit_a, dpm_limit_w, dpm_min_grid_w, dpm_safe_a, dpm_ramp_a;
-	int dpm_fault_s, dpm_start_s, dpm_stop_s, dpm_min_on_s, dpm_min_off_s;
+	int dpm_fault_s, dpm_start_s, dpm_stop_s, dpm_min_on_s, dpm_min_off_s, dpm_switches_h;
 	char dpm_meter[16]; /* sdm120, sdm630, custom */
 	char dpm_meter_map[512];
 	char dpm_meter_host[64];

@@ -170,11 +170,12 @@ unsigned evse_dpm_switches_last_hour(const struct evse_dpm *d, uint64_t now_ms)
 	return n;
 }
 
-/* Room in the switching budget for n more operations. */
+/* Room in the switching budget for n more operations. Only ECOPLUS pauses by choice: in FULL and ECOSMART
+ * every pause is forced (contract, meter) and the resumption must not wait for the budget. */
 static bool budget_allows(const struct evse_dpm *d, unsigned n, uint64_t now_ms)
 {
 	unsigned max = d->set.max_switches_h;
-	return max == 0 || evse_dpm_switches_last_hour(d, now_ms) + n <= max;
+	return max == 0 || d->set.mode != EVSE_DPM_ECOPLUS || evse_dpm_switches_last_hour(d, now_ms) + n <= max;
 }
 
 /* The condition (start when off, stop when on) has held for ms: starts its timer when it begins. */

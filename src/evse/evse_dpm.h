@@ -46,7 +46,7 @@ struct evse_dpm_settings {
 	uint32_t min_off_ms;     /* a pause lasts at least this long */
 	double margin_a;         /* the offer stays this far below what the contract leaves (a falling PV ramp is
 	                          * followed one reading late) */
-	unsigned max_switches_h; /* contactor operations allowed in any hour (0: no budget): a start needs room
+	unsigned max_switches_h; /* ECOPLUS: contactor operations allowed in any hour (0: no budget): a start needs room
 	                          * for itself and its stop; a pause for lack of sun waits for room (6 A meanwhile);
 	                          * a stop the contract forces always happens */
 };

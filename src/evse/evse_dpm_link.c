@@ -28,7 +28,8 @@ struct evse_dpm_link {
 	struct evse_dpm dpm;
 	bool enabled;
 	uint64_t reload_at;
-	bool warned; /* the OCPP warning is raised */
+	double ev_prev[EVSE_DPM_PHASES]; /* the EV's current at the previous reading */
+	bool warned;                     /* the OCPP warning is raised */
 	bool fault_logged;
 };
 
@@ -63,6 +64,7 @@ static void settings_from_config(const struct evse_config *cfg, struct evse_dpm_
 	s->stop_ms = (uint32_t)cfg->dpm_stop_s * 1000u;
 	s->min_on_ms = (uint32_t)cfg->dpm_min_on_s * 1000u;
 	s->min_off_ms = (uint32_t)cfg->dpm_min_off_s * 1000u;
+	s->max_switches_h = (unsigned)cfg->dpm_switches_h;
 }
 
 /* The meter map the configuration names: 0, or -1 with err. */
@@ -227,12 +229,19 @@ void evse_dpm_link_tick(struct evse_dpm_link *l, uint64_t now_ms)
 	int got = l->io ? evse_gm_io_take(l->io, &r, why, sizeof(why)) : 0;
 	if (got > 0) {
 		struct evse_status st;
-		double ev[EVSE_DPM_PHASES] = {0, 0, 0};
+		double ev[EVSE_DPM_PHASES] = {0, 0, 0}, now_a[EVSE_DPM_PHASES] = {0, 0, 0};
 		evse_charge_status(l->charge, now_ms, &st);
-		if (st.meter_ok && st.contactor)
-			for (int p = 0; p < EVSE_DPM_PHASES && p < EVSE_PHASES; p++)
-				ev[p] = st.meter.current_a[p];
+		/* the grid meter's reading may be older than the station's own: of the EV's current now and at
+		 * the previous reading, the smaller is taken out (the house then looks bigger, never smaller) */
+		for (int p = 0; p < EVSE_DPM_PHASES && p < EVSE_PHASES; p++) {
+			now_a[p] = st.meter_ok && st.contactor ? st.meter.current_a[p] : 0.0;
+			ev[p] = now_a[p] < l->ev_prev[p] ? now_a[p] : l->ev_prev[p];
+			l->ev_prev[p] = now_a[p];
+		}
 		evse_dpm_feed(&l->dpm, &r, ev, now_ms);
+		WL_DEBUG(MOD, "grid %.0f W, ev %.1f/%.1f/%.1f A (meter %d, contactor %d): offer %.1f A (%s)",
+		         l->dpm.fig.grid_w, ev[0], ev[1], ev[2], st.meter_ok, st.contactor, l->dpm.offered,
+		         evse_dpm_reason_text(l->dpm.reason));
 	} else if (got < 0) {
 		evse_dpm_meter_error(&l->dpm, why, now_ms);
 	} else {
@@ -253,8 +262,13 @@ void evse_dpm_link_tick(struct evse_dpm_link *l, uint64_t now_ms)
 		}
 		l->warned = true;
 	} else {
-		if (l->fault_logged)
+		if (l->fault_logged) {
+			struct evse_status st;
 			WL_INFO(MOD, "grid meter answers again");
+			evse_charge_status(l->charge, now_ms, &st);
+			if (strcmp(st.display, ERR_MET_TEXT) == 0)
+				evse_charge_show_message(l->charge, "", 0, now_ms); /* ends ERR MET at once */
+		}
 		l->fault_logged = false;
 		if (l->warned && l->ocpp)
 			evse_ocpp_set_warning(l->ocpp, NULL);
