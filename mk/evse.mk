@@ -76,5 +76,6 @@ evse-integration: $(BS)/evse $(BS)/csms $(B)/meter_sim
 # ---- the local web app in a real headless Chromium (Debian chromium + npm playwright-core) ----
 TEST_SUITES += evse-e2e
 .PHONY: evse-e2e
-evse-e2e: $(BS)/evse
+evse-e2e: $(BS)/evse $(B)/meter_sim
 	@echo "== tests/e2e/evse_webapp.test.js"; EVSE_BIN=$(BS)/evse node tests/e2e/evse_webapp.test.js
+	@echo "== tests/e2e/evse_dpm.test.js"; EVSE_BIN=$(BS)/evse METER_SIM=$(B)/meter_sim node tests/e2e/evse_dpm.test.js
