@@ -4,7 +4,8 @@
  * caller feeds (closed loop). Commands on stdin, one a line (see usage()).
  *
  *   meter_sim [--host 127.0.0.1] [--port 5020] [--rtu DEVICE [--baud 9600] [--parity N]] [--slave 1]
- *             [--model sdm630|sdm120] [--pv FILE] [--speed 60] [--start 08:00] */
+ *             [--model sdm630|sdm120] [--pv FILE] [--speed 60] [--start 08:00] [--pv-slave 2]
+ * --pv-slave: over TCP a second unit id answers as an SDM on the PV feed (the production as export). */
 #include <errno.h>
 #include <math.h>
 #include <modbus.h>
@@ -32,6 +33,7 @@ struct sim {
 	double house_const_w; /* < 0: the synthetic profile */
 	double pv_const_w;    /* < 0: the file (or none) */
 	double ev_a[3];
+	int pv_slave; /* TCP: a second unit id answering as the PV feed's meter, 0: none */
 	bool silent, nan, negative;
 	double imp_wh, exp_wh, last_t;
 	unsigned long answered, dropped;
@@ -41,7 +43,7 @@ static void usage(void)
 {
 	fprintf(stderr,
 	        "usage: meter_sim [--host H] [--port N] [--rtu DEVICE [--baud B] [--parity N|E|O]] [--slave ID]\n"
-	        "                 [--model sdm630|sdm120] [--pv FILE] [--speed X] [--start HH:MM]\n"
+	        "                 [--model sdm630|sdm120] [--pv FILE] [--speed X] [--start HH:MM] [--pv-slave ID]\n"
 	        "stdin: house W | house synthetic | pv W | pv file | ev A [A2 A3] | silent on|off | nan on|off |\n"
 	        "       negative on|off | time HH:MM | status | quit\n");
 }
@@ -174,14 +176,35 @@ static bool command(struct sim *s, char *line)
 	return true;
 }
 
+/* The PV feed's meter: the production as export on the station's phases. */
+static void update_pv(struct sim *s, modbus_mapping_t *mb)
+{
+	double pv = pv_w(s, sim_time(s));
+	uint16_t *in = mb->tab_input_registers;
+	for (int p = 0; p < 3; p++) {
+		double w = p < s->phases ? -pv / s->phases : 0.0;
+		set_f32(p < s->phases ? (float)VOLTS : 0.0f, in + 2 * p);
+		set_f32((float)(fabs(w) / VOLTS), in + 0x0006 + 2 * p);
+		set_f32((float)w, in + 0x000C + 2 * p);
+	}
+	memcpy(mb->tab_registers, in, N_REGS * sizeof(uint16_t));
+}
+
 /* Answers (or, silent, drops) one request on the context's current socket: -1 when the peer is gone. */
-static int serve_one(struct sim *s, modbus_t *ctx, modbus_mapping_t *mb)
+static int serve_one(struct sim *s, modbus_t *ctx, modbus_mapping_t *mb, modbus_mapping_t *mb_pv)
 {
 	uint8_t query[MODBUS_TCP_MAX_ADU_LENGTH];
 	int rc = modbus_receive(ctx, query);
 	if (rc > 0) {
 		if (s->silent) {
 			s->dropped++;
+			return 0;
+		}
+		int unit = query[modbus_get_header_length(ctx) - 1];
+		if (s->pv_slave && unit == s->pv_slave) {
+			update_pv(s, mb_pv);
+			modbus_reply(ctx, query, rc, mb_pv);
+			s->answered++;
 			return 0;
 		}
 		update(s, mb);
@@ -218,6 +241,8 @@ int main(int argc, char **argv)
 			parity = v[0];
 		else if (strcmp(o, "--slave") == 0)
 			slave = (int)strtol(v, NULL, 10);
+		else if (strcmp(o, "--pv-slave") == 0)
+			s.pv_slave = (int)strtol(v, NULL, 10);
 		else if (strcmp(o, "--model") == 0)
 			model = v;
 		else if (strcmp(o, "--pv") == 0)
@@ -254,7 +279,8 @@ int main(int argc, char **argv)
 
 	modbus_t *ctx = rtu ? modbus_new_rtu(rtu, baud, parity, 8, 1) : modbus_new_tcp(host, port);
 	modbus_mapping_t *mb = modbus_mapping_new(0, 0, N_REGS, N_REGS);
-	if (!ctx || !mb) {
+	modbus_mapping_t *mb_pv = modbus_mapping_new(0, 0, N_REGS, N_REGS);
+	if (!ctx || !mb || !mb_pv) {
 		fprintf(stderr, "meter_sim: %s\n", modbus_strerror(errno));
 		goto out;
 	}
@@ -305,7 +331,7 @@ int main(int argc, char **argv)
 		}
 		if (rtu) {
 			if (FD_ISSET(modbus_get_socket(ctx), &rd))
-				serve_one(&s, ctx, mb);
+				serve_one(&s, ctx, mb, mb_pv);
 			continue;
 		}
 		if (FD_ISSET(listen_fd, &rd)) {
@@ -319,7 +345,7 @@ int main(int argc, char **argv)
 			if (!FD_ISSET(clients[i], &rd))
 				continue;
 			modbus_set_socket(ctx, clients[i]);
-			if (serve_one(&s, ctx, mb) < 0) {
+			if (serve_one(&s, ctx, mb, mb_pv) < 0) {
 				close(clients[i]);
 				clients[i--] = clients[--n_clients];
 			}
@@ -332,6 +358,8 @@ int main(int argc, char **argv)
 out:
 	if (mb)
 		modbus_mapping_free(mb);
+	if (mb_pv)
+		modbus_mapping_free(mb_pv);
 	if (ctx) {
 		modbus_set_socket(ctx, -1);
 		modbus_free(ctx);

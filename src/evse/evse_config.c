@@ -99,6 +99,8 @@ static const struct opt opts[] = {
     {"dpm_meter_baud", OPT_INT, F(dpm_meter_baud), 1200, 115200, NULL, "9600", "Modbus RTU speed"},
     {"dpm_meter_parity", OPT_ENUM, F(dpm_meter_parity), 0, 0, parity_names, "N", "Modbus RTU parity: N, E or O"},
     {"dpm_meter_slave", OPT_INT, F(dpm_meter_slave), 1, 247, NULL, "1", "Modbus unit id of the meter"},
+    {"dpm_pv_slave", OPT_INT, F(dpm_pv_slave), 0, 247, NULL, "0",
+     "unit id of a second meter of the same model on the PV feed, on the same link (0: none)"},
     {"dpm_poll_ms", OPT_INT, F(dpm_poll_ms), 100, 10000, NULL, "1000", "ms between two meter readings"},
     {"dpm_timeout_ms", OPT_INT, F(dpm_timeout_ms), 50, 5000, NULL, "500", "ms the meter has to answer"},
 };

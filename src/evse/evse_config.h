@@ -57,7 +57,7 @@ struct evse_config {
 	char dpm_meter_device[128];
 	int dpm_meter_baud;
 	char dpm_meter_parity[2];
-	int dpm_meter_slave, dpm_poll_ms, dpm_timeout_ms;
+	int dpm_meter_slave, dpm_pv_slave, dpm_poll_ms, dpm_timeout_ms;
 };
 
 /* Sets every option to its default. */

@@ -171,6 +171,7 @@ struct evse_dpm_link *evse_dpm_link_new(const struct evse_config *cfg, struct ev
 		                            .baud = cfg->dpm_meter_baud,
 		                            .parity = cfg->dpm_meter_parity[0],
 		                            .slave = cfg->dpm_meter_slave,
+		                            .pv_slave = cfg->dpm_pv_slave,
 		                            .poll_ms = cfg->dpm_poll_ms,
 		                            .timeout_ms = cfg->dpm_timeout_ms};
 		snprintf(link.host, sizeof(link.host), "%s", cfg->dpm_meter_host);

@@ -113,6 +113,29 @@ static void publish(struct evse_gm_io *io, int result, const struct evse_dpm_rea
 	pthread_mutex_unlock(&io->lock);
 }
 
+/* The PV meter: the same map on its own unit id; it only feeds the figures, so a failure leaves has_pv false
+ * instead of failing the reading. */
+static void read_pv(struct evse_gm_io *io, struct evse_dpm_reading *r)
+{
+	char why[96];
+	uint16_t words[EVSE_GM_MAX_REGS][2];
+	struct evse_dpm_reading pv;
+
+	modbus_set_slave(io->ctx, io->link.pv_slave);
+	int rc = read_map(io, words, why, sizeof(why));
+	modbus_set_slave(io->ctx, io->link.slave);
+	if (rc < 0) {
+		WL_DEBUG(MOD, "pv meter (slave %d): %s", io->link.pv_slave, why);
+		return;
+	}
+	evse_gm_fill(&io->map, (const uint16_t(*)[2])words, &pv, NULL, NULL);
+	double w = 0.0;
+	for (int p = 0; p < EVSE_DPM_PHASES; p++)
+		w += pv.watts[p];
+	r->has_pv = true;
+	r->pv_w = w < 0 ? -w : w;
+}
+
 static void poll_once(struct evse_gm_io *io)
 {
 	char why[96];
@@ -140,6 +163,8 @@ static void poll_once(struct evse_gm_io *io)
 		return;
 	}
 	evse_gm_fill(&io->map, (const uint16_t(*)[2])words, &r, NULL, NULL);
+	if (io->link.pv_slave > 0)
+		read_pv(io, &r);
 	publish(io, RESULT_OK, &r, NULL);
 }
 

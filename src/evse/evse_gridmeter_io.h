@@ -16,6 +16,7 @@ struct evse_gm_link {
 	int baud;         /* RTU: 1200..115200 */
 	char parity;      /* RTU: 'N', 'E' or 'O' */
 	int slave;        /* unit id 1..247 */
+	int pv_slave;     /* a second meter of the same model on the PV feed (its |power| is the production), 0: none */
 	int poll_ms;      /* between two reads */
 	int timeout_ms;   /* the meter's answer must come within this */
 };

@@ -75,7 +75,7 @@ const DPM = {
 
 async function startAll() {
 	const mport = await freePort();
-	sim = new MeterSim(['--port', String(mport), '--model', 'sdm630']);
+	sim = new MeterSim(['--port', String(mport), '--model', 'sdm630', '--pv-slave', '2']);
 	await sim.ready();
 	sim.cmd('house 2070'); // 3 A per phase
 	sim.cmd('pv 0');
@@ -83,7 +83,7 @@ async function startAll() {
 	await csms.listen(await freePort());
 	st = new Station(Object.assign({
 		http_port: await freePort(), ocpp_url: `ws://127.0.0.1:${csms.port}/ocpp/CP-DPM`, mode: 'FREE',
-		dpm_meter_host: '127.0.0.1', dpm_meter_port: String(mport),
+		dpm_meter_host: '127.0.0.1', dpm_meter_port: String(mport), dpm_pv_slave: '2',
 	}, DPM));
 	st.start();
 	await st.ready();
@@ -155,6 +155,10 @@ run([
 		sim.cmd('house 690'); // 1 A per phase
 		sim.cmd('pv 9660'); // 14 A per phase of production: 13 A of surplus
 		await until(async () => { const s = await st.status(); return s.state === 'CHARGING' && Math.abs(s.offeredA - 13) < 0.6; }, 10000, 'charging on the surplus');
+		// the PV feed's meter (unit id 2) gives the production; the house is grid − EV + PV
+		let f;
+		await until(async () => { f = await dpm(); return Math.abs(f.pvW - 9660) < 50 && Math.abs(f.houseW - 690) < 150 && Math.abs(f.gridW) < 400; }, 8000, 'PV and house figures, the EV taking the surplus')
+			.catch((e) => { throw new Error(`${e.message}: ${JSON.stringify(f)}`); });
 		sim.cmd('pv 0');
 		await until(async () => (await st.status()).state === 'SUSPENDED_EVSE', 8000, 'paused');
 		const d = await dpm();
