@@ -44,7 +44,7 @@ $(BS)/evse: src/evse/evse_main.c $(BS)/libevse.a $(BS)/libocpp.a $(BS)/libwlcomm
 ALL_TARGETS += $(B)/meter_sim
 $(B)/meter_sim: tools/meter_sim.c tools/dpm_profile.c tools/dpm_profile.h
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_COMMON) $(EVSE_CFLAGS) -Itools $(CFLAGS) tools/meter_sim.c tools/dpm_profile.c -lmodbus -lm -o $@
+	$(CC) $(CFLAGS_COMMON) $(EVSE_CFLAGS) -Itools $(CFLAGS) tools/meter_sim.c tools/dpm_profile.c -lmodbus -lcjson -lm -o $@
 
 # ---- fuzzers of the evse parsers (fuzz/evse/), run a few seconds each ----
 EVSE_FUZZERS := $(patsubst fuzz/evse/fuzz_%.c,%,$(wildcard fuzz/evse/fuzz_*.c))

@@ -5,9 +5,14 @@
  *
  *   meter_sim [--host 127.0.0.1] [--port 5020] [--rtu DEVICE [--baud 9600] [--parity N]] [--slave 1]
  *             [--model sdm630|sdm120] [--pv FILE] [--speed 60] [--start 08:00] [--pv-slave 2]
- * --pv-slave: over TCP a second unit id answers as an SDM on the PV feed (the production as export). */
+ * --pv-slave: over TCP a second unit id answers as an SDM on the PV feed (the production as export).
+ * --evse-port: the EV's current is read from the station's GET /api/status every 250 ms (else: stdin "ev"). */
+#include <arpa/inet.h>
+#include <cjson/cJSON.h>
 #include <errno.h>
 #include <math.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <modbus.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -33,7 +38,8 @@ struct sim {
 	double house_const_w; /* < 0: the synthetic profile */
 	double pv_const_w;    /* < 0: the file (or none) */
 	double ev_a[3];
-	int pv_slave; /* TCP: a second unit id answering as the PV feed's meter, 0: none */
+	int pv_slave;  /* TCP: a second unit id answering as the PV feed's meter, 0: none */
+	int evse_port; /* the station's web port on 127.0.0.1: its EV current is read from /api/status, 0: stdin */
 	bool silent, nan, negative;
 	double imp_wh, exp_wh, last_t;
 	unsigned long answered, dropped;
@@ -44,6 +50,7 @@ static void usage(void)
 	fprintf(stderr,
 	        "usage: meter_sim [--host H] [--port N] [--rtu DEVICE [--baud B] [--parity N|E|O]] [--slave ID]\n"
 	        "                 [--model sdm630|sdm120] [--pv FILE] [--speed X] [--start HH:MM] [--pv-slave ID]\n"
+	        "                 [--evse-port N]   (the EV's current read from the station's /api/status)\n"
 	        "stdin: house W | house synthetic | pv W | pv file | ev A [A2 A3] | silent on|off | nan on|off |\n"
 	        "       negative on|off | time HH:MM | status | quit\n");
 }
@@ -176,6 +183,37 @@ static bool command(struct sim *s, char *line)
 	return true;
 }
 
+/* Closes the loop by itself: the station's output current (GET /api/status on 127.0.0.1:evse_port) becomes
+ * the EV's current on the station's phases. A station that does not answer leaves the last value. */
+static void poll_evse(struct sim *s)
+{
+	char req[128], buf[8192];
+	size_t len = 0;
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)s->evse_port)};
+	struct timeval tv = {0, 200000};
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	if (fd < 0)
+		return;
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	int n = snprintf(req, sizeof(req), "GET /api/status HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+	if (connect(fd, (struct sockaddr *)&a, sizeof(a)) < 0 || send(fd, req, (size_t)n, 0) != n)
+		goto out;
+	for (ssize_t r; len < sizeof(buf) - 1 && (r = recv(fd, buf + len, sizeof(buf) - 1 - len, 0)) > 0;)
+		len += (size_t)r;
+	buf[len] = '\0';
+	char *body = strstr(buf, "\r\n\r\n");
+	cJSON *j = body ? cJSON_Parse(body + 4) : NULL;
+	cJSON *cur = cJSON_GetObjectItem(j, "outputCurrent");
+	if (cJSON_IsNumber(cur))
+		for (int p = 0; p < 3; p++)
+			s->ev_a[p] = p < s->phases ? cur->valuedouble : 0.0;
+	cJSON_Delete(j);
+out:
+	close(fd);
+}
+
 /* The PV feed's meter: the production as export on the station's phases. */
 static void update_pv(struct sim *s, modbus_mapping_t *mb)
 {
@@ -243,6 +281,8 @@ int main(int argc, char **argv)
 			slave = (int)strtol(v, NULL, 10);
 		else if (strcmp(o, "--pv-slave") == 0)
 			s.pv_slave = (int)strtol(v, NULL, 10);
+		else if (strcmp(o, "--evse-port") == 0)
+			s.evse_port = (int)strtol(v, NULL, 10);
 		else if (strcmp(o, "--model") == 0)
 			model = v;
 		else if (strcmp(o, "--pv") == 0)
@@ -286,6 +326,7 @@ int main(int argc, char **argv)
 	}
 	modbus_set_slave(ctx, slave);
 	int listen_fd = -1, clients[MAX_CLIENT], n_clients = 0;
+	double last_poll = 0.0;
 	if (rtu) {
 		if (modbus_connect(ctx) < 0) {
 			fprintf(stderr, "meter_sim: %s: %s\n", rtu, modbus_strerror(errno));
@@ -317,11 +358,19 @@ int main(int argc, char **argv)
 				maxfd = clients[i] > maxfd ? clients[i] : maxfd;
 			}
 		}
-		if (select(maxfd + 1, &rd, NULL, NULL, NULL) < 0) {
+		struct timeval tv = {0, 250000};
+		int ready = select(maxfd + 1, &rd, NULL, NULL, s.evse_port ? &tv : NULL);
+		if (ready < 0) {
 			if (errno == EINTR)
 				continue;
 			break;
 		}
+		if (s.evse_port && mono_s() - last_poll >= 0.25) {
+			last_poll = mono_s();
+			poll_evse(&s);
+		}
+		if (ready == 0)
+			continue;
 		if (FD_ISSET(0, &rd)) {
 			char line[256];
 			if (!fgets(line, sizeof(line), stdin) || !command(&s, line)) {

@@ -23,12 +23,13 @@ async function text(sel) { return (await page.textContent(sel)) || ''; }
 
 run([
 	['start the meter simulator, evse with DPM, and Chromium', async () => {
-		const mport = await freePort();
-		sim = spawn(process.env.METER_SIM || 'build/release/meter_sim', ['--port', String(mport)], { stdio: ['pipe', 'pipe', 'pipe'] });
+		const mport = await freePort(), hport = await freePort();
+		// the simulator reads the EV's current from the station itself (--evse-port): the loop is closed
+		sim = spawn(process.env.METER_SIM || 'build/release/meter_sim', ['--port', String(mport), '--evse-port', String(hport)], { stdio: ['pipe', 'pipe', 'pipe'] });
 		sim.stdout.on('data', (d) => { simOut += d; });
 		await until(() => /ready/.test(simOut), T, 'meter_sim');
 		sim.stdin.write('house 2070\npv 0\n');
-		st = new Station({ http_port: await freePort(), mode: 'FREE', dpm: 'true', dpm_limit: '25',
+		st = new Station({ http_port: hport, mode: 'FREE', dpm: 'true', dpm_limit: '25',
 			dpm_meter_host: '127.0.0.1', dpm_meter_port: String(mport), dpm_poll_ms: '500' });
 		st.start();
 		await st.ready();
@@ -58,6 +59,10 @@ run([
 		assert(await page.isChecked('#enabled'), 'DPM on');
 		assert(await page.inputValue('#limit') === '25', 'limit from the config file');
 		assert(await page.isDisabled('#mode option[value="ECOPLUS"]'), 'ECOPLUS locked without a renewable source');
+		// an EV plugged: the meter sees it (closed loop), the page shows it apart from the house
+		await st.sim('plug response_ms=100');
+		await until(async () => /^1[0-9]\.[0-9]{2} kW$/.test(await text('[data-field="evW"]')) && /^2\.[01][0-9] kW$/.test(await text('[data-field="houseW"]')) &&
+			/^1[0-9]\.[0-9]{2} kW$/.test(await text('[data-field="gridW"]')), T, 'EV 10+ kW, house 2.1 kW, grid with both');
 	}],
 	['declare a renewable source and choose ECOPLUS', async () => {
 		await page.check('#renewable');
