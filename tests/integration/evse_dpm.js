@@ -57,6 +57,12 @@ class Client {
 
 let sim, st, csms, web, relay;
 
+// a failed test leaves nothing running behind it
+process.on('exit', () => {
+	if (st && st.proc && st.proc.exitCode === null) st.proc.kill('SIGKILL');
+	if (sim && sim.proc && sim.proc.exitCode === null) sim.proc.kill('SIGKILL');
+});
+
 // Closed loop: the simulator's meter sees the station's EV current (the station's own meter).
 function startRelay() {
 	let busy = false;
