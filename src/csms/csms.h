@@ -40,6 +40,10 @@ struct csms {
 	uint64_t next_serial;
 	bool stopping;
 	struct {
+		uint64_t window_start; /* policy pending: automatic registrations in the current minute */
+		unsigned count;
+	} auto_registrations;
+	struct {
 		uint64_t frames_in, frames_out, refused_handshakes, auth_failures;
 	} stats;
 };

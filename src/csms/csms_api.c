@@ -172,6 +172,13 @@ int csms_api_route(struct csms_http_req *r)
 				}
 				return -1;
 			}
+			if (r->who.must_change_password && !(rt->roles & CSMS_PUBLIC) &&
+			    !(rt->flags & CSMS_ROUTE_PW_CHANGE_OK)) {
+				csms_http_respond_error(
+				    r, 403, "password_change_required",
+				    "your password was reset: change it first (PUT /api/v1/auth/password)");
+				return -1;
+			}
 			if (r->who.by_cookie && r->method != CSMS_HTTP_GET && !(rt->flags & CSMS_ROUTE_NO_CSRF) &&
 			    !csrf_ok(r)) {
 				csms_http_respond_error(

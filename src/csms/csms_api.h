@@ -42,8 +42,11 @@ const char *csms_role_name(unsigned role);
 unsigned csms_role_parse(const char *name);
 
 enum csms_route_flag {
-	CSMS_ROUTE_UPLOAD = 1, /* the body is a file streamed to disk, not JSON (see csms_api_upload_*) */
-	CSMS_ROUTE_NO_CSRF = 2 /* a state change that needs no CSRF token: login and first setup only */
+	CSMS_ROUTE_UPLOAD = 1,  /* the body is a file streamed to disk, not JSON (see csms_api_upload_*) */
+	CSMS_ROUTE_NO_CSRF = 2, /* a state change that needs no CSRF token: login and first setup only */
+
+	/* allowed before a reset password is changed: /auth/me, the password change, logout */
+	CSMS_ROUTE_PW_CHANGE_OK = 4
 };
 
 #define CSMS_API_MAX_PARAMS 3
@@ -59,6 +62,9 @@ struct csms_principal {
 	char csrf[65];          /* the session's CSRF token, when by_cookie */
 	int64_t token_id;       /* the API token used, or 0 */
 	bool presented_invalid; /* a cookie or token was sent but is unknown, expired or revoked */
+
+	/* reset by a manager and not yet changed: only CSMS_ROUTE_PW_CHANGE_OK routes */
+	bool must_change_password;
 };
 
 struct csms_http_req {

@@ -21,44 +21,73 @@ bool csms_language_is_valid(const char *lang)
 	return false;
 }
 
-static void throttle_keys(struct csms_http_req *r, const char *username, char *k1, char *k2, size_t n)
+/* The two throttle keys of a login: the account (case-insensitive) and the address. */
+struct login_keys {
+	char account[100], address[100];
+};
+
+static void login_keys(const char *addr, const char *username, struct login_keys *k)
 {
-	snprintf(k1, n, "op:");
-	for (size_t i = 0; username[i] && i + 4 < n; i++) {
+	size_t i;
+	snprintf(k->account, sizeof(k->account), "op:");
+	for (i = 0; username[i] && i + 4 < sizeof(k->account); i++) {
 		char c = username[i];
-		k1[3 + i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
-		k1[4 + i] = '\0';
+		k->account[3 + i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
 	}
-	snprintf(k2, n, "ip:%s", r->addr);
+	k->account[3 + i] = '\0';
+	snprintf(k->address, sizeof(k->address), "ip:%s", addr);
+}
+
+static bool keys_blocked(struct csms *app, const struct login_keys *k)
+{
+	uint64_t now = wl_mono_ms();
+	return csms_throttle_is_blocked(app->login_throttle, k->account, now) ||
+	       csms_throttle_is_blocked(app->login_throttle, k->address, now);
+}
+
+static void respond_throttled(struct csms_http_req *r)
+{
+	csms_http_respond_error(r, 429, "too_many_attempts",
+	                        "too many failed logins for this account or from this address: wait 15 minutes");
 }
 
 static bool throttled(struct csms_http_req *r, const char *username)
 {
-	char k1[100], k2[100];
-	uint64_t now = wl_mono_ms();
-	throttle_keys(r, username, k1, k2, sizeof(k1));
-	if (csms_throttle_is_blocked(r->app->login_throttle, k1, now) ||
-	    csms_throttle_is_blocked(r->app->login_throttle, k2, now)) {
-		csms_http_respond_error(
-		    r, 429, "too_many_attempts",
-		    "too many failed logins for this account or from this address: wait 15 minutes");
+	struct login_keys k;
+	login_keys(r->addr, username, &k);
+	if (keys_blocked(r->app, &k)) {
+		respond_throttled(r);
 		return true;
 	}
 	return false;
 }
 
-static void login_failed(struct csms_http_req *r, const char *username)
+static void warn_if_locked(struct csms *app, const struct login_keys *k, const char *username, const char *addr)
 {
-	char k1[100], k2[100];
 	uint64_t now = wl_mono_ms();
-	throttle_keys(r, username, k1, k2, sizeof(k1));
-	csms_throttle_fail(r->app->login_throttle, k1, now);
-	csms_throttle_fail(r->app->login_throttle, k2, now);
-	if (csms_throttle_is_blocked(r->app->login_throttle, k1, now))
+	if (csms_throttle_is_blocked(app->login_throttle, k->account, now))
 		WL_WARN("auth", "login: account \"%s\" locked for 15 minutes after repeated failures (last from %s)",
-		        username, r->addr);
-	else if (csms_throttle_is_blocked(r->app->login_throttle, k2, now))
-		WL_WARN("auth", "login: address %s locked for 15 minutes after repeated failures", r->addr);
+		        username, addr);
+	else if (csms_throttle_is_blocked(app->login_throttle, k->address, now))
+		WL_WARN("auth", "login: address %s locked for 15 minutes after repeated failures", addr);
+}
+
+/* A password check about to run on the worker: counted against the limit until attempt_end. */
+static void attempt_begin(struct csms *app, const struct login_keys *k)
+{
+	uint64_t now = wl_mono_ms();
+	csms_throttle_begin(app->login_throttle, k->account, now);
+	csms_throttle_begin(app->login_throttle, k->address, now);
+}
+
+static void attempt_end(struct csms *app, const struct login_keys *k, bool failed, const char *username,
+                        const char *addr)
+{
+	uint64_t now = wl_mono_ms();
+	csms_throttle_end(app->login_throttle, k->account, failed, now);
+	csms_throttle_end(app->login_throttle, k->address, failed, now);
+	if (failed)
+		warn_if_locked(app, k, username, addr);
 }
 
 static void operator_json(cJSON *o, sqlite3_stmt *st, int col)
@@ -74,8 +103,8 @@ static void operator_json(cJSON *o, sqlite3_stmt *st, int col)
 	csms_api_add_text(o, "role", st, col + 7);
 }
 
-static const char SQL_ME[] = "SELECT id, username, name, surname, email, phone, language, role, last_login "
-                             "FROM operator WHERE id = ?";
+static const char SQL_ME[] = "SELECT id, username, name, surname, email, phone, language, role, last_login, "
+                             "must_change_password FROM operator WHERE id = ?";
 
 /* The operator's profile (+ csrfToken when by session) as JSON, from the read connection. */
 static cJSON *me_json(struct csms_http_req *r, int64_t id, const char *csrf)
@@ -94,6 +123,7 @@ static cJSON *me_json(struct csms_http_req *r, int64_t id, const char *csrf)
 		if (sqlite3_step(st) == SQLITE_ROW) {
 			operator_json(o, st, 0);
 			csms_api_add_time(o, "lastLogin", st, 8);
+			cJSON_AddBoolToObject(o, "mustChangePassword", sqlite3_column_int(st, 9));
 		}
 		sqlite3_finalize(st);
 	}
@@ -106,6 +136,9 @@ static cJSON *me_json(struct csms_http_req *r, int64_t id, const char *csrf)
 
 struct login_job {
 	struct csms_api_bg base;
+	struct csms *app;
+	struct login_keys keys; /* counted in flight from submit to done, whether or not the client waits */
+	char address[64];
 	char username[65], password[CSMS_OPERATOR_PW_MAX * 4 + 1], language[8];
 	bool ok;
 	int64_t operator_id;
@@ -203,12 +236,18 @@ static void done_login(struct csms_bg_job *bg)
 {
 	struct login_job *j = (struct login_job *)bg;
 	struct csms_http_req *r = csms_api_bg_take(&j->base);
+	struct csms *app = j->app;
+	attempt_end(app, &j->keys, bg->rc == 0 && !j->ok, j->username, j->address);
 	if (r) {
 		if (bg->rc < 0) {
 			csms_http_respond_error(r, 500, "storage", "cannot read the operators");
 		} else if (!j->ok) {
-			login_failed(r, j->username);
 			csms_http_respond_error(r, 401, "bad_credentials", "wrong username or password");
+		} else if (keys_blocked(app, &j->keys)) {
+			/* locked while this hash ran (parallel failures): the right password is refused too */
+			WL_WARN("auth", "login: \"%s\" from %s refused: the account or address was locked meanwhile",
+			        j->username, j->address);
+			respond_throttled(r);
 		} else {
 			WL_INFO("auth", "login: \"%s\" from %s", j->username, r->addr);
 			start_session(r, j->operator_id, j->language[0] ? j->language : j->stored_language);
@@ -238,6 +277,10 @@ static void post_login(struct csms_http_req *r)
 			snprintf(j->username, sizeof(j->username), "%s", user);
 			snprintf(j->password, sizeof(j->password), "%s", pw);
 			snprintf(j->language, sizeof(j->language), "%s", lang ? lang : "");
+			snprintf(j->address, sizeof(j->address), "%s", r->addr);
+			j->app = r->app;
+			login_keys(r->addr, user, &j->keys);
+			attempt_begin(r->app, &j->keys);
 			csms_api_bg_submit(r, &j->base, exec_login, done_login);
 		}
 	}
@@ -344,6 +387,9 @@ static void put_me(struct csms_http_req *r)
 
 struct password_job {
 	struct csms_api_bg base;
+	struct csms *app;
+	struct login_keys keys; /* the current password's check counts as a login attempt while it runs */
+	char username[65], address[64];
 	int64_t operator_id;
 	char session_hash[65];
 	char current[CSMS_OPERATOR_PW_MAX * 4 + 1], fresh[CSMS_OPERATOR_PW_MAX * 4 + 1];
@@ -383,18 +429,16 @@ static int exec_password_store(struct csms_store *st, struct csms_job *job)
 	sqlite3_bind_int64(s, 3, p->operator_id);
 	if (sqlite3_step(s) != SQLITE_DONE)
 		return -1;
-	/* every other session of this operator ends: a changed password locks out whoever had the old one */
-	if (!(s = csms_store_stmt(st, "DELETE FROM session WHERE operator_id = ? AND token_hash != ?")))
-		return -1;
-	sqlite3_bind_int64(s, 1, p->operator_id);
-	sqlite3_bind_text(s, 2, p->session_hash, -1, SQLITE_STATIC);
-	return sqlite3_step(s) == SQLITE_DONE ? 0 : -1;
+	/* every other session and every API token of this operator ends: a changed password locks out whoever
+	 * had the old one */
+	return csms_operator_end_credentials(st, p->operator_id, p->session_hash);
 }
 
 static void done_password(struct csms_bg_job *bg)
 {
 	struct password_job *j = (struct password_job *)bg;
 	struct csms_http_req *r = csms_api_bg_take(&j->base);
+	attempt_end(j->app, &j->keys, bg->rc == 0 && !j->current_ok, j->username, j->address);
 	if (!r) {
 		free(j);
 		return;
@@ -402,8 +446,9 @@ static void done_password(struct csms_bg_job *bg)
 	if (bg->rc < 0) {
 		csms_http_respond_error(r, 500, "internal", "cannot hash the password");
 	} else if (!j->current_ok) {
-		login_failed(r, r->who.username);
 		csms_http_respond_error(r, 403, "bad_credentials", "the current password is wrong");
+	} else if (keys_blocked(j->app, &j->keys)) {
+		respond_throttled(r);
 	} else {
 		cJSON *o = cJSON_CreateObject();
 		cJSON_AddBoolToObject(o, "changed", 1);
@@ -443,6 +488,11 @@ static void put_password(struct csms_http_req *r)
 			csms_http_respond_error(r, 500, "internal", "out of memory");
 		} else {
 			j->operator_id = r->who.operator_id;
+			j->app = r->app;
+			snprintf(j->username, sizeof(j->username), "%s", r->who.username);
+			snprintf(j->address, sizeof(j->address), "%s", r->addr);
+			login_keys(r->addr, r->who.username, &j->keys);
+			attempt_begin(r->app, &j->keys);
 			snprintf(j->session_hash, sizeof(j->session_hash), "%s", r->who.session_hash);
 			snprintf(j->current, sizeof(j->current), "%s", cur);
 			snprintf(j->fresh, sizeof(j->fresh), "%s", fresh);
@@ -571,6 +621,29 @@ static void delete_token(struct csms_http_req *r)
 
 /* ---- first start ---- */
 
+/* Wrong setup codes count per address only (one shared key let anyone block the first Administrator). */
+static bool setup_throttled(struct csms_http_req *r)
+{
+	struct login_keys k;
+	login_keys(r->addr, "", &k);
+	if (csms_throttle_is_blocked(r->app->login_throttle, k.address, wl_mono_ms())) {
+		csms_http_respond_error(r, 429, "too_many_attempts",
+		                        "too many wrong setup codes from this address: wait 15 minutes");
+		return true;
+	}
+	return false;
+}
+
+static void setup_failed(struct csms_http_req *r)
+{
+	struct login_keys k;
+	uint64_t now = wl_mono_ms();
+	login_keys(r->addr, "", &k);
+	csms_throttle_fail(r->app->login_throttle, k.address, now);
+	if (csms_throttle_is_blocked(r->app->login_throttle, k.address, now))
+		WL_WARN("auth", "setup: address %s locked for 15 minutes after repeated wrong setup codes", r->addr);
+}
+
 static void post_setup(struct csms_http_req *r)
 {
 	bool bad = false;
@@ -582,9 +655,9 @@ static void post_setup(struct csms_http_req *r)
 	if (!body)
 		return;
 	const char *code = csms_api_str(r, body, "setupCode", true, 32, &bad);
-	if (!bad && !throttled(r, "(setup)")) {
+	if (!bad && !setup_throttled(r)) {
 		if (!csms_setup_code_check(r->app, code)) {
-			login_failed(r, "(setup)");
+			setup_failed(r);
 			csms_http_respond_error(r, 403, "bad_setup_code",
 			                        "wrong setup code (printed in the csms log and in <data>/setup-code)");
 		} else {
@@ -599,11 +672,12 @@ static const struct csms_route routes[] = {
      "First start: create the first Administrator with the one-time setup code"},
     {CSMS_HTTP_POST, "api/v1/auth/login", CSMS_PUBLIC, CSMS_ROUTE_NO_CSRF, post_login,
      "Log in (username, password, language): sets the session cookie, returns the CSRF token"},
-    {CSMS_HTTP_POST, "api/v1/auth/logout", CSMS_ROLES_ALL, 0, post_logout, "End this session"},
-    {CSMS_HTTP_GET, "api/v1/auth/me", CSMS_ROLES_ALL, 0, get_me, "Who is logged in (and the CSRF token)"},
+    {CSMS_HTTP_POST, "api/v1/auth/logout", CSMS_ROLES_ALL, CSMS_ROUTE_PW_CHANGE_OK, post_logout, "End this session"},
+    {CSMS_HTTP_GET, "api/v1/auth/me", CSMS_ROLES_ALL, CSMS_ROUTE_PW_CHANGE_OK, get_me,
+     "Who is logged in (and the CSRF token)"},
     {CSMS_HTTP_PUT, "api/v1/auth/me", CSMS_ROLES_ALL, 0, put_me, "Edit one's own name, e-mail, phone, language"},
-    {CSMS_HTTP_PUT, "api/v1/auth/password", CSMS_ROLES_ALL, 0, put_password,
-     "Change one's own password (current, new, confirm); ends the other sessions"},
+    {CSMS_HTTP_PUT, "api/v1/auth/password", CSMS_ROLES_ALL, CSMS_ROUTE_PW_CHANGE_OK, put_password,
+     "Change one's own password (current, new, confirm); ends the other sessions and one's API tokens"},
     {CSMS_HTTP_GET, "api/v1/auth/tokens", CSMS_ROLES_ALL, 0, get_tokens, "One's API tokens"},
     {CSMS_HTTP_POST, "api/v1/auth/tokens", CSMS_ROLES_ALL, 0, post_token,
      "Create an API token (shown once) for scripts: Authorization: Bearer <token>"},

@@ -85,6 +85,28 @@ static bool refuse_role(struct csms_http_req *r, unsigned role)
 
 /* ---- list, get ---- */
 
+/* Which operators who may read: an Administrator all, a Local Manager only Local Managers (the ones they
+ * may manage). NULL: all, else the one role. */
+static const char *readable_role(const struct csms_principal *who)
+{
+	return who->role == CSMS_ROLE_ADMIN ? NULL : csms_role_name(CSMS_ROLE_MANAGER);
+}
+
+static long long count_readable(struct csms_http_req *r, const char *role)
+{
+	sqlite3_stmt *st;
+	long long n = 0;
+	if (sqlite3_prepare_v2(r->app->rdb, "SELECT count(*) FROM operator WHERE ?1 IS NULL OR role = ?1", -1, &st,
+	                       NULL) != SQLITE_OK)
+		return 0;
+	if (role)
+		sqlite3_bind_text(st, 1, role, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
 static void get_operators(struct csms_http_req *r)
 {
 	static const char *const sorts[] = {"username", "username", "surname", "surname", "role",
@@ -92,9 +114,12 @@ static void get_operators(struct csms_http_req *r)
 	struct csms_api_page pg;
 	char sql[400];
 	sqlite3_stmt *st;
+	const char *role = readable_role(&r->who);
 	if (csms_api_paging(r, sorts, "username", &pg) < 0)
 		return;
-	snprintf(sql, sizeof(sql), "SELECT %s, count(*) OVER () FROM operator ORDER BY %s LIMIT ? OFFSET ?",
+	snprintf(sql, sizeof(sql),
+	         "SELECT %s, count(*) OVER () FROM operator WHERE ?3 IS NULL OR role = ?3 ORDER BY %s LIMIT ?1 "
+	         "OFFSET ?2",
 	         SQL_OPERATOR_COLS, pg.order);
 	if (sqlite3_prepare_v2(r->app->rdb, sql, -1, &st, NULL) != SQLITE_OK) {
 		csms_api_db_error(r);
@@ -102,17 +127,21 @@ static void get_operators(struct csms_http_req *r)
 	}
 	sqlite3_bind_int64(st, 1, pg.limit);
 	sqlite3_bind_int64(st, 2, pg.offset);
+	if (role)
+		sqlite3_bind_text(st, 3, role, -1, SQLITE_STATIC);
 	long long total;
 	cJSON *items = csms_api_page_rows(st, operator_row, &total);
 	if (total == 0 && pg.offset > 0)
-		total = csms_operator_count(r->app);
+		total = count_readable(r, role);
 	csms_http_respond_json(r, 200, csms_api_list_reply(items, total, &pg));
 }
 
 static void get_operator(struct csms_http_req *r)
 {
 	int64_t id;
-	if (!csms_api_id_param(r, 0, "an operator id", &id))
+	unsigned role;
+	/* a Local Manager reads only Local Managers, as for editing */
+	if (!csms_api_id_param(r, 0, "an operator id", &id) || !(role = target_role(r, id)) || refuse_role(r, role))
 		return;
 	cJSON *o = operator_json(r->app, id);
 	if (!o)
@@ -461,10 +490,7 @@ static int exec_reset(struct csms_store *st, struct csms_job *job)
 		return -1;
 	if (!sqlite3_changes(csms_store_db(st)))
 		return CSMS_API_MISSING;
-	if (!(s = csms_store_stmt(st, "DELETE FROM session WHERE operator_id = ?")))
-		return -1;
-	sqlite3_bind_int64(s, 1, j->num[0]);
-	return sqlite3_step(s) == SQLITE_DONE ? 0 : -1;
+	return csms_operator_end_credentials(st, j->num[0], NULL); /* their sessions and API tokens end */
 }
 
 static void done_reset_hash(struct csms_bg_job *bg)
@@ -531,13 +557,15 @@ static void post_reset(struct csms_http_req *r)
 }
 
 static const struct csms_route routes[] = {
-    {CSMS_HTTP_GET, "api/v1/operators", CSMS_ROLE_AM, 0, get_operators, "Operators (paged, sortable)"},
+    {CSMS_HTTP_GET, "api/v1/operators", CSMS_ROLE_AM, 0, get_operators,
+     "Operators (paged, sortable); a Local Manager sees Local Managers only"},
     {CSMS_HTTP_POST, "api/v1/operators", CSMS_ROLE_AM, 0, post_operator,
      "Create an operator (a Local Manager creates only Local Managers); optional confirmation e-mail"},
-    {CSMS_HTTP_GET, "api/v1/operators/{id}", CSMS_ROLE_AM, 0, get_operator, "One operator"},
+    {CSMS_HTTP_GET, "api/v1/operators/{id}", CSMS_ROLE_AM, 0, get_operator,
+     "One operator (a Local Manager: Local Managers only)"},
     {CSMS_HTTP_PUT, "api/v1/operators/{id}", CSMS_ROLE_AM, 0, put_operator, "Edit an operator"},
     {CSMS_HTTP_DELETE, "api/v1/operators/{id}", CSMS_ROLE_AM, 0, delete_operator, "Delete an operator"},
     {CSMS_HTTP_POST, "api/v1/operators/{id}/password", CSMS_ROLE_AM, 0, post_reset,
-     "Reset an operator's password (given, or generated and shown once); ends their sessions"},
+     "Reset an operator's password (given, or generated and shown once); ends their sessions and API tokens"},
 };
 CSMS_ROUTE_TABLE(csms_routes_operators, "operators", routes);

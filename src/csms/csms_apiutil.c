@@ -78,8 +78,30 @@ struct csms_http_req *csms_api_bg_take(struct csms_api_bg *job)
 
 /* ---- bodies and fields ---- */
 
+/* Does the JSON text hold a NUL character, raw or escaped (\u0000)? cJSON would keep it inside a C string,
+ * which every reader then cuts short there. A backslash appears only in strings, so the escapes can be
+ * scanned without parsing. */
+static bool json_has_nul(const char *s, size_t len)
+{
+	if (memchr(s, '\0', len))
+		return true;
+	for (size_t i = 0; i + 1 < len; i++) {
+		if (s[i] != '\\')
+			continue;
+		if (s[i + 1] == 'u' && i + 6 <= len && memcmp(s + i + 2, "0000", 4) == 0)
+			return true;
+		i++; /* the escaped character: "\\u0000" is a backslash and text */
+	}
+	return false;
+}
+
 cJSON *csms_api_body(struct csms_http_req *r)
 {
+	if (r->body && json_has_nul(r->body, r->body_len)) {
+		csms_http_respond_error(r, 400, "bad_text",
+		                        "the request body holds a NUL character (\\u0000), which no text may contain");
+		return NULL;
+	}
 	cJSON *root = r->body ? cJSON_ParseWithLength(r->body, r->body_len) : NULL;
 	if (!root || !cJSON_IsObject(root)) {
 		cJSON_Delete(root);

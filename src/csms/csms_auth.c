@@ -66,6 +66,7 @@ struct slot {
 	uint64_t hash;
 	uint64_t window_start;
 	unsigned failures;
+	unsigned pending; /* attempts begun and not yet ended: they count against the limit */
 };
 
 struct csms_throttle {
@@ -106,7 +107,7 @@ void csms_throttle_free(struct csms_throttle *t)
 
 static bool slot_is_active(const struct csms_throttle *t, const struct slot *s, uint64_t now)
 {
-	return s->hash && now - s->window_start < t->window;
+	return s->hash && (s->pending || now - s->window_start < t->window);
 }
 
 static struct slot *lookup(struct csms_throttle *t, const char *key, bool create, uint64_t now)
@@ -127,22 +128,47 @@ static struct slot *lookup(struct csms_throttle *t, const char *key, bool create
 	if (!create)
 		return NULL;
 	/* with all ways busy an attacker needs 4 colliding keys to push a block out */
-	*victim = (struct slot){h, now, 0};
+	*victim = (struct slot){h, now, 0, 0};
 	return victim;
+}
+
+static unsigned failures_now(const struct csms_throttle *t, const struct slot *s, uint64_t now)
+{
+	return now - s->window_start < t->window ? s->failures : 0;
 }
 
 bool csms_throttle_is_blocked(struct csms_throttle *t, const char *key, uint64_t now_ms)
 {
 	struct slot *s = lookup(t, key, false, now_ms);
-	return s && now_ms - s->window_start < t->window && s->failures >= t->limit;
+	return s && failures_now(t, s, now_ms) + s->pending >= t->limit;
 }
 
-void csms_throttle_fail(struct csms_throttle *t, const char *key, uint64_t now_ms)
+static void add_failure(struct csms_throttle *t, struct slot *s, uint64_t now_ms)
 {
-	struct slot *s = lookup(t, key, true, now_ms);
 	if (now_ms - s->window_start >= t->window) {
 		s->window_start = now_ms;
 		s->failures = 0;
 	}
 	s->failures++;
+}
+
+void csms_throttle_fail(struct csms_throttle *t, const char *key, uint64_t now_ms)
+{
+	add_failure(t, lookup(t, key, true, now_ms), now_ms);
+}
+
+void csms_throttle_begin(struct csms_throttle *t, const char *key, uint64_t now_ms)
+{
+	lookup(t, key, true, now_ms)->pending++;
+}
+
+void csms_throttle_end(struct csms_throttle *t, const char *key, bool failed, uint64_t now_ms)
+{
+	struct slot *s = lookup(t, key, failed, now_ms);
+	if (!s)
+		return;
+	if (s->pending) /* 0 when the slot was taken by another key meanwhile */
+		s->pending--;
+	if (failed)
+		add_failure(t, s, now_ms);
 }

@@ -25,7 +25,7 @@ int csms_password_hash(const char *pw, char *out, size_t outlen);
 bool csms_password_verify(const char *stored, const char *pw);
 
 /* A fixed-size table of recent failures per key (an address or a station id): at most `limit`
- * failures in a minute, then every attempt is refused until the minute has passed. Memory is bounded:
+ * failures in a minute (or the window given), then every attempt is refused until it has passed. Memory is bounded:
  * old entries are overwritten. */
 struct csms_throttle;
 struct csms_throttle *csms_throttle_new(unsigned limit); /* a one-minute window */
@@ -33,5 +33,10 @@ struct csms_throttle *csms_throttle_new_window(unsigned limit, uint64_t window_m
 void csms_throttle_free(struct csms_throttle *t);
 bool csms_throttle_is_blocked(struct csms_throttle *t, const char *key, uint64_t now_ms);
 void csms_throttle_fail(struct csms_throttle *t, const char *key, uint64_t now_ms);
+/* An attempt whose outcome comes later (an Argon2id hash on the worker): from begin to end it counts against
+ * the limit as a failure would, so parallel attempts cannot all pass the check made on arrival. end() with
+ * failed records the failure. Every begin needs its end. */
+void csms_throttle_begin(struct csms_throttle *t, const char *key, uint64_t now_ms);
+void csms_throttle_end(struct csms_throttle *t, const char *key, bool failed, uint64_t now_ms);
 
 #endif

@@ -48,6 +48,11 @@ static const struct opt opts[] = {
      "heartbeat interval given to stations; a station silent for twice this is out of service (default 300)"},
     {"pending-interval", OPT_INT, OFF(pending_interval), 0, 5, 86400, NULL, "SECONDS",
      "when a Pending or Rejected station boots again (default 60)"},
+    {"pending-max", OPT_INT, OFF(pending_max), 0, 1, 100000, NULL, "N",
+     "policy pending: most unknown stations registered and waiting to be configured at once; more are refused "
+     "with 503 (default 100)"},
+    {"pending-rate", OPT_INT, OFF(pending_rate), 0, 1, 100000, NULL, "N",
+     "policy pending: unknown stations registered per minute; more are refused with 429 (default 10)"},
     {"call-timeout", OPT_INT, OFF(call_timeout), 0, 1, 3600, NULL, "SECONDS",
      "how long to wait for a station's answer to an operation (default 30)"},
     {"max-frame", OPT_INT, OFF(max_frame), 0, 1024, 16 * 1024 * 1024, NULL, "BYTES",
@@ -55,7 +60,7 @@ static const struct opt opts[] = {
     {"max-connections", OPT_INT, OFF(max_connections), 0, 1, 1000000, NULL, "N",
      "most simultaneous connections (default 50000, bounded by the file-descriptor limit)"},
     {"auth-fail-limit", OPT_INT, OFF(auth_fail_limit), 0, 1, 1000, NULL, "N",
-     "failed station logins per minute from one address or for one id before they are refused (default 5)"},
+     "failed station logins per minute from one address before it is refused (default 5)"},
     {"message-retention", OPT_INT, OFF(message_retention), 0, 1, 3650, NULL, "DAYS",
      "days the OCPP message log is kept (default 30)"},
     {"event-retention", OPT_INT, OFF(event_retention), 0, 1, 3650, NULL, "DAYS",
@@ -102,6 +107,8 @@ void csms_config_defaults(struct csms_config *cfg)
 	cfg->station_policy = CSMS_POLICY_KNOWN;
 	cfg->heartbeat_interval = 300;
 	cfg->pending_interval = 60;
+	cfg->pending_max = 100;
+	cfg->pending_rate = 10;
 	cfg->call_timeout = 30;
 	cfg->max_frame = 65536;
 	cfg->max_connections = 50000;

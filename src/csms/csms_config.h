@@ -24,10 +24,12 @@ struct csms_config {
 	int station_policy;     /* enum csms_station_policy */
 	int heartbeat_interval; /* seconds, told to stations at boot; idle stations are pinged after it */
 	int pending_interval;   /* seconds, told to Pending/Rejected stations: when to boot again */
+	int pending_max;        /* policy pending: most stations waiting to be configured at once */
+	int pending_rate;       /* policy pending: new automatic registrations per minute */
 	int call_timeout;       /* seconds to wait for a station's answer to our CALL */
 	int max_frame;          /* bytes of one OCPP message */
 	int max_connections;
-	int auth_fail_limit;        /* failed logins per address or id per minute before refusing */
+	int auth_fail_limit;        /* failed station logins per address per minute before refusing */
 	int message_retention;      /* days the OCPP message log is kept */
 	int event_retention;        /* days station events are kept */
 	bool allow_concurrent_tx;   /* may a card charge at two sockets at once */

@@ -70,6 +70,44 @@ static enum basic check_basic(struct lws *wsi, const char *id, const struct csms
 	return ok ? BASIC_OK : BASIC_BAD;
 }
 
+static void count_pending(struct csms_station *s, void *ctx)
+{
+	if (s->state == CSMS_STATION_PENDING)
+		(*(size_t *)ctx)++;
+}
+
+/* Policy pending: may an unknown id be registered now? Bounded per minute (--pending-rate) and in number
+ * waiting (--pending-max), so made-up ids cannot fill the station table. 0, or the refusal's return. */
+static int refuse_auto_registration(struct csms *app, struct lws *wsi, const char *id, const char *addr, uint64_t now)
+{
+	size_t pending = 0;
+	if (now - app->auto_registrations.window_start >= 60000) {
+		app->auto_registrations.window_start = now;
+		app->auto_registrations.count = 0;
+	}
+	if (app->auto_registrations.count >= (unsigned)app->cfg.pending_rate) {
+		app->stats.refused_handshakes++;
+		WL_WARN("conn",
+		        "station \"%s\" from %s: not registered, already %u new stations this minute (--pending-rate)",
+		        id, addr, app->auto_registrations.count);
+		return csms_http_reply_error(wsi, 429, "too_many_new_stations",
+		                             "too many new stations this minute: try again later");
+	}
+	csms_registry_each(app->reg, count_pending, &pending);
+	if (pending >= (size_t)app->cfg.pending_max) {
+		app->stats.refused_handshakes++;
+		WL_WARN("conn",
+		        "station \"%s\" from %s: not registered, %zu stations already wait to be configured "
+		        "(--pending-max)",
+		        id, addr, pending);
+		return csms_http_reply_error(
+		    wsi, 503, "too_many_pending",
+		    "too many stations wait to be configured: an operator must accept or delete some");
+	}
+	app->auto_registrations.count++;
+	return 0;
+}
+
 int csms_conn_confirm_upgrade(struct csms *app, struct lws *wsi)
 {
 	char id[CSMS_ID_MAX + 2], addr[48];
@@ -91,7 +129,9 @@ int csms_conn_confirm_upgrade(struct csms *app, struct lws *wsi)
 		return csms_http_reply_error(wsi, 503, "stopping", "the central system is shutting down");
 	if (app->n_conns >= (unsigned)app->cfg.max_connections)
 		return csms_http_reply_error(wsi, 503, "busy", "too many connections");
-	if (csms_throttle_is_blocked(app->throttle, addr, now) || csms_throttle_is_blocked(app->throttle, id, now)) {
+	/* failures are counted per address only (which covers id + address): a guess at a station's password
+	 * from elsewhere never locks the real station out */
+	if (csms_throttle_is_blocked(app->throttle, addr, now)) {
 		app->stats.refused_handshakes++;
 		return csms_http_reply_error(wsi, 429, "throttled", "too many failed attempts: try again later");
 	}
@@ -103,7 +143,6 @@ int csms_conn_confirm_upgrade(struct csms *app, struct lws *wsi)
 	if (need_auth && b != BASIC_OK) {
 		/* unknown id and wrong password look the same */
 		csms_throttle_fail(app->throttle, addr, now);
-		csms_throttle_fail(app->throttle, id, now);
 		app->stats.auth_failures++;
 		WL_WARN("conn", "station \"%s\" from %s: authentication failed", id, addr);
 		if (s)
@@ -117,6 +156,11 @@ int csms_conn_confirm_upgrade(struct csms *app, struct lws *wsi)
 			WL_INFO("conn", "station \"%s\" from %s: refused, not registered", id, addr);
 			return csms_http_reply_error(wsi, 404, "unknown_station", "this station is not registered");
 		}
+		int refused = app->cfg.station_policy == CSMS_POLICY_PENDING
+		                  ? refuse_auto_registration(app, wsi, id, addr, now)
+		                  : 0;
+		if (refused)
+			return refused;
 		s = csms_station_db_register(app, id,
 		                             app->cfg.station_policy == CSMS_POLICY_ACCEPT ? CSMS_STATION_ACCEPTED
 		                                                                           : CSMS_STATION_PENDING,

@@ -8,6 +8,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "csms_store.h"
 #include "wl_clock.h"
 #include "wl_log.h"
 
@@ -82,6 +83,7 @@ static void fill(struct csms_principal *who, sqlite3_stmt *st, int col)
 	snprintf(who->username, sizeof(who->username), "%s", (const char *)sqlite3_column_text(st, col + 1));
 	who->role = csms_role_parse((const char *)sqlite3_column_text(st, col + 2));
 	snprintf(who->language, sizeof(who->language), "%s", (const char *)sqlite3_column_text(st, col + 3));
+	who->must_change_password = sqlite3_column_int(st, col + 4) != 0;
 }
 
 int csms_principal_from_cookie(struct csms *app, const char *token, struct csms_principal *who)
@@ -94,14 +96,15 @@ int csms_principal_from_cookie(struct csms *app, const char *token, struct csms_
 		return -1;
 	csms_token_hash(token, hash);
 	if (sqlite3_prepare_v2(app->rdb,
-	                       "SELECT o.id, o.username, o.role, o.language, s.csrf, s.expires FROM session s "
+	                       "SELECT o.id, o.username, o.role, o.language, o.must_change_password, s.csrf, s.expires "
+	                       "FROM session s "
 	                       "JOIN operator o ON o.id = s.operator_id WHERE s.token_hash = ?",
 	                       -1, &st, NULL) != SQLITE_OK)
 		return -1;
 	sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int64(st, 5) > (int64_t)wl_wall_ms()) {
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int64(st, 6) > (int64_t)wl_wall_ms()) {
 		fill(who, st, 0);
-		snprintf(who->csrf, sizeof(who->csrf), "%s", (const char *)sqlite3_column_text(st, 4));
+		snprintf(who->csrf, sizeof(who->csrf), "%s", (const char *)sqlite3_column_text(st, 5));
 		snprintf(who->session_hash, sizeof(who->session_hash), "%s", hash);
 		who->by_cookie = true;
 		who->presented_invalid = false;
@@ -120,20 +123,39 @@ int csms_principal_from_bearer(struct csms *app, const char *token, struct csms_
 	if (!token_shape_ok(token))
 		return -1;
 	csms_token_hash(token, hash);
-	if (sqlite3_prepare_v2(app->rdb,
-	                       "SELECT o.id, o.username, o.role, o.language, t.id FROM api_token t "
-	                       "JOIN operator o ON o.id = t.operator_id WHERE t.token_hash = ? AND t.revoked IS NULL",
-	                       -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(
+	        app->rdb,
+	        "SELECT o.id, o.username, o.role, o.language, o.must_change_password, t.id FROM api_token t "
+	        "JOIN operator o ON o.id = t.operator_id WHERE t.token_hash = ? AND t.revoked IS NULL",
+	        -1, &st, NULL) != SQLITE_OK)
 		return -1;
 	sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		fill(who, st, 0);
-		who->token_id = sqlite3_column_int64(st, 4);
+		who->token_id = sqlite3_column_int64(st, 5);
 		who->presented_invalid = false;
 		rc = who->role ? 0 : -1;
 	}
 	sqlite3_finalize(st);
 	return rc;
+}
+
+int csms_operator_end_credentials(struct csms_store *st, int64_t operator_id, const char *keep_session)
+{
+	sqlite3_stmt *s = csms_store_stmt(st, "DELETE FROM session WHERE operator_id = ? AND token_hash IS NOT ?");
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, operator_id);
+	if (keep_session && keep_session[0])
+		sqlite3_bind_text(s, 2, keep_session, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) != SQLITE_DONE)
+		return -1;
+	/* scripts' tokens were made under the old password: whoever knew it may hold one */
+	if (!(s = csms_store_stmt(st, "UPDATE api_token SET revoked = ? WHERE operator_id = ? AND revoked IS NULL")))
+		return -1;
+	sqlite3_bind_int64(s, 1, (int64_t)wl_wall_ms());
+	sqlite3_bind_int64(s, 2, operator_id);
+	return sqlite3_step(s) == SQLITE_DONE ? 0 : -1;
 }
 
 long csms_operator_count(struct csms *app)

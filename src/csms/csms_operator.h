@@ -34,6 +34,12 @@ void csms_token_hash(const char *token, char hash[65]);
 int csms_principal_from_cookie(struct csms *app, const char *token, struct csms_principal *who);
 int csms_principal_from_bearer(struct csms *app, const char *token, struct csms_principal *who);
 
+/* A password changed or reset (store thread, inside the job's transaction): ends the operator's sessions
+ * except keep_session (a session token hash, or NULL for none) and revokes all their API tokens.
+ * 0 or -1. */
+struct csms_store;
+int csms_operator_end_credentials(struct csms_store *st, int64_t operator_id, const char *keep_session);
+
 /* Number of operators (the loop's read connection); -1 on error. */
 long csms_operator_count(struct csms *app);
 

@@ -25,6 +25,7 @@
 #include "csms_station_db.h"
 #include "csms_sync.h"
 #include "wl_clock.h"
+#include "wl_listen.h"
 #include "wl_log.h"
 
 #define HEARTBEAT_FLUSH_S 10
@@ -175,7 +176,8 @@ int csms_server_run(const struct csms_config *cfg)
 	struct csms app;
 	struct lws_protocols protos[3];
 	struct lws_context_creation_info info;
-	char path[300];
+	struct wl_listen where;
+	char path[300], err[200], wname[80];
 	int rc = 1;
 
 	memset(&app, 0, sizeof(app));
@@ -186,6 +188,12 @@ int csms_server_run(const struct csms_config *cfg)
 	raise_fd_limit();
 	if (csms_auth_init() < 0) {
 		WL_ERROR("csms", "libsodium cannot start");
+		return 1;
+	}
+	/* --listen: exactly that address (or that interface's), refused when it cannot be bound */
+	if (wl_listen_resolve(cfg->listen, &where, err, sizeof(err)) < 0 ||
+	    wl_listen_try(&where, cfg->port, err, sizeof(err)) < 0) {
+		WL_ERROR("csms", "--listen %s: %s", cfg->listen[0] ? cfg->listen : "(every address)", err);
 		return 1;
 	}
 	if (maintenance_start(cfg) < 0 || csms_store_open(&app.store, cfg->data_dir) < 0)
@@ -226,10 +234,10 @@ int csms_server_run(const struct csms_config *cfg)
 	void *foreign[1] = {app.loop};
 	memset(&info, 0, sizeof(info));
 	info.port = cfg->port;
-	info.iface = cfg->listen[0] ? cfg->listen : NULL;
 	info.protocols = protos;
 	info.user = &app;
 	info.options = LWS_SERVER_OPTION_LIBEV | LWS_SERVER_OPTION_VALIDATE_UTF8;
+	wl_listen_apply_lws(&where, &info); /* where outlives the context */
 	info.foreign_loops = foreign;
 	info.timeout_secs = 10;
 	info.max_http_header_data = 4096;
@@ -245,7 +253,8 @@ int csms_server_run(const struct csms_config *cfg)
 		info.ssl_private_key_filepath = cfg->tls_key;
 	}
 	if (!(app.lws = lws_create_context(&info))) {
-		WL_ERROR("csms", "cannot serve on port %d (in use? TLS files readable?)", cfg->port);
+		WL_ERROR("csms", "cannot serve on %s port %d (in use? TLS files readable?)",
+		         wl_listen_name(&where, wname, sizeof(wname)), cfg->port);
 		goto out_stop_store;
 	}
 
@@ -262,8 +271,9 @@ int csms_server_run(const struct csms_config *cfg)
 
 	const char *scheme = cfg->tls_cert[0] ? "s" : "";
 	WL_INFO("csms",
-	        "Wattline csms listening on port %d: %zu stations registered, policy \"%s\", security profile %d",
-	        cfg->port, csms_registry_count(app.reg), csms_policy_name(cfg->station_policy), cfg->security_profile);
+	        "Wattline csms listening on port %d of %s: %zu stations registered, policy \"%s\", security profile %d",
+	        cfg->port, wl_listen_name(&where, wname, sizeof(wname)), csms_registry_count(app.reg),
+	        csms_policy_name(cfg->station_policy), cfg->security_profile);
 	WL_INFO("csms", "stations: ws%s://<this host>:%d/ocpp/<station id>  browser: http%s://localhost:%d/", scheme,
 	        cfg->port, scheme, cfg->port);
 	WL_INFO("csms", "command line: csms call --data %s STATION ACTION '{...}' (admin token in %s/admin.token)",

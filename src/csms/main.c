@@ -1,5 +1,6 @@
 /* main.c — the csms command: run the central system, or talk to a running one (call, api). */
 #include <curl/curl.h>
+#include <sys/socket.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 #include "csms_server.h"
 #include "csms_store.h"
 #include "wl_clock.h"
+#include "wl_listen.h"
 #include "wl_log.h"
 
 struct sink {
@@ -46,7 +48,17 @@ static int api_request(const struct csms_config *cfg, const char *method, const 
 
 	if (csms_admin_token(cfg, token, 0) < 0)
 		return 2;
-	const char *host = cfg->listen[0] && strcmp(cfg->listen, "0.0.0.0") != 0 ? cfg->listen : "127.0.0.1";
+	/* the server's own address: loopback when it listens on every address */
+	struct wl_listen where;
+	char err[200], host[80] = "127.0.0.1";
+	if (wl_listen_resolve(cfg->listen, &where, err, sizeof(err)) < 0) {
+		fprintf(stderr, "csms: --listen %s: %s\n", cfg->listen, err);
+		return 2;
+	}
+	if (where.family == AF_INET6)
+		snprintf(host, sizeof(host), "[%s]", strcmp(where.addr, "::") == 0 ? "::1" : where.addr);
+	else if (where.family == AF_INET && strcmp(where.addr, "0.0.0.0") != 0)
+		snprintf(host, sizeof(host), "%s", where.addr);
 	snprintf(url, sizeof(url), "http%s://%s:%d%s", cfg->tls_cert[0] ? "s" : "", host, cfg->port, path);
 	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", token);
 	CURL *curl = curl_easy_init();

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "evse_display.h"
+#include "evse_idtag.h"
 #include "evse_pwm.h"
 #include "wl_log.h"
 
@@ -315,9 +316,9 @@ static bool can_start(const struct evse_charge *c)
 /* While a reservation holds the connector only its card, or one with its parent id, may start. */
 static bool reservation_allows(const struct evse_charge *c, const char *id, const char *parent)
 {
-	if (!c->resv.active || strcmp(id, c->resv.id_tag) == 0)
+	if (!c->resv.active || evse_idtag_same(id, c->resv.id_tag))
 		return true;
-	return c->resv.parent[0] && parent && strcmp(parent, c->resv.parent) == 0;
+	return c->resv.parent[0] && parent && parent[0] && evse_idtag_same(parent, c->resv.parent);
 }
 
 static void expire_reservation(struct evse_charge *c)
@@ -340,9 +341,9 @@ static void accept_auth(struct evse_charge *c, const char *id, const char *paren
 /* The card that started the session stops it; so does a card with the same parent. */
 static bool stops_session(const struct evse_charge *c, const char *id, const char *parent)
 {
-	if (strcmp(id, c->session.id_tag) == 0)
+	if (evse_idtag_same(id, c->session.id_tag))
 		return true;
-	return parent && parent[0] && strcmp(parent, c->session.parent) == 0;
+	return parent && parent[0] && c->session.parent[0] && evse_idtag_same(parent, c->session.parent);
 }
 
 static void handle_card(struct evse_charge *c)
@@ -372,7 +373,7 @@ static void handle_card(struct evse_charge *c)
 		beep(c, false);
 		return;
 	}
-	if (stop && strcmp(uid, c->session.id_tag) == 0) {
+	if (stop && evse_idtag_same(uid, c->session.id_tag)) {
 		beep(c, true);
 		evse_charge_stop(c, EVSE_STOP_LOCAL, c->now);
 		return;
@@ -501,6 +502,8 @@ static void step(struct evse_charge *c)
 	case EVSE_STATE_SUSPENDED_EV:
 	case EVSE_STATE_SUSPENDED_EVSE: step_session(c); break;
 	case EVSE_STATE_FINISHING:
+		if (c->cp_raw == EVSE_CP_A)
+			c->cp_stable = EVSE_CP_A; /* unplugged: Finishing -> Available, no Preparing in between */
 		if (c->cp_raw == EVSE_CP_A || c->auth_ok || !c->available)
 			set_state(c, idle_state(c));
 		break;
@@ -668,11 +671,16 @@ void evse_charge_free(struct evse_charge *c)
 	free(c);
 }
 
+bool evse_charge_can_authorize(const struct evse_charge *c, const char *id_tag, const char *parent)
+{
+	return can_start(c) && reservation_allows(c, id_tag, parent);
+}
+
 int evse_charge_authorize(struct evse_charge *c, const char *id_tag, const char *parent, enum evse_start_mode m,
                           uint64_t now_ms)
 {
 	c->now = now_ms > c->now ? now_ms : c->now;
-	if (!can_start(c) || !reservation_allows(c, id_tag, parent))
+	if (!evse_charge_can_authorize(c, id_tag, parent))
 		return -1;
 	accept_auth(c, id_tag, parent, m);
 	return 0;

@@ -142,6 +142,9 @@ void evse_charge_tick(struct evse_charge *c, uint64_t now_ms);
  * is or gets plugged. -1 when the point cannot take one now (faulted, unavailable, a session running). */
 int evse_charge_authorize(struct evse_charge *c, const char *id_tag, const char *parent, enum evse_start_mode m,
                           uint64_t now_ms);
+/* Would evse_charge_authorize() take id_tag now? The same checks, without authorising (a remote start that
+ * first asks the central system, AuthorizeRemoteTxRequests). */
+bool evse_charge_can_authorize(const struct evse_charge *c, const char *id_tag, const char *parent);
 /* The answer to a card that authorize() left PENDING. */
 void evse_charge_auth_result(struct evse_charge *c, const char *id_tag, bool accepted, const char *parent,
                              uint64_t now_ms);

@@ -1,6 +1,7 @@
 /* evse_config.c — the option table and its parsers: a config file, command-line --key=value, --help. */
 #include "evse_config.h"
 #include "evse_dpm_link.h"
+#include "evse_model.h"
 
 #include <errno.h>
 #include <stdint.h>
@@ -48,6 +49,8 @@ static const struct opt opts[] = {
     {"earthing", OPT_ENUM, F(earthing), 0, 0, earth_names, "TN", "power system: TN, TT or IT (IT: 1 phase)"},
     {"mode", OPT_ENUM, F(mode), 0, 0, mode_names, "FREE",
      "FREE (no authorisation), PERSONAL (local cards), WEB (the OCPP backend decides)"},
+    {"edition", OPT_ENUM, F(edition), 0, 0, evse_model_names, "BUSINESS",
+     "the model: LITE (FREE, PERSONAL; no OCPP), BUSINESS (FREE, PERSONAL, WEB = Satellite), PRO (WEB = Master)"},
     {"rfid_type", OPT_ENUM, F(rfid_type), 0, 0, rfid_names, "M1", "RFID standard: M1 or CPU"},
     {"max_cards", OPT_INT, F(max_cards), 1, 64, NULL, "3", "local cards the station keeps (PERSONAL)"},
     {"serial", OPT_STR, F(serial), 0, 0, NULL, "WL-SIM-0001", "serial number"},
@@ -61,7 +64,8 @@ static const struct opt opts[] = {
      "longest wait in s between reconnect attempts (exponential back-off with jitter)"},
     {"db", OPT_STR, F(db_path), 0, 0, NULL, "evse.db", "SQLite file for configuration, queue and history"},
     {"http_port", OPT_INT, F(http_port), 0, 65535, NULL, "8080", "local web app port (0: off)"},
-    {"http_bind", OPT_STR, F(http_bind), 0, 0, NULL, "127.0.0.1", "local web app address"},
+    {"http_bind", OPT_STR, F(http_bind), 0, 0, NULL, "127.0.0.1",
+     "local web app: IPv4 or IPv6 address or interface name to listen on (empty: every address)"},
     {"web_root", OPT_STR, F(web_root), 0, 0, NULL, EVSE_WEB_ROOT, "folder of the local web app's files"},
     {"fw_max_kb", OPT_INT, F(fw_max_kb), 64, 262144, NULL, "16384",
      "largest firmware image in KiB (UpdateFirmware and POST /api/firmware); images go to <db folder>/firmware"},
@@ -309,6 +313,8 @@ int evse_config_check(const struct evse_config *cfg, char *err, size_t errcap)
 		snprintf(err, errcap, "ocpp_url: \"%.60s\" does not start with ws:// or wss://", cfg->ocpp_url);
 		return -1;
 	}
+	if (evse_model_check(cfg->edition, cfg->mode, cfg->ocpp_url[0] != '\0', err, errcap) < 0)
+		return -1;
 	if (cfg->mode == EVSE_MODE_WEB && !cfg->ocpp_url[0]) {
 		snprintf(err, errcap, "mode WEB needs ocpp_url");
 		return -1;

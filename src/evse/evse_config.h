@@ -11,6 +11,8 @@
 #define EVSE_VERSION "0.1.0"
 
 enum evse_mode { EVSE_MODE_FREE, EVSE_MODE_PERSONAL, EVSE_MODE_WEB };
+/* 000's versions; what each allows is the table of evse_model.c */
+enum evse_model { EVSE_MODEL_LITE, EVSE_MODEL_BUSINESS, EVSE_MODEL_PRO };
 enum evse_case { EVSE_CASE_B, EVSE_CASE_C };
 enum evse_earthing { EVSE_EARTH_TN, EVSE_EARTH_TT, EVSE_EARTH_IT };
 enum evse_rfid_type { EVSE_RFID_M1, EVSE_RFID_CPU };
@@ -26,6 +28,7 @@ struct evse_config {
 	int max_current_a; /* 6..32 */
 	enum evse_earthing earthing;
 	enum evse_mode mode;
+	enum evse_model edition; /* LITE, BUSINESS or PRO: the modes it has (evse_model.h) */
 	enum evse_rfid_type rfid_type;
 	int max_cards; /* local cards (PERSONAL mode), 1..64 */
 	char serial[64];

@@ -34,6 +34,7 @@ struct evse_http_resp {
 	int retry_after_s;    /* > 0: a Retry-After header */
 	bool disposition_csv; /* Content-Disposition: attachment; filename="history.csv" */
 	bool wait_card;       /* no answer yet: the network layer polls evse_webapi_card_poll() */
+	unsigned wait_job;    /* > 0: no answer yet, a password is hashing: evse_webapi_job_poll() gives it */
 };
 
 #endif

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "evse_config.h"
+#include "evse_model.h"
 #include "evse_net.h"
 #include "evse_settings.h"
 #include "evse_station.h"
@@ -223,9 +224,11 @@ int main(int argc, char **argv)
 		goto out_api;
 	}
 	evse_net_set_webapi(net, api);
-	WL_INFO(MOD, "evse %s: %d W, %d phase(s), case %s, mode %s, http port %d, backend %s", EVSE_VERSION,
-	        cfg.power_w, cfg.phases, cfg.charging_case == EVSE_CASE_B ? "B" : "C", evse_mode_name(cfg.mode),
-	        cfg.http_port, cfg.ocpp_url[0] ? cfg.ocpp_url : "none");
+	WL_INFO(MOD, "evse %s: %s, %d W, %d phase(s), case %s, mode %s (group role %s), http port %d, backend %s",
+	        EVSE_VERSION, evse_model_name(cfg.edition), cfg.power_w, cfg.phases,
+	        cfg.charging_case == EVSE_CASE_B ? "B" : "C", evse_mode_name(cfg.mode),
+	        evse_role_name(evse_model_role(cfg.edition, cfg.mode)), cfg.http_port,
+	        cfg.ocpp_url[0] ? cfg.ocpp_url : "none");
 	reset = evse_net_run(net, &stop);
 	rc = 0;
 	evse_net_free(net);

@@ -9,22 +9,27 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "evse_pwhash.h"
 #include "evse_webapi.h"
 #include "wl_clock.h"
+#include "wl_listen.h"
 #include "wl_log.h"
 
 #define MOD         "net"
-#define TICK_US     (100 * LWS_US_PER_MS)
+#define TICK_US     (EVSE_TICK_MS * LWS_US_PER_MS)
 #define RX_MAX      (64 * 1024)
 #define BODY_MAX    EVSE_HTTP_BODY_MAX
 #define BACKOFF_MIN 1000
-#define SSE_MAX     8   /* browsers following the live status at once */
+#define SSE_PUBLIC  8 /* anonymous browsers following the live status at once (the public State page) */
+#define SSE_SESSION 4 /* and logged-in ones, in slots of their own that anonymous clients cannot take */
+#define SSE_MAX     (SSE_PUBLIC + SSE_SESSION)
 #define SSE_PERIOD  500 /* ms: the status is pushed at most this often, when it changed */
 
 struct evse_net {
 	struct evse_station *st;
 	const struct evse_config *cfg;
 	struct lws_context *ctx;
+	struct wl_listen where; /* http_bind resolved: the context keeps a pointer to its address */
 	struct lws *ws;
 	lws_sorted_usec_list_t tick_sul, connect_sul;
 	volatile sig_atomic_t *stop;
@@ -45,7 +50,12 @@ struct evse_net {
 	struct lws *card_wsi;     /* the request waiting for a card tap */
 	struct lws *sse[SSE_MAX]; /* the event streams */
 	int n_sse;
-	char *status_json; /* the status last pushed to the streams */
+	int n_sse_session; /* of which opened with a live login session */
+	struct {
+		unsigned id; /* 0: free */
+		struct lws *wsi;
+	} logins[EVSE_PWHASH_QUEUE]; /* setups and logins waiting for their password hash */
+	char *status_json;           /* the status last pushed to the streams */
 	unsigned status_seq;
 	uint64_t events_at;
 };
@@ -186,6 +196,7 @@ struct http_pss {
 	size_t body_len;
 	bool too_big;
 	bool sse;
+	bool sse_session; /* the stream holds one of the session holders' slots */
 	unsigned sse_seq;
 	struct evse_http_resp *ready; /* a deferred answer (a card read) to send when writable */
 	/* an upload (evse_webapi_upload_begin): the body goes to a file, not to body[] */
@@ -298,6 +309,16 @@ static int dispatch(struct evse_net *n, struct lws *wsi, struct http_pss *pss)
 		lws_set_timeout(wsi, NO_PENDING_TIMEOUT, 0);
 		return 0;
 	}
+	for (int i = 0; rs.wait_job && i < EVSE_PWHASH_QUEUE; i++) {
+		if (n->logins[i].id)
+			continue;
+		n->logins[i].id = rs.wait_job;
+		n->logins[i].wsi = wsi;
+		lws_set_timeout(wsi, NO_PENDING_TIMEOUT, 0); /* answered by poll_logins() */
+		return 0;
+	}
+	if (rs.wait_job) /* cannot happen: the API has no more jobs than we have places */
+		return respond_error(wsi, 503, "busy", "busy checking other passwords");
 	int rc = respond(wsi, &rs);
 	free(rs.body);
 	return rc;
@@ -323,8 +344,18 @@ static void refresh_events(struct evse_net *n)
 static int start_events(struct evse_net *n, struct lws *wsi, struct http_pss *pss)
 {
 	unsigned char hdr[LWS_PRE + 256], *start = hdr + LWS_PRE, *p = start, *end = hdr + sizeof(hdr) - 1;
-	if (n->n_sse >= SSE_MAX)
-		return respond_error(wsi, 503, "busy", "too many event streams");
+	struct evse_http_req rq = {.method = pss->method,
+	                           .path = pss->path,
+	                           .query = pss->query,
+	                           .body = "",
+	                           .cookie = pss->cookie,
+	                           .csrf = pss->csrf,
+	                           .content_type = pss->ctype};
+	bool session = n->api && evse_http_is_admin(evse_webapi_auth(n->api), &rq, wl_mono_ms(), NULL, NULL);
+	if (session ? n->n_sse_session >= SSE_SESSION : n->n_sse - n->n_sse_session >= SSE_PUBLIC)
+		return respond_error(wsi, 503, "busy",
+		                     session ? "too many event streams of logged-in browsers"
+		                             : "too many event streams");
 	if (lws_add_http_common_headers(wsi, HTTP_STATUS_OK, "text/event-stream", LWS_ILLEGAL_HTTP_CONTENT_LEN, &p,
 	                                end) ||
 	    lws_add_http_header_by_token(wsi, WSI_TOKEN_HTTP_CACHE_CONTROL, (const unsigned char *)"no-store", 8, &p,
@@ -333,6 +364,8 @@ static int start_events(struct evse_net *n, struct lws *wsi, struct http_pss *ps
 		return -1;
 	lws_set_timeout(wsi, NO_PENDING_TIMEOUT, 0); /* a stream lives until the browser goes */
 	pss->sse = true;
+	pss->sse_session = session;
+	n->n_sse_session += session;
 	pss->sse_seq = n->status_seq - 1; /* sends the current status first */
 	n->sse[n->n_sse++] = wsi;
 	if (!n->status_json)
@@ -416,7 +449,7 @@ static int upload_begin(struct evse_net *n, struct lws *wsi, struct http_pss *ps
 static void upload_body(struct http_pss *pss, const void *in, size_t len)
 {
 	pss->body_len += len;
-	if (pss->refusal || !pss->upload_file || (int64_t)pss->body_len > pss->upload_max)
+	if (!len || pss->refusal || !pss->upload_file || (int64_t)pss->body_len > pss->upload_max)
 		return;
 	if (fwrite(in, 1, len, pss->upload_file) != len) {
 		WL_WARN(MOD, "%s: write failed: %s", pss->upload_path, strerror(errno));
@@ -464,13 +497,18 @@ static void http_closed(struct evse_net *n, struct lws *wsi, struct http_pss *ps
 		if (n->api)
 			evse_webapi_card_cancel(n->api);
 	}
+	for (int i = 0; i < EVSE_PWHASH_QUEUE; i++)
+		if (n->logins[i].wsi == wsi)
+			n->logins[i].wsi = NULL; /* the hash still counts (throttle); its answer is dropped */
 	if (!pss) /* closed before it had per-request state: lws_context_destroy() at a restart does that */
 		return;
 	if (pss->sse) {
 		for (int i = 0; i < n->n_sse; i++)
 			if (n->sse[i] == wsi)
 				n->sse[i] = n->sse[--n->n_sse];
+		n->n_sse_session -= pss->sse_session;
 		pss->sse = false;
+		pss->sse_session = false;
 	}
 	if (pss->ready) {
 		free(pss->ready->body);
@@ -509,12 +547,18 @@ static int serve_file(struct evse_net *n, struct lws *wsi, struct http_pss *pss)
 	return 0;
 }
 
+static void poll_logins(struct evse_net *n);
+
 static int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len)
 {
 	struct http_pss *pss = user;
 	struct evse_net *n = lws_context_user(lws_get_context(wsi));
 
 	switch (reason) {
+	case LWS_CALLBACK_EVENT_WAIT_CANCELLED: /* no pss: not a connection */
+		if (n)
+			poll_logins(n);
+		break;
 	case LWS_CALLBACK_HTTP:
 		read_request(wsi, pss, (const char *)in);
 		if (strcmp(pss->path, "/api/events") == 0 && pss->method == EVSE_HTTP_GET)
@@ -585,6 +629,43 @@ static void poll_card(struct evse_net *n)
 	n->card_wsi = NULL;
 }
 
+/* Setups and logins whose password hash is done: hand each answer to its connection (if still open). */
+static void poll_logins(struct evse_net *n)
+{
+	unsigned id;
+	for (;;) {
+		struct evse_http_resp *rs = n->api ? calloc(1, sizeof(*rs)) : NULL;
+		if (!rs)
+			return;
+		if (evse_webapi_job_poll(n->api, wl_mono_ms(), &id, rs) != 1) {
+			free(rs);
+			return;
+		}
+		struct lws *wsi = NULL;
+		for (int i = 0; i < EVSE_PWHASH_QUEUE; i++)
+			if (n->logins[i].id == id) {
+				wsi = n->logins[i].wsi;
+				n->logins[i].id = 0;
+				n->logins[i].wsi = NULL;
+			}
+		if (!wsi) {
+			free(rs->body);
+			free(rs);
+			continue;
+		}
+		struct http_pss *pss = lws_wsi_user(wsi);
+		pss->ready = rs;
+		lws_callback_on_writable(wsi);
+	}
+}
+
+/* From the password-hash thread: wake the loop, which then polls (LWS_CALLBACK_EVENT_WAIT_CANCELLED). */
+static void wake_loop(void *ctx)
+{
+	struct evse_net *n = ctx;
+	lws_cancel_service(n->ctx);
+}
+
 static const struct lws_protocols protocols[] = {
     {"http", http_callback, sizeof(struct http_pss), 0, 0, NULL, 0},
     {"ocpp-client", ocpp_callback, 0, RX_MAX, 0, NULL, 0},
@@ -600,6 +681,7 @@ static void tick(lws_sorted_usec_list_t *sul)
 	evse_station_tick(n->st, now);
 	flush_ocpp(n);
 	poll_card(n);
+	poll_logins(n);
 	if (n->n_sse && now - n->events_at >= SSE_PERIOD) {
 		n->events_at = now;
 		refresh_events(n);
@@ -666,12 +748,22 @@ struct evse_net *evse_net_new(struct evse_station *st, const struct evse_config 
 	lws_set_log_level(LLL_ERR, lws_log_to_wl);
 	memset(&info, 0, sizeof(info));
 	info.port = cfg->http_port ? cfg->http_port : CONTEXT_PORT_NO_LISTEN;
-	info.iface = cfg->http_bind[0] ? cfg->http_bind : NULL;
+	if (cfg->http_port) {
+		/* http_bind: exactly that address (or that interface's), refused when it cannot be bound */
+		char why[160];
+		if (wl_listen_resolve(cfg->http_bind, &n->where, why, sizeof(why)) < 0 ||
+		    wl_listen_try(&n->where, cfg->http_port, why, sizeof(why)) < 0) {
+			snprintf(err, errcap, "http_bind %s: %s",
+			         cfg->http_bind[0] ? cfg->http_bind : "(every address)", why);
+			goto out_free;
+		}
+		wl_listen_apply_lws(&n->where, &info);
+	}
 	info.protocols = protocols;
 	info.user = n;
 	/* OpenSSL costs megabytes of resident memory: load it only for a wss:// backend */
 	if (strncmp(cfg->ocpp_url, "wss://", 6) == 0)
-		info.options = LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
+		info.options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
 	if (cfg->ca_file[0])
 		info.client_ssl_ca_filepath = cfg->ca_file;
 	n->ctx = lws_create_context(&info);
@@ -690,6 +782,8 @@ void evse_net_free(struct evse_net *n)
 {
 	if (!n)
 		return;
+	if (n->api)
+		evse_webauth_set_wake(evse_webapi_auth(n->api), NULL, NULL);
 	lws_context_destroy(n->ctx);
 	free(n->status_json);
 	free(n->rx);
@@ -698,7 +792,11 @@ void evse_net_free(struct evse_net *n)
 
 void evse_net_set_webapi(struct evse_net *n, struct evse_webapi *api)
 {
+	if (n->api)
+		evse_webauth_set_wake(evse_webapi_auth(n->api), NULL, NULL);
 	n->api = api;
+	if (api)
+		evse_webauth_set_wake(evse_webapi_auth(api), wake_loop, n);
 }
 
 int evse_net_run(struct evse_net *n, volatile sig_atomic_t *stop)

@@ -429,6 +429,7 @@ static void drop_rpc(struct evse_ocpp *o)
 	o->closing = false;
 	o->txq_busy = false;
 	o->boot_in_flight = false;
+	o->unlock_pending = false; /* its call went with the connection */
 	if (o->auth_busy) {
 		o->auth_busy = false;
 		evse_charge_auth_result(o->charge, o->auth_id, false, "", o->now);
@@ -567,6 +568,7 @@ void evse_ocpp_tick(struct evse_ocpp *o, uint64_t now_ms)
 		evse_ocpp__send_meter_values(o, OCPP_READING_CONTEXT_SAMPLE_CLOCK, o->open_tx != 0);
 	}
 	pump_queue(o);
+	evse_ocpp__unlock_tick(o);
 }
 
 /* ---- events of the charging point ---- */

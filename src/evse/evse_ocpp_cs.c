@@ -10,7 +10,8 @@
 #include "evse_fw.h"
 #include "wl_log.h"
 
-#define MOD "ocpp"
+#define MOD            "ocpp"
+#define UNLOCK_WAIT_MS 10000 /* the longest an UnlockConnector waits for its session to stop */
 
 static void reply(struct ocpp_rpc *rpc, const struct ocpp_incoming *in, const void *conf)
 {
@@ -30,8 +31,10 @@ static void on_remote_start(void *ctx, struct ocpp_rpc *rpc, const struct ocpp_i
 		WL_WARN(MOD, "remote start: the charging profile is not a valid TxProfile");
 	} else if (!req->has_connector_id || req->connector_id == 1) {
 		if (evse_key_bool(o->st, EVSE_KEY_AuthorizeRemoteTxRequests)) {
-			/* the session is authorised when the Authorize comes back Accepted */
-			if (evse_ocpp__authorize_remote(o, req->id_tag) == 0)
+			/* the session is authorised when the Authorize comes back Accepted; refused at once when the
+			 * point could not take it anyway (a session runs, reserved for another card, unavailable) */
+			if (evse_charge_can_authorize(o->charge, req->id_tag, NULL) &&
+			    evse_ocpp__authorize_remote(o, req->id_tag) == 0)
 				conf.status = OCPP_GENERIC_STATUS_ACCEPTED;
 		} else if (evse_charge_authorize(o->charge, req->id_tag, NULL, EVSE_START_REMOTE, o->now) == 0) {
 			conf.status = OCPP_GENERIC_STATUS_ACCEPTED;
@@ -151,15 +154,44 @@ static void on_clear_cache(void *ctx, struct ocpp_rpc *rpc, const struct ocpp_in
 	reply(rpc, in, &conf);
 }
 
+/* UnlockConnector (OCPP 1.6 §5.17): a running session is stopped first (StopTransaction, reason
+ * UnlockCommand); the answer waits until it has ended and its StopTransaction has gone out. */
 static void on_unlock_connector(void *ctx, struct ocpp_rpc *rpc, const struct ocpp_incoming *in)
 {
 	struct evse_ocpp *o = ctx;
 	const struct ocpp_unlock_connector_req *req = in->req;
 	struct ocpp_unlock_connector_conf conf = {.status = OCPP_UNLOCK_STATUS_NOT_SUPPORTED};
-	if (req->connector_id == 1 && o->cfg->charging_case == EVSE_CASE_B)
-		conf.status = evse_charge_unlock(o->charge, o->now) ? OCPP_UNLOCK_STATUS_UNLOCKED
-		                                                    : OCPP_UNLOCK_STATUS_UNLOCK_FAILED;
+	if (req->connector_id == 1 && o->cfg->charging_case == EVSE_CASE_B) {
+		bool in_session = evse_charge_session(o->charge)->active;
+		bool unlocked = evse_charge_unlock(o->charge, o->now);
+		if (in_session && !o->unlock_pending &&
+		    snprintf(o->unlock_call_id, sizeof(o->unlock_call_id), "%s", in->id) <
+		        (int)sizeof(o->unlock_call_id)) {
+			o->unlock_pending = true;
+			o->unlock_until = o->now + UNLOCK_WAIT_MS;
+			return;
+		}
+		conf.status = unlocked ? OCPP_UNLOCK_STATUS_UNLOCKED : OCPP_UNLOCK_STATUS_UNLOCK_FAILED;
+	}
 	reply(rpc, in, &conf);
+}
+
+void evse_ocpp__unlock_tick(struct evse_ocpp *o)
+{
+	struct ocpp_error err;
+	if (!o->unlock_pending || !o->rpc)
+		return;
+	bool stopped = !evse_charge_session(o->charge)->active && !o->open_tx;
+	int64_t queued = evse_store_txq_count(o->st);
+	bool stop_sent = queued == 0 || (o->txq_busy && queued == 1); /* the StopTransaction is the last queued */
+	if (!(stopped && stop_sent) && o->now < o->unlock_until)
+		return;
+	struct ocpp_unlock_connector_conf conf = {.status = stopped && evse_charge_unlock(o->charge, o->now)
+	                                                        ? OCPP_UNLOCK_STATUS_UNLOCKED
+	                                                        : OCPP_UNLOCK_STATUS_UNLOCK_FAILED};
+	o->unlock_pending = false;
+	if (ocpp_rpc_reply(o->rpc, o->unlock_call_id, &conf, &err) < 0)
+		WL_ERROR(MOD, "reply to UnlockConnector: %s", err.message);
 }
 
 static void on_trigger_message(void *ctx, struct ocpp_rpc *rpc, const struct ocpp_incoming *in)

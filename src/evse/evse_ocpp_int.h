@@ -50,6 +50,11 @@ struct evse_ocpp {
 
 	int reset_kind; /* 0 none, 1 soft, 2 hard: requested */
 
+	/* an UnlockConnector during a session: answered once the session is stopped (OCPP 1.6 §5.17) */
+	bool unlock_pending;
+	char unlock_call_id[64];
+	uint64_t unlock_until;
+
 	/* smart charging (evse_ocpp_smart.c) */
 	struct evse_smart *smart;
 	bool smart_dirty;                    /* profiles or the transaction changed: evaluate at the next tick */
@@ -84,6 +89,8 @@ int64_t evse_ocpp__remote_tx(const struct evse_ocpp *o);
 /* Sends an Authorize for a remote start (AuthorizeRemoteTxRequests): 0 sent, -1 not. */
 int evse_ocpp__authorize_remote(struct evse_ocpp *o, const char *id_tag);
 void evse_ocpp__remote_authorized(struct evse_ocpp *o, const char *id_tag, bool accepted);
+/* Answers an UnlockConnector that waits for its session to stop, once it has (or its time is up). */
+void evse_ocpp__unlock_tick(struct evse_ocpp *o);
 
 /* ---- smart charging (evse_ocpp_smart.c) ---- */
 int evse_ocpp__smart_init(struct evse_ocpp *o); /* loads the stored profiles; -1 out of memory */

@@ -65,7 +65,7 @@ static enum evse_auth personal_card(struct evse_station *s, const char *id)
 	char key[16], v[EVSE_ID_MAX];
 	for (int i = 1; i <= s->cfg->max_cards; i++) {
 		snprintf(key, sizeof(key), "card.%d", i);
-		if (evse_store_get(s->store, key, v, sizeof(v)) == 1 && strcmp(v, id) == 0)
+		if (evse_store_get(s->store, key, v, sizeof(v)) == 1 && v[0] && evse_idtag_same(v, id))
 			return EVSE_AUTH_ACCEPTED;
 	}
 	return EVSE_AUTH_REJECTED;
@@ -245,8 +245,25 @@ static void run_schedule(struct evse_station *s)
 	evse_station_schedule(s, 0);
 }
 
+/* Records how late this cycle comes after the one before (status "controlLateMs"). */
+static void note_lateness(struct evse_station *s, uint64_t now_ms)
+{
+	if (s->tick_prev_ms && now_ms > s->tick_prev_ms + EVSE_TICK_MS) {
+		uint64_t late = now_ms - s->tick_prev_ms - EVSE_TICK_MS;
+		if (late > s->late_ms[0])
+			s->late_ms[0] = late > UINT32_MAX ? UINT32_MAX : (uint32_t)late;
+	}
+	if (now_ms - s->late_window_ms >= EVSE_LATE_WINDOW_MS) {
+		s->late_ms[1] = s->late_ms[0];
+		s->late_ms[0] = 0;
+		s->late_window_ms = now_ms;
+	}
+	s->tick_prev_ms = now_ms;
+}
+
 void evse_station_tick(struct evse_station *s, uint64_t now_ms)
 {
+	note_lateness(s, now_ms);
 	s->now = now_ms;
 	run_schedule(s);
 	if (s->sim)
@@ -326,6 +343,7 @@ char *evse_station_status_json(struct evse_station *s)
 	} else {
 		cJSON_AddNullToObject(j, "scheduledStart");
 	}
+	cJSON_AddNumberToObject(j, "controlLateMs", s->late_ms[0] > s->late_ms[1] ? s->late_ms[0] : s->late_ms[1]);
 	cJSON_AddNumberToObject(j, "relayTemperature", st.temps.relay_c);
 	cJSON_AddNumberToObject(j, "ambientTemperature", st.temps.ambient_c);
 	cJSON_AddNumberToObject(j, "offeredA", st.offered_a);

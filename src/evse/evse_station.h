@@ -28,13 +28,20 @@ struct evse_station {
 	uint64_t session_start_wall;
 	int64_t clock_offset_ms; /* the simulated clock set from the local app (simulator only) */
 	int64_t schedule_at_ms;  /* a scheduled start (wall ms): no current offered before; 0: none */
+	/* how late the control cycles come (the event loop busy with something else): the largest gap beyond
+	 * EVSE_TICK_MS between two cycles in this window of EVSE_LATE_WINDOW_MS and in the one before */
+	uint64_t tick_prev_ms, late_window_ms;
+	uint32_t late_ms[2];
 };
+
+#define EVSE_TICK_MS        100
+#define EVSE_LATE_WINDOW_MS 10000
 
 /* Opens the store and builds everything. NULL with a message in err. Free with evse_station_free(). */
 struct evse_station *evse_station_new(const struct evse_config *cfg, uint64_t now_ms, char *err, size_t errcap);
 void evse_station_free(struct evse_station *s);
 
-/* One control cycle (call every 100 ms). */
+/* One control cycle (call every EVSE_TICK_MS). */
 void evse_station_tick(struct evse_station *s, uint64_t now_ms);
 
 /* The program should restart: 1 soft (a Reset, or a firmware installed), 2 hard, 0 not. */

@@ -23,7 +23,12 @@ static const char schema[] =
     " start_mode TEXT, stop_mode TEXT, energy_wh REAL, id_tag TEXT);"
     "CREATE TABLE IF NOT EXISTS smart_profile(id INTEGER PRIMARY KEY, received INTEGER NOT NULL,"
     " json TEXT NOT NULL);"
-    "CREATE TABLE IF NOT EXISTS faults(no INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT, code TEXT, what TEXT);";
+    "CREATE TABLE IF NOT EXISTS faults(no INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT, code TEXT, what TEXT);"
+    /* id tags kept before they were normalised (evse_idtag_key): upper case, padded with '0' to 14 */
+    "UPDATE OR REPLACE auth_cache SET id_tag=upper(id_tag)||substr('00000000000000',1,14-length(id_tag))"
+    " WHERE id_tag<>upper(id_tag) OR length(id_tag)<14;"
+    "UPDATE OR REPLACE auth_list SET id_tag=upper(id_tag)||substr('00000000000000',1,14-length(id_tag))"
+    " WHERE id_tag<>upper(id_tag) OR length(id_tag)<14;";
 
 /* Every statement, prepared once. */
 #define STATEMENTS(X)                                                                                                  \
@@ -254,8 +259,10 @@ int evse_store_txmap_get(struct evse_store *s, int64_t local_tx, int64_t *remote
 
 int evse_store_auth_get(struct evse_store *s, enum evse_auth_table t, const char *id_tag, struct evse_auth_entry *e)
 {
+	char key[EVSE_IDTAG_KEY_MAX];
 	sqlite3_stmt *q = stmt(s, t == EVSE_AUTH_CACHE ? ST_CACHE_GET : ST_LIST_GET);
-	sqlite3_bind_text(q, 1, id_tag, -1, SQLITE_STATIC);
+	evse_idtag_key(id_tag, key);
+	sqlite3_bind_text(q, 1, key, -1, SQLITE_TRANSIENT);
 	int rc = sqlite3_step(q);
 	if (rc == SQLITE_ROW) {
 		copy_col(q, 0, e->status, sizeof(e->status));
@@ -269,14 +276,16 @@ int evse_store_auth_get(struct evse_store *s, enum evse_auth_table t, const char
 int evse_store_auth_put(struct evse_store *s, enum evse_auth_table t, const char *id_tag,
                         const struct evse_auth_entry *e)
 {
+	char key[EVSE_IDTAG_KEY_MAX];
 	sqlite3_stmt *q;
+	evse_idtag_key(id_tag, key);
 	if (!e) {
 		q = stmt(s, t == EVSE_AUTH_CACHE ? ST_CACHE_DEL : ST_LIST_DEL);
-		sqlite3_bind_text(q, 1, id_tag, -1, SQLITE_STATIC);
+		sqlite3_bind_text(q, 1, key, -1, SQLITE_TRANSIENT);
 		return run(s, q);
 	}
 	q = stmt(s, t == EVSE_AUTH_CACHE ? ST_CACHE_PUT : ST_LIST_PUT);
-	sqlite3_bind_text(q, 1, id_tag, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 1, key, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(q, 2, e->status, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 3, e->expiry, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 4, e->parent, -1, SQLITE_STATIC);

@@ -195,9 +195,10 @@ static void h_setup(struct evse_webapi *w, const struct evse_http_req *rq, uint6
 		reply_error(rs, 400, NULL, "%s", err);
 		return;
 	}
-	int rc = evse_webauth_setup(w->auth, code, pw, now, &out);
+	int rc = evse_webauth_setup_begin(w->auth, code, pw, now, &out, &rs->wait_job);
 	sodium_memzero(pw, sizeof(pw));
-	login_reply(rs, rc, &out);
+	if (rc < 0)
+		login_reply(rs, rc, &out);
 }
 
 static void h_login(struct evse_webapi *w, const struct evse_http_req *rq, uint64_t now, struct evse_http_resp *rs,
@@ -210,9 +211,21 @@ static void h_login(struct evse_webapi *w, const struct evse_http_req *rq, uint6
 		reply_error(rs, 400, NULL, "%s", err);
 		return;
 	}
-	int rc = evse_webauth_login(w->auth, pw, now, &out);
+	int rc = evse_webauth_login_begin(w->auth, pw, now, &out, &rs->wait_job);
 	sodium_memzero(pw, sizeof(pw));
-	login_reply(rs, rc, &out);
+	if (rc < 0)
+		login_reply(rs, rc, &out);
+}
+
+int evse_webapi_job_poll(struct evse_webapi *w, uint64_t now_ms, unsigned *job, struct evse_http_resp *rs)
+{
+	struct evse_web_login out;
+	if (!evse_webauth_poll(w->auth, now_ms, job, &out))
+		return 0;
+	memset(rs, 0, sizeof(*rs));
+	login_reply(rs, out.status == 200 ? 0 : -1, &out);
+	sodium_memzero(&out, sizeof(out));
+	return 1;
 }
 
 static void h_logout(struct evse_webapi *w, const struct evse_http_req *rq, uint64_t now, struct evse_http_resp *rs,
@@ -376,7 +389,7 @@ static void h_card_put(struct evse_webapi *w, const struct evse_http_req *rq, ui
 	}
 	for (int s = 1; s <= w->cfg->max_cards; s++) {
 		card_get(w, s, other, sizeof(other));
-		if (s != slot && strcmp(other, uid) == 0) {
+		if (s != slot && other[0] && evse_idtag_same(other, uid)) {
 			reply_error(rs, 409, NULL, "card %s is already in slot %d", uid, s);
 			return;
 		}
@@ -675,6 +688,10 @@ static void h_firmware(struct evse_webapi *w, const struct evse_http_req *rq, ui
 		            w->cfg->fw_max_kb);
 		return;
 	}
+	if (rq->body_len == 0) {
+		reply_error(rs, 400, evse_fw_code_name(EVSE_FW_E04), "the image is empty");
+		return;
+	}
 	if (!rq->body_file) {
 		reply_error(rs, 500, evse_fw_code_name(EVSE_FW_E01), "the image could not be written");
 		return;
@@ -784,6 +801,10 @@ int evse_webapi_upload_begin(struct evse_webapi *w, const struct evse_http_req *
 	if (!route_allowed(w, r, rq, now_ms, rs))
 		return -1;
 	*max_bytes = fw_max_bytes(w);
+	if (content_length == 0) {
+		reply_error(rs, 400, evse_fw_code_name(EVSE_FW_E04), "the image is empty (Content-Length: 0)");
+		return -1;
+	}
 	if (content_length > *max_bytes) {
 		reply_error(rs, 413, evse_fw_code_name(EVSE_FW_E04), "the image is larger than fw_max_kb (%d KiB)",
 		            w->cfg->fw_max_kb);

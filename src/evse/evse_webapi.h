@@ -36,7 +36,7 @@ void evse_webapi_handle(struct evse_webapi *w, const struct evse_http_req *rq, u
  *   0  not an upload route: read the body as usual;
  *   1  write the body to path (its folder is made here), at most *max_bytes of it: count the rest and drop
  *      it. The caller owns the file: it removes what is left of it once the request is answered;
- *  -1  refused at once (no session, no CSRF token, Content-Length above the limit): rs holds the answer
+ *  -1  refused at once (no session, no CSRF token, Content-Length 0 or above the limit): rs holds the answer
  *      (rs->body malloc'd), to send once the body has been read and dropped.
  * At the end of the body hand the request to evse_webapi_handle() with body_file (NULL when writing
  * failed) and body_len (every byte received) set. */
@@ -49,6 +49,10 @@ int evse_webapi_upload_begin(struct evse_webapi *w, const struct evse_http_req *
 int evse_webapi_card_poll(struct evse_webapi *w, uint64_t now_ms, struct evse_http_resp *rs);
 /* The browser that waited for a card went away. */
 void evse_webapi_card_cancel(struct evse_webapi *w);
+
+/* The answer to a setup or login whose password was hashing (rs->wait_job): 1 with *job and rs filled (the
+ * caller frees rs->body), 0 none is finished. */
+int evse_webapi_job_poll(struct evse_webapi *w, uint64_t now_ms, unsigned *job, struct evse_http_resp *rs);
 
 /* The authorisation state (evse_http_is_admin() for requests outside the route table). */
 struct evse_webauth *evse_webapi_auth(struct evse_webapi *w);

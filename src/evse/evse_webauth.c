@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "evse_pwhash.h"
 #include "wl_log.h"
 
 #define MOD         "webauth"
@@ -33,6 +34,14 @@ struct evse_webauth {
 	char code_path[512];
 	struct session sessions[EVSE_WEB_SESSIONS];
 	struct evse_throttle throttle;
+	/* logins and the setup hashing on the worker (evse_pwhash) */
+	struct evse_pwhash *pw;
+	struct {
+		unsigned id; /* 0: free */
+		bool setup;
+	} jobs[EVSE_PWHASH_QUEUE];
+	unsigned logins_in_flight;
+	bool setup_in_flight;
 };
 
 /* ---- throttle ---- */
@@ -128,6 +137,12 @@ struct evse_webauth *evse_webauth_new(struct evse_store *st, const char *state_d
 		return NULL;
 	}
 	a->st = st;
+	a->pw = evse_pwhash_new(EVSE_PWHASH_OPS, EVSE_PWHASH_MEM);
+	if (!a->pw) {
+		snprintf(err, errcap, "out of memory");
+		free(a);
+		return NULL;
+	}
 	if (state_dir)
 		snprintf(a->code_path, sizeof(a->code_path), "%s/setup-code", state_dir);
 	if (!has_password(st)) {
@@ -143,6 +158,7 @@ void evse_webauth_free(struct evse_webauth *a)
 {
 	if (!a)
 		return;
+	evse_pwhash_free(a->pw);
 	sodium_memzero(a, sizeof(*a));
 	free(a);
 }
@@ -270,13 +286,15 @@ int evse_webauth_set_password(struct evse_store *st, const char *password, char 
 	return 0;
 }
 
-int evse_webauth_setup(struct evse_webauth *a, const char *code, const char *password, uint64_t now_ms,
-                       struct evse_web_login *out)
+/* The checks of a setup before its password is hashed: 0 go ahead, -1 refused (out). */
+static int setup_check(struct evse_webauth *a, const char *code, uint64_t now_ms, struct evse_web_login *out)
 {
-	char typed[EVSE_SETUP_CODE_BUF], err[120];
+	char typed[EVSE_SETUP_CODE_BUF];
 	memset(out, 0, sizeof(*out));
 	if (!evse_webauth_needs_setup(a))
 		return refuse(out, 409, "the password is already set: log in");
+	if (a->setup_in_flight)
+		return refuse(out, 409, "a setup is under way");
 	if (throttled(a, now_ms, out) < 0)
 		return -1;
 	normalise_code(code, typed, sizeof(typed));
@@ -285,8 +303,12 @@ int evse_webauth_setup(struct evse_webauth *a, const char *code, const char *pas
 		WL_WARN(MOD, "wrong setup code");
 		return refuse(out, 401, "wrong setup code (see the station's log or its setup-code file)");
 	}
-	if (evse_webauth_set_password(a->st, password, err, sizeof(err)) < 0)
-		return refuse(out, 500, err);
+	return 0;
+}
+
+/* The password is saved: the code is burnt and the installer logged in. */
+static int setup_done(struct evse_webauth *a, uint64_t now_ms, struct evse_web_login *out)
+{
 	evse_throttle_ok(&a->throttle);
 	burn_code(a);
 	WL_INFO(MOD, "settings password set; setup code used up");
@@ -294,15 +316,38 @@ int evse_webauth_setup(struct evse_webauth *a, const char *code, const char *pas
 	return 0;
 }
 
-int evse_webauth_login(struct evse_webauth *a, const char *password, uint64_t now_ms, struct evse_web_login *out)
+int evse_webauth_setup(struct evse_webauth *a, const char *code, const char *password, uint64_t now_ms,
+                       struct evse_web_login *out)
 {
-	char hash[crypto_pwhash_STRBYTES];
+	char err[120];
+	if (setup_check(a, code, now_ms, out) < 0)
+		return -1;
+	if (evse_webauth_set_password(a->st, password, err, sizeof(err)) < 0)
+		return refuse(out, 500, err);
+	return setup_done(a, now_ms, out);
+}
+
+/* The checks of a login before its password is hashed, the stored hash in hash: 0 go ahead, -1 refused. */
+static int login_check(struct evse_webauth *a, uint64_t now_ms, char hash[crypto_pwhash_STRBYTES],
+                       struct evse_web_login *out)
+{
 	memset(out, 0, sizeof(*out));
-	if (evse_store_get(a->st, HASH_KEY, hash, sizeof(hash)) != 1 || !hash[0])
+	if (evse_store_get(a->st, HASH_KEY, hash, crypto_pwhash_STRBYTES) != 1 || !hash[0])
 		return refuse(out, 409, "no password set yet: use the setup code");
 	if (throttled(a, now_ms, out) < 0)
 		return -1;
-	if (crypto_pwhash_str_verify(hash, password, strlen(password)) != 0) {
+	/* attempts still hashing count as wrong ones until they are known: parallel guesses get no more tries */
+	if (a->logins_in_flight && a->throttle.failures + a->logins_in_flight >= EVSE_THROTTLE_FREE) {
+		out->retry_after_s = 1;
+		return refuse(out, 429, "too many attempts under way: wait 1 s");
+	}
+	return 0;
+}
+
+static int login_done(struct evse_webauth *a, bool right, uint64_t now_ms, struct evse_web_login *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (!right) {
 		evse_throttle_fail(&a->throttle, now_ms);
 		WL_WARN(MOD, "wrong password (%u in a row)", a->throttle.failures);
 		return refuse(out, 401, "wrong password");
@@ -310,6 +355,92 @@ int evse_webauth_login(struct evse_webauth *a, const char *password, uint64_t no
 	evse_throttle_ok(&a->throttle);
 	open_session(a, now_ms, out);
 	return 0;
+}
+
+int evse_webauth_login(struct evse_webauth *a, const char *password, uint64_t now_ms, struct evse_web_login *out)
+{
+	char hash[crypto_pwhash_STRBYTES];
+	if (login_check(a, now_ms, hash, out) < 0)
+		return -1;
+	return login_done(a, crypto_pwhash_str_verify(hash, password, strlen(password)) == 0, now_ms, out);
+}
+
+/* ---- the same off the event loop ---- */
+
+static int submit(struct evse_webauth *a, bool setup, enum evse_pwhash_kind kind, const char *password,
+                  const char *hash, unsigned *job, struct evse_web_login *out)
+{
+	int slot = -1;
+	for (int i = 0; i < EVSE_PWHASH_QUEUE && slot < 0; i++)
+		if (!a->jobs[i].id)
+			slot = i;
+	unsigned id = slot < 0 ? 0 : evse_pwhash_submit(a->pw, kind, password, hash);
+	if (!id) {
+		out->retry_after_s = 1;
+		return refuse(out, 503, "busy checking other passwords: try again in 1 s");
+	}
+	a->jobs[slot].id = id;
+	a->jobs[slot].setup = setup;
+	*job = id;
+	return 0;
+}
+
+int evse_webauth_setup_begin(struct evse_webauth *a, const char *code, const char *password, uint64_t now_ms,
+                             struct evse_web_login *out, unsigned *job)
+{
+	if (setup_check(a, code, now_ms, out) < 0 || submit(a, true, EVSE_PWHASH_HASH, password, NULL, job, out) < 0)
+		return -1;
+	a->setup_in_flight = true;
+	return 0;
+}
+
+int evse_webauth_login_begin(struct evse_webauth *a, const char *password, uint64_t now_ms, struct evse_web_login *out,
+                             unsigned *job)
+{
+	char hash[crypto_pwhash_STRBYTES];
+	if (login_check(a, now_ms, hash, out) < 0 || submit(a, false, EVSE_PWHASH_VERIFY, password, hash, job, out) < 0)
+		return -1;
+	a->logins_in_flight++;
+	return 0;
+}
+
+bool evse_webauth_poll(struct evse_webauth *a, uint64_t now_ms, unsigned *job, struct evse_web_login *out)
+{
+	struct evse_pwhash_result r;
+	while (evse_pwhash_done(a->pw, &r)) {
+		int slot = -1;
+		for (int i = 0; i < EVSE_PWHASH_QUEUE && slot < 0; i++)
+			if (a->jobs[i].id == r.id)
+				slot = i;
+		if (slot < 0)
+			continue; /* not ours: cannot happen */
+		bool setup = a->jobs[slot].setup;
+		a->jobs[slot].id = 0;
+		*job = r.id;
+		if (!setup) {
+			a->logins_in_flight--;
+			login_done(a, r.ok, now_ms, out);
+		} else {
+			a->setup_in_flight = false;
+			memset(out, 0, sizeof(*out));
+			if (!r.ok)
+				refuse(out, 500, "out of memory hashing the password");
+			else if (!evse_webauth_needs_setup(a))
+				refuse(out, 409, "the password is already set: log in");
+			else if (evse_store_set(a->st, HASH_KEY, r.hash) < 0)
+				refuse(out, 500, "cannot save the password");
+			else
+				setup_done(a, now_ms, out);
+		}
+		sodium_memzero(&r, sizeof(r));
+		return true;
+	}
+	return false;
+}
+
+void evse_webauth_set_wake(struct evse_webauth *a, void (*wake)(void *ctx), void *ctx)
+{
+	evse_pwhash_set_wake(a->pw, wake, ctx);
 }
 
 void evse_webauth_logout(struct evse_webauth *a, const struct evse_http_req *rq, uint64_t now_ms, char *cookie_out,

@@ -48,8 +48,8 @@ const char *evse_webauth_setup_code(const struct evse_webauth *a);
 
 /* The outcome of setup and login; status is the HTTP status of a refusal. */
 struct evse_web_login {
-	int status;        /* 200, 400, 401, 409, 429 */
-	int retry_after_s; /* 429 */
+	int status;        /* 200, 400, 401, 409, 429, 500, 503 */
+	int retry_after_s; /* 429, 503 */
 	char message[120];
 	char cookie[200]; /* the Set-Cookie value on success */
 	char csrf[40];    /* the CSRF token on success */
@@ -60,6 +60,20 @@ int evse_webauth_setup(struct evse_webauth *a, const char *code, const char *pas
                        struct evse_web_login *out);
 /* Checks the password and opens a session. 0, or -1 (out->status). */
 int evse_webauth_login(struct evse_webauth *a, const char *password, uint64_t now_ms, struct evse_web_login *out);
+/* The same without waiting for the password hash, which runs on a worker thread (evse_pwhash): 0 with the
+ * job's id in *job (the outcome comes from evse_webauth_poll()), or -1 refused at once (out->status; 503
+ * with retry_after_s when EVSE_PWHASH_QUEUE hashes are under way already). Logins still hashing count as
+ * wrong ones for the throttle until they are known. */
+int evse_webauth_setup_begin(struct evse_webauth *a, const char *code, const char *password, uint64_t now_ms,
+                             struct evse_web_login *out, unsigned *job);
+int evse_webauth_login_begin(struct evse_webauth *a, const char *password, uint64_t now_ms, struct evse_web_login *out,
+                             unsigned *job);
+/* A finished setup or login: true with its job id and outcome (out->status 200 and the cookie, or a
+ * refusal), false when none is finished. */
+bool evse_webauth_poll(struct evse_webauth *a, uint64_t now_ms, unsigned *job, struct evse_web_login *out);
+/* Called from the worker thread when a hash is done (so the event loop wakes up to poll); NULL: nobody. */
+void evse_webauth_set_wake(struct evse_webauth *a, void (*wake)(void *ctx), void *ctx);
+
 /* Ends the session of the request's cookie (if any); the Set-Cookie value that clears it in cookie_out. */
 void evse_webauth_logout(struct evse_webauth *a, const struct evse_http_req *rq, uint64_t now_ms, char *cookie_out,
                          size_t cap);

@@ -145,6 +145,12 @@ run([
 		res = await fetch(url(md5(other)), { method: 'POST', body: Buffer.alloc(16 * 1024 * 1024 + 1), headers: auth });
 		j = await res.json();
 		assert(res.status === 413 && j.error.code === 'E04', JSON.stringify(j));
+		// an empty upload (Content-Length: 0) is refused with a message; the station stays up
+		res = await fetch(url(md5(Buffer.alloc(0))), { method: 'POST', body: Buffer.alloc(0),
+			headers: Object.assign({ 'Content-Length': '0' }, auth) });
+		j = await res.json();
+		assert(res.status === 400 && j.error.code === 'E04' && /empty/.test(j.error.message), JSON.stringify(j));
+		assert((await st.status()).state, 'the station still answers after an empty upload');
 		const left = fs.readdirSync(path.join(st.dir, 'firmware')).filter((f) => f.endsWith('.part'));
 		assert(left.length === 0, `upload files left: ${left}`);
 		res = await fetch(`${base}/api/firmware`, { headers: auth });

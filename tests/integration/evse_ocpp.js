@@ -55,8 +55,12 @@ run([
 		const stop = await csms.waitFor('StopTransaction', (p) => p.transactionId === txId);
 		assert(stop.params.reason === 'Remote' && stop.params.meterStop >= start.params.meterStart, 'stop');
 		await csms.waitFor('StatusNotification', (p) => p.status === 'Finishing');
+		const unplugAt = csms.calls.length;
 		await st.sim('unplug');
 		await csms.waitFor('StatusNotification', (p) => p.status === 'Available' && p.timestamp > stop.params.timestamp);
+		// Finishing -> Available, no Preparing in between (OCPP 1.6 §4.9)
+		const after = csms.calls.slice(unplugAt).filter((x) => x.method === 'StatusNotification').map((x) => x.params.status);
+		assert(after[0] === 'Available', `statuses after the unplug: ${after.join(', ')}`);
 	}],
 	['a card is authorised by the central system', async () => {
 		await st.sim('plug response_ms=200');

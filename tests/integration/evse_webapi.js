@@ -8,6 +8,7 @@ const path = require('path');
 const http = require('http');
 const { spawnSync } = require('child_process');
 const { freePort, until, Station, run, assert } = require('./evse_harness');
+const { netnsUnavailable, probeListen, listenAddress, OTHER, PORT } = require('./netns');
 
 const PW = 'correct-horse-9';
 let st, base;
@@ -245,6 +246,35 @@ run([
 		});
 		assert(got[0].serialNumber && got[1].systemTime, 'status objects');
 	}],
+	['anonymous clients holding every public event stream do not lock out a logged-in browser', async () => {
+		// opens a stream; resolves with its status code once the headers (and, for 200, a first event) came
+		const open = (cookie) => new Promise((resolve, reject) => {
+			const req = http.get(`${base}/api/events`, { headers: cookie ? { Cookie: cookie } : {} }, (res) => {
+				if (res.statusCode !== 200) { res.resume(); resolve({ status: res.statusCode, req }); return; }
+				res.once('data', () => resolve({ status: 200, req }));
+			});
+			req.on('error', reject);
+			setTimeout(() => reject(new Error('no answer from /api/events')), 15000);
+		});
+		const held = [];
+		try {
+			// anonymous streams until refused (a stream of the test before may still be closing)
+			let anonymous = 0;
+			for (;;) {
+				const s = await open();
+				held.push(s.req);
+				if (s.status !== 200) { assert(s.status === 503, `anonymous stream refused with ${s.status}`); break; }
+				anonymous++;
+				assert(anonymous <= 8, 'more than 8 anonymous streams');
+			}
+			assert(anonymous >= 7, `only ${anonymous} anonymous streams`);
+			const mine = await open(admin.cookie);
+			held.push(mine.req);
+			assert(mine.status === 200, `the logged-in browser's stream: ${mine.status}`);
+		} finally {
+			for (const r of held) r.destroy();
+		}
+	}],
 	['static files carry a Content-Security-Policy; no way out of web_root', async () => {
 		const r = await fetch(base + '/');
 		assert(r.status === 200 && /text\/html/.test(r.headers.get('content-type')), 'index');
@@ -277,6 +307,40 @@ run([
 		await st.stop();
 		st.cleanup();
 	}],
+	['40 logins at once never stall the control loop (the password hash runs off it)', async () => {
+		await startStation();
+		const code = fs.readFileSync(path.join(st.dir, 'setup-code'), 'utf8').trim();
+		assert((await new Client().req('POST', '/api/setup', { code, password: PW })).status === 200);
+		// the loop answers /api/status between its control ticks: how late does an answer come?
+		let worst = 0, polls = 0, done = false;
+		const poller = (async () => {
+			while (!done) {
+				const t0 = Date.now();
+				const s = await st.status();
+				assert(s.state, 'status');
+				worst = Math.max(worst, Date.now() - t0);
+				polls++;
+				await new Promise((r) => setTimeout(r, 20));
+			}
+		})();
+		await new Promise((r) => setTimeout(r, 200));
+		const logins = await Promise.all(Array.from({ length: 40 }, () => new Client().req('POST', '/api/login', { password: PW })));
+		done = true;
+		await poller;
+		const codes = {};
+		for (const r of logins) codes[r.status] = (codes[r.status] || 0) + 1;
+		// each login is answered: signed in, or refused while the hashing queue is full (503, Retry-After)
+		assert(logins.every((r) => r.status === 200 || (r.status === 503 && Number(r.headers.get('retry-after')) >= 1)),
+			`login answers: ${JSON.stringify(codes)}`);
+		assert(codes[200] >= 1, `no login got through: ${JSON.stringify(codes)}`);
+		// the station's own measure: the largest gap beyond 100 ms between two control cycles (last 10-20 s)
+		const late = (await st.status()).controlLateMs;
+		console.log(`     control cycles at most ${late} ms late; status answered in at most ${worst} ms over ${polls} polls; logins: ${JSON.stringify(codes)}`);
+		assert(typeof late === 'number' && late < 300, `the control loop stalled: a cycle came ${late} ms late`);
+		assert(worst < 300, `the loop stalled: a status answer took ${worst} ms`);
+		await st.stop();
+		st.cleanup();
+	}],
 	['evse passwd sets the password from stdin and ends the setup', async () => {
 		st = new Station({ http_port: await freePort() });
 		const bad = spawnSync(st.bin, [`--db=${st.opts.db}`, 'passwd'], { input: 'short\n' });
@@ -291,5 +355,29 @@ run([
 		await new Client().login('installer-pass-1');
 		await st.stop();
 		st.cleanup();
+	}],
+	['the default http_bind (127.0.0.1) listens on loopback only; an address or interface that cannot be bound is refused', async () => {
+		// inside a private network namespace, so that the check never opens a port on the real network
+		const why = netnsUnavailable();
+		if (why) { console.log(`skip: cannot make a private network namespace (${why})`); return; }
+		const s = new Station({ http_port: PORT });
+		const argv = (extra) => [s.bin, ...Object.entries({ ...s.opts, ...extra }).map(([k, v]) => `--${k}=${v}`)];
+		try {
+			const def = await probeListen(argv({}));
+			assert(def.exit === 0, `evse exit ${def.exit}: ${def.stderr}`);
+			assert(JSON.stringify(def.listen.map(listenAddress)) === '["127.0.0.1"]', `ss -ltn: ${def.listen}`);
+			assert(def.reach['127.0.0.1'] === true && def.reach[OTHER] === false && def.reach['::1'] === false,
+				`reachable: ${JSON.stringify(def.reach)}`);
+			const other = await probeListen(argv({ http_bind: OTHER }));
+			assert(JSON.stringify(other.listen.map(listenAddress)) === `["${OTHER}"]` && other.reach['127.0.0.1'] === false,
+				`http_bind=${OTHER}: ${other.listen} ${JSON.stringify(other.reach)}`);
+			const absent = await probeListen(argv({ http_bind: '10.9.9.9' }));
+			assert(absent.exit !== 0 && absent.listen.length === 0, `http_bind=10.9.9.9: exit ${absent.exit}, ${absent.listen}`);
+			assert(/http_bind 10\.9\.9\.9: cannot listen on 10\.9\.9\.9 port \d+: cannot assign requested address/i.test(absent.stderr), absent.stderr);
+			const noif = await probeListen(argv({ http_bind: 'nosuch0' }));
+			assert(noif.exit !== 0 && /"nosuch0" is neither an IPv4 or IPv6 address nor a network interface/.test(noif.stderr), noif.stderr);
+		} finally {
+			s.cleanup();
+		}
 	}],
 ]);

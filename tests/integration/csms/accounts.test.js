@@ -7,7 +7,7 @@ const assert = require('node:assert');
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
-const { Csms, closeClients } = require('./lib');
+const { Csms, closeClients, waitFor } = require('./lib');
 
 const csms = new Csms(['--login-fail-limit', '20']);
 let admin;
@@ -78,6 +78,69 @@ test('CSRF: a state change from a session needs the token given at login; a wron
     assert.equal(me.body.csrfToken, admin.csrf, 'a reloaded page gets the token again');
 });
 
+/* POST JSON from a chosen local address (127.0.0.x): throttles count per address */
+function postFrom(base, p, body, localAddress) {
+    return new Promise((resolve, reject) => {
+        const data = JSON.stringify(body);
+        const req = require('node:http').request(base + p, {
+            method: 'POST', localAddress, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) },
+        }, (res) => {
+            let text = '';
+            res.setEncoding('utf8');
+            res.on('data', (d) => { text += d; });
+            res.on('end', () => resolve({ status: res.statusCode, body: JSON.parse(text) }));
+        });
+        req.on('error', reject);
+        req.end(data);
+    });
+}
+
+test('wrong setup codes are throttled per address: someone else\'s guesses do not block the first Administrator', async () => {
+    const other = new Csms(['--login-fail-limit', '3']);
+    await other.start();
+    try {
+        const who = { username: 'first', name: 'F', surname: 'A', email: 'f@example.com', password: 'first-password-1' };
+        for (let i = 0; i < 3; i++)
+            assert.equal((await postFrom(other.base, '/api/v1/setup', { ...who, setupCode: `AAAA-AAAA-AAA${i + 2}` }, '127.0.0.21')).status, 403);
+        const blocked = await postFrom(other.base, '/api/v1/setup', { ...who, setupCode: 'AAAA-AAAA-AAA9' }, '127.0.0.21');
+        assert.equal(blocked.status, 429, 'the guessing address is throttled');
+        const code = fs.readFileSync(path.join(other.dir, 'setup-code'), 'utf8').trim();
+        const ok = await postFrom(other.base, '/api/v1/setup', { ...who, setupCode: code }, '127.0.0.1');
+        assert.equal(ok.status, 201, `the Administrator, from another address: ${JSON.stringify(ok.body)}`);
+        assert.match(blocked.body.error.message, /wrong setup codes from this address/);
+        assert.match(other.stderr, /setup: address \S*127\.0\.0\.21 locked for 15 minutes/);
+    } finally {
+        await other.stopAndCheck();
+    }
+});
+
+test('parallel logins cannot pass the throttle: attempts in flight count, the right password is refused once locked', async () => {
+    const other = new Csms(['--login-fail-limit', '5']);
+    await other.start();
+    try {
+        await other.api('POST', '/api/v1/operators', { username: 'target', name: 'T', surname: 'G', email: 't@example.com', role: 'maintenance_technician', password: 'target-password-1' });
+        const attempt = (pw) => fetch(other.base + '/api/v1/auth/login', {
+            method: 'POST', headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ username: 'target', password: pw }),
+        }).then((r) => r.status);
+        /* 60 wrong passwords at once, then the right one while their hashes still run */
+        let answered = 0;
+        const burst = Promise.all(Array.from({ length: 60 }, (_, i) => attempt(`wrong-password-${i}`).then((st) => { answered++; return st; })));
+        /* all have arrived once 55 are answered (or all 60, when the fix is missing) */
+        await waitFor(() => answered >= 55, '55 answers to the burst', 30000, 10);
+        const right = await attempt('target-password-1');
+        const statuses = await burst;
+        const count = (s) => statuses.filter((x) => x === s).length;
+        assert.equal(count(401), 5, `only as many passwords as the limit are checked: ${JSON.stringify(statuses)}`);
+        assert.equal(count(429), 55, 'the others are refused while those run');
+        assert.equal(right, 429, 'the right password is refused once the account is locked');
+        assert.equal(await attempt('target-password-1'), 429, 'and after it, while the account is locked');
+        assert.match(other.stderr, /account "target" locked for 15 minutes/);
+    } finally {
+        await other.stopAndCheck();
+    }
+});
+
 test('login failures are throttled per account and per address; the lockout is logged', async () => {
     const other = new Csms(['--login-fail-limit', '3']);
     await other.start();
@@ -146,6 +209,27 @@ test('API tokens: shown once, stored as a hash, act with the operator\'s role, r
     assert.equal((await admin.api('DELETE', `/api/v1/auth/tokens/${id}`)).status, 404, 'only one\'s own tokens');
 });
 
+test('API tokens end with a password change (and the other sessions) and with a reset by an Administrator', async () => {
+    const tech = await csms.operator('maintenance_technician', 'tok-changer', 'operator-password-1');
+    const other = await csms.login('tok-changer', 'operator-password-1');
+    const { token } = (await tech.api('POST', '/api/v1/auth/tokens', { name: 'cron' })).body;
+    assert.equal((await csms.api('GET', '/api/v1/auth/me', undefined, { token })).status, 200);
+    const changed = await tech.api('PUT', '/api/v1/auth/password', { current: 'operator-password-1', new: 'operator-password-2', confirm: 'operator-password-2' });
+    assert.equal(changed.status, 200, JSON.stringify(changed.body));
+    assert.equal((await csms.api('GET', '/api/v1/auth/me', undefined, { token })).status, 401, 'the token ended with the change');
+    assert.equal((await other.api('GET', '/api/v1/auth/me')).status, 401, 'the other session ended');
+    assert.equal((await tech.api('GET', '/api/v1/auth/me')).status, 200, 'this session stays');
+    const listed = (await tech.api('GET', '/api/v1/auth/tokens')).body.items;
+    assert.ok(listed.length === 1 && listed[0].revoked, `listed as revoked: ${JSON.stringify(listed)}`);
+
+    const second = (await tech.api('POST', '/api/v1/auth/tokens', { name: 'cron 2' })).body.token;
+    assert.equal((await csms.api('GET', '/api/v1/auth/me', undefined, { token: second })).status, 200);
+    const reset = await admin.api('POST', `/api/v1/operators/${tech.operator.id}/password`, {});
+    assert.equal(reset.status, 200);
+    assert.equal((await csms.api('GET', '/api/v1/auth/me', undefined, { token: second })).status, 401, 'the token ended with the reset');
+    assert.equal((await tech.api('GET', '/api/v1/auth/me')).status, 401, 'and the session');
+});
+
 test('who creates whom: Administrator any role, Local Manager only Local Managers, Technician nobody', async () => {
     const lm = await csms.operator('local_manager');
     const tech = await csms.operator('maintenance_technician');
@@ -167,6 +251,24 @@ test('who creates whom: Administrator any role, Local Manager only Local Manager
     assert.equal((await lm.api('PUT', `/api/v1/operators/${lmMade}`, { phone: '+39 000' })).status, 200);
     const dup = await admin.api('POST', '/api/v1/operators', mk('local_manager', 'LM-MADE'));
     assert.equal(dup.status, 409, 'usernames are unique regardless of case');
+});
+
+test('a Local Manager reads Local Managers only: the list and one record (docs/api.md "LM: Local Managers only")', async () => {
+    const lm = await csms.operator('local_manager', 'lm-reader');
+    const tech = await csms.operator('maintenance_technician', 'tech-hidden');
+    const list = await lm.api('GET', '/api/v1/operators?limit=500');
+    assert.equal(list.status, 200);
+    const roles = [...new Set(list.body.items.map((o) => o.role))];
+    assert.deepEqual(roles, ['local_manager'], `roles listed: ${roles}`);
+    const lms = csms.sql("SELECT count(*) AS n FROM operator WHERE role = 'local_manager'")[0].n;
+    assert.equal(list.body.total, lms, 'the total counts Local Managers only');
+    const adminRead = await lm.api('GET', `/api/v1/operators/${admin.operator.id}`);
+    assert.equal(adminRead.status, 403, JSON.stringify(adminRead.body));
+    assert.match(adminRead.body.error.message, /local_manager may not manage a administrator/);
+    assert.equal((await lm.api('GET', `/api/v1/operators/${tech.operator.id}`)).status, 403);
+    assert.equal((await lm.api('GET', `/api/v1/operators/${lm.operator.id}`)).status, 200);
+    const all = await admin.api('GET', '/api/v1/operators?limit=500');
+    assert.ok(all.body.items.some((o) => o.role === 'administrator') && all.body.total > lms, 'an Administrator reads everyone');
 });
 
 test('bad operator input is refused with the field named, and nothing is stored', async () => {
@@ -196,6 +298,23 @@ test('HTML and SQL in names are stored as given and returned unchanged', async (
     assert.ok(csms.sql('SELECT count(*) AS n FROM operator')[0].n > 3, 'the table is still there');
 });
 
+test('text with a NUL character (\\u0000, or a raw 0 byte) is refused with 400, never cut short and stored', async () => {
+    const base = { username: 'nul-user', role: 'local_manager', password: 'operator-password-1', surname: 'S', email: 'n@example.com' };
+    const escaped = await admin.api('POST', '/api/v1/operators', JSON.stringify({ ...base, name: 'a\u0000b' }), { raw: true, headers: { 'content-type': 'application/json' } });
+    assert.equal(escaped.status, 400, JSON.stringify(escaped.body));
+    assert.equal(escaped.body.error.code, 'bad_text');
+    assert.match(escaped.body.error.message, /NUL character \(\\u0000\)/);
+    const phone = await admin.api('PUT', '/api/v1/auth/me', '{"phone":"1\\u0000"}', { raw: true, headers: { 'content-type': 'application/json' } });
+    assert.equal(phone.status, 400, 'in every route');
+    const rawByte = await admin.api('POST', '/api/v1/operators', `{"username":"nul-user","role":"local_manager","password":"operator-password-1","surname":"S","email":"n@example.com","name":"a${String.fromCharCode(0)}b"}`, { raw: true, headers: { 'content-type': 'application/json' } });
+    assert.equal(rawByte.status, 400);
+    assert.equal(csms.sql("SELECT count(*) AS n FROM operator WHERE username = 'nul-user'")[0].n, 0, 'nothing stored');
+    /* a backslash followed by "u0000" is text, kept as given */
+    const literal = await admin.api('POST', '/api/v1/operators', { ...base, name: 'a\\u0000b' });
+    assert.equal(literal.status, 201, JSON.stringify(literal.body));
+    assert.equal((await admin.api('GET', `/api/v1/operators/${literal.body.id}`)).body.name, 'a\\u0000b');
+});
+
 test('the last Administrator can be neither deleted nor demoted; nobody deletes themselves', async () => {
     const other = new Csms();
     await other.start();
@@ -221,6 +340,28 @@ test('a reset password is generated and shown once, must be changed, and ends th
     assert.equal((await admin.api('GET', `/api/v1/operators/${lm.operator.id}`)).body.mustChangePassword, true);
     assert.equal((await s.api('PUT', '/api/v1/auth/password', { current: r.body.temporaryPassword, new: 'my-own-password', confirm: 'my-own-password' })).status, 200);
     assert.equal((await admin.api('GET', `/api/v1/operators/${lm.operator.id}`)).body.mustChangePassword, false);
+});
+
+test('after a reset, only /auth/me, the password change and logout work until the password is changed', async () => {
+    const lm = await csms.operator('local_manager', 'must-change');
+    const r = await admin.api('POST', `/api/v1/operators/${lm.operator.id}/password`, {});
+    const s = await csms.login('must-change', r.body.temporaryPassword);
+    assert.equal(s.operator.mustChangePassword, true, 'the login answer says so');
+    const me = await s.api('GET', '/api/v1/auth/me');
+    assert.equal(me.status, 200);
+    assert.equal(me.body.mustChangePassword, true);
+    for (const [method, route, body] of [['GET', '/api/v1/stations'], ['GET', '/api/v1/operators'],
+        ['POST', '/api/v1/auth/tokens', { name: 'sneaky' }], ['PUT', '/api/v1/auth/me', { phone: '+39 1' }]]) {
+        const refused = await s.api(method, route, body);
+        assert.equal(refused.status, 403, `${method} ${route}: ${JSON.stringify(refused.body)}`);
+        assert.equal(refused.body.error.code, 'password_change_required');
+        assert.match(refused.body.error.message, /password was reset: change it first/);
+    }
+    const other = await csms.login('must-change', r.body.temporaryPassword);
+    assert.equal((await other.api('POST', '/api/v1/auth/logout')).status, 200, 'logout works');
+    assert.equal((await s.api('PUT', '/api/v1/auth/password', { current: r.body.temporaryPassword, new: 'changed-password-1', confirm: 'changed-password-1' })).status, 200);
+    assert.equal((await s.api('GET', '/api/v1/stations')).status, 200, 'everything works once changed');
+    assert.equal((await s.api('GET', '/api/v1/auth/me')).body.mustChangePassword, false);
 });
 
 test('language at login and in the profile: English and Italian', async () => {

@@ -88,6 +88,43 @@ test('policy pending: an unknown station is registered "to be configured", boote
     await c.close();
 });
 
+test('policy pending: made-up ids are registered at most 10 a minute by default; more get 429 and are not stored', async () => {
+    const csms = csmsWith(['--station-policy', 'pending']);
+    await csms.start();
+    const statuses = [];
+    for (let i = 0; i < 15; i++) {
+        const r = await csms.handshake(`MADE-UP-${i}`);
+        if (r.ws) r.ws.terminate();
+        statuses.push(r.status);
+        if (r.status !== 101) assert.equal(JSON.parse(r.body).error.code, 'too_many_new_stations');
+    }
+    assert.deepEqual(statuses, [...Array(10).fill(101), ...Array(5).fill(429)]);
+    assert.equal(csms.sql("SELECT count(*) AS n FROM station WHERE id LIKE 'MADE-UP-%'")[0].n, 10);
+    assert.match(csms.stderr, /already 10 new stations this minute \(--pending-rate\)/);
+});
+
+test('policy pending: at most --pending-max stations wait to be configured; accepting one makes room', async () => {
+    const csms = csmsWith(['--station-policy', 'pending', '--pending-max', '3', '--pending-rate', '1000']);
+    await csms.start();
+    for (let i = 0; i < 3; i++) {
+        const r = await csms.handshake(`WAITING-${i}`);
+        assert.equal(r.status, 101);
+        r.ws.terminate();
+    }
+    const full = await csms.handshake('WAITING-3');
+    assert.equal(full.status, 503);
+    assert.equal(JSON.parse(full.body).error.code, 'too_many_pending');
+    assert.match(JSON.parse(full.body).error.message, /too many stations wait to be configured/);
+    assert.equal((await csms.api('GET', '/api/v1/stations/WAITING-3')).status, 404, 'not registered');
+    assert.equal((await csms.api('POST', '/api/v1/stations/WAITING-0/accept')).status, 200);
+    const room = await csms.handshake('WAITING-3');
+    assert.equal(room.status, 101);
+    room.ws.terminate();
+    const known = await csms.handshake('WAITING-1');
+    assert.equal(known.status, 101, 'a station already registered still connects when the list is full');
+    known.ws.terminate();
+});
+
 test('policy accept: an unknown station is registered and accepted at once', async () => {
     const csms = csmsWith(['--station-policy', 'accept']);
     await csms.start();
@@ -137,14 +174,19 @@ test('security profile 1: repeated failures from one address are refused with 42
     ok.ws.terminate();
 });
 
-test('security profile 1: repeated failures for one id are refused with 429 from any address', async () => {
+test('security profile 1: failures for one id from other addresses never lock the real station out', async () => {
     const csms = instances.at(-1);
-    const addrs = ['127.0.0.4', '127.0.0.5', '127.0.0.6'];
-    for (const localAddress of addrs)
-        assert.equal((await csms.handshake('CP-SEC3', { password: 'guess-guess-guess-1', localAddress })).status, 401);
-    assert.equal((await csms.handshake('CP-SEC3', { password: PASSWORD, localAddress: '127.0.0.8' })).status, 429);
-    await waitFor(async () => (await csms.events('CP-SEC3')).filter((e) => e.kind === 'security' && /failed login/.test(e.detail)).length >= 3,
-        'three failed-login security events');
+    /* an attacker guesses CP-SEC3's password from several addresses, each up to the limit */
+    for (const localAddress of ['127.0.0.4', '127.0.0.5', '127.0.0.6'])
+        for (let i = 0; i < 3; i++)
+            assert.equal((await csms.handshake('CP-SEC3', { password: `guess-guess-guess-${i}`, localAddress })).status, 401);
+    assert.equal((await csms.handshake('CP-SEC3', { password: 'guess-guess-guess-9', localAddress: '127.0.0.4' })).status, 429,
+        'the guessing address is throttled');
+    const real = await csms.handshake('CP-SEC3', { password: PASSWORD, localAddress: '127.0.0.8' });
+    assert.equal(real.status, 101, 'the real station, from its own address, still connects');
+    real.ws.terminate();
+    await waitFor(async () => (await csms.events('CP-SEC3')).filter((e) => e.kind === 'security' && /failed login/.test(e.detail)).length >= 9,
+        'nine failed-login security events');
 });
 
 test('profile 0 with a station password: the password is still required for that station', async () => {

@@ -177,6 +177,38 @@ static void throttle_failures_spread_over_more_than_a_minute_do_not_block(void *
 	csms_throttle_free(t);
 }
 
+static void throttle_counts_attempts_in_flight(void **state)
+{
+	struct csms_throttle *t = csms_throttle_new(3);
+	uint64_t t0 = 4000000;
+
+	(void)state;
+	csms_throttle_begin(t, "op:a", t0);
+	csms_throttle_begin(t, "op:a", t0);
+	assert_false(csms_throttle_is_blocked(t, "op:a", t0));
+	csms_throttle_begin(t, "op:a", t0);
+	assert_true(csms_throttle_is_blocked(t, "op:a", t0 + 1)); /* 3 running: a 4th waits */
+	csms_throttle_end(t, "op:a", false, t0 + 2);              /* one succeeded */
+	assert_false(csms_throttle_is_blocked(t, "op:a", t0 + 3));
+	csms_throttle_end(t, "op:a", true, t0 + 4);
+	csms_throttle_end(t, "op:a", true, t0 + 5);
+	assert_false(csms_throttle_is_blocked(t, "op:a", t0 + 6)); /* 2 failures, none running */
+	csms_throttle_begin(t, "op:a", t0 + 7);
+	assert_true(csms_throttle_is_blocked(t, "op:a", t0 + 8));
+	csms_throttle_end(t, "op:a", true, t0 + 9);
+	assert_true(csms_throttle_is_blocked(t, "op:a", t0 + 10)); /* 3 failures */
+	/* an attempt running across the end of the window still counts */
+	csms_throttle_begin(t, "op:b", t0);
+	csms_throttle_begin(t, "op:b", t0);
+	csms_throttle_begin(t, "op:b", t0);
+	assert_true(csms_throttle_is_blocked(t, "op:b", t0 + 120000));
+	/* an end without a begin (slot reused meanwhile) does not underflow */
+	csms_throttle_end(t, "op:c", false, t0);
+	csms_throttle_end(t, "op:c", true, t0);
+	assert_false(csms_throttle_is_blocked(t, "op:c", t0));
+	csms_throttle_free(t);
+}
+
 static void throttle_keys_are_independent(void **state)
 {
 	struct csms_throttle *t = csms_throttle_new(2);
@@ -225,6 +257,7 @@ int main(void)
 	    cmocka_unit_test(throttle_blocks_after_the_limit_within_a_minute),
 	    cmocka_unit_test(throttle_unblocks_once_the_minute_has_passed),
 	    cmocka_unit_test(throttle_failures_spread_over_more_than_a_minute_do_not_block),
+	    cmocka_unit_test(throttle_counts_attempts_in_flight),
 	    cmocka_unit_test(throttle_keys_are_independent),
 	    cmocka_unit_test(throttle_with_many_keys_overwrites_entries_whose_minute_is_over),
 	};

@@ -92,6 +92,8 @@ static void defaults_are_the_documented_ones(void **state)
 	assert_int_equal(cfg.station_policy, CSMS_POLICY_KNOWN);
 	assert_int_equal(cfg.heartbeat_interval, 300);
 	assert_int_equal(cfg.pending_interval, 60);
+	assert_int_equal(cfg.pending_max, 100);
+	assert_int_equal(cfg.pending_rate, 10);
 	assert_int_equal(cfg.call_timeout, 30);
 	assert_int_equal(cfg.max_frame, 65536);
 	assert_int_equal(cfg.max_connections, 50000);
@@ -132,6 +134,10 @@ static void number_option_is_set_within_its_bounds(void **state)
 	assert_int_equal(cfg.heartbeat_interval, 10);
 	assert_set("max-frame", "16777216");
 	assert_int_equal(cfg.max_frame, 16 * 1024 * 1024);
+	assert_set("pending-max", "1");
+	assert_int_equal(cfg.pending_max, 1);
+	assert_set("pending-rate", "100000");
+	assert_int_equal(cfg.pending_rate, 100000);
 }
 
 static void number_outside_its_bounds_is_refused_with_the_range(void **state)
@@ -143,6 +149,8 @@ static void number_outside_its_bounds_is_refused_with_the_range(void **state)
 	assert_refused("heartbeat-interval", "9", "10..86400");
 	assert_refused("max-frame", "1023", "1024..");
 	assert_refused("security-profile", "3", "0..2");
+	assert_refused("pending-max", "0", "1..100000");
+	assert_refused("pending-rate", "0", "1..100000");
 	assert_int_equal(cfg.port, 8080); /* unchanged */
 }
 

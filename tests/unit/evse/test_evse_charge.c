@@ -278,6 +278,22 @@ static void test_remote_stop_then_finishing(void **state)
 	assert_int_equal(evse_charge_stop(t->c, EVSE_STOP_REMOTE, t->now), -1);
 }
 
+/* OCPP 1.6 §4.9: unplugging in Finishing goes straight to Available, without a Preparing in between. */
+static void test_unplug_from_finishing_goes_available(void **state)
+{
+	struct et *t = *state;
+	plug_and_charge(t);
+	assert_int_equal(evse_charge_stop(t->c, EVSE_STOP_REMOTE, t->now), 0);
+	et_run(t, 3500);
+	assert_int_equal(evse_charge_state(t->c), EVSE_STATE_FINISHING);
+	unsigned before = t->n_states;
+	evse_sim_unplug(t->sim);
+	et_run(t, 1000);
+	assert_int_equal(evse_charge_state(t->c), EVSE_STATE_AVAILABLE);
+	assert_int_equal(t->n_states - before, 1);
+	assert_int_equal(t->states[before], EVSE_STATE_AVAILABLE);
+}
+
 static void test_display_rotation_in_session(void **state)
 {
 	struct et *t = *state;
@@ -349,6 +365,7 @@ int main(void)
 	    T(test_unavailable_scheduled_during_session, et_setup_free),
 	    T(test_power_loss_saves_unlock, et_setup_free),
 	    T(test_case_c_never_locks, et_setup_free),
+	    T(test_unplug_from_finishing_goes_available, et_setup_free),
 	    T(test_remote_stop_then_finishing, et_setup_free),
 	    T(test_display_rotation_in_session, et_setup_free),
 	    T(test_leds_follow_states, et_setup_free),

@@ -34,6 +34,35 @@ static void test_reserve_shows_reserved_and_only_its_card_starts(void **state)
 	assert_null(evse_charge_reservation(t->c)); /* used up */
 }
 
+/* The central system reserves with the card as it keeps it (upper case, padded to 14); the reader gives
+ * the raw UID. */
+static void test_reservation_matches_the_card_in_any_case_and_padding(void **state)
+{
+	struct et *t = *state;
+	struct evse_reservation r = resv(9, "CARD-A00000000", NULL, t->now + 600000);
+	assert_int_equal(evse_charge_reserve(t->c, &r, t->now), EVSE_RESERVE_ACCEPTED);
+	evse_sim_plug(t->sim, NULL);
+	et_run(t, 300);
+	evse_sim_tap(t->sim, "CARD-A");
+	et_run(t, 3000);
+	assert_int_equal(evse_charge_state(t->c), EVSE_STATE_CHARGING);
+	assert_int_equal(evse_charge_session(t->c)->reservation_id, 9);
+}
+
+/* A session started remotely for the padded id tag stops with a tap of the card's raw UID. */
+static void test_remote_session_stops_with_its_card_in_another_form(void **state)
+{
+	struct et *t = *state;
+	assert_int_equal(evse_charge_authorize(t->c, "C0FFEE00000000", NULL, EVSE_START_REMOTE, t->now), 0);
+	evse_sim_plug(t->sim, NULL);
+	et_run(t, 3000);
+	assert_int_equal(evse_charge_state(t->c), EVSE_STATE_CHARGING);
+	evse_sim_tap(t->sim, "c0ffee");
+	et_run(t, 4000);
+	assert_int_equal(t->stops, 1);
+	assert_int_equal(t->last_stop, EVSE_STOP_LOCAL);
+}
+
 static void test_reservation_parent_card_may_start(void **state)
 {
 	struct et *t = *state;
@@ -126,6 +155,10 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_reserve_shows_reserved_and_only_its_card_starts, et_setup_personal,
 	                                    et_teardown),
 	    cmocka_unit_test_setup_teardown(test_reservation_parent_card_may_start, et_setup_personal, et_teardown),
+	    cmocka_unit_test_setup_teardown(test_reservation_matches_the_card_in_any_case_and_padding,
+	                                    et_setup_personal, et_teardown),
+	    cmocka_unit_test_setup_teardown(test_remote_session_stops_with_its_card_in_another_form, et_setup_personal,
+	                                    et_teardown),
 	    cmocka_unit_test_setup_teardown(test_reservation_expires_back_to_available, et_setup_personal, et_teardown),
 	    cmocka_unit_test_setup_teardown(test_cancel_reservation_by_id_only, et_setup_personal, et_teardown),
 	    cmocka_unit_test_setup_teardown(test_reserve_refusals, et_setup_personal, et_teardown),

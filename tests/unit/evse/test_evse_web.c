@@ -3,6 +3,9 @@
  * check, the setup code used once, the scheduled start and card capture at the charging point. */
 #include "evse_test.h"
 
+#include <time.h>
+
+#include "evse_pwhash.h"
 #include "evse_settings.h"
 #include "evse_station.h"
 #include "evse_store.h"
@@ -337,6 +340,74 @@ static void test_login_throttled(void **state)
 	evse_store_close(st);
 }
 
+/* Waits (up to 30 s) for the next finished setup or login of the worker. */
+static void wait_poll(struct evse_webauth *a, uint64_t now, unsigned *job, struct evse_web_login *out)
+{
+	for (int i = 0; i < 3000; i++) {
+		if (evse_webauth_poll(a, now, job, out))
+			return;
+		nanosleep(&(struct timespec){.tv_nsec = 10000000}, NULL);
+	}
+	fail_msg("no password hash finished in 30 s");
+}
+
+static void wake_count(void *ctx)
+{
+	__atomic_add_fetch((int *)ctx, 1, __ATOMIC_SEQ_CST);
+}
+
+/* The hash runs on the worker: the caller gets a job at once, the outcome later; the queue is bounded and
+ * logins still hashing count against the throttle. */
+static void test_login_and_setup_off_the_loop(void **state)
+{
+	(void)state;
+	char err[200], code[EVSE_SETUP_CODE_BUF];
+	struct evse_web_login out;
+	unsigned job[EVSE_PWHASH_QUEUE + 1], done;
+	int wakes = 0;
+	struct evse_store *st = evse_store_open(":memory:", err, sizeof(err));
+	struct evse_webauth *a = evse_webauth_new(st, NULL, err, sizeof(err));
+	evse_webauth_set_wake(a, wake_count, &wakes);
+	snprintf(code, sizeof(code), "%s", evse_webauth_setup_code(a));
+	assert_int_equal(evse_webauth_setup_begin(a, code, "first-password", 1000, &out, &job[0]), 0);
+	assert_int_equal(evse_webauth_setup_begin(a, code, "other-password", 1000, &out, &job[1]), -1);
+	assert_int_equal(out.status, 409); /* one setup at a time */
+	wait_poll(a, 1000, &done, &out);
+	assert_int_equal(done, job[0]);
+	assert_int_equal(out.status, 200);
+	assert_true(out.cookie[0] && out.csrf[0]);
+	assert_false(evse_webauth_needs_setup(a));
+	assert_true(__atomic_load_n(&wakes, __ATOMIC_SEQ_CST) >= 1);
+	/* EVSE_PWHASH_QUEUE logins at once; one more is refused with 503 and Retry-After */
+	for (int i = 0; i < EVSE_PWHASH_QUEUE; i++)
+		assert_int_equal(
+		    evse_webauth_login_begin(a, i ? "first-password" : "wrong-password", 2000, &out, &job[i]), 0);
+	assert_int_equal(evse_webauth_login_begin(a, "first-password", 2000, &out, &job[EVSE_PWHASH_QUEUE]), -1);
+	assert_int_equal(out.status, 503);
+	assert_int_equal(out.retry_after_s, 1);
+	int ok = 0, wrong = 0;
+	for (int i = 0; i < EVSE_PWHASH_QUEUE; i++) {
+		wait_poll(a, 2000, &done, &out);
+		ok += out.status == 200;
+		wrong += out.status == 401;
+	}
+	assert_int_equal(ok, EVSE_PWHASH_QUEUE - 1);
+	assert_int_equal(wrong, 1);
+	/* 4 wrong ones known, 1 more under way: no further attempt until it is known */
+	for (int i = 0; i < EVSE_THROTTLE_FREE - 1; i++) {
+		assert_int_equal(evse_webauth_login_begin(a, "wrong-password", 3000, &out, &job[0]), 0);
+		wait_poll(a, 3000, &done, &out);
+		assert_int_equal(out.status, 401);
+	}
+	assert_int_equal(evse_webauth_login_begin(a, "wrong-password", 3000, &out, &job[0]), 0);
+	assert_int_equal(evse_webauth_login_begin(a, "first-password", 3000, &out, &job[1]), -1);
+	assert_int_equal(out.status, 429);
+	wait_poll(a, 3000, &done, &out);
+	assert_int_equal(out.status, 401);
+	evse_webauth_free(a);
+	evse_store_close(st);
+}
+
 /* ---- the station: scheduled start, card capture ---- */
 
 static void tick_for(struct evse_station *s, uint64_t *now, uint64_t ms)
@@ -404,15 +475,43 @@ static void test_app_authorize_personal(void **state)
 	evse_station_free(s);
 }
 
+/* A card written to a slot in one form is the same card in any case and padding (as the central system
+ * keeps it: upper case, padded with '0' to 14). */
+static void test_personal_card_any_case_and_padding(void **state)
+{
+	(void)state;
+	struct evse_config cfg;
+	char err[200];
+	uint64_t now = 1000;
+	evse_config_defaults(&cfg);
+	cfg.mode = EVSE_MODE_PERSONAL;
+	snprintf(cfg.db_path, sizeof(cfg.db_path), ":memory:");
+	struct evse_station *s = evse_station_new(&cfg, now, err, sizeof(err));
+	tick_for(s, &now, 2000);
+	evse_store_set(s->store, "card.1", "8c45be53");
+	assert_int_equal(evse_charge_app_authorize(s->charge, "8C45BE53000000", now), 0);
+	evse_charge_stop(s->charge, EVSE_STOP_LOCAL, now);
+	assert_int_equal(evse_charge_app_authorize(s->charge, "8C45BE5", now), -2); /* another card */
+	evse_station_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_webform_setup_and_login), cmocka_unit_test(test_webform_card_and_session),
-	    cmocka_unit_test(test_webform_schedule),        cmocka_unit_test(test_webform_query),
-	    cmocka_unit_test(test_webform_query_str),       cmocka_unit_test(test_settings_parse_refusals),
-	    cmocka_unit_test(test_settings_apply_and_load), cmocka_unit_test(test_throttle),
-	    cmocka_unit_test(test_setup_login_sessions),    cmocka_unit_test(test_login_throttled),
-	    cmocka_unit_test(test_schedule_and_capture),    cmocka_unit_test(test_app_authorize_personal),
+	    cmocka_unit_test(test_webform_setup_and_login),
+	    cmocka_unit_test(test_webform_card_and_session),
+	    cmocka_unit_test(test_webform_schedule),
+	    cmocka_unit_test(test_webform_query),
+	    cmocka_unit_test(test_webform_query_str),
+	    cmocka_unit_test(test_settings_parse_refusals),
+	    cmocka_unit_test(test_settings_apply_and_load),
+	    cmocka_unit_test(test_throttle),
+	    cmocka_unit_test(test_setup_login_sessions),
+	    cmocka_unit_test(test_login_throttled),
+	    cmocka_unit_test(test_schedule_and_capture),
+	    cmocka_unit_test(test_app_authorize_personal),
+	    cmocka_unit_test(test_personal_card_any_case_and_padding),
+	    cmocka_unit_test(test_login_and_setup_off_the_loop),
 	};
 	wl_log_set_level(WL_LOG_ERROR);
 	return cmocka_run_group_tests(tests, NULL, NULL);

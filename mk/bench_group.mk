@@ -1,0 +1,15 @@
+# mk/bench_group.mk — `make bench-group`: scripted days of a 2-, 8- and 16-point group replayed through the real
+# load balancer (src/evse/evse_lb.c) and two reference policies (bench/README.md).
+ifeq ($(.DEFAULT_GOAL),)
+.DEFAULT_GOAL := all
+endif
+
+.PHONY: bench-group
+ALL_TARGETS += $(B)/bench_group
+
+$(B)/bench_group: bench/bench_group.c $(B)/evse-obj/evse_lb.o src/evse/evse_lb.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_COMMON) -Isrc/evse $(CFLAGS) $< $(B)/evse-obj/evse_lb.o -lm -o $@
+
+bench-group: $(B)/bench_group
+	$(B)/bench_group

@@ -1,0 +1,32 @@
+/* evse_model.h — the three station models of the product sheet (000 "Versions": LITE, BUSINESS, PRO), the
+ * operating modes each one has, and the place a station takes in a Master/Satellite group. One table. */
+#ifndef EVSE_MODEL_H
+#define EVSE_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "evse_config.h"
+
+/* A station's place in a group. FREE and PERSONAL stations are never part of one. */
+enum evse_group_role { EVSE_ROLE_NONE, EVSE_ROLE_SATELLITE, EVSE_ROLE_MASTER };
+
+/* "LITE", "BUSINESS", "PRO", NULL: index = enum evse_model (the config option's values). */
+extern const char *const evse_model_names[];
+
+const char *evse_model_name(enum evse_model m);
+const char *evse_role_name(enum evse_group_role r);
+
+/* Whether the model has the mode. */
+bool evse_model_has_mode(enum evse_model m, enum evse_mode mode);
+
+/* Checks a mode (and whether an OCPP address is set) against the model: 0, or -1 with a message in err
+ * naming the mode and what the model allows ("mode FREE: not available on a PRO station (PRO: WEB/NET
+ * Master)"). A LITE station has no OCPP at all: an ocpp_url is refused. */
+int evse_model_check(enum evse_model m, enum evse_mode mode, bool has_ocpp_url, char *err, size_t errcap);
+
+/* The group role of a station of model m in mode: WEB on BUSINESS is a Satellite, WEB on PRO the Master,
+ * anything else none. */
+enum evse_group_role evse_model_role(enum evse_model m, enum evse_mode mode);
+
+#endif
