@@ -220,13 +220,7 @@ void evse_dpm_link_tick(struct evse_dpm_link *l, uint64_t now_ms)
 		l->reload_at = now_ms + RELOAD_MS;
 		reload(l);
 	}
-	if (!l->enabled) {
-		evse_charge_set_limit(l->charge, EVSE_LIMIT_POWER, -1.0);
-		if (l->warned && l->ocpp)
-			evse_ocpp_set_warning(l->ocpp, NULL);
-		l->warned = false;
-		return;
-	}
+	/* readings are taken also while off: the page shows the figures, and switching on finds a fresh one */
 	int got = l->io ? evse_gm_io_take(l->io, &r, why, sizeof(why)) : 0;
 	if (got > 0) {
 		struct evse_status st;
@@ -247,6 +241,14 @@ void evse_dpm_link_tick(struct evse_dpm_link *l, uint64_t now_ms)
 		evse_dpm_meter_error(&l->dpm, why, now_ms);
 	} else {
 		evse_dpm_tick(&l->dpm, now_ms);
+	}
+	if (!l->enabled) {
+		evse_charge_set_limit(l->charge, EVSE_LIMIT_POWER, -1.0);
+		if (l->warned && l->ocpp)
+			evse_ocpp_set_warning(l->ocpp, NULL);
+		l->warned = false;
+		l->fault_logged = false;
+		return;
 	}
 	evse_charge_set_limit(l->charge, EVSE_LIMIT_POWER, l->dpm.offered);
 

@@ -154,6 +154,23 @@ run([
 		const g = await cl.call('GetConfiguration', { key: ['WattlineDpmLimit', 'WattlineDpmMode', 'WattlineDpmEnabled'] });
 		const v = Object.fromEntries(g.configurationKey.map((k) => [k.key, k.value]));
 		assert(v.WattlineDpmLimit === '24' && v.WattlineDpmMode === 'FULL' && v.WattlineDpmEnabled === 'true', JSON.stringify(v));
+		// switched off: no limit from DPM, the meter still read; on again: no ERR MET on the way
+		r = await web.req('PUT', '/api/dpm', { enabled: false });
+		assert(r.status === 200 && r.json.enabled === false, r.text);
+		await until(async () => (await st.status()).limitA === 32, 3000, 'no DPM limit');
+		sim.cmd('house 4140');
+		let off;
+		await until(async () => { off = await dpm(); return Math.abs(off.houseW - 4140) < 150; }, 3000, 'figures kept fresh while off')
+			.catch((e) => { throw new Error(`${e.message}: ${JSON.stringify(off)}`); });
+		assert(off.haveReading && !off.meterFault, JSON.stringify(off));
+		sim.cmd('house 2070');
+		r = await web.req('PUT', '/api/dpm', { enabled: true });
+		assert(r.status === 200 && r.json.enabled === true, r.text);
+		for (let i = 0; i < 10; i++) {
+			assert((await st.status()).display !== 'ERR MET', 'no meter fault when switched on again');
+			await sleep(100);
+		}
+		await until(async () => (await st.status()).limitA <= 24, 3000, 'DPM limit again');
 		r = await web.req('PUT', '/api/dpm', { renewable: true, mode: 'ECOPLUS', limit: 25 });
 		assert(r.status === 200 && r.json.mode === 'ECOPLUS' && r.json.renewable === true, r.text);
 	}],
