@@ -24,7 +24,7 @@ FUZZ_SECONDS ?= 3
 ALL_TARGETS := $(B)/libocpp.a $(B)/ocpp-tool $(B)/bench_ocpp
 TEST_SUITES := check-generated unit schema-check fuzz
 
-.PHONY: all run test deps build unit schema-check fuzz bench regen clean format check-generated
+.PHONY: all run demo test deps build unit schema-check fuzz bench regen clean format check-generated
 
 include $(sort $(wildcard mk/*.mk))
 
@@ -103,6 +103,10 @@ run: deps all
 	@echo "Starting csms: stations connect to ws://<this host>:8080/ocpp/<station id>, browsers to http://localhost:8080/"
 	@echo "Register a station:  build/release/csms api POST /api/v1/stations '{\"id\":\"CP-1\"}'"
 	$(B)/csms --data data $(CSMS_ARGS)
+
+# The csms with a few simulated stations that charge on their own (scripts/demo.sh); Ctrl-C stops all.
+demo: all
+	@scripts/demo.sh
 
 test: deps
 	@scripts/run-tests.sh $(TEST_SUITES)

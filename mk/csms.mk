@@ -1,7 +1,7 @@
 # mk/csms.mk — the central system: build/release/csms and its sanitizer build for the tests.
 CSMS_SRC := $(wildcard src/csms/*.c)
 CSMS_HDR := $(wildcard src/csms/*.h)
-CSMS_CFLAGS := -Isrc/csms $(shell pkg-config --cflags libwebsockets 2>/dev/null)
+CSMS_CFLAGS := -Isrc/csms -DCSMS_WEB_ROOT='"$(abspath web/csms)"' $(shell pkg-config --cflags libwebsockets 2>/dev/null)
 CSMS_LIBS := -lwebsockets -lev -lsqlite3 -lsodium -linih -lcurl -lcrypto -lxlsxwriter
 
 ALL_TARGETS += $(B)/csms
@@ -49,3 +49,27 @@ csms-fuzz: $(addprefix $(BF)/csms/fuzz_,$(CSMS_FUZZERS))
 			$(BF)/corpus/csms-$$f fuzz/csms/corpus/$$f 2>$(BF)/csms-$$f.log || { tail -40 $(BF)/csms-$$f.log; exit 1; }; \
 		grep -E '^(Done|#[0-9]+.*DONE)' $(BF)/csms-$$f.log | tail -1; \
 	done
+
+# ---- the browser UI (web/csms): its libraries copied from node_modules into web/csms/vendor ----
+# The copies are committed so that `make run` serves the UI from a fresh clone without Node;
+# `make web-vendor` refreshes them after a version bump in package.json, `web-vendor-check` finds stale ones.
+WEB_VENDOR := web/csms/vendor
+WEB_VENDOR_FILES := preact.module.js:preact/dist/preact.module.js hooks.module.js:preact/hooks/dist/hooks.module.js \
+	htm.module.js:htm/dist/htm.module.js uPlot.esm.js:uplot/dist/uPlot.esm.js uPlot.min.css:uplot/dist/uPlot.min.css
+.PHONY: web-vendor web-vendor-check
+web-vendor:
+	@mkdir -p $(WEB_VENDOR)
+	@for f in $(WEB_VENDOR_FILES); do cp node_modules/$${f#*:} $(WEB_VENDOR)/$${f%%:*}; done
+	@sed -i 's#from"preact"#from"./preact.module.js"#g' $(WEB_VENDOR)/hooks.module.js
+	@echo "web-vendor: $(WEB_VENDOR) from node_modules"
+web-vendor-check:
+	@rm -rf build/web-vendor-check && $(MAKE) --no-print-directory WEB_VENDOR=build/web-vendor-check web-vendor >/dev/null
+	@diff -r build/web-vendor-check $(WEB_VENDOR) || { echo "web/csms/vendor is stale: run make web-vendor"; exit 1; }
+
+# ---- the browser UI in a real headless Chromium (Debian chromium + npm playwright-core), and its catalogs ----
+TEST_SUITES += csms-e2e
+.PHONY: csms-e2e
+csms-e2e: $(BS)/csms web-vendor-check
+	@echo "== tests/e2e/csms_i18n.test.js"; node tests/e2e/csms_i18n.test.js
+	@echo "== tests/e2e/csms_ui.test.js"; CSMS_BIN=$(BS)/csms node tests/e2e/csms_ui.test.js
+	@echo "== tests/e2e/csms_admin.test.js"; CSMS_BIN=$(BS)/csms node tests/e2e/csms_admin.test.js

@@ -150,6 +150,8 @@ void csms_http_respond_json(struct csms_http_req *r, int status, cJSON *json); /
 void csms_http_respond_error(struct csms_http_req *r, int status, const char *code, const char *message);
 /* Serves a file (with r->disposition if set). Returns 0, or -1 after answering 404/500. */
 int csms_http_serve_file(struct csms_http_req *r, const char *path, const char *ctype);
+/* Serves a file of the UI with the given headers ("name: value\r\n" each). Returns 0 or -1 (answered). */
+int csms_http_serve_static(struct csms_http_req *r, const char *path, const char *ctype, const char *headers);
 
 /* ---- helpers for the resource modules (csms_apiutil.c) ---- */
 

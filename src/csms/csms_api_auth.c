@@ -123,6 +123,7 @@ static cJSON *me_json(struct csms_http_req *r, int64_t id, const char *csrf)
 		if (sqlite3_step(st) == SQLITE_ROW) {
 			operator_json(o, st, 0);
 			csms_api_add_time(o, "lastLogin", st, 8);
+			/* after an Administrator's reset: the UI leads to Change Password */
 			cJSON_AddBoolToObject(o, "mustChangePassword", sqlite3_column_int(st, 9));
 		}
 		sqlite3_finalize(st);

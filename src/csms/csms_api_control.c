@@ -11,6 +11,8 @@
 #include "csms_conn.h"
 #include "csms_idtag.h"
 #include "csms_socket.h"
+#include "csms_socket_spec.h"
+#include "csms_stexport.h"
 #include "ocpp_text.h"
 #include "wl_clock.h"
 
@@ -42,7 +44,7 @@ static void get_stations(struct csms_http_req *r)
 	                                    "state", "s.state", "lastHeartbeat", "s.last_heartbeat",
 	                                    NULL};
 	struct csms_api_page pg;
-	char sql[sizeof(SQL_STATIONS) + 160], q[200], like[420], state[32];
+	char sql[sizeof(SQL_STATIONS) + 160], q[200], like[420], state[32], fmt[16];
 	sqlite3_stmt *st;
 	if (csms_api_paging(r, sorts, "id", &pg) < 0)
 		return;
@@ -52,15 +54,19 @@ static void get_stations(struct csms_http_req *r)
 		csms_http_respond_error(r, 400, "bad_query", "state must be pending, accepted or rejected");
 		return;
 	}
+	if (has_q)
+		like_pattern(q, like, sizeof(like));
+	if (csms_api_query(r, "format", fmt, sizeof(fmt))) { /* the same table as a file (figure 8.1's export) */
+		csms_stations_export(r, fmt, has_q ? like : NULL, has_state ? state : NULL);
+		return;
+	}
 	snprintf(sql, sizeof(sql), SQL_STATIONS, pg.order);
 	if (sqlite3_prepare_v2(r->app->rdb, sql, -1, &st, NULL) != SQLITE_OK) {
 		csms_api_db_error(r);
 		return;
 	}
-	if (has_q) {
-		like_pattern(q, like, sizeof(like));
+	if (has_q)
 		sqlite3_bind_text(st, 1, like, -1, SQLITE_STATIC);
-	}
 	if (has_state)
 		sqlite3_bind_text(st, 2, state, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, pg.limit);
@@ -148,43 +154,39 @@ static bool connector_param(struct csms_http_req *r, int idx, bool allow_zero, l
 	return true;
 }
 
-static int exec_socket_desc(struct csms_store *st, struct csms_job *job)
+static int exec_socket_spec(struct csms_store *st, struct csms_job *job)
 {
-	struct csms_api_job *j = (struct csms_api_job *)job;
-	/* a socket may be described before the station ever reported it */
-	sqlite3_stmt *s = csms_store_stmt(st, "INSERT INTO connector (station_id, connector_id, description) "
-	                                      "VALUES (?, ?, ?) ON CONFLICT (station_id, connector_id) DO UPDATE "
-	                                      "SET description = excluded.description");
-	if (!s)
-		return -1;
-	sqlite3_bind_text(s, 1, j->text[1], -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 2, j->num[0]);
-	sqlite3_bind_text(s, 3, j->text[0], -1, SQLITE_STATIC);
-	return sqlite3_step(s) == SQLITE_DONE ? 0 : -1;
+	return csms_socket_spec_write(st, ((struct csms_api_job *)job)->data);
 }
 
+/* PUT .../connectors/{c} {"description"?, "type"?, "phases"?, "maxCurrent"?}: only the fields given change */
 static void put_socket(struct csms_http_req *r)
 {
-	bool bad = false;
 	long c;
+	struct csms_socket_spec *sp;
 	struct csms_station *s = csms_api_station_param(r);
 	if (!s || !connector_param(r, 1, false, &c))
 		return;
 	cJSON *body = csms_api_body(r);
 	if (!body)
 		return;
-	const char *desc = csms_api_str(r, body, "description", false, 100, &bad);
-	if (!bad) {
+	if (!(sp = calloc(1, sizeof(*sp)))) {
+		csms_http_respond_error(r, 500, "internal", "out of memory");
+	} else if (!csms_socket_spec_parse(r, body, false, sp)) {
+		free(sp);
+	} else {
+		snprintf(sp->station, sizeof(sp->station), "%s", s->id);
+		sp->connector = (int)c;
 		cJSON *o = cJSON_CreateObject();
 		cJSON_AddStringToObject(o, "station", s->id);
 		cJSON_AddNumberToObject(o, "connectorId", (double)c);
-		cJSON_AddStringToObject(o, "description", desc ? desc : "");
-		struct csms_api_job *j = csms_api_job(r, exec_socket_desc, 200, o);
+		csms_socket_spec_json(o, sp);
+		struct csms_api_job *j = csms_api_job(r, exec_socket_spec, 200, o);
 		if (j) {
-			snprintf(j->text[0], sizeof(j->text[0]), "%s", desc ? desc : "");
-			snprintf(j->text[1], sizeof(j->text[1]), "%s", s->id);
-			j->num[0] = c;
+			j->data = sp;
 			csms_store_submit(r->app->store, &j->job);
+		} else {
+			free(sp);
 		}
 	}
 	cJSON_Delete(body);
@@ -471,10 +473,11 @@ static void post_stop(struct csms_http_req *r)
 
 static const struct csms_route routes[] = {
     {CSMS_HTTP_GET, "api/v1/stations", CSMS_ROLES_ALL, 0, get_stations,
-     "Stations: name, OCPP protocol, code, device type, sockets (?q=&state=, paged, sortable)"},
+     "Stations: name, OCPP protocol, code, device type, sockets (?q=&state=, paged, sortable; ?format=xlsx|csv: the "
+     "table as a file)"},
     {CSMS_HTTP_PUT, "api/v1/stations/{id}", CSMS_ROLE_ADMIN, 0, put_station, "Rename a station {\"name\"}"},
     {CSMS_HTTP_PUT, "api/v1/stations/{id}/connectors/{connectorId}", CSMS_ROLE_ADMIN, 0, put_socket,
-     "Describe a socket {\"description\"}"},
+     "Describe a socket {\"description\", \"type\", \"phases\", \"maxCurrent\"} (fields given change)"},
     {CSMS_HTTP_POST, "api/v1/stations/{id}/reset", CSMS_ROLE_ADMIN, 0, post_reset,
      "Hard or soft reboot {\"type\":\"Hard\"|\"Soft\"}"},
     {CSMS_HTTP_POST, "api/v1/stations/{id}/availability", CSMS_ROLE_ADMIN, 0, post_availability,

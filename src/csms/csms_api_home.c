@@ -3,6 +3,7 @@
  * view and group) with who is charging. Sockets are the connector rows (1..n) of registered stations; their
  * status joins the stored OCPP status with the live connection and the station's state (csms_socket.c). */
 #include "csms_api.h"
+#include "csms_meter.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -199,7 +200,7 @@ static void get_energy(struct csms_http_req *r)
 /* ---- GET /api/v1/home/sockets ---- */
 
 /* Who charges at a socket: its open transaction, card and charge user (null when none). */
-static cJSON *charging_at(sqlite3_stmt *st, const char *station, int connector)
+static cJSON *charging_at(sqlite3_stmt *st, sqlite3_stmt *mv, const char *station, int connector)
 {
 	cJSON *o = NULL;
 	sqlite3_reset(st);
@@ -212,6 +213,25 @@ static cJSON *charging_at(sqlite3_stmt *st, const char *station, int connector)
 		csms_api_add_time(o, "start", st, 2);
 		csms_api_add_int(o, "userId", st, 3);
 		csms_api_add_text(o, "user", st, 4);
+		/* the energy so far and the current, from the transaction's last MeterValue */
+		double wh, amps;
+		bool has_wh = false, has_a = false;
+		sqlite3_reset(mv);
+		sqlite3_bind_int64(mv, 1, sqlite3_column_int64(st, 0));
+		if (sqlite3_step(mv) == SQLITE_ROW) {
+			const char *sampled = (const char *)sqlite3_column_text(mv, 0);
+			has_wh = sampled && csms_meter_energy_wh(sampled, &wh);
+			has_a = sampled && csms_meter_current_a(sampled, &amps);
+		}
+		sqlite3_reset(mv);
+		if (has_wh && sqlite3_column_type(st, 5) != SQLITE_NULL)
+			cJSON_AddNumberToObject(o, "energyWh", wh - (double)sqlite3_column_int64(st, 5));
+		else
+			cJSON_AddNullToObject(o, "energyWh");
+		if (has_a)
+			cJSON_AddNumberToObject(o, "currentA", amps);
+		else
+			cJSON_AddNullToObject(o, "currentA");
 	}
 	sqlite3_reset(st);
 	return o;
@@ -235,9 +255,9 @@ static void get_sockets(struct csms_http_req *r)
 	                                    "k.station_id, k.connector_id", NULL};
 	struct scope sc;
 	struct csms_api_page pg;
-	char q[404], pat[820], status[40], sql[1400];
+	char q[404], pat[820], status[40], sql[1600];
 	int want = -1;
-	sqlite3_stmt *st = NULL, *tx = NULL;
+	sqlite3_stmt *st = NULL, *tx = NULL, *mv = NULL;
 	if (!read_scope(r, &sc) || csms_api_paging(r, sorts, "name", &pg) < 0)
 		return;
 	bool has_q = csms_api_query(r, "q", q, sizeof(q)) && q[0];
@@ -261,20 +281,25 @@ static void get_sockets(struct csms_http_req *r)
 	 * match the name */
 	snprintf(sql, sizeof(sql),
 	         "SELECT k.station_id, k.connector_id, " SOCKET_NAME ", coalesce(nullif(s.name, ''), k.station_id), "
-	         "k.status, k.error_code, k.info, k.vendor_error_code, k.status_time, k.description "
-	         "FROM connector k LEFT JOIN station s ON s.id = k.station_id WHERE k.connector_id > 0%s%s ORDER BY %s",
+	         "k.status, k.error_code, k.info, k.vendor_error_code, k.status_time, k.description, k.type, k.phases, "
+	         "k.max_current FROM connector k LEFT JOIN station s ON s.id = k.station_id WHERE k.connector_id > "
+	         "0%s%s ORDER BY %s",
 	         has_q ? " AND (" SOCKET_NAME
 	                 " LIKE ?1 ESCAPE '\\' OR k.station_id LIKE ?1 ESCAPE '\\' OR s.name LIKE ?1 "
 	                 "ESCAPE '\\')"
 	               : "",
 	         scope_sql(&sc), pg.order);
 	if (sqlite3_prepare_v2(r->app->rdb, sql, -1, &st, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(
+	        r->app->rdb,
+	        "SELECT t.id, t.id_tag, t.start_ts, u.id, CASE WHEN u.id IS NULL THEN NULL ELSE "
+	        "u.name || ' ' || u.surname END, t.meter_start FROM txn t LEFT JOIN id_tag c ON c.id_tag = t.id_tag "
+	        "LEFT JOIN charge_user u ON u.id = c.user_id WHERE t.station_id = ?1 AND "
+	        "t.connector_id = ?2 AND t.stop_ts IS NULL ORDER BY t.start_ts DESC LIMIT 1",
+	        -1, &tx, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(r->app->rdb,
-	                       "SELECT t.id, t.id_tag, t.start_ts, u.id, CASE WHEN u.id IS NULL THEN NULL ELSE "
-	                       "u.name || ' ' || u.surname END FROM txn t LEFT JOIN id_tag c ON c.id_tag = t.id_tag "
-	                       "LEFT JOIN charge_user u ON u.id = c.user_id WHERE t.station_id = ?1 AND "
-	                       "t.connector_id = ?2 AND t.stop_ts IS NULL ORDER BY t.start_ts DESC LIMIT 1",
-	                       -1, &tx, NULL) != SQLITE_OK) {
+	                       "SELECT sampled FROM meter_value WHERE txn_id = ?1 ORDER BY ts DESC, id DESC LIMIT 1",
+	                       -1, &mv, NULL) != SQLITE_OK) {
 		csms_api_db_error(r);
 		goto out;
 	}
@@ -298,6 +323,9 @@ static void get_sockets(struct csms_http_req *r)
 		csms_api_add_text(o, "name", st, 2);
 		csms_api_add_text(o, "stationName", st, 3);
 		csms_api_add_text(o, "description", st, 9);
+		csms_api_add_text(o, "type", st, 10);
+		csms_api_add_int(o, "phases", st, 11);
+		csms_api_add_int(o, "maxCurrent", st, 12);
 		cJSON_AddStringToObject(o, "status", csms_socket_status_key(s));
 		cJSON_AddStringToObject(o, "statusLabel", csms_socket_status_label(s));
 		csms_api_add_text(o, "ocppStatus", st, 4);
@@ -305,7 +333,7 @@ static void get_sockets(struct csms_http_req *r)
 		csms_api_add_text(o, "info", st, 6);
 		csms_api_add_text(o, "vendorErrorCode", st, 7);
 		csms_api_add_time(o, "statusTime", st, 8);
-		cJSON *who = charging_at(tx, station, sqlite3_column_int(st, 1));
+		cJSON *who = charging_at(tx, mv, station, sqlite3_column_int(st, 1));
 		if (who)
 			cJSON_AddItemToObject(o, "charging", who);
 		else
@@ -316,6 +344,7 @@ static void get_sockets(struct csms_http_req *r)
 out:
 	sqlite3_finalize(st);
 	sqlite3_finalize(tx);
+	sqlite3_finalize(mv);
 }
 
 static const struct csms_route routes[] = {

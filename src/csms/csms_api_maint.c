@@ -85,7 +85,13 @@ static void get_backups(struct csms_http_req *r)
 	cJSON *items = csms_api_page_rows(st, backup_row, &total);
 	if (total == 0 && pg.offset > 0)
 		total = csms_api_count(r->app->rdb, "SELECT count(*) FROM backup");
-	csms_http_respond_json(r, 200, csms_api_list_reply(items, total, &pg));
+	cJSON *reply = csms_api_list_reply(items, total, &pg);
+	/* the external drive (--backup-dir), null when none: the page says so before Save is tried */
+	if (r->app->cfg.backup_dir[0])
+		cJSON_AddStringToObject(reply, "backupDir", r->app->cfg.backup_dir);
+	else
+		cJSON_AddNullToObject(reply, "backupDir");
+	csms_http_respond_json(r, 200, reply);
 }
 
 /* ---- back up now ---- */

@@ -1,28 +1,10 @@
-/* csms_api_meta.c — routes about the csms itself: the start page, health, and the OpenAPI document
+/* csms_api_meta.c — routes about the csms itself: health, and the OpenAPI document
  * generated from the route tables (so it can never disagree with what is served). */
 #include "csms_api.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static void get_home(struct csms_http_req *r)
-{
-	char *page = malloc(2048);
-	if (!page) {
-		csms_http_respond_error(r, 500, "internal", "out of memory");
-		return;
-	}
-	int n = snprintf(page, 2048,
-	                 "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Wattline csms</title>"
-	                 "</head><body><h1>Wattline central system</h1>"
-	                 "<p>%zu stations registered, %u connected.</p>"
-	                 "<p>Point a station at <code>ws://&lt;this host&gt;:%d/ocpp/&lt;station id&gt;</code> "
-	                 "(OCPP 1.6J).</p><p>API: <a href=\"/api/v1/openapi.json\">/api/v1/openapi.json</a> "
-	                 "(see docs/api.md).</p></body></html>",
-	                 csms_registry_count(r->app->reg), r->app->n_conns, r->app->cfg.port);
-	csms_http_respond(r, 200, "text/html; charset=utf-8", page, (size_t)n);
-}
 
 static void get_health(struct csms_http_req *r)
 {
@@ -115,7 +97,6 @@ static void get_openapi(struct csms_http_req *r)
 }
 
 static const struct csms_route routes[] = {
-    {CSMS_HTTP_GET, "", CSMS_PUBLIC, 0, get_home, "Start page"},
     {CSMS_HTTP_GET, "api/v1/health", CSMS_PUBLIC, 0, get_health, "Liveness, counters, whether setup is needed"},
     {CSMS_HTTP_GET, "api/v1/openapi.json", CSMS_PUBLIC, 0, get_openapi, "This API as an OpenAPI 3 document"},
 };

@@ -16,6 +16,7 @@
 #include "csms_conn.h"
 #include "csms_idtag.h"
 #include "csms_socket.h"
+#include "csms_socket_spec.h"
 #include "csms_station_db.h"
 #include "ocpp_text.h"
 #include "wl_clock.h"
@@ -33,13 +34,47 @@ static const char *opt_string(cJSON *obj, const char *name, bool *bad)
 	return v->valuestring;
 }
 
+#define MAX_REGISTER_SOCKETS 100
+
+/* "sockets": [{"connectorId", "description"?, "type"?, "phases"?, "maxCurrent"?}, ...] of a registration:
+ * the number read (0 when absent), or -1 after answering 400. */
+static int read_sockets(struct csms_http_req *r, cJSON *body, struct csms_socket_spec *out)
+{
+	cJSON *arr = cJSON_GetObjectItemCaseSensitive(body, "sockets"), *it;
+	int n = 0;
+	if (!arr || cJSON_IsNull(arr))
+		return 0;
+	if (!cJSON_IsArray(arr) || cJSON_GetArraySize(arr) > MAX_REGISTER_SOCKETS) {
+		csms_http_respond_error(r, 400, "bad_field", "sockets: must be an array of at most 100 sockets");
+		return -1;
+	}
+	cJSON_ArrayForEach(it, arr)
+	{
+		if (!csms_socket_spec_parse(r, it, true, &out[n]))
+			return -1;
+		for (int i = 0; i < n; i++)
+			if (out[i].connector == out[n].connector) {
+				csms_http_respond_error(r, 400, "bad_field", "sockets: a connectorId is given twice");
+				return -1;
+			}
+		n++;
+	}
+	return n;
+}
+
 static void post_station(struct csms_http_req *r)
 {
 	cJSON *body = csms_api_body(r);
 	bool bad = false;
 	char hash[CSMS_PASSWORD_HASH_LEN];
+	int nsockets;
+	struct csms_socket_spec *sockets = NULL;
 	if (!body)
 		return;
+	if (!(sockets = calloc(MAX_REGISTER_SOCKETS, sizeof(*sockets)))) {
+		csms_http_respond_error(r, 500, "internal", "out of memory");
+		goto out;
+	}
 	const char *id = opt_string(body, "id", &bad), *name = opt_string(body, "name", &bad),
 	           *pw = opt_string(body, "password", &bad), *state = opt_string(body, "state", &bad);
 	int st = state ? csms_station_state_parse(state) : CSMS_STATION_ACCEPTED;
@@ -52,6 +87,8 @@ static void post_station(struct csms_http_req *r)
 		csms_http_respond_error(r, 400, "bad_state", "state must be pending, accepted or rejected");
 	} else if (name && strlen(name) > 100) {
 		csms_http_respond_error(r, 400, "bad_name", "name is longer than 100 characters");
+	} else if ((nsockets = read_sockets(r, body, sockets)) < 0) {
+		/* answered */
 	} else if (csms_registry_find(r->app->reg, id)) {
 		csms_http_respond_error(r, 409, "exists", "a station with this id is already registered");
 	} else if (pw && csms_password_hash(pw, hash, sizeof(hash)) < 0) {
@@ -62,10 +99,23 @@ static void post_station(struct csms_http_req *r)
 		cJSON *o = cJSON_CreateObject();
 		cJSON_AddStringToObject(o, "id", id);
 		cJSON_AddStringToObject(o, "state", csms_station_state_name((enum csms_station_state)st));
+		cJSON *arr = cJSON_AddArrayToObject(o, "sockets");
+		for (int i = 0; i < nsockets; i++) { /* written in the same group commit, before the answer */
+			snprintf(sockets[i].station, sizeof(sockets[i].station), "%s", id);
+			cJSON *c = cJSON_CreateObject();
+			cJSON_AddNumberToObject(c, "connectorId", sockets[i].connector);
+			csms_socket_spec_json(c, &sockets[i]);
+			cJSON_AddItemToArray(arr, c);
+			if (!csms_socket_spec_submit(r->app, &sockets[i]))
+				WL_WARN("api", "station %s: socket %d not written: out of memory", id,
+				        sockets[i].connector);
+		}
 		struct csms_api_job *j = csms_api_job(r, NULL, 201, o); /* answered once the insert is committed */
 		if (j)
 			csms_store_submit(r->app->store, &j->job);
 	}
+out:
+	free(sockets);
 	cJSON_Delete(body);
 }
 
@@ -124,8 +174,8 @@ static const char SQL_GET_STATION[] =
     "last_heartbeat, last_connect, last_disconnect, remote_addr, firmware_status, diagnostics_status, "
     "local_list_version, local_list_name, created FROM station WHERE id = ?";
 static const char SQL_GET_CONNECTORS[] =
-    "SELECT connector_id, status, error_code, info, vendor_id, vendor_error_code, status_time, description "
-    "FROM connector WHERE station_id = ? ORDER BY connector_id";
+    "SELECT connector_id, status, error_code, info, vendor_id, vendor_error_code, status_time, description, "
+    "type, phases, max_current FROM connector WHERE station_id = ? ORDER BY connector_id";
 
 static void get_station(struct csms_http_req *r)
 {
@@ -174,6 +224,9 @@ static void get_station(struct csms_http_req *r)
 			csms_api_add_text(c, "vendorErrorCode", st, 5);
 			csms_api_add_time(c, "statusTime", st, 6);
 			csms_api_add_text(c, "description", st, 7);
+			csms_api_add_text(c, "type", st, 8);
+			csms_api_add_int(c, "phases", st, 9);
+			csms_api_add_int(c, "maxCurrent", st, 10);
 			enum csms_socket_status ss = csms_socket_status_of((const char *)sqlite3_column_text(st, 1),
 			                                                   s->conn && !s->conn->probation, s->state);
 			cJSON_AddStringToObject(c, "socketStatus", csms_socket_status_key(ss));

@@ -9,6 +9,10 @@
 
 #include "wl_log.h"
 
+#ifndef CSMS_WEB_ROOT
+#define CSMS_WEB_ROOT "web/csms"
+#endif
+
 enum opt_kind { OPT_INT, OPT_STR, OPT_BOOL, OPT_CHOICE };
 
 struct opt {
@@ -95,6 +99,8 @@ static const struct opt opts[] = {
      "how often the daily backup's schedule is checked, the first time after start (default 60)"},
     {"log-file", OPT_STR, OFF(log_file), SIZE(log_file), 0, 0, NULL, "FILE",
      "the log is also written here, for download by operators (default <data>/csms.log)"},
+    {"web-root", OPT_STR, OFF(web_root), SIZE(web_root), 0, 0, NULL, "DIR",
+     "folder of the browser UI served at / (default: the source tree's web/csms)"},
 };
 #define N_OPTS (sizeof(opts) / sizeof(opts[0]))
 
@@ -122,6 +128,7 @@ void csms_config_defaults(struct csms_config *cfg)
 	cfg->backup_keep = 7;
 	cfg->backup_hour = 3;
 	cfg->backup_check = 60;
+	snprintf(cfg->web_root, sizeof(cfg->web_root), "%s", CSMS_WEB_ROOT);
 }
 
 const char *csms_policy_name(int policy)

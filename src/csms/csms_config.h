@@ -49,6 +49,7 @@ struct csms_config {
 	int backup_hour;      /* hour of the day (local time) of the automatic backup; -1: never */
 	int backup_check;     /* seconds between checks of the daily schedule (the first one after start) */
 	char log_file[256];   /* log written here too (for download); default <data>/csms.log */
+	char web_root[256];   /* the browser UI's files (web/csms), served at / */
 };
 
 /* Sets every option to its default. */

@@ -16,6 +16,7 @@
 #include "csms_api.h"
 #include "csms_conn.h"
 #include "csms_live.h"
+#include "csms_web.h"
 #include "wl_log.h"
 
 #define MAX_JSON_BODY (1u << 20)
@@ -136,6 +137,16 @@ int csms_http_serve_file(struct csms_http_req *r, const char *path, const char *
 	return 0;
 }
 
+int csms_http_serve_static(struct csms_http_req *r, const char *path, const char *ctype, const char *headers)
+{
+	if (lws_serve_http_file(r->wsi, path, ctype, headers, (int)strlen(headers)) < 0) {
+		lws_set_timeout(r->wsi, PENDING_TIMEOUT_HTTP_CONTENT, LWS_TO_KILL_ASYNC);
+		return -1;
+	}
+	r->serving_file = true;
+	return 0;
+}
+
 static int on_writeable(struct csms_http_req *r, struct lws *wsi)
 {
 	if (!r->resp_ready)
@@ -211,6 +222,10 @@ static int on_http(struct csms *app, struct csms_http_req *r, struct lws *wsi, c
 	r->content_length =
 	    lws_hdr_copy(wsi, cl, sizeof(cl), WSI_TOKEN_HTTP_CONTENT_LENGTH) > 0 ? strtoull(cl, NULL, 10) : 0;
 	bool chunked = lws_hdr_total_length(wsi, WSI_TOKEN_HTTP_TRANSFER_ENCODING) > 0;
+	if (csms_web_owns(r->path)) {
+		csms_web_serve(r); /* the browser UI's files */
+		return 0;
+	}
 	if (csms_api_route(r) < 0)
 		return 0; /* answered */
 	if ((r->method == CSMS_HTTP_POST || r->method == CSMS_HTTP_PUT || r->method == CSMS_HTTP_PATCH) &&

@@ -308,6 +308,30 @@ bool csms_meter__energy_slow(const char *sampled, double *wh)
 	return ok;
 }
 
+bool csms_meter_current_a(const char *sampled, double *amps)
+{
+	cJSON *arr = cJSON_Parse(sampled);
+	const cJSON *o;
+	bool found = false;
+	if (!cJSON_IsArray(arr)) {
+		cJSON_Delete(arr);
+		return false;
+	}
+	cJSON_ArrayForEach(o, arr)
+	{
+		double v;
+		const char *phase = field(o, "phase", ""), *unit = field(o, "unit", "A");
+		if (!cJSON_IsObject(o) || strcmp(field(o, "measurand", DEFAULT_MEASURAND), "Current.Import") != 0 ||
+		    strcmp(unit, "A") != 0 || strcmp(phase, "N") == 0 || !sample_value(o, &v))
+			continue;
+		if (!found || v > *amps)
+			*amps = v;
+		found = true;
+	}
+	cJSON_Delete(arr);
+	return found;
+}
+
 void csms_meter_charge_add(struct csms_meter_charge *c, int64_t ts, const char *sampled)
 {
 	static const char *const m[] = {DEFAULT_MEASURAND, "Power.Active.Import"};

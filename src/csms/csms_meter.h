@@ -28,6 +28,9 @@ size_t csms_meter_set_count(const struct csms_meter_set *set);
  * Wh (kWh converted). */
 bool csms_meter_energy_wh(const char *sampled, double *wh);
 
+/* The largest Current.Import (A) of one MeterValue over its phases (the neutral left out). */
+bool csms_meter_current_a(const char *sampled, double *amps);
+
 /* The same through cJSON only: for the tests and the fuzzer, which check that the fast path agrees. */
 bool csms_meter__energy_slow(const char *sampled, double *wh);
 

@@ -337,9 +337,12 @@ test('a reset password is generated and shown once, must be changed, and ends th
     assert.ok(r.body.temporaryPassword.length >= 12);
     assert.equal((await lm.api('GET', '/api/v1/auth/me')).status, 401);
     const s = await csms.login('forgetful', r.body.temporaryPassword);
+    assert.equal(s.operator.mustChangePassword, true, 'the login tells the UI to lead to Change Password');
+    assert.equal((await s.api('GET', '/api/v1/auth/me')).body.mustChangePassword, true);
     assert.equal((await admin.api('GET', `/api/v1/operators/${lm.operator.id}`)).body.mustChangePassword, true);
     assert.equal((await s.api('PUT', '/api/v1/auth/password', { current: r.body.temporaryPassword, new: 'my-own-password', confirm: 'my-own-password' })).status, 200);
     assert.equal((await admin.api('GET', `/api/v1/operators/${lm.operator.id}`)).body.mustChangePassword, false);
+    assert.equal((await s.api('GET', '/api/v1/auth/me')).body.mustChangePassword, false);
 });
 
 test('after a reset, only /auth/me, the password change and logout work until the password is changed', async () => {

@@ -113,7 +113,7 @@ test('socket search by name prefix and status, with who is charging; paged', asy
     const [c] = charging.body.items;
     assert.equal(c.name, 'Hall #3');
     assert.equal(c.statusLabel, 'Charging');
-    assert.deepEqual({ ...c.charging, start: undefined }, { transactionId: openTx, idTag: 'HOMECARD000000', userId: 3, user: 'Grace Hopper', start: undefined });
+    assert.deepEqual({ ...c.charging, start: undefined }, { transactionId: openTx, idTag: 'HOMECARD000000', userId: 3, user: 'Grace Hopper', start: undefined, energyWh: null, currentA: null });
     const hall = await tech.api('GET', '/api/v1/home/sockets?q=hal&limit=2&offset=2');
     assert.equal(hall.body.total, 7);
     assert.deepEqual(hall.body.items.map((s) => s.name), ['Hall #3', 'Hall #4']);

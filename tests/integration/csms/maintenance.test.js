@@ -53,6 +53,7 @@ test('back up now (Technician) -> list -> download a real SQLite file holding th
     const list = await tech.api('GET', '/api/v1/maintenance/backups');
     assert.equal(list.status, 200);
     assert.ok(list.body.items.some((b) => b.name === r.body.name && b.kind === 'manual'));
+    assert.equal(list.body.backupDir, external, 'the list names the external folder');
 
     const d = await download(tech, `/api/v1/maintenance/backups/${r.body.name}`);
     assert.equal(d.status, 200);
@@ -73,6 +74,22 @@ test('back up now (Technician) -> list -> download a real SQLite file holding th
     assert.equal(a.status, 201);
     assert.equal(b.status, 201);
     assert.notEqual(a.body.name, b.body.name);
+});
+
+test('a database with sockets assigned to a view group backs up (SQLite 3.40 integrity_check and WITHOUT ROWID)', async () => {
+    await csms.addStation('CP-IN-VIEW');
+    const st = await csms.station('CP-IN-VIEW');
+    await st.call('StatusNotification', { connectorId: 1, status: 'Available', errorCode: 'NoError' });
+    const v = (await admin.api('POST', '/api/v1/views', { name: 'Backed-up view' })).body;
+    const g = (await admin.api('POST', `/api/v1/views/${v.id}/groups`, { name: 'Level 1' })).body;
+    const a = await admin.api('POST', `/api/v1/views/${v.id}/groups/${g.id}/sockets`, { sockets: [{ station: 'CP-IN-VIEW', connector: 1 }] });
+    assert.equal(a.status, 200, JSON.stringify(a.body));
+    const r = await admin.api('POST', '/api/v1/maintenance/backups');
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+    const file = path.join(csms.dir, 'backups', r.body.name);
+    assert.deepEqual(sqliteRows(file, 'SELECT station_id, connector_id, group_id FROM socket_group_member'),
+        [{ station_id: 'CP-IN-VIEW', connector_id: 1, group_id: g.id }]);
+    await st.close();
 });
 
 test('refusals: bad names 400, unknown backups 404, the roles of delete and restore', async () => {
@@ -163,6 +180,7 @@ test('copy without an external folder: 409', async () => {
     await other.start();
     try {
         const b = (await other.api('POST', '/api/v1/maintenance/backups')).body;
+        assert.equal((await other.api('GET', '/api/v1/maintenance/backups')).body.backupDir, null, 'the list says there is none');
         const r = await other.api('POST', `/api/v1/maintenance/backups/${b.name}/copy`);
         assert.equal(r.status, 409);
         assert.equal(r.body.error.code, 'no_backup_dir');

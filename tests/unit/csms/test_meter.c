@@ -84,6 +84,27 @@ static void energy_register_in_wh(void **state)
 	assert_false(csms_meter_energy_wh("not json", &wh));
 }
 
+/* The current a Home tile shows: the largest phase current in A, the neutral and other units left out. */
+static void current_is_the_largest_phase(void **state)
+{
+	double a = 0;
+	(void)state;
+	assert_true(csms_meter_current_a(
+	    "[{\"value\":\"16\",\"measurand\":\"Current.Import\",\"phase\":\"L1\",\"unit\":\"A\"},"
+	    "{\"value\":\"17.5\",\"measurand\":\"Current.Import\",\"phase\":\"L2\",\"unit\":\"A\"},"
+	    "{\"value\":\"40\",\"measurand\":\"Current.Import\",\"phase\":\"N\",\"unit\":\"A\"},"
+	    "{\"value\":\"900\",\"measurand\":\"Power.Active.Import\"}]",
+	    &a));
+	assert_true(a == 17.5);
+	assert_true(csms_meter_current_a("[{\"value\":\"6\",\"measurand\":\"Current.Import\"}]", &a));
+	assert_true(a == 6);
+	assert_false(
+	    csms_meter_current_a("[{\"value\":\"6000\",\"measurand\":\"Current.Import\",\"unit\":\"mA\"}]", &a));
+	assert_false(csms_meter_current_a("[{\"value\":\"1234\"}]", &a));
+	assert_false(csms_meter_current_a("not json", &a));
+	assert_false(csms_meter_current_a("{\"value\":\"6\"}", &a));
+}
+
 /* The fast scanner (the csms's own shape) and cJSON agree, including where the shape differs. */
 static void fast_and_slow_readings_agree(void **state)
 {
@@ -145,6 +166,7 @@ int main(void)
 	    cmocka_unit_test(bad_samples_are_skipped_and_bad_json_refused),
 	    cmocka_unit_test(series_are_bounded),
 	    cmocka_unit_test(energy_register_in_wh),
+	    cmocka_unit_test(current_is_the_largest_phase),
 	    cmocka_unit_test(fast_and_slow_readings_agree),
 	    cmocka_unit_test(charge_duration_counts_intervals_with_power_or_rising_energy),
 	};

@@ -1,0 +1,96 @@
+/* csms_stexport.c — the station table exported to Excel or CSV on the background worker. */
+#include "csms_stexport.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "csms_api.h"
+#include "csms_export.h"
+#include "wl_log.h"
+
+static const struct csms_export_col cols[] = {
+    {"Name", CSMS_EXPORT_TEXT},        {"OCPP protocol", CSMS_EXPORT_TEXT}, {"Code", CSMS_EXPORT_TEXT},
+    {"Device type", CSMS_EXPORT_TEXT}, {"Sockets", CSMS_EXPORT_INT},        {"State", CSMS_EXPORT_TEXT},
+    {"Firmware", CSMS_EXPORT_TEXT},    {"Card list", CSMS_EXPORT_TEXT},     {"Last heartbeat", CSMS_EXPORT_TIME},
+};
+#define NCOLS (sizeof(cols) / sizeof(cols[0]))
+
+static const char SQL[] =
+    "SELECT coalesce(nullif(s.name, ''), s.id), 'OCPP 1.6J', s.id, "
+    "trim(coalesce(s.vendor, '') || ' ' || coalesce(s.model, '')), "
+    "(SELECT count(*) FROM connector c WHERE c.station_id = s.id AND c.connector_id > 0), s.state, s.firmware, "
+    "coalesce(s.local_list_name, '-'), s.last_heartbeat FROM station s "
+    "WHERE (?1 IS NULL OR s.id LIKE ?1 ESCAPE '\\' OR s.name LIKE ?1 ESCAPE '\\') AND (?2 IS NULL OR s.state = ?2) "
+    "ORDER BY coalesce(nullif(s.name, ''), s.id) COLLATE NOCASE, s.id";
+
+struct job {
+	struct csms_api_bg base;
+	enum csms_export_format fmt;
+	char like[420], state[32];
+	bool has_q, has_state;
+	char path[400];
+	char err[200];
+};
+
+static int exec_job(struct csms_bg_job *bg, sqlite3 *db)
+{
+	struct job *x = (struct job *)bg;
+	sqlite3_stmt *st;
+	if (!db || sqlite3_prepare_v2(db, SQL, -1, &st, NULL) != SQLITE_OK) {
+		snprintf(x->err, sizeof(x->err), "%s",
+		         db ? sqlite3_errmsg(db) : "the worker has no database connection");
+		return -1;
+	}
+	if (x->has_q)
+		sqlite3_bind_text(st, 1, x->like, -1, SQLITE_STATIC);
+	if (x->has_state)
+		sqlite3_bind_text(st, 2, x->state, -1, SQLITE_STATIC);
+	long rows =
+	    csms_export_write(st, cols, NCOLS, x->fmt, x->path, "Stations", &bg->cancelled, x->err, sizeof(x->err));
+	sqlite3_finalize(st);
+	return rows < 0 ? -1 : 0;
+}
+
+static void done_job(struct csms_bg_job *bg)
+{
+	struct job *x = (struct job *)bg;
+	struct csms_http_req *r = csms_api_bg_take(&x->base);
+	if (bg->rc < 0) {
+		WL_WARN("api", "station export failed: %s", x->err);
+		if (r)
+			csms_http_respond_error(r, 500, "export", x->err);
+	} else if (r) {
+		snprintf(r->disposition, sizeof(r->disposition), "attachment; filename=\"stations.%s\"",
+		         csms_export_extension(x->fmt));
+		csms_http_serve_file(r, x->path, csms_export_content_type(x->fmt));
+	}
+	unlink(x->path); /* lws has the file open while it serves it */
+	free(x);
+}
+
+void csms_stations_export(struct csms_http_req *r, const char *format, const char *q, const char *state)
+{
+	int f = csms_export_format_parse(format);
+	struct job *x;
+	if (f < 0) {
+		csms_http_respond_error(r, 400, "bad_query", "format: csv or xlsx");
+		return;
+	}
+	if (!(x = calloc(1, sizeof(*x)))) {
+		csms_http_respond_error(r, 500, "internal", "out of memory");
+		return;
+	}
+	x->fmt = (enum csms_export_format)f;
+	if ((x->has_q = q != NULL))
+		snprintf(x->like, sizeof(x->like), "%s", q);
+	if ((x->has_state = state != NULL))
+		snprintf(x->state, sizeof(x->state), "%s", state);
+	if (csms_export_path(r->app->cfg.data_dir, "stations", x->fmt, x->path, sizeof(x->path)) < 0) {
+		free(x);
+		csms_http_respond_error(r, 500, "export", "cannot make the exports folder");
+		return;
+	}
+	csms_api_bg_submit(r, &x->base, exec_job, done_job);
+}
