@@ -75,7 +75,9 @@ start_server() {
 		sqlite3 "$dir/csms.db" "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 30000)
 			INSERT OR IGNORE INTO id_tag (id_tag, created) SELECT printf('BENCH%05d', i) || '0000', 0 FROM n"
 		# shellcheck disable=SC2086 # CSMS_ARGS is a list of options
-		"$B/csms" --port "$port" --data "$dir" --station-policy accept --log-level warn $CSMS_ARGS >>"$log" 2>&1 &
+		# one bench station sends ~200 messages a second in the closed loop: far above a real one's budget
+		"$B/csms" --port "$port" --data "$dir" --station-policy accept --log-level warn \
+			--station-msg-rate 1000000 --station-byte-rate 1000000000 $CSMS_ARGS >>"$log" 2>&1 &
 		;;
 	esac
 	server_pid=$!

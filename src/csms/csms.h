@@ -45,7 +45,13 @@ struct csms {
 	} auto_registrations;
 	struct {
 		uint64_t frames_in, frames_out, refused_handshakes, auth_failures;
+		uint64_t over_budget; /* frames that took a station over its message budget */
 	} stats;
+	/* the message log's size, touched on the store thread only (csms_journal.c) */
+	struct {
+		int64_t bytes; /* frame text kept, estimated at the first write, then counted */
+		bool counted;
+	} msglog;
 };
 
 #endif

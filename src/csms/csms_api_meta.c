@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "csms_conn.h"
+
 static void get_health(struct csms_http_req *r)
 {
 	struct csms_store_stats st;
@@ -17,8 +19,14 @@ static void get_health(struct csms_http_req *r)
 	cJSON_AddNumberToObject(o, "connections", r->app->n_conns);
 	cJSON_AddNumberToObject(o, "framesIn", (double)r->app->stats.frames_in);
 	cJSON_AddNumberToObject(o, "framesOut", (double)r->app->stats.frames_out);
+	cJSON_AddNumberToObject(o, "framesOverBudget", (double)r->app->stats.over_budget);
+	size_t queued = 0; /* frames waiting to be sent to stations */
+	for (const struct csms_conn *c = r->app->conns; c; c = c->next)
+		queued += c->rpc ? ocpp_rpc_output_bytes(c->rpc) : 0;
+	cJSON_AddNumberToObject(o, "outputBytes", (double)queued);
 	cJSON_AddNumberToObject(o, "commits", (double)st.batches);
 	cJSON_AddNumberToObject(o, "committedJobs", (double)st.jobs);
+	cJSON_AddNumberToObject(o, "checkpoints", (double)st.checkpoints);
 	cJSON_AddBoolToObject(o, "setupNeeded", r->app->setup_code[0] != '\0');
 	csms_http_respond_json(r, 200, o);
 }

@@ -15,6 +15,7 @@
 
 #include "csms_conn.h"
 #include "csms_idtag.h"
+#include "csms_redact.h"
 #include "csms_socket.h"
 #include "csms_socket_spec.h"
 #include "csms_station_db.h"
@@ -238,6 +239,16 @@ static void get_station(struct csms_http_req *r)
 	csms_http_respond_json(r, 200, o);
 }
 
+/* A logged frame, its secrets redacted (rows logged before redaction existed may hold them). */
+static void add_frame_text(cJSON *it, sqlite3_stmt *st, int col)
+{
+	const char *text = (const char *)sqlite3_column_text(st, col);
+	size_t len = (size_t)sqlite3_column_bytes(st, col), rlen;
+	char *redacted = text ? csms_redact_frame(text, len, &rlen) : NULL;
+	cJSON_AddStringToObject(it, "text", redacted ? redacted : text ? text : "");
+	free(redacted);
+}
+
 /* GET .../messages and .../events: ?after=ID&limit=N, oldest first */
 static void list_rows(struct csms_http_req *r, const char *sql, bool messages)
 {
@@ -271,7 +282,7 @@ static void list_rows(struct csms_http_req *r, const char *sql, bool messages)
 		csms_api_add_time(it, "time", st, 1);
 		if (messages) {
 			csms_api_add_text(it, "direction", st, 2);
-			csms_api_add_text(it, "text", st, 3);
+			add_frame_text(it, st, 3);
 		} else {
 			csms_api_add_text(it, "kind", st, 2);
 			if (sqlite3_column_type(st, 3) == SQLITE_NULL)

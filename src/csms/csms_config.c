@@ -67,6 +67,20 @@ static const struct opt opts[] = {
      "failed station logins per minute from one address before it is refused (default 5)"},
     {"message-retention", OPT_INT, OFF(message_retention), 0, 1, 3650, NULL, "DAYS",
      "days the OCPP message log is kept (default 30)"},
+    {"message-log-max-mb", OPT_INT, OFF(message_log_max_mb), 0, 1, 1048576, NULL, "MB",
+     "most megabytes of frame text the OCPP message log keeps: the oldest go first (default 1024)"},
+    {"message-log-frame-max", OPT_INT, OFF(message_log_frame_max), 0, 256, 16 * 1024 * 1024, NULL, "BYTES",
+     "bytes of one frame the message log keeps; the rest is cut and marked (default 4096)"},
+    {"station-msg-rate", OPT_INT, OFF(station_msg_rate), 0, 0, 1000000, NULL, "N",
+     "messages a second one station may send, with 10 seconds' worth as a burst; over it, reading from the "
+     "station pauses and a security event is recorded; 0: no limit (default 20)"},
+    {"station-byte-rate", OPT_INT, OFF(station_byte_rate), 0, 0, 1000000000, NULL, "BYTES",
+     "bytes a second one station may send, with 10 seconds' worth as a burst, as --station-msg-rate; 0: no "
+     "limit (default 65536)"},
+    {"list-sync-rate", OPT_INT, OFF(list_sync_rate), 0, 1, 100000, NULL, "N",
+     "stations a second whose automatic card-list sync may start (default 20)"},
+    {"list-sync-delay", OPT_INT, OFF(list_sync_delay), 0, 0, 3600, NULL, "SECONDS",
+     "how long after its boot a station's card list is synced (default 10)"},
     {"event-retention", OPT_INT, OFF(event_retention), 0, 1, 3650, NULL, "DAYS",
      "days station events are kept (default 365)"},
     {"allow-concurrent-tx", OPT_BOOL, OFF(allow_concurrent_tx), 0, 0, 0, NULL, "yes|no",
@@ -121,6 +135,12 @@ void csms_config_defaults(struct csms_config *cfg)
 	cfg->auth_fail_limit = 5;
 	cfg->message_retention = 30;
 	cfg->event_retention = 365;
+	cfg->message_log_max_mb = 1024;
+	cfg->message_log_frame_max = 4096;
+	cfg->station_msg_rate = 20;
+	cfg->station_byte_rate = 65536;
+	cfg->list_sync_rate = 20;
+	cfg->list_sync_delay = 10;
 	cfg->allow_concurrent_tx = false;
 	cfg->log_level = WL_LOG_INFO;
 	cfg->session_hours = 12;

@@ -32,6 +32,12 @@ struct csms_config {
 	int auth_fail_limit;        /* failed station logins per address per minute before refusing */
 	int message_retention;      /* days the OCPP message log is kept */
 	int event_retention;        /* days station events are kept */
+	int message_log_max_mb;     /* megabytes of frame text the message log keeps */
+	int message_log_frame_max;  /* bytes of one frame the message log keeps */
+	int station_msg_rate;       /* messages a second per station (0: no limit) */
+	int station_byte_rate;      /* bytes a second per station (0: no limit) */
+	int list_sync_rate;         /* automatic card-list syncs started a second */
+	int list_sync_delay;        /* seconds after a boot before its card-list sync */
 	bool allow_concurrent_tx;   /* may a card charge at two sockets at once */
 	int log_level;              /* enum wl_log_level */
 	char admin_token_file[256]; /* bearer token for the local command line (default: <data>/admin.token) */

@@ -4,6 +4,7 @@
 
 #include <libwebsockets.h>
 #include <sodium.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,6 +16,11 @@
 
 #define PROBATION_PING_MS 5000u /* how long the live session has to answer when a rival appears */
 #define CLOSE_GRACE_S     5
+/* answers waiting for a station that does not read them: past OUTPUT_PAUSE bytes its frames are not read
+ * until the queue is below half of it; past the rpc's max_output (OUTPUT_MAX, or 4 frames of max-frame)
+ * or after call-timeout seconds paused, the station is closed */
+#define OUTPUT_PAUSE (256u * 1024u)
+#define OUTPUT_MAX   (1024u * 1024u)
 
 struct csms_conn *csms_conn_for(struct csms_station *s, uint64_t serial)
 {
@@ -206,6 +212,7 @@ static int on_established(struct csms *app, struct csms_conn *c, struct lws *wsi
 	struct ocpp_rpc_config rc = {
 	    .role = OCPP_ROLE_CS,
 	    .limits = {.max_frame = (size_t)app->cfg.max_frame},
+	    .max_output = 4u * (size_t)app->cfg.max_frame > OUTPUT_MAX ? 4u * (size_t)app->cfg.max_frame : OUTPUT_MAX,
 	    .call_timeout_ms = (uint32_t)app->cfg.call_timeout * 1000u,
 	    .id_seed = wl_wall_ms(),
 	    .handlers = csms_handlers,
@@ -241,6 +248,36 @@ static int on_established(struct csms *app, struct csms_conn *c, struct lws *wsi
 
 static void promote_or_refuse(struct csms_conn *newcomer, bool live_alive);
 
+#define BUDGET_EVENT_MS 60000u /* at most one "over budget" security event a minute per station */
+
+/* Charges a received frame to the station's message budget; over it, reading pauses until the
+ * budget is back (the frame already read is still answered), and a security event is recorded. */
+static void charge_budget(struct csms_conn *c, size_t len, uint64_t now)
+{
+	struct csms *app = c->app;
+	struct csms_station *s = c->station;
+	const struct csms_budget_limits lim = {app->cfg.station_msg_rate, app->cfg.station_byte_rate};
+	uint64_t wait = csms_budget_take(&s->budget, &lim, len, now);
+
+	if (!wait)
+		return;
+	app->stats.over_budget++;
+	c->paused = true;
+	c->resume_at = now + wait;
+	lws_rx_flow_control(c->wsi, 0);
+	if (!s->budget.last_event_at || now - s->budget.last_event_at >= BUDGET_EVENT_MS) {
+		s->budget.last_event_at = now;
+		WL_WARN("conn",
+		        "station \"%s\" (%s): over its message budget (%d messages, %d bytes a second): reading "
+		        "paused %llu ms",
+		        s->id, c->addr, (int)lim.msg_rate, (int)lim.byte_rate, (unsigned long long)wait);
+		csms_journal_event(app, s->id, "security", -1,
+		                   "message budget exceeded (%ld messages, %ld bytes a second; %llu frames over "
+		                   "so far): reading paused",
+		                   lim.msg_rate, lim.byte_rate, (unsigned long long)s->budget.over);
+	}
+}
+
 static void process_frame(struct csms_conn *c, const char *buf, size_t len)
 {
 	struct ocpp_error err;
@@ -251,7 +288,8 @@ static void process_frame(struct csms_conn *c, const char *buf, size_t len)
 	c->app->stats.frames_in++;
 	if (c->rival && c->rival->probation)
 		promote_or_refuse(c->rival, true); /* a frame proves the live session alive, like a pong */
-	csms_journal_frame(c->app, c->station->id, CSMS_DIR_IN, buf, len);
+	charge_budget(c, len, now);
+	csms_journal_frame(c->app, c->station, CSMS_DIR_IN, buf, len);
 	if (ocpp_rpc_receive(c->rpc, buf, len, now, &err) != 0)
 		WL_INFO("conn", "station \"%s\": %s: %s", c->station->id, ocpp_error_code_name(err.code), err.message);
 	csms_conn_flush(c);
@@ -321,7 +359,12 @@ static int on_writeable(struct csms_conn *c, struct lws *wsi)
 	}
 	memcpy(buf + LWS_PRE, text, len);
 	c->app->stats.frames_out++;
-	csms_journal_frame(c->app, c->station->id, CSMS_DIR_OUT, text, len);
+	if (c->out_paused && ocpp_rpc_output_bytes(c->rpc) < OUTPUT_PAUSE / 2) {
+		c->out_paused = false; /* it reads again: so do we */
+		if (!c->paused)
+			lws_rx_flow_control(wsi, 1);
+	}
+	csms_journal_frame(c->app, c->station, CSMS_DIR_OUT, text, len);
 	free(text);
 	if (lws_write(wsi, buf + LWS_PRE, len, LWS_WRITE_TEXT) < (int)len)
 		return -1;
@@ -419,9 +462,37 @@ int csms_conn_callback(struct lws *wsi, enum lws_callback_reasons reason, void *
 	}
 }
 
+static void close_unread(struct csms_conn *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Closes a station that does not read what it is sent (a security event: it was holding our memory). */
+static void close_unread(struct csms_conn *c, const char *fmt, ...)
+{
+	char why[128];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	WL_WARN("conn", "station \"%s\" (%s): closed, %s (%zu bytes waiting)", c->station->id, c->addr, why,
+	        ocpp_rpc_output_bytes(c->rpc));
+	csms_journal_event(c->app, c->station->id, "security", -1, "connection from %s closed: %s", c->addr, why);
+	csms_conn_close(c, LWS_CLOSE_STATUS_POLICY_VIOLATION, "answers not read");
+}
+
 void csms_conn_flush(struct csms_conn *c)
 {
-	if (c->wsi && !c->closing && (ocpp_rpc_has_output(c->rpc) || c->want_ping))
+	if (!c->wsi || c->closing)
+		return;
+	if (ocpp_rpc_overflowed(c->rpc)) {
+		close_unread(c, "over %zu bytes of answers not read", ocpp_rpc_output_bytes(c->rpc));
+		return;
+	}
+	if (!c->out_paused && ocpp_rpc_output_bytes(c->rpc) >= OUTPUT_PAUSE) {
+		/* its answers pile up: read nothing more from it until it reads them */
+		c->out_paused = true;
+		c->out_paused_at = wl_mono_ms();
+		lws_rx_flow_control(c->wsi, 0);
+	}
+	if (ocpp_rpc_has_output(c->rpc) || c->want_ping)
 		lws_callback_on_writable(c->wsi);
 }
 
@@ -446,6 +517,15 @@ void csms_conn_tick_all(struct csms *app, uint64_t now)
 		if (ocpp_rpc_next_deadline(c->rpc) <= now) {
 			ocpp_rpc_tick(c->rpc, now);
 			csms_conn_flush(c);
+		}
+		if (c->paused && now >= c->resume_at) { /* the message budget is back: read again */
+			c->paused = false;
+			if (!c->out_paused)
+				lws_rx_flow_control(c->wsi, 1);
+		}
+		if (c->out_paused && now - c->out_paused_at >= (uint64_t)app->cfg.call_timeout * 1000u) {
+			close_unread(c, "its answers were not read for %d s", app->cfg.call_timeout);
+			continue;
 		}
 		if (c->probation)
 			continue;

@@ -27,6 +27,10 @@ struct csms_conn {
 	bool probation;          /* a second authenticated connection waiting for the live one to fail a ping */
 	bool want_ping;
 	bool closing;
+	bool paused;        /* over its message budget: not read until resume_at (checked once a second) */
+	uint64_t resume_at; /* monotonic ms */
+	bool out_paused;    /* its answers pile up unread: not read until they drain (or closed) */
+	uint64_t out_paused_at;
 	char *rx; /* a fragmented message being reassembled (NULL when none) */
 	size_t rx_len;
 	char addr[48];

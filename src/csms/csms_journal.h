@@ -12,8 +12,11 @@
 
 enum csms_dir { CSMS_DIR_IN, CSMS_DIR_OUT };
 
-/* Logs one frame (text is copied). */
-void csms_journal_frame(struct csms *app, const char *station_id, enum csms_dir dir, const char *text, size_t len);
+/* Logs one frame (text is copied): at most --message-log-frame-max bytes of it, then a marker
+ * "...[cut: N bytes]"; of a station that is not accepted, only its first 32 frames. The log keeps at
+ * most --message-log-max-mb of text: the oldest frames go first. */
+void csms_journal_frame(struct csms *app, struct csms_station *station, enum csms_dir dir, const char *text,
+                        size_t len);
 /* Records an event; connector < 0 for none. */
 void csms_journal_event(struct csms *app, const char *station_id, const char *kind, int connector, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));

@@ -7,6 +7,7 @@
 
 #include "csms_conn.h"
 #include "csms_idtag.h"
+#include "csms_redact.h"
 #include "wl_clock.h"
 #include "wl_log.h"
 
@@ -83,6 +84,12 @@ int csms_op_start(struct csms *app, const char *station_id, const char *action_n
 		goto out;
 	}
 	csms_conn_flush(c);
+	/* sent as asked; kept (operation.request) without its secrets */
+	char *redacted = csms_redact_payload(root) > 0 ? cJSON_PrintUnformatted(root) : NULL;
+	if (redacted) {
+		free(op->request);
+		op->request = redacted;
+	}
 	WL_INFO("ops", "station \"%s\": %s queued", s->id, action_name);
 	*out = op;
 	op = NULL;
@@ -282,6 +289,7 @@ void csms_ops_on_outcome(void *ctx, struct ocpp_rpc *rpc, const struct ocpp_outc
 	if (out->kind == OCPP_OUTCOME_RESULT) {
 		struct ocpp_error e;
 		cJSON *json = ocpp_encode(ocpp_actions[out->action].conf, out->conf, &e);
+		csms_redact_payload(json); /* a station that reads back a write-only key */
 		op->response = json ? cJSON_PrintUnformatted(json) : NULL;
 		cJSON_Delete(json);
 		op->status = CSMS_OP_RESULT;

@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "csms_budget.h"
+
 #define CSMS_ID_MAX 48 /* chargeBoxId: printable, 1..48 characters (OCPP security whitepaper) */
 
 enum csms_station_state {
@@ -21,10 +23,12 @@ struct csms_conn;
 struct csms_station {
 	struct csms_station *hnext;
 	enum csms_station_state state;
-	char *password_hash;     /* owned; NULL: none set */
-	struct csms_conn *conn;  /* the live session, or NULL */
-	uint64_t last_heartbeat; /* wall ms */
-	bool heartbeat_dirty;    /* not yet written to the database */
+	char *password_hash;       /* owned; NULL: none set */
+	struct csms_conn *conn;    /* the live session, or NULL */
+	uint64_t last_heartbeat;   /* wall ms */
+	bool heartbeat_dirty;      /* not yet written to the database */
+	struct csms_budget budget; /* what it may still send (csms_conn.c) */
+	unsigned log_sampled;      /* frames logged while not accepted (csms_journal.c keeps a bounded sample) */
 	char id[CSMS_ID_MAX + 1];
 };
 

@@ -169,6 +169,10 @@ static const char *const migrations[] = {
     "CREATE TABLE backup ("
     "  name TEXT PRIMARY KEY, size INTEGER NOT NULL, created INTEGER NOT NULL, kind TEXT NOT NULL," /* manual|daily */
     "  operator_id INTEGER, copied_to TEXT);",
+
+    /* 3: what the card-list sync read from a station (GetConfiguration): LocalAuthListMaxLength and
+     * SendLocalListMaxLength; NULL not read yet, 0 not reported */
+    "ALTER TABLE station ADD COLUMN local_list_max INTEGER; ALTER TABLE station ADD COLUMN send_list_max INTEGER;",
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -56,6 +56,7 @@ int csms_store_schema_version(struct csms_store *st);
 /* Statistics (approximate, any thread). */
 struct csms_store_stats {
 	uint64_t batches, jobs, failed_commits;
+	uint64_t checkpoints, wal_pages; /* checkpoints run; WAL pages at the last one */
 };
 void csms_store_get_stats(struct csms_store *st, struct csms_store_stats *out);
 

@@ -6,9 +6,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "csms_cards.h"
 #include "csms_conn.h"
+#include "csms_journal.h"
 #include "csms_ops.h"
 #include "ocpp_text.h"
 #include "wl_clock.h"
@@ -29,10 +31,14 @@ struct entry {
 	struct csms_station *st;
 	bool queued, unsupported, check_boot;
 	bool need_full;
+	bool asking;      /* GetConfiguration of its list limits in flight */
+	bool asked;       /* asked since it booted (not again, whatever it answered) */
+	int64_t too_long; /* the card_change seq at which the list was too long for it (0: none) */
 	unsigned failures;
-	uint64_t retry_at; /* monotonic ms */
-	struct send *cur;  /* the send in flight */
-	struct send *next; /* an operator's send waiting for cur */
+	uint64_t retry_at;   /* monotonic ms: after a failure, looked at again by a sweep from then on */
+	uint64_t not_before; /* monotonic ms: a station that just booted waits in the queue until then */
+	struct send *cur;    /* the send in flight */
+	struct send *next;   /* an operator's send waiting for cur */
 };
 
 struct send {
@@ -46,6 +52,7 @@ struct send {
 	bool first_done;                 /* a Full's first chunk was Accepted: the rest go as Differentials */
 	char cursor[CSMS_IDTAG_MAX + 1]; /* keyset: the last id tag sent */
 	bool more;
+	unsigned chunk;        /* entries per message: ours, or fewer when the station says so */
 	csms_sync_sent_fn *cb; /* an operator's send; NULL for the automatic sync */
 	void *ctx;
 };
@@ -59,6 +66,8 @@ struct csms_sync {
 	bool resweep;
 	unsigned ticks;
 	unsigned chunk;
+	unsigned started;  /* automatic sends started this tick (at most --list-sync-rate) */
+	unsigned inflight; /* automatic sends not yet over (at most 5 x --list-sync-rate) */
 };
 
 unsigned csms_sync_chunk_size(long max_frame)
@@ -279,11 +288,10 @@ static void on_answer(struct csms_op *op, void *ctx);
 
 static void send_chunk(struct send *sd)
 {
-	struct csms_sync *y = sd->app->sync;
 	struct csms_op *op;
 	int http;
 	char err[256];
-	char *json = build_chunk(sd, y->chunk);
+	char *json = build_chunk(sd, sd->chunk);
 	if (!json) {
 		finish(sd, "error", "cannot read the cards");
 		return;
@@ -377,6 +385,8 @@ static void release(struct send *sd, const char *outcome, const char *detail)
 	bool accepted = strcmp(outcome, "Accepted") == 0;
 
 	e->cur = NULL;
+	if (!sd->cb && y && y->inflight)
+		y->inflight--;
 	if (accepted) {
 		e->failures = 0;
 		e->retry_at = 0;
@@ -451,59 +461,209 @@ static void start_send(struct send *sd)
 
 /* ---- the automatic sync ---- */
 
-/* The station's list and seq from the database: false if it holds a named list (or cannot be read). */
-static bool on_default_list(struct csms *app, const struct csms_station *st, int64_t *seq)
+/* What the sync knows of a station, from the database. */
+struct station_list {
+	bool on_default;            /* holds the default list (not a named one) */
+	int64_t seq;                /* the card_change seq it has */
+	bool limits_known;          /* its LocalAuthListMaxLength / SendLocalListMaxLength were read */
+	int64_t list_max, send_max; /* 0: not reported */
+};
+
+static bool read_station_list(struct csms *app, const struct csms_station *st, struct station_list *out)
 {
 	sqlite3_stmt *s;
-	bool yes = false;
-	if (sqlite3_prepare_v2(app->rdb, "SELECT local_list_id IS NULL, local_list_seq FROM station WHERE id = ?", -1,
-	                       &s, NULL) != SQLITE_OK)
+	bool found = false;
+	memset(out, 0, sizeof(*out));
+	if (sqlite3_prepare_v2(app->rdb,
+	                       "SELECT local_list_id IS NULL, local_list_seq, local_list_max IS NOT NULL, "
+	                       "coalesce(local_list_max, 0), coalesce(send_list_max, 0) FROM station WHERE id = ?",
+	                       -1, &s, NULL) != SQLITE_OK)
 		return false;
 	sqlite3_bind_text(s, 1, st->id, -1, SQLITE_STATIC);
 	if (sqlite3_step(s) == SQLITE_ROW) {
-		yes = sqlite3_column_int(s, 0);
-		*seq = sqlite3_column_int64(s, 1);
+		found = true;
+		out->on_default = sqlite3_column_int(s, 0);
+		out->seq = sqlite3_column_int64(s, 1);
+		out->limits_known = sqlite3_column_int(s, 2);
+		out->list_max = sqlite3_column_int64(s, 3);
+		out->send_max = sqlite3_column_int64(s, 4);
 	}
 	sqlite3_finalize(s);
-	return yes;
+	return found;
 }
 
-static void consider(struct csms *app, struct csms_sync *y, struct entry *e, uint64_t now)
+/* Cards a Full default list holds now. */
+static int64_t default_list_length(struct csms *app)
 {
-	int64_t seq = 0;
-	if (e->cur || e->unsupported || !is_online(e->st))
-		return;
-	if (e->retry_at > now) {
-		return; /* the periodic sweep looks again */
+	sqlite3_stmt *s;
+	int64_t n = -1;
+	if (sqlite3_prepare_v2(app->rdb, "SELECT count(*) FROM id_tag WHERE valid_from IS NULL OR valid_from <= ?", -1,
+	                       &s, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_int64(s, 1, (int64_t)wl_wall_ms());
+	if (sqlite3_step(s) == SQLITE_ROW)
+		n = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return n;
+}
+
+/* ---- reading a station's list limits (GetConfiguration), kept in the station row ---- */
+
+struct limits_job {
+	struct csms_job job;
+	struct csms *app;
+	struct csms_station *st;
+	int64_t list_max, send_max;
+};
+
+static int exec_limits(struct csms_store *st, struct csms_job *job)
+{
+	struct limits_job *l = (struct limits_job *)job;
+	sqlite3_stmt *s = csms_store_stmt(st, "UPDATE station SET local_list_max = ?, send_list_max = ? WHERE id = ?");
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, l->list_max);
+	sqlite3_bind_int64(s, 2, l->send_max);
+	sqlite3_bind_text(s, 3, l->st->id, -1, SQLITE_STATIC);
+	return sqlite3_step(s) == SQLITE_DONE ? 0 : -1;
+}
+
+static void done_limits(struct csms_job *job)
+{
+	struct limits_job *l = (struct limits_job *)job;
+	struct csms_sync *y = l->app->sync;
+	struct entry *e = y ? entry_of(y, l->st) : NULL;
+	if (e) {
+		e->asking = false;
+		enqueue(y, e); /* now its list, within its limits */
 	}
-	if (!on_default_list(app, e->st, &seq))
+	free(l);
+}
+
+static int64_t config_value(cJSON *keys, const char *name)
+{
+	cJSON *it;
+	cJSON_ArrayForEach(it, keys)
+	{
+		cJSON *k = cJSON_GetObjectItemCaseSensitive(it, "key"),
+		      *v = cJSON_GetObjectItemCaseSensitive(it, "value");
+		if (cJSON_IsString(k) && strcasecmp(k->valuestring, name) == 0 && cJSON_IsString(v)) {
+			char *end;
+			long long n = strtoll(v->valuestring, &end, 10);
+			return end != v->valuestring && *end == '\0' && n > 0 ? n : 0;
+		}
+	}
+	return 0;
+}
+
+static void on_limits(struct csms_op *op, void *ctx)
+{
+	struct limits_job *l = ctx;
+	cJSON *o = op->status == CSMS_OP_RESULT && op->response ? cJSON_Parse(op->response) : NULL;
+	cJSON *keys = cJSON_GetObjectItemCaseSensitive(o, "configurationKey");
+	l->list_max = config_value(keys, "LocalAuthListMaxLength");
+	l->send_max = config_value(keys, "SendLocalListMaxLength");
+	cJSON_Delete(o);
+	if (op->status == CSMS_OP_RESULT) {
+		csms_store_submit(l->app->store, &l->job); /* 0: not reported, not asked again */
 		return;
+	}
+	done_limits(&l->job); /* no answer: asked again after its next boot */
+}
+
+static void ask_limits(struct csms *app, struct entry *e)
+{
+	static const char req[] = "{\"key\":[\"LocalAuthListMaxLength\",\"SendLocalListMaxLength\"]}";
+	struct limits_job *l = calloc(1, sizeof(*l));
+	struct csms_op *op;
+	int http;
+	char err[256];
+	if (!l)
+		return;
+	l->job.exec = exec_limits;
+	l->job.done = done_limits;
+	l->job.single = true;
+	l->app = app;
+	l->st = e->st;
+	e->asking = e->asked = true;
+	if (csms_op_start(app, e->st->id, "GetConfiguration", req, sizeof(req) - 1, on_limits, l, &op, &http, err,
+	                  sizeof(err)) < 0) {
+		e->asking = false;
+		free(l);
+	}
+}
+
+enum verdict { DONE, LATER, STOP };
+
+static enum verdict consider(struct csms *app, struct csms_sync *y, struct entry *e, uint64_t now)
+{
+	struct station_list sl;
+	unsigned rate = (unsigned)app->cfg.list_sync_rate;
+	if (e->cur || e->asking || e->unsupported || !is_online(e->st))
+		return DONE;
+	if (e->not_before > now)
+		return LATER; /* just booted: its answers and its own messages first */
+	if (e->retry_at > now) {
+		return DONE; /* the periodic sweep looks again */
+	}
+	if (e->too_long && e->too_long == y->target)
+		return DONE; /* nothing changed since its list was too long for it */
+	if (y->started >= rate || y->inflight >= 5 * rate)
+		return STOP; /* spread over the next ticks: a reconnect storm must not become a list storm */
+	if (!read_station_list(app, e->st, &sl) || !sl.on_default)
+		return DONE;
 	if (e->check_boot) {
 		e->check_boot = false;
-		if (seq < y->target)
+		if (sl.seq < y->target)
 			e->need_full = true;
 	}
-	if (seq >= y->target && !e->need_full)
-		return;
-	if (y->target == 0 && seq == 0)
-		return;
+	if (sl.seq >= y->target && !e->need_full)
+		return DONE;
+	if (y->target == 0 && sl.seq == 0)
+		return DONE;
+	if (!sl.limits_known && !e->asked) {
+		y->started++; /* a GetConfiguration first: how long a list it holds, how much a message */
+		ask_limits(app, e);
+		return DONE;
+	}
+	bool diff = !e->need_full && sl.seq > 0 && y->target - sl.seq <= DIFF_MAX_SPAN;
+	int64_t cards = diff || !sl.list_max ? 0 : default_list_length(app);
+	if (cards > sl.list_max) {
+		e->too_long = y->target;
+		WL_WARN("sync", "station \"%s\": %lld cards, its LocalAuthListMaxLength is %lld: list not sent",
+		        e->st->id, (long long)cards, (long long)sl.list_max);
+		csms_journal_event(app, e->st->id, "security", -1,
+		                   "card list of %lld cards not sent: longer than its LocalAuthListMaxLength (%lld)",
+		                   (long long)cards, (long long)sl.list_max);
+		return DONE;
+	}
 	struct send *sd = calloc(1, sizeof(*sd));
 	if (!sd)
-		return;
+		return DONE;
 	sd->app = app;
 	sd->e = e;
 	sd->version = y->target > 0 ? y->target : 1;
-	sd->from_seq = seq;
-	sd->diff = !e->need_full && seq > 0 && y->target - seq <= DIFF_MAX_SPAN;
+	sd->from_seq = sl.seq;
+	sd->diff = diff;
+	sd->chunk = sl.send_max > 0 && sl.send_max < y->chunk ? (unsigned)sl.send_max : y->chunk;
+	e->too_long = 0;
+	y->started++;
+	y->inflight++;
 	start_send(sd);
+	return DONE;
 }
 
 static void drain(struct csms *app, struct csms_sync *y, unsigned budget)
 {
 	uint64_t now = wl_mono_ms();
 	struct entry *e;
-	while (budget-- && (e = dequeue(y)))
-		consider(app, y, e, now);
+	while (budget-- && (e = dequeue(y))) {
+		enum verdict v = consider(app, y, e, now);
+		if (v != DONE)
+			enqueue(y, e);
+		if (v == STOP)
+			break;
+	}
 }
 
 /* New card changes? Then every station is looked at (once the previous sweep is through). */
@@ -538,8 +698,10 @@ void csms_sync_station_ready(struct csms *app, struct csms_station *st)
 	e->check_boot = true;
 	e->failures = 0;
 	e->retry_at = 0;
-	enqueue(y, e);
-	drain(app, y, DRAIN_PER_TICK);
+	e->not_before = wl_mono_ms() + (uint64_t)app->cfg.list_sync_delay * 1000u;
+	e->asked = false;
+	e->too_long = 0;
+	enqueue(y, e); /* the tick's drain sends it, lazily and rate-limited */
 }
 
 /* Cards whose activation date has passed become card changes (the lists left them out until then). */
@@ -576,6 +738,7 @@ void csms_sync_tick(struct csms *app)
 	if (!y)
 		return;
 	y->ticks++;
+	y->started = 0;
 	notice_changes(app, y);
 	if (y->ticks % ACTIVATE_EVERY == 0)
 		activate(app, y);
@@ -608,6 +771,9 @@ int csms_sync_send(struct csms *app, struct csms_station *st, int64_t list_id, c
 	sd->list_id = list_id;
 	sd->cb = cb;
 	sd->ctx = ctx;
+	struct station_list sl;
+	sd->chunk = read_station_list(app, st, &sl) && sl.send_max > 0 && sl.send_max < y->chunk ? (unsigned)sl.send_max
+	                                                                                         : y->chunk;
 	if (list_id) {
 		if (sqlite3_prepare_v2(app->rdb, "SELECT name, version FROM card_list WHERE id = ?", -1, &s, NULL) !=
 		    SQLITE_OK) {

@@ -11,7 +11,9 @@
  *
  * Bounded work: one send per station at a time (an operator's send waits behind an automatic one), stations
  * are queued and drained a few hundred per tick, retries back off, and stations that answer NotSupported
- * (or CALLERROR NotImplemented/NotSupported) are not retried until they boot again.
+ * (or CALLERROR NotImplemented/NotSupported) are not retried until they boot again. A station that boots is
+ * synced lazily, --list-sync-delay seconds later; automatic sends start at most --list-sync-rate a second
+ * (5 x that in flight), so a reconnect storm is answered first and its lists follow spread out.
  * Everything here runs on the event-loop thread. */
 #ifndef CSMS_SYNC_H
 #define CSMS_SYNC_H
@@ -27,7 +29,7 @@ void csms_sync_free(struct csms_sync *sync);
 
 /* After a card-changing store job committed: stations on the default list are brought up to date. */
 void csms_sync_cards_changed(struct csms *app);
-/* After a BootNotification was answered Accepted: a station behind gets its list. */
+/* After a BootNotification was answered Accepted: a station behind gets its list, later (see above). */
 void csms_sync_station_ready(struct csms *app, struct csms_station *st);
 /* Once a second (csms_server.c): notices new card changes, drains the queue, retries. */
 void csms_sync_tick(struct csms *app);

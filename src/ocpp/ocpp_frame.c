@@ -68,8 +68,11 @@ int ocpp_frame_parse(struct ocpp_frame *f, const char *buf, size_t len, const st
 	if (t != floor(t))
 		return ocpp_error_set(err, OCPP_ERR_FormationViolation,
 		                      "frame does not start with a message type number");
-	if (t != OCPP_CALL && t != OCPP_CALLRESULT && t != OCPP_CALLERROR)
+	if (t != OCPP_CALL && t != OCPP_CALLRESULT && t != OCPP_CALLERROR) {
+		/* ignored, as OCPP-J says; the text tells the caller's log why */
+		ocpp_error_set(err, OCPP_ERR_ProtocolError, "unknown message type %.0f: frame ignored", t);
 		return OCPP_EIGNORED;
+	}
 	f->type = (enum ocpp_message_type)t;
 	id = type->next;
 	if (!cJSON_IsString(id) || !id->valuestring[0] || ocpp_utf8_length(id->valuestring) > OCPP_ID_MAX)

@@ -31,7 +31,7 @@ struct ocpp_frame {
 };
 
 /* Parses buf[0..len) (need not be NUL-terminated). Returns 0 on success; OCPP_EIGNORED for a message
- * type number that OCPP-J does not define (no reply is due); OCPP_EINVAL with err set for a bad frame,
+ * type number that OCPP-J does not define (no reply is due; err says so); OCPP_EINVAL with err set for a bad frame,
  * in which case f->id holds the message id when it could be read. lim may be NULL for the defaults.
  * Always call ocpp_frame_release() afterwards. */
 int ocpp_frame_parse(struct ocpp_frame *f, const char *buf, size_t len, const struct ocpp_limits *lim,

@@ -12,6 +12,7 @@
 #define DEFAULT_TIMEOUT_MS   30000u
 #define DEFAULT_MAX_QUEUE    100u
 #define DEFAULT_MAX_INCOMING 4u
+#define DEFAULT_MAX_OUTPUT   (1024u * 1024u)
 
 struct out_msg {
 	struct out_msg *next;
@@ -41,6 +42,8 @@ struct ocpp_rpc {
 	struct call *queue_head, *queue_tail;
 	size_t queued;
 	struct out_msg *out_head, *out_tail;
+	size_t out_bytes;          /* text waiting in the output */
+	bool overflowed;           /* a frame was dropped: the output was full */
 	struct incoming *incoming; /* [cfg.max_incoming] */
 };
 
@@ -58,6 +61,8 @@ struct ocpp_rpc *ocpp_rpc_new(const struct ocpp_rpc_config *cfg)
 		rpc->cfg.max_queue = DEFAULT_MAX_QUEUE;
 	if (!rpc->cfg.max_incoming)
 		rpc->cfg.max_incoming = DEFAULT_MAX_INCOMING;
+	if (!rpc->cfg.max_output)
+		rpc->cfg.max_output = DEFAULT_MAX_OUTPUT;
 	rpc->next_id = cfg->id_seed;
 	rpc->deadline = UINT64_MAX;
 	rpc->incoming = calloc(rpc->cfg.max_incoming, sizeof(*rpc->incoming));
@@ -119,6 +124,12 @@ static int push_output(struct ocpp_rpc *rpc, char *text)
 	if (!text)
 		return OCPP_ENOMEM;
 	len = strlen(text);
+	if (rpc->out_bytes + len > rpc->cfg.max_output) {
+		/* a peer that does not read what it is sent: the owner closes it (ocpp_rpc_overflowed) */
+		rpc->overflowed = true;
+		free(text);
+		return OCPP_EFULL;
+	}
 	m = malloc(sizeof(*m));
 	if (!m) {
 		free(text);
@@ -132,6 +143,7 @@ static int push_output(struct ocpp_rpc *rpc, char *text)
 	else
 		rpc->out_head = m;
 	rpc->out_tail = m;
+	rpc->out_bytes += len;
 	return 0;
 }
 
@@ -146,9 +158,11 @@ static void pump(struct ocpp_rpc *rpc, uint64_t now)
 			rpc->queue_tail = NULL;
 		rpc->queued--;
 		c->next = NULL;
-		if (push_output(rpc, c->text)) {
+		int rc = push_output(rpc, c->text);
+		if (rc) {
 			c->text = NULL;
-			finish_error(rpc, c, OCPP_ERR_InternalError, "out of memory");
+			finish_error(rpc, c, OCPP_ERR_InternalError,
+			             rc == OCPP_EFULL ? "output full: the peer does not read" : "out of memory");
 			continue;
 		}
 		c->text = NULL;
@@ -392,8 +406,19 @@ char *ocpp_rpc_take_output(struct ocpp_rpc *rpc, size_t *len)
 	text = m->text;
 	if (len)
 		*len = m->len;
+	rpc->out_bytes -= m->len;
 	free(m);
 	return text;
+}
+
+size_t ocpp_rpc_output_bytes(const struct ocpp_rpc *rpc)
+{
+	return rpc->out_bytes;
+}
+
+bool ocpp_rpc_overflowed(const struct ocpp_rpc *rpc)
+{
+	return rpc->overflowed;
 }
 
 bool ocpp_rpc_has_output(const struct ocpp_rpc *rpc)

@@ -51,6 +51,8 @@ struct ocpp_rpc_config {
 	uint32_t call_timeout_ms;      /* 0: 30 s */
 	unsigned max_queue;            /* outgoing CALLs waiting behind the outstanding one; 0: 100 */
 	unsigned max_incoming;         /* incoming CALLs handled at once; 0: 4 */
+	size_t max_output;             /* bytes of frames waiting to be sent; 0: 1 MiB. Past it frames are
+	                                * dropped and ocpp_rpc_overflowed() turns true: close the peer */
 	uint64_t id_seed;              /* start of outgoing ids, e.g. the clock, so reconnects differ */
 	ocpp_call_fn *const *handlers; /* [OCPP_ACTION_COUNT]; NULL entry: NotSupported */
 	ocpp_outcome_fn *on_outcome;
@@ -87,6 +89,11 @@ uint64_t ocpp_rpc_next_deadline(const struct ocpp_rpc *rpc);
 /* Takes the next frame to send (caller frees with free()), or NULL when there is none. */
 char *ocpp_rpc_take_output(struct ocpp_rpc *rpc, size_t *len);
 bool ocpp_rpc_has_output(const struct ocpp_rpc *rpc);
+/* Bytes of frames waiting in the output (stop reading from a peer whose answers pile up). */
+size_t ocpp_rpc_output_bytes(const struct ocpp_rpc *rpc);
+/* Was a frame dropped because the output held cfg.max_output bytes? Then the peer must be closed: its
+ * answers or calls are lost. */
+bool ocpp_rpc_overflowed(const struct ocpp_rpc *rpc);
 
 /* Number of calls outstanding plus queued. */
 size_t ocpp_rpc_pending(const struct ocpp_rpc *rpc);

@@ -174,7 +174,12 @@ static void unknown_message_type_number_is_ignored(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < TU_ARRAY_SIZE(frames); i++) {
+		/* the caller logs the text: it must be set, not left as it was (garbage, no terminator) */
+		memset(&err, 'X', sizeof(err));
 		assert_int_equal(parse(&f, frames[i], &err), OCPP_EIGNORED);
+		assert_non_null(memchr(err.message, '\0', sizeof(err.message)));
+		assert_non_null(strstr(err.message, "unknown message type"));
+		assert_int_equal(err.code, OCPP_ERR_ProtocolError);
 		ocpp_frame_release(&f);
 	}
 }

@@ -372,6 +372,35 @@ static void too_many_calls_in_progress_get_generic_error(void **state)
 	harness_free(h);
 }
 
+static void output_is_bounded_and_overflow_is_reported(void **state)
+{
+	struct harness *h = harness_new((struct ocpp_rpc_config){
+	    .role = OCPP_ROLE_CS, .handlers = cs_handlers, .max_incoming = 1, .max_output = 4096});
+	char frame[64];
+	size_t len;
+	char *text;
+
+	(void)state;
+	/* a peer that pipelines calls and never reads: every refusal is a CALLERROR in the output */
+	assert_int_equal(feed(h, "[2,'a','Heartbeat',{}]", 0), OCPP_OK);
+	for (int i = 0; i < 1000 && !ocpp_rpc_overflowed(h->rpc); i++) {
+		snprintf(frame, sizeof(frame), "[2,'x%d','Heartbeat',{}]", i);
+		feed(h, frame, 0);
+		assert_true(ocpp_rpc_output_bytes(h->rpc) <= 4096);
+	}
+	assert_true(ocpp_rpc_overflowed(h->rpc));
+	assert_true(ocpp_rpc_output_bytes(h->rpc) > 4096 - 200);
+	/* taking output gives the bytes back */
+	size_t before = ocpp_rpc_output_bytes(h->rpc);
+	assert_non_null(text = ocpp_rpc_take_output(h->rpc, &len));
+	assert_int_equal(ocpp_rpc_output_bytes(h->rpc), before - len);
+	free(text);
+	while ((text = ocpp_rpc_take_output(h->rpc, NULL)))
+		free(text);
+	assert_int_equal(ocpp_rpc_output_bytes(h->rpc), 0);
+	harness_free(h);
+}
+
 static void unreadable_frame_gets_callerror_with_id_minus_1(void **state)
 {
 	struct harness *h = harness_new((struct ocpp_rpc_config){.role = OCPP_ROLE_CS, .limits = {.max_frame = 40}});
@@ -774,6 +803,7 @@ int main(void)
 	    cmocka_unit_test(invalid_payload_gets_callerror_with_its_mapped_code),
 	    cmocka_unit_test(duplicate_incoming_id_is_refused_while_the_first_is_handled),
 	    cmocka_unit_test(too_many_calls_in_progress_get_generic_error),
+	    cmocka_unit_test(output_is_bounded_and_overflow_is_reported),
 	    cmocka_unit_test(unreadable_frame_gets_callerror_with_id_minus_1),
 	    cmocka_unit_test(bad_call_frame_with_readable_id_gets_callerror_with_that_id),
 	    cmocka_unit_test(unknown_message_type_produces_no_output),

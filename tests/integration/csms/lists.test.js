@@ -9,7 +9,8 @@ const assert = require('node:assert');
 const { createRPCError } = require('ocpp-rpc');
 const { Csms, closeClients, waitFor } = require('./lib');
 
-const csms = new Csms();
+/* lists follow a boot at once here (the default waits --list-sync-delay 10 s: sync.test.js) */
+const csms = new Csms(['--list-sync-delay', '0']);
 let manager, tech, userId;
 
 /* A strict station that keeps the local list it is sent, like a real one. */

@@ -100,6 +100,10 @@ static void defaults_are_the_documented_ones(void **state)
 	assert_int_equal(cfg.auth_fail_limit, 5);
 	assert_int_equal(cfg.message_retention, 30);
 	assert_int_equal(cfg.event_retention, 365);
+	assert_int_equal(cfg.message_log_max_mb, 1024);
+	assert_int_equal(cfg.message_log_frame_max, 4096);
+	assert_int_equal(cfg.station_msg_rate, 20);
+	assert_int_equal(cfg.station_byte_rate, 65536);
 	assert_false(cfg.allow_concurrent_tx);
 	assert_int_equal(cfg.log_level, WL_LOG_INFO);
 	assert_string_equal(cfg.admin_token_file, "");

@@ -13,7 +13,7 @@ import { CardPicker } from '../cards_picker.js';
 export const STATUSES = ['to_be_configured', 'available', 'charging', 'charging_suspended', 'occupied', 'booked',
 	'not_available', 'fault', 'out_of_service'];
 const key = (station, connector) => `${station}\u0000${connector}`;
-const PAGE = 200; // tiles shown at first and added by "Show more": the first screen stays fast at 10,000 sockets
+const PAGE = 60; // tiles shown at first and added by "Show more": the first screen stays fast at 10,000 sockets
 
 // The first n sockets of a search, in requests of up to 1000 (the API's page limit).
 async function fetchSockets(args, n) {
