@@ -19,6 +19,7 @@ class MeterSim {
 	constructor(args) {
 		this.out = '';
 		this.proc = spawn(METER_SIM, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+		started.push(this.proc);
 		this.proc.stdout.on('data', (d) => { this.out += d; });
 		this.proc.stderr.on('data', (d) => { this.out += d; });
 		this.exited = new Promise((r) => this.proc.on('exit', r));
@@ -57,10 +58,10 @@ class Client {
 
 let sim, st, csms, web, relay;
 
-// a failed test leaves nothing running behind it
+// a failed test leaves nothing running behind it: every station and simulator started is killed at exit
+const started = [];
 process.on('exit', () => {
-	if (st && st.proc && st.proc.exitCode === null) st.proc.kill('SIGKILL');
-	if (sim && sim.proc && sim.proc.exitCode === null) sim.proc.kill('SIGKILL');
+	for (const p of started) if (p.exitCode === null && p.signalCode === null) p.kill('SIGKILL');
 });
 
 // Closed loop: the simulator's meter sees the station's EV current (the station's own meter).
@@ -92,6 +93,7 @@ async function startAll() {
 		dpm_meter_host: '127.0.0.1', dpm_meter_port: String(mport), dpm_pv_slave: '2',
 	}, DPM));
 	st.start();
+	started.push(st.proc);
 	await st.ready();
 	web = new Client(`http://127.0.0.1:${st.opts.http_port}`);
 	await web.setup(st.dir);
@@ -246,6 +248,7 @@ run([
 		for (const [opts, re] of cases) {
 			const bad = new Station(Object.assign({ http_port: await freePort(), dpm_meter_host: '127.0.0.1' }, DPM, opts));
 			bad.start();
+			started.push(bad.proc);
 			const r = await bad.exited;
 			assert(r.code !== 0 && re.test(bad.log), `${JSON.stringify(opts)}: ${r.code} ${bad.log}`);
 			bad.cleanup();
@@ -267,6 +270,7 @@ run([
 				dpm_meter_device: b, dpm_meter_baud: '19200', dpm_meter_slave: '7',
 			}, DPM));
 			st.start();
+			started.push(st.proc);
 			await st.ready();
 			web = new Client(`http://127.0.0.1:${st.opts.http_port}`);
 			await web.setup(st.dir);
