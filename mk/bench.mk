@@ -39,3 +39,14 @@ $(B)/gen_api_data: bench/gen_api_data.c $(CSMS_LIB_OBJS_R) $(B)/libocpp.a $(B)/l
 
 bench-api: $(B)/csms $(B)/gen_api_data
 	bench/run-api-bench.sh
+
+# ---- dynamic power management replayed on recorded PV days (bench/README.md "Dynamic power management") ----
+.PHONY: bench-dpm
+DPM_DAYS ?= ../shared/data/pv-days
+$(B)/bench_dpm: bench/bench_dpm.c tools/dpm_profile.c tools/dpm_profile.h src/evse/evse_dpm.c src/evse/evse_dpm.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_COMMON) -Isrc/evse -Itools $(CFLAGS) bench/bench_dpm.c tools/dpm_profile.c src/evse/evse_dpm.c \
+		-lm -o $@
+
+bench-dpm: $(B)/bench_dpm
+	$(B)/bench_dpm $(DPM_DAYS)

@@ -1,9 +1,9 @@
 # mk/evse.mk — the charging-station controller `evse`: its core library (state machine, hardware layer,
 # simulator, configuration), the program, its unit tests (cmocka, ASan+UBSan) and its fuzzers.
 EVSE_CORE_SRC := $(filter-out src/evse/evse_main.c,$(wildcard src/evse/*.c))
-EVSE_LIBS     := -lsqlite3 -lwebsockets -lssl -lcrypto -lsodium -ldl
+EVSE_LIBS     := -lsqlite3 -lwebsockets -lssl -lcrypto -lsodium -lmodbus -ldl
 EVSE_HDR      := $(wildcard src/evse/*.h src/evse/*.def) $(COMMON_HDR) $(OCPP_HDR)
-EVSE_CFLAGS   := -Isrc/evse -DEVSE_WEB_ROOT='"$(abspath web/evse)"'
+EVSE_CFLAGS   := -Isrc/evse $(shell pkg-config --cflags libmodbus) -DEVSE_WEB_ROOT='"$(abspath web/evse)"'
 EVSE_UNIT     := $(patsubst tests/unit/evse/%.c,%,$(wildcard tests/unit/evse/test_*.c))
 
 ALL_TARGETS += $(B)/libevse.a
@@ -40,6 +40,12 @@ $(BS)/evse: src/evse/evse_main.c $(BS)/libevse.a $(BS)/libocpp.a $(BS)/libwlcomm
 	$(CC) $(CFLAGS_COMMON) $(EVSE_CFLAGS) -O1 -g $(SAN) $< $(BS)/libevse.a $(BS)/libocpp.a $(BS)/libwlcommon.a \
 		$(LIBS) $(EVSE_LIBS) -o $@
 
+# ---- the grid meter simulator (Modbus TCP/RTU server) of dynamic power management's tests and demos ----
+ALL_TARGETS += $(B)/meter_sim
+$(B)/meter_sim: tools/meter_sim.c tools/dpm_profile.c tools/dpm_profile.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_COMMON) $(EVSE_CFLAGS) -Itools $(CFLAGS) tools/meter_sim.c tools/dpm_profile.c -lmodbus -lcjson -lm -o $@
+
 # ---- fuzzers of the evse parsers (fuzz/evse/), run a few seconds each ----
 EVSE_FUZZERS := $(patsubst fuzz/evse/fuzz_%.c,%,$(wildcard fuzz/evse/fuzz_*.c))
 TEST_SUITES += evse-fuzz
@@ -60,9 +66,9 @@ evse-fuzz: $(addprefix $(BF)/evse/fuzz_,$(EVSE_FUZZERS))
 # ---- integration: evse against an ocpp-rpc RPCServer in strict mode, and against the real csms ----
 TEST_SUITES += evse-integration
 .PHONY: evse-integration
-evse-integration: $(BS)/evse $(BS)/csms
-	@fail=0; p=0; f=0; for t in tests/integration/evse_ocpp.js tests/integration/evse_offline.js tests/integration/evse_smart.js tests/integration/evse_fw.js tests/integration/evse_csms.js tests/integration/evse_webapi.js tests/integration/evse_model.js tests/integration/evse_group.js tests/integration/evse_group_csms.js; do \
-		echo "== $$t"; EVSE_BIN=$(BS)/evse CSMS_BIN=$(BS)/csms node $$t > build/evse-it.log 2>&1 || fail=1; cat build/evse-it.log; \
+evse-integration: $(BS)/evse $(BS)/csms $(B)/meter_sim
+	@fail=0; p=0; f=0; for t in tests/integration/evse_ocpp.js tests/integration/evse_offline.js tests/integration/evse_smart.js tests/integration/evse_fw.js tests/integration/evse_csms.js tests/integration/evse_webapi.js tests/integration/evse_model.js tests/integration/evse_dpm.js tests/integration/evse_group.js tests/integration/evse_group_csms.js; do \
+		echo "== $$t"; EVSE_BIN=$(BS)/evse CSMS_BIN=$(BS)/csms METER_SIM=$(B)/meter_sim node $$t > build/evse-it.log 2>&1 || fail=1; cat build/evse-it.log; \
 		line=$$(grep -E '^[0-9]+ passed, [0-9]+ failed$$' build/evse-it.log | tail -1); \
 		p=$$((p + $${line%% passed*})); f=$$((f + $$(echo "$$line" | sed 's/.* \([0-9]*\) failed/\1/'))); \
 	done; echo "$$p passed, $$f failed"; exit $$fail
@@ -70,5 +76,9 @@ evse-integration: $(BS)/evse $(BS)/csms
 # ---- the local web app in a real headless Chromium (Debian chromium + npm playwright-core) ----
 TEST_SUITES += evse-e2e
 .PHONY: evse-e2e
-evse-e2e: $(BS)/evse
-	@echo "== tests/e2e/evse_webapp.test.js"; EVSE_BIN=$(BS)/evse node tests/e2e/evse_webapp.test.js
+evse-e2e: $(BS)/evse $(B)/meter_sim
+	@fail=0; p=0; f=0; for t in tests/e2e/evse_webapp.test.js tests/e2e/evse_dpm.test.js; do \
+		echo "== $$t"; EVSE_BIN=$(BS)/evse METER_SIM=$(B)/meter_sim node $$t > build/evse-e2e.log 2>&1 || fail=1; cat build/evse-e2e.log; \
+		line=$$(grep -E '^[0-9]+ passed, [0-9]+ failed$$' build/evse-e2e.log | tail -1); \
+		p=$$((p + $${line%% passed*})); f=$$((f + $$(echo "$$line" | sed 's/.* \([0-9]*\) failed/\1/'))); \
+	done; echo "$$p passed, $$f failed"; exit $$fail

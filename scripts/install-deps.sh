@@ -15,6 +15,8 @@ debs=(
 	libinih-dev                                  # INI config files
 	libcurl4-openssl-dev                         # the command line's HTTP client
 	libxlsxwriter-dev                             # Excel export of transactions (csms)
+	libmodbus-dev                                # Modbus RTU/TCP: the external meter of dynamic power management
+	socat                                        # a pseudo-terminal pair for the serial-meter test
 	chromium                                     # the browser of the UI tests (driven by playwright-core)
 )
 command -v node >/dev/null 2>&1 || debs+=(nodejs)

@@ -1,5 +1,6 @@
 /* evse_config.c — the option table and its parsers: a config file, command-line --key=value, --help. */
 #include "evse_config.h"
+#include "evse_dpm_link.h"
 #include "evse_model.h"
 
 #include "evse_group_map.h"
@@ -35,6 +36,9 @@ static const char *const earth_names[] = {"TN", "TT", "IT", NULL};
 static const char *const rfid_names[] = {"M1", "CPU", NULL};
 static const char *const group_names[] = {"none", "master", "satellite", NULL};
 static const char *const level_names[] = {"error", "warn", "info", "debug", NULL};
+static const char *const dpm_mode_names[] = {"FULL", "ECOSMART", "ECOPLUS", NULL};
+static const char *const dpm_meter_names[] = {"sdm120", "sdm630", "custom", NULL};
+static const char *const parity_names[] = {"N", "E", "O", NULL};
 
 #define F(field) offsetof(struct evse_config, field), sizeof(((struct evse_config *)0)->field)
 
@@ -80,6 +84,42 @@ static const struct opt opts[] = {
      "largest firmware image in KiB (UpdateFirmware and POST /api/firmware); images go to <db folder>/firmware"},
     {"log_level", OPT_ENUM, F(log_level), 0, 0, level_names, "info", "error, warn, info or debug"},
     {"simulator", OPT_BOOL, F(simulator), 0, 1, NULL, "true", "use the simulated hardware"},
+    /* dynamic power management: defaults and their reasons in docs/evse.md */
+    {"dpm", OPT_BOOL, F(dpm), 0, 1, NULL, "false", "dynamic power management with an external grid meter"},
+    {"dpm_mode", OPT_ENUM, F(dpm_mode), 0, 0, dpm_mode_names, "FULL",
+     "FULL (grid + renewable), ECOSMART (renewable + a grid share), ECOPLUS (renewable only)"},
+    {"dpm_renewable", OPT_BOOL, F(dpm_renewable), 0, 1, NULL, "false",
+     "a renewable source (PV) exists: needed for ECOSMART and ECOPLUS"},
+    {"dpm_limit", OPT_INT, F(dpm_limit_a), 6, 1000, NULL, "16", "contract limit in A per phase at the grid connection"},
+    {"dpm_limit_w", OPT_INT, F(dpm_limit_w), 0, 500000, NULL, "0",
+     "contract limit in W over all phases (0: dpm_limit alone)"},
+    {"dpm_min_grid_share", OPT_INT, F(dpm_min_grid_w), 0, 500000, NULL, "1400",
+     "ECOSMART: grid power in W allowed on top of the renewable surplus"},
+    {"dpm_safe_current", OPT_INT, F(dpm_safe_a), 0, 32, NULL, "0",
+     "current in A while the meter is faulted: 0 (suspend) or 6..max_current"},
+    {"dpm_ramp", OPT_INT, F(dpm_ramp_a), 1, 32, NULL, "1", "increase of the current in A per second"},
+    {"dpm_fault", OPT_INT, F(dpm_fault_s), 1, 600, NULL, "10", "s without a plausible reading: meter fault (ERR MET)"},
+    {"dpm_start_delay", OPT_INT, F(dpm_start_s), 0, 3600, NULL, "60", "ECOPLUS: s of surplus before charging starts"},
+    {"dpm_stop_delay", OPT_INT, F(dpm_stop_s), 0, 3600, NULL, "300", "ECOPLUS: s of deficit before charging pauses"},
+    {"dpm_min_on", OPT_INT, F(dpm_min_on_s), 0, 3600, NULL, "120", "s a started charge runs at least"},
+    {"dpm_min_off", OPT_INT, F(dpm_min_off_s), 0, 3600, NULL, "60", "s a pause lasts at least"},
+    {"dpm_switches_h", OPT_INT, F(dpm_switches_h), 0, 60, NULL, "6",
+     "ECOPLUS: contactor operations allowed in any hour (0: no budget)"},
+    {"dpm_meter", OPT_ENUM, F(dpm_meter), 0, 0, dpm_meter_names, "sdm630",
+     "grid meter model: sdm120, sdm630, or custom (dpm_meter_map)"},
+    {"dpm_meter_map", OPT_STR, F(dpm_meter_map), 0, 0, NULL, "",
+     "custom register map: \"q@addr[:f32|i32|u32|i16|u16[:scale[:hl|lh[:in|hold]]]] ...\", q = v1..v3 i1..i3 p1..p3 "
+     "imp exp pv"},
+    {"dpm_meter_host", OPT_STR, F(dpm_meter_host), 0, 0, NULL, "", "Modbus TCP meter address (empty: serial)"},
+    {"dpm_meter_port", OPT_INT, F(dpm_meter_port), 1, 65535, NULL, "502", "Modbus TCP port"},
+    {"dpm_meter_device", OPT_STR, F(dpm_meter_device), 0, 0, NULL, "", "Modbus RTU serial device (RS-485)"},
+    {"dpm_meter_baud", OPT_INT, F(dpm_meter_baud), 1200, 115200, NULL, "9600", "Modbus RTU speed"},
+    {"dpm_meter_parity", OPT_ENUM, F(dpm_meter_parity), 0, 0, parity_names, "N", "Modbus RTU parity: N, E or O"},
+    {"dpm_meter_slave", OPT_INT, F(dpm_meter_slave), 1, 247, NULL, "1", "Modbus unit id of the meter"},
+    {"dpm_pv_slave", OPT_INT, F(dpm_pv_slave), 0, 247, NULL, "0",
+     "unit id of a second meter of the same model on the PV feed, on the same link (0: none)"},
+    {"dpm_poll_ms", OPT_INT, F(dpm_poll_ms), 100, 10000, NULL, "1000", "ms between two meter readings"},
+    {"dpm_timeout_ms", OPT_INT, F(dpm_timeout_ms), 50, 5000, NULL, "500", "ms the meter has to answer"},
 };
 #define N_OPTS (sizeof(opts) / sizeof(opts[0]))
 
@@ -313,7 +353,7 @@ int evse_config_check(const struct evse_config *cfg, char *err, size_t errcap)
 		if (evse_group_map_parse(&m, 1, cfg->group_satellites, err, errcap) < 0)
 			return -1;
 	}
-	return 0;
+	return evse_dpm_link_check_config(cfg, err, errcap);
 }
 
 void evse_config_help(FILE *out)

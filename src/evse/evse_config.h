@@ -54,6 +54,20 @@ struct evse_config {
 	char log_level[8];
 	int fw_max_kb; /* the largest firmware image accepted */
 	bool simulator;
+	/* dynamic power management with an external grid meter (evse_dpm_link.h, docs/evse.md) */
+	bool dpm;
+	int dpm_mode; /* enum evse_dpm_mode */
+	bool dpm_renewable;
+	int dpm_limit_a, dpm_limit_w, dpm_min_grid_w, dpm_safe_a, dpm_ramp_a;
+	int dpm_fault_s, dpm_start_s, dpm_stop_s, dpm_min_on_s, dpm_min_off_s, dpm_switches_h;
+	char dpm_meter[16]; /* sdm120, sdm630, custom */
+	char dpm_meter_map[512];
+	char dpm_meter_host[64];
+	int dpm_meter_port;
+	char dpm_meter_device[128];
+	int dpm_meter_baud;
+	char dpm_meter_parity[2];
+	int dpm_meter_slave, dpm_pv_slave, dpm_poll_ms, dpm_timeout_ms;
 };
 
 /* Sets every option to its default. */

@@ -99,11 +99,16 @@ void evse_ocpp__send_status(struct evse_ocpp *o, int connector)
 		req.info = evse_protect_what((enum evse_protection)o->status_error);
 		if (connector == 0)
 			req.status = OCPP_CHARGE_POINT_STATUS_FAULTED;
+	} else if (o->warning[0]) {
+		req.error_code = OCPP_CHARGE_POINT_ERROR_CODE_POWER_METER_FAILURE;
+		req.vendor_error_code = "ERR MET";
+		req.info = o->warning;
 	}
 	if (evse_ocpp__call(o, OCPP_StatusNotification, &req, &status_cookie) == 0 && connector == 1) {
 		o->status_sent_valid = true;
 		o->status_sent = s;
 		o->status_sent_error = o->status_error;
+		memcpy(o->warning_sent, o->warning, sizeof(o->warning_sent));
 	}
 }
 
@@ -599,7 +604,8 @@ void evse_ocpp_tick(struct evse_ocpp *o, uint64_t now_ms)
 	}
 	/* StatusNotification once the state held MinimumStatusDuration */
 	uint64_t min_ms = (uint64_t)evse_key_int(o->st, EVSE_KEY_MinimumStatusDuration) * 1000u;
-	if ((!o->status_sent_valid || o->status_sent != o->status || o->status_sent_error != o->status_error) &&
+	if ((!o->status_sent_valid || o->status_sent != o->status || o->status_sent_error != o->status_error ||
+	     strcmp(o->warning_sent, o->warning) != 0) &&
 	    now_ms - o->status_since >= min_ms)
 		evse_ocpp__send_status(o, 1);
 	if (now_ms >= o->heartbeat_at) {
@@ -624,6 +630,11 @@ void evse_ocpp_tick(struct evse_ocpp *o, uint64_t now_ms)
 }
 
 /* ---- events of the charging point ---- */
+
+void evse_ocpp_set_warning(struct evse_ocpp *o, const char *info)
+{
+	snprintf(o->warning, sizeof(o->warning), "%s", info ? info : "");
+}
 
 void evse_ocpp_on_state(struct evse_ocpp *o, enum evse_state to, int error, uint64_t now_ms)
 {

@@ -72,6 +72,11 @@ int evse_ocpp_relay_reply_error(struct evse_ocpp *o, unsigned link, const char *
 struct evse_fw;
 /* The firmware updater UpdateFirmware goes to (owned by the caller; NULL: UpdateFirmware does nothing). */
 void evse_ocpp_set_firmware(struct evse_ocpp *o, struct evse_fw *fw);
+/* A condition that does not stop the connector but goes with its StatusNotification (the grid meter of
+ * dynamic power management is silent): errorCode PowerMeterFailure, vendorErrorCode "ERR MET" and info
+ * (at most 50 characters); NULL clears it. Each change is reported. */
+void evse_ocpp_set_warning(struct evse_ocpp *o, const char *info);
+
 /* Reports a FirmwareStatusNotification: now when online, else the latest one after the next boot. */
 void evse_ocpp_firmware_status(struct evse_ocpp *o, enum ocpp_firmware_status s);
 

@@ -32,6 +32,8 @@ struct evse_ocpp {
 	bool status_sent_valid;
 	enum evse_state status_sent;
 	int status_sent_error;
+	char warning[51];      /* evse_ocpp_set_warning(): "" none */
+	char warning_sent[51]; /* the warning of the last report of connector 1 */
 	bool status0_sent;
 
 	/* the transaction-message queue */

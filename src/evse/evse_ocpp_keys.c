@@ -1,6 +1,8 @@
 /* evse_ocpp_keys.c — the configuration key table and its checks. */
 #include "evse_ocpp_keys.h"
 
+#include "evse_dpm_link.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -135,6 +137,7 @@ enum ocpp_configuration_status evse_key_change(struct evse_store *st, const char
 	}
 	if (ok && k == EVSE_KEY_WattlineMaxCurrent)
 		ok = strtol(value, NULL, 10) >= 6 && strtol(value, NULL, 10) <= 32;
+	ok = ok && evse_dpm_link_key_ok(st, name, value);
 	if (!ok)
 		return OCPP_CONFIGURATION_STATUS_REJECTED;
 	char key[80];

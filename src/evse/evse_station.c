@@ -158,7 +158,12 @@ struct evse_station *evse_station_new(const struct evse_config *cfg, uint64_t no
 		if (evse_fw_take_installed(s->fw))
 			evse_ocpp_firmware_status(s->ocpp, OCPP_FIRMWARE_STATUS_INSTALLED);
 	}
+	s->dpm = evse_dpm_link_new(cfg, s->store, s->charge, s->ocpp, now_ms, err, errcap);
+	if (!s->dpm)
+		goto out_ocpp;
 	return s;
+out_ocpp:
+	evse_ocpp_free(s->ocpp);
 out_fw:
 	evse_fw_free(s->fw);
 out_charge:
@@ -176,6 +181,7 @@ void evse_station_free(struct evse_station *s)
 {
 	if (!s)
 		return;
+	evse_dpm_link_free(s->dpm);
 	evse_ocpp_free(s->ocpp);
 	evse_fw_free(s->fw);
 	evse_charge_free(s->charge);
@@ -267,6 +273,7 @@ void evse_station_tick(struct evse_station *s, uint64_t now_ms)
 		                                                           : (double)s->cfg->group_safe_current_a);
 	if (s->sim)
 		evse_sim_step(s->sim, now_ms);
+	evse_dpm_link_tick(s->dpm, now_ms);
 	evse_charge_tick(s->charge, now_ms);
 	evse_fw_tick(s->fw, now_ms, (int64_t)wl_wall_ms());
 	if (s->ocpp)

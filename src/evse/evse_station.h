@@ -9,6 +9,7 @@
 
 #include "evse_charge.h"
 #include "evse_config.h"
+#include "evse_dpm_link.h"
 #include "evse_fw.h"
 #include "evse_ocpp.h"
 #include "evse_sim.h"
@@ -20,8 +21,9 @@ struct evse_station {
 	struct evse_store *store;
 	struct evse_sim *sim; /* NULL on real hardware */
 	struct evse_charge *charge;
-	struct evse_ocpp *ocpp; /* NULL when standalone */
-	struct evse_fw *fw;     /* firmware updates: OCPP and the local upload */
+	struct evse_ocpp *ocpp;    /* NULL when standalone */
+	struct evse_fw *fw;        /* firmware updates: OCPP and the local upload */
+	struct evse_dpm_link *dpm; /* dynamic power management */
 	uint64_t now;
 	uint64_t session_start_wall;
 	int64_t clock_offset_ms; /* the simulated clock set from the local app (simulator only) */

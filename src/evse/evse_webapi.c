@@ -132,6 +132,27 @@ static void h_sim(struct evse_webapi *w, const struct evse_http_req *rq, uint64_
 	reply_ok(rs);
 }
 
+/* ---- dynamic power management (the app's "Dynamic Power Management" page) ---- */
+
+static void h_dpm_get(struct evse_webapi *w, const struct evse_http_req *rq, uint64_t now, struct evse_http_resp *rs,
+                      const char *tail)
+{
+	(void)rq, (void)now, (void)tail;
+	reply_json(rs, 200, evse_dpm_link_json(w->st->dpm));
+}
+
+static void h_dpm_put(struct evse_webapi *w, const struct evse_http_req *rq, uint64_t now, struct evse_http_resp *rs,
+                      const char *tail)
+{
+	char err[200];
+	(void)now, (void)tail;
+	if (evse_dpm_link_update(w->st->dpm, rq->body, rq->body_len, err, sizeof(err)) < 0) {
+		reply_error(rs, 400, NULL, "%s", err);
+		return;
+	}
+	reply_json(rs, 200, evse_dpm_link_json(w->st->dpm));
+}
+
 /* ---- setup, login ---- */
 
 static void h_auth(struct evse_webapi *w, const struct evse_http_req *rq, uint64_t now, struct evse_http_resp *rs,
@@ -711,6 +732,8 @@ static const struct route routes[] = {
     {EVSE_HTTP_POST, "/api/schedule", ADMIN, JSON_BODY, h_schedule_post},
     {EVSE_HTTP_DELETE, "/api/schedule", ADMIN, NO_BODY, h_schedule_delete},
     {EVSE_HTTP_POST, "/api/firmware", ADMIN, FILE_BODY, h_firmware},
+    {EVSE_HTTP_GET, "/api/dpm", ADMIN, NO_BODY, h_dpm_get},
+    {EVSE_HTTP_PUT, "/api/dpm", ADMIN, JSON_BODY, h_dpm_put},
 };
 #define N_ROUTES (sizeof(routes) / sizeof(routes[0]))
 
