@@ -17,6 +17,7 @@ debs=(
 	libxlsxwriter-dev                             # Excel export of transactions (csms)
 	libmodbus-dev                                # Modbus RTU/TCP: the external meter of dynamic power management
 	socat                                        # a pseudo-terminal pair for the serial-meter test
+	iproute2 util-linux                          # ip, ss and unshare: the listen tests in a private network namespace
 	chromium                                     # the browser of the UI tests (driven by playwright-core)
 )
 command -v node >/dev/null 2>&1 || debs+=(nodejs)
