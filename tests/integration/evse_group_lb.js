@@ -2,7 +2,8 @@
 // per phase: room for three sessions at 6 A) and four evse Satellites behind an ocpp-rpc strict central
 // system. Four arrivals (remote start + plug on connectors 2..5): three charge at 6 A, the fourth waits at
 // 0 A (its Satellite got a ChargePointMaxProfile of 0 A: SuspendedEVSE upstream) with its transaction still
-// running, and starts within a few cycles when one of the three leaves. A bad threshold stops the start.
+// running, and starts within a few cycles when one of the three leaves; an EV that draws less (Current.Import)
+// leaves the rest to the other session. A bad threshold stops the start.
 'use strict';
 const { freePort, until, Csms, Station, run, assert } = require('./evse_harness');
 
@@ -100,5 +101,52 @@ run([
 		await master.stop();
 		await csms.close();
 		for (const s of [master, ...sats]) s.cleanup();
+	}],
+	['an EV that draws less (its Current.Import in MeterValues) leaves the rest to the other session', async () => {
+		csms = new Csms();
+		await csms.listen(await freePort());
+		gport = await freePort();
+		// S1 samples every second (set by a central system of its own before it joins) and its EV takes 6 A
+		const pre = new Csms();
+		await pre.listen(await freePort());
+		const s1 = new Station({ http_port: await freePort(), mode: 'WEB', serial: 'WL-S1', group_role: 'satellite',
+			ocpp_url: `ws://127.0.0.1:${pre.port}/ocpp/S1` });
+		s1.start();
+		await pre.waitFor('BootNotification');
+		const r = await pre.client().call('ChangeConfiguration', { key: 'MeterValueSampleInterval', value: '1' });
+		assert(r.status === 'Accepted', r.status);
+		await s1.stop();
+		await pre.close();
+		s1.opts.ocpp_url = `ws://127.0.0.1:${gport}/ocpp/S1`;
+		const s2 = new Station({ http_port: await freePort(), mode: 'WEB', serial: 'WL-S2', group_role: 'satellite',
+			ocpp_url: `ws://127.0.0.1:${gport}/ocpp/S2` });
+		master = new Station({ http_port: await freePort(), mode: 'WEB', serial: 'WL-MASTER', edition: 'PRO',
+			group_role: 'master', group_port: gport, group_satellites: 'S1,S2', group_threshold: '18',
+			ocpp_url: `ws://127.0.0.1:${csms.port}/ocpp/GROUP-LB2` });
+		master.start();
+		await master.ready();
+		s1.start();
+		s2.start();
+		await s1.ready();
+		await s2.ready();
+		await until(() => statusOf(2) === 'Available' && statusOf(3) === 'Available', 15000, 'satellites available');
+		const c = csms.client();
+		for (const [k, st, plug] of [[2, s1, 'plug max_a=6 response_ms=200'], [3, s2, 'plug response_ms=200']]) {
+			const x = await c.call('RemoteStartTransaction', { idTag: `CARD-${k}`, connectorId: k });
+			assert(x.status === 'Accepted', x.status);
+			await st.sim(plug);
+			await until(async () => (await stateOf(st)).state === 'CHARGING', 10000, `connector ${k} charging`);
+		}
+		await csms.waitFor('MeterValues', (p) => p.connectorId === 2 && p.meterValue.some((m) =>
+			m.sampledValue.some((v) => v.measurand === 'Current.Import')), 8000);
+		// 9 A each without the draw; with it S1 is offered its 6 A + 1 A and S2 the rest (11 A)
+		await until(async () => (await stateOf(s1)).limitA <= 8 && (await stateOf(s2)).limitA >= 10, 20000,
+			'S1 near its draw, S2 given the rest');
+		const a = await stateOf(s1), b = await stateOf(s2);
+		assert(a.limitA + b.limitA <= 18, `${a.limitA} + ${b.limitA} A`);
+		assert(csms.failures.length === 0, csms.failures.join('; '));
+		for (const s of [s1, s2, master]) await s.stop();
+		await csms.close();
+		for (const s of [master, s1, s2]) s.cleanup();
 	}],
 ]);
