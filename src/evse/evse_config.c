@@ -4,6 +4,7 @@
 #include "evse_model.h"
 
 #include "evse_group_map.h"
+#include "evse_lb.h"
 
 #include <errno.h>
 #include <stdint.h>
@@ -75,6 +76,8 @@ static const struct opt opts[] = {
      "Master: Satellite ids in upstream connector order, each with ':connectors' when not 1 (\"SAT-A,SAT-B:2\")"},
     {"group_safe_current", OPT_INT, F(group_safe_current_a), 0, 32, NULL, "6",
      "Satellite: current limit in A while the Master is away (0 or 6..32; at most max_current)"},
+    {"group_threshold", OPT_INT, F(group_threshold_a), 0, 800, NULL, "0",
+     "Master: the group's current threshold in A per phase, shared by the load balancer (0: no balancing, 6..800)"},
     {"db", OPT_STR, F(db_path), 0, 0, NULL, "evse.db", "SQLite file for configuration, queue and history"},
     {"http_port", OPT_INT, F(http_port), 0, 65535, NULL, "8080", "local web app port (0: off)"},
     {"http_bind", OPT_STR, F(http_bind), 0, 0, NULL, "127.0.0.1",
@@ -348,10 +351,20 @@ int evse_config_check(const struct evse_config *cfg, char *err, size_t errcap)
 		snprintf(err, errcap, "group_safe_current: %d A (0 or 6..32)", cfg->group_safe_current_a);
 		return -1;
 	}
+	if (cfg->group_threshold_a > 0 && cfg->group_threshold_a < 6) {
+		snprintf(err, errcap, "group_threshold: %d A (0 = no balancing, or 6..800)", cfg->group_threshold_a);
+		return -1;
+	}
 	if (cfg->group_role == EVSE_GROUP_MASTER) {
 		struct evse_group_map m;
 		if (evse_group_map_parse(&m, 1, cfg->group_satellites, err, errcap) < 0)
 			return -1;
+		if (cfg->group_threshold_a > 0 && m.total > EVSE_LB_MAX_POINTS) {
+			snprintf(err, errcap,
+			         "group_threshold: the group has %d connectors, at most %d can be balanced", m.total,
+			         EVSE_LB_MAX_POINTS);
+			return -1;
+		}
 	}
 	return evse_dpm_link_check_config(cfg, err, errcap);
 }

@@ -46,6 +46,7 @@ struct evse_config {
 	int group_port;                      /* Master: their OCPP port */
 	char group_satellites[EVSE_STR_MAX]; /* Master: "SAT-A,SAT-B:2" in upstream connector order */
 	int group_safe_current_a;            /* Satellite: the limit while it has no Master (0 or 6..32) */
+	int group_threshold_a;               /* Master: the group's current per phase (0: no balancing, 6..800) */
 	/* this program */
 	char db_path[EVSE_STR_MAX];
 	int http_port; /* local web app and simulator control; 0: off */

@@ -260,6 +260,7 @@ static void on_forward(void *ctx, struct ocpp_rpc *rpc, const struct ocpp_incomi
 			return;
 		}
 		set_connector(j, k);
+		evse_group__bal_seen(g, in->action, k, j);
 	}
 	/* a Satellite has one call out at a time (OCPP-J): a new one means it gave up waiting for the one held
 	 * (its timeout), which must then not go upstream as well */
@@ -513,6 +514,8 @@ struct evse_group *evse_group_new(struct evse_station *st, const struct evse_con
 	if (evse_group_map_parse(&g->map, 1, cfg->group_satellites, err, errcap) < 0)
 		goto fail;
 	tx_load(g);
+	if (evse_group__bal_new(g, err, errcap) < 0)
+		goto fail;
 	if (evse_group__listen(g, ctx, err, errcap) < 0)
 		goto fail;
 	struct evse_ocpp_relay r = {.call = relay_call, .outcome = relay_outcome, .ctx = g};
@@ -521,6 +524,7 @@ struct evse_group *evse_group_new(struct evse_station *st, const struct evse_con
 	        g->map.total, wl_listen_name(&g->where, name, sizeof(name)), cfg->group_port);
 	return g;
 fail:
+	evse_group__bal_free(g);
 	free(g);
 	return NULL;
 }
@@ -532,6 +536,7 @@ void evse_group_free(struct evse_group *g)
 	evse_ocpp_set_relay(g->st->ocpp, NULL);
 	for (int i = 0; i < UP_MAX; i++)
 		cJSON_Delete(g->up[i].json);
+	evse_group__bal_free(g);
 	free(g);
 }
 
@@ -551,6 +556,7 @@ void evse_group_tick(struct evse_group *g, uint64_t now_ms)
 				send_status(g, s, c);
 	g->was_online = on;
 	pump_up(g);
+	evse_group__bal_tick(g);
 	for (int s = 0; s < g->map.n_sat; s++) {
 		struct group_conn *c = g->sat[s].conn;
 		if (c && c->rpc) {

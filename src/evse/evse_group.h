@@ -31,7 +31,7 @@ void evse_group_set_wake(struct evse_group *g, void (*fn)(void *ctx), void *ctx)
  * statuses reported again after each upstream boot. */
 void evse_group_tick(struct evse_group *g, uint64_t now_ms);
 
-/* The hook of the load balancer (NEEDSWORK: evse_lb decides the shares; nothing calls this yet): the current
+/* The hook of the load balancer (evse_group_bal.c calls it each second with evse_lb's shares): the current
  * limit of upstream connector k in A (< 0: none). The Master's own socket gets it as EVSE_LIMIT_GROUP; a
  * Satellite through SetChargingProfile ChargePointMaxProfile on its connector 0 (id EVSE_GROUP_PROFILE_ID,
  * stack level EVSE_GROUP_PROFILE_LEVEL, one period from the epoch), so that the lower of the share and the

@@ -58,6 +58,17 @@ struct down_slot {
 	int sat;
 };
 
+/* The load balancer's view of one upstream connector (evse_group_bal.c). */
+struct bal_point {
+	bool in_tx;       /* a StartTransaction went upstream; cleared when its status leaves the session states */
+	bool session;     /* last cycle's */
+	int64_t start_ms; /* when the session was first seen */
+	int draw_da;      /* latest Current.Import, -1: none */
+	int lim_da;       /* the balancer's last limit, -1: none */
+	int sent_da;      /* the limit last sent to it (its Satellite's first connector: the Satellite's total) */
+	unsigned serial;  /* the Satellite connection it was sent on */
+};
+
 struct evse_group {
 	struct evse_station *st;
 	const struct evse_config *cfg;
@@ -78,6 +89,9 @@ struct evse_group {
 	bool was_online;
 	uint64_t now;
 	char status_cookie, own_cookie;
+	struct evse_lb *lb; /* group_threshold > 0 */
+	uint64_t lb_at;     /* its last cycle */
+	struct bal_point bal[EVSE_GROUP_POINTS_MAX];
 	void (*wake)(void *ctx); /* frames for upstream were queued */
 	void *wake_ctx;
 };
@@ -91,5 +105,11 @@ int evse_group__listen(struct evse_group *g, struct lws_context *ctx, char *err,
 extern ocpp_call_fn *const evse_group__sat_handlers[OCPP_ACTION_COUNT];
 void evse_group__sat_outcome(void *ctx, struct ocpp_rpc *rpc, const struct ocpp_outcome *out);
 void evse_group__sat_gone(struct evse_group *g, int sat);
+/* evse_group_bal.c: the balancer. new: 0 or -1 with err; seen: a Satellite message on its way upstream
+ * (StartTransaction, MeterValues: j renumbered, connector k); tick: a cycle when one is due. */
+int evse_group__bal_new(struct evse_group *g, char *err, size_t errcap);
+void evse_group__bal_free(struct evse_group *g);
+void evse_group__bal_seen(struct evse_group *g, enum ocpp_action a, int k, const cJSON *j);
+void evse_group__bal_tick(struct evse_group *g);
 
 #endif

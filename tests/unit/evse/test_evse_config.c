@@ -121,6 +121,23 @@ static void test_check_refusals(void **state)
 	assert_int_equal(evse_config_check(&c, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "\"B:9\": 9 connectors (1..8)"));
 	assert_int_equal(evse_config_set(&c, "group_role", "slave", err, sizeof(err)), -1);
+	/* the load balancer's threshold: 0 (off) or 6..800 A per phase, for at most 16 connectors */
+	assert_int_equal(evse_config_set(&c, "group_satellites", "A,B:2", err, sizeof(err)), 0);
+	assert_int_equal(c.group_threshold_a, 0);
+	assert_int_equal(evse_config_set(&c, "group_threshold", "18", err, sizeof(err)), 0);
+	assert_int_equal(evse_config_check(&c, err, sizeof(err)), 0);
+	assert_int_equal(evse_config_set(&c, "group_threshold", "801", err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "group_threshold: 801 out of range (0..800)"));
+	assert_int_equal(evse_config_set(&c, "group_threshold", "-1", err, sizeof(err)), -1);
+	assert_int_equal(evse_config_set(&c, "group_threshold", "5", err, sizeof(err)), 0);
+	assert_int_equal(evse_config_check(&c, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "group_threshold: 5 A (0 = no balancing, or 6..800)"));
+	assert_int_equal(evse_config_set(&c, "group_threshold", "40", err, sizeof(err)), 0);
+	assert_int_equal(evse_config_set(&c, "group_satellites", "A:8,B:8", err, sizeof(err)), 0);
+	assert_int_equal(evse_config_check(&c, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "group_threshold: the group has 17 connectors, at most 16 can be balanced"));
+	assert_int_equal(evse_config_set(&c, "group_threshold", "0", err, sizeof(err)), 0);
+	assert_int_equal(evse_config_check(&c, err, sizeof(err)), 0);
 }
 
 static void test_help_lists_every_option(void **state)

@@ -1,0 +1,92 @@
+/* evse_group_lb.c — the relay's view of the group as the balancer's inputs (evse_group_lb.h). */
+#include "evse_group_lb.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+bool evse_glb_session(enum ocpp_charge_point_status status, bool in_tx)
+{
+	static const bool running[] = {
+	    [OCPP_CHARGE_POINT_STATUS_CHARGING] = true,
+	    [OCPP_CHARGE_POINT_STATUS_SUSPENDED_EV] = true,
+	    [OCPP_CHARGE_POINT_STATUS_SUSPENDED_EVSE] = true,
+	};
+	if (status == OCPP_CHARGE_POINT_STATUS_PREPARING)
+		return in_tx;
+	return (size_t)status < sizeof(running) / sizeof(running[0]) && running[status];
+}
+
+int evse_glb_inputs(int threshold_a, const struct evse_glb_conn *c, int n, const int *last_da, struct evse_lb_input *in,
+                    char *err, size_t errcap)
+{
+	if (n < 1 || n > EVSE_LB_MAX_POINTS) {
+		snprintf(err, errcap, "%d connectors in the group (1..%d can be balanced)", n, EVSE_LB_MAX_POINTS);
+		return -1;
+	}
+	if (threshold_a <= 0 || threshold_a * 10 > EVSE_LB_MAX_DA) {
+		snprintf(err, errcap, "threshold %d A out of range (1..%d)", threshold_a, EVSE_LB_MAX_DA / 10);
+		return -1;
+	}
+	memset(in, 0, sizeof(*in));
+	in->n_points = n;
+	for (int p = 0; p < EVSE_LB_PHASES; p++)
+		in->threshold_da[p] = threshold_a * 10;
+	in->group_cap_da = EVSE_LB_NO_CAP;
+	for (int i = 0; i < n; i++) {
+		struct evse_lb_point_in *p = &in->point[i];
+		p->max_da = c[i].max_da;
+		p->cap_da = EVSE_LB_NO_CAP;
+		p->phases = EVSE_LB_3PH;
+		p->wants = c[i].connected && c[i].session;
+		p->session_start_ms = c[i].session_start_ms;
+		if (c[i].draw_da >= 0)
+			p->draw_da = c[i].draw_da;
+		else
+			p->draw_da = last_da[i] >= 0 ? last_da[i] : c[i].max_da;
+		if (p->draw_da > EVSE_LB_MAX_DA)
+			p->draw_da = EVSE_LB_MAX_DA;
+	}
+	return 0;
+}
+
+bool evse_glb_should_apply(int last_da, int now_da)
+{
+	if (last_da < 0)
+		return true;
+	if ((last_da == 0) != (now_da == 0))
+		return true;
+	return now_da - last_da >= EVSE_GLB_STEP_DA || last_da - now_da >= EVSE_GLB_STEP_DA;
+}
+
+int evse_glb_current_import(const cJSON *meter_values, int *da)
+{
+	const cJSON *mv, *sv, *x;
+	double best = -1;
+	cJSON_ArrayForEach(mv, cJSON_GetObjectItemCaseSensitive(meter_values, "meterValue"))
+	{
+		cJSON_ArrayForEach(sv, cJSON_GetObjectItemCaseSensitive(mv, "sampledValue"))
+		{
+			x = cJSON_GetObjectItemCaseSensitive(sv, "measurand");
+			if (!cJSON_IsString(x) || strcmp(x->valuestring, "Current.Import") != 0)
+				continue;
+			x = cJSON_GetObjectItemCaseSensitive(sv, "value");
+			if (!cJSON_IsString(x))
+				continue;
+			char *end;
+			double v = strtod(x->valuestring, &end);
+			if (end == x->valuestring || *end || !isfinite(v) || v < 0)
+				continue;
+			const cJSON *unit = cJSON_GetObjectItemCaseSensitive(sv, "unit");
+			if (cJSON_IsString(unit) && strcmp(unit->valuestring, "mA") == 0)
+				v /= 1000;
+			if (v > best)
+				best = v;
+		}
+	}
+	if (best < 0)
+		return -1;
+	*da = best * 10 > EVSE_LB_MAX_DA ? EVSE_LB_MAX_DA : (int)lround(best * 10);
+	return 0;
+}

@@ -1,0 +1,45 @@
+/* evse_group_lb.h — what the Master's relay knows of its group, turned into evse_lb's inputs, and which of the
+ * balancer's answers are worth a SetChargingProfile; pure (no I/O). See docs/evse.md "Load balancing". */
+#ifndef EVSE_GROUP_LB_H
+#define EVSE_GROUP_LB_H
+
+#include <cjson/cJSON.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "evse_lb.h"
+#include "ocpp.h"
+
+#define EVSE_GLB_DEFAULT_MAX_DA 320 /* a Satellite's maximum when the Master knows no better: 32 A */
+#define EVSE_GLB_STEP_DA        5   /* a limit is sent again only when it changes by 0.5 A or crosses 0 */
+
+/* One upstream connector as the relay sees it. */
+struct evse_glb_conn {
+	bool connected;           /* its Satellite is connected (the Master's own always is) */
+	bool session;             /* a session runs (evse_glb_session) */
+	int64_t session_start_ms; /* when it began */
+	int draw_da;              /* its EV's latest Current.Import (highest phase), -1: not known */
+	int max_da;               /* its maximum: 60..800 */
+};
+
+/* Does a connector in this status, with or without a transaction running, hold a session that wants current?
+ * Charging, SuspendedEV, SuspendedEVSE always; Preparing only with a transaction running (a start the balancer
+ * holds at 0 A). */
+bool evse_glb_session(enum ocpp_charge_point_status status, bool in_tx);
+
+/* Fills in for n connectors (1..EVSE_LB_MAX_POINTS) under threshold_a per phase (every point 3-phase, no house
+ * load, no group cap). last_da[i] is the limit last applied to connector i (-1: none): an EV whose draw is not
+ * known is taken to draw it (its maximum when none). A connector whose Satellite is away wants nothing. 0, or
+ * -1 with the reason in err. */
+int evse_glb_inputs(int threshold_a, const struct evse_glb_conn *c, int n, const int *last_da, struct evse_lb_input *in,
+                    char *err, size_t errcap);
+
+/* Should limit now_da be sent when last_da was (-1: never sent)? A change of EVSE_GLB_STEP_DA or more, or a
+ * change from or to 0. */
+bool evse_glb_should_apply(int last_da, int now_da);
+
+/* The highest Current.Import of a MeterValues request (JSON, as sent by the point), in tenths of an ampere
+ * (A, or mA when its unit says so): 0, or -1 when it has none. */
+int evse_glb_current_import(const cJSON *meter_values, int *da);
+
+#endif

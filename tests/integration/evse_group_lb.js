@@ -1,0 +1,152 @@
+// evse_group_lb.js — the Master's load balancer over real evse processes: a Master (PRO, group_threshold 18 A
+// per phase: room for three sessions at 6 A) and four evse Satellites behind an ocpp-rpc strict central
+// system. Four arrivals (remote start + plug on connectors 2..5): three charge at 6 A, the fourth waits at
+// 0 A (its Satellite got a ChargePointMaxProfile of 0 A: SuspendedEVSE upstream) with its transaction still
+// running, and starts within a few cycles when one of the three leaves; an EV that draws less (Current.Import)
+// leaves the rest to the other session. A bad threshold stops the start.
+'use strict';
+const { freePort, until, Csms, Station, run, assert } = require('./evse_harness');
+
+let csms, master, gport;
+const sats = [];
+
+const statusOf = (k) => {
+	const s = csms.of('StatusNotification').filter((c) => c.params.connectorId === k);
+	return s.length ? s[s.length - 1].params.status : undefined;
+};
+const stateOf = async (st) => { try { return await st.status(); } catch (e) { return {}; } };
+
+run([
+	['a bad group_threshold is refused at start with a clear message', async () => {
+		gport = await freePort();
+		for (const [opts, msg] of [
+			[{ group_threshold: '5' }, 'group_threshold: 5 A (0 = no balancing, or 6..800)'],
+			[{ group_threshold: '801' }, 'group_threshold: 801 out of range (0..800)'],
+			[{ group_threshold: '40', group_satellites: 'A:8,B:8' }, 'at most 16 can be balanced'],
+		]) {
+			const st = new Station(Object.assign({ http_port: 0, mode: 'WEB', edition: 'PRO', group_role: 'master',
+				group_port: gport, ocpp_url: 'ws://127.0.0.1:9/ocpp/M' }, opts));
+			st.start();
+			const r = await st.exited;
+			assert(r.code !== 0 && st.log.includes(msg), `${JSON.stringify(opts)}: exit ${r.code}, log: ${st.log}`);
+			st.cleanup();
+		}
+	}],
+	['four arrivals under a threshold for three: the fourth waits at 0 A, starts when one leaves', async () => {
+		csms = new Csms();
+		await csms.listen(await freePort());
+		gport = await freePort();
+		master = new Station({ http_port: await freePort(), mode: 'WEB', serial: 'WL-MASTER', edition: 'PRO',
+			group_role: 'master', group_port: gport, group_satellites: 'S1,S2,S3,S4', group_threshold: '18',
+			ocpp_url: `ws://127.0.0.1:${csms.port}/ocpp/GROUP-LB` });
+		master.start();
+		await master.ready();
+		for (let i = 1; i <= 4; i++) {
+			const s = new Station({ http_port: await freePort(), mode: 'WEB', serial: `WL-S${i}`, group_role: 'satellite',
+				ocpp_url: `ws://127.0.0.1:${gport}/ocpp/S${i}` });
+			s.start();
+			sats.push(s);
+		}
+		for (const s of sats) await s.ready();
+		await until(() => [2, 3, 4, 5].every((k) => statusOf(k) === 'Available'), 15000, 'satellites available');
+		// idle points hold no room: every Satellite at 0 A until its session starts
+		await until(async () => (await Promise.all(sats.map(stateOf))).every((x) => x.limitA === 0), 10000,
+			'idle satellites at 0 A');
+		const c = csms.client();
+		const tx = [];
+		for (let i = 0; i < 4; i++) {
+			const r = await c.call('RemoteStartTransaction', { idTag: `CARD-${i + 1}`, connectorId: i + 2 });
+			assert(r.status === 'Accepted', r.status);
+			await sats[i].sim('plug response_ms=200');
+			const start = await csms.waitFor('StartTransaction', (p) => p.idTag === `CARD-${i + 1}`);
+			assert(start.params.connectorId === i + 2, `StartTransaction on ${start.params.connectorId}`);
+			tx.push(csms.nextTx);
+			if (i < 3)
+				await until(async () => (await stateOf(sats[i])).state === 'CHARGING', 10000, `S${i + 1} charging`);
+		}
+		// three at 6 A; the fourth (the newest) suspended at 0 A, its session kept
+		await until(async () => {
+			const st = await Promise.all(sats.map(stateOf));
+			return st.slice(0, 3).every((x) => x.state === 'CHARGING' && x.limitA === 6) && st[3].limitA === 0;
+		}, 15000, 'three at 6 A, the fourth at 0 A');
+		await until(() => statusOf(5) === 'SuspendedEVSE', 5000, 'connector 5 SuspendedEVSE upstream');
+		const s4 = await stateOf(sats[3]);
+		assert(s4.state === 'SUSPENDED_EVSE' && s4.session.active && s4.offeredA === 0, JSON.stringify(s4));
+		assert(!csms.of('StopTransaction').length, 'a session was stopped');
+		// the sum never exceeds the threshold for long: sample it a few times
+		for (let n = 0; n < 5; n++) {
+			const st = await Promise.all(sats.map(stateOf));
+			const sum = st.reduce((a, x) => a + (x.limitA || 0), 0);
+			assert(sum <= 18, `limits sum to ${sum} A`);
+		}
+		// the first leaves: the fourth starts within a few cycles (1 s each), at 6 A or more
+		const t0 = Date.now();
+		const r = await c.call('RemoteStopTransaction', { transactionId: tx[0] });
+		assert(r.status === 'Accepted', r.status);
+		await csms.waitFor('StopTransaction', (p) => p.transactionId === tx[0]);
+		const t1 = Date.now();
+		await until(async () => {
+			const x = await stateOf(sats[3]);
+			return x.state === 'CHARGING' && x.limitA >= 6;
+		}, 10000, 'the fourth charging');
+		const waited = Date.now() - t1;
+		console.log(`     queued session started ${waited} ms after the StopTransaction (${t1 - t0} ms from the remote stop)`);
+		assert(waited < 4000, `the fourth started ${waited} ms after room appeared`);
+		await until(() => statusOf(5) === 'Charging', 5000, 'connector 5 Charging upstream');
+		const st = await Promise.all(sats.map(stateOf));
+		assert(st.slice(1).reduce((a, x) => a + x.limitA, 0) <= 18, JSON.stringify(st.map((x) => x.limitA)));
+		assert(csms.of('StopTransaction').length === 1, 'only the remote stop');
+		assert(csms.failures.length === 0, csms.failures.join('; '));
+		for (const s of sats) await s.stop();
+		await master.stop();
+		await csms.close();
+		for (const s of [master, ...sats]) s.cleanup();
+	}],
+	['an EV that draws less (its Current.Import in MeterValues) leaves the rest to the other session', async () => {
+		csms = new Csms();
+		await csms.listen(await freePort());
+		gport = await freePort();
+		// S1 samples every second (set by a central system of its own before it joins) and its EV takes 6 A
+		const pre = new Csms();
+		await pre.listen(await freePort());
+		const s1 = new Station({ http_port: await freePort(), mode: 'WEB', serial: 'WL-S1', group_role: 'satellite',
+			ocpp_url: `ws://127.0.0.1:${pre.port}/ocpp/S1` });
+		s1.start();
+		await pre.waitFor('BootNotification');
+		const r = await pre.client().call('ChangeConfiguration', { key: 'MeterValueSampleInterval', value: '1' });
+		assert(r.status === 'Accepted', r.status);
+		await s1.stop();
+		await pre.close();
+		s1.opts.ocpp_url = `ws://127.0.0.1:${gport}/ocpp/S1`;
+		const s2 = new Station({ http_port: await freePort(), mode: 'WEB', serial: 'WL-S2', group_role: 'satellite',
+			ocpp_url: `ws://127.0.0.1:${gport}/ocpp/S2` });
+		master = new Station({ http_port: await freePort(), mode: 'WEB', serial: 'WL-MASTER', edition: 'PRO',
+			group_role: 'master', group_port: gport, group_satellites: 'S1,S2', group_threshold: '18',
+			ocpp_url: `ws://127.0.0.1:${csms.port}/ocpp/GROUP-LB2` });
+		master.start();
+		await master.ready();
+		s1.start();
+		s2.start();
+		await s1.ready();
+		await s2.ready();
+		await until(() => statusOf(2) === 'Available' && statusOf(3) === 'Available', 15000, 'satellites available');
+		const c = csms.client();
+		for (const [k, st, plug] of [[2, s1, 'plug max_a=6 response_ms=200'], [3, s2, 'plug response_ms=200']]) {
+			const x = await c.call('RemoteStartTransaction', { idTag: `CARD-${k}`, connectorId: k });
+			assert(x.status === 'Accepted', x.status);
+			await st.sim(plug);
+			await until(async () => (await stateOf(st)).state === 'CHARGING', 10000, `connector ${k} charging`);
+		}
+		await csms.waitFor('MeterValues', (p) => p.connectorId === 2 && p.meterValue.some((m) =>
+			m.sampledValue.some((v) => v.measurand === 'Current.Import')), 8000);
+		// 9 A each without the draw; with it S1 is offered its 6 A + 1 A and S2 the rest (11 A)
+		await until(async () => (await stateOf(s1)).limitA <= 8 && (await stateOf(s2)).limitA >= 10, 20000,
+			'S1 near its draw, S2 given the rest');
+		const a = await stateOf(s1), b = await stateOf(s2);
+		assert(a.limitA + b.limitA <= 18, `${a.limitA} + ${b.limitA} A`);
+		assert(csms.failures.length === 0, csms.failures.join('; '));
+		for (const s of [s1, s2, master]) await s.stop();
+		await csms.close();
+		for (const s of [master, s1, s2]) s.cleanup();
+	}],
+]);
