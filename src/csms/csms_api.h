@@ -98,6 +98,7 @@ struct csms_http_req {
 	void *bg;                                    /* a background job this request waits for (see csms_bg.h) */
 	void (*on_release)(struct csms_http_req *r); /* called when the client goes away, if set */
 	void *stream;                                /* a live stream (csms_live) this request carries */
+	uint64_t stream_checked_ms;                  /* when its credential was last found still valid */
 };
 
 typedef void csms_route_fn(struct csms_http_req *r);

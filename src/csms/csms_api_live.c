@@ -8,9 +8,14 @@
 #include <string.h>
 
 #include "csms_live.h"
+#include "csms_operator.h"
+#include "wl_clock.h"
 #include "wl_log.h"
 
 #define WRITE_CHUNK 8192
+/* how often an open stream checks that its session or token is still valid (logout, password change,
+ * revocation end it at its next event or heartbeat after that) */
+#define RECHECK_MS 1000
 
 static void release_stream(struct csms_http_req *r)
 {
@@ -26,6 +31,7 @@ static void get_live(struct csms_http_req *r)
 		return;
 	}
 	r->stream = c;
+	r->stream_checked_ms = wl_mono_ms();
 	r->on_release = release_stream;
 	if (r->wsi) {
 		lws_set_timeout(r->wsi, NO_PENDING_TIMEOUT, 0); /* a stream lasts as long as the client wants */
@@ -56,6 +62,15 @@ int csms_live_on_writeable(struct csms_http_req *r)
 	}
 	if (!r->stream || csms_live_is_dropped(r->stream))
 		return -1;
+	uint64_t now = wl_mono_ms();
+	if (now - r->stream_checked_ms >= RECHECK_MS) {
+		if (!csms_principal_still_valid(r->app, &r->who)) {
+			WL_INFO("live", "operator \"%s\": live stream closed, its session or token has ended",
+			        r->who.username);
+			return -1;
+		}
+		r->stream_checked_ms = now;
+	}
 	const char *data;
 	size_t n = csms_live_pending(r->stream, &data);
 	if (!n)

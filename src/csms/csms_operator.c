@@ -140,6 +140,33 @@ int csms_principal_from_bearer(struct csms *app, const char *token, struct csms_
 	return rc;
 }
 
+bool csms_principal_still_valid(struct csms *app, const struct csms_principal *who)
+{
+	sqlite3_stmt *st;
+	bool valid = false;
+	int rc;
+
+	if (who->by_cookie)
+		rc = sqlite3_prepare_v2(app->rdb, "SELECT 1 FROM session WHERE token_hash = ? AND expires > ?", -1, &st,
+		                        NULL);
+	else if (who->token_id)
+		rc = sqlite3_prepare_v2(app->rdb, "SELECT 1 FROM api_token WHERE id = ? AND revoked IS NULL", -1, &st,
+		                        NULL);
+	else
+		return who->operator_id == 0 && who->role != 0; /* the local admin token */
+	if (rc != SQLITE_OK)
+		return false;
+	if (who->by_cookie) {
+		sqlite3_bind_text(st, 1, who->session_hash, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, (int64_t)wl_wall_ms());
+	} else {
+		sqlite3_bind_int64(st, 1, who->token_id);
+	}
+	valid = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return valid;
+}
+
 int csms_operator_end_credentials(struct csms_store *st, int64_t operator_id, const char *keep_session)
 {
 	sqlite3_stmt *s = csms_store_stmt(st, "DELETE FROM session WHERE operator_id = ? AND token_hash IS NOT ?");

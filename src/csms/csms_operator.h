@@ -34,6 +34,11 @@ void csms_token_hash(const char *token, char hash[65]);
 int csms_principal_from_cookie(struct csms *app, const char *token, struct csms_principal *who);
 int csms_principal_from_bearer(struct csms *app, const char *token, struct csms_principal *who);
 
+/* Is the credential who was made from still valid: the session not ended or expired, the API token not
+ * revoked (the local admin token always is)? For requests that outlive their start (the live stream).
+ * Reads app->rdb. */
+bool csms_principal_still_valid(struct csms *app, const struct csms_principal *who);
+
 /* A password changed or reset (store thread, inside the job's transaction): ends the operator's sessions
  * except keep_session (a session token hash, or NULL for none) and revokes all their API tokens.
  * 0 or -1. */

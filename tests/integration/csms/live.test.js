@@ -30,7 +30,7 @@ async function openStream(session) {
     const reader = r.body.getReader();
     const dec = new TextDecoder();
     let buf = '';
-    (async () => {
+    s.ended = (async () => {
         try {
             for (;;) {
                 const { value, done } = await reader.read();
@@ -56,6 +56,7 @@ async function openStream(session) {
                 }
             }
         } catch { /* aborted */ }
+        return true;
     })();
     s.next = (match, ms = 5000) => {
         const found = s.events.find(match);
@@ -83,6 +84,29 @@ test('every role may open the stream; anonymous and unknown sessions get 401', a
     assert.equal(expired.status, 401);
     await anon.body?.cancel();
     await expired.body?.cancel();
+});
+
+test('an open stream ends once its session has ended (logout), at its next event; other streams go on', async () => {
+    const leaving = await csms.operator('local_manager');
+    const s = await openStream(leaving);
+    const stays = await openStream(admin);
+    assert.equal(s.status, 200);
+    try {
+        const r = await leaving.api('POST', '/api/v1/auth/logout');
+        assert.equal(r.status, 200);
+        await new Promise((res) => setTimeout(res, 1200)); // the stream re-checks its session once a second
+        const c = csms.client('CP-LIVE-END');
+        await c.connect();
+        await stays.next((e) => e.event === 'station' && e.json.station === 'CP-LIVE-END' && e.json.event === 'connected');
+        const ended = await Promise.race([s.ended, new Promise((res) => setTimeout(() => res(false), 5000))]);
+        assert.equal(ended, true, 'the logged-out stream is closed by the csms');
+        assert.equal(s.events.filter((e) => e.json.station === 'CP-LIVE-END').length, 0, 'no event after the logout');
+        await c.close({ force: true });
+        await stays.next((e) => e.event === 'station' && e.json.station === 'CP-LIVE-END' && e.json.event === 'disconnected');
+    } finally {
+        s.close();
+        stays.close();
+    }
 });
 
 test('a station\'s life as events: connected, booted, socket status, transaction started/meter/stopped, disconnected', async () => {
