@@ -25,7 +25,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		__builtin_trap();
 	for (int s = 0; s < m.n_sat; s++)
 		for (int c = 1; c <= m.sat[s].connectors; c++)
-			if (evse_group_map_down(&m, evse_group_map_up(&m, s, c), &sat, &local) < 0 || sat != s || local != c)
+			if (evse_group_map_down(&m, evse_group_map_up(&m, s, c), &sat, &local) < 0 || sat != s ||
+			    local != c)
 				__builtin_trap();
 	return 0;
 }
