@@ -1,19 +1,15 @@
 /* csms_idtag.c — card lookups for Authorize, StartTransaction and StopTransaction. */
 #include "csms_idtag.h"
 
-#include <ctype.h>
 #include <string.h>
 
-#define PADDED_LEN 14
+#include "wl_idtag.h"
+
+_Static_assert(CSMS_IDTAG_MAX + 1 == WL_IDTAG_KEY_MAX, "a normalised id tag is the shared rule's key");
 
 void csms_idtag_normalize(const char *in, char out[CSMS_IDTAG_MAX + 1])
 {
-	size_t n = 0;
-	for (; in[n] && n < CSMS_IDTAG_MAX; n++)
-		out[n] = (char)toupper((unsigned char)in[n]);
-	for (; n < PADDED_LEN; n++)
-		out[n] = '0';
-	out[n] = '\0';
+	wl_idtag_key(in, out);
 }
 
 static const char SQL_CARD[] = "SELECT parent_id_tag, valid_from, expiry, blocked FROM id_tag WHERE id_tag = ?";

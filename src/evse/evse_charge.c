@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "evse_display.h"
-#include "evse_idtag.h"
+#include "wl_idtag.h"
 #include "evse_pwm.h"
 #include "wl_log.h"
 
@@ -316,9 +316,9 @@ static bool can_start(const struct evse_charge *c)
 /* While a reservation holds the connector only its card, or one with its parent id, may start. */
 static bool reservation_allows(const struct evse_charge *c, const char *id, const char *parent)
 {
-	if (!c->resv.active || evse_idtag_same(id, c->resv.id_tag))
+	if (!c->resv.active || wl_idtag_same(id, c->resv.id_tag))
 		return true;
-	return c->resv.parent[0] && parent && parent[0] && evse_idtag_same(parent, c->resv.parent);
+	return c->resv.parent[0] && parent && parent[0] && wl_idtag_same(parent, c->resv.parent);
 }
 
 static void expire_reservation(struct evse_charge *c)
@@ -341,9 +341,9 @@ static void accept_auth(struct evse_charge *c, const char *id, const char *paren
 /* The card that started the session stops it; so does a card with the same parent. */
 static bool stops_session(const struct evse_charge *c, const char *id, const char *parent)
 {
-	if (evse_idtag_same(id, c->session.id_tag))
+	if (wl_idtag_same(id, c->session.id_tag))
 		return true;
-	return parent && parent[0] && c->session.parent[0] && evse_idtag_same(parent, c->session.parent);
+	return parent && parent[0] && c->session.parent[0] && wl_idtag_same(parent, c->session.parent);
 }
 
 static void handle_card(struct evse_charge *c)
@@ -373,7 +373,7 @@ static void handle_card(struct evse_charge *c)
 		beep(c, false);
 		return;
 	}
-	if (stop && evse_idtag_same(uid, c->session.id_tag)) {
+	if (stop && wl_idtag_same(uid, c->session.id_tag)) {
 		beep(c, true);
 		evse_charge_stop(c, EVSE_STOP_LOCAL, c->now);
 		return;

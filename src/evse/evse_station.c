@@ -65,7 +65,7 @@ static enum evse_auth personal_card(struct evse_station *s, const char *id)
 	char key[16], v[EVSE_ID_MAX];
 	for (int i = 1; i <= s->cfg->max_cards; i++) {
 		snprintf(key, sizeof(key), "card.%d", i);
-		if (evse_store_get(s->store, key, v, sizeof(v)) == 1 && v[0] && evse_idtag_same(v, id))
+		if (evse_store_get(s->store, key, v, sizeof(v)) == 1 && v[0] && wl_idtag_same(v, id))
 			return EVSE_AUTH_ACCEPTED;
 	}
 	return EVSE_AUTH_REJECTED;

@@ -24,7 +24,7 @@ static const char schema[] =
     "CREATE TABLE IF NOT EXISTS smart_profile(id INTEGER PRIMARY KEY, received INTEGER NOT NULL,"
     " json TEXT NOT NULL);"
     "CREATE TABLE IF NOT EXISTS faults(no INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT, code TEXT, what TEXT);"
-    /* id tags kept before they were normalised (evse_idtag_key): upper case, padded with '0' to 14 */
+    /* id tags kept before they were normalised (wl_idtag_key): upper case, padded with '0' to 14 */
     "UPDATE OR REPLACE auth_cache SET id_tag=upper(id_tag)||substr('00000000000000',1,14-length(id_tag))"
     " WHERE id_tag<>upper(id_tag) OR length(id_tag)<14;"
     "UPDATE OR REPLACE auth_list SET id_tag=upper(id_tag)||substr('00000000000000',1,14-length(id_tag))"
@@ -259,9 +259,9 @@ int evse_store_txmap_get(struct evse_store *s, int64_t local_tx, int64_t *remote
 
 int evse_store_auth_get(struct evse_store *s, enum evse_auth_table t, const char *id_tag, struct evse_auth_entry *e)
 {
-	char key[EVSE_IDTAG_KEY_MAX];
+	char key[WL_IDTAG_KEY_MAX];
 	sqlite3_stmt *q = stmt(s, t == EVSE_AUTH_CACHE ? ST_CACHE_GET : ST_LIST_GET);
-	evse_idtag_key(id_tag, key);
+	wl_idtag_key(id_tag, key);
 	sqlite3_bind_text(q, 1, key, -1, SQLITE_TRANSIENT);
 	int rc = sqlite3_step(q);
 	if (rc == SQLITE_ROW) {
@@ -276,9 +276,9 @@ int evse_store_auth_get(struct evse_store *s, enum evse_auth_table t, const char
 int evse_store_auth_put(struct evse_store *s, enum evse_auth_table t, const char *id_tag,
                         const struct evse_auth_entry *e)
 {
-	char key[EVSE_IDTAG_KEY_MAX];
+	char key[WL_IDTAG_KEY_MAX];
 	sqlite3_stmt *q;
-	evse_idtag_key(id_tag, key);
+	wl_idtag_key(id_tag, key);
 	if (!e) {
 		q = stmt(s, t == EVSE_AUTH_CACHE ? ST_CACHE_DEL : ST_LIST_DEL);
 		sqlite3_bind_text(q, 1, key, -1, SQLITE_TRANSIENT);

@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "evse_idtag.h"
+#include "wl_idtag.h"
 
 struct evse_store;
 
@@ -45,7 +45,7 @@ int evse_store_txmap_set(struct evse_store *st, int64_t local_tx, int64_t remote
 int evse_store_txmap_get(struct evse_store *st, int64_t local_tx, int64_t *remote_tx);
 
 /* ---- authorisation: the cache and the local list ---- */
-/* Keyed by evse_idtag_key(): lookups and updates take an id tag in any case and padding. */
+/* Keyed by wl_idtag_key(): lookups and updates take an id tag in any case and padding. */
 enum evse_auth_table { EVSE_AUTH_CACHE, EVSE_AUTH_LIST };
 struct evse_auth_entry {
 	char status[24]; /* OCPP AuthorizationStatus: "Accepted", "Blocked", ... */

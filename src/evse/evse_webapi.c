@@ -389,7 +389,7 @@ static void h_card_put(struct evse_webapi *w, const struct evse_http_req *rq, ui
 	}
 	for (int s = 1; s <= w->cfg->max_cards; s++) {
 		card_get(w, s, other, sizeof(other));
-		if (s != slot && other[0] && evse_idtag_same(other, uid)) {
+		if (s != slot && other[0] && wl_idtag_same(other, uid)) {
 			reply_error(rs, 409, NULL, "card %s is already in slot %d", uid, s);
 			return;
 		}
