@@ -13,6 +13,7 @@
 #include "csms_station_db.h"
 #include "wl_clock.h"
 #include "wl_log.h"
+#include "wl_ws.h"
 
 #define PROBATION_PING_MS 5000u /* how long the live session has to answer when a rival appears */
 #define CLOSE_GRACE_S     5
@@ -38,18 +39,6 @@ static bool id_from_uri(struct lws *wsi, char *id, size_t idlen)
 		return false;
 	snprintf(id, idlen, "%s", uri + 6);
 	return csms_station_id_is_valid(id);
-}
-
-/* Does the Sec-WebSocket-Protocol list name ocpp1.6? */
-static bool offers_ocpp16(struct lws *wsi)
-{
-	char list[256];
-	if (lws_hdr_copy(wsi, list, sizeof(list), WSI_TOKEN_PROTOCOL) <= 0)
-		return false;
-	for (char *save = NULL, *tok = strtok_r(list, ", \t", &save); tok; tok = strtok_r(NULL, ", \t", &save))
-		if (strcmp(tok, "ocpp1.6") == 0)
-			return true;
-	return false;
 }
 
 enum basic { BASIC_ABSENT, BASIC_OK, BASIC_BAD };
@@ -125,7 +114,7 @@ int csms_conn_confirm_upgrade(struct csms *app, struct lws *wsi)
 		return csms_http_reply_error(wsi, 404, "not_found",
 		                             "OCPP endpoint is /ocpp/{chargeBoxId} (1..48 printable characters)");
 	}
-	if (!offers_ocpp16(wsi)) {
+	if (!wl_ws_offers_protocol(wsi, "ocpp1.6")) {
 		app->stats.refused_handshakes++;
 		WL_INFO("conn", "station \"%s\" from %s: refused, no ocpp1.6 subprotocol offered", id, addr);
 		return csms_http_reply_error(wsi, 400, "subprotocol",

@@ -10,6 +10,7 @@
 
 #include "wl_clock.h"
 #include "wl_log.h"
+#include "wl_ws.h"
 
 #define MOD "group"
 
@@ -127,17 +128,6 @@ static void on_receive(struct group_conn *c, struct lws *wsi, const char *in, si
 		c->g->wake(c->g->wake_ctx);
 }
 
-static bool offers_ocpp16(struct lws *wsi)
-{
-	char list[256];
-	if (lws_hdr_copy(wsi, list, sizeof(list), WSI_TOKEN_PROTOCOL) <= 0)
-		return false;
-	for (char *save = NULL, *tok = strtok_r(list, ", \t", &save); tok; tok = strtok_r(NULL, ", \t", &save))
-		if (strcmp(tok, "ocpp1.6") == 0)
-			return true;
-	return false;
-}
-
 static int group_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len)
 {
 	struct lws_vhost *vh = lws_get_vhost(wsi);
@@ -146,7 +136,7 @@ static int group_callback(struct lws *wsi, enum lws_callback_reasons reason, voi
 
 	switch (reason) {
 	case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
-		if (!g || sat_from_uri(g, wsi) < 0 || !offers_ocpp16(wsi)) {
+		if (!g || sat_from_uri(g, wsi) < 0 || !wl_ws_offers_protocol(wsi, "ocpp1.6")) {
 			char uri[128] = "";
 			lws_hdr_copy(wsi, uri, sizeof(uri), WSI_TOKEN_GET_URI);
 			WL_WARN(MOD, "refused %s: not /ocpp/<a configured satellite> with subprotocol ocpp1.6", uri);
