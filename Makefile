@@ -122,7 +122,7 @@ check-generated:
 	@echo "generated types are up to date"
 
 format:
-	clang-format -i $(wildcard src/*/*.c src/*/*.h tests/unit/*.c tests/unit/*.h tests/unit/*/*.c tests/unit/*/*.h \
+	clang-format -i $(wildcard src/*/*.c src/*/*.h src/*/*/*.c src/*/*/*.h tests/unit/*.c tests/unit/*.h tests/unit/*/*.c tests/unit/*/*.h \
 		fuzz/*.c bench/*.c tools/*.c)
 
 clean:

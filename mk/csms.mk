@@ -1,7 +1,8 @@
 # mk/csms.mk — the central system: build/release/csms and its sanitizer build for the tests.
-CSMS_SRC := $(wildcard src/csms/*.c)
-CSMS_HDR := $(wildcard src/csms/*.h)
-CSMS_CFLAGS := -Isrc/csms -DCSMS_WEB_ROOT='"$(abspath web/csms)"' $(shell pkg-config --cflags libwebsockets 2>/dev/null)
+CSMS_SRC := $(wildcard src/csms/*.c src/csms/*/*.c)
+CSMS_HDR := $(wildcard src/csms/*.h src/csms/*/*.h)
+CSMS_ROOMS := api station store
+CSMS_CFLAGS := -Isrc/csms $(addprefix -Isrc/csms/,$(CSMS_ROOMS)) -DCSMS_WEB_ROOT='"$(abspath web/csms)"' $(shell pkg-config --cflags libwebsockets 2>/dev/null)
 CSMS_LIBS := -lwebsockets -lev -lsqlite3 -lsodium -linih -lcurl -lcrypto -lxlsxwriter
 
 ALL_TARGETS += $(B)/csms
@@ -20,7 +21,7 @@ $(BS)/csms: $(patsubst src/csms/%.c,$(BS)/csms.o/%.o,$(CSMS_SRC)) $(BS)/libocpp.
 
 # ---- tests: unit (cmocka, ASan+UBSan), integration (real csms + ocpp-rpc peers), fuzzers ----
 CSMS_LIB_OBJS_S := $(patsubst src/csms/%.c,$(BS)/csms.o/%.o,$(filter-out src/csms/main.c,$(CSMS_SRC)))
-CSMS_UNIT_TESTS := $(patsubst tests/unit/csms/%.c,%,$(wildcard tests/unit/csms/test_*.c))
+CSMS_UNIT_TESTS := $(patsubst tests/unit/csms/%.c,%,$(wildcard tests/unit/csms/test_*.c tests/unit/csms/*/test_*.c))
 CSMS_FUZZERS    := $(patsubst fuzz/csms/fuzz_%.c,%,$(wildcard fuzz/csms/fuzz_*.c))
 
 TEST_SUITES += csms-unit csms-integration csms-fuzz
