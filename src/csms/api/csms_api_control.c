@@ -11,7 +11,7 @@
 #include "csms_conn.h"
 #include "csms_idtag.h"
 #include "csms_socket.h"
-#include "csms_socket_spec.h"
+#include "csms_socket_form.h"
 #include "csms_stexport.h"
 #include "ocpp_text.h"
 #include "wl_clock.h"
@@ -172,7 +172,7 @@ static void put_socket(struct csms_http_req *r)
 		return;
 	if (!(sp = calloc(1, sizeof(*sp)))) {
 		csms_http_respond_error(r, 500, "internal", "out of memory");
-	} else if (!csms_socket_spec_parse(r, body, false, sp)) {
+	} else if (!csms_socket_form_parse(r, body, false, sp)) {
 		free(sp);
 	} else {
 		snprintf(sp->station, sizeof(sp->station), "%s", s->id);

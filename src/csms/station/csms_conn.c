@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "csms_http.h"
 #include "csms_journal.h"
 #include "csms_station_db.h"
 #include "wl_clock.h"
@@ -73,7 +72,8 @@ static void count_pending(struct csms_station *s, void *ctx)
 
 /* Policy pending: may an unknown id be registered now? Bounded per minute (--pending-rate) and in number
  * waiting (--pending-max), so made-up ids cannot fill the station table. 0, or the refusal's return. */
-static int refuse_auto_registration(struct csms *app, struct lws *wsi, const char *id, const char *addr, uint64_t now)
+static enum csms_conn_refusal refuse_auto_registration(struct csms *app, const char *id, const char *addr, uint64_t now,
+                                                       const char **reason)
 {
 	size_t pending = 0;
 	if (now - app->auto_registrations.window_start >= 60000) {
@@ -85,8 +85,8 @@ static int refuse_auto_registration(struct csms *app, struct lws *wsi, const cha
 		WL_WARN("conn",
 		        "station \"%s\" from %s: not registered, already %u new stations this minute (--pending-rate)",
 		        id, addr, app->auto_registrations.count);
-		return csms_http_reply_error(wsi, 429, "too_many_new_stations",
-		                             "too many new stations this minute: try again later");
+		*reason = "too many new stations this minute: try again later";
+		return CSMS_CONN_REFUSE_TOO_MANY_NEW;
 	}
 	csms_registry_each(app->reg, count_pending, &pending);
 	if (pending >= (size_t)app->cfg.pending_max) {
@@ -95,15 +95,14 @@ static int refuse_auto_registration(struct csms *app, struct lws *wsi, const cha
 		        "station \"%s\" from %s: not registered, %zu stations already wait to be configured "
 		        "(--pending-max)",
 		        id, addr, pending);
-		return csms_http_reply_error(
-		    wsi, 503, "too_many_pending",
-		    "too many stations wait to be configured: an operator must accept or delete some");
+		*reason = "too many stations wait to be configured: an operator must accept or delete some";
+		return CSMS_CONN_REFUSE_TOO_MANY_PENDING;
 	}
 	app->auto_registrations.count++;
-	return 0;
+	return CSMS_CONN_ACCEPT;
 }
 
-int csms_conn_confirm_upgrade(struct csms *app, struct lws *wsi)
+enum csms_conn_refusal csms_conn_confirm_upgrade(struct csms *app, struct lws *wsi, const char **reason)
 {
 	char id[CSMS_ID_MAX + 2], addr[48];
 	uint64_t now = wl_mono_ms();
@@ -111,24 +110,29 @@ int csms_conn_confirm_upgrade(struct csms *app, struct lws *wsi)
 	lws_get_peer_simple(wsi, addr, sizeof(addr));
 	if (!id_from_uri(wsi, id, sizeof(id))) {
 		app->stats.refused_handshakes++;
-		return csms_http_reply_error(wsi, 404, "not_found",
-		                             "OCPP endpoint is /ocpp/{chargeBoxId} (1..48 printable characters)");
+		*reason = "OCPP endpoint is /ocpp/{chargeBoxId} (1..48 printable characters)";
+		return CSMS_CONN_REFUSE_BAD_PATH;
 	}
 	if (!wl_ws_offers_protocol(wsi, "ocpp1.6")) {
 		app->stats.refused_handshakes++;
 		WL_INFO("conn", "station \"%s\" from %s: refused, no ocpp1.6 subprotocol offered", id, addr);
-		return csms_http_reply_error(wsi, 400, "subprotocol",
-		                             "Sec-WebSocket-Protocol must offer ocpp1.6 (OCPP 1.6J)");
+		*reason = "Sec-WebSocket-Protocol must offer ocpp1.6 (OCPP 1.6J)";
+		return CSMS_CONN_REFUSE_NO_SUBPROTOCOL;
 	}
-	if (app->stopping)
-		return csms_http_reply_error(wsi, 503, "stopping", "the central system is shutting down");
-	if (app->n_conns >= (unsigned)app->cfg.max_connections)
-		return csms_http_reply_error(wsi, 503, "busy", "too many connections");
+	if (app->stopping) {
+		*reason = "the central system is shutting down";
+		return CSMS_CONN_REFUSE_STOPPING;
+	}
+	if (app->n_conns >= (unsigned)app->cfg.max_connections) {
+		*reason = "too many connections";
+		return CSMS_CONN_REFUSE_BUSY;
+	}
 	/* failures are counted per address only (which covers id + address): a guess at a station's password
 	 * from elsewhere never locks the real station out */
 	if (csms_throttle_is_blocked(app->throttle, addr, now)) {
 		app->stats.refused_handshakes++;
-		return csms_http_reply_error(wsi, 429, "throttled", "too many failed attempts: try again later");
+		*reason = "too many failed attempts: try again later";
+		return CSMS_CONN_REFUSE_THROTTLED;
 	}
 
 	struct csms_station *s = csms_registry_find(app->reg, id);
@@ -142,35 +146,40 @@ int csms_conn_confirm_upgrade(struct csms *app, struct lws *wsi)
 		WL_WARN("conn", "station \"%s\" from %s: authentication failed", id, addr);
 		if (s)
 			csms_journal_event(app, id, "security", -1, "failed login from %s", addr);
-		return csms_http_reply_401(wsi);
+		*reason = "wrong station id or password";
+		return CSMS_CONN_REFUSE_UNAUTHORIZED;
 	}
 	if (!s) {
 		if (app->cfg.station_policy == CSMS_POLICY_KNOWN) {
 			csms_throttle_fail(app->throttle, addr, now);
 			app->stats.refused_handshakes++;
 			WL_INFO("conn", "station \"%s\" from %s: refused, not registered", id, addr);
-			return csms_http_reply_error(wsi, 404, "unknown_station", "this station is not registered");
+			*reason = "this station is not registered";
+			return CSMS_CONN_REFUSE_UNKNOWN_STATION;
 		}
-		int refused = app->cfg.station_policy == CSMS_POLICY_PENDING
-		                  ? refuse_auto_registration(app, wsi, id, addr, now)
-		                  : 0;
+		enum csms_conn_refusal refused = app->cfg.station_policy == CSMS_POLICY_PENDING
+		                                     ? refuse_auto_registration(app, id, addr, now, reason)
+		                                     : CSMS_CONN_ACCEPT;
 		if (refused)
 			return refused;
 		s = csms_station_db_register(app, id,
 		                             app->cfg.station_policy == CSMS_POLICY_ACCEPT ? CSMS_STATION_ACCEPTED
 		                                                                           : CSMS_STATION_PENDING,
 		                             NULL, "");
-		if (!s)
-			return csms_http_reply_error(wsi, 503, "busy", "out of memory");
+		if (!s) {
+			*reason = "out of memory";
+			return CSMS_CONN_REFUSE_BUSY;
+		}
 		WL_INFO("conn", "station \"%s\" registered automatically as %s", id, csms_station_state_name(s->state));
 	}
 	if (s->conn && b != BASIC_OK) {
 		app->stats.refused_handshakes++;
 		WL_WARN("conn", "station \"%s\" from %s: refused, already connected from %s", id, addr, s->conn->addr);
 		csms_journal_event(app, id, "security", -1, "second unauthenticated connection from %s refused", addr);
-		return csms_http_reply_error(wsi, 409, "already_connected", "this station is already connected");
+		*reason = "this station is already connected";
+		return CSMS_CONN_REFUSE_ALREADY_CONNECTED;
 	}
-	return 0;
+	return CSMS_CONN_ACCEPT;
 }
 
 static void attach(struct csms_conn *c)

@@ -1,4 +1,11 @@
-/* csms_conn.h — one station's OCPP WebSocket session: the handshake checks (path, subprotocol,
+/* The station room (src/csms/station/): the OCPP side of the csms. Connections and the handshake's decision
+ * (csms_conn, this header), the CP -> CS handlers (csms_handlers), the operations engine (csms_ops), the card
+ * list sync (csms_sync), socket status (csms_socket), id-tag and card-state rules (csms_idtag), station
+ * credentials and throttles (csms_auth) and the live update hub (csms_live). It may import the store room
+ * (store/), csms.h/csms_config.h, src/ocpp and src/common — never api/: it answers in its own terms (a
+ * refusal, an error code) and the HTTP side turns those into statuses.
+ *
+ * csms_conn.h — one station's OCPP WebSocket session: the handshake checks (path, subprotocol,
  * station policy, HTTP Basic auth, throttle), reassembly of fragmented messages, the RPC state, the
  * output queue, liveness (ping when idle, out of service when silent), and the rule for a second
  * connection with the same id. */
@@ -10,6 +17,9 @@
 #include <stdint.h>
 
 #include "csms.h"
+#include "csms_auth.h"
+#include "csms_registry.h"
+#include "csms_store.h"
 #include "ocpp.h"
 
 #include <libwebsockets.h>
@@ -36,10 +46,28 @@ struct csms_conn {
 	char addr[48];
 };
 
-/* The lws protocol callback of "ocpp1.6" and the HTTP upgrade check (called from the HTTP protocol). */
+/* Why a WebSocket upgrade is refused. The station room decides; the HTTP side (api/csms_http_entry.c) writes
+ * the refusal as an HTTP answer (its status, code and a Basic challenge for CSMS_CONN_REFUSE_UNAUTHORIZED). */
+enum csms_conn_refusal {
+	CSMS_CONN_ACCEPT = 0,
+	CSMS_CONN_REFUSE_BAD_PATH,          /* not /ocpp/{valid id} */
+	CSMS_CONN_REFUSE_NO_SUBPROTOCOL,    /* ocpp1.6 not offered */
+	CSMS_CONN_REFUSE_STOPPING,          /* shutting down */
+	CSMS_CONN_REFUSE_BUSY,              /* --max-connections reached, or out of memory */
+	CSMS_CONN_REFUSE_THROTTLED,         /* too many failures from this address */
+	CSMS_CONN_REFUSE_UNAUTHORIZED,      /* Basic auth missing or wrong (unknown ids look the same) */
+	CSMS_CONN_REFUSE_UNKNOWN_STATION,   /* policy known: not registered */
+	CSMS_CONN_REFUSE_TOO_MANY_NEW,      /* policy pending: --pending-rate this minute */
+	CSMS_CONN_REFUSE_TOO_MANY_PENDING,  /* policy pending: --pending-max waiting */
+	CSMS_CONN_REFUSE_ALREADY_CONNECTED, /* a second connection without Basic auth */
+	CSMS_CONN_REFUSAL_COUNT
+};
+
+/* The lws protocol callback of "ocpp1.6". */
 int csms_conn_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len);
-/* Decides an HTTP upgrade to WebSocket: 0 to let it proceed, 1 when an HTTP error was sent. */
-int csms_conn_confirm_upgrade(struct csms *app, struct lws *wsi);
+/* Decides an HTTP upgrade to WebSocket: CSMS_CONN_ACCEPT to let it proceed, else the refusal with a
+ * one-line reason for the station (a static string) in *reason. */
+enum csms_conn_refusal csms_conn_confirm_upgrade(struct csms *app, struct lws *wsi, const char **reason);
 
 /* Asks to be called when the connection can write, to send what the RPC has queued. */
 void csms_conn_flush(struct csms_conn *c);

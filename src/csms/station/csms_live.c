@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "csms_api.h"
 #include "csms_socket.h"
 #include "ocpp_text.h"
 #include "wl_log.h"
@@ -18,8 +17,10 @@
 struct csms_live_client {
 	struct csms_live_client *prev, *next;
 	struct csms_live *hub;
-	struct csms_http_req *req;
-	uint64_t pos; /* the next byte of the hub's stream this client gets */
+	struct lws *wsi; /* NULL: nothing to wake (tests) */
+	char addr[48];   /* the client's address, for the log */
+	void **holder;   /* the request's pointer to this client, cleared when the hub goes first */
+	uint64_t pos;    /* the next byte of the hub's stream this client gets */
 	bool dropped;
 };
 
@@ -65,17 +66,15 @@ void csms_live_free(struct csms_live *hub)
 		ev_timer_stop(hub->loop, &hub->heartbeat);
 	while (hub->clients) {
 		struct csms_live_client *c = hub->clients;
-		if (c->req) {
-			c->req->stream = NULL;
-			c->req->on_release = NULL;
-		}
+		if (c->holder)
+			*c->holder = NULL;
 		csms_live_detach(c);
 	}
 	free(hub->ring);
 	free(hub);
 }
 
-struct csms_live_client *csms_live_attach(struct csms_live *hub, struct csms_http_req *r)
+struct csms_live_client *csms_live_attach(struct csms_live *hub, struct lws *wsi, const char *addr, void **holder)
 {
 	if (!hub || hub->n >= CSMS_LIVE_MAX_CLIENTS)
 		return NULL;
@@ -83,7 +82,9 @@ struct csms_live_client *csms_live_attach(struct csms_live *hub, struct csms_htt
 	if (!c)
 		return NULL;
 	c->hub = hub;
-	c->req = r;
+	c->wsi = wsi;
+	snprintf(c->addr, sizeof(c->addr), "%s", addr ? addr : "?");
+	c->holder = holder;
 	c->pos = hub->written; /* from now on */
 	c->next = hub->clients;
 	if (hub->clients)
@@ -162,11 +163,11 @@ static void wake_clients(struct csms_live *hub, uint64_t before)
 			continue;
 		if (hub->written - c->pos > CSMS_LIVE_QUEUE_BYTES) {
 			c->dropped = true;
-			WL_WARN("live", "a live client (%s) reads too slowly: dropped", c->req ? c->req->addr : "?");
-			if (c->req && c->req->wsi)
-				lws_set_timeout(c->req->wsi, PENDING_TIMEOUT_HTTP_CONTENT, LWS_TO_KILL_ASYNC);
-		} else if (c->pos == before && c->req && c->req->wsi) {
-			lws_callback_on_writable(c->req->wsi);
+			WL_WARN("live", "a live client (%s) reads too slowly: dropped", c->addr);
+			if (c->wsi)
+				lws_set_timeout(c->wsi, PENDING_TIMEOUT_HTTP_CONTENT, LWS_TO_KILL_ASYNC);
+		} else if (c->pos == before && c->wsi) {
+			lws_callback_on_writable(c->wsi);
 		}
 	}
 }

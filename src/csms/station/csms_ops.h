@@ -10,6 +10,8 @@
 #include <stdint.h>
 
 #include "csms.h"
+#include "csms_registry.h"
+#include "csms_store.h"
 #include "ocpp.h"
 
 enum csms_op_status {

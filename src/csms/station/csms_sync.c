@@ -8,8 +8,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "csms_cards.h"
 #include "csms_conn.h"
+#include "csms_idtag.h"
 #include "csms_journal.h"
 #include "csms_ops.h"
 #include "ocpp_text.h"
