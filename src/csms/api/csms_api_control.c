@@ -90,7 +90,7 @@ static void get_stations(struct csms_http_req *r)
 		cJSON_AddStringToObject(o, "deviceType", type);
 		csms_api_add_text(o, "firmwareVersion", st, 4);
 		csms_api_add_text(o, "state", st, 5);
-		cJSON_AddBoolToObject(o, "connected", s && s->conn && !s->conn->probation);
+		cJSON_AddBoolToObject(o, "connected", csms_station_is_connected(s));
 		cJSON_AddStringToObject(
 		    o, "localListName",
 		    sqlite3_column_type(st, 6) == SQLITE_NULL ? "-" : (const char *)sqlite3_column_text(st, 6));
@@ -407,7 +407,7 @@ static void post_start(struct csms_http_req *r)
 		return;
 	const char *id_tag = csms_api_str(r, body, "idTag", true, CSMS_IDTAG_MAX, &bad);
 	enum csms_socket_status ss =
-	    csms_socket_status_of(status[0] ? status : NULL, s->conn && !s->conn->probation, s->state);
+	    csms_socket_status_of(status[0] ? status : NULL, csms_station_is_connected(s), s->state);
 	if (bad) {
 	} else if (ss != CSMS_SOCKET_AVAILABLE && strcmp(status, "Preparing") != 0) {
 		refuse_status(r, ss, "a remote start needs an Available socket (or one waiting for authorisation)");
@@ -447,7 +447,7 @@ static void post_stop(struct csms_http_req *r)
 	if (!s || !connector_param(r, 1, false, &c) || !socket_status(r, s, c, status, sizeof(status)))
 		return;
 	enum csms_socket_status ss =
-	    csms_socket_status_of(status[0] ? status : NULL, s->conn && !s->conn->probation, s->state);
+	    csms_socket_status_of(status[0] ? status : NULL, csms_station_is_connected(s), s->state);
 	if (ss != CSMS_SOCKET_CHARGING && ss != CSMS_SOCKET_OCCUPIED && ss != CSMS_SOCKET_CHARGING_SUSPENDED) {
 		refuse_status(r, ss, "a remote stop needs a Charging, Occupied or Charging suspended socket");
 		return;

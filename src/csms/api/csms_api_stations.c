@@ -191,7 +191,7 @@ static void get_station(struct csms_http_req *r)
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "id", s->id);
 	cJSON_AddStringToObject(o, "state", csms_station_state_name(s->state));
-	cJSON_AddBoolToObject(o, "connected", s->conn && !s->conn->probation);
+	cJSON_AddBoolToObject(o, "connected", csms_station_is_connected(s));
 	cJSON_AddBoolToObject(o, "password", s->password_hash != NULL);
 	if (sqlite3_prepare_v2(r->app->rdb, SQL_GET_STATION, -1, &st, NULL) == SQLITE_OK) {
 		sqlite3_bind_text(st, 1, s->id, -1, SQLITE_STATIC);
@@ -229,7 +229,7 @@ static void get_station(struct csms_http_req *r)
 			csms_api_add_int(c, "phases", st, 9);
 			csms_api_add_int(c, "maxCurrent", st, 10);
 			enum csms_socket_status ss = csms_socket_status_of((const char *)sqlite3_column_text(st, 1),
-			                                                   s->conn && !s->conn->probation, s->state);
+			                                                   csms_station_is_connected(s), s->state);
 			cJSON_AddStringToObject(c, "socketStatus", csms_socket_status_key(ss));
 			cJSON_AddStringToObject(c, "socketStatusLabel", csms_socket_status_label(ss));
 			cJSON_AddItemToArray(conns, c);

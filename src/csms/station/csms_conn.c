@@ -22,10 +22,60 @@
 #define OUTPUT_PAUSE (256u * 1024u)
 #define OUTPUT_MAX   (1024u * 1024u)
 
+static const char *const state_names[CSMS_CONN_STATE_COUNT] = {
+    [CSMS_CONN_NEW] = "new",           [CSMS_CONN_PROBATION] = "probation", [CSMS_CONN_BOOTING] = "booting",
+    [CSMS_CONN_ACCEPTED] = "accepted", [CSMS_CONN_CLOSING] = "closing",     [CSMS_CONN_CLOSED] = "closed",
+};
+
+const char *csms_conn_state_name(enum csms_conn_state s)
+{
+	return (unsigned)s < CSMS_CONN_STATE_COUNT ? state_names[s] : "?";
+}
+
+/* allowed[from] has bit `to` set when from -> to is a step of a connection's life */
+#define TO(s) (1u << (s))
+static const unsigned allowed[CSMS_CONN_STATE_COUNT] = {
+    [CSMS_CONN_NEW] = TO(CSMS_CONN_PROBATION) | TO(CSMS_CONN_BOOTING) | TO(CSMS_CONN_CLOSED),
+    [CSMS_CONN_PROBATION] = TO(CSMS_CONN_BOOTING) | TO(CSMS_CONN_CLOSING) | TO(CSMS_CONN_CLOSED),
+    [CSMS_CONN_BOOTING] = TO(CSMS_CONN_ACCEPTED) | TO(CSMS_CONN_CLOSING) | TO(CSMS_CONN_CLOSED),
+    [CSMS_CONN_ACCEPTED] = TO(CSMS_CONN_BOOTING) | TO(CSMS_CONN_CLOSING) | TO(CSMS_CONN_CLOSED),
+    [CSMS_CONN_CLOSING] = TO(CSMS_CONN_CLOSED),
+    [CSMS_CONN_CLOSED] = 0,
+};
+#undef TO
+
+int csms_conn_set_state(struct csms_conn *c, enum csms_conn_state to)
+{
+	enum csms_conn_state from = c->state;
+	const char *id = c->station ? c->station->id : "?";
+
+	if (to == from)
+		return 0;
+	if ((unsigned)to >= CSMS_CONN_STATE_COUNT || !(allowed[from] & (1u << to))) {
+		WL_ERROR("conn", "station \"%s\" (%s): connection state %s -> %s refused", id, c->addr,
+		         csms_conn_state_name(from), csms_conn_state_name(to));
+		return -1;
+	}
+	c->state = to;
+	WL_DEBUG("conn", "station \"%s\" (%s): %s -> %s", id, c->addr, csms_conn_state_name(from),
+	         csms_conn_state_name(to));
+	return 0;
+}
+
+static bool is_attached(const struct csms_conn *c)
+{
+	return c && (c->state == CSMS_CONN_BOOTING || c->state == CSMS_CONN_ACCEPTED);
+}
+
+bool csms_station_is_connected(const struct csms_station *s)
+{
+	return s && is_attached(s->conn);
+}
+
 struct csms_conn *csms_conn_for(struct csms_station *s, uint64_t serial)
 {
 	struct csms_conn *c = s ? s->conn : NULL;
-	return c && c->serial == serial && !c->closing ? c : NULL;
+	return is_attached(c) && c->serial == serial ? c : NULL;
 }
 
 /* "/ocpp/CP-1" -> "CP-1"; false when the path is not an OCPP endpoint or the id is not valid. */
@@ -186,7 +236,7 @@ static void attach(struct csms_conn *c)
 {
 	struct csms_station *s = c->station;
 	s->conn = c;
-	c->probation = false;
+	csms_conn_set_state(c, CSMS_CONN_BOOTING);
 	c->rival = NULL;
 	lws_rx_flow_control(c->wsi, 1);
 	csms_station_db_connected(c->app, s, true, c->addr);
@@ -228,7 +278,7 @@ static int on_established(struct csms *app, struct csms_conn *c, struct lws *wsi
 	struct csms_conn *live = c->station->conn;
 	if (live) {
 		/* authenticated newcomer: it wins only if the live session fails a ping */
-		c->probation = true;
+		csms_conn_set_state(c, CSMS_CONN_PROBATION);
 		c->rival = live;
 		live->rival = c;
 		live->want_ping = true;
@@ -284,7 +334,7 @@ static void process_frame(struct csms_conn *c, const char *buf, size_t len)
 	c->last_rx = now;
 	c->ping_due = 0;
 	c->app->stats.frames_in++;
-	if (c->rival && c->rival->probation)
+	if (c->rival && c->rival->state == CSMS_CONN_PROBATION)
 		promote_or_refuse(c->rival, true); /* a frame proves the live session alive, like a pong */
 	charge_budget(c, len, now);
 	csms_journal_frame(c->app, c->station, CSMS_DIR_IN, buf, len);
@@ -298,8 +348,8 @@ static int on_receive(struct csms_conn *c, struct lws *wsi, const char *in, size
 	size_t max = (size_t)c->app->cfg.max_frame;
 	bool first = lws_is_first_fragment(wsi), final = lws_is_final_fragment(wsi);
 
-	if (c->probation || c->closing)
-		return 0;
+	if (!is_attached(c))
+		return 0; /* on probation (not read) or closing */
 	if (lws_frame_is_binary(wsi)) {
 		csms_conn_close(c, LWS_CLOSE_STATUS_UNACCEPTABLE_OPCODE, "OCPP-J uses text frames");
 		return 0;
@@ -335,7 +385,7 @@ static int on_writeable(struct csms_conn *c, struct lws *wsi)
 {
 	static unsigned char buf[LWS_PRE + 16 * 1024 * 1024 + 1]; /* event-loop thread only */
 
-	if (c->closing)
+	if (c->state >= CSMS_CONN_CLOSING)
 		return -1;
 	if (c->want_ping) {
 		c->want_ping = false;
@@ -420,7 +470,7 @@ static void on_closed(struct csms_conn *c)
 		struct csms_conn *r = c->rival;
 		r->rival = NULL;
 		c->rival = NULL;
-		if (r->probation) {
+		if (r->state == CSMS_CONN_PROBATION) {
 			/* the live session went away while its rival waited: the rival takes over */
 			if (s->conn == c)
 				s->conn = NULL;
@@ -433,7 +483,7 @@ static void on_closed(struct csms_conn *c)
 		csms_station_db_connected(app, s, false, c->addr);
 		WL_INFO("conn", "station \"%s\" disconnected (%s)", s->id, c->addr);
 	}
-	c->closing = true;
+	csms_conn_set_state(c, CSMS_CONN_CLOSED);
 	ocpp_rpc_free(c->rpc); /* cancels our pending calls: their askers are told */
 	c->rpc = NULL;
 }
@@ -451,7 +501,7 @@ int csms_conn_callback(struct lws *wsi, enum lws_callback_reasons reason, void *
 			return 0;
 		c->last_rx = wl_mono_ms();
 		c->ping_due = 0;
-		if (c->rival && c->rival->probation)
+		if (c->rival && c->rival->state == CSMS_CONN_PROBATION)
 			promote_or_refuse(c->rival, true);
 		return 0;
 	case LWS_CALLBACK_SERVER_WRITEABLE: return c->rpc ? on_writeable(c, wsi) : -1;
@@ -478,7 +528,7 @@ static void close_unread(struct csms_conn *c, const char *fmt, ...)
 
 void csms_conn_flush(struct csms_conn *c)
 {
-	if (!c->wsi || c->closing)
+	if (!c->wsi || c->state >= CSMS_CONN_CLOSING)
 		return;
 	if (ocpp_rpc_overflowed(c->rpc)) {
 		close_unread(c, "over %zu bytes of answers not read", ocpp_rpc_output_bytes(c->rpc));
@@ -496,9 +546,9 @@ void csms_conn_flush(struct csms_conn *c)
 
 void csms_conn_close(struct csms_conn *c, int code, const char *reason)
 {
-	if (c->closing)
+	if (c->state >= CSMS_CONN_CLOSING)
 		return;
-	c->closing = true;
+	csms_conn_set_state(c, CSMS_CONN_CLOSING);
 	lws_close_reason(c->wsi, (enum lws_close_status)code, (unsigned char *)reason, strlen(reason));
 	lws_callback_on_writable(c->wsi);
 	lws_set_timeout(c->wsi, PENDING_TIMEOUT_CLOSE_SEND, CLOSE_GRACE_S);
@@ -510,7 +560,7 @@ void csms_conn_tick_all(struct csms *app, uint64_t now)
 
 	for (struct csms_conn *c = app->conns, *next; c; c = next) {
 		next = c->next;
-		if (c->closing || !c->rpc)
+		if (c->state >= CSMS_CONN_CLOSING || !c->rpc)
 			continue;
 		if (ocpp_rpc_next_deadline(c->rpc) <= now) {
 			ocpp_rpc_tick(c->rpc, now);
@@ -525,12 +575,12 @@ void csms_conn_tick_all(struct csms *app, uint64_t now)
 			close_unread(c, "its answers were not read for %d s", app->cfg.call_timeout);
 			continue;
 		}
-		if (c->probation)
+		if (c->state == CSMS_CONN_PROBATION)
 			continue;
 		if (c->ping_due && now >= c->ping_due) {
 			WL_INFO("conn", "station \"%s\" (%s): no answer to ping, out of service", c->station->id,
 			        c->addr);
-			if (c->rival && c->rival->probation) {
+			if (c->rival && c->rival->state == CSMS_CONN_PROBATION) {
 				promote_or_refuse(c->rival, false);
 			} else {
 				csms_journal_event(app, c->station->id, "timeout", -1, "no frame for %llu s",

@@ -24,19 +24,36 @@
 
 #include <libwebsockets.h>
 
+/* A connection's life. Only csms_conn_set_state() changes it (and logs "from -> to"):
+ *   NEW -> PROBATION (a second authenticated connection while the station is connected) or BOOTING
+ *   PROBATION -> BOOTING (the live one failed its ping or left) | CLOSING (refused) | CLOSED
+ *   BOOTING <-> ACCEPTED (a BootNotification answered Accepted / not Accepted on this connection)
+ *   BOOTING, ACCEPTED -> CLOSING (we close it) | CLOSED (it went away);  CLOSING -> CLOSED
+ * BOOTING is attached but not yet booted on this connection: a station whose registration is Accepted may
+ * still send (the handlers check the registration, see csms_handlers.c). */
+enum csms_conn_state {
+	CSMS_CONN_NEW,       /* zeroed, before the WebSocket is established */
+	CSMS_CONN_PROBATION, /* upgraded, not read: the live session of its station is being pinged */
+	CSMS_CONN_BOOTING,   /* the station's attached session (station->conn) */
+	CSMS_CONN_ACCEPTED,  /* attached, and a BootNotification on it was answered Accepted */
+	CSMS_CONN_CLOSING,   /* a close was sent: nothing more is read or queued */
+	CSMS_CONN_CLOSED,    /* lws closed it: its RPC is freed */
+	CSMS_CONN_STATE_COUNT
+};
+const char *csms_conn_state_name(enum csms_conn_state s);
+
 struct csms_conn {
 	struct csms_conn *prev, *next; /* in csms.conns */
 	struct csms *app;
 	struct lws *wsi;
 	struct csms_station *station;
 	struct ocpp_rpc *rpc;
-	uint64_t serial;         /* unique per connection: jobs answer only the connection that asked */
-	uint64_t last_rx;        /* monotonic ms of the last frame or pong */
-	uint64_t ping_due;       /* monotonic ms: when the pending ping must be answered (0: none pending) */
-	struct csms_conn *rival; /* on probation: the live session being pinged; on the live one: the newcomer */
-	bool probation;          /* a second authenticated connection waiting for the live one to fail a ping */
+	uint64_t serial;            /* unique per connection: jobs answer only the connection that asked */
+	uint64_t last_rx;           /* monotonic ms of the last frame or pong */
+	uint64_t ping_due;          /* monotonic ms: when the pending ping must be answered (0: none pending) */
+	struct csms_conn *rival;    /* on probation: the live session being pinged; on the live one: the newcomer */
+	enum csms_conn_state state; /* set only by csms_conn_set_state() */
 	bool want_ping;
-	bool closing;
 	bool paused;        /* over its message budget: not read until resume_at (checked once a second) */
 	uint64_t resume_at; /* monotonic ms */
 	bool out_paused;    /* its answers pile up unread: not read until they drain (or closed) */
@@ -68,6 +85,14 @@ int csms_conn_callback(struct lws *wsi, enum lws_callback_reasons reason, void *
 /* Decides an HTTP upgrade to WebSocket: CSMS_CONN_ACCEPT to let it proceed, else the refusal with a
  * one-line reason for the station (a static string) in *reason. */
 enum csms_conn_refusal csms_conn_confirm_upgrade(struct csms *app, struct lws *wsi, const char **reason);
+
+/* Moves c to state `to` if the life above allows it, logs "from -> to" and returns 0; the same state is a
+ * no-op (0). A transition the life does not allow is refused: logged as an error, c unchanged, -1. */
+int csms_conn_set_state(struct csms_conn *c, enum csms_conn_state to);
+
+/* Is the station connected: has it an attached session (booting or accepted, not closing)? The one rule for
+ * the API's "connected", socket status, operations and the card-list sync. s may be NULL (false). */
+bool csms_station_is_connected(const struct csms_station *s);
 
 /* Asks to be called when the connection can write, to send what the RPC has queued. */
 void csms_conn_flush(struct csms_conn *c);

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "csms_conn.h"
 #include "csms_socket.h"
 #include "ocpp_text.h"
 #include "wl_log.h"
@@ -219,7 +220,7 @@ void csms_live_publish_status(struct csms_live *hub, const struct csms_station *
 {
 	if (!hub || !hub->n || !s)
 		return;
-	enum csms_socket_status ss = csms_socket_status_of(status, s->conn != NULL, s->state);
+	enum csms_socket_status ss = csms_socket_status_of(status, csms_station_is_connected(s), s->state);
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "station", s->id);
 	cJSON_AddNumberToObject(o, "connector", connector);
@@ -262,6 +263,6 @@ void csms_live_publish_station(struct csms_live *hub, const struct csms_station 
 	cJSON_AddStringToObject(o, "event", what);
 	cJSON_AddStringToObject(o, "station", s->id);
 	cJSON_AddStringToObject(o, "state", csms_station_state_name(s->state));
-	cJSON_AddBoolToObject(o, "connected", s->conn != NULL);
+	cJSON_AddBoolToObject(o, "connected", csms_station_is_connected(s));
 	publish_json(hub, "station", o);
 }

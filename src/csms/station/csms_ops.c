@@ -51,7 +51,7 @@ int csms_op_start(struct csms *app, const char *station_id, const char *action_n
 		return -1;
 	}
 	struct csms_conn *c = s->conn;
-	if (!c || c->closing || c->probation) {
+	if (!csms_station_is_connected(s)) {
 		*http = 409;
 		snprintf(err, errlen, "station \"%s\" is not connected", station_id);
 		return -1;

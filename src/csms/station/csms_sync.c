@@ -178,7 +178,7 @@ static struct entry *dequeue(struct csms_sync *y)
 static void push_station(struct csms_station *st, void *ctx)
 {
 	struct csms_sync *y = ctx;
-	if (st->state != CSMS_STATION_ACCEPTED || !st->conn)
+	if (st->state != CSMS_STATION_ACCEPTED || !csms_station_is_connected(st))
 		return;
 	struct entry *e = entry_of(y, st);
 	if (e)
@@ -194,7 +194,7 @@ static void sweep(struct csms *app, struct csms_sync *y)
 
 static bool is_online(const struct csms_station *st)
 {
-	return st->state == CSMS_STATION_ACCEPTED && st->conn && !st->conn->closing && !st->conn->probation;
+	return st->state == CSMS_STATION_ACCEPTED && csms_station_is_connected(st);
 }
 
 /* ---- building and sending one chunk ---- */
