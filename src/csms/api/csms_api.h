@@ -165,9 +165,15 @@ void csms_api_export_reply(struct csms_http_req *r, int rc, const char *path, en
 
 /* Sends an OCPP call to a station and answers r with the station's reply when it comes: 200
  * {"station","action","outcome":"result","response":{...}}, 502 a CALLERROR, 504 no answer, 503 the
- * station left; 400/404/409/503 at once when it cannot be sent. The _json form takes payload. */
+ * station left; 400/404/409/503 at once when it cannot be sent. The request (the JSON text of a REST body,
+ * or a cJSON tree the _json form takes) is decoded here into the action's struct for csms_op_start(). */
 void csms_api_send_op(struct csms_http_req *r, const char *station, const char *action, const char *json, size_t len);
-void csms_api_send_op_json(struct csms_http_req *r, const char *station, const char *action, cJSON *payload);
+void csms_api_send_op_json(struct csms_http_req *r, const char *station, enum ocpp_action action, cJSON *payload);
+/* The HTTP status (and error code, if code is not NULL) of an enum csms_op_error from csms_op_start(); an
+ * unknown value is 503 busy. */
+int csms_api_op_status(int rc, const char **code);
+/* Answers r with the status and code of a csms_op_start() refusal and its message. */
+void csms_api_op_refused(struct csms_http_req *r, int rc, const char *message);
 
 /* Answers 500 with the read connection's error. */
 void csms_api_db_error(struct csms_http_req *r);

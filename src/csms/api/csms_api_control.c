@@ -225,7 +225,7 @@ static void post_reset(struct csms_http_req *r)
 	if (!bad) {
 		cJSON *p = cJSON_CreateObject();
 		cJSON_AddStringToObject(p, "type", type);
-		csms_api_send_op_json(r, r->params[0], "Reset", p);
+		csms_api_send_op_json(r, r->params[0], OCPP_Reset, p);
 	}
 	cJSON_Delete(body);
 }
@@ -247,7 +247,7 @@ static void post_availability(struct csms_http_req *r)
 		cJSON *p = cJSON_CreateObject();
 		cJSON_AddNumberToObject(p, "connectorId", (double)c);
 		cJSON_AddStringToObject(p, "type", type);
-		csms_api_send_op_json(r, r->params[0], "ChangeAvailability", p);
+		csms_api_send_op_json(r, r->params[0], OCPP_ChangeAvailability, p);
 	}
 	cJSON_Delete(body);
 }
@@ -259,7 +259,7 @@ static void post_unlock(struct csms_http_req *r)
 		return;
 	cJSON *p = cJSON_CreateObject();
 	cJSON_AddNumberToObject(p, "connectorId", (double)c);
-	csms_api_send_op_json(r, r->params[0], "UnlockConnector", p);
+	csms_api_send_op_json(r, r->params[0], OCPP_UnlockConnector, p);
 }
 
 /* GET …/configuration[?key=A,B]: the station's configuration keys (GetConfiguration) */
@@ -274,7 +274,7 @@ static void get_configuration(struct csms_http_req *r)
 		for (char *save = NULL, *k = strtok_r(keys, ",", &save); k; k = strtok_r(NULL, ",", &save))
 			cJSON_AddItemToArray(arr, cJSON_CreateString(k));
 	}
-	csms_api_send_op_json(r, r->params[0], "GetConfiguration", p); /* key length is checked by the schema */
+	csms_api_send_op_json(r, r->params[0], OCPP_GetConfiguration, p); /* key length is checked by the schema */
 }
 
 /* PUT …/configuration {"key","value"} (ChangeConfiguration) */
@@ -292,7 +292,7 @@ static void put_configuration(struct csms_http_req *r)
 		cJSON *p = cJSON_CreateObject();
 		cJSON_AddStringToObject(p, "key", key);
 		cJSON_AddStringToObject(p, "value", value);
-		csms_api_send_op_json(r, r->params[0], "ChangeConfiguration", p);
+		csms_api_send_op_json(r, r->params[0], OCPP_ChangeConfiguration, p);
 	}
 	cJSON_Delete(body);
 }
@@ -358,7 +358,7 @@ static void post_firmware_update(struct csms_http_req *r)
 		cJSON_AddNumberToObject(p, "retries", (double)retries);
 	if (has_interval)
 		cJSON_AddNumberToObject(p, "retryInterval", (double)interval);
-	csms_api_send_op_json(r, r->params[0], "UpdateFirmware", p);
+	csms_api_send_op_json(r, r->params[0], OCPP_UpdateFirmware, p);
 	cJSON_Delete(body);
 }
 
@@ -430,7 +430,7 @@ static void post_start(struct csms_http_req *r)
 			cJSON *p = cJSON_CreateObject();
 			cJSON_AddNumberToObject(p, "connectorId", (double)c);
 			cJSON_AddStringToObject(p, "idTag", tag);
-			csms_api_send_op_json(r, s->id, "RemoteStartTransaction", p);
+			csms_api_send_op_json(r, s->id, OCPP_RemoteStartTransaction, p);
 		}
 	}
 	cJSON_Delete(body);
@@ -468,7 +468,7 @@ static void post_stop(struct csms_http_req *r)
 	}
 	cJSON *p = cJSON_CreateObject();
 	cJSON_AddNumberToObject(p, "transactionId", (double)txn);
-	csms_api_send_op_json(r, s->id, "RemoteStopTransaction", p);
+	csms_api_send_op_json(r, s->id, OCPP_RemoteStopTransaction, p);
 }
 
 static const struct csms_route routes[] = {
