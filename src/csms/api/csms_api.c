@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "csms_operator.h"
 #include "wl_log.h"
 
 const struct csms_route_table *const csms_route_tables[] = {
@@ -17,37 +16,6 @@ const struct csms_route_table *const csms_route_tables[] = {
     &csms_routes_tx,      &csms_routes_views, &csms_routes_maint,     &csms_routes_live,
 };
 const size_t csms_route_tables_n = sizeof(csms_route_tables) / sizeof(csms_route_tables[0]);
-
-static const struct {
-	unsigned role;
-	const char *name;
-} role_names[] = {
-    {CSMS_ROLE_ADMIN, "administrator"},
-    {CSMS_ROLE_MANAGER, "local_manager"},
-    {CSMS_ROLE_TECH, "maintenance_technician"},
-};
-
-const char *csms_role_name(unsigned role)
-{
-	for (size_t i = 0; i < sizeof(role_names) / sizeof(role_names[0]); i++)
-		if (role_names[i].role == role)
-			return role_names[i].name;
-	return "none";
-}
-
-unsigned csms_role_parse(const char *name)
-{
-	for (size_t i = 0; name && i < sizeof(role_names) / sizeof(role_names[0]); i++)
-		if (strcmp(role_names[i].name, name) == 0)
-			return role_names[i].role;
-	return 0;
-}
-
-const char *csms_http_method_name(enum csms_http_method m)
-{
-	static const char *const names[] = {"GET", "POST", "PUT", "DELETE", "PATCH", "OTHER"};
-	return (unsigned)m < sizeof(names) / sizeof(names[0]) ? names[m] : "OTHER";
-}
 
 bool csms_route_allows(const struct csms_route *rt, const struct csms_principal *who)
 {
@@ -188,6 +156,7 @@ int csms_api_route(struct csms_http_req *r)
 				return -1;
 			}
 			r->route = rt;
+			r->hooks = tab->hooks;
 			return 0;
 		}
 	}
@@ -220,5 +189,6 @@ void csms_api_release(struct csms_http_req *r)
 		r->on_release(r);
 		r->on_release = NULL;
 	}
-	csms_api_upload_abort(r);
+	if (r->hooks && r->hooks->upload_abort)
+		r->hooks->upload_abort(r);
 }

@@ -11,7 +11,7 @@
 #include "csms_conn.h"
 #include "csms_idtag.h"
 #include "csms_socket.h"
-#include "csms_socket_spec.h"
+#include "csms_socket_form.h"
 #include "csms_stexport.h"
 #include "ocpp_text.h"
 #include "wl_clock.h"
@@ -90,7 +90,7 @@ static void get_stations(struct csms_http_req *r)
 		cJSON_AddStringToObject(o, "deviceType", type);
 		csms_api_add_text(o, "firmwareVersion", st, 4);
 		csms_api_add_text(o, "state", st, 5);
-		cJSON_AddBoolToObject(o, "connected", s && s->conn && !s->conn->probation);
+		cJSON_AddBoolToObject(o, "connected", csms_station_is_connected(s));
 		cJSON_AddStringToObject(
 		    o, "localListName",
 		    sqlite3_column_type(st, 6) == SQLITE_NULL ? "-" : (const char *)sqlite3_column_text(st, 6));
@@ -172,7 +172,7 @@ static void put_socket(struct csms_http_req *r)
 		return;
 	if (!(sp = calloc(1, sizeof(*sp)))) {
 		csms_http_respond_error(r, 500, "internal", "out of memory");
-	} else if (!csms_socket_spec_parse(r, body, false, sp)) {
+	} else if (!csms_socket_form_parse(r, body, false, sp)) {
 		free(sp);
 	} else {
 		snprintf(sp->station, sizeof(sp->station), "%s", s->id);
@@ -225,7 +225,7 @@ static void post_reset(struct csms_http_req *r)
 	if (!bad) {
 		cJSON *p = cJSON_CreateObject();
 		cJSON_AddStringToObject(p, "type", type);
-		csms_api_send_op_json(r, r->params[0], "Reset", p);
+		csms_api_send_op_json(r, r->params[0], OCPP_Reset, p);
 	}
 	cJSON_Delete(body);
 }
@@ -247,7 +247,7 @@ static void post_availability(struct csms_http_req *r)
 		cJSON *p = cJSON_CreateObject();
 		cJSON_AddNumberToObject(p, "connectorId", (double)c);
 		cJSON_AddStringToObject(p, "type", type);
-		csms_api_send_op_json(r, r->params[0], "ChangeAvailability", p);
+		csms_api_send_op_json(r, r->params[0], OCPP_ChangeAvailability, p);
 	}
 	cJSON_Delete(body);
 }
@@ -259,7 +259,7 @@ static void post_unlock(struct csms_http_req *r)
 		return;
 	cJSON *p = cJSON_CreateObject();
 	cJSON_AddNumberToObject(p, "connectorId", (double)c);
-	csms_api_send_op_json(r, r->params[0], "UnlockConnector", p);
+	csms_api_send_op_json(r, r->params[0], OCPP_UnlockConnector, p);
 }
 
 /* GET …/configuration[?key=A,B]: the station's configuration keys (GetConfiguration) */
@@ -274,7 +274,7 @@ static void get_configuration(struct csms_http_req *r)
 		for (char *save = NULL, *k = strtok_r(keys, ",", &save); k; k = strtok_r(NULL, ",", &save))
 			cJSON_AddItemToArray(arr, cJSON_CreateString(k));
 	}
-	csms_api_send_op_json(r, r->params[0], "GetConfiguration", p); /* key length is checked by the schema */
+	csms_api_send_op_json(r, r->params[0], OCPP_GetConfiguration, p); /* key length is checked by the schema */
 }
 
 /* PUT …/configuration {"key","value"} (ChangeConfiguration) */
@@ -292,7 +292,7 @@ static void put_configuration(struct csms_http_req *r)
 		cJSON *p = cJSON_CreateObject();
 		cJSON_AddStringToObject(p, "key", key);
 		cJSON_AddStringToObject(p, "value", value);
-		csms_api_send_op_json(r, r->params[0], "ChangeConfiguration", p);
+		csms_api_send_op_json(r, r->params[0], OCPP_ChangeConfiguration, p);
 	}
 	cJSON_Delete(body);
 }
@@ -358,7 +358,7 @@ static void post_firmware_update(struct csms_http_req *r)
 		cJSON_AddNumberToObject(p, "retries", (double)retries);
 	if (has_interval)
 		cJSON_AddNumberToObject(p, "retryInterval", (double)interval);
-	csms_api_send_op_json(r, r->params[0], "UpdateFirmware", p);
+	csms_api_send_op_json(r, r->params[0], OCPP_UpdateFirmware, p);
 	cJSON_Delete(body);
 }
 
@@ -407,7 +407,7 @@ static void post_start(struct csms_http_req *r)
 		return;
 	const char *id_tag = csms_api_str(r, body, "idTag", true, CSMS_IDTAG_MAX, &bad);
 	enum csms_socket_status ss =
-	    csms_socket_status_of(status[0] ? status : NULL, s->conn && !s->conn->probation, s->state);
+	    csms_socket_status_of(status[0] ? status : NULL, csms_station_is_connected(s), s->state);
 	if (bad) {
 	} else if (ss != CSMS_SOCKET_AVAILABLE && strcmp(status, "Preparing") != 0) {
 		refuse_status(r, ss, "a remote start needs an Available socket (or one waiting for authorisation)");
@@ -430,7 +430,7 @@ static void post_start(struct csms_http_req *r)
 			cJSON *p = cJSON_CreateObject();
 			cJSON_AddNumberToObject(p, "connectorId", (double)c);
 			cJSON_AddStringToObject(p, "idTag", tag);
-			csms_api_send_op_json(r, s->id, "RemoteStartTransaction", p);
+			csms_api_send_op_json(r, s->id, OCPP_RemoteStartTransaction, p);
 		}
 	}
 	cJSON_Delete(body);
@@ -447,7 +447,7 @@ static void post_stop(struct csms_http_req *r)
 	if (!s || !connector_param(r, 1, false, &c) || !socket_status(r, s, c, status, sizeof(status)))
 		return;
 	enum csms_socket_status ss =
-	    csms_socket_status_of(status[0] ? status : NULL, s->conn && !s->conn->probation, s->state);
+	    csms_socket_status_of(status[0] ? status : NULL, csms_station_is_connected(s), s->state);
 	if (ss != CSMS_SOCKET_CHARGING && ss != CSMS_SOCKET_OCCUPIED && ss != CSMS_SOCKET_CHARGING_SUSPENDED) {
 		refuse_status(r, ss, "a remote stop needs a Charging, Occupied or Charging suspended socket");
 		return;
@@ -468,7 +468,7 @@ static void post_stop(struct csms_http_req *r)
 	}
 	cJSON *p = cJSON_CreateObject();
 	cJSON_AddNumberToObject(p, "transactionId", (double)txn);
-	csms_api_send_op_json(r, s->id, "RemoteStopTransaction", p);
+	csms_api_send_op_json(r, s->id, OCPP_RemoteStopTransaction, p);
 }
 
 static const struct csms_route routes[] = {

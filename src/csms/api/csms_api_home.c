@@ -23,7 +23,7 @@ static enum csms_socket_status status_of(struct csms *app, const char *station, 
 	struct csms_station *s = csms_registry_find(app->reg, station);
 	if (!s)
 		return CSMS_SOCKET_TO_BE_CONFIGURED;
-	return csms_socket_status_of(ocpp_status, s->conn && !s->conn->probation, s->state);
+	return csms_socket_status_of(ocpp_status, csms_station_is_connected(s), s->state);
 }
 
 static bool parse_pos(const char *s, int64_t *out)

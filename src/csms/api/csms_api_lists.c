@@ -634,13 +634,13 @@ static void on_version(struct csms_op *op, void *ctx)
 static void get_station_list(struct csms_http_req *r)
 {
 	char err[256];
-	int http;
+	static const struct ocpp_get_local_list_version_req req = {0};
 	struct csms_station *s = csms_api_station_param(r);
 	if (!s)
 		return;
-	if (csms_op_start(r->app, s->id, "GetLocalListVersion", "{}", 2, on_version, r, &r->op, &http, err,
-	                  sizeof(err)) < 0)
-		csms_http_respond_error(r, http, http == 409 ? "not_connected" : "operation", err);
+	int rc = csms_op_start(r->app, s->id, OCPP_GetLocalListVersion, &req, on_version, r, &r->op, err, sizeof(err));
+	if (rc < 0)
+		csms_api_op_refused(r, rc, err);
 }
 
 /* Literal paths before {id}: the first match wins. */

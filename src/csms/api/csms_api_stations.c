@@ -17,7 +17,7 @@
 #include "csms_idtag.h"
 #include "csms_redact.h"
 #include "csms_socket.h"
-#include "csms_socket_spec.h"
+#include "csms_socket_form.h"
 #include "csms_station_db.h"
 #include "ocpp_text.h"
 #include "wl_clock.h"
@@ -51,7 +51,7 @@ static int read_sockets(struct csms_http_req *r, cJSON *body, struct csms_socket
 	}
 	cJSON_ArrayForEach(it, arr)
 	{
-		if (!csms_socket_spec_parse(r, it, true, &out[n]))
+		if (!csms_socket_form_parse(r, it, true, &out[n]))
 			return -1;
 		for (int i = 0; i < n; i++)
 			if (out[i].connector == out[n].connector) {
@@ -191,7 +191,7 @@ static void get_station(struct csms_http_req *r)
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "id", s->id);
 	cJSON_AddStringToObject(o, "state", csms_station_state_name(s->state));
-	cJSON_AddBoolToObject(o, "connected", s->conn && !s->conn->probation);
+	cJSON_AddBoolToObject(o, "connected", csms_station_is_connected(s));
 	cJSON_AddBoolToObject(o, "password", s->password_hash != NULL);
 	if (sqlite3_prepare_v2(r->app->rdb, SQL_GET_STATION, -1, &st, NULL) == SQLITE_OK) {
 		sqlite3_bind_text(st, 1, s->id, -1, SQLITE_STATIC);
@@ -229,7 +229,7 @@ static void get_station(struct csms_http_req *r)
 			csms_api_add_int(c, "phases", st, 9);
 			csms_api_add_int(c, "maxCurrent", st, 10);
 			enum csms_socket_status ss = csms_socket_status_of((const char *)sqlite3_column_text(st, 1),
-			                                                   s->conn && !s->conn->probation, s->state);
+			                                                   csms_station_is_connected(s), s->state);
 			cJSON_AddStringToObject(c, "socketStatus", csms_socket_status_key(ss));
 			cJSON_AddStringToObject(c, "socketStatusLabel", csms_socket_status_label(ss));
 			cJSON_AddItemToArray(conns, c);
@@ -408,7 +408,9 @@ static bool valid_file_name(const char *n)
 	return true;
 }
 
-int csms_api_upload_begin(struct csms_http_req *r)
+static void upload_abort(struct csms_http_req *r);
+
+static int upload_begin(struct csms_http_req *r)
 {
 	char dir[300];
 	if (!valid_file_name(r->params[0])) {
@@ -432,7 +434,7 @@ int csms_api_upload_begin(struct csms_http_req *r)
 	return 0;
 }
 
-int csms_api_upload_chunk(struct csms_http_req *r, const char *in, size_t len)
+static int upload_chunk(struct csms_http_req *r, const char *in, size_t len)
 {
 	size_t off = 0;
 	while (off < len) {
@@ -440,7 +442,7 @@ int csms_api_upload_chunk(struct csms_http_req *r, const char *in, size_t len)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0) {
-			csms_api_upload_abort(r);
+			upload_abort(r);
 			csms_http_respond_error(r, 507, "storage", "cannot write the upload: disk full?");
 			return 0;
 		}
@@ -451,7 +453,7 @@ int csms_api_upload_chunk(struct csms_http_req *r, const char *in, size_t len)
 	return 0;
 }
 
-void csms_api_upload_abort(struct csms_http_req *r)
+static void upload_abort(struct csms_http_req *r)
 {
 	if (r->upload_fd >= 0) {
 		close(r->upload_fd);
@@ -489,7 +491,7 @@ static void firmware_url(struct csms_http_req *r, const char *name, char *out, s
 	snprintf(out, outlen, "%s://%s/firmware/%s", r->app->cfg.tls_cert[0] ? "https" : "http", host, name);
 }
 
-void csms_api_upload_finish(struct csms_http_req *r)
+static void upload_finish(struct csms_http_req *r)
 {
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int mdlen = 0;
@@ -503,7 +505,7 @@ void csms_api_upload_finish(struct csms_http_req *r)
 	if (fsync(r->upload_fd) < 0 || close(r->upload_fd) < 0 || rename(r->upload_tmp, final) < 0) {
 		r->upload_fd = -1;
 		unlink(r->upload_tmp);
-		csms_api_upload_abort(r);
+		upload_abort(r);
 		csms_http_respond_error(r, 507, "storage", "cannot store the upload");
 		return;
 	}
@@ -597,4 +599,11 @@ static const struct csms_route routes[] = {
      "Upload a firmware file (the body), stored with its MD5"},
     {CSMS_HTTP_GET, "firmware/{name}", CSMS_PUBLIC, 0, get_firmware_file, "Download a firmware file (stations)"},
 };
-CSMS_ROUTE_TABLE(csms_routes_stations, "stations", routes);
+/* the firmware upload's body goes to disk through these (csms_http_entry.c calls them) */
+static const struct csms_route_hooks hooks = {
+    .upload_begin = upload_begin,
+    .upload_chunk = upload_chunk,
+    .upload_finish = upload_finish,
+    .upload_abort = upload_abort,
+};
+CSMS_ROUTE_TABLE_HOOKS(csms_routes_stations, "stations", routes, &hooks);

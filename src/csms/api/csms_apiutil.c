@@ -419,31 +419,77 @@ static void op_done(struct csms_op *op, void *ctx)
 	csms_http_respond_json(r, http_status[op->status], o);
 }
 
-void csms_api_send_op(struct csms_http_req *r, const char *station, const char *action, const char *json, size_t len)
+/* The operations engine's refusals as HTTP answers: the one place an enum csms_op_error becomes a status. */
+static const struct {
+	int status;
+	const char *code;
+} op_errors[CSMS_OP_E_COUNT] = {
+    [-CSMS_OP_E_ACTION] = {400, "bad_request"},
+    [-CSMS_OP_E_NO_STATION] = {404, "unknown_station"},
+    [-CSMS_OP_E_NOT_CONNECTED] = {409, "not_connected"},
+    [-CSMS_OP_E_INVALID] = {400, "bad_request"},
+    [-CSMS_OP_E_BUSY] = {503, "busy"},
+    [-CSMS_OP_E_NO_MEMORY] = {503, "busy"},
+};
+
+int csms_api_op_status(int rc, const char **code)
 {
-	static const struct {
-		int status;
-		const char *code;
-	} codes[] = {{400, "bad_request"}, {404, "unknown_station"}, {409, "not_connected"}, {503, "busy"}};
-	char err[300];
-	int http;
-	if (csms_op_start(r->app, station, action, json, len, op_done, r, &r->op, &http, err, sizeof(err)) < 0) {
-		const char *code = "bad_request";
-		for (unsigned i = 0; i < sizeof(codes) / sizeof(codes[0]); i++)
-			if (codes[i].status == http)
-				code = codes[i].code;
-		csms_http_respond_error(r, http, code, err);
-	}
+	int i = rc < 0 && -rc < CSMS_OP_E_COUNT ? -rc : -CSMS_OP_E_NO_MEMORY;
+	if (code)
+		*code = op_errors[i].code;
+	return op_errors[i].status;
 }
 
-void csms_api_send_op_json(struct csms_http_req *r, const char *station, const char *action, cJSON *payload)
+void csms_api_op_refused(struct csms_http_req *r, int rc, const char *message)
 {
-	char *text = cJSON_PrintUnformatted(payload);
-	cJSON_Delete(payload);
-	if (!text) {
-		csms_http_respond_error(r, 500, "internal", "out of memory");
-		return;
+	const char *code;
+	int status = csms_api_op_status(rc, &code);
+	csms_http_respond_error(r, status, code, message);
+}
+
+/* Sends the operation whose request is root (NULL: the body was not JSON; why says so). The request is decoded
+ * into the action's struct here; the engine checks the action, the station and its connection first, so a bad
+ * request to a station that is not connected is answered 409 as before. */
+static void send_op(struct csms_http_req *r, const char *station, const char *action_name, const cJSON *root,
+                    const char *why)
+{
+	char err[300], bad[300];
+	struct ocpp_error oerr;
+	struct ocpp_payload payload = {0};
+	int a = ocpp_action_lookup(action_name);
+	enum ocpp_action action = a < 0 ? OCPP_ACTION_COUNT : (enum ocpp_action)a;
+
+	if (a >= 0 && root && ocpp_decode(ocpp_actions[a].req, root, NULL, &payload, &oerr) != 0) {
+		snprintf(bad, sizeof(bad), "%s: %s", ocpp_error_code_name(oerr.code), oerr.message);
+		why = bad;
+	} else if (a < 0) {
+		why = NULL;
 	}
-	csms_api_send_op(r, station, action, text, strlen(text));
-	free(text);
+	int rc =
+	    csms_op_start(r->app, station, action, why ? NULL : payload.data, op_done, r, &r->op, err, sizeof(err));
+	if (rc == CSMS_OP_E_ACTION)
+		snprintf(err, sizeof(err), "\"%s\" is not an action the central system sends", action_name);
+	if (rc < 0)
+		csms_api_op_refused(r, rc, rc == CSMS_OP_E_INVALID && why ? why : err);
+	ocpp_payload_release(&payload);
+}
+
+void csms_api_send_op(struct csms_http_req *r, const char *station, const char *action, const char *json, size_t len)
+{
+	char why[160];
+	const char *end = NULL;
+	cJSON *root = len ? cJSON_ParseWithLengthOpts(json, len, &end, 0) : NULL;
+	if (root && (size_t)(end - json) != len) {
+		cJSON_Delete(root);
+		root = NULL;
+	}
+	snprintf(why, sizeof(why), "the %s request is not one JSON object", action);
+	send_op(r, station, action, root, root ? NULL : why);
+	cJSON_Delete(root);
+}
+
+void csms_api_send_op_json(struct csms_http_req *r, const char *station, enum ocpp_action action, cJSON *payload)
+{
+	send_op(r, station, ocpp_action_name(action), payload, payload ? NULL : "out of memory");
+	cJSON_Delete(payload);
 }

@@ -6,7 +6,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "csms_api.h"
+#include "csms_http.h"
+#include "csms_http_answer.h"
 
 #define MAX_WEB_PATH 200
 
