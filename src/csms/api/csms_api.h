@@ -178,6 +178,12 @@ struct csms_api_job {
 /* Allocates a job for r (reply is taken, even on failure; NULL after answering 500). Submit it with
  * csms_store_submit(r->app->store, &j->job). */
 struct csms_api_job *csms_api_job(struct csms_http_req *r, csms_job_exec_fn *exec, int status, cJSON *reply);
+/* The same for a typed job: a struct of `size` bytes whose first member is the struct csms_api_job, with
+ * named fields for the job's arguments (zeroed). */
+void *csms_api_job_sized(struct csms_http_req *r, size_t size, csms_job_exec_fn *exec, int status, cJSON *reply);
+/* A table module's result (csms_db.h) as a job's: CSMS_DB_MISSING -> CSMS_API_MISSING, CSMS_DB_EXISTS and
+ * CSMS_DB_REFUSED -> CSMS_API_CONFLICT, other negatives -> -1. */
+int csms_api_db_rc(int db_rc);
 
 /* The body as a JSON object, or NULL after answering 400. Free with cJSON_Delete. */
 cJSON *csms_api_body(struct csms_http_req *r);
@@ -219,6 +225,8 @@ cJSON *csms_api_list_reply(cJSON *items, long long total, const struct csms_api_
 void csms_api_add_text(cJSON *obj, const char *name, sqlite3_stmt *s, int col);
 void csms_api_add_time(cJSON *obj, const char *name, sqlite3_stmt *s, int col);
 void csms_api_add_int(cJSON *obj, const char *name, sqlite3_stmt *s, int col);
+/* JSON from a typed row's field: ms since the epoch as RFC 3339, or null for CSMS_DB_NO_TIME. */
+void csms_api_add_ms(cJSON *obj, const char *name, int64_t ms);
 
 /* Work for the background worker on behalf of a request (password hashes, exports, backups). Submit with
  * csms_api_bg_submit(); in the job's done(), csms_api_bg_take() gives the request back (NULL when the
