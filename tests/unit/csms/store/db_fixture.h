@@ -16,7 +16,7 @@ static char fx_dir[64];
 static struct csms_store *fx_store;
 static sqlite3 *fx_db;
 
-static int fx_setup(void **state)
+static inline int fx_setup(void **state)
 {
 	(void)state;
 	snprintf(fx_dir, sizeof(fx_dir), "/tmp/csms-db-XXXXXX");
@@ -26,7 +26,7 @@ static int fx_setup(void **state)
 	return 0;
 }
 
-static int fx_teardown(void **state)
+static inline int fx_teardown(void **state)
 {
 	(void)state;
 	csms_store_close(fx_store);
@@ -48,7 +48,7 @@ static int fx_teardown(void **state)
 }
 
 /* Runs SQL of the test's own (fixtures: stations, connectors) and fails the test on an error. */
-static void fx_exec(const char *sql)
+static inline void fx_exec(const char *sql)
 {
 	char *msg = NULL;
 	if (sqlite3_exec(fx_db, sql, NULL, NULL, &msg) != SQLITE_OK)
@@ -56,7 +56,7 @@ static void fx_exec(const char *sql)
 }
 
 /* The single integer a query of the test's gives. */
-static int64_t fx_int(const char *sql)
+static inline int64_t fx_int(const char *sql)
 {
 	sqlite3_stmt *s;
 	int64_t v = -1;
