@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "csms_conn.h"
+#include "csms_firmware_db.h"
 #include "csms_idtag.h"
 #include "csms_socket.h"
 #include "csms_socket_spec.h"
@@ -326,15 +327,8 @@ static void post_firmware_update(struct csms_http_req *r)
 		return;
 	}
 	if (name) {
-		sqlite3_stmt *st;
 		char md5[40] = "";
-		if (sqlite3_prepare_v2(r->app->rdb, "SELECT md5 FROM firmware WHERE name = ?", -1, &st, NULL) ==
-		    SQLITE_OK) {
-			sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-			if (sqlite3_step(st) == SQLITE_ROW)
-				snprintf(md5, sizeof(md5), "%s", (const char *)sqlite3_column_text(st, 0));
-			sqlite3_finalize(st);
-		}
+		csms_firmware_db_md5(r->app->rdb, name, md5, sizeof(md5));
 		if (!md5[0]) {
 			csms_http_respond_error(r, 404, "not_found", "no such firmware file: upload it first");
 			cJSON_Delete(body);

@@ -179,6 +179,27 @@ int csms_card_db_insert(sqlite3 *db, const struct csms_card_write *w)
 	return sqlite3_changes(db) ? 0 : CSMS_DB_EXISTS;
 }
 
+int csms_card_db_put(sqlite3 *db, const struct csms_card_write *w)
+{
+	sqlite3_stmt *s = csms_db_prep(
+	    db,
+	    "INSERT INTO id_tag (id_tag, parent_id_tag, description, valid_from, expiry, blocked, created) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id_tag) DO UPDATE SET parent_id_tag = excluded.parent_id_tag, "
+	    "description = excluded.description, valid_from = excluded.valid_from, expiry = excluded.expiry, "
+	    "blocked = excluded.blocked");
+	if (!s)
+		return CSMS_DB_ERROR;
+	sqlite3_bind_text(s, 1, w->id_tag, -1, SQLITE_STATIC);
+	if (w->parent_id_tag)
+		sqlite3_bind_text(s, 2, w->parent_id_tag, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, w->description ? w->description : "", -1, SQLITE_STATIC);
+	bind_time(s, 4, w->valid_from);
+	bind_time(s, 5, w->expiry);
+	sqlite3_bind_int(s, 6, w->blocked);
+	sqlite3_bind_int64(s, 7, w->now);
+	return csms_db_step_write(s);
+}
+
 int csms_card_db_update(sqlite3 *db, const struct csms_card_write *w)
 {
 	sqlite3_stmt *s = csms_db_prep(

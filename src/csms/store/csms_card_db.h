@@ -65,6 +65,9 @@ struct csms_card_write {
 };
 /* CSMS_DB_EXISTS: a card with this id tag exists. */
 int csms_card_db_insert(sqlite3 *db, const struct csms_card_write *w);
+/* Creates or replaces the card's parent, description, dates and blocked flag (its user stays): the
+ * scripting route PUT /idtags. */
+int csms_card_db_put(sqlite3 *db, const struct csms_card_write *w);
 /* CSMS_DB_MISSING. */
 int csms_card_db_update(sqlite3 *db, const struct csms_card_write *w);
 /* Deletes the card; it leaves every card list (csms_list_db). CSMS_DB_MISSING. */

@@ -222,6 +222,27 @@ static void deleted_card_leaves_its_lists(void **state)
 	assert_int_equal(csms_card_db_exists(fx_db, "AAA00000000000"), 0);
 }
 
+static void put_creates_or_replaces_but_keeps_the_user(void **state)
+{
+	(void)state;
+	struct got_card g;
+	int64_t user = new_user("Ada", "Lovelace");
+	struct csms_card_write w = {.id_tag = "PUT00000000000", .parent_id_tag = "P0000000000000", .description = "d",
+	                            .valid_from = CSMS_DB_NO_TIME, .expiry = 9000, .blocked = true, .now = 1000};
+	assert_int_equal(csms_card_db_put(fx_db, &w), 0);
+	fx_exec("UPDATE id_tag SET user_id = (SELECT max(id) FROM charge_user) WHERE id_tag = 'PUT00000000000'");
+	struct csms_card_write again = {.id_tag = "PUT00000000000", .valid_from = 500, .expiry = CSMS_DB_NO_TIME,
+	                                .now = 2000};
+	assert_int_equal(csms_card_db_put(fx_db, &again), 0);
+	assert_int_equal(csms_card_db_get(fx_db, "PUT00000000000", 1000, copy_card, &g), 0);
+	assert_string_equal(g.parent, "(null)");
+	assert_string_equal(g.description, "");
+	assert_int_equal(g.valid_from, 500);
+	assert_int_equal(g.expiry, CSMS_DB_NO_TIME);
+	assert_false(g.blocked);
+	assert_int_equal(fx_int("SELECT user_id FROM id_tag WHERE id_tag = 'PUT00000000000'"), user);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -231,6 +252,7 @@ int main(void)
 	    FX_TEST(card_is_created_once_and_edited_field_by_field),
 	    FX_TEST(card_list_filters_by_state_user_and_text),
 	    FX_TEST(deleted_card_leaves_its_lists),
+	    FX_TEST(put_creates_or_replaces_but_keeps_the_user),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
