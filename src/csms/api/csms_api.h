@@ -157,15 +157,13 @@ int csms_http_serve_static(struct csms_http_req *r, const char *path, const char
 /* ---- helpers for the resource modules (csms_apiutil.c) ---- */
 
 /* A store job that answers its request after its batch is committed: 500 if the job failed, else
- * `status` with `reply`. The fixed fields carry the job's arguments to the store thread. */
+ * `status` with `reply`. A job's arguments are named fields of a struct that starts with this one (see
+ * csms_api_job_sized()). */
 struct csms_api_job {
 	struct csms_job job;
 	struct csms_http_req *req; /* NULL when the client left */
 	int status;
 	cJSON *reply;
-	char text[8][256];
-	int64_t num[8];
-	bool has[8];
 	void *data;                               /* anything else, freed with free() */
 	void (*after)(struct csms_api_job *j);    /* on the loop thread after the commit, before answering */
 	const char *conflict_code, *conflict_msg; /* exec returned CSMS_API_CONFLICT: answered 409 with these */

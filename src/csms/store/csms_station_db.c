@@ -276,3 +276,77 @@ void csms_station_db_flush_heartbeats(struct csms *app)
 	csms_registry_each(app->reg, collect_dirty, &c);
 	csms_store_submit(app->store, &c.job->job);
 }
+
+/* ---- the station table as the API reads it ---- */
+
+const char *const csms_station_db_sorts[] = {
+    "id", "s.id", "name", "s.name COLLATE NOCASE", "state", "s.state", "lastHeartbeat", "s.last_heartbeat", NULL};
+
+static const char SQL_FILTER[] = "station s WHERE (?1 IS NULL OR s.id LIKE ?1 ESCAPE '\\' OR s.name LIKE ?1 "
+                                 "ESCAPE '\\') AND (?2 IS NULL OR s.state = ?2)";
+
+static int bind_filter(sqlite3_stmt *st, const void *args)
+{
+	const struct csms_station_filter *f = args;
+	if (f->like)
+		sqlite3_bind_text(st, 1, f->like, -1, SQLITE_STATIC);
+	if (f->state)
+		sqlite3_bind_text(st, 2, f->state, -1, SQLITE_STATIC);
+	return 0;
+}
+
+static int list_row(sqlite3_stmt *st, void *ctx)
+{
+	void **c = ctx;
+	struct csms_station_row s = {
+	    .id = (const char *)sqlite3_column_text(st, 0),
+	    .name = (const char *)sqlite3_column_text(st, 1),
+	    .vendor = (const char *)sqlite3_column_text(st, 2),
+	    .model = (const char *)sqlite3_column_text(st, 3),
+	    .firmware = (const char *)sqlite3_column_text(st, 4),
+	    .state = (const char *)sqlite3_column_text(st, 5),
+	    .local_list_name = (const char *)sqlite3_column_text(st, 6),
+	    .last_heartbeat = csms_db_int(st, 7, CSMS_DB_NO_TIME),
+	    .sockets = sqlite3_column_int(st, 8),
+	};
+	return ((csms_station_db_each_fn *)c[0])(&s, c[1]);
+}
+
+int csms_station_db_list(sqlite3 *db, const struct csms_station_filter *f, const struct csms_db_page *pg,
+                         csms_station_db_each_fn *each, void *ctx, long long *total)
+{
+	void *c[] = {(void *)each, ctx};
+	return csms_db_list(
+	    db,
+	    "s.id, s.name, s.vendor, s.model, s.firmware, s.state, s.local_list_name, s.last_heartbeat, "
+	    "(SELECT count(*) FROM connector c WHERE c.station_id = s.id AND c.connector_id > 0)",
+	    SQL_FILTER, NULL, pg, bind_filter, f, list_row, c, total);
+}
+
+sqlite3_stmt *csms_station_db_export(sqlite3 *db, const struct csms_station_filter *f)
+{
+	char sql[1200];
+	snprintf(sql, sizeof(sql),
+	         "SELECT coalesce(nullif(s.name, ''), s.id), 'OCPP 1.6J', s.id, "
+	         "trim(coalesce(s.vendor, '') || ' ' || coalesce(s.model, '')), "
+	         "(SELECT count(*) FROM connector c WHERE c.station_id = s.id AND c.connector_id > 0), s.state, "
+	         "s.firmware, coalesce(s.local_list_name, '-'), s.last_heartbeat FROM %s "
+	         "ORDER BY coalesce(nullif(s.name, ''), s.id) COLLATE NOCASE, s.id",
+	         SQL_FILTER);
+	sqlite3_stmt *st = csms_db_prep(db, sql);
+	if (st)
+		bind_filter(st, f);
+	return st;
+}
+
+int csms_station_db_rename(sqlite3 *db, const char *id, const char *name)
+{
+	sqlite3_stmt *s = csms_db_prep(db, "UPDATE station SET name = ? WHERE id = ?");
+	if (!s)
+		return CSMS_DB_ERROR;
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, id, -1, SQLITE_STATIC);
+	if (csms_db_step_write(s) < 0)
+		return CSMS_DB_ERROR;
+	return sqlite3_changes(db) ? 0 : CSMS_DB_MISSING;
+}
