@@ -263,3 +263,75 @@ int csms_card_db_delete_of_user(sqlite3 *db, int64_t user_id, int64_t now)
 	sqlite3_bind_int64(s, 1, user_id);
 	return csms_db_step_write(s);
 }
+
+/* ---- what the local lists of stations are made of ---- */
+
+int csms_card_db_last_change(sqlite3 *db, int64_t *seq)
+{
+	sqlite3_stmt *s = csms_db_prep(db, "SELECT coalesce(max(seq), 0) FROM card_change");
+	return s && csms_db_step_int(s, seq) == 1 ? 0 : CSMS_DB_ERROR;
+}
+
+int csms_card_db_count_valid(sqlite3 *db, int64_t now, int64_t *n)
+{
+	sqlite3_stmt *s = csms_db_prep(db, "SELECT count(*) FROM id_tag WHERE valid_from IS NULL OR valid_from <= ?");
+	if (!s)
+		return CSMS_DB_ERROR;
+	sqlite3_bind_int64(s, 1, now);
+	return csms_db_step_int(s, n) == 1 ? 0 : CSMS_DB_ERROR;
+}
+
+int csms_card_db_activate(sqlite3 *db, int64_t from, int64_t to)
+{
+	sqlite3_stmt *s = csms_db_prep(db, "INSERT INTO card_change (id_tag, ts) SELECT id_tag, ? FROM id_tag "
+	                                   "WHERE valid_from > ? AND valid_from <= ?");
+	if (!s)
+		return CSMS_DB_ERROR;
+	sqlite3_bind_int64(s, 1, to);
+	sqlite3_bind_int64(s, 2, from);
+	sqlite3_bind_int64(s, 3, to);
+	return csms_db_step_write(s);
+}
+
+int csms_card_db_entries(sqlite3 *db, const struct csms_card_entries *q, csms_card_db_entry_fn *each, void *ctx)
+{
+	static const char SQL_DEFAULT[] =
+	    "SELECT id_tag, 1, parent_id_tag, valid_from, expiry, blocked FROM id_tag WHERE id_tag > ?1 "
+	    "AND (valid_from IS NULL OR valid_from <= ?2) ORDER BY id_tag LIMIT ?3";
+	static const char SQL_LIST[] =
+	    "SELECT i.id_tag, 1, t.parent_id_tag, t.valid_from, t.expiry, t.blocked FROM card_list_item i "
+	    "JOIN id_tag t ON t.id_tag = i.id_tag WHERE i.list_id = ?4 AND i.id_tag > ?1 "
+	    "AND (t.valid_from IS NULL OR t.valid_from <= ?2) ORDER BY i.id_tag LIMIT ?3";
+	static const char SQL_DIFF[] =
+	    "SELECT c.id_tag, t.id_tag IS NOT NULL, t.parent_id_tag, t.valid_from, t.expiry, t.blocked FROM "
+	    "(SELECT DISTINCT id_tag FROM card_change WHERE seq > ?5 AND seq <= ?6 AND id_tag > ?1) c "
+	    "LEFT JOIN id_tag t ON t.id_tag = c.id_tag ORDER BY c.id_tag LIMIT ?3";
+	sqlite3_stmt *s = csms_db_prep(db, q->diff ? SQL_DIFF : q->list_id ? SQL_LIST : SQL_DEFAULT);
+	int rc = 0, step;
+	if (!s)
+		return CSMS_DB_ERROR;
+	sqlite3_bind_text(s, 1, q->after ? q->after : "", -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 3, q->limit);
+	if (q->diff) {
+		sqlite3_bind_int64(s, 5, q->from_seq);
+		sqlite3_bind_int64(s, 6, q->to_seq);
+	} else {
+		sqlite3_bind_int64(s, 2, q->now);
+		if (q->list_id)
+			sqlite3_bind_int64(s, 4, q->list_id);
+	}
+	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+		struct csms_card_entry e = {
+		    .id_tag = (const char *)sqlite3_column_text(s, 0),
+		    .exists = sqlite3_column_int(s, 1) != 0,
+		    .parent_id_tag = (const char *)sqlite3_column_text(s, 2),
+		    .valid_from = csms_db_int(s, 3, CSMS_DB_NO_TIME),
+		    .expiry = csms_db_int(s, 4, CSMS_DB_NO_TIME),
+		    .blocked = sqlite3_column_int(s, 5) != 0,
+		};
+		if ((rc = each(&e, ctx)) < 0)
+			break;
+	}
+	sqlite3_finalize(s);
+	return rc < 0 ? rc : step == SQLITE_DONE ? 0 : CSMS_DB_ERROR;
+}

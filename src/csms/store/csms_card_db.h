@@ -76,4 +76,33 @@ int csms_card_db_delete(sqlite3 *db, const char *id_tag, int64_t now);
 int csms_card_db_count_of_user(sqlite3 *db, int64_t user_id, int64_t *n);
 int csms_card_db_delete_of_user(sqlite3 *db, int64_t user_id, int64_t now);
 
+/* ---- what the local lists of stations are made of (csms_sync) ---- */
+
+/* The last card_change seq (0: none yet) into *seq. */
+int csms_card_db_last_change(sqlite3 *db, int64_t *seq);
+/* How many cards a Full default list holds at time now (those active from now or before). */
+int csms_card_db_count_valid(sqlite3 *db, int64_t now, int64_t *n);
+/* Cards whose activation date passed in (from, to] become card changes (stamped to). Writer connection. */
+int csms_card_db_activate(sqlite3 *db, int64_t from, int64_t to);
+
+/* A local list entry: a card as a list holds it (exists false: it was deleted). Texts valid during the
+ * callback only; times ms or CSMS_DB_NO_TIME. */
+struct csms_card_entry {
+	const char *id_tag, *parent_id_tag;
+	bool exists, blocked;
+	int64_t valid_from, expiry;
+};
+typedef int csms_card_db_entry_fn(const struct csms_card_entry *e, void *ctx);
+/* Which entries, by id tag after `after`, at most limit: the cards changed in (from_seq, to_seq] (diff),
+ * else those of list_id (0: every card) active at time now. */
+struct csms_card_entries {
+	bool diff;
+	int64_t from_seq, to_seq;
+	int64_t list_id;
+	int64_t now;
+	const char *after;
+	long limit;
+};
+int csms_card_db_entries(sqlite3 *db, const struct csms_card_entries *q, csms_card_db_entry_fn *each, void *ctx);
+
 #endif

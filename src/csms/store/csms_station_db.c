@@ -350,3 +350,62 @@ int csms_station_db_rename(sqlite3 *db, const char *id, const char *name)
 		return CSMS_DB_ERROR;
 	return sqlite3_changes(db) ? 0 : CSMS_DB_MISSING;
 }
+
+/* ---- a station's local list ---- */
+
+int csms_station_db_list_state(sqlite3 *db, const char *id, struct csms_station_list_state *out)
+{
+	sqlite3_stmt *s = csms_db_prep(db, "SELECT local_list_id IS NULL, local_list_seq, local_list_max IS NOT NULL, "
+	                                   "coalesce(local_list_max, 0), coalesce(send_list_max, 0) FROM station "
+	                                   "WHERE id = ?");
+	int rc;
+	memset(out, 0, sizeof(*out));
+	if (!s)
+		return CSMS_DB_ERROR;
+	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		out->on_default = sqlite3_column_int(s, 0);
+		out->seq = sqlite3_column_int64(s, 1);
+		out->limits_known = sqlite3_column_int(s, 2);
+		out->list_max = sqlite3_column_int64(s, 3);
+		out->send_max = sqlite3_column_int64(s, 4);
+	}
+	sqlite3_finalize(s);
+	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? CSMS_DB_MISSING : CSMS_DB_ERROR;
+}
+
+int csms_station_db_set_named_list(sqlite3 *db, const char *id, int64_t list_id, const char *name)
+{
+	sqlite3_stmt *s = csms_db_prep(db, "UPDATE station SET local_list_id = ?, local_list_name = ? WHERE id = ?");
+	if (!s)
+		return CSMS_DB_ERROR;
+	sqlite3_bind_int64(s, 1, list_id);
+	sqlite3_bind_text(s, 2, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, id, -1, SQLITE_STATIC);
+	return csms_db_step_write(s);
+}
+
+int csms_station_db_set_default_list(sqlite3 *db, const char *id, int64_t seq, bool by_operator)
+{
+	sqlite3_stmt *s =
+	    by_operator
+	        ? csms_db_prep(db, "UPDATE station SET local_list_id = NULL, local_list_name = NULL, "
+	                           "local_list_seq = ? WHERE id = ?")
+	        : csms_db_prep(db, "UPDATE station SET local_list_seq = ? WHERE id = ? AND local_list_id IS NULL");
+	if (!s)
+		return CSMS_DB_ERROR;
+	sqlite3_bind_int64(s, 1, seq);
+	sqlite3_bind_text(s, 2, id, -1, SQLITE_STATIC);
+	return csms_db_step_write(s);
+}
+
+int csms_station_db_set_list_limits(sqlite3 *db, const char *id, int64_t list_max, int64_t send_max)
+{
+	sqlite3_stmt *s = csms_db_prep(db, "UPDATE station SET local_list_max = ?, send_list_max = ? WHERE id = ?");
+	if (!s)
+		return CSMS_DB_ERROR;
+	sqlite3_bind_int64(s, 1, list_max);
+	sqlite3_bind_int64(s, 2, send_max);
+	sqlite3_bind_text(s, 3, id, -1, SQLITE_STATIC);
+	return csms_db_step_write(s);
+}

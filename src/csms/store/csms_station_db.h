@@ -44,4 +44,21 @@ sqlite3_stmt *csms_station_db_export(sqlite3 *db, const struct csms_station_filt
 /* Writer connection: a station's name. CSMS_DB_MISSING. */
 int csms_station_db_rename(sqlite3 *db, const char *id, const char *name);
 
+/* ---- a station's local list as csms_sync keeps it ---- */
+
+struct csms_station_list_state {
+	bool on_default;            /* holds the default list (not a named one) */
+	int64_t seq;                /* the card_change seq it has */
+	bool limits_known;          /* its LocalAuthListMaxLength / SendLocalListMaxLength were read */
+	int64_t list_max, send_max; /* 0: not reported */
+};
+/* 0, CSMS_DB_MISSING. */
+int csms_station_db_list_state(sqlite3 *db, const char *id, struct csms_station_list_state *out);
+/* Writer connection. A named list was accepted. */
+int csms_station_db_set_named_list(sqlite3 *db, const char *id, int64_t list_id, const char *name);
+/* The default list up to card change seq was accepted; by_operator: it replaces a named list, else (the
+ * automatic sync) it never overrides a named list sent meanwhile. */
+int csms_station_db_set_default_list(sqlite3 *db, const char *id, int64_t seq, bool by_operator);
+int csms_station_db_set_list_limits(sqlite3 *db, const char *id, int64_t list_max, int64_t send_max);
+
 #endif

@@ -243,6 +243,61 @@ static void put_creates_or_replaces_but_keeps_the_user(void **state)
 	assert_int_equal(fx_int("SELECT user_id FROM id_tag WHERE id_tag = 'PUT00000000000'"), user);
 }
 
+struct entries {
+	char tags[128];
+	int exists;
+};
+
+static int join_entry(const struct csms_card_entry *e, void *ctx)
+{
+	struct entries *got = ctx;
+	size_t n = strlen(got->tags);
+	snprintf(got->tags + n, sizeof(got->tags) - n, "%c", e->id_tag[0]);
+	got->exists += e->exists;
+	return 0;
+}
+
+static void local_list_entries_by_list_default_and_changes(void **state)
+{
+	(void)state;
+	int64_t user = new_user("Ada", "Lovelace"), before = 0, after = 0, n = 0;
+	assert_int_equal(csms_card_db_last_change(fx_db, &before), 0);
+	new_card("A0000000000000", user);
+	new_card("B0000000000000", user);
+	struct csms_card_write later = {.id_tag = "C0000000000000", .set_valid_from = true, .valid_from = 5000,
+	                                .expiry = CSMS_DB_NO_TIME, .now = 1000};
+	assert_int_equal(csms_card_db_insert(fx_db, &later), 0);
+	fx_exec("INSERT INTO card_list (id, name, created, updated) VALUES (1, 'L', 0, 0);"
+	        "INSERT INTO card_list_item (list_id, id_tag) VALUES (1, 'B0000000000000'), (1, 'C0000000000000');");
+	/* the default list at 2000: the cards active then, after the cursor, at most limit */
+	struct entries got = {"", 0};
+	struct csms_card_entries q = {.now = 2000, .after = "", .limit = 10};
+	assert_int_equal(csms_card_db_entries(fx_db, &q, join_entry, &got), 0);
+	assert_string_equal(got.tags, "AB");
+	assert_int_equal(csms_card_db_count_valid(fx_db, 2000, &n), 0);
+	assert_int_equal(n, 2);
+	q.after = "A0000000000000";
+	memset(&got, 0, sizeof(got));
+	assert_int_equal(csms_card_db_entries(fx_db, &q, join_entry, &got), 0);
+	assert_string_equal(got.tags, "B");
+	/* a named list */
+	struct csms_card_entries list = {.list_id = 1, .now = 6000, .after = "", .limit = 10};
+	memset(&got, 0, sizeof(got));
+	assert_int_equal(csms_card_db_entries(fx_db, &list, join_entry, &got), 0);
+	assert_string_equal(got.tags, "BC");
+	/* the changes since `before`: a deleted card is an entry that no longer exists */
+	assert_int_equal(csms_card_db_delete(fx_db, "A0000000000000", 3000), 0);
+	assert_int_equal(csms_card_db_last_change(fx_db, &after), 0);
+	struct csms_card_entries diff = {.diff = true, .from_seq = before, .to_seq = after, .after = "", .limit = 10};
+	memset(&got, 0, sizeof(got));
+	assert_int_equal(csms_card_db_entries(fx_db, &diff, join_entry, &got), 0);
+	assert_string_equal(got.tags, "ABC");
+	assert_int_equal(got.exists, 2);
+	/* activation: C's date passes, it becomes a change */
+	assert_int_equal(csms_card_db_activate(fx_db, 4000, 6000), 0);
+	assert_int_equal(fx_int("SELECT count(*) FROM card_change WHERE id_tag = 'C0000000000000' AND ts = 6000"), 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -253,6 +308,7 @@ int main(void)
 	    FX_TEST(card_list_filters_by_state_user_and_text),
 	    FX_TEST(deleted_card_leaves_its_lists),
 	    FX_TEST(put_creates_or_replaces_but_keeps_the_user),
+	    FX_TEST(local_list_entries_by_list_default_and_changes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -75,11 +75,39 @@ static void export_is_in_name_order_and_rename_changes_the_name(void **state)
 	sqlite3_finalize(st);
 }
 
+static void local_list_state_follows_what_was_accepted(void **state)
+{
+	(void)state;
+	struct csms_station_list_state ls;
+	stations();
+	assert_int_equal(csms_station_db_list_state(fx_db, "CP-1", &ls), 0);
+	assert_true(ls.on_default);
+	assert_false(ls.limits_known);
+	assert_int_equal(csms_station_db_set_list_limits(fx_db, "CP-1", 100, 20), 0);
+	assert_int_equal(csms_station_db_set_named_list(fx_db, "CP-1", 7, "Staff"), 0);
+	/* the automatic sync does not override a named list */
+	assert_int_equal(csms_station_db_set_default_list(fx_db, "CP-1", 9, false), 0);
+	assert_int_equal(csms_station_db_list_state(fx_db, "CP-1", &ls), 0);
+	assert_false(ls.on_default);
+	assert_int_equal(ls.seq, 0);
+	assert_true(ls.limits_known);
+	assert_int_equal(ls.list_max, 100);
+	assert_int_equal(ls.send_max, 20);
+	/* an operator's default list does */
+	assert_int_equal(csms_station_db_set_default_list(fx_db, "CP-1", 9, true), 0);
+	assert_int_equal(csms_station_db_list_state(fx_db, "CP-1", &ls), 0);
+	assert_true(ls.on_default);
+	assert_int_equal(ls.seq, 9);
+	assert_int_equal(fx_int("SELECT count(*) FROM station WHERE id = 'CP-1' AND local_list_name IS NULL"), 1);
+	assert_int_equal(csms_station_db_list_state(fx_db, "CP-9", &ls), CSMS_DB_MISSING);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    FX_TEST(list_filters_by_text_and_state),
 	    FX_TEST(export_is_in_name_order_and_rename_changes_the_name),
+	    FX_TEST(local_list_state_follows_what_was_accepted),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
