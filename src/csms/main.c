@@ -13,6 +13,7 @@
 #include "csms_backup.h"
 #include "csms_config.h"
 #include "csms_operator.h"
+#include "csms_operator_db.h"
 #include "csms_server.h"
 #include "csms_store.h"
 #include "wl_clock.h"
@@ -125,7 +126,6 @@ static int create_admin(const struct csms_config *cfg, char **args)
 {
 	char pw[CSMS_OPERATOR_PW_MAX * 4 + 2], pw2[sizeof(pw)], why[120], hash[CSMS_OPERATOR_HASH_LEN];
 	struct csms_store *st;
-	sqlite3_stmt *s = NULL;
 	int rc = 1;
 	if (sodium_init() < 0)
 		return 1;
@@ -149,25 +149,23 @@ static int create_admin(const struct csms_config *cfg, char **args)
 		return 1;
 	sodium_memzero(pw, sizeof(pw));
 	int64_t now = (int64_t)wl_wall_ms();
-	if (sqlite3_prepare_v2(csms_store_db(st),
-	                       "INSERT INTO operator (username, name, surname, email, language, role, password_hash, "
-	                       "created, updated) VALUES (?, ?, ?, ?, 'en', 'administrator', ?, ?, ?)",
-	                       -1, &s, NULL) == SQLITE_OK) {
-		sqlite3_bind_text(s, 1, args[0], -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 2, args[2], -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 3, args[3], -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 4, args[1], -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 5, hash, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(s, 6, now);
-		sqlite3_bind_int64(s, 7, now);
-		if (sqlite3_step(s) == SQLITE_DONE) {
-			rc = 0;
-			printf("Administrator \"%s\" created: log in at the csms's address\n", args[0]);
-		} else {
-			fprintf(stderr, "csms: cannot create \"%s\": %s\n", args[0], sqlite3_errmsg(csms_store_db(st)));
-		}
+	struct csms_operator_new o = {.username = args[0],
+	                              .name = args[2],
+	                              .surname = args[3],
+	                              .email = args[1],
+	                              .phone = "",
+	                              .language = "en",
+	                              .role = "administrator",
+	                              .password_hash = hash};
+	int64_t id;
+	int db_rc = csms_operator_db_insert(csms_store_db(st), &o, false, now, &id);
+	if (db_rc == 0) {
+		rc = 0;
+		printf("Administrator \"%s\" created: log in at the csms's address\n", args[0]);
+	} else {
+		fprintf(stderr, "csms: cannot create \"%s\": %s\n", args[0],
+		        db_rc == CSMS_DB_EXISTS ? "the username is taken" : sqlite3_errmsg(csms_store_db(st)));
 	}
-	sqlite3_finalize(s);
 	csms_store_close(st);
 	if (rc == 0) { /* a running csms still offers its setup code until restarted: the insert wins anyway */
 		char path[300];

@@ -82,15 +82,13 @@ void csms_api_operator_create(struct csms_http_req *r, cJSON *body, bool first_a
 /* ---- helpers for the resource modules (csms_apiutil.c) ---- */
 
 /* A store job that answers its request after its batch is committed: 500 if the job failed, else
- * `status` with `reply`. The fixed fields carry the job's arguments to the store thread. */
+ * `status` with `reply`. A job's arguments are named fields of a struct that starts with this one (see
+ * csms_api_job_sized()). */
 struct csms_api_job {
 	struct csms_job job;
 	struct csms_http_req *req; /* NULL when the client left */
 	int status;
 	cJSON *reply;
-	char text[8][256];
-	int64_t num[8];
-	bool has[8];
 	void *data;                               /* anything else, freed with free() */
 	void (*after)(struct csms_api_job *j);    /* on the loop thread after the commit, before answering */
 	const char *conflict_code, *conflict_msg; /* exec returned CSMS_API_CONFLICT: answered 409 with these */
@@ -103,6 +101,12 @@ struct csms_api_job {
 /* Allocates a job for r (reply is taken, even on failure; NULL after answering 500). Submit it with
  * csms_store_submit(r->app->store, &j->job). */
 struct csms_api_job *csms_api_job(struct csms_http_req *r, csms_job_exec_fn *exec, int status, cJSON *reply);
+/* The same for a typed job: a struct of `size` bytes whose first member is the struct csms_api_job, with
+ * named fields for the job's arguments (zeroed). */
+void *csms_api_job_sized(struct csms_http_req *r, size_t size, csms_job_exec_fn *exec, int status, cJSON *reply);
+/* A table module's result (csms_db.h) as a job's: CSMS_DB_MISSING -> CSMS_API_MISSING, CSMS_DB_EXISTS and
+ * CSMS_DB_REFUSED -> CSMS_API_CONFLICT, other negatives -> -1. */
+int csms_api_db_rc(int db_rc);
 
 /* The body as a JSON object, or NULL after answering 400. Free with cJSON_Delete. */
 cJSON *csms_api_body(struct csms_http_req *r);
@@ -144,6 +148,8 @@ cJSON *csms_api_list_reply(cJSON *items, long long total, const struct csms_api_
 void csms_api_add_text(cJSON *obj, const char *name, sqlite3_stmt *s, int col);
 void csms_api_add_time(cJSON *obj, const char *name, sqlite3_stmt *s, int col);
 void csms_api_add_int(cJSON *obj, const char *name, sqlite3_stmt *s, int col);
+/* JSON from a typed row's field: ms since the epoch as RFC 3339, or null for CSMS_DB_NO_TIME. */
+void csms_api_add_ms(cJSON *obj, const char *name, int64_t ms);
 
 /* Work for the background worker on behalf of a request (password hashes, exports, backups). Submit with
  * csms_api_bg_submit(); in the job's done(), csms_api_bg_take() gives the request back (NULL when the

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "csms_operator.h"
+#include "csms_operator_db.h"
 #include "wl_clock.h"
 #include "wl_log.h"
 
@@ -90,26 +91,34 @@ static void attempt_end(struct csms *app, const struct login_keys *k, bool faile
 		warn_if_locked(app, k, username, addr);
 }
 
-static void operator_json(cJSON *o, sqlite3_stmt *st, int col)
+static void add_text(cJSON *o, const char *name, const char *v)
 {
-	/* id, username, name, surname, email, phone, language, role */
-	csms_api_add_int(o, "id", st, col);
-	csms_api_add_text(o, "username", st, col + 1);
-	csms_api_add_text(o, "name", st, col + 2);
-	csms_api_add_text(o, "surname", st, col + 3);
-	csms_api_add_text(o, "email", st, col + 4);
-	csms_api_add_text(o, "phone", st, col + 5);
-	csms_api_add_text(o, "language", st, col + 6);
-	csms_api_add_text(o, "role", st, col + 7);
+	if (v)
+		cJSON_AddStringToObject(o, name, v);
+	else
+		cJSON_AddNullToObject(o, name);
 }
 
-static const char SQL_ME[] = "SELECT id, username, name, surname, email, phone, language, role, last_login, "
-                             "must_change_password FROM operator WHERE id = ?";
+static int profile_json(const struct csms_operator_row *op, void *out)
+{
+	cJSON *o = out;
+	cJSON_AddNumberToObject(o, "id", (double)op->id);
+	add_text(o, "username", op->username);
+	add_text(o, "name", op->name);
+	add_text(o, "surname", op->surname);
+	add_text(o, "email", op->email);
+	add_text(o, "phone", op->phone);
+	add_text(o, "language", op->language);
+	add_text(o, "role", op->role);
+	csms_api_add_ms(o, "lastLogin", op->last_login);
+	/* after an Administrator's reset: the UI leads to Change Password */
+	cJSON_AddBoolToObject(o, "mustChangePassword", op->must_change_password);
+	return 0;
+}
 
 /* The operator's profile (+ csrfToken when by session) as JSON, from the read connection. */
 static cJSON *me_json(struct csms_http_req *r, int64_t id, const char *csrf)
 {
-	sqlite3_stmt *st;
 	cJSON *o = cJSON_CreateObject();
 	if (id == 0) { /* the local admin token */
 		cJSON_AddNumberToObject(o, "id", 0);
@@ -118,16 +127,7 @@ static cJSON *me_json(struct csms_http_req *r, int64_t id, const char *csrf)
 		cJSON_AddStringToObject(o, "language", "en");
 		return o;
 	}
-	if (sqlite3_prepare_v2(r->app->rdb, SQL_ME, -1, &st, NULL) == SQLITE_OK) {
-		sqlite3_bind_int64(st, 1, id);
-		if (sqlite3_step(st) == SQLITE_ROW) {
-			operator_json(o, st, 0);
-			csms_api_add_time(o, "lastLogin", st, 8);
-			/* after an Administrator's reset: the UI leads to Change Password */
-			cJSON_AddBoolToObject(o, "mustChangePassword", sqlite3_column_int(st, 9));
-		}
-		sqlite3_finalize(st);
-	}
+	csms_operator_db_get(r->app->rdb, id, profile_json, o);
 	if (csrf)
 		cJSON_AddStringToObject(o, "csrfToken", csrf);
 	return o;
@@ -149,64 +149,42 @@ struct login_job {
 static int exec_login(struct csms_bg_job *bg, sqlite3 *db)
 {
 	struct login_job *j = (struct login_job *)bg;
-	sqlite3_stmt *st;
 	char hash[CSMS_OPERATOR_HASH_LEN] = "";
-	if (!db || sqlite3_prepare_v2(db, "SELECT id, password_hash, language FROM operator WHERE username = ?", -1,
-	                              &st, NULL) != SQLITE_OK)
+	if (!db)
 		return -1;
-	sqlite3_bind_text(st, 1, j->username, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		j->operator_id = sqlite3_column_int64(st, 0);
-		snprintf(hash, sizeof(hash), "%s", (const char *)sqlite3_column_text(st, 1));
-		snprintf(j->stored_language, sizeof(j->stored_language), "%s",
-		         (const char *)sqlite3_column_text(st, 2));
-	}
-	sqlite3_finalize(st);
+	if (csms_operator_db_login(db, j->username, &j->operator_id, hash, sizeof(hash), j->stored_language,
+	                           sizeof(j->stored_language)) == CSMS_DB_ERROR)
+		return -1;
 	j->ok = csms_operator_verify(hash[0] ? hash : NULL, j->password);
 	sodium_memzero(j->password, sizeof(j->password));
 	return 0;
 }
 
-static const char SQL_SESSION_INSERT[] =
-    "INSERT INTO session (token_hash, operator_id, csrf, created, expires, address) VALUES (?, ?, ?, ?, ?, ?)";
+struct session_job {
+	struct csms_api_job base;
+	int64_t operator_id;
+	int64_t life; /* ms */
+	char token_hash[65], csrf[CSMS_TOKEN_LEN + 1], address[64], language[8];
+};
 
 static int exec_session(struct csms_store *st, struct csms_job *job)
 {
-	struct csms_api_job *j = (struct csms_api_job *)job;
+	struct session_job *j = (struct session_job *)job;
 	int64_t now = (int64_t)wl_wall_ms();
-	sqlite3_stmt *s = csms_store_stmt(st, "DELETE FROM session WHERE expires < ?");
-	if (!s)
-		return -1;
-	sqlite3_bind_int64(s, 1, now);
-	if (sqlite3_step(s) != SQLITE_DONE)
-		return -1;
-	if (!(s = csms_store_stmt(st, SQL_SESSION_INSERT)))
-		return -1;
-	sqlite3_bind_text(s, 1, j->text[0], -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 2, j->num[0]);
-	sqlite3_bind_text(s, 3, j->text[1], -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 4, now);
-	sqlite3_bind_int64(s, 5, now + j->num[1]);
-	sqlite3_bind_text(s, 6, j->text[2], -1, SQLITE_STATIC);
-	if (sqlite3_step(s) != SQLITE_DONE)
-		return -1;
-	if (!(s = csms_store_stmt(st, "UPDATE operator SET last_login = ?, language = ? WHERE id = ?")))
-		return -1;
-	sqlite3_bind_int64(s, 1, now);
-	sqlite3_bind_text(s, 2, j->text[3], -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 3, j->num[0]);
-	return sqlite3_step(s) == SQLITE_DONE ? 0 : -1;
+	return csms_api_db_rc(csms_operator_db_session_start(csms_store_db(st), j->token_hash, j->operator_id, j->csrf,
+	                                                     j->address, j->language, now, now + j->life));
 }
 
-static void after_session(struct csms_api_job *j)
+static void after_session(struct csms_api_job *job)
 {
+	struct session_job *j = (struct session_job *)job;
 	/* the profile is read after the commit, so it shows the language just chosen */
-	if (j->req) {
+	if (job->req) {
 		cJSON *o = cJSON_CreateObject();
-		cJSON_AddItemToObject(o, "operator", me_json(j->req, j->num[0], NULL));
-		cJSON_AddStringToObject(o, "csrfToken", j->text[1]);
-		cJSON_Delete(j->reply);
-		j->reply = o;
+		cJSON_AddItemToObject(o, "operator", me_json(job->req, j->operator_id, NULL));
+		cJSON_AddStringToObject(o, "csrfToken", j->csrf);
+		cJSON_Delete(job->reply);
+		job->reply = o;
 	}
 }
 
@@ -220,17 +198,17 @@ static void start_session(struct csms_http_req *r, int64_t operator_id, const ch
 	snprintf(r->set_cookie, sizeof(r->set_cookie), "%s=%s; Path=/; Max-Age=%lld; HttpOnly; SameSite=Strict%s",
 	         CSMS_SESSION_COOKIE, token, (long long)(life / 1000), r->app->cfg.tls_cert[0] ? "; Secure" : "");
 	sodium_memzero(token, sizeof(token));
-	struct csms_api_job *j = csms_api_job(r, exec_session, 200, NULL);
+	struct session_job *j = csms_api_job_sized(r, sizeof(*j), exec_session, 200, NULL);
 	if (!j)
 		return;
-	snprintf(j->text[0], sizeof(j->text[0]), "%s", hash);
-	snprintf(j->text[1], sizeof(j->text[1]), "%s", csrf);
-	snprintf(j->text[2], sizeof(j->text[2]), "%s", r->addr);
-	snprintf(j->text[3], sizeof(j->text[3]), "%s", language);
-	j->num[0] = operator_id;
-	j->num[1] = life;
-	j->after = after_session;
-	csms_store_submit(r->app->store, &j->job);
+	snprintf(j->token_hash, sizeof(j->token_hash), "%s", hash);
+	snprintf(j->csrf, sizeof(j->csrf), "%s", csrf);
+	snprintf(j->address, sizeof(j->address), "%s", r->addr);
+	snprintf(j->language, sizeof(j->language), "%s", language);
+	j->operator_id = operator_id;
+	j->life = life;
+	j->base.after = after_session;
+	csms_store_submit(r->app->store, &j->base.job);
 }
 
 static void done_login(struct csms_bg_job *bg)
@@ -290,14 +268,15 @@ static void post_login(struct csms_http_req *r)
 
 /* ---- logout, profile ---- */
 
+struct logout_job {
+	struct csms_api_job base;
+	char session_hash[65];
+};
+
 static int exec_logout(struct csms_store *st, struct csms_job *job)
 {
-	struct csms_api_job *j = (struct csms_api_job *)job;
-	sqlite3_stmt *s = csms_store_stmt(st, "DELETE FROM session WHERE token_hash = ?");
-	if (!s)
-		return -1;
-	sqlite3_bind_text(s, 1, j->text[0], -1, SQLITE_STATIC);
-	return sqlite3_step(s) == SQLITE_DONE ? 0 : -1;
+	struct logout_job *j = (struct logout_job *)job;
+	return csms_api_db_rc(csms_operator_db_session_end(csms_store_db(st), j->session_hash));
 }
 
 static void post_logout(struct csms_http_req *r)
@@ -310,10 +289,10 @@ static void post_logout(struct csms_http_req *r)
 		csms_http_respond_json(r, 200, o); /* a token is revoked with DELETE /auth/tokens/{id} */
 		return;
 	}
-	struct csms_api_job *j = csms_api_job(r, exec_logout, 200, o);
+	struct logout_job *j = csms_api_job_sized(r, sizeof(*j), exec_logout, 200, o);
 	if (j) {
-		snprintf(j->text[0], sizeof(j->text[0]), "%s", r->who.session_hash);
-		csms_store_submit(r->app->store, &j->job);
+		snprintf(j->session_hash, sizeof(j->session_hash), "%s", r->who.session_hash);
+		csms_store_submit(r->app->store, &j->base.job);
 	}
 }
 
@@ -322,28 +301,27 @@ static void get_me(struct csms_http_req *r)
 	csms_http_respond_json(r, 200, me_json(r, r->who.operator_id, r->who.by_cookie ? r->who.csrf : NULL));
 }
 
+/* An operator's own profile: the texts given (NULL: unchanged; never the role). */
+struct profile_job {
+	struct csms_api_job base;
+	int64_t operator_id;
+	const char *text[CSMS_OPERATOR_NTEXT];
+	char buf[CSMS_OPERATOR_NTEXT][1017]; /* 254 characters of UTF-8 at most */
+};
+
 static int exec_profile(struct csms_store *st, struct csms_job *job)
 {
-	struct csms_api_job *j = (struct csms_api_job *)job;
-	sqlite3_stmt *s = csms_store_stmt(
-	    st, "UPDATE operator SET name = coalesce(?, name), surname = coalesce(?, surname), "
-	        "email = coalesce(?, email), phone = coalesce(?, phone), language = coalesce(?, language), "
-	        "updated = ? WHERE id = ?");
-	if (!s)
-		return -1;
-	for (int i = 0; i < 5; i++)
-		if (j->has[i])
-			sqlite3_bind_text(s, i + 1, j->text[i], -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 6, (int64_t)wl_wall_ms());
-	sqlite3_bind_int64(s, 7, j->num[0]);
-	return sqlite3_step(s) == SQLITE_DONE ? 0 : -1;
+	struct profile_job *j = (struct profile_job *)job;
+	return csms_api_db_rc(
+	    csms_operator_db_update(csms_store_db(st), j->operator_id, j->text, (int64_t)wl_wall_ms()));
 }
 
-static void after_profile(struct csms_api_job *j)
+static void after_profile(struct csms_api_job *job)
 {
-	if (j->req) {
-		cJSON_Delete(j->reply);
-		j->reply = me_json(j->req, j->num[0], j->req->who.by_cookie ? j->req->who.csrf : NULL);
+	struct profile_job *j = (struct profile_job *)job;
+	if (job->req) {
+		cJSON_Delete(job->reply);
+		job->reply = me_json(job->req, j->operator_id, job->req->who.by_cookie ? job->req->who.csrf : NULL);
 	}
 }
 
@@ -371,14 +349,16 @@ static void put_me(struct csms_http_req *r)
 		bad = true;
 	}
 	if (!bad) {
-		struct csms_api_job *j = csms_api_job(r, exec_profile, 200, NULL);
+		struct profile_job *j = csms_api_job_sized(r, sizeof(*j), exec_profile, 200, NULL);
 		if (j) {
-			for (int i = 0; i < 5; i++)
-				if ((j->has[i] = v[i] != NULL))
-					snprintf(j->text[i], sizeof(j->text[i]), "%s", v[i]);
-			j->num[0] = r->who.operator_id;
-			j->after = after_profile;
-			csms_store_submit(r->app->store, &j->job);
+			for (int i = 0; i < 5; i++) /* the fields are in the order of enum csms_operator_text */
+				if (v[i]) {
+					snprintf(j->buf[i], sizeof(j->buf[i]), "%s", v[i]);
+					j->text[i] = j->buf[i];
+				}
+			j->operator_id = r->who.operator_id;
+			j->base.after = after_profile;
+			csms_store_submit(r->app->store, &j->base.job);
 		}
 	}
 	cJSON_Delete(body);
@@ -401,15 +381,9 @@ struct password_job {
 static int exec_password_check(struct csms_bg_job *bg, sqlite3 *db)
 {
 	struct password_job *j = (struct password_job *)bg;
-	sqlite3_stmt *st;
 	char stored[CSMS_OPERATOR_HASH_LEN] = "";
-	if (!db ||
-	    sqlite3_prepare_v2(db, "SELECT password_hash FROM operator WHERE id = ?", -1, &st, NULL) != SQLITE_OK)
+	if (!db || csms_operator_db_password_hash(db, j->operator_id, stored, sizeof(stored)) == CSMS_DB_ERROR)
 		return -1;
-	sqlite3_bind_int64(st, 1, j->operator_id);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		snprintf(stored, sizeof(stored), "%s", (const char *)sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
 	j->current_ok = csms_operator_verify(stored[0] ? stored : NULL, j->current);
 	int rc = j->current_ok ? csms_operator_hash(j->fresh, j->hash) : 0;
 	sodium_memzero(j->current, sizeof(j->current));
@@ -421,14 +395,7 @@ static int exec_password_store(struct csms_store *st, struct csms_job *job)
 {
 	struct csms_api_job *j = (struct csms_api_job *)job;
 	struct password_job *p = j->data;
-	sqlite3_stmt *s = csms_store_stmt(
-	    st, "UPDATE operator SET password_hash = ?, must_change_password = 0, updated = ? WHERE id = ?");
-	if (!s)
-		return -1;
-	sqlite3_bind_text(s, 1, p->hash, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 2, (int64_t)wl_wall_ms());
-	sqlite3_bind_int64(s, 3, p->operator_id);
-	if (sqlite3_step(s) != SQLITE_DONE)
+	if (csms_operator_db_set_password(csms_store_db(st), p->operator_id, p->hash, false, (int64_t)wl_wall_ms()) < 0)
 		return -1;
 	/* every other session and every API token of this operator ends: a changed password locks out whoever
 	 * had the old one */
@@ -505,51 +472,44 @@ static void put_password(struct csms_http_req *r)
 
 /* ---- API tokens ---- */
 
+static int add_token(const struct csms_api_token_row *t, void *items)
+{
+	cJSON *it = cJSON_CreateObject();
+	cJSON_AddNumberToObject(it, "id", (double)t->id);
+	add_text(it, "name", t->name);
+	add_text(it, "prefix", t->prefix);
+	csms_api_add_ms(it, "created", t->created);
+	csms_api_add_ms(it, "lastUsed", t->last_used);
+	csms_api_add_ms(it, "revoked", t->revoked);
+	cJSON_AddItemToArray(items, it);
+	return 0;
+}
+
 static void get_tokens(struct csms_http_req *r)
 {
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(
-	        r->app->rdb,
-	        "SELECT id, name, prefix, created, last_used, revoked FROM api_token WHERE operator_id = ? "
-	        "ORDER BY id",
-	        -1, &st, NULL) != SQLITE_OK) {
+	cJSON *items = cJSON_CreateArray();
+	if (csms_operator_db_tokens(r->app->rdb, r->who.operator_id, add_token, items) < 0) {
+		cJSON_Delete(items);
 		csms_api_db_error(r);
 		return;
 	}
-	sqlite3_bind_int64(st, 1, r->who.operator_id);
-	cJSON *items = cJSON_CreateArray();
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		cJSON *it = cJSON_CreateObject();
-		csms_api_add_int(it, "id", st, 0);
-		csms_api_add_text(it, "name", st, 1);
-		csms_api_add_text(it, "prefix", st, 2);
-		csms_api_add_time(it, "created", st, 3);
-		csms_api_add_time(it, "lastUsed", st, 4);
-		csms_api_add_time(it, "revoked", st, 5);
-		cJSON_AddItemToArray(items, it);
-	}
-	sqlite3_finalize(st);
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddItemToObject(o, "items", items);
 	csms_http_respond_json(r, 200, o);
 }
 
+/* A new API token of an operator, or the revocation of one (id). */
+struct token_job {
+	struct csms_api_job base;
+	int64_t operator_id, id;
+	char name[401], hash[65], prefix[9];
+};
+
 static int exec_token(struct csms_store *st, struct csms_job *job)
 {
-	struct csms_api_job *j = (struct csms_api_job *)job;
-	sqlite3_stmt *s = csms_store_stmt(
-	    st, "INSERT INTO api_token (operator_id, name, token_hash, prefix, created) VALUES (?, ?, ?, ?, ?)");
-	if (!s)
-		return -1;
-	sqlite3_bind_int64(s, 1, j->num[0]);
-	sqlite3_bind_text(s, 2, j->text[0], -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 3, j->text[1], -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 4, j->text[2], -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 5, (int64_t)wl_wall_ms());
-	if (sqlite3_step(s) != SQLITE_DONE)
-		return -1;
-	j->out_id = sqlite3_last_insert_rowid(csms_store_db(st));
-	return 0;
+	struct token_job *j = (struct token_job *)job;
+	return csms_api_db_rc(csms_operator_db_token_insert(csms_store_db(st), j->operator_id, j->name, j->hash,
+	                                                    j->prefix, (int64_t)wl_wall_ms(), &j->base.out_id));
 }
 
 static void after_token(struct csms_api_job *j)
@@ -574,14 +534,14 @@ static void post_token(struct csms_http_req *r)
 		cJSON *o = cJSON_CreateObject();
 		cJSON_AddStringToObject(o, "name", name);
 		cJSON_AddStringToObject(o, "token", token); /* shown once: only its hash is kept */
-		struct csms_api_job *j = csms_api_job(r, exec_token, 201, o);
+		struct token_job *j = csms_api_job_sized(r, sizeof(*j), exec_token, 201, o);
 		if (j) {
-			j->num[0] = r->who.operator_id;
-			snprintf(j->text[0], sizeof(j->text[0]), "%s", name);
-			snprintf(j->text[1], sizeof(j->text[1]), "%s", hash);
-			snprintf(j->text[2], sizeof(j->text[2]), "%.8s", token);
-			j->after = after_token;
-			csms_store_submit(r->app->store, &j->job);
+			j->operator_id = r->who.operator_id;
+			snprintf(j->name, sizeof(j->name), "%s", name);
+			snprintf(j->hash, sizeof(j->hash), "%s", hash);
+			snprintf(j->prefix, sizeof(j->prefix), "%.8s", token);
+			j->base.after = after_token;
+			csms_store_submit(r->app->store, &j->base.job);
 		}
 		sodium_memzero(token, sizeof(token));
 	}
@@ -590,17 +550,9 @@ static void post_token(struct csms_http_req *r)
 
 static int exec_revoke(struct csms_store *st, struct csms_job *job)
 {
-	struct csms_api_job *j = (struct csms_api_job *)job;
-	sqlite3_stmt *s =
-	    csms_store_stmt(st, "UPDATE api_token SET revoked = coalesce(revoked, ?) WHERE id = ? AND operator_id = ?");
-	if (!s)
-		return -1;
-	sqlite3_bind_int64(s, 1, (int64_t)wl_wall_ms());
-	sqlite3_bind_int64(s, 2, j->num[0]);
-	sqlite3_bind_int64(s, 3, j->num[1]);
-	if (sqlite3_step(s) != SQLITE_DONE)
-		return -1;
-	return sqlite3_changes(csms_store_db(st)) ? 0 : CSMS_API_MISSING;
+	struct token_job *j = (struct token_job *)job;
+	return csms_api_db_rc(
+	    csms_operator_db_token_revoke(csms_store_db(st), j->id, j->operator_id, (int64_t)wl_wall_ms()));
 }
 
 static void delete_token(struct csms_http_req *r)
@@ -611,12 +563,12 @@ static void delete_token(struct csms_http_req *r)
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddNumberToObject(o, "id", (double)id);
 	cJSON_AddBoolToObject(o, "revoked", 1);
-	struct csms_api_job *j = csms_api_job(r, exec_revoke, 200, o);
+	struct token_job *j = csms_api_job_sized(r, sizeof(*j), exec_revoke, 200, o);
 	if (j) {
-		j->num[0] = id;
-		j->num[1] = r->who.operator_id;
-		j->missing_msg = "no such token of yours";
-		csms_store_submit(r->app->store, &j->job);
+		j->id = id;
+		j->operator_id = r->who.operator_id;
+		j->base.missing_msg = "no such token of yours";
+		csms_store_submit(r->app->store, &j->base.job);
 	}
 }
 

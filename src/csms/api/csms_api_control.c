@@ -9,20 +9,17 @@
 #include <string.h>
 
 #include "csms_conn.h"
+#include "csms_firmware_db.h"
 #include "csms_idtag.h"
 #include "csms_socket.h"
 #include "csms_socket_form.h"
+#include "csms_socket_spec.h"
+#include "csms_station_db.h"
 #include "csms_stexport.h"
 #include "ocpp_text.h"
 #include "wl_clock.h"
 
 /* ---- the station list ---- */
-
-static const char SQL_STATIONS[] =
-    "SELECT s.id, s.name, s.vendor, s.model, s.firmware, s.state, s.local_list_name, s.last_heartbeat, "
-    "(SELECT count(*) FROM connector c WHERE c.station_id = s.id AND c.connector_id > 0), count(*) OVER () "
-    "FROM station s WHERE (?1 IS NULL OR s.id LIKE ?1 ESCAPE '\\' OR s.name LIKE ?1 ESCAPE '\\') "
-    "AND (?2 IS NULL OR s.state = ?2) ORDER BY %s LIMIT ?3 OFFSET ?4";
 
 /* "abc" -> "%abc%" with LIKE's wildcards escaped */
 static void like_pattern(const char *q, char *out, size_t outlen)
@@ -38,15 +35,46 @@ static void like_pattern(const char *q, char *out, size_t outlen)
 	out[n] = '\0';
 }
 
+struct station_list {
+	struct csms *app;
+	cJSON *items;
+};
+
+static int add_station(const struct csms_station_row *row, void *ctx)
+{
+	struct station_list *l = ctx;
+	cJSON *o = cJSON_CreateObject();
+	struct csms_station *s = csms_registry_find(l->app->reg, row->id);
+	char type[200];
+	cJSON_AddStringToObject(o, "id", row->id);
+	cJSON_AddStringToObject(o, "code", row->id); /* the manual's station code is the OCPP identity */
+	if (row->name)
+		cJSON_AddStringToObject(o, "name", row->name);
+	else
+		cJSON_AddNullToObject(o, "name");
+	cJSON_AddStringToObject(o, "ocppProtocol", "OCPP 1.6J");
+	snprintf(type, sizeof(type), "%s%s%s", row->vendor ? row->vendor : "", row->vendor && row->model ? " " : "",
+	         row->model ? row->model : "");
+	cJSON_AddStringToObject(o, "deviceType", type);
+	if (row->firmware)
+		cJSON_AddStringToObject(o, "firmwareVersion", row->firmware);
+	else
+		cJSON_AddNullToObject(o, "firmwareVersion");
+	cJSON_AddStringToObject(o, "state", row->state ? row->state : "");
+	cJSON_AddBoolToObject(o, "connected", csms_station_is_connected(s));
+	cJSON_AddStringToObject(o, "localListName", row->local_list_name ? row->local_list_name : "-");
+	csms_api_add_ms(o, "lastHeartbeat", row->last_heartbeat);
+	cJSON_AddNumberToObject(o, "sockets", row->sockets);
+	cJSON_AddItemToArray(l->items, o);
+	return 0;
+}
+
 static void get_stations(struct csms_http_req *r)
 {
-	static const char *const sorts[] = {"id",    "s.id",    "name",          "s.name COLLATE NOCASE",
-	                                    "state", "s.state", "lastHeartbeat", "s.last_heartbeat",
-	                                    NULL};
 	struct csms_api_page pg;
-	char sql[sizeof(SQL_STATIONS) + 160], q[200], like[420], state[32], fmt[16];
-	sqlite3_stmt *st;
-	if (csms_api_paging(r, sorts, "id", &pg) < 0)
+	char q[200], like[420], state[32], fmt[16];
+	long long total;
+	if (csms_api_paging(r, csms_station_db_sorts, "id", &pg) < 0)
 		return;
 	bool has_q = csms_api_query(r, "q", q, sizeof(q)) && q[0];
 	bool has_state = csms_api_query(r, "state", state, sizeof(state));
@@ -60,62 +88,28 @@ static void get_stations(struct csms_http_req *r)
 		csms_stations_export(r, fmt, has_q ? like : NULL, has_state ? state : NULL);
 		return;
 	}
-	snprintf(sql, sizeof(sql), SQL_STATIONS, pg.order);
-	if (sqlite3_prepare_v2(r->app->rdb, sql, -1, &st, NULL) != SQLITE_OK) {
+	struct csms_station_filter f = {has_q ? like : NULL, has_state ? state : NULL};
+	struct csms_db_page dp = {pg.limit, pg.offset, pg.order};
+	struct station_list l = {r->app, cJSON_CreateArray()};
+	if (csms_station_db_list(r->app->rdb, &f, &dp, add_station, &l, &total) < 0) {
+		cJSON_Delete(l.items);
 		csms_api_db_error(r);
 		return;
 	}
-	if (has_q)
-		sqlite3_bind_text(st, 1, like, -1, SQLITE_STATIC);
-	if (has_state)
-		sqlite3_bind_text(st, 2, state, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, pg.limit);
-	sqlite3_bind_int64(st, 4, pg.offset);
-	cJSON *items = cJSON_CreateArray();
-	long long total = 0;
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		cJSON *o = cJSON_CreateObject();
-		const char *id = (const char *)sqlite3_column_text(st, 0);
-		struct csms_station *s = csms_registry_find(r->app->reg, id);
-		char type[200];
-		cJSON_AddStringToObject(o, "id", id);
-		cJSON_AddStringToObject(o, "code", id); /* the manual's station code is the OCPP identity */
-		csms_api_add_text(o, "name", st, 1);
-		cJSON_AddStringToObject(o, "ocppProtocol", "OCPP 1.6J");
-		snprintf(type, sizeof(type), "%s%s%s",
-		         sqlite3_column_type(st, 2) == SQLITE_NULL ? "" : (const char *)sqlite3_column_text(st, 2),
-		         sqlite3_column_type(st, 2) != SQLITE_NULL && sqlite3_column_type(st, 3) != SQLITE_NULL ? " "
-		                                                                                                : "",
-		         sqlite3_column_type(st, 3) == SQLITE_NULL ? "" : (const char *)sqlite3_column_text(st, 3));
-		cJSON_AddStringToObject(o, "deviceType", type);
-		csms_api_add_text(o, "firmwareVersion", st, 4);
-		csms_api_add_text(o, "state", st, 5);
-		cJSON_AddBoolToObject(o, "connected", csms_station_is_connected(s));
-		cJSON_AddStringToObject(
-		    o, "localListName",
-		    sqlite3_column_type(st, 6) == SQLITE_NULL ? "-" : (const char *)sqlite3_column_text(st, 6));
-		csms_api_add_time(o, "lastHeartbeat", st, 7);
-		cJSON_AddNumberToObject(o, "sockets", sqlite3_column_int(st, 8));
-		total = sqlite3_column_int64(st, 9);
-		cJSON_AddItemToArray(items, o);
-	}
-	sqlite3_finalize(st);
-	csms_http_respond_json(r, 200, csms_api_list_reply(items, total, &pg));
+	csms_http_respond_json(r, 200, csms_api_list_reply(l.items, total, &pg));
 }
 
 /* ---- names and descriptions ---- */
 
+struct station_name_job {
+	struct csms_api_job base;
+	char id[CSMS_ID_MAX + 1], name[401];
+};
+
 static int exec_station_name(struct csms_store *st, struct csms_job *job)
 {
-	struct csms_api_job *j = (struct csms_api_job *)job;
-	sqlite3_stmt *s = csms_store_stmt(st, "UPDATE station SET name = ? WHERE id = ?");
-	if (!s)
-		return -1;
-	sqlite3_bind_text(s, 1, j->text[0], -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, j->text[1], -1, SQLITE_STATIC);
-	if (sqlite3_step(s) != SQLITE_DONE)
-		return -1;
-	return sqlite3_changes(csms_store_db(st)) ? 0 : CSMS_API_MISSING;
+	struct station_name_job *j = (struct station_name_job *)job;
+	return csms_api_db_rc(csms_station_db_rename(csms_store_db(st), j->id, j->name));
 }
 
 static void put_station(struct csms_http_req *r)
@@ -130,12 +124,12 @@ static void put_station(struct csms_http_req *r)
 		cJSON *o = cJSON_CreateObject();
 		cJSON_AddStringToObject(o, "id", s->id);
 		cJSON_AddStringToObject(o, "name", name);
-		struct csms_api_job *j = csms_api_job(r, exec_station_name, 200, o);
+		struct station_name_job *j = csms_api_job_sized(r, sizeof(*j), exec_station_name, 200, o);
 		if (j) {
-			snprintf(j->text[0], sizeof(j->text[0]), "%s", name);
-			snprintf(j->text[1], sizeof(j->text[1]), "%s", s->id);
-			j->missing_msg = "no such station";
-			csms_store_submit(r->app->store, &j->job);
+			snprintf(j->name, sizeof(j->name), "%s", name);
+			snprintf(j->id, sizeof(j->id), "%s", s->id);
+			j->base.missing_msg = "no such station";
+			csms_store_submit(r->app->store, &j->base.job);
 		}
 	}
 	cJSON_Delete(body);
@@ -326,15 +320,8 @@ static void post_firmware_update(struct csms_http_req *r)
 		return;
 	}
 	if (name) {
-		sqlite3_stmt *st;
 		char md5[40] = "";
-		if (sqlite3_prepare_v2(r->app->rdb, "SELECT md5 FROM firmware WHERE name = ?", -1, &st, NULL) ==
-		    SQLITE_OK) {
-			sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-			if (sqlite3_step(st) == SQLITE_ROW)
-				snprintf(md5, sizeof(md5), "%s", (const char *)sqlite3_column_text(st, 0));
-			sqlite3_finalize(st);
-		}
+		csms_firmware_db_md5(r->app->rdb, name, md5, sizeof(md5));
 		if (!md5[0]) {
 			csms_http_respond_error(r, 404, "not_found", "no such firmware file: upload it first");
 			cJSON_Delete(body);

@@ -8,8 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "csms_card_db.h"
 #include "csms_cards.h"
 #include "csms_conn.h"
+#include "csms_list_db.h"
 #include "csms_sync.h"
 #include "wl_clock.h"
 #include "wl_log.h"
@@ -18,132 +20,103 @@
 #define MAX_STATIONS_PER_SEND 1000
 #define MAX_CARDS_SHOWN       1000
 
-static const char SQL_LIST_COLS[] =
-    "l.id, l.name, l.description, l.version, (SELECT count(*) FROM card_list_item i WHERE i.list_id = l.id), "
-    "(SELECT count(*) FROM station s WHERE s.local_list_id = l.id), l.created, l.updated";
-
-static void list_row(cJSON *o, sqlite3_stmt *st)
+static void add_text(cJSON *o, const char *name, const char *v)
 {
-	csms_api_add_int(o, "id", st, 0);
-	csms_api_add_text(o, "name", st, 1);
-	csms_api_add_text(o, "description", st, 2);
-	csms_api_add_int(o, "version", st, 3);
-	csms_api_add_int(o, "cards", st, 4);
-	csms_api_add_int(o, "stations", st, 5);
-	csms_api_add_time(o, "created", st, 6);
-	csms_api_add_time(o, "updated", st, 7);
+	if (v)
+		cJSON_AddStringToObject(o, name, v);
+	else
+		cJSON_AddNullToObject(o, name);
+}
+
+static int list_row(const struct csms_card_list *l, void *out)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddNumberToObject(o, "id", (double)l->id);
+	add_text(o, "name", l->name);
+	add_text(o, "description", l->description);
+	cJSON_AddNumberToObject(o, "version", (double)l->version);
+	cJSON_AddNumberToObject(o, "cards", (double)l->cards);
+	cJSON_AddNumberToObject(o, "stations", (double)l->stations);
+	csms_api_add_ms(o, "created", l->created);
+	csms_api_add_ms(o, "updated", l->updated);
+	*(cJSON **)out = o;
+	return 0;
+}
+
+static int add_card(const struct csms_list_card *c, void *arr)
+{
+	cJSON *o = cJSON_CreateObject();
+	add_text(o, "idTag", c->id_tag);
+	add_text(o, "description", c->description);
+	if (c->user_id)
+		cJSON_AddNumberToObject(o, "userId", (double)c->user_id);
+	else
+		cJSON_AddNullToObject(o, "userId");
+	add_text(o, "name", c->name);
+	add_text(o, "surname", c->surname);
+	cJSON_AddItemToArray(arr, o);
+	return 0;
 }
 
 /* Cards of a list (list_id > 0) or of the default list (0) into arr, at most limit; returns the total. */
 static long long add_cards(struct csms *app, int64_t list_id, cJSON *arr, long long limit)
 {
-	static const char SQL_ITEMS[] =
-	    "SELECT i.id_tag, t.description, t.user_id, u.name, u.surname, count(*) OVER () FROM card_list_item i "
-	    "LEFT JOIN id_tag t ON t.id_tag = i.id_tag LEFT JOIN charge_user u ON u.id = t.user_id "
-	    "WHERE i.list_id = ? ORDER BY i.id_tag LIMIT ?";
-	static const char SQL_DEFAULT[] = "SELECT t.id_tag, t.description, t.user_id, u.name, u.surname, "
-	                                  "(SELECT count(*) FROM id_tag) FROM id_tag t "
-	                                  "LEFT JOIN charge_user u ON u.id = t.user_id ORDER BY t.id_tag LIMIT ?";
-	sqlite3_stmt *st;
 	long long total = 0;
-	if (sqlite3_prepare_v2(app->rdb, list_id ? SQL_ITEMS : SQL_DEFAULT, -1, &st, NULL) != SQLITE_OK)
-		return 0;
-	if (list_id) {
-		sqlite3_bind_int64(st, 1, list_id);
-		sqlite3_bind_int64(st, 2, limit);
-	} else {
-		sqlite3_bind_int64(st, 1, limit);
-	}
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		cJSON *c = cJSON_CreateObject();
-		csms_api_add_text(c, "idTag", st, 0);
-		csms_api_add_text(c, "description", st, 1);
-		csms_api_add_int(c, "userId", st, 2);
-		csms_api_add_text(c, "name", st, 3);
-		csms_api_add_text(c, "surname", st, 4);
-		total = sqlite3_column_int64(st, 5);
-		cJSON_AddItemToArray(arr, c);
-	}
-	sqlite3_finalize(st);
+	csms_list_db_cards(app->rdb, list_id, limit, add_card, arr, &total);
 	return total;
+}
+
+static int add_station(const char *station, void *arr)
+{
+	cJSON_AddItemToArray(arr, cJSON_CreateString(station));
+	return 0;
 }
 
 /* The list as JSON with its cards and the stations holding it, NULL when there is none. */
 static cJSON *list_json(struct csms *app, int64_t id)
 {
-	char sql[600];
-	sqlite3_stmt *st;
 	cJSON *o = NULL;
-	snprintf(sql, sizeof(sql), "SELECT %s FROM card_list l WHERE l.id = ?", SQL_LIST_COLS);
-	if (sqlite3_prepare_v2(app->rdb, sql, -1, &st, NULL) != SQLITE_OK)
-		return NULL;
-	sqlite3_bind_int64(st, 1, id);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		o = cJSON_CreateObject();
-		list_row(o, st);
-	}
-	sqlite3_finalize(st);
-	if (!o)
+	if (csms_list_db_get(app->rdb, id, list_row, &o) < 0 || !o)
 		return NULL;
 	add_cards(app, id, cJSON_AddArrayToObject(o, "idTags"), MAX_TAGS_PER_REQUEST * 2);
-	cJSON *stations = cJSON_AddArrayToObject(o, "stationIds");
-	if (sqlite3_prepare_v2(app->rdb, "SELECT id FROM station WHERE local_list_id = ? ORDER BY id LIMIT 10000", -1,
-	                       &st, NULL) == SQLITE_OK) {
-		sqlite3_bind_int64(st, 1, id);
-		while (sqlite3_step(st) == SQLITE_ROW)
-			cJSON_AddItemToArray(stations, cJSON_CreateString((const char *)sqlite3_column_text(st, 0)));
-		sqlite3_finalize(st);
-	}
+	csms_list_db_stations(app->rdb, id, add_station, cJSON_AddArrayToObject(o, "stationIds"));
 	return o;
 }
 
 static bool list_exists(struct csms *app, int64_t id)
 {
-	sqlite3_stmt *st;
-	bool yes = false;
-	if (sqlite3_prepare_v2(app->rdb, "SELECT 1 FROM card_list WHERE id = ?", -1, &st, NULL) == SQLITE_OK) {
-		sqlite3_bind_int64(st, 1, id);
-		yes = sqlite3_step(st) == SQLITE_ROW;
-		sqlite3_finalize(st);
-	}
-	return yes;
+	return csms_list_db_exists(app->rdb, id) == 1;
 }
 
 /* ---- list, get ---- */
 
+static int add_list(const struct csms_card_list *l, void *items)
+{
+	cJSON *o;
+	list_row(l, &o);
+	cJSON_AddItemToArray(items, o);
+	return 0;
+}
+
 static void get_lists(struct csms_http_req *r)
 {
-	static const char *const sorts[] = {"name",    "l.name COLLATE NOCASE",
-	                                    "version", "l.version",
-	                                    "created", "l.created",
-	                                    "updated", "l.updated",
-	                                    "id",      "l.id",
-	                                    NULL};
 	struct csms_api_page pg;
-	char sql[900], q[260], like[520];
-	sqlite3_stmt *st;
+	char q[260], like[520];
+	long long total;
 	bool has_q = csms_api_query(r, "q", q, sizeof(q)) && q[0];
 	if (has_q && !csms_cards_like_contains(q, like, sizeof(like))) {
 		csms_http_respond_error(r, 400, "bad_query", "q: too long");
 		return;
 	}
-	if (csms_api_paging(r, sorts, "name", &pg) < 0)
+	if (csms_api_paging(r, csms_list_db_sorts, "name", &pg) < 0)
 		return;
-	snprintf(sql, sizeof(sql), "SELECT %s, count(*) OVER () FROM card_list l %s ORDER BY %s, l.id LIMIT ? OFFSET ?",
-	         SQL_LIST_COLS, has_q ? "WHERE l.name LIKE ?3 ESCAPE '\\' OR l.description LIKE ?3 ESCAPE '\\'" : "",
-	         pg.order);
-	if (sqlite3_prepare_v2(r->app->rdb, sql, -1, &st, NULL) != SQLITE_OK) {
+	struct csms_db_page dp = {pg.limit, pg.offset, pg.order};
+	cJSON *items = cJSON_CreateArray();
+	if (csms_list_db_list(r->app->rdb, has_q ? like : NULL, &dp, add_list, items, &total) < 0) {
+		cJSON_Delete(items);
 		csms_api_db_error(r);
 		return;
 	}
-	sqlite3_bind_int64(st, 1, pg.limit);
-	sqlite3_bind_int64(st, 2, pg.offset);
-	if (has_q)
-		sqlite3_bind_text(st, 3, like, -1, SQLITE_STATIC);
-	long long total;
-	cJSON *items = csms_api_page_rows(st, list_row, &total);
-	if (total == 0 && pg.offset > 0 && !has_q)
-		total = csms_api_count(r->app->rdb, "SELECT count(*) FROM card_list");
 	csms_http_respond_json(r, 200, csms_api_list_reply(items, total, &pg));
 }
 
@@ -175,7 +148,6 @@ static long read_tags(struct csms_http_req *r, cJSON *body, const char *field, b
                       char (**tags)[CSMS_IDTAG_MAX + 1], bool *present)
 {
 	char err[200];
-	sqlite3_stmt *st;
 	cJSON *arr = cJSON_GetObjectItemCaseSensitive(body, field);
 	*tags = NULL;
 	*present = arr != NULL;
@@ -188,23 +160,20 @@ static long read_tags(struct csms_http_req *r, cJSON *body, const char *field, b
 	}
 	if (!registered || !n)
 		return n;
-	if (sqlite3_prepare_v2(r->app->rdb, "SELECT 1 FROM id_tag WHERE id_tag = ?", -1, &st, NULL) != SQLITE_OK) {
-		free(*tags);
-		csms_api_db_error(r);
-		return -1;
-	}
 	for (long i = 0; i < n; i++) {
-		sqlite3_reset(st);
-		sqlite3_bind_text(st, 1, (*tags)[i], -1, SQLITE_STATIC);
-		if (sqlite3_step(st) != SQLITE_ROW) {
+		int known = csms_card_db_exists(r->app->rdb, (*tags)[i]);
+		if (known < 0) {
+			free(*tags);
+			csms_api_db_error(r);
+			return -1;
+		}
+		if (!known) {
 			snprintf(err, sizeof(err), "%s: \"%s\" is not a registered card", field, (*tags)[i]);
-			sqlite3_finalize(st);
 			free(*tags);
 			csms_http_respond_error(r, 400, "bad_field", err);
 			return -1;
 		}
 	}
-	sqlite3_finalize(st);
 	return n;
 }
 
@@ -247,41 +216,56 @@ out:
 	return d;
 }
 
-static int insert_items(struct csms_store *st, int64_t id, char (*tags)[CSMS_IDTAG_MAX + 1], long n)
+static void after_list(struct csms_api_job *j);
+
+/* A card list job: the list (id), its new name and description (NULL: unchanged), its tags (data). */
+struct list_job {
+	struct csms_api_job base;
+	int64_t id;
+	const char *name, *description;
+	char name_buf[401], description_buf[2001];
+};
+
+/* The edit of a list job from its tags. */
+static struct csms_list_edit list_edit(const struct list_job *j)
 {
-	for (long i = 0; i < n; i++) {
-		/* only registered cards (one may have gone since the request was checked) */
-		sqlite3_stmt *s = csms_store_stmt(st, "INSERT OR IGNORE INTO card_list_item (list_id, id_tag) "
-		                                      "SELECT ?, id_tag FROM id_tag WHERE id_tag = ?");
-		if (!s)
-			return -1;
-		sqlite3_bind_int64(s, 1, id);
-		sqlite3_bind_text(s, 2, tags[i], -1, SQLITE_STATIC);
-		if (sqlite3_step(s) != SQLITE_DONE)
-			return -1;
-	}
-	return 0;
+	const struct list_data *d = j->base.data;
+	struct csms_list_edit e = {j->name, j->description,    d->replace,
+	                           d->tags, d->tags + d->nset, d->tags + d->nset + d->nadd,
+	                           d->nset, d->nadd,           d->nrem};
+	return e;
 }
 
 static int exec_list_insert(struct csms_store *st, struct csms_job *job)
 {
-	struct csms_api_job *j = (struct csms_api_job *)job;
-	struct list_data *d = j->data;
-	int64_t now = (int64_t)wl_wall_ms();
-	sqlite3_stmt *s = csms_store_stmt(st, "INSERT INTO card_list (name, description, version, created, updated) "
-	                                      "VALUES (?, ?, 1, ?, ?) ON CONFLICT DO NOTHING");
-	if (!s)
-		return -1;
-	sqlite3_bind_text(s, 1, j->text[0], -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, j->text[1], -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 3, now);
-	sqlite3_bind_int64(s, 4, now);
-	if (sqlite3_step(s) != SQLITE_DONE)
-		return -1;
-	if (!sqlite3_changes(csms_store_db(st)))
-		return CSMS_API_CONFLICT;
-	j->out_id = sqlite3_last_insert_rowid(csms_store_db(st));
-	return insert_items(st, j->out_id, d->tags, d->nset);
+	struct list_job *j = (struct list_job *)job;
+	const struct list_data *d = j->base.data;
+	return csms_api_db_rc(csms_list_db_insert(csms_store_db(st), j->name, j->description, d->tags, d->nset,
+	                                          (int64_t)wl_wall_ms(), &j->base.out_id));
+}
+
+/* A list job for r with the tags d (taken) and the texts; NULL after answering. */
+static struct list_job *list_job(struct csms_http_req *r, csms_job_exec_fn *exec, int status, struct list_data *d,
+                                 const char *name, const char *description)
+{
+	struct list_job *j = csms_api_job_sized(r, sizeof(*j), exec, status, NULL);
+	if (!j) {
+		free(d);
+		return NULL;
+	}
+	j->base.data = d;
+	if (name) {
+		snprintf(j->name_buf, sizeof(j->name_buf), "%s", name);
+		j->name = j->name_buf;
+	}
+	if (description) {
+		snprintf(j->description_buf, sizeof(j->description_buf), "%s", description);
+		j->description = j->description_buf;
+	}
+	j->base.after = after_list;
+	j->base.conflict_code = "exists";
+	j->base.conflict_msg = "a card list with this name exists";
+	return j;
 }
 
 static void after_list(struct csms_api_job *j)
@@ -306,75 +290,19 @@ static void post_list(struct csms_http_req *r)
 	const char *desc = csms_api_str(r, body, "description", false, 500, &bad);
 	struct list_data *d = bad ? NULL : read_list_data(r, body, true);
 	if (d) {
-		struct csms_api_job *j = csms_api_job(r, exec_list_insert, 201, NULL);
-		if (!j) {
-			free(d);
-		} else {
-			j->data = d;
-			snprintf(j->text[0], sizeof(j->text[0]), "%s", name);
-			snprintf(j->text[1], sizeof(j->text[1]), "%s", desc ? desc : "");
-			j->after = after_list;
-			j->conflict_code = "exists";
-			j->conflict_msg = "a card list with this name exists";
-			csms_store_submit(r->app->store, &j->job);
-		}
+		struct list_job *j = list_job(r, exec_list_insert, 201, d, name, desc ? desc : "");
+		if (j)
+			csms_store_submit(r->app->store, &j->base.job);
 	}
 	cJSON_Delete(body);
 }
 
 static int exec_list_update(struct csms_store *st, struct csms_job *job)
 {
-	struct csms_api_job *j = (struct csms_api_job *)job;
-	struct list_data *d = j->data;
-	int64_t id = j->out_id;
-	sqlite3_stmt *s;
-	if (j->has[0]) {
-		if (!(s = csms_store_stmt(st, "SELECT 1 FROM card_list WHERE name = ? AND id <> ?")))
-			return -1;
-		sqlite3_bind_text(s, 1, j->text[0], -1, SQLITE_STATIC);
-		sqlite3_bind_int64(s, 2, id);
-		if (sqlite3_step(s) == SQLITE_ROW)
-			return CSMS_API_CONFLICT;
-	}
-	if (!(s = csms_store_stmt(st, "UPDATE card_list SET name = coalesce(?, name), description = coalesce(?, "
-	                              "description), version = version + 1, updated = ? WHERE id = ?")))
-		return -1;
-	if (j->has[0])
-		sqlite3_bind_text(s, 1, j->text[0], -1, SQLITE_STATIC);
-	if (j->has[1])
-		sqlite3_bind_text(s, 2, j->text[1], -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 3, (int64_t)wl_wall_ms());
-	sqlite3_bind_int64(s, 4, id);
-	if (sqlite3_step(s) != SQLITE_DONE)
-		return -1;
-	if (!sqlite3_changes(csms_store_db(st)))
-		return CSMS_API_MISSING;
-	if (j->has[0]) { /* the stations holding it show its new name */
-		if (!(s = csms_store_stmt(st, "UPDATE station SET local_list_name = ? WHERE local_list_id = ?")))
-			return -1;
-		sqlite3_bind_text(s, 1, j->text[0], -1, SQLITE_STATIC);
-		sqlite3_bind_int64(s, 2, id);
-		if (sqlite3_step(s) != SQLITE_DONE)
-			return -1;
-	}
-	if (d->replace) {
-		if (!(s = csms_store_stmt(st, "DELETE FROM card_list_item WHERE list_id = ?")))
-			return -1;
-		sqlite3_bind_int64(s, 1, id);
-		if (sqlite3_step(s) != SQLITE_DONE || insert_items(st, id, d->tags, d->nset) < 0)
-			return -1;
-	}
-	if (insert_items(st, id, d->tags + d->nset, d->nadd) < 0)
-		return -1;
-	for (long i = 0; i < d->nrem; i++) {
-		if (!(s = csms_store_stmt(st, "DELETE FROM card_list_item WHERE list_id = ? AND id_tag = ?")))
-			return -1;
-		sqlite3_bind_int64(s, 1, id);
-		sqlite3_bind_text(s, 2, d->tags[d->nset + d->nadd + i], -1, SQLITE_STATIC);
-		if (sqlite3_step(s) != SQLITE_DONE)
-			return -1;
-	}
-	return 0;
+	struct list_job *j = (struct list_job *)job;
+	struct csms_list_edit e = list_edit(j);
+	j->base.out_id = j->id;
+	return csms_api_db_rc(csms_list_db_update(csms_store_db(st), j->id, &e, (int64_t)wl_wall_ms()));
 }
 
 static void put_list(struct csms_http_req *r)
@@ -394,21 +322,11 @@ static void put_list(struct csms_http_req *r)
 	}
 	struct list_data *d = bad ? NULL : read_list_data(r, body, false);
 	if (d) {
-		struct csms_api_job *j = csms_api_job(r, exec_list_update, 200, NULL);
-		if (!j) {
-			free(d);
-		} else {
-			j->data = d;
-			j->out_id = id;
-			if ((j->has[0] = name != NULL))
-				snprintf(j->text[0], sizeof(j->text[0]), "%s", name);
-			if ((j->has[1] = desc != NULL))
-				snprintf(j->text[1], sizeof(j->text[1]), "%s", desc);
-			j->after = after_list;
-			j->conflict_code = "exists";
-			j->conflict_msg = "a card list with this name exists";
-			j->missing_msg = "no such card list";
-			csms_store_submit(r->app->store, &j->job);
+		struct list_job *j = list_job(r, exec_list_update, 200, d, name, desc);
+		if (j) {
+			j->id = id;
+			j->base.missing_msg = "no such card list";
+			csms_store_submit(r->app->store, &j->base.job);
 		}
 	}
 	cJSON_Delete(body);
@@ -416,21 +334,8 @@ static void put_list(struct csms_http_req *r)
 
 static int exec_list_delete(struct csms_store *st, struct csms_job *job)
 {
-	struct csms_api_job *j = (struct csms_api_job *)job;
-	sqlite3_stmt *s = csms_store_stmt(st, "SELECT count(*) FROM station WHERE local_list_id = ?");
-	if (!s)
-		return -1;
-	sqlite3_bind_int64(s, 1, j->out_id);
-	if (sqlite3_step(s) != SQLITE_ROW)
-		return -1;
-	if (sqlite3_column_int64(s, 0) > 0)
-		return CSMS_API_CONFLICT;
-	if (!(s = csms_store_stmt(st, "DELETE FROM card_list WHERE id = ?")))
-		return -1;
-	sqlite3_bind_int64(s, 1, j->out_id);
-	if (sqlite3_step(s) != SQLITE_DONE)
-		return -1;
-	return sqlite3_changes(csms_store_db(st)) ? 0 : CSMS_API_MISSING;
+	struct list_job *j = (struct list_job *)job;
+	return csms_api_db_rc(csms_list_db_delete(csms_store_db(st), j->id));
 }
 
 static void delete_list(struct csms_http_req *r)
@@ -441,14 +346,14 @@ static void delete_list(struct csms_http_req *r)
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddNumberToObject(o, "id", (double)id);
 	cJSON_AddBoolToObject(o, "deleted", 1);
-	struct csms_api_job *j = csms_api_job(r, exec_list_delete, 200, o);
+	struct list_job *j = csms_api_job_sized(r, sizeof(*j), exec_list_delete, 200, o);
 	if (!j)
 		return;
-	j->out_id = id;
-	j->missing_msg = "no such card list";
-	j->conflict_code = "in_use";
-	j->conflict_msg = "stations hold this card list: send them another list or the default list first";
-	csms_store_submit(r->app->store, &j->job);
+	j->id = id;
+	j->base.missing_msg = "no such card list";
+	j->base.conflict_code = "in_use";
+	j->base.conflict_msg = "stations hold this card list: send them another list or the default list first";
+	csms_store_submit(r->app->store, &j->base.job);
 }
 
 /* ---- sending a list (or the default list) to stations ---- */
@@ -582,7 +487,6 @@ static void post_send_default(struct csms_http_req *r)
 static void on_version(struct csms_op *op, void *ctx)
 {
 	struct csms_http_req *r = ctx;
-	sqlite3_stmt *st;
 	r->op = NULL;
 	if (op->status != CSMS_OP_RESULT) {
 		char msg[400];
@@ -600,22 +504,16 @@ static void on_version(struct csms_op *op, void *ctx)
 	cJSON_AddNumberToObject(o, "listVersion", (double)version);
 	cJSON_AddBoolToObject(o, "supported", version != -1);
 	int64_t list_id = 0, seq = 0, list_version = 0;
-	if (sqlite3_prepare_v2(r->app->rdb,
-	                       "SELECT s.local_list_id, s.local_list_seq, l.name, l.version FROM station s "
-	                       "LEFT JOIN card_list l ON l.id = s.local_list_id WHERE s.id = ?",
-	                       -1, &st, NULL) == SQLITE_OK) {
-		sqlite3_bind_text(st, 1, op->station->id, -1, SQLITE_STATIC);
-		if (sqlite3_step(st) == SQLITE_ROW) {
-			list_id = sqlite3_column_int64(st, 0);
-			seq = sqlite3_column_int64(st, 1);
-			list_version = sqlite3_column_int64(st, 3);
-			csms_api_add_int(o, "listId", st, 0);
-			if (list_id)
-				csms_api_add_text(o, "listName", st, 2);
-			else
-				cJSON_AddStringToObject(o, "listName", "-");
-		}
-		sqlite3_finalize(st);
+	struct csms_list_held held;
+	if (csms_list_db_held_by(r->app->rdb, op->station->id, &held) == 0) {
+		list_id = held.list_id;
+		seq = held.seq;
+		list_version = held.version;
+		if (list_id)
+			cJSON_AddNumberToObject(o, "listId", (double)list_id);
+		else
+			cJSON_AddNullToObject(o, "listId");
+		cJSON_AddStringToObject(o, "listName", list_id ? held.name : "-");
 	}
 	/* what the station holds, when its version is one we sent: the named list as it is now (if unchanged
 	 * since), or the default list (every card) */

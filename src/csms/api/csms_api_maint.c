@@ -11,27 +11,10 @@
 #include <unistd.h>
 
 #include "csms_backup.h"
+#include "csms_backup_db.h"
 #include "ocpp_text.h"
 #include "wl_clock.h"
 #include "wl_log.h"
-
-/* A statement outside the store's cache (maintenance writes are rare). */
-static sqlite3_stmt *prep(struct csms_store *st, const char *sql)
-{
-	sqlite3_stmt *s;
-	if (sqlite3_prepare_v2(csms_store_db(st), sql, -1, &s, NULL) != SQLITE_OK) {
-		WL_ERROR("maint", "%s: %s", sql, sqlite3_errmsg(csms_store_db(st)));
-		return NULL;
-	}
-	return s;
-}
-
-static int step_done(sqlite3_stmt *s)
-{
-	int rc = sqlite3_step(s) == SQLITE_DONE ? 0 : -1;
-	sqlite3_finalize(s);
-	return rc;
-}
 
 /* The backup named by params[0] and its path; false after answering 400 or 404. */
 static bool backup_param(struct csms_http_req *r, char *path, size_t pathlen)
@@ -51,40 +34,40 @@ static bool backup_param(struct csms_http_req *r, char *path, size_t pathlen)
 	return true;
 }
 
-static void backup_row(cJSON *o, sqlite3_stmt *st)
+static int add_backup(const struct csms_backup_row *b, void *items)
 {
-	csms_api_add_text(o, "name", st, 0);
-	csms_api_add_int(o, "size", st, 1);
-	csms_api_add_time(o, "created", st, 2);
-	csms_api_add_text(o, "kind", st, 3);
-	csms_api_add_int(o, "operatorId", st, 4);
-	csms_api_add_text(o, "copiedTo", st, 5);
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "name", b->name);
+	cJSON_AddNumberToObject(o, "size", (double)b->size);
+	csms_api_add_ms(o, "created", b->created);
+	cJSON_AddStringToObject(o, "kind", b->kind);
+	if (b->operator_id)
+		cJSON_AddNumberToObject(o, "operatorId", (double)b->operator_id);
+	else
+		cJSON_AddNullToObject(o, "operatorId");
+	if (b->copied_to)
+		cJSON_AddStringToObject(o, "copiedTo", b->copied_to);
+	else
+		cJSON_AddNullToObject(o, "copiedTo");
+	cJSON_AddItemToArray(items, o);
+	return 0;
 }
 
 /* ---- list ---- */
 
 static void get_backups(struct csms_http_req *r)
 {
-	static const char *const sorts[] = {"created", "created", "name", "name", "size", "size", "kind", "kind", NULL};
 	struct csms_api_page pg;
-	char sql[300];
-	sqlite3_stmt *st;
-	if (csms_api_paging(r, sorts, "-created", &pg) < 0)
+	long long total;
+	if (csms_api_paging(r, csms_backup_db_sorts, "-created", &pg) < 0)
 		return;
-	snprintf(sql, sizeof(sql),
-	         "SELECT name, size, created, kind, operator_id, copied_to, count(*) OVER () FROM backup "
-	         "ORDER BY %s, name LIMIT ? OFFSET ?",
-	         pg.order);
-	if (sqlite3_prepare_v2(r->app->rdb, sql, -1, &st, NULL) != SQLITE_OK) {
+	struct csms_db_page dp = {pg.limit, pg.offset, pg.order};
+	cJSON *items = cJSON_CreateArray();
+	if (csms_backup_db_list(r->app->rdb, &dp, add_backup, items, &total) < 0) {
+		cJSON_Delete(items);
 		csms_api_db_error(r);
 		return;
 	}
-	sqlite3_bind_int64(st, 1, pg.limit);
-	sqlite3_bind_int64(st, 2, pg.offset);
-	long long total;
-	cJSON *items = csms_api_page_rows(st, backup_row, &total);
-	if (total == 0 && pg.offset > 0)
-		total = csms_api_count(r->app->rdb, "SELECT count(*) FROM backup");
 	cJSON *reply = csms_api_list_reply(items, total, &pg);
 	/* the external drive (--backup-dir), null when none: the page says so before Save is tried */
 	if (r->app->cfg.backup_dir[0])
@@ -110,19 +93,19 @@ static int exec_make(struct csms_bg_job *bg, sqlite3 *db)
 	return csms_backup_make(db, j->dir, j->name, &j->size, j->err, sizeof(j->err));
 }
 
+/* A backup's row: recorded (size, created, operator_id), copied (to) or forgotten (path removed after). */
+struct backup_job {
+	struct csms_api_job base;
+	char name[128]; /* as params[0]: a valid backup name */
+	int64_t size, created, operator_id;
+	char to[600], path[600];
+};
+
 static int exec_record(struct csms_store *st, struct csms_job *job)
 {
-	struct csms_api_job *j = (struct csms_api_job *)job;
-	sqlite3_stmt *s = prep(st, "INSERT INTO backup (name, size, created, kind, operator_id) "
-	                           "VALUES (?, ?, ?, 'manual', ?) ON CONFLICT (name) DO NOTHING");
-	if (!s)
-		return -1;
-	sqlite3_bind_text(s, 1, j->text[0], -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 2, j->num[0]);
-	sqlite3_bind_int64(s, 3, j->num[1]);
-	if (j->num[2] > 0)
-		sqlite3_bind_int64(s, 4, j->num[2]);
-	return step_done(s);
+	struct backup_job *j = (struct backup_job *)job;
+	return csms_api_db_rc(
+	    csms_backup_db_add(csms_store_db(st), j->name, j->size, j->created, "manual", j->operator_id, NULL));
 }
 
 static void done_make(struct csms_bg_job *bg)
@@ -155,13 +138,13 @@ static void done_make(struct csms_bg_job *bg)
 	else
 		cJSON_AddNullToObject(o, "operatorId");
 	cJSON_AddNullToObject(o, "copiedTo");
-	struct csms_api_job *j = csms_api_job(r, exec_record, 201, o);
+	struct backup_job *j = csms_api_job_sized(r, sizeof(*j), exec_record, 201, o);
 	if (j) {
-		snprintf(j->text[0], sizeof(j->text[0]), "%s", m->name);
-		j->num[0] = m->size;
-		j->num[1] = m->now;
-		j->num[2] = m->operator_id;
-		csms_store_submit(r->app->store, &j->job);
+		snprintf(j->name, sizeof(j->name), "%s", m->name);
+		j->size = m->size;
+		j->created = m->now;
+		j->operator_id = m->operator_id;
+		csms_store_submit(r->app->store, &j->base.job);
 	}
 	free(m);
 }
@@ -207,13 +190,8 @@ static int exec_copy(struct csms_bg_job *bg, sqlite3 *db)
 
 static int exec_copied(struct csms_store *st, struct csms_job *job)
 {
-	struct csms_api_job *j = (struct csms_api_job *)job;
-	sqlite3_stmt *s = prep(st, "UPDATE backup SET copied_to = ? WHERE name = ?");
-	if (!s)
-		return -1;
-	sqlite3_bind_text(s, 1, (const char *)j->data, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, j->text[0], -1, SQLITE_STATIC);
-	return step_done(s);
+	struct backup_job *j = (struct backup_job *)job;
+	return csms_api_db_rc(csms_backup_db_copied(csms_store_db(st), j->name, j->to));
 }
 
 static void done_copy(struct csms_bg_job *bg)
@@ -234,11 +212,11 @@ static void done_copy(struct csms_bg_job *bg)
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "name", r->params[0]);
 	cJSON_AddStringToObject(o, "copiedTo", c->to);
-	struct csms_api_job *j = csms_api_job(r, exec_copied, 200, o);
+	struct backup_job *j = csms_api_job_sized(r, sizeof(*j), exec_copied, 200, o);
 	if (j) {
-		snprintf(j->text[0], sizeof(j->text[0]), "%s", r->params[0]);
-		j->data = strdup(c->to);
-		csms_store_submit(r->app->store, &j->job);
+		snprintf(j->name, sizeof(j->name), "%s", r->params[0]);
+		snprintf(j->to, sizeof(j->to), "%s", c->to);
+		csms_store_submit(r->app->store, &j->base.job);
 	}
 	free(c);
 }
@@ -267,18 +245,15 @@ static void post_copy(struct csms_http_req *r)
 
 static int exec_forget(struct csms_store *st, struct csms_job *job)
 {
-	struct csms_api_job *j = (struct csms_api_job *)job;
-	sqlite3_stmt *s = prep(st, "DELETE FROM backup WHERE name = ?");
-	if (!s)
-		return -1;
-	sqlite3_bind_text(s, 1, j->text[0], -1, SQLITE_STATIC);
-	return step_done(s);
+	struct backup_job *j = (struct backup_job *)job;
+	return csms_api_db_rc(csms_backup_db_forget(csms_store_db(st), j->name));
 }
 
-static void after_forget(struct csms_api_job *j)
+static void after_forget(struct csms_api_job *job)
 {
-	if (unlink(j->text[1]) < 0 && errno != ENOENT)
-		WL_WARN("maint", "cannot remove %s: %s", j->text[1], strerror(errno));
+	struct backup_job *j = (struct backup_job *)job;
+	if (unlink(j->path) < 0 && errno != ENOENT)
+		WL_WARN("maint", "cannot remove %s: %s", j->path, strerror(errno));
 }
 
 static void delete_backup(struct csms_http_req *r)
@@ -289,14 +264,14 @@ static void delete_backup(struct csms_http_req *r)
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "name", r->params[0]);
 	cJSON_AddBoolToObject(o, "deleted", 1);
-	struct csms_api_job *j = csms_api_job(r, exec_forget, 200, o);
+	struct backup_job *j = csms_api_job_sized(r, sizeof(*j), exec_forget, 200, o);
 	if (!j)
 		return;
-	snprintf(j->text[0], sizeof(j->text[0]), "%s", r->params[0]);
-	snprintf(j->text[1], sizeof(j->text[1]), "%.255s", path);
-	j->after = after_forget;
+	snprintf(j->name, sizeof(j->name), "%s", r->params[0]);
+	snprintf(j->path, sizeof(j->path), "%s", path);
+	j->base.after = after_forget;
 	WL_INFO("maint", "backup %s deleted by %s", r->params[0], r->who.username);
-	csms_store_submit(r->app->store, &j->job);
+	csms_store_submit(r->app->store, &j->base.job);
 }
 
 /* ---- restore (staged for the next start) ---- */

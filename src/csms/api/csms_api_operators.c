@@ -9,43 +9,42 @@
 
 #include "csms_mail.h"
 #include "csms_operator.h"
+#include "csms_operator_db.h"
 #include "wl_clock.h"
 #include "wl_log.h"
 
-static const char SQL_OPERATOR_COLS[] = "id, username, name, surname, email, phone, language, role, created, "
-                                        "updated, last_login, must_change_password";
-
-static void operator_row(cJSON *o, sqlite3_stmt *st)
+static void add_text(cJSON *o, const char *name, const char *v)
 {
-	csms_api_add_int(o, "id", st, 0);
-	csms_api_add_text(o, "username", st, 1);
-	csms_api_add_text(o, "name", st, 2);
-	csms_api_add_text(o, "surname", st, 3);
-	csms_api_add_text(o, "email", st, 4);
-	csms_api_add_text(o, "phone", st, 5);
-	csms_api_add_text(o, "language", st, 6);
-	csms_api_add_text(o, "role", st, 7);
-	csms_api_add_time(o, "created", st, 8);
-	csms_api_add_time(o, "updated", st, 9);
-	csms_api_add_time(o, "lastLogin", st, 10);
-	cJSON_AddBoolToObject(o, "mustChangePassword", sqlite3_column_int(st, 11));
+	if (v)
+		cJSON_AddStringToObject(o, name, v);
+	else
+		cJSON_AddNullToObject(o, name);
+}
+
+static int operator_row(const struct csms_operator_row *op, void *out)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddNumberToObject(o, "id", (double)op->id);
+	add_text(o, "username", op->username);
+	add_text(o, "name", op->name);
+	add_text(o, "surname", op->surname);
+	add_text(o, "email", op->email);
+	add_text(o, "phone", op->phone);
+	add_text(o, "language", op->language);
+	add_text(o, "role", op->role);
+	csms_api_add_ms(o, "created", op->created);
+	csms_api_add_ms(o, "updated", op->updated);
+	csms_api_add_ms(o, "lastLogin", op->last_login);
+	cJSON_AddBoolToObject(o, "mustChangePassword", op->must_change_password);
+	*(cJSON **)out = o;
+	return 0;
 }
 
 /* The operator as JSON (read connection), NULL if there is none. */
 static cJSON *operator_json(struct csms *app, int64_t id)
 {
-	char sql[256];
-	sqlite3_stmt *st;
 	cJSON *o = NULL;
-	snprintf(sql, sizeof(sql), "SELECT %s FROM operator WHERE id = ?", SQL_OPERATOR_COLS);
-	if (sqlite3_prepare_v2(app->rdb, sql, -1, &st, NULL) != SQLITE_OK)
-		return NULL;
-	sqlite3_bind_int64(st, 1, id);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		o = cJSON_CreateObject();
-		operator_row(o, st);
-	}
-	sqlite3_finalize(st);
+	csms_operator_db_get(app->rdb, id, operator_row, &o);
 	return o;
 }
 
@@ -60,14 +59,8 @@ static bool may_manage(const struct csms_principal *who, unsigned target_role)
 /* The role of an operator (read connection): 0 when there is no such operator (answered 404). */
 static unsigned target_role(struct csms_http_req *r, int64_t id)
 {
-	sqlite3_stmt *st;
-	unsigned role = 0;
-	if (sqlite3_prepare_v2(r->app->rdb, "SELECT role FROM operator WHERE id = ?", -1, &st, NULL) == SQLITE_OK) {
-		sqlite3_bind_int64(st, 1, id);
-		if (sqlite3_step(st) == SQLITE_ROW)
-			role = csms_role_parse((const char *)sqlite3_column_text(st, 0));
-		sqlite3_finalize(st);
-	}
+	char name[32];
+	unsigned role = csms_operator_db_role(r->app->rdb, id, name, sizeof(name)) == 0 ? csms_role_parse(name) : 0;
 	if (!role)
 		csms_http_respond_error(r, 404, "not_found", "no such operator");
 	return role;
@@ -92,47 +85,27 @@ static const char *readable_role(const struct csms_principal *who)
 	return who->role == CSMS_ROLE_ADMIN ? NULL : csms_role_name(CSMS_ROLE_MANAGER);
 }
 
-static long long count_readable(struct csms_http_req *r, const char *role)
+static int add_operator(const struct csms_operator_row *op, void *items)
 {
-	sqlite3_stmt *st;
-	long long n = 0;
-	if (sqlite3_prepare_v2(r->app->rdb, "SELECT count(*) FROM operator WHERE ?1 IS NULL OR role = ?1", -1, &st,
-	                       NULL) != SQLITE_OK)
-		return 0;
-	if (role)
-		sqlite3_bind_text(st, 1, role, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return n;
+	cJSON *o;
+	operator_row(op, &o);
+	cJSON_AddItemToArray(items, o);
+	return 0;
 }
 
 static void get_operators(struct csms_http_req *r)
 {
-	static const char *const sorts[] = {"username", "username", "surname", "surname", "role",
-	                                    "role",     "created",  "created", NULL};
 	struct csms_api_page pg;
-	char sql[400];
-	sqlite3_stmt *st;
-	const char *role = readable_role(&r->who);
-	if (csms_api_paging(r, sorts, "username", &pg) < 0)
+	long long total;
+	if (csms_api_paging(r, csms_operator_db_sorts, "username", &pg) < 0)
 		return;
-	snprintf(sql, sizeof(sql),
-	         "SELECT %s, count(*) OVER () FROM operator WHERE ?3 IS NULL OR role = ?3 ORDER BY %s LIMIT ?1 "
-	         "OFFSET ?2",
-	         SQL_OPERATOR_COLS, pg.order);
-	if (sqlite3_prepare_v2(r->app->rdb, sql, -1, &st, NULL) != SQLITE_OK) {
+	struct csms_db_page dp = {pg.limit, pg.offset, pg.order};
+	cJSON *items = cJSON_CreateArray();
+	if (csms_operator_db_list(r->app->rdb, readable_role(&r->who), &dp, add_operator, items, &total) < 0) {
+		cJSON_Delete(items);
 		csms_api_db_error(r);
 		return;
 	}
-	sqlite3_bind_int64(st, 1, pg.limit);
-	sqlite3_bind_int64(st, 2, pg.offset);
-	if (role)
-		sqlite3_bind_text(st, 3, role, -1, SQLITE_STATIC);
-	long long total;
-	cJSON *items = csms_api_page_rows(st, operator_row, &total);
-	if (total == 0 && pg.offset > 0)
-		total = count_readable(r, role);
 	csms_http_respond_json(r, 200, csms_api_list_reply(items, total, &pg));
 }
 
@@ -173,30 +146,10 @@ static int exec_insert(struct csms_store *st, struct csms_job *job)
 {
 	struct csms_api_job *j = (struct csms_api_job *)job;
 	struct create_job *c = j->data;
-	int64_t now = (int64_t)wl_wall_ms();
-	sqlite3_stmt *s;
-	if (c->first_admin) { /* two setups at once: only the first one counts */
-		if (!(s = csms_store_stmt(st, "SELECT count(*) FROM operator")) || sqlite3_step(s) != SQLITE_ROW)
-			return -1;
-		if (sqlite3_column_int64(s, 0) > 0)
-			return CSMS_API_CONFLICT;
-	}
-	s = csms_store_stmt(st, "INSERT INTO operator (username, name, surname, email, phone, language, role, "
-	                        "password_hash, created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-	                        "ON CONFLICT (username) DO NOTHING");
-	if (!s)
-		return -1;
-	for (int i = 0; i < 7; i++)
-		sqlite3_bind_text(s, i + 1, c->f[i], -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 8, c->hash, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 9, now);
-	sqlite3_bind_int64(s, 10, now);
-	if (sqlite3_step(s) != SQLITE_DONE)
-		return -1;
-	if (!sqlite3_changes(csms_store_db(st)))
-		return CSMS_API_CONFLICT;
-	j->out_id = sqlite3_last_insert_rowid(csms_store_db(st));
-	return 0;
+	struct csms_operator_new o = {c->f[F_USER],  c->f[F_NAME], c->f[F_SURNAME], c->f[F_EMAIL],
+	                              c->f[F_PHONE], c->f[F_LANG], c->f[F_ROLE],    c->hash};
+	return csms_api_db_rc(
+	    csms_operator_db_insert(csms_store_db(st), &o, c->first_admin, (int64_t)wl_wall_ms(), &j->out_id));
 }
 
 struct mail_job {
@@ -355,40 +308,26 @@ static void post_operator(struct csms_http_req *r)
 
 /* ---- edit ---- */
 
+/* An edit (text: NULL unchanged) or a delete of operator id. */
+struct operator_job {
+	struct csms_api_job base;
+	int64_t id;
+	const char *text[CSMS_OPERATOR_NTEXT];
+	char buf[CSMS_OPERATOR_NTEXT][1017]; /* 254 characters of UTF-8 at most */
+};
+
 static int exec_update(struct csms_store *st, struct csms_job *job)
 {
-	struct csms_api_job *j = (struct csms_api_job *)job;
-	sqlite3_stmt *s = csms_store_stmt(
-	    st, "UPDATE operator SET name = coalesce(?, name), surname = coalesce(?, surname), "
-	        "email = coalesce(?, email), phone = coalesce(?, phone), language = coalesce(?, language), "
-	        "role = coalesce(?, role), updated = ? WHERE id = ?");
-	if (!s)
-		return -1;
-	for (int i = 0; i < 6; i++)
-		if (j->has[i])
-			sqlite3_bind_text(s, i + 1, j->text[i], -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 7, (int64_t)wl_wall_ms());
-	sqlite3_bind_int64(s, 8, j->num[0]);
-	if (sqlite3_step(s) != SQLITE_DONE)
-		return -1;
-	if (!sqlite3_changes(csms_store_db(st)))
-		return CSMS_API_MISSING;
-	if (j->has[5]) { /* a role change: the last Administrator stays one */
-		if (!(s = csms_store_stmt(st, "SELECT count(*) FROM operator WHERE role = 'administrator'")) ||
-		    sqlite3_step(s) != SQLITE_ROW)
-			return -1;
-		if (sqlite3_column_int64(s, 0) == 0)
-			return CSMS_API_CONFLICT;
-	}
-	return 0;
+	struct operator_job *j = (struct operator_job *)job;
+	return csms_api_db_rc(csms_operator_db_update(csms_store_db(st), j->id, j->text, (int64_t)wl_wall_ms()));
 }
 
-static void after_update(struct csms_api_job *j)
+static void after_update(struct csms_api_job *job)
 {
-	if (!j->req)
+	if (!job->req)
 		return;
-	cJSON_Delete(j->reply);
-	j->reply = operator_json(j->req->app, j->num[0]);
+	cJSON_Delete(job->reply);
+	job->reply = operator_json(job->req->app, ((struct operator_job *)job)->id);
 }
 
 static void put_operator(struct csms_http_req *r)
@@ -416,17 +355,20 @@ static void put_operator(struct csms_http_req *r)
 		csms_http_respond_error(r, 400, "bad_field",
 		                        "role: must be administrator, local_manager or maintenance_technician");
 	} else if (!refuse_role(r, new_role)) {
-		struct csms_api_job *j = csms_api_job(r, exec_update, 200, NULL);
+		struct operator_job *j = csms_api_job_sized(r, sizeof(*j), exec_update, 200, NULL);
 		if (j) {
-			for (int i = 0; i < 6; i++)
-				if ((j->has[i] = v[i] != NULL))
-					snprintf(j->text[i], sizeof(j->text[i]), "%s",
-					         i == 5 ? csms_role_name(new_role) : v[i]);
-			j->num[0] = id;
-			j->after = after_update;
-			j->conflict_code = "last_administrator";
-			j->conflict_msg = "the last Administrator cannot lose the role";
-			csms_store_submit(r->app->store, &j->job);
+			for (int i = 0; i < 6; i++) /* the fields are in the order of enum csms_operator_text */
+				if (v[i]) {
+					snprintf(j->buf[i], sizeof(j->buf[i]), "%s",
+					         i == CSMS_OPERATOR_ROLE ? csms_role_name(new_role) : v[i]);
+					j->text[i] = j->buf[i];
+				}
+			j->id = id;
+			j->base.after = after_update;
+			j->base.missing_msg = "no such operator";
+			j->base.conflict_code = "last_administrator";
+			j->base.conflict_msg = "the last Administrator cannot lose the role";
+			csms_store_submit(r->app->store, &j->base.job);
 		}
 	}
 	cJSON_Delete(body);
@@ -436,19 +378,8 @@ static void put_operator(struct csms_http_req *r)
 
 static int exec_delete(struct csms_store *st, struct csms_job *job)
 {
-	struct csms_api_job *j = (struct csms_api_job *)job;
-	sqlite3_stmt *s = csms_store_stmt(st, "DELETE FROM operator WHERE id = ?");
-	if (!s)
-		return -1;
-	sqlite3_bind_int64(s, 1, j->num[0]);
-	if (sqlite3_step(s) != SQLITE_DONE)
-		return -1;
-	if (!sqlite3_changes(csms_store_db(st)))
-		return CSMS_API_MISSING;
-	if (!(s = csms_store_stmt(st, "SELECT count(*) FROM operator WHERE role = 'administrator'")) ||
-	    sqlite3_step(s) != SQLITE_ROW)
-		return -1;
-	return sqlite3_column_int64(s, 0) == 0 ? CSMS_API_CONFLICT : 0;
+	struct operator_job *j = (struct operator_job *)job;
+	return csms_api_db_rc(csms_operator_db_delete(csms_store_db(st), j->id));
 }
 
 static void delete_operator(struct csms_http_req *r)
@@ -464,33 +395,31 @@ static void delete_operator(struct csms_http_req *r)
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddNumberToObject(o, "id", (double)id);
 	cJSON_AddBoolToObject(o, "deleted", 1);
-	struct csms_api_job *j = csms_api_job(r, exec_delete, 200, o);
+	struct operator_job *j = csms_api_job_sized(r, sizeof(*j), exec_delete, 200, o);
 	if (j) {
-		j->num[0] = id;
-		j->conflict_code = "last_administrator";
-		j->conflict_msg = "the last Administrator cannot be deleted";
-		csms_store_submit(r->app->store, &j->job);
+		j->id = id;
+		j->base.conflict_code = "last_administrator";
+		j->base.conflict_msg = "the last Administrator cannot be deleted";
+		csms_store_submit(r->app->store, &j->base.job);
 	}
 }
 
 /* ---- reset a password: a given one, or a generated one shown once; it must be changed at next login ---- */
 
+/* A reset: the new hash is the create job's (data). */
+struct reset_job {
+	struct csms_api_job base;
+	int64_t id;
+};
+
 static int exec_reset(struct csms_store *st, struct csms_job *job)
 {
-	struct csms_api_job *j = (struct csms_api_job *)job;
-	struct create_job *c = j->data;
-	sqlite3_stmt *s = csms_store_stmt(
-	    st, "UPDATE operator SET password_hash = ?, must_change_password = 1, updated = ? WHERE id = ?");
-	if (!s)
-		return -1;
-	sqlite3_bind_text(s, 1, c->hash, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 2, (int64_t)wl_wall_ms());
-	sqlite3_bind_int64(s, 3, j->num[0]);
-	if (sqlite3_step(s) != SQLITE_DONE)
-		return -1;
-	if (!sqlite3_changes(csms_store_db(st)))
-		return CSMS_API_MISSING;
-	return csms_operator_end_credentials(st, j->num[0], NULL); /* their sessions and API tokens end */
+	struct reset_job *j = (struct reset_job *)job;
+	struct create_job *c = j->base.data;
+	int rc = csms_operator_db_set_password(csms_store_db(st), j->id, c->hash, true, (int64_t)wl_wall_ms());
+	if (rc < 0)
+		return csms_api_db_rc(rc);
+	return csms_operator_end_credentials(st, j->id, NULL); /* their sessions and API tokens end */
 }
 
 static void done_reset_hash(struct csms_bg_job *bg)
@@ -508,15 +437,15 @@ static void done_reset_hash(struct csms_bg_job *bg)
 		cJSON_AddStringToObject(o, "temporaryPassword", c->f[F_NAME]);
 	cJSON_AddBoolToObject(o, "mustChangePassword", 1);
 	sodium_memzero(c->f[F_NAME], sizeof(c->f[F_NAME]));
-	struct csms_api_job *j = csms_api_job(r, exec_reset, 200, o);
+	struct reset_job *j = csms_api_job_sized(r, sizeof(*j), exec_reset, 200, o);
 	if (!j) {
 		free(c);
 		return;
 	}
-	j->data = c;
-	j->num[0] = c->base.bg.rc == 0 ? strtoll(c->f[F_USER], NULL, 10) : 0;
-	j->missing_msg = "no such operator";
-	csms_store_submit(r->app->store, &j->job);
+	j->base.data = c;
+	j->id = c->base.bg.rc == 0 ? strtoll(c->f[F_USER], NULL, 10) : 0;
+	j->base.missing_msg = "no such operator";
+	csms_store_submit(r->app->store, &j->base.job);
 }
 
 static void post_reset(struct csms_http_req *r)

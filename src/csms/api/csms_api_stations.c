@@ -13,11 +13,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "csms_card_db.h"
 #include "csms_conn.h"
 #include "csms_idtag.h"
 #include "csms_redact.h"
 #include "csms_socket.h"
+#include "csms_firmware_db.h"
 #include "csms_socket_form.h"
+#include "csms_socket_spec.h"
 #include "csms_station_db.h"
 #include "ocpp_text.h"
 #include "wl_clock.h"
@@ -317,30 +320,18 @@ static void post_operation(struct csms_http_req *r)
 }
 
 /* PUT /api/v1/idtags/{tag} */
-static const char SQL_IDTAG_UPSERT[] =
-    "INSERT INTO id_tag (id_tag, parent_id_tag, description, valid_from, expiry, blocked, created) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id_tag) DO UPDATE SET parent_id_tag = excluded.parent_id_tag, "
-    "description = excluded.description, valid_from = excluded.valid_from, expiry = excluded.expiry, "
-    "blocked = excluded.blocked";
+struct idtag_job {
+	struct csms_api_job base;
+	struct csms_card_write w; /* its texts point into the buffers below */
+	char id_tag[CSMS_IDTAG_MAX + 1], parent[CSMS_IDTAG_MAX + 1], description[201];
+};
 
 static int exec_idtag(struct csms_store *st, struct csms_job *job)
 {
-	struct csms_api_job *j = (struct csms_api_job *)job;
-	sqlite3_stmt *s = csms_store_stmt(st, SQL_IDTAG_UPSERT);
-	if (!s)
-		return -1;
-	sqlite3_bind_text(s, 1, j->text[0], -1, SQLITE_STATIC);
-	if (j->text[1][0])
-		sqlite3_bind_text(s, 2, j->text[1], -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 3, j->text[2], -1, SQLITE_STATIC);
-	if (j->has[0])
-		sqlite3_bind_int64(s, 4, j->num[0]);
-	if (j->has[1])
-		sqlite3_bind_int64(s, 5, j->num[1]);
-	sqlite3_bind_int(s, 6, j->has[2]);
-	sqlite3_bind_int64(s, 7, (int64_t)wl_wall_ms());
+	struct idtag_job *j = (struct idtag_job *)job;
+	j->w.now = (int64_t)wl_wall_ms();
 	/* the card_change row for differential local lists comes from a trigger (csms_schema.c) */
-	return sqlite3_step(s) == SQLITE_DONE ? 0 : -1;
+	return csms_api_db_rc(csms_card_db_put(csms_store_db(st), &j->w));
 }
 
 static bool valid_tag(const char *t)
@@ -377,18 +368,20 @@ static void put_idtag(struct csms_http_req *r)
 		csms_idtag_normalize(r->params[0], tag);
 		cJSON *o = cJSON_CreateObject();
 		cJSON_AddStringToObject(o, "idTag", tag);
-		struct csms_api_job *j = csms_api_job(r, exec_idtag, 200, o);
+		struct idtag_job *j = csms_api_job_sized(r, sizeof(*j), exec_idtag, 200, o);
 		if (j) {
-			snprintf(j->text[0], sizeof(j->text[0]), "%s", tag);
-			if (parent)
-				csms_idtag_normalize(parent, j->text[1]);
-			snprintf(j->text[2], sizeof(j->text[2]), "%s", desc ? desc : "");
-			j->has[0] = vf != NULL;
-			j->num[0] = from;
-			j->has[1] = ex != NULL;
-			j->num[1] = expiry;
-			j->has[2] = blocked && cJSON_IsTrue(blocked);
-			csms_store_submit(r->app->store, &j->job);
+			snprintf(j->id_tag, sizeof(j->id_tag), "%s", tag);
+			j->w.id_tag = j->id_tag;
+			if (parent) {
+				csms_idtag_normalize(parent, j->parent);
+				j->w.parent_id_tag = j->parent;
+			}
+			snprintf(j->description, sizeof(j->description), "%s", desc ? desc : "");
+			j->w.description = j->description;
+			j->w.valid_from = vf ? from : CSMS_DB_NO_TIME;
+			j->w.expiry = ex ? expiry : CSMS_DB_NO_TIME;
+			j->w.blocked = blocked && cJSON_IsTrue(blocked);
+			csms_store_submit(r->app->store, &j->base.job);
 		}
 	}
 	cJSON_Delete(body);
@@ -466,21 +459,16 @@ static void upload_abort(struct csms_http_req *r)
 	}
 }
 
-static const char SQL_FIRMWARE_UPSERT[] =
-    "INSERT INTO firmware (name, size, md5, uploaded) VALUES (?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET "
-    "size = excluded.size, md5 = excluded.md5, uploaded = excluded.uploaded";
+struct firmware_job {
+	struct csms_api_job base;
+	int64_t size;
+	char name[128], md5[2 * EVP_MAX_MD_SIZE + 1];
+};
 
 static int exec_firmware(struct csms_store *st, struct csms_job *job)
 {
-	struct csms_api_job *j = (struct csms_api_job *)job;
-	sqlite3_stmt *s = csms_store_stmt(st, SQL_FIRMWARE_UPSERT);
-	if (!s)
-		return -1;
-	sqlite3_bind_text(s, 1, j->text[0], -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 2, j->num[0]);
-	sqlite3_bind_text(s, 3, j->text[1], -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 4, (int64_t)wl_wall_ms());
-	return sqlite3_step(s) == SQLITE_DONE ? 0 : -1;
+	struct firmware_job *j = (struct firmware_job *)job;
+	return csms_api_db_rc(csms_firmware_db_put(csms_store_db(st), j->name, j->size, j->md5, (int64_t)wl_wall_ms()));
 }
 
 static void firmware_url(struct csms_http_req *r, const char *name, char *out, size_t outlen)
@@ -518,13 +506,13 @@ static void upload_finish(struct csms_http_req *r)
 	cJSON_AddNumberToObject(o, "size", (double)r->body_len);
 	cJSON_AddStringToObject(o, "md5", hex);
 	cJSON_AddStringToObject(o, "url", url);
-	struct csms_api_job *j = csms_api_job(r, exec_firmware, 201, o);
+	struct firmware_job *j = csms_api_job_sized(r, sizeof(*j), exec_firmware, 201, o);
 	if (!j)
 		return;
-	snprintf(j->text[0], sizeof(j->text[0]), "%s", r->upload_name);
-	snprintf(j->text[1], sizeof(j->text[1]), "%s", hex);
-	j->num[0] = (int64_t)r->body_len;
-	csms_store_submit(r->app->store, &j->job);
+	snprintf(j->name, sizeof(j->name), "%s", r->upload_name);
+	snprintf(j->md5, sizeof(j->md5), "%s", hex);
+	j->size = (int64_t)r->body_len;
+	csms_store_submit(r->app->store, &j->base.job);
 	WL_INFO("api", "firmware %s uploaded: %zu bytes, md5 %s", r->upload_name, r->body_len, hex);
 }
 
@@ -534,28 +522,35 @@ static void post_firmware(struct csms_http_req *r)
 	csms_http_respond_error(r, 400, "empty", "the firmware file is the request body");
 }
 
+struct firmware_list {
+	struct csms_http_req *r;
+	cJSON *items;
+};
+
+static int add_firmware(const struct csms_firmware *f, void *ctx)
+{
+	struct firmware_list *l = ctx;
+	char url[300];
+	cJSON *it = cJSON_CreateObject();
+	cJSON_AddStringToObject(it, "name", f->name);
+	cJSON_AddNumberToObject(it, "size", (double)f->size);
+	cJSON_AddStringToObject(it, "md5", f->md5);
+	csms_api_add_ms(it, "uploaded", f->uploaded);
+	firmware_url(l->r, f->name, url, sizeof(url));
+	cJSON_AddStringToObject(it, "url", url);
+	cJSON_AddItemToArray(l->items, it);
+	return 0;
+}
+
 static void get_firmware_list(struct csms_http_req *r)
 {
-	sqlite3_stmt *st;
-	char url[300];
-	if (sqlite3_prepare_v2(r->app->rdb, "SELECT name, size, md5, uploaded FROM firmware ORDER BY name", -1, &st,
-	                       NULL) != SQLITE_OK) {
+	cJSON *o = cJSON_CreateObject();
+	struct firmware_list l = {r, cJSON_AddArrayToObject(o, "items")};
+	if (csms_firmware_db_list(r->app->rdb, add_firmware, &l) < 0) {
+		cJSON_Delete(o);
 		csms_http_respond_error(r, 500, "storage", sqlite3_errmsg(r->app->rdb));
 		return;
 	}
-	cJSON *o = cJSON_CreateObject(), *items = cJSON_AddArrayToObject(o, "items");
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		cJSON *it = cJSON_CreateObject();
-		const char *name = (const char *)sqlite3_column_text(st, 0);
-		cJSON_AddStringToObject(it, "name", name);
-		cJSON_AddNumberToObject(it, "size", (double)sqlite3_column_int64(st, 1));
-		cJSON_AddStringToObject(it, "md5", (const char *)sqlite3_column_text(st, 2));
-		csms_api_add_time(it, "uploaded", st, 3);
-		firmware_url(r, name, url, sizeof(url));
-		cJSON_AddStringToObject(it, "url", url);
-		cJSON_AddItemToArray(items, it);
-	}
-	sqlite3_finalize(st);
 	csms_http_respond_json(r, 200, o);
 }
 

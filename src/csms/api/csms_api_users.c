@@ -12,20 +12,14 @@
 #include "csms_export.h"
 #include "csms_idtag.h"
 #include "csms_sync.h"
+#include "csms_card_db.h"
+#include "csms_list_db.h"
+#include "csms_user_db.h"
 #include "wl_clock.h"
 #include "wl_log.h"
 
 enum kind { K_USERS, K_CARDS };
 
-static const char SQL_USER_COLS[] = "u.id, u.name, u.surname, u.tax_code, u.email, u.phone, u.address, u.notes, "
-                                    "(SELECT count(*) FROM id_tag c WHERE c.user_id = u.id), u.created, u.updated";
-static const char SQL_USER_FROM[] = "FROM charge_user u";
-static const char SQL_CARD_COLS[] =
-    "t.id_tag, t.user_id, u.name, u.surname, u.tax_code, t.parent_id_tag, t.description, t.valid_from, t.expiry, "
-    "t.blocked, t.created, t.updated, CASE WHEN t.blocked THEN 'blocked' "
-    "WHEN t.expiry IS NOT NULL AND t.expiry <= :now THEN 'expired' "
-    "WHEN t.valid_from IS NOT NULL AND t.valid_from > :now THEN 'not_yet_valid' ELSE 'active' END";
-static const char SQL_CARD_FROM[] = "FROM id_tag t LEFT JOIN charge_user u ON u.id = t.user_id";
 #define USER_NCOLS 11
 #define CARD_NCOLS 13
 
@@ -43,72 +37,64 @@ static const struct csms_export_col card_export_cols[CARD_NCOLS] = {
     {"state", CSMS_EXPORT_TEXT},
 };
 
-static void user_row(cJSON *o, sqlite3_stmt *st)
+static void add_text(cJSON *o, const char *name, const char *v)
 {
-	static const char *const text[] = {"name", "surname", "taxCode", "email", "phone", "address", "notes"};
-	csms_api_add_int(o, "id", st, 0);
-	for (int i = 0; i < 7; i++)
-		csms_api_add_text(o, text[i], st, 1 + i);
-	csms_api_add_int(o, "cards", st, 8);
-	csms_api_add_time(o, "created", st, 9);
-	csms_api_add_time(o, "updated", st, 10);
+	if (v)
+		cJSON_AddStringToObject(o, name, v);
+	else
+		cJSON_AddNullToObject(o, name);
 }
 
-static void card_row(cJSON *o, sqlite3_stmt *st)
+static int user_json(const struct csms_user *u, void *out)
 {
-	csms_api_add_text(o, "idTag", st, 0);
-	csms_api_add_int(o, "userId", st, 1);
-	if (sqlite3_column_type(st, 1) == SQLITE_NULL) {
+	static const char *const text[CSMS_USER_NFIELDS] = {"name",  "surname", "taxCode", "email",
+	                                                    "phone", "address", "notes"};
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddNumberToObject(o, "id", (double)u->id);
+	for (int i = 0; i < CSMS_USER_NFIELDS; i++)
+		add_text(o, text[i], u->field[i]);
+	cJSON_AddNumberToObject(o, "cards", (double)u->cards);
+	csms_api_add_ms(o, "created", u->created);
+	csms_api_add_ms(o, "updated", u->updated);
+	*(cJSON **)out = o;
+	return 0;
+}
+
+static int card_json(const struct csms_card *c, void *out)
+{
+	cJSON *o = cJSON_CreateObject();
+	add_text(o, "idTag", c->id_tag);
+	if (!c->user_id) {
+		cJSON_AddNullToObject(o, "userId");
 		cJSON_AddNullToObject(o, "user");
 	} else {
+		cJSON_AddNumberToObject(o, "userId", (double)c->user_id);
 		cJSON *u = cJSON_AddObjectToObject(o, "user");
-		csms_api_add_int(u, "id", st, 1);
-		csms_api_add_text(u, "name", st, 2);
-		csms_api_add_text(u, "surname", st, 3);
-		csms_api_add_text(u, "taxCode", st, 4);
+		cJSON_AddNumberToObject(u, "id", (double)c->user_id);
+		add_text(u, "name", c->user_name);
+		add_text(u, "surname", c->user_surname);
+		add_text(u, "taxCode", c->user_tax_code);
 	}
-	csms_api_add_text(o, "parentIdTag", st, 5);
-	csms_api_add_text(o, "description", st, 6);
-	csms_api_add_time(o, "validFrom", st, 7);
-	csms_api_add_time(o, "expiry", st, 8);
-	cJSON_AddBoolToObject(o, "blocked", sqlite3_column_int(st, 9));
-	csms_api_add_time(o, "created", st, 10);
-	csms_api_add_time(o, "updated", st, 11);
-	csms_api_add_text(o, "state", st, 12);
-}
-
-static void bind_named_int(sqlite3_stmt *st, const char *name, int64_t v)
-{
-	int i = sqlite3_bind_parameter_index(st, name);
-	if (i)
-		sqlite3_bind_int64(st, i, v);
-}
-
-static void bind_named_text(sqlite3_stmt *st, const char *name, const char *v)
-{
-	int i = sqlite3_bind_parameter_index(st, name);
-	if (i)
-		sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
+	add_text(o, "parentIdTag", c->parent_id_tag);
+	add_text(o, "description", c->description);
+	csms_api_add_ms(o, "validFrom", c->valid_from);
+	csms_api_add_ms(o, "expiry", c->expiry);
+	cJSON_AddBoolToObject(o, "blocked", c->blocked);
+	csms_api_add_ms(o, "created", c->created);
+	csms_api_add_ms(o, "updated", c->updated);
+	add_text(o, "state", c->state);
+	*(cJSON **)out = o;
+	return 0;
 }
 
 /* One row as JSON (read connection), NULL if there is none. */
 static cJSON *row_json(sqlite3 *db, enum kind k, int64_t id, const char *tag)
 {
-	char sql[900];
-	sqlite3_stmt *st;
 	cJSON *o = NULL;
-	snprintf(sql, sizeof(sql), "SELECT %s %s WHERE %s", k == K_USERS ? SQL_USER_COLS : SQL_CARD_COLS,
-	         k == K_USERS ? SQL_USER_FROM : SQL_CARD_FROM, k == K_USERS ? "u.id = :id" : "t.id_tag = :tag");
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-		return NULL;
-	bind_named_int(st, ":id", id);
-	bind_named_text(st, ":tag", tag ? tag : "");
-	bind_named_int(st, ":now", (int64_t)wl_wall_ms());
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		o = cJSON_CreateObject();
-		(k == K_USERS ? user_row : card_row)(o, st);
-	}
-	sqlite3_finalize(st);
+	if (k == K_USERS)
+		csms_user_db_get(db, id, user_json, &o);
+	else
+		csms_card_db_get(db, tag, (int64_t)wl_wall_ms(), card_json, &o);
 	return o;
 }
 
@@ -125,14 +111,7 @@ static bool parse_tag_param(struct csms_http_req *r, char tag[CSMS_IDTAG_MAX + 1
 
 static bool user_exists(struct csms *app, int64_t id)
 {
-	sqlite3_stmt *st;
-	bool yes = false;
-	if (sqlite3_prepare_v2(app->rdb, "SELECT 1 FROM charge_user WHERE id = ?", -1, &st, NULL) != SQLITE_OK)
-		return false;
-	sqlite3_bind_int64(st, 1, id);
-	yes = sqlite3_step(st) == SQLITE_ROW;
-	sqlite3_finalize(st);
-	return yes;
+	return csms_user_db_exists(app->rdb, id) == 1;
 }
 
 /* ---- filters of lists and exports: ?q= (text), ?userId=, ?state= (cards) ---- */
@@ -175,85 +154,53 @@ static int parse_filter(struct csms_http_req *r, enum kind k, struct filter *f)
 	return 0;
 }
 
-/* The WHERE clause of a filter: fixed fragments, values bound by name. */
-static void filter_where(enum kind k, const struct filter *f, char *out, size_t outlen)
+/* The filter of the cards table (csms_card_db). */
+static struct csms_card_filter card_filter(const struct filter *f)
 {
-	static const char *const state_sql[CSMS_CARD_STATE_COUNT] = {
-	    [CSMS_CARD_ACTIVE] = ("t.blocked = 0 AND (t.expiry IS NULL OR t.expiry > :now) "
-	                          "AND (t.valid_from IS NULL OR t.valid_from <= :now)"),
-	    [CSMS_CARD_BLOCKED] = "t.blocked <> 0",
-	    [CSMS_CARD_EXPIRED] = "t.blocked = 0 AND t.expiry IS NOT NULL AND t.expiry <= :now",
-	    [CSMS_CARD_NOT_YET_VALID] = ("t.blocked = 0 AND (t.expiry IS NULL OR t.expiry > :now) "
-	                                 "AND t.valid_from > :now"),
-	};
-	size_t n = (size_t)snprintf(out, outlen, " WHERE 1");
-	if (f->has_q)
-		n += (size_t)snprintf(out + n, outlen - n, "%s",
-		                      k == K_USERS
-		                          ? " AND (u.name LIKE :q ESCAPE '\\' OR u.surname LIKE :q ESCAPE '\\' OR "
-		                            "u.tax_code LIKE :q ESCAPE '\\')"
-		                          : " AND (t.id_tag LIKE :q ESCAPE '\\' OR t.description LIKE :q ESCAPE "
-		                            "'\\' OR u.name LIKE :q ESCAPE '\\' OR u.surname LIKE :q ESCAPE '\\')");
-	if (f->has_user && n < outlen)
-		n += (size_t)snprintf(out + n, outlen - n, " AND t.user_id = :user");
-	if (f->state >= 0 && n < outlen)
-		snprintf(out + n, outlen - n, " AND %s", state_sql[f->state]);
-}
-
-static void filter_bind(sqlite3_stmt *st, const struct filter *f, int64_t now)
-{
-	bind_named_int(st, ":now", now);
-	if (f->has_q)
-		bind_named_text(st, ":q", f->like);
-	if (f->has_user)
-		bind_named_int(st, ":user", f->user);
+	struct csms_card_filter cf = {f->has_q ? f->like : NULL, f->has_user ? f->user : 0,
+	                              (enum csms_card_db_state)f->state, (int64_t)wl_wall_ms()};
+	return cf;
 }
 
 /* ---- lists ---- */
 
-static const char *const user_sorts[] = {"surname", "u.surname COLLATE NOCASE",
-                                         "name",    "u.name COLLATE NOCASE",
-                                         "taxCode", "u.tax_code",
-                                         "created", "u.created",
-                                         "id",      "u.id",
-                                         NULL};
-static const char *const card_sorts[] = {"idTag",     "t.id_tag",     "description", "t.description COLLATE NOCASE",
-                                         "validFrom", "t.valid_from", "expiry",      "t.expiry",
-                                         "created",   "t.created",    "user",        "u.surname COLLATE NOCASE",
-                                         "blocked",   "t.blocked",    NULL};
+static int add_user(const struct csms_user *u, void *items)
+{
+	cJSON *o;
+	user_json(u, &o);
+	cJSON_AddItemToArray(items, o);
+	return 0;
+}
+
+static int add_card(const struct csms_card *c, void *items)
+{
+	cJSON *o;
+	card_json(c, &o);
+	cJSON_AddItemToArray(items, o);
+	return 0;
+}
 
 static void get_list(struct csms_http_req *r, enum kind k)
 {
 	struct csms_api_page pg;
 	struct filter f;
-	char where[600], sql[2000];
-	sqlite3_stmt *st;
-	if (parse_filter(r, k, &f) < 0 ||
-	    csms_api_paging(r, k == K_USERS ? user_sorts : card_sorts, k == K_USERS ? "surname" : "idTag", &pg) < 0)
+	long long total;
+	int rc;
+	if (parse_filter(r, k, &f) < 0 || csms_api_paging(r, k == K_USERS ? csms_user_db_sorts : csms_card_db_sorts,
+	                                                  k == K_USERS ? "surname" : "idTag", &pg) < 0)
 		return;
-	filter_where(k, &f, where, sizeof(where));
-	snprintf(sql, sizeof(sql), "SELECT %s, count(*) OVER () %s%s ORDER BY %s, %s LIMIT :limit OFFSET :offset",
-	         k == K_USERS ? SQL_USER_COLS : SQL_CARD_COLS, k == K_USERS ? SQL_USER_FROM : SQL_CARD_FROM, where,
-	         pg.order, k == K_USERS ? "u.id" : "t.id_tag");
-	if (sqlite3_prepare_v2(r->app->rdb, sql, -1, &st, NULL) != SQLITE_OK) {
+	struct csms_db_page dp = {pg.limit, pg.offset, pg.order};
+	cJSON *items = cJSON_CreateArray();
+	if (k == K_USERS) {
+		rc = csms_user_db_list(r->app->rdb, f.has_q ? f.like : NULL, &dp, add_user, items, &total);
+	} else {
+		struct csms_card_filter cf = card_filter(&f);
+		rc = csms_card_db_list(r->app->rdb, &cf, &dp, add_card, items, &total);
+	}
+	if (rc < 0) {
+		cJSON_Delete(items);
 		csms_api_db_error(r);
 		return;
-	}
-	filter_bind(st, &f, (int64_t)wl_wall_ms());
-	bind_named_int(st, ":limit", pg.limit);
-	bind_named_int(st, ":offset", pg.offset);
-	long long total;
-	cJSON *items = csms_api_page_rows(st, k == K_USERS ? user_row : card_row, &total);
-	if (total == 0 && pg.offset > 0) { /* a page past the end: count alone */
-		snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s%s",
-		         k == K_USERS ? "charge_user u" : "id_tag t LEFT JOIN charge_user u ON u.id = t.user_id",
-		         where);
-		if (sqlite3_prepare_v2(r->app->rdb, sql, -1, &st, NULL) == SQLITE_OK) {
-			filter_bind(st, &f, (int64_t)wl_wall_ms());
-			if (sqlite3_step(st) == SQLITE_ROW)
-				total = sqlite3_column_int64(st, 0);
-			sqlite3_finalize(st);
-		}
 	}
 	csms_http_respond_json(r, 200, csms_api_list_reply(items, total, &pg));
 }
@@ -283,21 +230,17 @@ struct export_job {
 static int exec_export(struct csms_bg_job *bg, sqlite3 *db)
 {
 	struct export_job *x = (struct export_job *)bg;
-	char where[600], sql[2000];
 	sqlite3_stmt *st;
 	if (!db) {
 		snprintf(x->err, sizeof(x->err), "the worker has no database connection");
 		return -1;
 	}
-	filter_where(x->kind, &x->f, where, sizeof(where));
-	snprintf(sql, sizeof(sql), "SELECT %s %s%s ORDER BY %s", x->kind == K_USERS ? SQL_USER_COLS : SQL_CARD_COLS,
-	         x->kind == K_USERS ? SQL_USER_FROM : SQL_CARD_FROM, where,
-	         x->kind == K_USERS ? "u.surname COLLATE NOCASE, u.name COLLATE NOCASE, u.id" : "t.id_tag");
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+	struct csms_card_filter cf = card_filter(&x->f);
+	st = x->kind == K_USERS ? csms_user_db_export(db, x->f.has_q ? x->f.like : NULL) : csms_card_db_export(db, &cf);
+	if (!st) {
 		snprintf(x->err, sizeof(x->err), "%s", sqlite3_errmsg(db));
 		return -1;
 	}
-	filter_bind(st, &x->f, (int64_t)wl_wall_ms());
 	x->rows = csms_export_write(
 	    st, x->kind == K_USERS ? user_export_cols : card_export_cols, x->kind == K_USERS ? USER_NCOLS : CARD_NCOLS,
 	    x->fmt, x->path, x->kind == K_USERS ? "Charge users" : "Cards", &bg->cancelled, x->err, sizeof(x->err));
@@ -366,85 +309,77 @@ static void get_user(struct csms_http_req *r)
 		csms_http_respond_json(r, 200, o);
 }
 
-enum { U_NAME, U_SURNAME, U_TAX, U_EMAIL, U_PHONE, U_ADDRESS, U_NOTES, U_NFIELDS };
-static const char *const user_fields[U_NFIELDS] = {"name", "surname", "taxCode", "email", "phone", "address", "notes"};
-static const size_t user_max[U_NFIELDS] = {100, 100, 32, 254, 40, 300, 2000};
+static const char *const user_fields[CSMS_USER_NFIELDS] = {"name",  "surname", "taxCode", "email",
+                                                           "phone", "address", "notes"};
+static const size_t user_max[CSMS_USER_NFIELDS] = {100, 100, 32, 254, 40, 300, 2000};
 
-/* Reads the fields of a charge user body into j->text/has; false after answering 400. */
-static bool read_user_fields(struct csms_http_req *r, cJSON *body, bool create, struct csms_api_job *j)
+/* A charge user job: the given fields (NULL: not given) point into text, after the struct. */
+struct user_job {
+	struct csms_api_job base;
+	struct csms *app;
+	int64_t id;
+	bool cascade;          /* delete: their cards too */
+	int64_t cards_deleted; /* delete: how many went with them */
+	const char *field[CSMS_USER_NFIELDS];
+	char text[];
+};
+
+/* Reads the fields of a charge user body into a new job for r; NULL after answering 400 or 500. */
+static struct user_job *read_user_fields(struct csms_http_req *r, cJSON *body, bool create, csms_job_exec_fn *exec,
+                                         int status)
 {
+	const char *v[CSMS_USER_NFIELDS];
+	size_t len = 0;
 	bool bad = false;
-	for (int i = 0; i < U_NFIELDS; i++) {
-		bool required = i <= U_TAX;
-		const char *v = csms_api_str(r, body, user_fields[i], create && required, user_max[i], &bad);
+	for (int i = 0; i < CSMS_USER_NFIELDS; i++) {
+		bool required = i <= CSMS_USER_TAX_CODE;
+		v[i] = csms_api_str(r, body, user_fields[i], create && required, user_max[i], &bad);
 		if (bad)
-			return false;
-		if (v && required && !v[0]) {
+			return NULL;
+		if (v[i] && required && !v[i][0]) {
 			char msg[80];
 			snprintf(msg, sizeof(msg), "%s: must not be empty", user_fields[i]);
 			csms_http_respond_error(r, 400, "bad_field", msg);
-			return false;
+			return NULL;
 		}
-		if (v && i == U_EMAIL && v[0] && !strchr(v, '@')) {
+		if (v[i] && i == CSMS_USER_EMAIL && v[i][0] && !strchr(v[i], '@')) {
 			csms_http_respond_error(r, 400, "bad_field", "email: is not an e-mail address");
-			return false;
+			return NULL;
 		}
-		if ((j->has[i] = v != NULL))
-			snprintf(j->text[i], sizeof(j->text[i]), "%s", v);
+		len += v[i] ? strlen(v[i]) + 1 : 0;
 	}
-	return true;
+	struct user_job *j = csms_api_job_sized(r, sizeof(*j) + len, exec, status, NULL);
+	if (!j)
+		return NULL;
+	j->app = r->app;
+	char *p = j->text;
+	for (int i = 0; i < CSMS_USER_NFIELDS; i++) {
+		if (!v[i])
+			continue;
+		size_t n = strlen(v[i]) + 1;
+		memcpy(p, v[i], n);
+		j->field[i] = p;
+		p += n;
+	}
+	return j;
 }
 
-struct after_ctx {
-	struct csms *app;
-	char tag[CSMS_IDTAG_MAX + 1];
-	bool cards_changed;
-};
-
-static struct after_ctx *after_ctx(struct csms_api_job *j, struct csms *app, const char *tag)
+static void after_user(struct csms_api_job *job)
 {
-	struct after_ctx *a = calloc(1, sizeof(*a));
-	if (a) {
-		a->app = app;
-		snprintf(a->tag, sizeof(a->tag), "%s", tag ? tag : "");
-	}
-	j->data = a;
-	return a;
-}
-
-static void after_user(struct csms_api_job *j)
-{
-	struct after_ctx *a = j->data;
-	if (!a)
-		return;
-	if (a->cards_changed)
-		csms_sync_cards_changed(a->app);
-	if (j->req) { /* the row as stored */
-		cJSON *o = row_json(a->app->rdb, K_USERS, j->out_id, NULL);
+	struct user_job *j = (struct user_job *)job;
+	if (job->req) { /* the row as stored */
+		cJSON *o = row_json(j->app->rdb, K_USERS, job->out_id, NULL);
 		if (o) {
-			cJSON_Delete(j->reply);
-			j->reply = o;
+			cJSON_Delete(job->reply);
+			job->reply = o;
 		}
 	}
 }
 
 static int exec_user_insert(struct csms_store *st, struct csms_job *job)
 {
-	struct csms_api_job *j = (struct csms_api_job *)job;
-	int64_t now = (int64_t)wl_wall_ms();
-	sqlite3_stmt *s =
-	    csms_store_stmt(st, "INSERT INTO charge_user (name, surname, tax_code, email, phone, address, "
-	                        "notes, created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
-	if (!s)
-		return -1;
-	for (int i = 0; i < U_NFIELDS; i++)
-		sqlite3_bind_text(s, i + 1, j->text[i], -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 8, now);
-	sqlite3_bind_int64(s, 9, now);
-	if (sqlite3_step(s) != SQLITE_DONE)
-		return -1;
-	j->out_id = sqlite3_last_insert_rowid(csms_store_db(st));
-	return 0;
+	struct user_job *j = (struct user_job *)job;
+	return csms_api_db_rc(csms_user_db_insert(csms_store_db(st), j->field, (int64_t)wl_wall_ms(), &j->base.out_id));
 }
 
 static void post_user(struct csms_http_req *r)
@@ -452,39 +387,19 @@ static void post_user(struct csms_http_req *r)
 	cJSON *body = csms_api_body(r);
 	if (!body)
 		return;
-	struct csms_api_job *j = csms_api_job(r, exec_user_insert, 201, NULL);
+	struct user_job *j = read_user_fields(r, body, true, exec_user_insert, 201);
 	if (j) {
-		if (!read_user_fields(r, body, true, j) || !after_ctx(j, r->app, NULL)) {
-			r->pending = NULL;
-			if (!r->resp_ready)
-				csms_http_respond_error(r, 500, "internal", "out of memory");
-			free(j->data);
-			free(j);
-		} else {
-			j->after = after_user;
-			csms_store_submit(r->app->store, &j->job);
-		}
+		j->base.after = after_user;
+		csms_store_submit(r->app->store, &j->base.job);
 	}
 	cJSON_Delete(body);
 }
 
 static int exec_user_update(struct csms_store *st, struct csms_job *job)
 {
-	struct csms_api_job *j = (struct csms_api_job *)job;
-	sqlite3_stmt *s = csms_store_stmt(
-	    st, "UPDATE charge_user SET name = coalesce(?, name), surname = coalesce(?, surname), "
-	        "tax_code = coalesce(?, tax_code), email = coalesce(?, email), phone = coalesce(?, phone), "
-	        "address = coalesce(?, address), notes = coalesce(?, notes), updated = ? WHERE id = ?");
-	if (!s)
-		return -1;
-	for (int i = 0; i < U_NFIELDS; i++)
-		if (j->has[i])
-			sqlite3_bind_text(s, i + 1, j->text[i], -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 8, (int64_t)wl_wall_ms());
-	sqlite3_bind_int64(s, 9, j->out_id);
-	if (sqlite3_step(s) != SQLITE_DONE)
-		return -1;
-	return sqlite3_changes(csms_store_db(st)) ? 0 : CSMS_API_MISSING;
+	struct user_job *j = (struct user_job *)job;
+	j->base.out_id = j->id;
+	return csms_api_db_rc(csms_user_db_update(csms_store_db(st), j->id, j->field, (int64_t)wl_wall_ms()));
 }
 
 static void put_user(struct csms_http_req *r)
@@ -495,79 +410,30 @@ static void put_user(struct csms_http_req *r)
 	cJSON *body = csms_api_body(r);
 	if (!body)
 		return;
-	struct csms_api_job *j = csms_api_job(r, exec_user_update, 200, NULL);
+	struct user_job *j = read_user_fields(r, body, false, exec_user_update, 200);
 	if (j) {
-		if (!read_user_fields(r, body, false, j) || !after_ctx(j, r->app, NULL)) {
-			r->pending = NULL;
-			if (!r->resp_ready)
-				csms_http_respond_error(r, 500, "internal", "out of memory");
-			free(j->data);
-			free(j);
-		} else {
-			j->out_id = id;
-			j->after = after_user;
-			j->missing_msg = "no such charge user";
-			csms_store_submit(r->app->store, &j->job);
-		}
+		j->id = id;
+		j->base.after = after_user;
+		j->base.missing_msg = "no such charge user";
+		csms_store_submit(r->app->store, &j->base.job);
 	}
 	cJSON_Delete(body);
 }
 
-/* Removes cards from every card list holding them (the lists get a new version). */
-static const char SQL_BUMP_LISTS_OF_USER[] =
-    "UPDATE card_list SET version = version + 1, updated = ? WHERE id IN (SELECT i.list_id FROM card_list_item i "
-    "JOIN id_tag t ON t.id_tag = i.id_tag WHERE t.user_id = ?)";
-static const char SQL_DROP_ITEMS_OF_USER[] =
-    "DELETE FROM card_list_item WHERE id_tag IN (SELECT id_tag FROM id_tag WHERE user_id = ?)";
-
 static int exec_user_delete(struct csms_store *st, struct csms_job *job)
 {
-	struct csms_api_job *j = (struct csms_api_job *)job;
-	struct after_ctx *a = j->data;
-	int64_t id = j->out_id;
-	sqlite3_stmt *s = csms_store_stmt(st, "SELECT count(*) FROM id_tag WHERE user_id = ?");
-	if (!s)
-		return -1;
-	sqlite3_bind_int64(s, 1, id);
-	if (sqlite3_step(s) != SQLITE_ROW)
-		return -1;
-	int64_t cards = sqlite3_column_int64(s, 0);
-	if (cards && !j->has[0])
-		return CSMS_API_CONFLICT;
-	if (cards) {
-		if (!(s = csms_store_stmt(st, SQL_BUMP_LISTS_OF_USER)))
-			return -1;
-		sqlite3_bind_int64(s, 1, (int64_t)wl_wall_ms());
-		sqlite3_bind_int64(s, 2, id);
-		if (sqlite3_step(s) != SQLITE_DONE || !(s = csms_store_stmt(st, SQL_DROP_ITEMS_OF_USER)))
-			return -1;
-		sqlite3_bind_int64(s, 1, id);
-		if (sqlite3_step(s) != SQLITE_DONE ||
-		    !(s = csms_store_stmt(st, "DELETE FROM id_tag WHERE user_id = ?")))
-			return -1;
-		sqlite3_bind_int64(s, 1, id);
-		if (sqlite3_step(s) != SQLITE_DONE)
-			return -1;
-		a->cards_changed = true;
-	}
-	if (!(s = csms_store_stmt(st, "DELETE FROM charge_user WHERE id = ?")))
-		return -1;
-	sqlite3_bind_int64(s, 1, id);
-	if (sqlite3_step(s) != SQLITE_DONE)
-		return -1;
-	if (!sqlite3_changes(csms_store_db(st)))
-		return CSMS_API_MISSING;
-	j->num[0] = cards;
-	return 0;
+	struct user_job *j = (struct user_job *)job;
+	return csms_api_db_rc(
+	    csms_user_db_delete(csms_store_db(st), j->id, j->cascade, (int64_t)wl_wall_ms(), &j->cards_deleted));
 }
 
-static void after_user_delete(struct csms_api_job *j)
+static void after_user_delete(struct csms_api_job *job)
 {
-	struct after_ctx *a = j->data;
-	if (a && a->cards_changed)
-		csms_sync_cards_changed(a->app);
-	if (j->reply)
-		cJSON_AddNumberToObject(j->reply, "cardsDeleted", (double)j->num[0]);
+	struct user_job *j = (struct user_job *)job;
+	if (j->cards_deleted)
+		csms_sync_cards_changed(j->app);
+	if (job->reply)
+		cJSON_AddNumberToObject(job->reply, "cardsDeleted", (double)j->cards_deleted);
 }
 
 static void delete_user(struct csms_http_req *r)
@@ -584,31 +450,33 @@ static void delete_user(struct csms_http_req *r)
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddNumberToObject(o, "id", (double)id);
 	cJSON_AddBoolToObject(o, "deleted", 1);
-	struct csms_api_job *j = csms_api_job(r, exec_user_delete, 200, o);
+	struct user_job *j = csms_api_job_sized(r, sizeof(*j), exec_user_delete, 200, o);
 	if (!j)
 		return;
-	j->out_id = id;
-	j->has[0] = strcmp(v, "true") == 0;
-	j->after = after_user_delete;
-	j->missing_msg = "no such charge user";
-	j->conflict_code = "has_cards";
-	j->conflict_msg = "the charge user still has cards: delete them first, or DELETE with ?cascade=true";
-	if (!after_ctx(j, r->app, NULL)) {
-		r->pending = NULL;
-		cJSON_Delete(j->reply);
-		free(j);
-		csms_http_respond_error(r, 500, "internal", "out of memory");
-		return;
-	}
-	csms_store_submit(r->app->store, &j->job);
+	j->app = r->app;
+	j->id = id;
+	j->cascade = strcmp(v, "true") == 0;
+	j->base.after = after_user_delete;
+	j->base.missing_msg = "no such charge user";
+	j->base.conflict_code = "has_cards";
+	j->base.conflict_msg = "the charge user still has cards: delete them first, or DELETE with ?cascade=true";
+	csms_store_submit(r->app->store, &j->base.job);
 }
 
 /* ---- cards: get, create, edit, delete ---- */
 
+static int add_list(int64_t id, const char *name, void *lists)
+{
+	cJSON *l = cJSON_CreateObject();
+	cJSON_AddNumberToObject(l, "id", (double)id);
+	add_text(l, "name", name);
+	cJSON_AddItemToArray(lists, l);
+	return 0;
+}
+
 static void get_card(struct csms_http_req *r)
 {
 	char tag[CSMS_IDTAG_MAX + 1];
-	sqlite3_stmt *st;
 	if (!parse_tag_param(r, tag))
 		return;
 	cJSON *o = row_json(r->app->rdb, K_CARDS, 0, tag);
@@ -616,45 +484,35 @@ static void get_card(struct csms_http_req *r)
 		csms_http_respond_error(r, 404, "not_found", "no such card");
 		return;
 	}
-	cJSON *lists = cJSON_AddArrayToObject(o, "cardLists");
-	if (sqlite3_prepare_v2(r->app->rdb,
-	                       "SELECT l.id, l.name FROM card_list_item i JOIN card_list l ON l.id = i.list_id "
-	                       "WHERE i.id_tag = ? ORDER BY l.name LIMIT 1000",
-	                       -1, &st, NULL) == SQLITE_OK) {
-		sqlite3_bind_text(st, 1, tag, -1, SQLITE_STATIC);
-		while (sqlite3_step(st) == SQLITE_ROW) {
-			cJSON *l = cJSON_CreateObject();
-			csms_api_add_int(l, "id", st, 0);
-			csms_api_add_text(l, "name", st, 1);
-			cJSON_AddItemToArray(lists, l);
-		}
-		sqlite3_finalize(st);
-	}
+	csms_list_db_lists_of_tag(r->app->rdb, tag, add_list, cJSON_AddArrayToObject(o, "cardLists"));
 	csms_http_respond_json(r, 200, o);
 }
 
-/* The text fields of a card job: text[0] id tag, text[1] parent, text[2] description.
- * has/num: 0 userId, 1 parent given, 2 description given, 3 validFrom, 4 expiry, 5 blocked; set[] says
- * whether the field was in the body (a null clears parent, validFrom and expiry). */
-enum { C_USER, C_PARENT, C_DESC, C_FROM, C_EXPIRY, C_BLOCKED, C_NFIELDS };
-
-struct card_fields {
-	bool set[C_NFIELDS];
+/* A card job: the write (its texts point into the buffers after it). */
+struct card_job {
+	struct csms_api_job base;
+	struct csms *app;
+	struct csms_card_write w;
+	char id_tag[CSMS_IDTAG_MAX + 1];
+	char parent[CSMS_IDTAG_MAX + 1];
+	char description[801]; /* 200 characters of UTF-8 */
 };
 
-/* Reads a card body; false after answering 400. cur: the stored card (edit) to check dates against. */
-static bool read_card_fields(struct csms_http_req *r, cJSON *body, bool create, struct csms_api_job *j,
-                             struct card_fields *cf, const cJSON *cur)
+/* Reads a card body into j->w; false after answering 400. cur: the stored card (edit) to check dates
+ * against. */
+static bool read_card_fields(struct csms_http_req *r, cJSON *body, bool create, struct card_job *j, const cJSON *cur)
 {
+	struct csms_card_write *w = &j->w;
 	bool bad = false, blocked = false;
 	long long uid = 0;
 	int64_t t;
-	memset(cf, 0, sizeof(*cf));
+	w->id_tag = j->id_tag;
+	w->valid_from = w->expiry = CSMS_DB_NO_TIME;
 	cJSON *u = cJSON_GetObjectItemCaseSensitive(body, "userId");
 	if (create || u) {
 		if (csms_api_int(r, body, "userId", true, 1, INT64_MAX / 2, &uid, &bad)) {
-			cf->set[C_USER] = true;
-			j->num[C_USER] = uid;
+			w->set_user = true;
+			w->user_id = uid;
 		}
 		if (bad)
 			return false;
@@ -665,108 +523,102 @@ static bool read_card_fields(struct csms_http_req *r, cJSON *body, bool create, 
 	}
 	cJSON *p = cJSON_GetObjectItemCaseSensitive(body, "parentIdTag");
 	if (p) {
-		cf->set[C_PARENT] = true;
+		w->set_parent = true;
 		if (!cJSON_IsNull(p)) {
 			if (!cJSON_IsString(p) || !csms_cards_tag_is_valid(p->valuestring)) {
 				csms_http_respond_error(r, 400, "bad_field",
 				                        "parentIdTag: 1..20 printable ASCII characters, or null");
 				return false;
 			}
-			csms_idtag_normalize(p->valuestring, j->text[1]);
-			j->has[C_PARENT] = true;
+			csms_idtag_normalize(p->valuestring, j->parent);
+			w->parent_id_tag = j->parent;
 		}
 	}
 	const char *d = csms_api_str(r, body, "description", false, 200, &bad);
 	if (bad)
 		return false;
 	if (d) {
-		cf->set[C_DESC] = true;
-		snprintf(j->text[2], sizeof(j->text[2]), "%s", d);
+		w->set_description = true;
+		snprintf(j->description, sizeof(j->description), "%s", d);
+		w->description = j->description;
 	}
-	static const char *const times[] = {[C_FROM] = "validFrom", [C_EXPIRY] = "expiry"};
-	for (int i = C_FROM; i <= C_EXPIRY; i++) {
+	static const char *const times[] = {"validFrom", "expiry"};
+	for (int i = 0; i < 2; i++) {
 		cJSON *v = cJSON_GetObjectItemCaseSensitive(body, times[i]);
 		if (!v)
 			continue;
-		cf->set[i] = true;
+		*(i ? &w->set_expiry : &w->set_valid_from) = true;
 		if (cJSON_IsNull(v))
 			continue;
 		if (!csms_api_time(r, body, times[i], false, &t, &bad))
 			return false;
-		j->has[i] = true;
-		j->num[i] = t;
+		*(i ? &w->expiry : &w->valid_from) = t;
 	}
-	if (create && !cf->set[C_FROM]) { /* activation: now unless given */
-		cf->set[C_FROM] = j->has[C_FROM] = true;
-		j->num[C_FROM] = (int64_t)wl_wall_ms();
+	if (create && !w->set_valid_from) { /* activation: now unless given */
+		w->set_valid_from = true;
+		w->valid_from = (int64_t)wl_wall_ms();
 	}
 	if (csms_api_bool(r, body, "blocked", &blocked, &bad)) {
-		cf->set[C_BLOCKED] = true;
-		j->num[C_BLOCKED] = blocked;
+		w->set_blocked = true;
+		w->blocked = blocked;
 	}
 	if (bad)
 		return false;
 	/* the dates as they will be: expiry after activation */
-	bool has_from =
-	    cf->set[C_FROM] ? j->has[C_FROM] : (cur && cJSON_IsString(cJSON_GetObjectItem(cur, "validFrom")));
-	bool has_exp =
-	    cf->set[C_EXPIRY] ? j->has[C_EXPIRY] : (cur && cJSON_IsString(cJSON_GetObjectItem(cur, "expiry")));
-	int64_t from = j->num[C_FROM], exp = j->num[C_EXPIRY];
-	if (!cf->set[C_FROM] && has_from)
+	int64_t from = w->valid_from, exp = w->expiry;
+	if (!w->set_valid_from && cur && cJSON_IsString(cJSON_GetObjectItem(cur, "validFrom")))
 		ocpp_time_parse(cJSON_GetObjectItem(cur, "validFrom")->valuestring, &from);
-	if (!cf->set[C_EXPIRY] && has_exp)
+	if (!w->set_expiry && cur && cJSON_IsString(cJSON_GetObjectItem(cur, "expiry")))
 		ocpp_time_parse(cJSON_GetObjectItem(cur, "expiry")->valuestring, &exp);
-	if (has_from && has_exp && exp <= from) {
+	if (from != CSMS_DB_NO_TIME && exp != CSMS_DB_NO_TIME && exp <= from) {
 		csms_http_respond_error(r, 400, "bad_field", "expiry: must be after validFrom (the activation date)");
 		return false;
 	}
 	return true;
 }
 
-static void after_card(struct csms_api_job *j)
+static void after_card(struct csms_api_job *job)
 {
-	struct after_ctx *a = j->data;
-	if (!a)
-		return;
-	csms_sync_cards_changed(a->app);
-	if (j->req) {
-		cJSON *o = row_json(a->app->rdb, K_CARDS, 0, a->tag);
+	struct card_job *j = (struct card_job *)job;
+	csms_sync_cards_changed(j->app);
+	if (job->req) {
+		cJSON *o = row_json(j->app->rdb, K_CARDS, 0, j->id_tag);
 		if (o) {
-			cJSON_Delete(j->reply);
-			j->reply = o;
+			cJSON_Delete(job->reply);
+			job->reply = o;
 		}
 	}
 }
 
 static int exec_card_insert(struct csms_store *st, struct csms_job *job)
 {
-	struct csms_api_job *j = (struct csms_api_job *)job;
-	int64_t now = (int64_t)wl_wall_ms();
-	sqlite3_stmt *s = csms_store_stmt(st, "INSERT INTO id_tag (id_tag, user_id, parent_id_tag, description, "
-	                                      "valid_from, expiry, blocked, created, updated) "
-	                                      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id_tag) DO NOTHING");
-	if (!s)
-		return -1;
-	sqlite3_bind_text(s, 1, j->text[0], -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 2, j->num[C_USER]);
-	if (j->has[C_PARENT])
-		sqlite3_bind_text(s, 3, j->text[1], -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 4, j->text[2], -1, SQLITE_STATIC);
-	if (j->has[C_FROM])
-		sqlite3_bind_int64(s, 5, j->num[C_FROM]);
-	if (j->has[C_EXPIRY])
-		sqlite3_bind_int64(s, 6, j->num[C_EXPIRY]);
-	sqlite3_bind_int(s, 7, j->num[C_BLOCKED] != 0);
-	sqlite3_bind_int64(s, 8, now);
-	sqlite3_bind_int64(s, 9, now);
-	if (sqlite3_step(s) != SQLITE_DONE)
-		return -1;
-	return sqlite3_changes(csms_store_db(st)) ? 0 : CSMS_API_CONFLICT;
+	struct card_job *j = (struct card_job *)job;
+	j->w.now = (int64_t)wl_wall_ms();
+	return csms_api_db_rc(csms_card_db_insert(csms_store_db(st), &j->w));
+}
+
+/* A card job for r on the normalised tag; NULL after answering. */
+static struct card_job *card_job(struct csms_http_req *r, csms_job_exec_fn *exec, int status, cJSON *reply,
+                                 const char *tag)
+{
+	struct card_job *j = csms_api_job_sized(r, sizeof(*j), exec, status, reply);
+	if (j) {
+		j->app = r->app;
+		snprintf(j->id_tag, sizeof(j->id_tag), "%s", tag);
+	}
+	return j;
+}
+
+/* Forgets a job that was not submitted (its request was answered). */
+static void drop_card_job(struct csms_http_req *r, struct card_job *j)
+{
+	r->pending = NULL;
+	cJSON_Delete(j->base.reply);
+	free(j);
 }
 
 static void post_card(struct csms_http_req *r)
 {
-	struct card_fields cf;
 	bool bad = false;
 	char tag[CSMS_IDTAG_MAX + 1];
 	cJSON *body = csms_api_body(r);
@@ -780,59 +632,26 @@ static void post_card(struct csms_http_req *r)
 		goto out;
 	}
 	csms_idtag_normalize(t, tag);
-	struct csms_api_job *j = csms_api_job(r, exec_card_insert, 201, NULL);
+	struct card_job *j = card_job(r, exec_card_insert, 201, NULL, tag);
 	if (!j)
 		goto out;
-	snprintf(j->text[0], sizeof(j->text[0]), "%s", tag);
-	if (!read_card_fields(r, body, true, j, &cf, NULL) || !after_ctx(j, r->app, tag)) {
-		r->pending = NULL;
-		if (!r->resp_ready)
-			csms_http_respond_error(r, 500, "internal", "out of memory");
-		free(j->data);
-		free(j);
+	if (!read_card_fields(r, body, true, j, NULL)) {
+		drop_card_job(r, j);
 		goto out;
 	}
-	j->after = after_card;
-	j->conflict_code = "exists";
-	j->conflict_msg = "a card with this id tag exists";
-	csms_store_submit(r->app->store, &j->job);
+	j->base.after = after_card;
+	j->base.conflict_code = "exists";
+	j->base.conflict_msg = "a card with this id tag exists";
+	csms_store_submit(r->app->store, &j->base.job);
 out:
 	cJSON_Delete(body);
 }
 
 static int exec_card_update(struct csms_store *st, struct csms_job *job)
 {
-	struct csms_api_job *j = (struct csms_api_job *)job;
-	const struct card_fields *cf = (const struct card_fields *)((struct after_ctx *)j->data + 1);
-	sqlite3_stmt *s = csms_store_stmt(
-	    st,
-	    "UPDATE id_tag SET user_id = CASE WHEN ?1 THEN ?2 ELSE user_id END, "
-	    "parent_id_tag = CASE WHEN ?3 THEN ?4 ELSE parent_id_tag END, "
-	    "description = CASE WHEN ?5 THEN ?6 ELSE description END, "
-	    "valid_from = CASE WHEN ?7 THEN ?8 ELSE valid_from END, expiry = CASE WHEN ?9 THEN ?10 ELSE expiry END, "
-	    "blocked = CASE WHEN ?11 THEN ?12 ELSE blocked END, updated = ?13 WHERE id_tag = ?14");
-	if (!s)
-		return -1;
-	sqlite3_bind_int(s, 1, cf->set[C_USER]);
-	sqlite3_bind_int64(s, 2, j->num[C_USER]);
-	sqlite3_bind_int(s, 3, cf->set[C_PARENT]);
-	if (j->has[C_PARENT])
-		sqlite3_bind_text(s, 4, j->text[1], -1, SQLITE_STATIC);
-	sqlite3_bind_int(s, 5, cf->set[C_DESC]);
-	sqlite3_bind_text(s, 6, j->text[2], -1, SQLITE_STATIC);
-	sqlite3_bind_int(s, 7, cf->set[C_FROM]);
-	if (j->has[C_FROM])
-		sqlite3_bind_int64(s, 8, j->num[C_FROM]);
-	sqlite3_bind_int(s, 9, cf->set[C_EXPIRY]);
-	if (j->has[C_EXPIRY])
-		sqlite3_bind_int64(s, 10, j->num[C_EXPIRY]);
-	sqlite3_bind_int(s, 11, cf->set[C_BLOCKED]);
-	sqlite3_bind_int(s, 12, j->num[C_BLOCKED] != 0);
-	sqlite3_bind_int64(s, 13, (int64_t)wl_wall_ms());
-	sqlite3_bind_text(s, 14, j->text[0], -1, SQLITE_STATIC);
-	if (sqlite3_step(s) != SQLITE_DONE)
-		return -1;
-	return sqlite3_changes(csms_store_db(st)) ? 0 : CSMS_API_MISSING;
+	struct card_job *j = (struct card_job *)job;
+	j->w.now = (int64_t)wl_wall_ms();
+	return csms_api_db_rc(csms_card_db_update(csms_store_db(st), &j->w));
 }
 
 static void put_card(struct csms_http_req *r)
@@ -850,28 +669,16 @@ static void put_card(struct csms_http_req *r)
 		cJSON_Delete(cur);
 		return;
 	}
-	struct csms_api_job *j = csms_api_job(r, exec_card_update, 200, NULL);
-	struct after_ctx *a = NULL;
+	struct card_job *j = card_job(r, exec_card_update, 200, NULL, tag);
 	if (!j)
 		goto out;
-	/* the job's data: the after context followed by the field flags */
-	if ((a = calloc(1, sizeof(*a) + sizeof(struct card_fields)))) {
-		a->app = r->app;
-		snprintf(a->tag, sizeof(a->tag), "%s", tag);
-	}
-	j->data = a;
-	snprintf(j->text[0], sizeof(j->text[0]), "%s", tag);
-	if (!a || !read_card_fields(r, body, false, j, (struct card_fields *)(a + 1), cur)) {
-		r->pending = NULL;
-		if (!r->resp_ready)
-			csms_http_respond_error(r, 500, "internal", "out of memory");
-		free(j->data);
-		free(j);
+	if (!read_card_fields(r, body, false, j, cur)) {
+		drop_card_job(r, j);
 		goto out;
 	}
-	j->after = after_card;
-	j->missing_msg = "no such card";
-	csms_store_submit(r->app->store, &j->job);
+	j->base.after = after_card;
+	j->base.missing_msg = "no such card";
+	csms_store_submit(r->app->store, &j->base.job);
 out:
 	cJSON_Delete(body);
 	cJSON_Delete(cur);
@@ -879,29 +686,13 @@ out:
 
 static int exec_card_delete(struct csms_store *st, struct csms_job *job)
 {
-	struct csms_api_job *j = (struct csms_api_job *)job;
-	sqlite3_stmt *s = csms_store_stmt(st, "UPDATE card_list SET version = version + 1, updated = ? WHERE id IN "
-	                                      "(SELECT list_id FROM card_list_item WHERE id_tag = ?)");
-	if (!s)
-		return -1;
-	sqlite3_bind_int64(s, 1, (int64_t)wl_wall_ms());
-	sqlite3_bind_text(s, 2, j->text[0], -1, SQLITE_STATIC);
-	if (sqlite3_step(s) != SQLITE_DONE || !(s = csms_store_stmt(st, "DELETE FROM card_list_item WHERE id_tag = ?")))
-		return -1;
-	sqlite3_bind_text(s, 1, j->text[0], -1, SQLITE_STATIC);
-	if (sqlite3_step(s) != SQLITE_DONE || !(s = csms_store_stmt(st, "DELETE FROM id_tag WHERE id_tag = ?")))
-		return -1;
-	sqlite3_bind_text(s, 1, j->text[0], -1, SQLITE_STATIC);
-	if (sqlite3_step(s) != SQLITE_DONE)
-		return -1;
-	return sqlite3_changes(csms_store_db(st)) ? 0 : CSMS_API_MISSING;
+	struct card_job *j = (struct card_job *)job;
+	return csms_api_db_rc(csms_card_db_delete(csms_store_db(st), j->id_tag, (int64_t)wl_wall_ms()));
 }
 
-static void after_card_delete(struct csms_api_job *j)
+static void after_card_delete(struct csms_api_job *job)
 {
-	struct after_ctx *a = j->data;
-	if (a)
-		csms_sync_cards_changed(a->app);
+	csms_sync_cards_changed(((struct card_job *)job)->app);
 }
 
 static void delete_card(struct csms_http_req *r)
@@ -912,14 +703,12 @@ static void delete_card(struct csms_http_req *r)
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "idTag", tag);
 	cJSON_AddBoolToObject(o, "deleted", 1);
-	struct csms_api_job *j = csms_api_job(r, exec_card_delete, 200, o);
+	struct card_job *j = card_job(r, exec_card_delete, 200, o, tag);
 	if (!j)
 		return;
-	snprintf(j->text[0], sizeof(j->text[0]), "%s", tag);
-	after_ctx(j, r->app, tag);
-	j->after = after_card_delete;
-	j->missing_msg = "no such card";
-	csms_store_submit(r->app->store, &j->job);
+	j->base.after = after_card_delete;
+	j->base.missing_msg = "no such card";
+	csms_store_submit(r->app->store, &j->base.job);
 }
 
 /* Exports come before the {id} routes: the first match wins. */

@@ -8,102 +8,67 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "wl_clock.h"
-#include "wl_log.h"
+#include "csms_view_db.h"
 
 #define NAME_MAX_CHARS 100
 #define MAX_SOCKETS    1000 /* per assignment request */
-#define UNASSIGNED     "Unassigned sockets"
-
-/* A statement outside the store's cache (view changes are rare); finalized by the caller. */
-static sqlite3_stmt *prep(struct csms_store *st, const char *sql)
-{
-	sqlite3_stmt *s;
-	if (sqlite3_prepare_v2(csms_store_db(st), sql, -1, &s, NULL) != SQLITE_OK) {
-		WL_ERROR("views", "%s: %s", sql, sqlite3_errmsg(csms_store_db(st)));
-		return NULL;
-	}
-	return s;
-}
-
-/* Steps a write and finalizes it: 0, CSMS_API_CONFLICT on a uniqueness violation, -1 on error. */
-static int step_write(sqlite3_stmt *s)
-{
-	int rc = sqlite3_step(s);
-	int ext = sqlite3_extended_errcode(sqlite3_db_handle(s));
-	sqlite3_finalize(s);
-	if (rc == SQLITE_DONE)
-		return 0;
-	return ext == SQLITE_CONSTRAINT_UNIQUE || ext == SQLITE_CONSTRAINT_PRIMARYKEY ? CSMS_API_CONFLICT : -1;
-}
-
-static int64_t changes(struct csms_store *st)
-{
-	return sqlite3_changes(csms_store_db(st));
-}
 
 /* ---- reads ---- */
 
-static const char SQL_VIEW_COLS[] =
-    "v.id, v.name, v.is_default, v.created, "
-    "(SELECT json_group_array(json_object('id', g.id, 'name', g.name, 'unassigned', json(CASE g.unassigned "
-    "WHEN 1 THEN 'true' ELSE 'false' END))) FROM (SELECT * FROM socket_group WHERE view_id = v.id "
-    "ORDER BY unassigned DESC, name) g)";
-
-static void view_item(cJSON *o, sqlite3_stmt *st)
-{
-	csms_api_add_int(o, "id", st, 0);
-	csms_api_add_text(o, "name", st, 1);
-	cJSON_AddBoolToObject(o, "isDefault", sqlite3_column_int(st, 2));
-	csms_api_add_time(o, "created", st, 3);
-	const char *groups = (const char *)sqlite3_column_text(st, 4);
-	cJSON *g = groups ? cJSON_Parse(groups) : NULL;
-	cJSON_AddItemToObject(o, "groups", g ? g : cJSON_CreateArray());
-}
-
-static cJSON *view_row(sqlite3_stmt *st)
+static cJSON *group_json(const struct csms_view_group *g, int64_t view_id, bool with_view)
 {
 	cJSON *o = cJSON_CreateObject();
-	view_item(o, st);
+	cJSON_AddNumberToObject(o, "id", (double)g->id);
+	if (with_view)
+		cJSON_AddNumberToObject(o, "viewId", (double)view_id);
+	cJSON_AddStringToObject(o, "name", g->name);
+	cJSON_AddBoolToObject(o, "unassigned", g->unassigned);
 	return o;
 }
 
-/* The view with its groups (read connection), NULL if there is none. */
-static cJSON *view_json(sqlite3 *db, int64_t id)
+static cJSON *view_json(const struct csms_view *v)
 {
-	char sql[600];
-	sqlite3_stmt *st;
-	cJSON *o = NULL;
-	snprintf(sql, sizeof(sql), "SELECT %s FROM socket_view v WHERE v.id = ?", SQL_VIEW_COLS);
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-		return NULL;
-	sqlite3_bind_int64(st, 1, id);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		o = view_row(st);
-	sqlite3_finalize(st);
+	cJSON *o = cJSON_CreateObject(), *groups = cJSON_CreateArray();
+	cJSON_AddNumberToObject(o, "id", (double)v->id);
+	cJSON_AddStringToObject(o, "name", v->name);
+	cJSON_AddBoolToObject(o, "isDefault", v->is_default);
+	csms_api_add_ms(o, "created", v->created);
+	for (size_t i = 0; i < v->n_groups; i++)
+		cJSON_AddItemToArray(groups, group_json(&v->groups[i], v->id, false));
+	cJSON_AddItemToObject(o, "groups", groups);
 	return o;
+}
+
+/* The view with its groups, NULL if there is none. */
+static cJSON *view_json_by_id(sqlite3 *db, int64_t id)
+{
+	struct csms_view v;
+	if (csms_view_db_get(db, id, &v) < 0)
+		return NULL;
+	cJSON *o = view_json(&v);
+	csms_view_release(&v);
+	return o;
+}
+
+static int add_view(const struct csms_view *v, void *items)
+{
+	cJSON_AddItemToArray(items, view_json(v));
+	return 0;
 }
 
 static void get_views(struct csms_http_req *r)
 {
-	static const char *const sorts[] = {"name", "v.name", "created", "v.created", "id", "v.id", NULL};
 	struct csms_api_page pg;
-	char sql[800];
-	sqlite3_stmt *st;
-	if (csms_api_paging(r, sorts, "name", &pg) < 0)
+	long long total;
+	if (csms_api_paging(r, csms_view_db_sorts, "name", &pg) < 0)
 		return;
-	snprintf(sql, sizeof(sql), "SELECT %s, count(*) OVER () FROM socket_view v ORDER BY %s, v.id LIMIT ? OFFSET ?",
-	         SQL_VIEW_COLS, pg.order);
-	if (sqlite3_prepare_v2(r->app->rdb, sql, -1, &st, NULL) != SQLITE_OK) {
+	struct csms_db_page dp = {pg.limit, pg.offset, pg.order};
+	cJSON *items = cJSON_CreateArray();
+	if (csms_view_db_list(r->app->rdb, &dp, add_view, items, &total) < 0) {
+		cJSON_Delete(items);
 		csms_api_db_error(r);
 		return;
 	}
-	sqlite3_bind_int64(st, 1, pg.limit);
-	sqlite3_bind_int64(st, 2, pg.offset);
-	long long total;
-	cJSON *items = csms_api_page_rows(st, view_item, &total);
-	if (total == 0 && pg.offset > 0)
-		total = csms_api_count(r->app->rdb, "SELECT count(*) FROM socket_view");
 	csms_http_respond_json(r, 200, csms_api_list_reply(items, total, &pg));
 }
 
@@ -115,75 +80,66 @@ struct detail_job {
 	char *text; /* the answer */
 };
 
-static cJSON *socket_json(sqlite3_stmt *s, int col)
+struct detail_ctx {
+	cJSON *groups, *unassigned;
+	cJSON *cur;
+	int64_t cur_id;
+};
+
+static int add_socket(const struct csms_view_socket *s, void *ctx)
 {
-	cJSON *o = cJSON_CreateObject();
-	csms_api_add_text(o, "station", s, col);
-	csms_api_add_int(o, "connector", s, col + 1);
-	csms_api_add_text(o, "description", s, col + 2);
-	csms_api_add_text(o, "stationName", s, col + 3);
-	return o;
+	struct detail_ctx *c = ctx;
+	cJSON *g, *o;
+	if (s->group_id != c->cur_id) {
+		c->cur = NULL;
+		c->cur_id = s->group_id;
+		cJSON_ArrayForEach(g, c->groups) if ((int64_t)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(
+		                                         g, "id")) == s->group_id) c->cur = g;
+	}
+	cJSON *to = s->group_id ? c->cur : c->unassigned;
+	if (!to)
+		return 0;
+	o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "station", s->station);
+	cJSON_AddNumberToObject(o, "connector", s->connector);
+	if (s->description)
+		cJSON_AddStringToObject(o, "description", s->description);
+	else
+		cJSON_AddNullToObject(o, "description");
+	if (s->station_name)
+		cJSON_AddStringToObject(o, "stationName", s->station_name);
+	else
+		cJSON_AddNullToObject(o, "stationName");
+	cJSON_AddItemToArray(cJSON_GetObjectItemCaseSensitive(to, "sockets"), o);
+	return 0;
 }
 
 static int exec_detail(struct csms_bg_job *bg, sqlite3 *db)
 {
 	struct detail_job *j = (struct detail_job *)bg;
-	sqlite3_stmt *s;
+	struct csms_view v;
+	int rc;
 	if (!db)
 		return -1;
-	cJSON *view = view_json(db, j->id);
-	if (!view)
-		return CSMS_API_MISSING;
-	cJSON *groups = cJSON_GetObjectItemCaseSensitive(view, "groups"), *g, *unassigned = NULL;
-	cJSON_ArrayForEach(g, groups)
+	if ((rc = csms_view_db_get(db, j->id, &v)) < 0)
+		return csms_api_db_rc(rc);
+	cJSON *view = view_json(&v);
+	csms_view_release(&v);
+	struct detail_ctx c = {cJSON_GetObjectItemCaseSensitive(view, "groups"), NULL, NULL, -1};
+	cJSON *g;
+	cJSON_ArrayForEach(g, c.groups)
 	{
 		cJSON_AddItemToObject(g, "sockets", cJSON_CreateArray());
 		if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(g, "unassigned")))
-			unassigned = g;
+			c.unassigned = g;
 	}
-	if (sqlite3_prepare_v2(db,
-	                       "SELECT m.group_id, m.station_id, m.connector_id, c.description, st.name "
-	                       "FROM socket_group_member m LEFT JOIN connector c ON c.station_id = m.station_id "
-	                       "AND c.connector_id = m.connector_id LEFT JOIN station st ON st.id = m.station_id "
-	                       "WHERE m.view_id = ? ORDER BY m.group_id, m.station_id, m.connector_id",
-	                       -1, &s, NULL) != SQLITE_OK)
-		goto out_error;
-	sqlite3_bind_int64(s, 1, j->id);
-	cJSON *cur = NULL;
-	int64_t cur_id = -1;
-	while (sqlite3_step(s) == SQLITE_ROW) {
-		int64_t gid = sqlite3_column_int64(s, 0);
-		if (gid != cur_id) {
-			cur = NULL;
-			cur_id = gid;
-			cJSON_ArrayForEach(g, groups) if ((int64_t)cJSON_GetNumberValue(
-			                                      cJSON_GetObjectItemCaseSensitive(g, "id")) == gid) cur =
-			    g;
-		}
-		if (cur)
-			cJSON_AddItemToArray(cJSON_GetObjectItemCaseSensitive(cur, "sockets"), socket_json(s, 1));
+	if (csms_view_db_sockets(db, j->id, add_socket, &c) < 0) {
+		cJSON_Delete(view);
+		return -1;
 	}
-	sqlite3_finalize(s);
-	if (sqlite3_prepare_v2(db,
-	                       "SELECT c.station_id, c.connector_id, c.description, st.name FROM connector c "
-	                       "LEFT JOIN station st ON st.id = c.station_id WHERE c.connector_id > 0 AND NOT EXISTS "
-	                       "(SELECT 1 FROM socket_group_member m WHERE m.view_id = ? AND "
-	                       "m.station_id = c.station_id AND m.connector_id = c.connector_id) "
-	                       "ORDER BY c.station_id, c.connector_id",
-	                       -1, &s, NULL) != SQLITE_OK)
-		goto out_error;
-	sqlite3_bind_int64(s, 1, j->id);
-	while (sqlite3_step(s) == SQLITE_ROW)
-		if (unassigned)
-			cJSON_AddItemToArray(cJSON_GetObjectItemCaseSensitive(unassigned, "sockets"),
-			                     socket_json(s, 0));
-	sqlite3_finalize(s);
 	j->text = cJSON_PrintUnformatted(view);
 	cJSON_Delete(view);
 	return j->text ? 0 : -1;
-out_error:
-	cJSON_Delete(view);
-	return -1;
 }
 
 static void done_detail(struct csms_bg_job *bg)
@@ -223,45 +179,19 @@ static void after_view(struct csms_api_job *j)
 	if (!j->req)
 		return;
 	cJSON_Delete(j->reply);
-	j->reply = view_json(j->req->app->rdb, j->out_id);
+	j->reply = view_json_by_id(j->req->app->rdb, j->out_id);
 }
 
-/* Makes view id the default one (exactly one is). */
-static int set_default(struct csms_store *st, int64_t id)
-{
-	sqlite3_stmt *s = prep(st, "UPDATE socket_view SET is_default = (id = ?) WHERE is_default != (id = ?)");
-	if (!s)
-		return -1;
-	sqlite3_bind_int64(s, 1, id);
-	sqlite3_bind_int64(s, 2, id);
-	return step_write(s);
-}
+struct view_create_job {
+	struct csms_api_job base;
+	bool make_default;
+	char name[CSMS_VIEW_NAME_CAP];
+};
 
 static int exec_create_view(struct csms_store *st, struct csms_job *job)
 {
-	struct csms_api_job *j = (struct csms_api_job *)job;
-	sqlite3_stmt *s = prep(st, "INSERT INTO socket_view (name, is_default, created) VALUES (?, 0, ?)");
-	int rc;
-	if (!s)
-		return -1;
-	sqlite3_bind_text(s, 1, j->text[0], -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 2, (int64_t)wl_wall_ms());
-	if ((rc = step_write(s)) < 0)
-		return rc;
-	j->out_id = sqlite3_last_insert_rowid(csms_store_db(st));
-	if (!(s = prep(st, "INSERT INTO socket_group (view_id, name, unassigned) VALUES (?, '" UNASSIGNED "', 1)")))
-		return -1;
-	sqlite3_bind_int64(s, 1, j->out_id);
-	if (step_write(s) < 0)
-		return -1;
-	/* the first view is the default */
-	if (!(s = prep(st, "SELECT count(*) FROM socket_view WHERE is_default = 1")))
-		return -1;
-	int64_t defaults = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : -1;
-	sqlite3_finalize(s);
-	if (defaults < 0)
-		return -1;
-	return defaults == 0 || j->num[0] ? set_default(st, j->out_id) : 0;
+	struct view_create_job *j = (struct view_create_job *)job;
+	return csms_api_db_rc(csms_view_db_create(csms_store_db(st), j->name, j->make_default, &j->base.out_id));
 }
 
 static void post_view(struct csms_http_req *r)
@@ -273,68 +203,55 @@ static void post_view(struct csms_http_req *r)
 	const char *name = csms_api_str(r, body, "name", true, NAME_MAX_CHARS, &bad);
 	csms_api_bool(r, body, "isDefault", &def, &bad);
 	if (!bad) {
-		struct csms_api_job *j = csms_api_job(r, exec_create_view, 201, NULL);
+		struct view_create_job *j = csms_api_job_sized(r, sizeof(*j), exec_create_view, 201, NULL);
 		if (j) {
-			snprintf(j->text[0], sizeof(j->text[0]), "%s", name);
-			j->num[0] = def;
-			j->after = after_view;
-			j->conflict_code = "exists";
-			j->conflict_msg = "name: a socket view with this name exists";
-			csms_store_submit(r->app->store, &j->job);
+			snprintf(j->name, sizeof(j->name), "%s", name);
+			j->make_default = def;
+			j->base.after = after_view;
+			j->base.conflict_code = "exists";
+			j->base.conflict_msg = "name: a socket view with this name exists";
+			csms_store_submit(r->app->store, &j->base.job);
 		}
 	}
 	cJSON_Delete(body);
 }
 
-/* num[0] the view; has[0]: rename to text[0]; has[1]: num[1] = isDefault wanted */
+struct view_update_job {
+	struct csms_api_job base;
+	int64_t view;
+	bool rename;     /* to name */
+	int set_default; /* -1 leave, 0 or 1 */
+	char name[CSMS_VIEW_NAME_CAP];
+};
+
 static int exec_update_view(struct csms_store *st, struct csms_job *job)
 {
-	struct csms_api_job *j = (struct csms_api_job *)job;
-	sqlite3_stmt *s = prep(st, "SELECT is_default FROM socket_view WHERE id = ?");
-	int rc;
-	if (!s)
-		return -1;
-	sqlite3_bind_int64(s, 1, j->num[0]);
-	rc = sqlite3_step(s);
-	bool was_default = rc == SQLITE_ROW && sqlite3_column_int(s, 0);
-	sqlite3_finalize(s);
-	if (rc != SQLITE_ROW)
-		return rc == SQLITE_DONE ? CSMS_API_MISSING : -1;
-	j->out_id = j->num[0];
-	if (j->has[0]) {
-		if (!(s = prep(st, "UPDATE socket_view SET name = ? WHERE id = ?")))
-			return -1;
-		sqlite3_bind_text(s, 1, j->text[0], -1, SQLITE_STATIC);
-		sqlite3_bind_int64(s, 2, j->num[0]);
-		if ((rc = step_write(s)) < 0) {
-			j->conflict_code = "exists";
-			j->conflict_msg = "name: a socket view with this name exists";
-			return rc;
-		}
+	struct view_update_job *j = (struct view_update_job *)job;
+	int rc = csms_view_db_update(csms_store_db(st), j->view, j->rename ? j->name : NULL, j->set_default);
+	j->base.out_id = j->view;
+	if (rc == CSMS_DB_EXISTS) {
+		j->base.conflict_code = "exists";
+		j->base.conflict_msg = "name: a socket view with this name exists";
+	} else if (rc == CSMS_DB_REFUSED) {
+		j->base.conflict_code = "default_view";
+		j->base.conflict_msg =
+		    "isDefault: one view is always the default: make another view the default instead";
 	}
-	if (j->has[1] && j->num[1])
-		return set_default(st, j->num[0]);
-	if (j->has[1] && !j->num[1] && was_default) {
-		j->conflict_code = "default_view";
-		j->conflict_msg = "isDefault: one view is always the default: make another view the default instead";
-		return CSMS_API_CONFLICT;
-	}
-	return 0;
+	return csms_api_db_rc(rc);
 }
 
 static void submit_update_view(struct csms_http_req *r, int64_t id, const char *name, bool has_def, bool def)
 {
-	struct csms_api_job *j = csms_api_job(r, exec_update_view, 200, NULL);
+	struct view_update_job *j = csms_api_job_sized(r, sizeof(*j), exec_update_view, 200, NULL);
 	if (!j)
 		return;
-	j->num[0] = id;
-	if ((j->has[0] = name != NULL))
-		snprintf(j->text[0], sizeof(j->text[0]), "%s", name);
-	j->has[1] = has_def;
-	j->num[1] = def;
-	j->after = after_view;
-	j->missing_msg = "no such socket view";
-	csms_store_submit(r->app->store, &j->job);
+	j->view = id;
+	if ((j->rename = name != NULL))
+		snprintf(j->name, sizeof(j->name), "%s", name);
+	j->set_default = has_def ? def : -1;
+	j->base.after = after_view;
+	j->base.missing_msg = "no such socket view";
+	csms_store_submit(r->app->store, &j->base.job);
 }
 
 static void put_view(struct csms_http_req *r)
@@ -364,22 +281,29 @@ static void post_default(struct csms_http_req *r)
 		submit_update_view(r, id, NULL, true, true);
 }
 
+/* A job on one view, or on one group of a view (group 0: none). */
+struct view_ref_job {
+	struct csms_api_job base;
+	int64_t view, group;
+	char name[CSMS_VIEW_NAME_CAP]; /* a group's new name */
+};
+
 static int exec_delete_view(struct csms_store *st, struct csms_job *job)
 {
-	struct csms_api_job *j = (struct csms_api_job *)job;
-	sqlite3_stmt *s = prep(st, "DELETE FROM socket_view WHERE id = ?");
-	if (!s)
-		return -1;
-	sqlite3_bind_int64(s, 1, j->num[0]);
-	if (step_write(s) < 0)
-		return -1;
-	if (!changes(st))
-		return CSMS_API_MISSING;
-	/* the default went away: the oldest view left takes its place */
-	if (!(s = prep(st, "UPDATE socket_view SET is_default = 1 WHERE id = (SELECT min(id) FROM socket_view) "
-	                   "AND NOT EXISTS (SELECT 1 FROM socket_view WHERE is_default = 1)")))
-		return -1;
-	return step_write(s);
+	struct view_ref_job *j = (struct view_ref_job *)job;
+	return csms_api_db_rc(csms_view_db_delete(csms_store_db(st), j->view));
+}
+
+static struct view_ref_job *submit_ref(struct csms_http_req *r, csms_job_exec_fn *exec, int status, cJSON *reply,
+                                       int64_t view, int64_t group, const char *missing)
+{
+	struct view_ref_job *j = csms_api_job_sized(r, sizeof(*j), exec, status, reply);
+	if (!j)
+		return NULL;
+	j->view = view;
+	j->group = group;
+	j->base.missing_msg = missing;
+	return j;
 }
 
 static void delete_view(struct csms_http_req *r)
@@ -390,83 +314,38 @@ static void delete_view(struct csms_http_req *r)
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddNumberToObject(o, "id", (double)id);
 	cJSON_AddBoolToObject(o, "deleted", 1);
-	struct csms_api_job *j = csms_api_job(r, exec_delete_view, 200, o);
-	if (!j)
-		return;
-	j->num[0] = id;
-	j->missing_msg = "no such socket view";
-	csms_store_submit(r->app->store, &j->job);
+	struct view_ref_job *j = submit_ref(r, exec_delete_view, 200, o, id, 0, "no such socket view");
+	if (j)
+		csms_store_submit(r->app->store, &j->base.job);
 }
 
 /* ---- groups ---- */
 
-static cJSON *group_json(sqlite3 *db, int64_t id)
-{
-	sqlite3_stmt *st;
-	cJSON *o = NULL;
-	if (sqlite3_prepare_v2(db, "SELECT id, view_id, name, unassigned FROM socket_group WHERE id = ?", -1, &st,
-	                       NULL) != SQLITE_OK)
-		return NULL;
-	sqlite3_bind_int64(st, 1, id);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		o = cJSON_CreateObject();
-		csms_api_add_int(o, "id", st, 0);
-		csms_api_add_int(o, "viewId", st, 1);
-		csms_api_add_text(o, "name", st, 2);
-		cJSON_AddBoolToObject(o, "unassigned", sqlite3_column_int(st, 3));
-	}
-	sqlite3_finalize(st);
-	return o;
-}
-
 static void after_group(struct csms_api_job *j)
 {
+	struct csms_view_group g;
+	int64_t view_id;
 	if (!j->req)
 		return;
 	cJSON_Delete(j->reply);
-	j->reply = group_json(j->req->app->rdb, j->out_id);
+	j->reply = csms_view_db_group_get(j->req->app->rdb, j->out_id, &view_id, &g) < 0
+	               ? NULL
+	               : group_json(&g, view_id, true);
 }
 
-/* Is group num[1] in view num[0]? 1 an ordinary group, 2 the Unassigned group, CSMS_API_MISSING, -1. */
-static int group_kind(struct csms_store *st, struct csms_api_job *j)
+static int refuse_unassigned(struct csms_api_job *j, int rc, const char *what)
 {
-	sqlite3_stmt *s = prep(st, "SELECT unassigned FROM socket_group WHERE id = ? AND view_id = ?");
-	if (!s)
-		return -1;
-	sqlite3_bind_int64(s, 1, j->num[1]);
-	sqlite3_bind_int64(s, 2, j->num[0]);
-	int rc = sqlite3_step(s);
-	int kind = rc == SQLITE_ROW ? (sqlite3_column_int(s, 0) ? 2 : 1) : rc == SQLITE_DONE ? CSMS_API_MISSING : -1;
-	sqlite3_finalize(s);
-	return kind;
-}
-
-static int refuse_unassigned(struct csms_api_job *j, const char *what)
-{
-	j->conflict_code = "unassigned_group";
-	j->conflict_msg = what;
-	return CSMS_API_CONFLICT;
+	if (rc == CSMS_DB_REFUSED) {
+		j->conflict_code = "unassigned_group";
+		j->conflict_msg = what;
+	}
+	return csms_api_db_rc(rc);
 }
 
 static int exec_create_group(struct csms_store *st, struct csms_job *job)
 {
-	struct csms_api_job *j = (struct csms_api_job *)job;
-	sqlite3_stmt *s = prep(st, "SELECT 1 FROM socket_view WHERE id = ?");
-	if (!s)
-		return -1;
-	sqlite3_bind_int64(s, 1, j->num[0]);
-	int rc = sqlite3_step(s);
-	sqlite3_finalize(s);
-	if (rc != SQLITE_ROW)
-		return rc == SQLITE_DONE ? CSMS_API_MISSING : -1;
-	if (!(s = prep(st, "INSERT INTO socket_group (view_id, name, unassigned) VALUES (?, ?, 0)")))
-		return -1;
-	sqlite3_bind_int64(s, 1, j->num[0]);
-	sqlite3_bind_text(s, 2, j->text[0], -1, SQLITE_STATIC);
-	if ((rc = step_write(s)) < 0)
-		return rc;
-	j->out_id = sqlite3_last_insert_rowid(csms_store_db(st));
-	return 0;
+	struct view_ref_job *j = (struct view_ref_job *)job;
+	return csms_api_db_rc(csms_view_db_group_create(csms_store_db(st), j->view, j->name, &j->base.out_id));
 }
 
 static const char *group_name(struct csms_http_req *r, cJSON *body)
@@ -485,15 +364,13 @@ static void post_group(struct csms_http_req *r)
 		return;
 	const char *name = group_name(r, body);
 	if (name) {
-		struct csms_api_job *j = csms_api_job(r, exec_create_group, 201, NULL);
+		struct view_ref_job *j = submit_ref(r, exec_create_group, 201, NULL, view, 0, "no such socket view");
 		if (j) {
-			j->num[0] = view;
-			snprintf(j->text[0], sizeof(j->text[0]), "%s", name);
-			j->after = after_group;
-			j->missing_msg = "no such socket view";
-			j->conflict_code = "exists";
-			j->conflict_msg = "name: this view has a group with this name";
-			csms_store_submit(r->app->store, &j->job);
+			snprintf(j->name, sizeof(j->name), "%s", name);
+			j->base.after = after_group;
+			j->base.conflict_code = "exists";
+			j->base.conflict_msg = "name: this view has a group with this name";
+			csms_store_submit(r->app->store, &j->base.job);
 		}
 	}
 	cJSON_Delete(body);
@@ -501,19 +378,10 @@ static void post_group(struct csms_http_req *r)
 
 static int exec_rename_group(struct csms_store *st, struct csms_job *job)
 {
-	struct csms_api_job *j = (struct csms_api_job *)job;
-	int kind = group_kind(st, j);
-	if (kind < 0)
-		return kind;
-	if (kind == 2)
-		return refuse_unassigned(j, "the Unassigned sockets group cannot be renamed");
-	sqlite3_stmt *s = prep(st, "UPDATE socket_group SET name = ? WHERE id = ?");
-	if (!s)
-		return -1;
-	sqlite3_bind_text(s, 1, j->text[0], -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 2, j->num[1]);
-	j->out_id = j->num[1];
-	return step_write(s);
+	struct view_ref_job *j = (struct view_ref_job *)job;
+	j->base.out_id = j->group;
+	return refuse_unassigned(&j->base, csms_view_db_group_rename(csms_store_db(st), j->view, j->group, j->name),
+	                         "the Unassigned sockets group cannot be renamed");
 }
 
 static bool view_and_group(struct csms_http_req *r, int64_t *view, int64_t *group)
@@ -531,16 +399,14 @@ static void put_group(struct csms_http_req *r)
 		return;
 	const char *name = group_name(r, body);
 	if (name) {
-		struct csms_api_job *j = csms_api_job(r, exec_rename_group, 200, NULL);
+		struct view_ref_job *j =
+		    submit_ref(r, exec_rename_group, 200, NULL, view, group, "no such group in this socket view");
 		if (j) {
-			j->num[0] = view;
-			j->num[1] = group;
-			snprintf(j->text[0], sizeof(j->text[0]), "%s", name);
-			j->after = after_group;
-			j->missing_msg = "no such group in this socket view";
-			j->conflict_code = "exists";
-			j->conflict_msg = "name: this view has a group with this name";
-			csms_store_submit(r->app->store, &j->job);
+			snprintf(j->name, sizeof(j->name), "%s", name);
+			j->base.after = after_group;
+			j->base.conflict_code = "exists";
+			j->base.conflict_msg = "name: this view has a group with this name";
+			csms_store_submit(r->app->store, &j->base.job);
 		}
 	}
 	cJSON_Delete(body);
@@ -548,18 +414,9 @@ static void put_group(struct csms_http_req *r)
 
 static int exec_delete_group(struct csms_store *st, struct csms_job *job)
 {
-	struct csms_api_job *j = (struct csms_api_job *)job;
-	int kind = group_kind(st, j);
-	if (kind < 0)
-		return kind;
-	if (kind == 2)
-		return refuse_unassigned(j, "the Unassigned sockets group cannot be deleted");
-	/* its sockets lose their member rows (ON DELETE CASCADE): they are Unassigned again */
-	sqlite3_stmt *s = prep(st, "DELETE FROM socket_group WHERE id = ?");
-	if (!s)
-		return -1;
-	sqlite3_bind_int64(s, 1, j->num[1]);
-	return step_write(s);
+	struct view_ref_job *j = (struct view_ref_job *)job;
+	return refuse_unassigned(&j->base, csms_view_db_group_delete(csms_store_db(st), j->view, j->group),
+	                         "the Unassigned sockets group cannot be deleted");
 }
 
 static void delete_group(struct csms_http_req *r)
@@ -570,13 +427,10 @@ static void delete_group(struct csms_http_req *r)
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddNumberToObject(o, "id", (double)group);
 	cJSON_AddBoolToObject(o, "deleted", 1);
-	struct csms_api_job *j = csms_api_job(r, exec_delete_group, 200, o);
-	if (!j)
-		return;
-	j->num[0] = view;
-	j->num[1] = group;
-	j->missing_msg = "no such group in this socket view";
-	csms_store_submit(r->app->store, &j->job);
+	struct view_ref_job *j =
+	    submit_ref(r, exec_delete_group, 200, o, view, group, "no such group in this socket view");
+	if (j)
+		csms_store_submit(r->app->store, &j->base.job);
 }
 
 /* ---- sockets in groups ---- */
@@ -585,78 +439,54 @@ struct socket_ref {
 	char station[CSMS_ID_MAX + 1];
 	int connector;
 };
-struct socket_list {
+
+struct assign_job {
+	struct csms_api_job base;
+	int64_t view, group;
 	size_t n;
+	char missing[160]; /* which socket does not exist */
 	struct socket_ref s[];
 };
 
-/* Does the socket exist? 1, 0 (then text[7] says which), -1 on error. */
-static int socket_exists(struct csms_store *st, struct csms_api_job *j, const struct socket_ref *ref)
+/* "no socket 3 on station \"CP-1\"" into buf. */
+static const char *no_socket(char *buf, size_t cap, const char *station, int connector)
 {
-	sqlite3_stmt *s = prep(st, "SELECT 1 FROM connector WHERE station_id = ? AND connector_id = ? AND "
-	                           "connector_id > 0");
-	if (!s)
-		return -1;
-	sqlite3_bind_text(s, 1, ref->station, -1, SQLITE_STATIC);
-	sqlite3_bind_int(s, 2, ref->connector);
-	int rc = sqlite3_step(s);
-	sqlite3_finalize(s);
-	if (rc == SQLITE_DONE) {
-		snprintf(j->text[7], sizeof(j->text[7]), "no socket %d on station \"%s\"", ref->connector,
-		         ref->station);
-		j->missing_msg = j->text[7];
-		return 0;
-	}
-	return rc == SQLITE_ROW ? 1 : -1;
+	snprintf(buf, cap, "no socket %d on station \"%s\"", connector, station);
+	return buf;
 }
 
 static int exec_assign(struct csms_store *st, struct csms_job *job)
 {
-	struct csms_api_job *j = (struct csms_api_job *)job;
-	const struct socket_list *list = j->data;
-	int kind = group_kind(st, j);
-	if (kind < 0)
-		return kind;
-	for (size_t i = 0; i < list->n; i++) {
-		int ok = socket_exists(st, j, &list->s[i]);
-		if (ok <= 0)
-			return ok < 0 ? -1 : CSMS_API_MISSING;
-		/* to the Unassigned group: no member row; to another: insert or move from the view's other group */
-		sqlite3_stmt *s =
-		    kind == 2
-		        ? prep(st, "DELETE FROM socket_group_member WHERE view_id = ? AND station_id = ? AND "
-		                   "connector_id = ? AND ?4 IS NOT NULL")
-		        : prep(st, "INSERT INTO socket_group_member (view_id, station_id, connector_id, group_id) "
-		                   "VALUES (?, ?, ?, ?) ON CONFLICT (view_id, station_id, connector_id) "
-		                   "DO UPDATE SET group_id = excluded.group_id");
-		if (!s)
-			return -1;
-		sqlite3_bind_int64(s, 1, j->num[0]);
-		sqlite3_bind_text(s, 2, list->s[i].station, -1, SQLITE_STATIC);
-		sqlite3_bind_int(s, 3, list->s[i].connector);
-		sqlite3_bind_int64(s, 4, j->num[1]);
-		if (step_write(s) < 0)
-			return -1;
-	}
-	return 0;
+	struct assign_job *j = (struct assign_job *)job;
+	struct csms_view_socket_ref *refs = calloc(j->n, sizeof(*refs));
+	size_t missing;
+	if (!refs)
+		return -1;
+	for (size_t i = 0; i < j->n; i++)
+		refs[i] = (struct csms_view_socket_ref){j->s[i].station, j->s[i].connector};
+	int rc = csms_view_db_assign(csms_store_db(st), j->view, j->group, refs, j->n, &missing);
+	free(refs);
+	if (rc == CSMS_DB_MISSING && missing < j->n)
+		j->base.missing_msg =
+		    no_socket(j->missing, sizeof(j->missing), j->s[missing].station, j->s[missing].connector);
+	return csms_api_db_rc(rc);
 }
 
-/* {"sockets": [{"station": "CP-1", "connector": 1}, ...]} */
-static struct socket_list *parse_sockets(struct csms_http_req *r, cJSON *body)
+/* {"sockets": [{"station": "CP-1", "connector": 1}, ...]} into a job for r (NULL after answering). */
+static struct assign_job *parse_sockets(struct csms_http_req *r, cJSON *body, cJSON *reply)
 {
 	char msg[160];
 	cJSON *arr = cJSON_GetObjectItemCaseSensitive(body, "sockets"), *it;
 	int n = cJSON_GetArraySize(arr);
 	if (!cJSON_IsArray(arr) || n < 1 || n > MAX_SOCKETS) {
+		cJSON_Delete(reply);
 		csms_http_respond_error(r, 400, "bad_field",
 		                        "sockets: must be an array of 1..1000 {\"station\", \"connector\"} objects");
 		return NULL;
 	}
-	struct socket_list *list = calloc(1, sizeof(*list) + (size_t)n * sizeof(list->s[0]));
-	if (!list) {
-		csms_http_respond_error(r, 500, "internal", "out of memory");
+	struct assign_job *j = csms_api_job_sized(r, sizeof(*j) + (size_t)n * sizeof(j->s[0]), exec_assign, 200, reply);
+	if (!j)
 		return NULL;
-	}
 	cJSON_ArrayForEach(it, arr)
 	{
 		bool bad = false;
@@ -668,16 +498,18 @@ static struct socket_list *parse_sockets(struct csms_http_req *r, cJSON *body)
 		if (!station) {
 			if (!bad) {
 				snprintf(msg, sizeof(msg),
-				         "sockets[%zu]: must be {\"station\": id, \"connector\": 1..1000}", list->n);
+				         "sockets[%zu]: must be {\"station\": id, \"connector\": 1..1000}", j->n);
 				csms_http_respond_error(r, 400, "bad_field", msg);
 			}
-			free(list);
+			r->pending = NULL;
+			cJSON_Delete(j->base.reply);
+			free(j);
 			return NULL;
 		}
-		snprintf(list->s[list->n].station, sizeof(list->s[0].station), "%s", station);
-		list->s[list->n++].connector = (int)connector;
+		snprintf(j->s[j->n].station, sizeof(j->s[0].station), "%s", station);
+		j->s[j->n++].connector = (int)connector;
 	}
-	return list;
+	return j;
 }
 
 static void post_sockets(struct csms_http_req *r)
@@ -688,50 +520,37 @@ static void post_sockets(struct csms_http_req *r)
 	cJSON *body = csms_api_body(r);
 	if (!body)
 		return;
-	struct socket_list *list = parse_sockets(r, body);
-	cJSON_Delete(body);
-	if (!list)
-		return;
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddNumberToObject(o, "viewId", (double)view);
 	cJSON_AddNumberToObject(o, "groupId", (double)group);
-	cJSON_AddNumberToObject(o, "assigned", (double)list->n);
-	struct csms_api_job *j = csms_api_job(r, exec_assign, 200, o);
-	if (!j) {
-		free(list);
+	struct assign_job *j = parse_sockets(r, body, o);
+	cJSON_Delete(body);
+	if (!j)
 		return;
-	}
-	j->num[0] = view;
-	j->num[1] = group;
-	j->data = list;
-	j->missing_msg = "no such group in this socket view";
-	csms_store_submit(r->app->store, &j->job);
+	cJSON_AddNumberToObject(o, "assigned", (double)j->n);
+	j->view = view;
+	j->group = group;
+	j->base.missing_msg = "no such group in this socket view";
+	csms_store_submit(r->app->store, &j->base.job);
 }
+
+struct unassign_job {
+	struct csms_api_job base;
+	int64_t view;
+	int connector;
+	char station[CSMS_ID_MAX + 1];
+	char missing[160];
+};
 
 static int exec_unassign(struct csms_store *st, struct csms_job *job)
 {
-	struct csms_api_job *j = (struct csms_api_job *)job;
-	struct socket_ref ref;
-	sqlite3_stmt *s = prep(st, "SELECT 1 FROM socket_view WHERE id = ?");
-	if (!s)
-		return -1;
-	sqlite3_bind_int64(s, 1, j->num[0]);
-	int rc = sqlite3_step(s);
-	sqlite3_finalize(s);
-	if (rc != SQLITE_ROW)
-		return rc == SQLITE_DONE ? CSMS_API_MISSING : -1;
-	snprintf(ref.station, sizeof(ref.station), "%.48s", j->text[0]);
-	ref.connector = (int)j->num[1];
-	int ok = socket_exists(st, j, &ref);
-	if (ok <= 0)
-		return ok < 0 ? -1 : CSMS_API_MISSING;
-	if (!(s = prep(st,
-	               "DELETE FROM socket_group_member WHERE view_id = ? AND station_id = ? AND connector_id = ?")))
-		return -1;
-	sqlite3_bind_int64(s, 1, j->num[0]);
-	sqlite3_bind_text(s, 2, j->text[0], -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 3, j->num[1]);
-	return step_write(s);
+	struct unassign_job *j = (struct unassign_job *)job;
+	struct csms_view_socket_ref ref = {j->station, j->connector};
+	bool socket_missing;
+	int rc = csms_view_db_unassign(csms_store_db(st), j->view, &ref, &socket_missing);
+	if (rc == CSMS_DB_MISSING && socket_missing)
+		j->base.missing_msg = no_socket(j->missing, sizeof(j->missing), j->station, j->connector);
+	return csms_api_db_rc(rc);
 }
 
 static void delete_socket(struct csms_http_req *r)
@@ -748,14 +567,14 @@ static void delete_socket(struct csms_http_req *r)
 	cJSON_AddStringToObject(o, "station", r->params[1]);
 	cJSON_AddNumberToObject(o, "connector", (double)connector);
 	cJSON_AddBoolToObject(o, "unassigned", 1);
-	struct csms_api_job *j = csms_api_job(r, exec_unassign, 200, o);
+	struct unassign_job *j = csms_api_job_sized(r, sizeof(*j), exec_unassign, 200, o);
 	if (!j)
 		return;
-	j->num[0] = view;
-	j->num[1] = connector;
-	snprintf(j->text[0], sizeof(j->text[0]), "%s", r->params[1]);
-	j->missing_msg = "no such socket view";
-	csms_store_submit(r->app->store, &j->job);
+	j->view = view;
+	j->connector = (int)connector;
+	snprintf(j->station, sizeof(j->station), "%.48s", r->params[1]);
+	j->base.missing_msg = "no such socket view";
+	csms_store_submit(r->app->store, &j->base.job);
 }
 
 static const struct csms_route routes[] = {

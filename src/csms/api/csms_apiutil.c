@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "csms_db.h"
 #include "ocpp_text.h"
 #include "wl_log.h"
 
@@ -45,7 +46,22 @@ static void done_api_job(struct csms_job *job)
 
 struct csms_api_job *csms_api_job(struct csms_http_req *r, csms_job_exec_fn *exec, int status, cJSON *reply)
 {
-	struct csms_api_job *j = calloc(1, sizeof(*j));
+	return csms_api_job_sized(r, sizeof(struct csms_api_job), exec, status, reply);
+}
+
+int csms_api_db_rc(int db_rc)
+{
+	switch (db_rc) {
+	case CSMS_DB_MISSING: return CSMS_API_MISSING;
+	case CSMS_DB_EXISTS:
+	case CSMS_DB_REFUSED: return CSMS_API_CONFLICT;
+	default: return db_rc < 0 ? -1 : 0;
+	}
+}
+
+void *csms_api_job_sized(struct csms_http_req *r, size_t size, csms_job_exec_fn *exec, int status, cJSON *reply)
+{
+	struct csms_api_job *j = calloc(1, size);
 	if (!j) {
 		cJSON_Delete(reply);
 		csms_http_respond_error(r, 500, "internal", "out of memory");
@@ -354,6 +370,17 @@ void csms_api_add_time(cJSON *obj, const char *name, sqlite3_stmt *s, int col)
 		return;
 	}
 	ocpp_time_format(sqlite3_column_int64(s, col), t, sizeof(t));
+	cJSON_AddStringToObject(obj, name, t);
+}
+
+void csms_api_add_ms(cJSON *obj, const char *name, int64_t ms)
+{
+	char t[40];
+	if (ms == CSMS_DB_NO_TIME) {
+		cJSON_AddNullToObject(obj, name);
+		return;
+	}
+	ocpp_time_format(ms, t, sizeof(t));
 	cJSON_AddStringToObject(obj, name, t);
 }
 

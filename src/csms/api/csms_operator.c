@@ -8,6 +8,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "csms_operator_db.h"
 #include "csms_store.h"
 #include "wl_clock.h"
 #include "wl_log.h"
@@ -102,124 +103,68 @@ static bool token_shape_ok(const char *token)
 	return true;
 }
 
-static void fill(struct csms_principal *who, sqlite3_stmt *st, int col)
+static void fill(struct csms_principal *who, const struct csms_operator_auth *a)
 {
-	who->operator_id = sqlite3_column_int64(st, col);
-	snprintf(who->username, sizeof(who->username), "%s", (const char *)sqlite3_column_text(st, col + 1));
-	who->role = csms_role_parse((const char *)sqlite3_column_text(st, col + 2));
-	snprintf(who->language, sizeof(who->language), "%s", (const char *)sqlite3_column_text(st, col + 3));
-	who->must_change_password = sqlite3_column_int(st, col + 4) != 0;
+	who->operator_id = a->operator_id;
+	snprintf(who->username, sizeof(who->username), "%s", a->username);
+	who->role = csms_role_parse(a->role);
+	snprintf(who->language, sizeof(who->language), "%s", a->language);
+	who->must_change_password = a->must_change_password;
 }
 
 int csms_principal_from_cookie(struct csms *app, const char *token, struct csms_principal *who)
 {
 	char hash[65];
-	sqlite3_stmt *st;
-	int rc = -1;
+	struct csms_operator_auth a;
 	who->presented_invalid = true;
 	if (!token_shape_ok(token))
 		return -1;
 	csms_token_hash(token, hash);
-	if (sqlite3_prepare_v2(app->rdb,
-	                       "SELECT o.id, o.username, o.role, o.language, o.must_change_password, s.csrf, s.expires "
-	                       "FROM session s "
-	                       "JOIN operator o ON o.id = s.operator_id WHERE s.token_hash = ?",
-	                       -1, &st, NULL) != SQLITE_OK)
+	if (csms_operator_db_session(app->rdb, hash, (int64_t)wl_wall_ms(), &a) < 0)
 		return -1;
-	sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int64(st, 6) > (int64_t)wl_wall_ms()) {
-		fill(who, st, 0);
-		snprintf(who->csrf, sizeof(who->csrf), "%s", (const char *)sqlite3_column_text(st, 5));
-		snprintf(who->session_hash, sizeof(who->session_hash), "%s", hash);
-		who->by_cookie = true;
-		who->presented_invalid = false;
-		rc = who->role ? 0 : -1;
-	}
-	sqlite3_finalize(st);
-	return rc;
+	fill(who, &a);
+	snprintf(who->csrf, sizeof(who->csrf), "%s", a.csrf);
+	snprintf(who->session_hash, sizeof(who->session_hash), "%s", hash);
+	who->by_cookie = true;
+	who->presented_invalid = false;
+	return who->role ? 0 : -1;
 }
 
 int csms_principal_from_bearer(struct csms *app, const char *token, struct csms_principal *who)
 {
 	char hash[65];
-	sqlite3_stmt *st;
-	int rc = -1;
+	struct csms_operator_auth a;
 	who->presented_invalid = true;
 	if (!token_shape_ok(token))
 		return -1;
 	csms_token_hash(token, hash);
-	if (sqlite3_prepare_v2(
-	        app->rdb,
-	        "SELECT o.id, o.username, o.role, o.language, o.must_change_password, t.id FROM api_token t "
-	        "JOIN operator o ON o.id = t.operator_id WHERE t.token_hash = ? AND t.revoked IS NULL",
-	        -1, &st, NULL) != SQLITE_OK)
+	if (csms_operator_db_token(app->rdb, hash, &a) < 0)
 		return -1;
-	sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		fill(who, st, 0);
-		who->token_id = sqlite3_column_int64(st, 5);
-		who->presented_invalid = false;
-		rc = who->role ? 0 : -1;
-	}
-	sqlite3_finalize(st);
-	return rc;
+	fill(who, &a);
+	who->token_id = a.token_id;
+	who->presented_invalid = false;
+	return who->role ? 0 : -1;
 }
 
 bool csms_principal_still_valid(struct csms *app, const struct csms_principal *who)
 {
-	sqlite3_stmt *st;
-	bool valid = false;
-	int rc;
-
 	if (who->by_cookie)
-		rc = sqlite3_prepare_v2(app->rdb, "SELECT 1 FROM session WHERE token_hash = ? AND expires > ?", -1, &st,
-		                        NULL);
-	else if (who->token_id)
-		rc = sqlite3_prepare_v2(app->rdb, "SELECT 1 FROM api_token WHERE id = ? AND revoked IS NULL", -1, &st,
-		                        NULL);
-	else
-		return who->operator_id == 0 && who->role != 0; /* the local admin token */
-	if (rc != SQLITE_OK)
-		return false;
-	if (who->by_cookie) {
-		sqlite3_bind_text(st, 1, who->session_hash, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 2, (int64_t)wl_wall_ms());
-	} else {
-		sqlite3_bind_int64(st, 1, who->token_id);
-	}
-	valid = sqlite3_step(st) == SQLITE_ROW;
-	sqlite3_finalize(st);
-	return valid;
+		return csms_operator_db_session_is_live(app->rdb, who->session_hash, (int64_t)wl_wall_ms()) == 1;
+	if (who->token_id)
+		return csms_operator_db_token_is_live(app->rdb, who->token_id) == 1;
+	return who->operator_id == 0 && who->role != 0; /* the local admin token */
 }
 
 int csms_operator_end_credentials(struct csms_store *st, int64_t operator_id, const char *keep_session)
 {
-	sqlite3_stmt *s = csms_store_stmt(st, "DELETE FROM session WHERE operator_id = ? AND token_hash IS NOT ?");
-	if (!s)
-		return -1;
-	sqlite3_bind_int64(s, 1, operator_id);
-	if (keep_session && keep_session[0])
-		sqlite3_bind_text(s, 2, keep_session, -1, SQLITE_STATIC);
-	if (sqlite3_step(s) != SQLITE_DONE)
-		return -1;
-	/* scripts' tokens were made under the old password: whoever knew it may hold one */
-	if (!(s = csms_store_stmt(st, "UPDATE api_token SET revoked = ? WHERE operator_id = ? AND revoked IS NULL")))
-		return -1;
-	sqlite3_bind_int64(s, 1, (int64_t)wl_wall_ms());
-	sqlite3_bind_int64(s, 2, operator_id);
-	return sqlite3_step(s) == SQLITE_DONE ? 0 : -1;
+	return csms_operator_db_end_credentials(csms_store_db(st), operator_id, keep_session, (int64_t)wl_wall_ms()) < 0
+	           ? -1
+	           : 0;
 }
 
 long csms_operator_count(struct csms *app)
 {
-	sqlite3_stmt *st;
-	long n = -1;
-	if (sqlite3_prepare_v2(app->rdb, "SELECT count(*) FROM operator", -1, &st, NULL) != SQLITE_OK)
-		return -1;
-	if (sqlite3_step(st) == SQLITE_ROW)
-		n = (long)sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return n;
+	return csms_operator_db_count(app->rdb);
 }
 
 static void setup_path(struct csms *app, char *out, size_t n)

@@ -7,6 +7,7 @@
 
 #include "csms_api.h"
 #include "csms_export.h"
+#include "csms_station_db.h"
 
 static const struct csms_export_col cols[] = {
     {"Name", CSMS_EXPORT_TEXT},        {"OCPP protocol", CSMS_EXPORT_TEXT}, {"Code", CSMS_EXPORT_TEXT},
@@ -14,14 +15,6 @@ static const struct csms_export_col cols[] = {
     {"Firmware", CSMS_EXPORT_TEXT},    {"Card list", CSMS_EXPORT_TEXT},     {"Last heartbeat", CSMS_EXPORT_TIME},
 };
 #define NCOLS (sizeof(cols) / sizeof(cols[0]))
-
-static const char SQL[] =
-    "SELECT coalesce(nullif(s.name, ''), s.id), 'OCPP 1.6J', s.id, "
-    "trim(coalesce(s.vendor, '') || ' ' || coalesce(s.model, '')), "
-    "(SELECT count(*) FROM connector c WHERE c.station_id = s.id AND c.connector_id > 0), s.state, s.firmware, "
-    "coalesce(s.local_list_name, '-'), s.last_heartbeat FROM station s "
-    "WHERE (?1 IS NULL OR s.id LIKE ?1 ESCAPE '\\' OR s.name LIKE ?1 ESCAPE '\\') AND (?2 IS NULL OR s.state = ?2) "
-    "ORDER BY coalesce(nullif(s.name, ''), s.id) COLLATE NOCASE, s.id";
 
 struct job {
 	struct csms_api_bg base;
@@ -35,16 +28,13 @@ struct job {
 static int exec_job(struct csms_bg_job *bg, sqlite3 *db)
 {
 	struct job *x = (struct job *)bg;
-	sqlite3_stmt *st;
-	if (!db || sqlite3_prepare_v2(db, SQL, -1, &st, NULL) != SQLITE_OK) {
+	struct csms_station_filter f = {x->has_q ? x->like : NULL, x->has_state ? x->state : NULL};
+	sqlite3_stmt *st = db ? csms_station_db_export(db, &f) : NULL;
+	if (!st) {
 		snprintf(x->err, sizeof(x->err), "%s",
 		         db ? sqlite3_errmsg(db) : "the worker has no database connection");
 		return -1;
 	}
-	if (x->has_q)
-		sqlite3_bind_text(st, 1, x->like, -1, SQLITE_STATIC);
-	if (x->has_state)
-		sqlite3_bind_text(st, 2, x->state, -1, SQLITE_STATIC);
 	long rows =
 	    csms_export_write(st, cols, NCOLS, x->fmt, x->path, "Stations", &bg->cancelled, x->err, sizeof(x->err));
 	sqlite3_finalize(st);

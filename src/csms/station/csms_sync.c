@@ -8,10 +8,13 @@
 #include <string.h>
 #include <strings.h>
 
+#include "csms_card_db.h"
 #include "csms_conn.h"
 #include "csms_idtag.h"
 #include "csms_journal.h"
+#include "csms_list_db.h"
 #include "csms_ops.h"
+#include "csms_station_db.h"
 #include "ocpp_text.h"
 #include "wl_clock.h"
 #include "wl_log.h"
@@ -78,14 +81,8 @@ unsigned csms_sync_chunk_size(long max_frame)
 
 static int64_t read_target(struct csms *app)
 {
-	sqlite3_stmt *s;
 	int64_t v = 0;
-	if (sqlite3_prepare_v2(app->rdb, "SELECT coalesce(max(seq), 0) FROM card_change", -1, &s, NULL) != SQLITE_OK)
-		return -1;
-	if (sqlite3_step(s) == SQLITE_ROW)
-		v = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
-	return v;
+	return csms_card_db_last_change(app->rdb, &v) < 0 ? -1 : v;
 }
 
 static struct csms_sync *sync_of(struct csms *app)
@@ -199,28 +196,15 @@ static bool is_online(const struct csms_station *st)
 
 /* ---- building and sending one chunk ---- */
 
-static const char SQL_CHUNK_DEFAULT[] =
-    "SELECT id_tag, 1, parent_id_tag, valid_from, expiry, blocked FROM id_tag WHERE id_tag > ? "
-    "AND (valid_from IS NULL OR valid_from <= ?) ORDER BY id_tag LIMIT ?";
-static const char SQL_CHUNK_LIST[] =
-    "SELECT i.id_tag, 1, t.parent_id_tag, t.valid_from, t.expiry, t.blocked FROM card_list_item i "
-    "JOIN id_tag t ON t.id_tag = i.id_tag WHERE i.list_id = ? AND i.id_tag > ? "
-    "AND (t.valid_from IS NULL OR t.valid_from <= ?) ORDER BY i.id_tag LIMIT ?";
-static const char SQL_CHUNK_DIFF[] =
-    "SELECT c.id_tag, t.id_tag IS NOT NULL, t.parent_id_tag, t.valid_from, t.expiry, t.blocked FROM "
-    "(SELECT DISTINCT id_tag FROM card_change WHERE seq > ? AND seq <= ? AND id_tag > ?) c "
-    "LEFT JOIN id_tag t ON t.id_tag = c.id_tag ORDER BY c.id_tag LIMIT ?";
-
-/* One localAuthorizationList entry from a row (id_tag, exists, parent, valid_from, expiry, blocked). */
-static cJSON *entry_json(sqlite3_stmt *s, int64_t now)
+/* One localAuthorizationList entry from a card as the list holds it. */
+static cJSON *entry_json(const struct csms_card_entry *e, int64_t now)
 {
 	cJSON *o = cJSON_CreateObject();
-	cJSON_AddStringToObject(o, "idTag", (const char *)sqlite3_column_text(s, 0));
-	bool exists = sqlite3_column_int(s, 1);
-	bool has_from = sqlite3_column_type(s, 3) != SQLITE_NULL, has_exp = sqlite3_column_type(s, 4) != SQLITE_NULL;
-	enum csms_card_state cs = csms_cards_state(now, has_from, sqlite3_column_int64(s, 3), has_exp,
-	                                           sqlite3_column_int64(s, 4), sqlite3_column_int(s, 5));
-	if (!exists || cs == CSMS_CARD_NOT_YET_VALID)
+	cJSON_AddStringToObject(o, "idTag", e->id_tag);
+	bool has_from = e->valid_from != CSMS_DB_NO_TIME, has_exp = e->expiry != CSMS_DB_NO_TIME;
+	enum csms_card_state cs =
+	    csms_cards_state(now, has_from, has_from ? e->valid_from : 0, has_exp, has_exp ? e->expiry : 0, e->blocked);
+	if (!e->exists || cs == CSMS_CARD_NOT_YET_VALID)
 		return o; /* removed from the list: the station asks the csms */
 	static const char *const status[] = {
 	    [CSMS_CARD_ACTIVE] = "Accepted", [CSMS_CARD_BLOCKED] = "Blocked", [CSMS_CARD_EXPIRED] = "Expired"};
@@ -228,12 +212,32 @@ static cJSON *entry_json(sqlite3_stmt *s, int64_t now)
 	cJSON_AddStringToObject(info, "status", status[cs]);
 	if (has_exp) {
 		char t[40];
-		ocpp_time_format(sqlite3_column_int64(s, 4), t, sizeof(t));
+		ocpp_time_format(e->expiry, t, sizeof(t));
 		cJSON_AddStringToObject(info, "expiryDate", t);
 	}
-	if (sqlite3_column_type(s, 2) != SQLITE_NULL)
-		cJSON_AddStringToObject(info, "parentIdTag", (const char *)sqlite3_column_text(s, 2));
+	if (e->parent_id_tag)
+		cJSON_AddStringToObject(info, "parentIdTag", e->parent_id_tag);
 	return o;
+}
+
+struct chunk_ctx {
+	struct send *sd;
+	cJSON *list;
+	unsigned n, chunk;
+	int64_t now;
+};
+
+static int add_entry(const struct csms_card_entry *e, void *ctx)
+{
+	struct chunk_ctx *c = ctx;
+	if (c->n == c->chunk) { /* the one after the chunk: more to come */
+		c->sd->more = true;
+		return -1;
+	}
+	cJSON_AddItemToArray(c->list, entry_json(e, c->now));
+	snprintf(c->sd->cursor, sizeof(c->sd->cursor), "%s", e->id_tag);
+	c->n++;
+	return 0;
 }
 
 /* The next chunk of a send as SendLocalList JSON (free with cJSON_Delete), NULL on a read error.
@@ -242,39 +246,14 @@ static cJSON *build_chunk(struct send *sd, unsigned chunk)
 {
 	struct csms *app = sd->app;
 	int64_t now = (int64_t)wl_wall_ms();
-	sqlite3_stmt *s;
-	const char *sql = sd->diff ? SQL_CHUNK_DIFF : sd->list_id ? SQL_CHUNK_LIST : SQL_CHUNK_DEFAULT;
-	if (sqlite3_prepare_v2(app->rdb, sql, -1, &s, NULL) != SQLITE_OK)
-		return NULL;
-	int k = 1;
-	if (sd->diff) {
-		sqlite3_bind_int64(s, k++, sd->from_seq);
-		sqlite3_bind_int64(s, k++, sd->version);
-		sqlite3_bind_text(s, k++, sd->cursor, -1, SQLITE_STATIC);
-	} else {
-		if (sd->list_id)
-			sqlite3_bind_int64(s, k++, sd->list_id);
-		sqlite3_bind_text(s, k++, sd->cursor, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(s, k++, now);
-	}
-	sqlite3_bind_int64(s, k, (sqlite3_int64)chunk + 1);
+	char after[sizeof(sd->cursor)];
+	snprintf(after, sizeof(after), "%s", sd->cursor);
+	struct csms_card_entries q = {sd->diff, sd->from_seq, sd->version, sd->list_id, now, after, (long)chunk + 1};
 	cJSON *root = cJSON_CreateObject();
 	cJSON_AddNumberToObject(root, "listVersion", (double)sd->version);
-	cJSON *list = cJSON_AddArrayToObject(root, "localAuthorizationList");
-	unsigned n = 0;
-	int rc;
+	struct chunk_ctx c = {sd, cJSON_AddArrayToObject(root, "localAuthorizationList"), 0, chunk, now};
 	sd->more = false;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (n == chunk) {
-			sd->more = true;
-			break;
-		}
-		cJSON_AddItemToArray(list, entry_json(s, now));
-		snprintf(sd->cursor, sizeof(sd->cursor), "%s", (const char *)sqlite3_column_text(s, 0));
-		n++;
-	}
-	sqlite3_finalize(s);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+	if (csms_card_db_entries(app->rdb, &q, add_entry, &c) < 0 && !sd->more) {
 		cJSON_Delete(root);
 		return NULL;
 	}
@@ -356,29 +335,13 @@ struct record_job {
 static int exec_record(struct csms_store *st, struct csms_job *job)
 {
 	struct send *sd = ((struct record_job *)job)->sd;
-	sqlite3_stmt *s;
-	if (sd->list_id) {
-		s = csms_store_stmt(st, "UPDATE station SET local_list_id = ?, local_list_name = ? WHERE id = ?");
-		if (!s)
-			return -1;
-		sqlite3_bind_int64(s, 1, sd->list_id);
-		sqlite3_bind_text(s, 2, sd->list_name, -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 3, sd->e->st->id, -1, SQLITE_STATIC);
-	} else if (sd->cb) { /* an operator put the default list back */
-		s = csms_store_stmt(st, "UPDATE station SET local_list_id = NULL, local_list_name = NULL, "
-		                        "local_list_seq = ? WHERE id = ?");
-		if (!s)
-			return -1;
-		sqlite3_bind_int64(s, 1, sd->version);
-		sqlite3_bind_text(s, 2, sd->e->st->id, -1, SQLITE_STATIC);
-	} else { /* the automatic sync never overrides a named list sent meanwhile */
-		s = csms_store_stmt(st, "UPDATE station SET local_list_seq = ? WHERE id = ? AND local_list_id IS NULL");
-		if (!s)
-			return -1;
-		sqlite3_bind_int64(s, 1, sd->version);
-		sqlite3_bind_text(s, 2, sd->e->st->id, -1, SQLITE_STATIC);
-	}
-	return sqlite3_step(s) == SQLITE_DONE ? 0 : -1;
+	sqlite3 *db = csms_store_db(st);
+	int rc;
+	if (sd->list_id)
+		rc = csms_station_db_set_named_list(db, sd->e->st->id, sd->list_id, sd->list_name);
+	else /* an operator puts the default list back; the automatic sync never overrides a named list */
+		rc = csms_station_db_set_default_list(db, sd->e->st->id, sd->version, sd->cb != NULL);
+	return rc < 0 ? -1 : 0;
 }
 
 static void start_send(struct send *sd);
@@ -470,49 +433,16 @@ static void start_send(struct send *sd)
 /* ---- the automatic sync ---- */
 
 /* What the sync knows of a station, from the database. */
-struct station_list {
-	bool on_default;            /* holds the default list (not a named one) */
-	int64_t seq;                /* the card_change seq it has */
-	bool limits_known;          /* its LocalAuthListMaxLength / SendLocalListMaxLength were read */
-	int64_t list_max, send_max; /* 0: not reported */
-};
-
-static bool read_station_list(struct csms *app, const struct csms_station *st, struct station_list *out)
+static bool read_station_list(struct csms *app, const struct csms_station *st, struct csms_station_list_state *out)
 {
-	sqlite3_stmt *s;
-	bool found = false;
-	memset(out, 0, sizeof(*out));
-	if (sqlite3_prepare_v2(app->rdb,
-	                       "SELECT local_list_id IS NULL, local_list_seq, local_list_max IS NOT NULL, "
-	                       "coalesce(local_list_max, 0), coalesce(send_list_max, 0) FROM station WHERE id = ?",
-	                       -1, &s, NULL) != SQLITE_OK)
-		return false;
-	sqlite3_bind_text(s, 1, st->id, -1, SQLITE_STATIC);
-	if (sqlite3_step(s) == SQLITE_ROW) {
-		found = true;
-		out->on_default = sqlite3_column_int(s, 0);
-		out->seq = sqlite3_column_int64(s, 1);
-		out->limits_known = sqlite3_column_int(s, 2);
-		out->list_max = sqlite3_column_int64(s, 3);
-		out->send_max = sqlite3_column_int64(s, 4);
-	}
-	sqlite3_finalize(s);
-	return found;
+	return csms_station_db_list_state(app->rdb, st->id, out) == 0;
 }
 
 /* Cards a Full default list holds now. */
 static int64_t default_list_length(struct csms *app)
 {
-	sqlite3_stmt *s;
 	int64_t n = -1;
-	if (sqlite3_prepare_v2(app->rdb, "SELECT count(*) FROM id_tag WHERE valid_from IS NULL OR valid_from <= ?", -1,
-	                       &s, NULL) != SQLITE_OK)
-		return -1;
-	sqlite3_bind_int64(s, 1, (int64_t)wl_wall_ms());
-	if (sqlite3_step(s) == SQLITE_ROW)
-		n = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
-	return n;
+	return csms_card_db_count_valid(app->rdb, (int64_t)wl_wall_ms(), &n) < 0 ? -1 : n;
 }
 
 /* ---- reading a station's list limits (GetConfiguration), kept in the station row ---- */
@@ -527,13 +457,7 @@ struct limits_job {
 static int exec_limits(struct csms_store *st, struct csms_job *job)
 {
 	struct limits_job *l = (struct limits_job *)job;
-	sqlite3_stmt *s = csms_store_stmt(st, "UPDATE station SET local_list_max = ?, send_list_max = ? WHERE id = ?");
-	if (!s)
-		return -1;
-	sqlite3_bind_int64(s, 1, l->list_max);
-	sqlite3_bind_int64(s, 2, l->send_max);
-	sqlite3_bind_text(s, 3, l->st->id, -1, SQLITE_STATIC);
-	return sqlite3_step(s) == SQLITE_DONE ? 0 : -1;
+	return csms_station_db_set_list_limits(csms_store_db(st), l->st->id, l->list_max, l->send_max) < 0 ? -1 : 0;
 }
 
 static void done_limits(struct csms_job *job)
@@ -604,7 +528,7 @@ enum verdict { DONE, LATER, STOP };
 
 static enum verdict consider(struct csms *app, struct csms_sync *y, struct entry *e, uint64_t now)
 {
-	struct station_list sl;
+	struct csms_station_list_state sl;
 	unsigned rate = (unsigned)app->cfg.list_sync_rate;
 	if (e->cur || e->asking || e->unsupported || !is_online(e->st))
 		return DONE;
@@ -715,14 +639,7 @@ void csms_sync_station_ready(struct csms *app, struct csms_station *st)
 static int exec_activate(struct csms_store *st, struct csms_job *job)
 {
 	int64_t *range = (int64_t *)(job + 1);
-	sqlite3_stmt *s = csms_store_stmt(st, "INSERT INTO card_change (id_tag, ts) SELECT id_tag, ? FROM id_tag "
-	                                      "WHERE valid_from > ? AND valid_from <= ?");
-	if (!s)
-		return -1;
-	sqlite3_bind_int64(s, 1, range[1]);
-	sqlite3_bind_int64(s, 2, range[0]);
-	sqlite3_bind_int64(s, 3, range[1]);
-	return sqlite3_step(s) == SQLITE_DONE ? 0 : -1;
+	return csms_card_db_activate(csms_store_db(st), range[0], range[1]) < 0 ? -1 : 0;
 }
 
 static void activate(struct csms *app, struct csms_sync *y)
@@ -754,12 +671,20 @@ void csms_sync_tick(struct csms *app)
 	drain(app, y, DRAIN_PER_TICK);
 }
 
+/* The name and version of the list a send carries. */
+static int list_name_version(const struct csms_card_list *l, void *ctx)
+{
+	struct send *sd = ctx;
+	snprintf(sd->list_name, sizeof(sd->list_name), "%s", l->name ? l->name : "");
+	sd->version = l->version;
+	return 0;
+}
+
 int csms_sync_send(struct csms *app, struct csms_station *st, int64_t list_id, csms_sync_sent_fn *cb, void *ctx,
                    char *err, size_t errlen)
 {
 	struct csms_sync *y = sync_of(app);
 	struct entry *e = y ? entry_of(y, st) : NULL;
-	sqlite3_stmt *s;
 	if (!e) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
@@ -778,22 +703,15 @@ int csms_sync_send(struct csms *app, struct csms_station *st, int64_t list_id, c
 	sd->list_id = list_id;
 	sd->cb = cb;
 	sd->ctx = ctx;
-	struct station_list sl;
+	struct csms_station_list_state sl;
 	sd->chunk = read_station_list(app, st, &sl) && sl.send_max > 0 && sl.send_max < y->chunk ? (unsigned)sl.send_max
 	                                                                                         : y->chunk;
 	if (list_id) {
-		if (sqlite3_prepare_v2(app->rdb, "SELECT name, version FROM card_list WHERE id = ?", -1, &s, NULL) !=
-		    SQLITE_OK) {
+		if (csms_list_db_get(app->rdb, list_id, list_name_version, sd) == CSMS_DB_ERROR) {
 			free(sd);
 			snprintf(err, errlen, "cannot read the card list");
 			return -1;
 		}
-		sqlite3_bind_int64(s, 1, list_id);
-		if (sqlite3_step(s) == SQLITE_ROW) {
-			snprintf(sd->list_name, sizeof(sd->list_name), "%s", (const char *)sqlite3_column_text(s, 0));
-			sd->version = sqlite3_column_int64(s, 1);
-		}
-		sqlite3_finalize(s);
 		if (!sd->version) {
 			free(sd);
 			snprintf(err, errlen, "no such card list");

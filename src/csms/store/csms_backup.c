@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "csms.h"
+#include "csms_backup_db.h"
 #include "csms_bg.h"
 #include "csms_schema.h"
 #include "csms_store.h"
@@ -369,34 +370,6 @@ void csms_backup_dir(const struct csms *app, char *out, size_t outlen)
 	snprintf(out, outlen, "%s/backups", app->cfg.data_dir);
 }
 
-/* A statement outside the store's cache (these jobs are rare). */
-static int exec_bound(struct csms_store *st, const char *sql, const char *t1, int64_t n1, int64_t n2, const char *t2,
-                      const char *t3)
-{
-	sqlite3_stmt *s;
-	if (sqlite3_prepare_v2(csms_store_db(st), sql, -1, &s, NULL) != SQLITE_OK) {
-		WL_ERROR("backup", "%s: %s", sql, sqlite3_errmsg(csms_store_db(st)));
-		return -1;
-	}
-	int np = sqlite3_bind_parameter_count(s);
-	if (np >= 1)
-		sqlite3_bind_text(s, 1, t1, -1, SQLITE_TRANSIENT);
-	if (np >= 2)
-		sqlite3_bind_int64(s, 2, n1);
-	if (np >= 3)
-		sqlite3_bind_int64(s, 3, n2);
-	if (np >= 4)
-		sqlite3_bind_text(s, 4, t2, -1, SQLITE_TRANSIENT);
-	if (np >= 5 && t3)
-		sqlite3_bind_text(s, 5, t3, -1, SQLITE_TRANSIENT);
-	int rc = sqlite3_step(s) == SQLITE_DONE ? 0 : -1;
-	sqlite3_finalize(s);
-	return rc;
-}
-
-static const char SQL_BACKUP_INSERT[] = "INSERT INTO backup (name, size, created, kind, copied_to) "
-                                        "VALUES (?, ?, ?, ?, ?) ON CONFLICT (name) DO NOTHING";
-
 /* The store job of a scheduled backup or of the folder scan: rows to add and names to forget. */
 struct table_job {
 	struct csms_job job;
@@ -413,13 +386,33 @@ struct table_job {
 static int exec_table(struct csms_store *st, struct csms_job *job)
 {
 	struct table_job *j = (struct table_job *)job;
+	sqlite3 *db = csms_store_db(st);
 	for (size_t i = 0; i < j->n_add; i++)
-		if (exec_bound(st, SQL_BACKUP_INSERT, j->add[i].name, j->add[i].size, j->add[i].created, j->add[i].kind,
-		               j->add[i].copied_to[0] ? j->add[i].copied_to : NULL) < 0)
+		if (csms_backup_db_add(db, j->add[i].name, j->add[i].size, j->add[i].created, j->add[i].kind, 0,
+		                       j->add[i].copied_to[0] ? j->add[i].copied_to : NULL) < 0)
 			return -1;
 	for (size_t i = 0; i < j->n_del; i++)
-		if (exec_bound(st, "DELETE FROM backup WHERE name = ?", j->del[i], 0, 0, NULL, NULL) < 0)
+		if (csms_backup_db_forget(db, j->del[i]) < 0)
 			return -1;
+	return 0;
+}
+
+/* A row whose file is gone: to forget. */
+struct gone_ctx {
+	struct table_job *j;
+	const char *dir;
+};
+
+static int forget_if_gone(const char *name, void *ctx)
+{
+	struct gone_ctx *g = ctx;
+	char path[600];
+	struct stat sb;
+	if (g->j->n_del >= 64)
+		return -1;
+	snprintf(path, sizeof(path), "%s/%s", g->dir, name);
+	if (stat(path, &sb) < 0)
+		snprintf(g->j->del[g->j->n_del++], CSMS_BACKUP_NAME_MAX, "%s", name);
 	return 0;
 }
 
@@ -446,17 +439,8 @@ static void sync_table(struct csms *app)
 	}
 	if (d)
 		closedir(d);
-	sqlite3_stmt *s;
-	if (sqlite3_prepare_v2(app->rdb, "SELECT name FROM backup", -1, &s, NULL) == SQLITE_OK) {
-		while (sqlite3_step(s) == SQLITE_ROW && j->n_del < 64) {
-			const char *name = (const char *)sqlite3_column_text(s, 0);
-			struct stat sb;
-			snprintf(path, sizeof(path), "%s/%s", dir, name);
-			if (stat(path, &sb) < 0)
-				snprintf(j->del[j->n_del++], CSMS_BACKUP_NAME_MAX, "%s", name);
-		}
-		sqlite3_finalize(s);
-	}
+	struct gone_ctx g = {j, dir};
+	csms_backup_db_names(app->rdb, forget_if_gone, &g);
 	csms_store_submit(app->store, &j->job);
 }
 
@@ -469,6 +453,23 @@ struct daily_job {
 	struct table_job *table;
 	char err[300];
 };
+
+/* An old daily backup: its file removed, its row to forget. */
+static int remove_old(const char *old, void *ctx)
+{
+	struct daily_job *j = ctx;
+	struct table_job *t = j->table;
+	char path[600];
+	if (t->n_del >= 64)
+		return -1;
+	if (!csms_backup_name_is_valid(old))
+		return 0;
+	snprintf(path, sizeof(path), "%s/%s", j->dir, old);
+	if (unlink(path) < 0 && errno != ENOENT)
+		return 0;
+	snprintf(t->del[t->n_del++], CSMS_BACKUP_NAME_MAX, "%s", old);
+	return 0;
+}
 
 static int exec_daily(struct csms_bg_job *bg, sqlite3 *db)
 {
@@ -494,21 +495,7 @@ static int exec_daily(struct csms_bg_job *bg, sqlite3 *db)
 			WL_WARN("backup", "daily backup %s not copied to %s: %s", name, j->external, cerr);
 	}
 	/* retention: daily backups older than --backup-keep days (manual ones stay until deleted) */
-	sqlite3_stmt *s;
-	if (sqlite3_prepare_v2(db, "SELECT name FROM backup WHERE kind = 'daily' AND created < ? ORDER BY created", -1,
-	                       &s, NULL) == SQLITE_OK) {
-		sqlite3_bind_int64(s, 1, j->now - (int64_t)j->keep * DAY_MS);
-		while (sqlite3_step(s) == SQLITE_ROW && t->n_del < 64) {
-			const char *old = (const char *)sqlite3_column_text(s, 0);
-			if (!csms_backup_name_is_valid(old))
-				continue;
-			snprintf(path, sizeof(path), "%s/%s", j->dir, old);
-			if (unlink(path) < 0 && errno != ENOENT)
-				continue;
-			snprintf(t->del[t->n_del++], CSMS_BACKUP_NAME_MAX, "%s", old);
-		}
-		sqlite3_finalize(s);
-	}
+	csms_backup_db_daily_before(db, j->now - (int64_t)j->keep * DAY_MS, remove_old, j);
 	return 0;
 }
 
@@ -557,15 +544,11 @@ static void on_check(struct ev_loop *loop, ev_timer *w, int revents)
 
 int csms_backup_start(struct csms *app)
 {
-	sqlite3_stmt *s;
+	int64_t last;
 	memset(&sched, 0, sizeof(sched));
 	sched.app = app;
-	if (sqlite3_prepare_v2(app->rdb, "SELECT max(created) FROM backup WHERE kind = 'daily'", -1, &s, NULL) ==
-	    SQLITE_OK) {
-		if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL)
-			sched.last_daily_day = csms_backup_local_day(sqlite3_column_int64(s, 0));
-		sqlite3_finalize(s);
-	}
+	if (csms_backup_db_last_daily(app->rdb, &last) == 0)
+		sched.last_daily_day = csms_backup_local_day(last);
 	sync_table(app);
 	ev_timer_init(&sched.timer, on_check, app->cfg.backup_check, app->cfg.backup_check);
 	ev_timer_start(app->loop, &sched.timer);

@@ -277,3 +277,136 @@ void csms_station_db_flush_heartbeats(struct csms *app)
 	csms_registry_each(app->reg, collect_dirty, &c);
 	csms_store_submit(app->store, &c.job->job);
 }
+
+/* ---- the station table as the API reads it ---- */
+
+const char *const csms_station_db_sorts[] = {
+    "id", "s.id", "name", "s.name COLLATE NOCASE", "state", "s.state", "lastHeartbeat", "s.last_heartbeat", NULL};
+
+static const char SQL_FILTER[] = "station s WHERE (?1 IS NULL OR s.id LIKE ?1 ESCAPE '\\' OR s.name LIKE ?1 "
+                                 "ESCAPE '\\') AND (?2 IS NULL OR s.state = ?2)";
+
+static int bind_filter(sqlite3_stmt *st, const void *args)
+{
+	const struct csms_station_filter *f = args;
+	if (f->like)
+		sqlite3_bind_text(st, 1, f->like, -1, SQLITE_STATIC);
+	if (f->state)
+		sqlite3_bind_text(st, 2, f->state, -1, SQLITE_STATIC);
+	return 0;
+}
+
+static int list_row(sqlite3_stmt *st, void *ctx)
+{
+	void **c = ctx;
+	struct csms_station_row s = {
+	    .id = (const char *)sqlite3_column_text(st, 0),
+	    .name = (const char *)sqlite3_column_text(st, 1),
+	    .vendor = (const char *)sqlite3_column_text(st, 2),
+	    .model = (const char *)sqlite3_column_text(st, 3),
+	    .firmware = (const char *)sqlite3_column_text(st, 4),
+	    .state = (const char *)sqlite3_column_text(st, 5),
+	    .local_list_name = (const char *)sqlite3_column_text(st, 6),
+	    .last_heartbeat = csms_db_int(st, 7, CSMS_DB_NO_TIME),
+	    .sockets = sqlite3_column_int(st, 8),
+	};
+	return ((csms_station_db_each_fn *)c[0])(&s, c[1]);
+}
+
+int csms_station_db_list(sqlite3 *db, const struct csms_station_filter *f, const struct csms_db_page *pg,
+                         csms_station_db_each_fn *each, void *ctx, long long *total)
+{
+	void *c[] = {(void *)each, ctx};
+	return csms_db_list(
+	    db,
+	    "s.id, s.name, s.vendor, s.model, s.firmware, s.state, s.local_list_name, s.last_heartbeat, "
+	    "(SELECT count(*) FROM connector c WHERE c.station_id = s.id AND c.connector_id > 0)",
+	    SQL_FILTER, NULL, pg, bind_filter, f, list_row, c, total);
+}
+
+sqlite3_stmt *csms_station_db_export(sqlite3 *db, const struct csms_station_filter *f)
+{
+	char sql[1200];
+	snprintf(sql, sizeof(sql),
+	         "SELECT coalesce(nullif(s.name, ''), s.id), 'OCPP 1.6J', s.id, "
+	         "trim(coalesce(s.vendor, '') || ' ' || coalesce(s.model, '')), "
+	         "(SELECT count(*) FROM connector c WHERE c.station_id = s.id AND c.connector_id > 0), s.state, "
+	         "s.firmware, coalesce(s.local_list_name, '-'), s.last_heartbeat FROM %s "
+	         "ORDER BY coalesce(nullif(s.name, ''), s.id) COLLATE NOCASE, s.id",
+	         SQL_FILTER);
+	sqlite3_stmt *st = csms_db_prep(db, sql);
+	if (st)
+		bind_filter(st, f);
+	return st;
+}
+
+int csms_station_db_rename(sqlite3 *db, const char *id, const char *name)
+{
+	sqlite3_stmt *s = csms_db_prep(db, "UPDATE station SET name = ? WHERE id = ?");
+	if (!s)
+		return CSMS_DB_ERROR;
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, id, -1, SQLITE_STATIC);
+	if (csms_db_step_write(s) < 0)
+		return CSMS_DB_ERROR;
+	return sqlite3_changes(db) ? 0 : CSMS_DB_MISSING;
+}
+
+/* ---- a station's local list ---- */
+
+int csms_station_db_list_state(sqlite3 *db, const char *id, struct csms_station_list_state *out)
+{
+	sqlite3_stmt *s = csms_db_prep(db, "SELECT local_list_id IS NULL, local_list_seq, local_list_max IS NOT NULL, "
+	                                   "coalesce(local_list_max, 0), coalesce(send_list_max, 0) FROM station "
+	                                   "WHERE id = ?");
+	int rc;
+	memset(out, 0, sizeof(*out));
+	if (!s)
+		return CSMS_DB_ERROR;
+	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		out->on_default = sqlite3_column_int(s, 0);
+		out->seq = sqlite3_column_int64(s, 1);
+		out->limits_known = sqlite3_column_int(s, 2);
+		out->list_max = sqlite3_column_int64(s, 3);
+		out->send_max = sqlite3_column_int64(s, 4);
+	}
+	sqlite3_finalize(s);
+	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? CSMS_DB_MISSING : CSMS_DB_ERROR;
+}
+
+int csms_station_db_set_named_list(sqlite3 *db, const char *id, int64_t list_id, const char *name)
+{
+	sqlite3_stmt *s = csms_db_prep(db, "UPDATE station SET local_list_id = ?, local_list_name = ? WHERE id = ?");
+	if (!s)
+		return CSMS_DB_ERROR;
+	sqlite3_bind_int64(s, 1, list_id);
+	sqlite3_bind_text(s, 2, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, id, -1, SQLITE_STATIC);
+	return csms_db_step_write(s);
+}
+
+int csms_station_db_set_default_list(sqlite3 *db, const char *id, int64_t seq, bool by_operator)
+{
+	sqlite3_stmt *s =
+	    by_operator
+	        ? csms_db_prep(db, "UPDATE station SET local_list_id = NULL, local_list_name = NULL, "
+	                           "local_list_seq = ? WHERE id = ?")
+	        : csms_db_prep(db, "UPDATE station SET local_list_seq = ? WHERE id = ? AND local_list_id IS NULL");
+	if (!s)
+		return CSMS_DB_ERROR;
+	sqlite3_bind_int64(s, 1, seq);
+	sqlite3_bind_text(s, 2, id, -1, SQLITE_STATIC);
+	return csms_db_step_write(s);
+}
+
+int csms_station_db_set_list_limits(sqlite3 *db, const char *id, int64_t list_max, int64_t send_max)
+{
+	sqlite3_stmt *s = csms_db_prep(db, "UPDATE station SET local_list_max = ?, send_list_max = ? WHERE id = ?");
+	if (!s)
+		return CSMS_DB_ERROR;
+	sqlite3_bind_int64(s, 1, list_max);
+	sqlite3_bind_int64(s, 2, send_max);
+	sqlite3_bind_text(s, 3, id, -1, SQLITE_STATIC);
+	return csms_db_step_write(s);
+}

@@ -20,4 +20,46 @@ void csms_station_db_flush_heartbeats(struct csms *app);
 /* Marks every station disconnected (at start: nothing is connected yet). */
 int csms_station_db_reset_connections(struct csms *app);
 
+/* ---- the station table as the API reads it (any connection; results 0 or a CSMS_DB_* code) ---- */
+#include "csms_db.h"
+
+/* A station as listed; texts valid during the callback only, NULL for NULL. */
+struct csms_station_row {
+	const char *id, *name, *vendor, *model, *firmware, *state, *local_list_name;
+	int64_t last_heartbeat; /* CSMS_DB_NO_TIME: none yet */
+	int sockets;            /* connectors > 0 */
+};
+typedef int csms_station_db_each_fn(const struct csms_station_row *s, void *ctx);
+/* like: a LIKE pattern (ESCAPE '\\') on id and name; state: a state name; either NULL for any. */
+struct csms_station_filter {
+	const char *like, *state;
+};
+/* The sort keys of the list: pairs (API name, SQL), NULL-terminated, for csms_api_paging(). */
+extern const char *const csms_station_db_sorts[];
+int csms_station_db_list(sqlite3 *db, const struct csms_station_filter *f, const struct csms_db_page *pg,
+                         csms_station_db_each_fn *each, void *ctx, long long *total);
+/* Every station of the filter by name, as a statement for csms_export_write(), its columns: name (or id),
+ * "OCPP 1.6J", id, vendor and model, sockets, state, firmware, card list name (or "-"), last heartbeat.
+ * NULL on error; the caller finalizes it; f's texts must outlive it. */
+sqlite3_stmt *csms_station_db_export(sqlite3 *db, const struct csms_station_filter *f);
+/* Writer connection: a station's name. CSMS_DB_MISSING. */
+int csms_station_db_rename(sqlite3 *db, const char *id, const char *name);
+
+/* ---- a station's local list as csms_sync keeps it ---- */
+
+struct csms_station_list_state {
+	bool on_default;            /* holds the default list (not a named one) */
+	int64_t seq;                /* the card_change seq it has */
+	bool limits_known;          /* its LocalAuthListMaxLength / SendLocalListMaxLength were read */
+	int64_t list_max, send_max; /* 0: not reported */
+};
+/* 0, CSMS_DB_MISSING. */
+int csms_station_db_list_state(sqlite3 *db, const char *id, struct csms_station_list_state *out);
+/* Writer connection. A named list was accepted. */
+int csms_station_db_set_named_list(sqlite3 *db, const char *id, int64_t list_id, const char *name);
+/* The default list up to card change seq was accepted; by_operator: it replaces a named list, else (the
+ * automatic sync) it never overrides a named list sent meanwhile. */
+int csms_station_db_set_default_list(sqlite3 *db, const char *id, int64_t seq, bool by_operator);
+int csms_station_db_set_list_limits(sqlite3 *db, const char *id, int64_t list_max, int64_t send_max);
+
 #endif
