@@ -1,6 +1,6 @@
 # mk/csms.mk — the central system: build/release/csms and its sanitizer build for the tests.
 CSMS_SRC := $(wildcard src/csms/*.c src/csms/*/*.c)
-CSMS_HDR := $(wildcard src/csms/*.h src/csms/*/*.h)
+CSMS_HDR := $(wildcard src/csms/*.h src/csms/*/*.h src/csms/*/*.def)
 CSMS_ROOMS := api station store
 CSMS_CFLAGS := -Isrc/csms $(addprefix -Isrc/csms/,$(CSMS_ROOMS)) -DCSMS_WEB_ROOT='"$(abspath web/csms)"' $(shell pkg-config --cflags libwebsockets 2>/dev/null)
 CSMS_LIBS := -lwebsockets -lev -lsqlite3 -lsodium -linih -lcurl -lcrypto -lxlsxwriter

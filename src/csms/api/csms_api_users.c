@@ -116,7 +116,7 @@ static cJSON *row_json(sqlite3 *db, enum kind k, int64_t id, const char *tag)
 static bool parse_tag_param(struct csms_http_req *r, char tag[CSMS_IDTAG_MAX + 1])
 {
 	if (!csms_cards_tag_is_valid(r->params[0])) {
-		csms_http_respond_error(r, 400, "bad_id_tag", "idTag: 1..20 printable ASCII characters");
+		csms_http_fail(r, CSMS_ERR_BAD_ID_TAG, "idTag: 1..20 printable ASCII characters");
 		return false;
 	}
 	csms_idtag_normalize(r->params[0], tag);
@@ -151,7 +151,7 @@ static int parse_filter(struct csms_http_req *r, enum kind k, struct filter *f)
 	f->state = -1;
 	if (csms_api_query(r, "q", v, sizeof(v)) && v[0]) {
 		if (!csms_cards_like_contains(v, f->like, sizeof(f->like))) {
-			csms_http_respond_error(r, 400, "bad_query", "q: too long (at most 200 characters)");
+			csms_http_fail(r, CSMS_ERR_BAD_QUERY, "q: too long (at most 200 characters)");
 			return -1;
 		}
 		f->has_q = true;
@@ -162,14 +162,14 @@ static int parse_filter(struct csms_http_req *r, enum kind k, struct filter *f)
 		char *end;
 		long long id = strtoll(v, &end, 10);
 		if (!v[0] || *end || id <= 0) {
-			csms_http_respond_error(r, 400, "bad_query", "userId: a positive integer");
+			csms_http_fail(r, CSMS_ERR_BAD_QUERY, "userId: a positive integer");
 			return -1;
 		}
 		f->has_user = true;
 		f->user = id;
 	}
 	if (csms_api_query(r, "state", v, sizeof(v)) && (f->state = csms_cards_state_parse(v)) < 0) {
-		csms_http_respond_error(r, 400, "bad_query", "state: one of active, blocked, expired, not_yet_valid");
+		csms_http_fail(r, CSMS_ERR_BAD_QUERY, "state: one of active, blocked, expired, not_yet_valid");
 		return -1;
 	}
 	return 0;
@@ -320,11 +320,11 @@ static void get_export(struct csms_http_req *r, enum kind k)
 	int f;
 	csms_api_query(r, "format", fmt, sizeof(fmt));
 	if ((f = csms_export_format_parse(fmt)) < 0) {
-		csms_http_respond_error(r, 400, "bad_query", "format: csv or xlsx");
+		csms_http_fail(r, CSMS_ERR_BAD_QUERY, "format: csv or xlsx");
 		return;
 	}
 	if (!(x = calloc(1, sizeof(*x)))) {
-		csms_http_respond_error(r, 500, "internal", "out of memory");
+		csms_http_fail(r, CSMS_ERR_INTERNAL, "out of memory");
 		return;
 	}
 	x->kind = k;
@@ -336,7 +336,7 @@ static void get_export(struct csms_http_req *r, enum kind k)
 	if (csms_export_path(r->app->cfg.data_dir, k == K_USERS ? "charge-users" : "cards", x->fmt, x->path,
 	                     sizeof(x->path)) < 0) {
 		free(x);
-		csms_http_respond_error(r, 500, "export", "cannot make the exports folder");
+		csms_http_fail(r, CSMS_ERR_EXPORT, "cannot make the exports folder");
 		return;
 	}
 	csms_api_bg_submit(r, &x->base, exec_export, done_export);
@@ -361,7 +361,7 @@ static void get_user(struct csms_http_req *r)
 		return;
 	cJSON *o = row_json(r->app->rdb, K_USERS, id, NULL);
 	if (!o)
-		csms_http_respond_error(r, 404, "not_found", "no such charge user");
+		csms_http_fail(r, CSMS_ERR_NOT_FOUND, "no such charge user");
 	else
 		csms_http_respond_json(r, 200, o);
 }
@@ -382,11 +382,11 @@ static bool read_user_fields(struct csms_http_req *r, cJSON *body, bool create, 
 		if (v && required && !v[0]) {
 			char msg[80];
 			snprintf(msg, sizeof(msg), "%s: must not be empty", user_fields[i]);
-			csms_http_respond_error(r, 400, "bad_field", msg);
+			csms_http_fail(r, CSMS_ERR_BAD_FIELD, "%s", msg);
 			return false;
 		}
 		if (v && i == U_EMAIL && v[0] && !strchr(v, '@')) {
-			csms_http_respond_error(r, 400, "bad_field", "email: is not an e-mail address");
+			csms_http_fail(r, CSMS_ERR_BAD_FIELD, "email: is not an e-mail address");
 			return false;
 		}
 		if ((j->has[i] = v != NULL))
@@ -457,7 +457,7 @@ static void post_user(struct csms_http_req *r)
 		if (!read_user_fields(r, body, true, j) || !after_ctx(j, r->app, NULL)) {
 			r->pending = NULL;
 			if (!r->resp_ready)
-				csms_http_respond_error(r, 500, "internal", "out of memory");
+				csms_http_fail(r, CSMS_ERR_INTERNAL, "out of memory");
 			free(j->data);
 			free(j);
 		} else {
@@ -500,7 +500,7 @@ static void put_user(struct csms_http_req *r)
 		if (!read_user_fields(r, body, false, j) || !after_ctx(j, r->app, NULL)) {
 			r->pending = NULL;
 			if (!r->resp_ready)
-				csms_http_respond_error(r, 500, "internal", "out of memory");
+				csms_http_fail(r, CSMS_ERR_INTERNAL, "out of memory");
 			free(j->data);
 			free(j);
 		} else {
@@ -578,7 +578,7 @@ static void delete_user(struct csms_http_req *r)
 		return;
 	csms_api_query(r, "cascade", v, sizeof(v));
 	if (v[0] && strcmp(v, "true") != 0 && strcmp(v, "false") != 0) {
-		csms_http_respond_error(r, 400, "bad_query", "cascade: true or false");
+		csms_http_fail(r, CSMS_ERR_BAD_QUERY, "cascade: true or false");
 		return;
 	}
 	cJSON *o = cJSON_CreateObject();
@@ -591,13 +591,13 @@ static void delete_user(struct csms_http_req *r)
 	j->has[0] = strcmp(v, "true") == 0;
 	j->after = after_user_delete;
 	j->missing_msg = "no such charge user";
-	j->conflict_code = "has_cards";
+	j->conflict = CSMS_ERR_HAS_CARDS;
 	j->conflict_msg = "the charge user still has cards: delete them first, or DELETE with ?cascade=true";
 	if (!after_ctx(j, r->app, NULL)) {
 		r->pending = NULL;
 		cJSON_Delete(j->reply);
 		free(j);
-		csms_http_respond_error(r, 500, "internal", "out of memory");
+		csms_http_fail(r, CSMS_ERR_INTERNAL, "out of memory");
 		return;
 	}
 	csms_store_submit(r->app->store, &j->job);
@@ -613,7 +613,7 @@ static void get_card(struct csms_http_req *r)
 		return;
 	cJSON *o = row_json(r->app->rdb, K_CARDS, 0, tag);
 	if (!o) {
-		csms_http_respond_error(r, 404, "not_found", "no such card");
+		csms_http_fail(r, CSMS_ERR_NOT_FOUND, "no such card");
 		return;
 	}
 	cJSON *lists = cJSON_AddArrayToObject(o, "cardLists");
@@ -659,7 +659,7 @@ static bool read_card_fields(struct csms_http_req *r, cJSON *body, bool create, 
 		if (bad)
 			return false;
 		if (!user_exists(r->app, uid)) {
-			csms_http_respond_error(r, 400, "bad_field", "userId: no charge user with this id");
+			csms_http_fail(r, CSMS_ERR_BAD_FIELD, "userId: no charge user with this id");
 			return false;
 		}
 	}
@@ -668,8 +668,8 @@ static bool read_card_fields(struct csms_http_req *r, cJSON *body, bool create, 
 		cf->set[C_PARENT] = true;
 		if (!cJSON_IsNull(p)) {
 			if (!cJSON_IsString(p) || !csms_cards_tag_is_valid(p->valuestring)) {
-				csms_http_respond_error(r, 400, "bad_field",
-				                        "parentIdTag: 1..20 printable ASCII characters, or null");
+				csms_http_fail(r, CSMS_ERR_BAD_FIELD,
+				               "parentIdTag: 1..20 printable ASCII characters, or null");
 				return false;
 			}
 			csms_idtag_normalize(p->valuestring, j->text[1]);
@@ -717,7 +717,7 @@ static bool read_card_fields(struct csms_http_req *r, cJSON *body, bool create, 
 	if (!cf->set[C_EXPIRY] && has_exp)
 		ocpp_time_parse(cJSON_GetObjectItem(cur, "expiry")->valuestring, &exp);
 	if (has_from && has_exp && exp <= from) {
-		csms_http_respond_error(r, 400, "bad_field", "expiry: must be after validFrom (the activation date)");
+		csms_http_fail(r, CSMS_ERR_BAD_FIELD, "expiry: must be after validFrom (the activation date)");
 		return false;
 	}
 	return true;
@@ -776,7 +776,7 @@ static void post_card(struct csms_http_req *r)
 	if (bad)
 		goto out;
 	if (!csms_cards_tag_is_valid(t)) {
-		csms_http_respond_error(r, 400, "bad_field", "idTag: 1..20 printable ASCII characters without spaces");
+		csms_http_fail(r, CSMS_ERR_BAD_FIELD, "idTag: 1..20 printable ASCII characters without spaces");
 		goto out;
 	}
 	csms_idtag_normalize(t, tag);
@@ -787,13 +787,13 @@ static void post_card(struct csms_http_req *r)
 	if (!read_card_fields(r, body, true, j, &cf, NULL) || !after_ctx(j, r->app, tag)) {
 		r->pending = NULL;
 		if (!r->resp_ready)
-			csms_http_respond_error(r, 500, "internal", "out of memory");
+			csms_http_fail(r, CSMS_ERR_INTERNAL, "out of memory");
 		free(j->data);
 		free(j);
 		goto out;
 	}
 	j->after = after_card;
-	j->conflict_code = "exists";
+	j->conflict = CSMS_ERR_EXISTS;
 	j->conflict_msg = "a card with this id tag exists";
 	csms_store_submit(r->app->store, &j->job);
 out:
@@ -842,7 +842,7 @@ static void put_card(struct csms_http_req *r)
 		return;
 	cJSON *cur = row_json(r->app->rdb, K_CARDS, 0, tag);
 	if (!cur) {
-		csms_http_respond_error(r, 404, "not_found", "no such card");
+		csms_http_fail(r, CSMS_ERR_NOT_FOUND, "no such card");
 		return;
 	}
 	cJSON *body = csms_api_body(r);
@@ -864,7 +864,7 @@ static void put_card(struct csms_http_req *r)
 	if (!a || !read_card_fields(r, body, false, j, (struct card_fields *)(a + 1), cur)) {
 		r->pending = NULL;
 		if (!r->resp_ready)
-			csms_http_respond_error(r, 500, "internal", "out of memory");
+			csms_http_fail(r, CSMS_ERR_INTERNAL, "out of memory");
 		free(j->data);
 		free(j);
 		goto out;

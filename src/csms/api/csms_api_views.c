@@ -191,9 +191,9 @@ static void done_detail(struct csms_bg_job *bg)
 	struct detail_job *j = (struct detail_job *)bg;
 	struct csms_http_req *r = csms_api_bg_take(&j->base);
 	if (r && bg->rc == CSMS_API_MISSING)
-		csms_http_respond_error(r, 404, "not_found", "no such socket view");
+		csms_http_fail(r, CSMS_ERR_NOT_FOUND, "no such socket view");
 	else if (r && bg->rc < 0)
-		csms_http_respond_error(r, 500, "storage", "cannot read the socket view");
+		csms_http_fail(r, CSMS_ERR_STORAGE, "cannot read the socket view");
 	else if (r) {
 		csms_http_respond(r, 200, "application/json", j->text, strlen(j->text));
 		j->text = NULL;
@@ -209,7 +209,7 @@ static void get_view(struct csms_http_req *r)
 		return;
 	struct detail_job *j = calloc(1, sizeof(*j));
 	if (!j) {
-		csms_http_respond_error(r, 500, "internal", "out of memory");
+		csms_http_fail(r, CSMS_ERR_INTERNAL, "out of memory");
 		return;
 	}
 	j->id = id;
@@ -278,7 +278,7 @@ static void post_view(struct csms_http_req *r)
 			snprintf(j->text[0], sizeof(j->text[0]), "%s", name);
 			j->num[0] = def;
 			j->after = after_view;
-			j->conflict_code = "exists";
+			j->conflict = CSMS_ERR_EXISTS;
 			j->conflict_msg = "name: a socket view with this name exists";
 			csms_store_submit(r->app->store, &j->job);
 		}
@@ -307,7 +307,7 @@ static int exec_update_view(struct csms_store *st, struct csms_job *job)
 		sqlite3_bind_text(s, 1, j->text[0], -1, SQLITE_STATIC);
 		sqlite3_bind_int64(s, 2, j->num[0]);
 		if ((rc = step_write(s)) < 0) {
-			j->conflict_code = "exists";
+			j->conflict = CSMS_ERR_EXISTS;
 			j->conflict_msg = "name: a socket view with this name exists";
 			return rc;
 		}
@@ -315,7 +315,7 @@ static int exec_update_view(struct csms_store *st, struct csms_job *job)
 	if (j->has[1] && j->num[1])
 		return set_default(st, j->num[0]);
 	if (j->has[1] && !j->num[1] && was_default) {
-		j->conflict_code = "default_view";
+		j->conflict = CSMS_ERR_DEFAULT_VIEW;
 		j->conflict_msg = "isDefault: one view is always the default: make another view the default instead";
 		return CSMS_API_CONFLICT;
 	}
@@ -349,7 +349,7 @@ static void put_view(struct csms_http_req *r)
 	const char *name = csms_api_str(r, body, "name", false, NAME_MAX_CHARS, &bad);
 	bool has_def = csms_api_bool(r, body, "isDefault", &def, &bad);
 	if (!bad && name && !name[0]) {
-		csms_http_respond_error(r, 400, "bad_field", "name: must be 1..100 characters");
+		csms_http_fail(r, CSMS_ERR_BAD_FIELD, "name: must be 1..100 characters");
 		bad = true;
 	}
 	if (!bad)
@@ -443,7 +443,7 @@ static int group_kind(struct csms_store *st, struct csms_api_job *j)
 
 static int refuse_unassigned(struct csms_api_job *j, const char *what)
 {
-	j->conflict_code = "unassigned_group";
+	j->conflict = CSMS_ERR_UNASSIGNED_GROUP;
 	j->conflict_msg = what;
 	return CSMS_API_CONFLICT;
 }
@@ -491,7 +491,7 @@ static void post_group(struct csms_http_req *r)
 			snprintf(j->text[0], sizeof(j->text[0]), "%s", name);
 			j->after = after_group;
 			j->missing_msg = "no such socket view";
-			j->conflict_code = "exists";
+			j->conflict = CSMS_ERR_EXISTS;
 			j->conflict_msg = "name: this view has a group with this name";
 			csms_store_submit(r->app->store, &j->job);
 		}
@@ -538,7 +538,7 @@ static void put_group(struct csms_http_req *r)
 			snprintf(j->text[0], sizeof(j->text[0]), "%s", name);
 			j->after = after_group;
 			j->missing_msg = "no such group in this socket view";
-			j->conflict_code = "exists";
+			j->conflict = CSMS_ERR_EXISTS;
 			j->conflict_msg = "name: this view has a group with this name";
 			csms_store_submit(r->app->store, &j->job);
 		}
@@ -648,13 +648,13 @@ static struct socket_list *parse_sockets(struct csms_http_req *r, cJSON *body)
 	cJSON *arr = cJSON_GetObjectItemCaseSensitive(body, "sockets"), *it;
 	int n = cJSON_GetArraySize(arr);
 	if (!cJSON_IsArray(arr) || n < 1 || n > MAX_SOCKETS) {
-		csms_http_respond_error(r, 400, "bad_field",
-		                        "sockets: must be an array of 1..1000 {\"station\", \"connector\"} objects");
+		csms_http_fail(r, CSMS_ERR_BAD_FIELD,
+		               "sockets: must be an array of 1..1000 {\"station\", \"connector\"} objects");
 		return NULL;
 	}
 	struct socket_list *list = calloc(1, sizeof(*list) + (size_t)n * sizeof(list->s[0]));
 	if (!list) {
-		csms_http_respond_error(r, 500, "internal", "out of memory");
+		csms_http_fail(r, CSMS_ERR_INTERNAL, "out of memory");
 		return NULL;
 	}
 	cJSON_ArrayForEach(it, arr)
@@ -669,7 +669,7 @@ static struct socket_list *parse_sockets(struct csms_http_req *r, cJSON *body)
 			if (!bad) {
 				snprintf(msg, sizeof(msg),
 				         "sockets[%zu]: must be {\"station\": id, \"connector\": 1..1000}", list->n);
-				csms_http_respond_error(r, 400, "bad_field", msg);
+				csms_http_fail(r, CSMS_ERR_BAD_FIELD, "%s", msg);
 			}
 			free(list);
 			return NULL;
@@ -740,7 +740,7 @@ static void delete_socket(struct csms_http_req *r)
 	if (!csms_api_id_param(r, 0, "a view id", &view) || !csms_api_id_param(r, 2, "a connector id", &connector))
 		return;
 	if (strlen(r->params[1]) > CSMS_ID_MAX) {
-		csms_http_respond_error(r, 400, "bad_id", "station: 1..48 characters");
+		csms_http_fail(r, CSMS_ERR_BAD_ID, "station: 1..48 characters");
 		return;
 	}
 	cJSON *o = cJSON_CreateObject();
