@@ -4,6 +4,7 @@
 #include "csms_http_entry.h"
 
 #include <libwebsockets.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
