@@ -124,11 +124,10 @@ int csms_api_route(struct csms_http_req *r)
 				identify(r); /* without a connection (tests, fuzzing) r->who is as the caller set it */
 			if (!csms_route_allows(rt, &r->who)) {
 				if (!(rt->roles & (CSMS_PUBLIC | CSMS_ROLES_ALL)))
-					csms_http_respond_error(r, 403, "forbidden",
-					                        "this route has no access rule: refused");
+					csms_http_fail(r, CSMS_ERR_FORBIDDEN, "this route has no access rule: refused");
 				else if (!r->who.role)
-					csms_http_respond_error(
-					    r, 401, "unauthorized",
+					csms_http_fail(
+					    r, CSMS_ERR_UNAUTHORIZED, "%s",
 					    r->who.presented_invalid
 					        ? "the session or token is expired, revoked or unknown: log in again"
 					        : "log in first (session cookie or Authorization: Bearer token)");
@@ -136,23 +135,21 @@ int csms_api_route(struct csms_http_req *r)
 					char msg[200];
 					snprintf(msg, sizeof(msg), "the role %s may not do this",
 					         csms_role_name(r->who.role));
-					csms_http_respond_error(r, 403, "forbidden", msg);
+					csms_http_fail(r, CSMS_ERR_FORBIDDEN, "%s", msg);
 				}
 				return -1;
 			}
 			if (r->who.must_change_password && !(rt->roles & CSMS_PUBLIC) &&
 			    !(rt->flags & CSMS_ROUTE_PW_CHANGE_OK)) {
-				csms_http_respond_error(
-				    r, 403, "password_change_required",
-				    "your password was reset: change it first (PUT /api/v1/auth/password)");
+				csms_http_fail(r, CSMS_ERR_PASSWORD_CHANGE_REQUIRED,
+				               "your password was reset: change it first (PUT /api/v1/auth/password)");
 				return -1;
 			}
 			if (r->who.by_cookie && r->method != CSMS_HTTP_GET && !(rt->flags & CSMS_ROUTE_NO_CSRF) &&
 			    !csrf_ok(r)) {
-				csms_http_respond_error(
-				    r, 403, "csrf",
-				    "a state change from a browser session needs the X-CSRF-Token header "
-				    "given at login");
+				csms_http_fail(r, CSMS_ERR_CSRF,
+				               "a state change from a browser session needs the X-CSRF-Token header "
+				               "given at login");
 				return -1;
 			}
 			r->route = rt;
@@ -161,9 +158,9 @@ int csms_api_route(struct csms_http_req *r)
 		}
 	}
 	if (path_known)
-		csms_http_respond_error(r, 405, "method", "this method is not allowed here");
+		csms_http_fail(r, CSMS_ERR_METHOD, "this method is not allowed here");
 	else
-		csms_http_respond_error(r, 404, "not_found", "no such route");
+		csms_http_fail(r, CSMS_ERR_NOT_FOUND, "no such route");
 	return -1;
 }
 

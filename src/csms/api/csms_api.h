@@ -91,7 +91,8 @@ struct csms_api_job {
 	cJSON *reply;
 	void *data;                               /* anything else, freed with free() */
 	void (*after)(struct csms_api_job *j);    /* on the loop thread after the commit, before answering */
-	const char *conflict_code, *conflict_msg; /* exec returned CSMS_API_CONFLICT: answered 409 with these */
+	enum csms_err conflict;   /* exec returned CSMS_API_CONFLICT: answered with this (CSMS_ERR_NONE: CSMS_ERR_CONFLICT) */
+	const char *conflict_msg; /* and this message */
 	const char *missing_msg;                  /* exec returned CSMS_API_MISSING: answered 404 with this */
 	int64_t out_id;                           /* e.g. the new row's id, set by exec */
 };
@@ -175,9 +176,9 @@ void csms_api_export_reply(struct csms_http_req *r, int rc, const char *path, en
  * or a cJSON tree the _json form takes) is decoded here into the action's struct for csms_op_start(). */
 void csms_api_send_op(struct csms_http_req *r, const char *station, const char *action, const char *json, size_t len);
 void csms_api_send_op_json(struct csms_http_req *r, const char *station, enum ocpp_action action, cJSON *payload);
-/* The HTTP status (and error code, if code is not NULL) of an enum csms_op_error from csms_op_start(); an
- * unknown value is 503 busy. */
-int csms_api_op_status(int rc, const char **code);
+/* The error (csms_errors.def: its status and code) of an enum csms_op_error from csms_op_start(); an unknown
+ * value is CSMS_ERR_BUSY. */
+enum csms_err csms_api_op_error(int rc);
 /* Answers r with the status and code of a csms_op_start() refusal and its message. */
 void csms_api_op_refused(struct csms_http_req *r, int rc, const char *message);
 

@@ -79,7 +79,7 @@ static void get_stations(struct csms_http_req *r)
 	bool has_q = csms_api_query(r, "q", q, sizeof(q)) && q[0];
 	bool has_state = csms_api_query(r, "state", state, sizeof(state));
 	if (has_state && csms_station_state_parse(state) < 0) {
-		csms_http_respond_error(r, 400, "bad_query", "state must be pending, accepted or rejected");
+		csms_http_fail(r, CSMS_ERR_BAD_QUERY, "state must be pending, accepted or rejected");
 		return;
 	}
 	if (has_q)
@@ -140,8 +140,8 @@ static bool connector_param(struct csms_http_req *r, int idx, bool allow_zero, l
 	char *end;
 	long c = strtol(r->params[idx], &end, 10);
 	if (*end || c < (allow_zero ? 0 : 1) || c > 100) {
-		csms_http_respond_error(r, 400, "bad_connector",
-		                        allow_zero ? "a connector id is 0..100" : "a socket's connector id is 1..100");
+		csms_http_fail(r, CSMS_ERR_BAD_CONNECTOR, "%s",
+		               allow_zero ? "a connector id is 0..100" : "a socket's connector id is 1..100");
 		return false;
 	}
 	*out = c;
@@ -165,7 +165,7 @@ static void put_socket(struct csms_http_req *r)
 	if (!body)
 		return;
 	if (!(sp = calloc(1, sizeof(*sp)))) {
-		csms_http_respond_error(r, 500, "internal", "out of memory");
+		csms_http_fail(r, CSMS_ERR_INTERNAL, "out of memory");
 	} else if (!csms_socket_form_parse(r, body, false, sp)) {
 		free(sp);
 	} else {
@@ -200,7 +200,7 @@ static const char *choice(struct csms_http_req *r, cJSON *body, const char *name
 	size_t n = (size_t)snprintf(msg, sizeof(msg), "%s: must be one of", name);
 	for (const char *const *a = allowed; *a && n < sizeof(msg); a++)
 		n += (size_t)snprintf(msg + n, sizeof(msg) - n, " %s", *a);
-	csms_http_respond_error(r, 400, "bad_field", msg);
+	csms_http_fail(r, CSMS_ERR_BAD_FIELD, "%s", msg);
 	*bad = true;
 	return NULL;
 }
@@ -314,8 +314,7 @@ static void post_firmware_update(struct csms_http_req *r)
 		return;
 	}
 	if (!name == !location) {
-		csms_http_respond_error(r, 400, "bad_field",
-		                        "give either name (an uploaded firmware file) or location");
+		csms_http_fail(r, CSMS_ERR_BAD_FIELD, "give either name (an uploaded firmware file) or location");
 		cJSON_Delete(body);
 		return;
 	}
@@ -323,7 +322,7 @@ static void post_firmware_update(struct csms_http_req *r)
 		char md5[40] = "";
 		csms_firmware_db_md5(r->app->rdb, name, md5, sizeof(md5));
 		if (!md5[0]) {
-			csms_http_respond_error(r, 404, "not_found", "no such firmware file: upload it first");
+			csms_http_fail(r, CSMS_ERR_NOT_FOUND, "no such firmware file: upload it first");
 			cJSON_Delete(body);
 			return;
 		}
@@ -369,7 +368,7 @@ static bool socket_status(struct csms_http_req *r, struct csms_station *s, long 
 		sqlite3_finalize(st);
 	}
 	if (!found)
-		csms_http_respond_error(r, 404, "unknown_socket", "the station has not reported this socket");
+		csms_http_fail(r, CSMS_ERR_UNKNOWN_SOCKET, "the station has not reported this socket");
 	return found;
 }
 
@@ -377,7 +376,7 @@ static void refuse_status(struct csms_http_req *r, enum csms_socket_status ss, c
 {
 	char msg[200];
 	snprintf(msg, sizeof(msg), "the socket is %s: %s", csms_socket_status_label(ss), what);
-	csms_http_respond_error(r, 409, "socket_state", msg);
+	csms_http_fail(r, CSMS_ERR_SOCKET_STATE, "%s", msg);
 }
 
 /* POST …/connectors/{c}/start {"idTag"}: any registered card, in the station's list or not */
@@ -410,9 +409,9 @@ static void post_start(struct csms_http_req *r)
 			sqlite3_finalize(st);
 		}
 		if (!known) {
-			csms_http_respond_error(r, 404, "unknown_card", "no card with this id tag is registered");
+			csms_http_fail(r, CSMS_ERR_UNKNOWN_CARD, "no card with this id tag is registered");
 		} else if (blocked) {
-			csms_http_respond_error(r, 409, "blocked_card", "the card is blocked");
+			csms_http_fail(r, CSMS_ERR_BLOCKED_CARD, "the card is blocked");
 		} else {
 			cJSON *p = cJSON_CreateObject();
 			cJSON_AddNumberToObject(p, "connectorId", (double)c);
@@ -450,7 +449,7 @@ static void post_stop(struct csms_http_req *r)
 		sqlite3_finalize(st);
 	}
 	if (!txn) {
-		csms_http_respond_error(r, 409, "no_transaction", "no transaction is open on this socket");
+		csms_http_fail(r, CSMS_ERR_NO_TRANSACTION, "no transaction is open on this socket");
 		return;
 	}
 	cJSON *p = cJSON_CreateObject();

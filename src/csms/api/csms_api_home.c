@@ -50,17 +50,16 @@ static bool read_scope(struct csms_http_req *r, struct scope *sc)
 	sqlite3_stmt *st;
 	memset(sc, 0, sizeof(*sc));
 	if (csms_api_query(r, "view", v, sizeof(v)) && !parse_pos(v, &sc->view)) {
-		csms_http_respond_error(r, 400, "bad_query", "view: must be a socket view id (a positive integer)");
+		csms_http_fail(r, CSMS_ERR_BAD_QUERY, "view: must be a socket view id (a positive integer)");
 		return false;
 	}
 	if (csms_api_query(r, "group", v, sizeof(v))) {
 		if (!sc->view) {
-			csms_http_respond_error(r, 400, "bad_query", "group: needs view");
+			csms_http_fail(r, CSMS_ERR_BAD_QUERY, "group: needs view");
 			return false;
 		}
 		if (!parse_pos(v, &sc->group)) {
-			csms_http_respond_error(r, 400, "bad_query",
-			                        "group: must be a socket group id (a positive integer)");
+			csms_http_fail(r, CSMS_ERR_BAD_QUERY, "group: must be a socket group id (a positive integer)");
 			return false;
 		}
 	}
@@ -80,14 +79,13 @@ static bool read_scope(struct csms_http_req *r, struct scope *sc)
 		sc->unassigned = sqlite3_column_int(st, 1) != 0;
 		if (sqlite3_column_int64(st, 0) != sc->view) {
 			sqlite3_finalize(st);
-			csms_http_respond_error(r, 400, "bad_query", "group: is not a group of this view");
+			csms_http_fail(r, CSMS_ERR_BAD_QUERY, "group: is not a group of this view");
 			return false;
 		}
 	}
 	sqlite3_finalize(st);
 	if (!found)
-		csms_http_respond_error(r, 404, "not_found",
-		                        sc->group ? "no such socket group" : "no such socket view");
+		csms_http_fail(r, CSMS_ERR_NOT_FOUND, "%s", sc->group ? "no such socket group" : "no such socket view");
 	return found;
 }
 
@@ -170,7 +168,7 @@ static void get_energy(struct csms_http_req *r)
 		if (csms_txq_range(ranges[i], now, &q.from, &q.to) < 0 ||
 		    csms_txq_from_where(&q, where, sizeof(where)) < 0) {
 			cJSON_Delete(o);
-			csms_http_respond_error(r, 500, "internal", "cannot compute the time range");
+			csms_http_fail(r, CSMS_ERR_INTERNAL, "cannot compute the time range");
 			return;
 		}
 		snprintf(sql, sizeof(sql),
@@ -262,7 +260,7 @@ static void get_sockets(struct csms_http_req *r)
 		return;
 	bool has_q = csms_api_query(r, "q", q, sizeof(q)) && q[0];
 	if (has_q && (!ocpp_utf8_is_valid(q, strlen(q)) || ocpp_utf8_length(q) > 100)) {
-		csms_http_respond_error(r, 400, "bad_query", "q: must be UTF-8 text of at most 100 characters");
+		csms_http_fail(r, CSMS_ERR_BAD_QUERY, "q: must be UTF-8 text of at most 100 characters");
 		return;
 	}
 	if (csms_api_query(r, "status", status, sizeof(status))) {
@@ -270,10 +268,9 @@ static void get_sockets(struct csms_http_req *r)
 			if (strcmp(status, csms_socket_status_key(i)) == 0)
 				want = i;
 		if (want < 0) {
-			csms_http_respond_error(
-			    r, 400, "bad_query",
-			    "status: must be one of to_be_configured, available, occupied, charging, "
-			    "charging_suspended, booked, not_available, fault, out_of_service");
+			csms_http_fail(r, CSMS_ERR_BAD_QUERY,
+			               "status: must be one of to_be_configured, available, occupied, charging, "
+			               "charging_suspended, booked, not_available, fault, out_of_service");
 			return;
 		}
 	}

@@ -26,7 +26,7 @@ static void get_live(struct csms_http_req *r)
 {
 	struct csms_live_client *c = csms_live_attach(r->app->live, r->wsi, r->addr, &r->stream);
 	if (!c) {
-		csms_http_respond_error(r, 503, "too_many_streams", "too many live streams: try again later");
+		csms_http_fail(r, CSMS_ERR_TOO_MANY_STREAMS, "too many live streams: try again later");
 		return;
 	}
 	r->stream = c;

@@ -24,16 +24,15 @@ static void done_api_job(struct csms_job *job)
 		j->req->pending = NULL;
 		if (job->rc == CSMS_API_CONFLICT) {
 			cJSON_Delete(j->reply);
-			csms_http_respond_error(j->req, 409, j->conflict_code ? j->conflict_code : "conflict",
-			                        j->conflict_msg ? j->conflict_msg
-			                                        : "the change conflicts with stored data");
+			csms_http_fail(j->req, j->conflict ? j->conflict : CSMS_ERR_CONFLICT, "%s",
+			               j->conflict_msg ? j->conflict_msg : "the change conflicts with stored data");
 		} else if (job->rc == CSMS_API_MISSING) {
 			cJSON_Delete(j->reply);
-			csms_http_respond_error(j->req, 404, "not_found",
-			                        j->missing_msg ? j->missing_msg : "no such item");
+			csms_http_fail(j->req, CSMS_ERR_NOT_FOUND, "%s",
+			               j->missing_msg ? j->missing_msg : "no such item");
 		} else if (job->rc < 0) {
 			cJSON_Delete(j->reply);
-			csms_http_respond_error(j->req, 500, "storage", "the database refused the change");
+			csms_http_fail(j->req, CSMS_ERR_STORAGE, "the database refused the change");
 		} else {
 			csms_http_respond_json(j->req, j->status, j->reply);
 		}
@@ -64,7 +63,7 @@ void *csms_api_job_sized(struct csms_http_req *r, size_t size, csms_job_exec_fn 
 	struct csms_api_job *j = calloc(1, size);
 	if (!j) {
 		cJSON_Delete(reply);
-		csms_http_respond_error(r, 500, "internal", "out of memory");
+		csms_http_fail(r, CSMS_ERR_INTERNAL, "out of memory");
 		return NULL;
 	}
 	j->job.exec = exec;
@@ -100,7 +99,7 @@ void csms_api_export_reply(struct csms_http_req *r, int rc, const char *path, en
 	if (rc < 0) {
 		WL_WARN("api", "export of %s failed: %s", stem, err);
 		if (r)
-			csms_http_respond_error(r, 500, "export", err);
+			csms_http_fail(r, CSMS_ERR_EXPORT, "%s", err);
 	} else if (r) {
 		snprintf(r->disposition, sizeof(r->disposition), "attachment; filename=\"%s.%s\"", stem,
 		         csms_export_extension(f));
@@ -131,14 +130,14 @@ static bool json_has_nul(const char *s, size_t len)
 cJSON *csms_api_body(struct csms_http_req *r)
 {
 	if (r->body && json_has_nul(r->body, r->body_len)) {
-		csms_http_respond_error(r, 400, "bad_text",
-		                        "the request body holds a NUL character (\\u0000), which no text may contain");
+		csms_http_fail(r, CSMS_ERR_BAD_TEXT,
+		               "the request body holds a NUL character (\\u0000), which no text may contain");
 		return NULL;
 	}
 	cJSON *root = r->body ? cJSON_ParseWithLength(r->body, r->body_len) : NULL;
 	if (!root || !cJSON_IsObject(root)) {
 		cJSON_Delete(root);
-		csms_http_respond_error(r, 400, "bad_json", "the request body must be a JSON object");
+		csms_http_fail(r, CSMS_ERR_BAD_JSON, "the request body must be a JSON object");
 		return NULL;
 	}
 	return root;
@@ -150,7 +149,7 @@ static void field_error(struct csms_http_req *r, bool *bad, const char *name, co
 	if (*bad)
 		return; /* answered already */
 	snprintf(msg, sizeof(msg), "%s: %s", name, what);
-	csms_http_respond_error(r, 400, "bad_field", msg);
+	csms_http_fail(r, CSMS_ERR_BAD_FIELD, "%s", msg);
 	*bad = true;
 }
 
@@ -288,11 +287,11 @@ int csms_api_paging(struct csms_http_req *r, const char *const *allowed, const c
 	out->limit = 50;
 	if (csms_api_query(r, "limit", v, sizeof(v)) &&
 	    (!parse_ll(v, &out->limit) || out->limit < 1 || out->limit > 1000)) {
-		csms_http_respond_error(r, 400, "bad_query", "limit must be an integer in 1..1000");
+		csms_http_fail(r, CSMS_ERR_BAD_QUERY, "limit must be an integer in 1..1000");
 		return -1;
 	}
 	if (csms_api_query(r, "offset", v, sizeof(v)) && (!parse_ll(v, &out->offset) || out->offset < 0)) {
-		csms_http_respond_error(r, 400, "bad_query", "offset must be an integer >= 0");
+		csms_http_fail(r, CSMS_ERR_BAD_QUERY, "offset must be an integer >= 0");
 		return -1;
 	}
 	if (csms_api_query(r, "sort", v, sizeof(v)))
@@ -311,7 +310,7 @@ int csms_api_paging(struct csms_http_req *r, const char *const *allowed, const c
 		n += (size_t)snprintf(msg + n, sizeof(msg) - n, " %s", a[0]);
 	if (n < sizeof(msg))
 		snprintf(msg + n, sizeof(msg) - n, " (prefix - for descending)");
-	csms_http_respond_error(r, 400, "bad_query", msg);
+	csms_http_fail(r, CSMS_ERR_BAD_QUERY, "%s", msg);
 	return -1;
 }
 
@@ -394,7 +393,7 @@ void csms_api_add_int(cJSON *obj, const char *name, sqlite3_stmt *s, int col)
 
 void csms_api_db_error(struct csms_http_req *r)
 {
-	csms_http_respond_error(r, 500, "storage", sqlite3_errmsg(r->app->rdb));
+	csms_http_fail(r, CSMS_ERR_STORAGE, "%s", sqlite3_errmsg(r->app->rdb));
 }
 
 bool csms_api_id_param(struct csms_http_req *r, int i, const char *what, int64_t *id)
@@ -405,7 +404,7 @@ bool csms_api_id_param(struct csms_http_req *r, int i, const char *what, int64_t
 	long long v = *p >= '0' && *p <= '9' ? strtoll(p, &end, 10) : 0;
 	if (v <= 0 || errno || *end) {
 		snprintf(msg, sizeof(msg), "%s is a positive integer", what);
-		csms_http_respond_error(r, 400, "bad_id", msg);
+		csms_http_fail(r, CSMS_ERR_BAD_ID, "%s", msg);
 		return false;
 	}
 	*id = v;
@@ -418,7 +417,7 @@ struct csms_station *csms_api_station_param(struct csms_http_req *r)
 	if (!s) {
 		char msg[200];
 		snprintf(msg, sizeof(msg), "station \"%s\" is not registered", r->params[0]);
-		csms_http_respond_error(r, 404, "unknown_station", msg);
+		csms_http_fail(r, CSMS_ERR_UNKNOWN_STATION, "%s", msg);
 	}
 	return s;
 }
@@ -446,32 +445,25 @@ static void op_done(struct csms_op *op, void *ctx)
 	csms_http_respond_json(r, http_status[op->status], o);
 }
 
-/* The operations engine's refusals as HTTP answers: the one place an enum csms_op_error becomes a status. */
-static const struct {
-	int status;
-	const char *code;
-} op_errors[CSMS_OP_E_COUNT] = {
-    [-CSMS_OP_E_ACTION] = {400, "bad_request"},
-    [-CSMS_OP_E_NO_STATION] = {404, "unknown_station"},
-    [-CSMS_OP_E_NOT_CONNECTED] = {409, "not_connected"},
-    [-CSMS_OP_E_INVALID] = {400, "bad_request"},
-    [-CSMS_OP_E_BUSY] = {503, "busy"},
-    [-CSMS_OP_E_NO_MEMORY] = {503, "busy"},
+/* The operations engine's refusals as HTTP answers: the one place an enum csms_op_error becomes an error of
+ * the table (its status and code). */
+static const enum csms_err op_errors[CSMS_OP_E_COUNT] = {
+    [-CSMS_OP_E_ACTION] = CSMS_ERR_BAD_REQUEST,
+    [-CSMS_OP_E_NO_STATION] = CSMS_ERR_UNKNOWN_STATION,
+    [-CSMS_OP_E_NOT_CONNECTED] = CSMS_ERR_NOT_CONNECTED,
+    [-CSMS_OP_E_INVALID] = CSMS_ERR_BAD_REQUEST,
+    [-CSMS_OP_E_BUSY] = CSMS_ERR_BUSY,
+    [-CSMS_OP_E_NO_MEMORY] = CSMS_ERR_BUSY,
 };
 
-int csms_api_op_status(int rc, const char **code)
+enum csms_err csms_api_op_error(int rc)
 {
-	int i = rc < 0 && -rc < CSMS_OP_E_COUNT ? -rc : -CSMS_OP_E_NO_MEMORY;
-	if (code)
-		*code = op_errors[i].code;
-	return op_errors[i].status;
+	return rc < 0 && -rc < CSMS_OP_E_COUNT ? op_errors[-rc] : CSMS_ERR_BUSY;
 }
 
 void csms_api_op_refused(struct csms_http_req *r, int rc, const char *message)
 {
-	const char *code;
-	int status = csms_api_op_status(rc, &code);
-	csms_http_respond_error(r, status, code, message);
+	csms_http_fail(r, csms_api_op_error(rc), "%s", message);
 }
 
 /* Sends the operation whose request is root (NULL: the body was not JSON; why says so). The request is decoded

@@ -4,6 +4,7 @@
 
 #include <cjson/cJSON.h>
 #include <libwebsockets.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,20 +42,16 @@ static char *error_json(const char *code, const char *message)
 	return text;
 }
 
-int csms_http_reply_error(struct lws *wsi, int status, const char *code, const char *message)
+int csms_http_reply_fail(struct lws *wsi, enum csms_err e, const char *message)
 {
-	char *body = error_json(code, message);
-	int rc = body ? write_now(wsi, status, "application/json", body, strlen(body), NULL, NULL) : -1;
-	free(body);
-	return rc;
-}
-
-int csms_http_reply_401(struct lws *wsi)
-{
-	char *body = error_json("unauthorized", "wrong station id or password");
-	int rc = body ? write_now(wsi, 401, "application/json", body, strlen(body),
-	                          "www-authenticate:", "Basic realm=\"Wattline\", charset=\"UTF-8\"")
-	              : -1;
+	const struct csms_error *row = csms_error_of(e);
+	char *body = error_json(row->code, message ? message : row->meaning);
+	int rc = -1;
+	if (body && row->status == 401)
+		rc = write_now(wsi, 401, "application/json", body, strlen(body),
+		               "www-authenticate:", "Basic realm=\"Wattline\", charset=\"UTF-8\"");
+	else if (body)
+		rc = write_now(wsi, row->status, "application/json", body, strlen(body), NULL, NULL);
 	free(body);
 	return rc;
 }
@@ -78,16 +75,22 @@ void csms_http_respond_json(struct csms_http_req *r, int status, cJSON *json)
 	char *text = json ? cJSON_PrintUnformatted(json) : NULL;
 	cJSON_Delete(json);
 	if (!text) {
-		csms_http_respond_error(r, 500, "internal", "out of memory");
+		csms_http_fail(r, CSMS_ERR_INTERNAL, "out of memory");
 		return;
 	}
 	csms_http_respond(r, status, "application/json", text, strlen(text));
 }
 
-void csms_http_respond_error(struct csms_http_req *r, int status, const char *code, const char *message)
+void csms_http_fail(struct csms_http_req *r, enum csms_err e, const char *fmt, ...)
 {
-	char *text = error_json(code, message);
-	csms_http_respond(r, status, "application/json", text, text ? strlen(text) : 0);
+	const struct csms_error *row = csms_error_of(e);
+	char msg[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	char *text = error_json(row->code, msg[0] ? msg : row->meaning);
+	csms_http_respond(r, row->status, "application/json", text, text ? strlen(text) : 0);
 }
 
 static int add_header(struct lws *wsi, const char *name, const char *value, unsigned char **p, unsigned char *end)
@@ -101,7 +104,7 @@ int csms_http_serve_file(struct csms_http_req *r, const char *path, const char *
 	struct stat sb;
 	char extra[400];
 	if (stat(path, &sb) < 0 || !S_ISREG(sb.st_mode)) {
-		csms_http_respond_error(r, 404, "not_found", "no such file");
+		csms_http_fail(r, CSMS_ERR_NOT_FOUND, "no such file");
 		return -1;
 	}
 	int n = 0;

@@ -4,6 +4,7 @@
 #include "csms_http_entry.h"
 
 #include <libwebsockets.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -52,7 +53,7 @@ static int on_http(struct csms *app, struct csms_http_req *r, struct lws *wsi, c
 			break;
 		}
 	if (strlen(uri) >= sizeof(r->path)) {
-		csms_http_respond_error(r, 414, "uri_too_long", "the path is too long");
+		csms_http_fail(r, CSMS_ERR_URI_TOO_LONG, "the path is too long");
 		return 0;
 	}
 	snprintf(r->path, sizeof(r->path), "%s", uri);
@@ -72,7 +73,7 @@ static int on_http(struct csms *app, struct csms_http_req *r, struct lws *wsi, c
 		bool upload = (r->route->flags & CSMS_ROUTE_UPLOAD) && r->hooks && r->hooks->upload_begin;
 		size_t max = upload ? MAX_UPLOAD : MAX_JSON_BODY;
 		if (r->content_length > max) {
-			csms_http_respond_error(r, 413, "too_large", "the request body is too large");
+			csms_http_fail(r, CSMS_ERR_TOO_LARGE, "the request body is too large");
 			return 0;
 		}
 		r->body_max = max;
@@ -91,7 +92,7 @@ static int on_body(struct csms_http_req *r, const char *in, size_t len)
 	if (r->resp_ready)
 		return 0; /* already answered (an error): drop the rest */
 	if (r->body_len + len > r->body_max) {
-		csms_http_respond_error(r, 413, "too_large", "the request body is too large");
+		csms_http_fail(r, CSMS_ERR_TOO_LARGE, "the request body is too large");
 		return 0;
 	}
 	if (r->upload_fd >= 0 && r->hooks && r->hooks->upload_chunk)
@@ -126,33 +127,28 @@ static void release(struct csms_http_req *r)
 }
 
 /* The station room's refusal of a WebSocket upgrade, as an HTTP answer. */
-static const struct {
-	int status;
-	const char *code;
-} refusals[CSMS_CONN_REFUSAL_COUNT] = {
-    [CSMS_CONN_REFUSE_BAD_PATH] = {404, "not_found"},
-    [CSMS_CONN_REFUSE_NO_SUBPROTOCOL] = {400, "subprotocol"},
-    [CSMS_CONN_REFUSE_STOPPING] = {503, "stopping"},
-    [CSMS_CONN_REFUSE_BUSY] = {503, "busy"},
-    [CSMS_CONN_REFUSE_THROTTLED] = {429, "throttled"},
-    [CSMS_CONN_REFUSE_UNAUTHORIZED] = {401, "unauthorized"},
-    [CSMS_CONN_REFUSE_UNKNOWN_STATION] = {404, "unknown_station"},
-    [CSMS_CONN_REFUSE_TOO_MANY_NEW] = {429, "too_many_new_stations"},
-    [CSMS_CONN_REFUSE_TOO_MANY_PENDING] = {503, "too_many_pending"},
-    [CSMS_CONN_REFUSE_ALREADY_CONNECTED] = {409, "already_connected"},
+static const enum csms_err refusals[CSMS_CONN_REFUSAL_COUNT] = {
+    [CSMS_CONN_REFUSE_BAD_PATH] = CSMS_ERR_NOT_FOUND,
+    [CSMS_CONN_REFUSE_NO_SUBPROTOCOL] = CSMS_ERR_SUBPROTOCOL,
+    [CSMS_CONN_REFUSE_STOPPING] = CSMS_ERR_STOPPING,
+    [CSMS_CONN_REFUSE_BUSY] = CSMS_ERR_BUSY,
+    [CSMS_CONN_REFUSE_THROTTLED] = CSMS_ERR_THROTTLED,
+    [CSMS_CONN_REFUSE_UNAUTHORIZED] = CSMS_ERR_UNAUTHORIZED,
+    [CSMS_CONN_REFUSE_UNKNOWN_STATION] = CSMS_ERR_UNKNOWN_STATION,
+    [CSMS_CONN_REFUSE_TOO_MANY_NEW] = CSMS_ERR_TOO_MANY_NEW_STATIONS,
+    [CSMS_CONN_REFUSE_TOO_MANY_PENDING] = CSMS_ERR_TOO_MANY_PENDING,
+    [CSMS_CONN_REFUSE_ALREADY_CONNECTED] = CSMS_ERR_ALREADY_CONNECTED,
 };
 
 static int confirm_upgrade(struct csms *app, struct lws *wsi, const char *in)
 {
 	const char *reason = "";
 	if (strcmp(in, "websocket") != 0)
-		return csms_http_reply_error(wsi, 400, "upgrade", "only WebSocket upgrades are served");
+		return csms_http_reply_fail(wsi, CSMS_ERR_UPGRADE, "only WebSocket upgrades are served");
 	enum csms_conn_refusal why = csms_conn_confirm_upgrade(app, wsi, &reason);
 	if (why == CSMS_CONN_ACCEPT)
 		return 0;
-	if (why == CSMS_CONN_REFUSE_UNAUTHORIZED)
-		return csms_http_reply_401(wsi);
-	return csms_http_reply_error(wsi, refusals[why].status, refusals[why].code, reason);
+	return csms_http_reply_fail(wsi, refusals[why], reason);
 }
 
 int csms_http_entry_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len)

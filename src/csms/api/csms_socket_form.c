@@ -18,7 +18,7 @@ bool csms_socket_form_parse(struct csms_http_req *r, cJSON *obj, bool with_id, s
 	bool bad = false;
 	long long phases = 0, amps = 0, id = 0;
 	if (!cJSON_IsObject(obj)) {
-		csms_http_respond_error(r, 400, "bad_field", "sockets: each must be an object");
+		csms_http_fail(r, CSMS_ERR_BAD_FIELD, "sockets: each must be an object");
 		return false;
 	}
 	if (with_id && !csms_api_int(r, obj, "connectorId", true, 1, 100, &id, &bad))
@@ -31,13 +31,12 @@ bool csms_socket_form_parse(struct csms_http_req *r, cJSON *obj, bool with_id, s
 	for (size_t i = 0; type && i < sizeof(socket_types) / sizeof(socket_types[0]); i++)
 		type_ok = type_ok || strcmp(socket_types[i], type) == 0;
 	if (!type_ok) {
-		csms_http_respond_error(
-		    r, 400, "bad_field",
-		    "type: must be one of Type1, Type2, Type3A, Type3C, Schuko, CHAdeMO, CCS2 or null");
+		csms_http_fail(r, CSMS_ERR_BAD_FIELD,
+		               "type: must be one of Type1, Type2, Type3A, Type3C, Schuko, CHAdeMO, CCS2 or null");
 		return false;
 	}
 	if (csms_api_int(r, obj, "phases", false, 1, 3, &phases, &bad) && phases == 2) {
-		csms_http_respond_error(r, 400, "bad_field", "phases: must be 1, 3 or null");
+		csms_http_fail(r, CSMS_ERR_BAD_FIELD, "phases: must be 1, 3 or null");
 		return false;
 	}
 	csms_api_int(r, obj, "maxCurrent", false, 1, 1000, &amps, &bad);
