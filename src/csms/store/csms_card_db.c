@@ -82,6 +82,17 @@ int csms_card_db_exists(sqlite3 *db, const char *id_tag)
 	return rc < 0 ? CSMS_DB_ERROR : rc;
 }
 
+int csms_card_db_is_blocked(sqlite3 *db, const char *id_tag)
+{
+	sqlite3_stmt *s = csms_db_prep(db, "SELECT blocked FROM id_tag WHERE id_tag = ?");
+	int64_t blocked = 0;
+	if (!s)
+		return CSMS_DB_ERROR;
+	sqlite3_bind_text(s, 1, id_tag, -1, SQLITE_STATIC);
+	int rc = csms_db_step_int(s, &blocked);
+	return rc < 0 ? CSMS_DB_ERROR : rc == 0 ? CSMS_DB_MISSING : blocked != 0;
+}
+
 /* The FROM ... WHERE of a filter: fixed fragments, values bound by name. */
 static void filter_from(const struct csms_card_filter *f, char *out, size_t outlen)
 {

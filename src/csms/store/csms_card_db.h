@@ -46,6 +46,8 @@ extern const char *const csms_card_db_sorts[];
 int csms_card_db_get(sqlite3 *db, const char *id_tag, int64_t now, csms_card_db_each_fn *each, void *ctx);
 /* 1 the card exists, 0 not, CSMS_DB_ERROR. */
 int csms_card_db_exists(sqlite3 *db, const char *id_tag);
+/* 1 the card is blocked, 0 it is not, CSMS_DB_MISSING (no such card), CSMS_DB_ERROR. */
+int csms_card_db_is_blocked(sqlite3 *db, const char *id_tag);
 int csms_card_db_list(sqlite3 *db, const struct csms_card_filter *f, const struct csms_db_page *pg,
                       csms_card_db_each_fn *each, void *ctx, long long *total);
 /* Every card of the filter by id tag, as a statement for csms_export_write(), its columns in the order

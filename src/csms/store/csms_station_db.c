@@ -409,3 +409,94 @@ int csms_station_db_set_list_limits(sqlite3 *db, const char *id, int64_t list_ma
 	sqlite3_bind_text(s, 3, id, -1, SQLITE_STATIC);
 	return csms_db_step_write(s);
 }
+
+/* ---- details and connectors ---- */
+
+#define TEXT(c) ((const char *)sqlite3_column_text(st, (c)))
+
+int csms_station_db_get(sqlite3 *db, const char *id, csms_station_db_detail_fn *each, void *ctx)
+{
+	sqlite3_stmt *st = csms_db_prep(
+	    db, "SELECT name, vendor, model, serial, box_serial, firmware, iccid, imsi, meter_type, meter_serial, "
+	        "last_boot, last_heartbeat, last_connect, last_disconnect, remote_addr, firmware_status, "
+	        "diagnostics_status, local_list_version, local_list_name, created FROM station WHERE id = ?");
+	int rc;
+	if (!st)
+		return CSMS_DB_ERROR;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct csms_station_detail d = {
+		    TEXT(0),
+		    TEXT(1),
+		    TEXT(2),
+		    TEXT(3),
+		    TEXT(4),
+		    TEXT(5),
+		    TEXT(6),
+		    TEXT(7),
+		    TEXT(8),
+		    TEXT(9),
+		    csms_db_int(st, 10, CSMS_DB_NO_TIME),
+		    csms_db_int(st, 11, CSMS_DB_NO_TIME),
+		    csms_db_int(st, 12, CSMS_DB_NO_TIME),
+		    csms_db_int(st, 13, CSMS_DB_NO_TIME),
+		    TEXT(14),
+		    TEXT(15),
+		    TEXT(16),
+		    sqlite3_column_int64(st, 17),
+		    TEXT(18),
+		    csms_db_int(st, 19, CSMS_DB_NO_TIME),
+		};
+		rc = each(&d, ctx);
+	} else {
+		rc = rc == SQLITE_DONE ? CSMS_DB_MISSING : CSMS_DB_ERROR;
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int csms_station_db_connectors(sqlite3 *db, const char *id, csms_station_db_connector_fn *each, void *ctx)
+{
+	sqlite3_stmt *st = csms_db_prep(db, "SELECT connector_id, status, error_code, info, vendor_id, "
+	                                    "vendor_error_code, status_time, description, type, phases, max_current "
+	                                    "FROM connector WHERE station_id = ? ORDER BY connector_id");
+	int rc = 0, step;
+	if (!st)
+		return CSMS_DB_ERROR;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		struct csms_connector_row c = {
+		    .connector_id = sqlite3_column_int(st, 0),
+		    .status = TEXT(1),
+		    .error_code = TEXT(2),
+		    .info = TEXT(3),
+		    .vendor_id = TEXT(4),
+		    .vendor_error_code = TEXT(5),
+		    .status_time = csms_db_int(st, 6, CSMS_DB_NO_TIME),
+		    .description = TEXT(7),
+		    .type = TEXT(8),
+		    .phases = csms_db_int(st, 9, -1),
+		    .max_current = sqlite3_column_double(st, 10),
+		    .has_max_current = sqlite3_column_type(st, 10) != SQLITE_NULL,
+		};
+		if ((rc = each(&c, ctx)) < 0)
+			break;
+	}
+	sqlite3_finalize(st);
+	return rc < 0 ? rc : step == SQLITE_DONE ? 0 : CSMS_DB_ERROR;
+}
+
+int csms_station_db_connector_status(sqlite3 *db, const char *id, int connector, char *out, size_t cap)
+{
+	sqlite3_stmt *st = csms_db_prep(db, "SELECT status FROM connector WHERE station_id = ? AND connector_id = ?");
+	int rc;
+	out[0] = '\0';
+	if (!st)
+		return CSMS_DB_ERROR;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, connector);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		csms_db_text(st, 0, out, cap);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? CSMS_DB_MISSING : CSMS_DB_ERROR;
+}

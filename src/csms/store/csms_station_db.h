@@ -44,6 +44,36 @@ sqlite3_stmt *csms_station_db_export(sqlite3 *db, const struct csms_station_filt
 /* Writer connection: a station's name. CSMS_DB_MISSING. */
 int csms_station_db_rename(sqlite3 *db, const char *id, const char *name);
 
+/* A station's stored details; texts valid during the callback only, NULL for NULL; times ms or
+ * CSMS_DB_NO_TIME. */
+struct csms_station_detail {
+	const char *name, *vendor, *model, *serial, *box_serial, *firmware, *iccid, *imsi, *meter_type, *meter_serial;
+	int64_t last_boot, last_heartbeat, last_connect, last_disconnect;
+	const char *remote_addr, *firmware_status, *diagnostics_status;
+	int64_t local_list_version;
+	const char *local_list_name; /* NULL: the default list */
+	int64_t created;
+};
+typedef int csms_station_db_detail_fn(const struct csms_station_detail *d, void *ctx);
+/* each() once; CSMS_DB_MISSING. */
+int csms_station_db_get(sqlite3 *db, const char *id, csms_station_db_detail_fn *each, void *ctx);
+
+/* A connector's last status and its description (connector 0: the station itself). */
+struct csms_connector_row {
+	int connector_id;
+	const char *status, *error_code, *info, *vendor_id, *vendor_error_code;
+	int64_t status_time;
+	const char *description, *type;
+	int64_t phases;     /* -1: not known */
+	double max_current; /* < 0: not known */
+	bool has_max_current;
+};
+typedef int csms_station_db_connector_fn(const struct csms_connector_row *c, void *ctx);
+/* The station's connectors by id. */
+int csms_station_db_connectors(sqlite3 *db, const char *id, csms_station_db_connector_fn *each, void *ctx);
+/* A connector's last status into out ("" when it reported none): 0, CSMS_DB_MISSING (never reported). */
+int csms_station_db_connector_status(sqlite3 *db, const char *id, int connector, char *out, size_t cap);
+
 /* ---- a station's local list as csms_sync keeps it ---- */
 
 struct csms_station_list_state {

@@ -311,6 +311,11 @@ static void lookup_through_the_store_cache_reads_the_card(void **state)
 	assert_int_equal(a.expiry, CSMS_DB_NO_TIME);
 	assert_true(a.blocked);
 	assert_int_equal(csms_card_db_lookup(fx_store, "NONE0000000000", &a), 0);
+	assert_int_equal(csms_card_db_is_blocked(fx_db, "LOOK0000000000"), 1);
+	assert_int_equal(csms_card_db_is_blocked(fx_db, "NONE0000000000"), CSMS_DB_MISSING);
+	w.blocked = false;
+	assert_int_equal(csms_card_db_put(fx_db, &w), 0);
+	assert_int_equal(csms_card_db_is_blocked(fx_db, "LOOK0000000000"), 0);
 }
 
 int main(void)

@@ -102,12 +102,48 @@ static void local_list_state_follows_what_was_accepted(void **state)
 	assert_int_equal(csms_station_db_list_state(fx_db, "CP-9", &ls), CSMS_DB_MISSING);
 }
 
+static int copy_detail(const struct csms_station_detail *d, void *ctx)
+{
+	snprintf(ctx, 64, "%s|%s|%s|%lld", d->name, d->vendor, d->local_list_name ? d->local_list_name : "(default)",
+	         (long long)d->last_boot);
+	return 0;
+}
+
+static int join_connector(const struct csms_connector_row *c, void *ctx)
+{
+	size_t n = strlen(ctx);
+	snprintf((char *)ctx + n, 128 - n, "%d:%s:%lld:%s;", c->connector_id, c->status ? c->status : "-",
+	         (long long)c->phases, c->has_max_current ? "max" : "nomax");
+	return 0;
+}
+
+static void details_connectors_and_a_connector_status(void **state)
+{
+	(void)state;
+	char got[128] = "", status[32];
+	stations();
+	fx_exec("UPDATE connector SET status = 'Charging', phases = 3, max_current = 32 WHERE connector_id = 1;"
+	        "UPDATE station SET last_boot = 1234 WHERE id = 'CP-1'");
+	assert_int_equal(csms_station_db_get(fx_db, "CP-1", copy_detail, got), 0);
+	assert_string_equal(got, "Garage|ACME|(default)|1234");
+	assert_int_equal(csms_station_db_get(fx_db, "CP-9", copy_detail, got), CSMS_DB_MISSING);
+	got[0] = 0;
+	assert_int_equal(csms_station_db_connectors(fx_db, "CP-1", join_connector, got), 0);
+	assert_string_equal(got, "0:-:-1:nomax;1:Charging:3:max;2:-:-1:nomax;");
+	assert_int_equal(csms_station_db_connector_status(fx_db, "CP-1", 1, status, sizeof(status)), 0);
+	assert_string_equal(status, "Charging");
+	assert_int_equal(csms_station_db_connector_status(fx_db, "CP-1", 2, status, sizeof(status)), 0);
+	assert_string_equal(status, "");
+	assert_int_equal(csms_station_db_connector_status(fx_db, "CP-1", 7, status, sizeof(status)), CSMS_DB_MISSING);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    FX_TEST(list_filters_by_text_and_state),
 	    FX_TEST(export_is_in_name_order_and_rename_changes_the_name),
 	    FX_TEST(local_list_state_follows_what_was_accepted),
+	    FX_TEST(details_connectors_and_a_connector_status),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
