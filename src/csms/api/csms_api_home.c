@@ -12,6 +12,7 @@
 #include "csms_conn.h"
 #include "csms_socket.h"
 #include "csms_txquery.h"
+#include "csms_view_db.h"
 #include "ocpp_text.h"
 #include "wl_clock.h"
 
@@ -38,78 +39,57 @@ static bool parse_pos(const char *s, int64_t *out)
 	return true;
 }
 
-/* ?view= and ?group= (group needs view): checked against the database; false after answering. */
+/* ?view= and ?group= (group needs view): checked against the database; false after answering. The
+ * condition on socket k (csms_view_db_scope_sql) is kept in sql. */
 struct scope {
-	int64_t view, group;
-	bool unassigned;
+	struct csms_view_scope v;
+	char sql[400];
 };
 
 static bool read_scope(struct csms_http_req *r, struct scope *sc)
 {
 	char v[64];
-	sqlite3_stmt *st;
 	memset(sc, 0, sizeof(*sc));
-	if (csms_api_query(r, "view", v, sizeof(v)) && !parse_pos(v, &sc->view)) {
+	if (csms_api_query(r, "view", v, sizeof(v)) && !parse_pos(v, &sc->v.view)) {
 		csms_http_respond_error(r, 400, "bad_query", "view: must be a socket view id (a positive integer)");
 		return false;
 	}
 	if (csms_api_query(r, "group", v, sizeof(v))) {
-		if (!sc->view) {
+		if (!sc->v.view) {
 			csms_http_respond_error(r, 400, "bad_query", "group: needs view");
 			return false;
 		}
-		if (!parse_pos(v, &sc->group)) {
+		if (!parse_pos(v, &sc->v.group)) {
 			csms_http_respond_error(r, 400, "bad_query",
 			                        "group: must be a socket group id (a positive integer)");
 			return false;
 		}
 	}
-	if (!sc->view)
+	if (!sc->v.view)
 		return true;
-	bool found = false;
-	if (sqlite3_prepare_v2(r->app->rdb,
-	                       sc->group ? "SELECT view_id, unassigned FROM socket_group WHERE id = ?"
-	                                 : "SELECT id, 0 FROM socket_view WHERE id = ?",
-	                       -1, &st, NULL) != SQLITE_OK) {
-		csms_api_db_error(r);
-		return false;
-	}
-	sqlite3_bind_int64(st, 1, sc->group ? sc->group : sc->view);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		found = true;
-		sc->unassigned = sqlite3_column_int(st, 1) != 0;
-		if (sqlite3_column_int64(st, 0) != sc->view) {
-			sqlite3_finalize(st);
-			csms_http_respond_error(r, 400, "bad_query", "group: is not a group of this view");
-			return false;
-		}
-	}
-	sqlite3_finalize(st);
-	if (!found)
+	int rc = csms_view_db_scope_check(r->app->rdb, &sc->v);
+	if (rc == CSMS_DB_REFUSED)
+		csms_http_respond_error(r, 400, "bad_query", "group: is not a group of this view");
+	else if (rc == CSMS_DB_MISSING)
 		csms_http_respond_error(r, 404, "not_found",
-		                        sc->group ? "no such socket group" : "no such socket view");
-	return found;
+		                        sc->v.group ? "no such socket group" : "no such socket view");
+	else if (rc < 0 || csms_view_db_scope_sql(&sc->v, "k", sc->sql, sizeof(sc->sql)) < 0)
+		csms_api_db_error(r);
+	else
+		return true;
+	return false;
 }
 
 /* The condition on socket k for a scope (binds ?8 = view, ?9 = group). Every socket is in every view: in one
  * of its groups or in its "Unassigned sockets" group. */
 static const char *scope_sql(const struct scope *sc)
 {
-	if (!sc->group)
-		return "";
-	return sc->unassigned ? " AND NOT EXISTS (SELECT 1 FROM socket_group_member m WHERE m.view_id = ?8 AND "
-	                        "m.station_id = k.station_id AND m.connector_id = k.connector_id)"
-	                      : " AND EXISTS (SELECT 1 FROM socket_group_member m WHERE m.view_id = ?8 AND "
-	                        "m.group_id = ?9 AND m.station_id = k.station_id AND m.connector_id = k.connector_id)";
+	return sc->sql;
 }
 
 static void scope_bind(const struct scope *sc, sqlite3_stmt *st)
 {
-	if (sc->group) {
-		sqlite3_bind_int64(st, 8, sc->view);
-		if (!sc->unassigned)
-			sqlite3_bind_int64(st, 9, sc->group);
-	}
+	csms_view_db_scope_bind(&sc->v, st);
 }
 
 /* ---- GET /api/v1/home/diagnostics ---- */
@@ -164,8 +144,10 @@ static void get_energy(struct csms_http_req *r)
 		return;
 	cJSON *o = cJSON_CreateObject();
 	for (int i = 0; i < 3; i++) {
-		struct csms_txq q = {
-		    .view = sc.view, .group = sc.group, .group_unassigned = sc.unassigned, .status = CSMS_TXQ_CLOSED};
+		struct csms_txq q = {.view = sc.v.view,
+		                     .group = sc.v.group,
+		                     .group_unassigned = sc.v.unassigned,
+		                     .status = CSMS_TXQ_CLOSED};
 		sqlite3_stmt *st;
 		if (csms_txq_range(ranges[i], now, &q.from, &q.to) < 0 ||
 		    csms_txq_from_where(&q, where, sizeof(where)) < 0) {
