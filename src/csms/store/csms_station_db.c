@@ -500,3 +500,13 @@ int csms_station_db_connector_status(sqlite3 *db, const char *id, int connector,
 	sqlite3_finalize(st);
 	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? CSMS_DB_MISSING : CSMS_DB_ERROR;
 }
+
+int csms_station_db_set_list_version(sqlite3 *db, const char *id, int64_t version)
+{
+	sqlite3_stmt *s = csms_db_prep(db, "UPDATE station SET local_list_version = ? WHERE id = ?");
+	if (!s)
+		return CSMS_DB_ERROR;
+	sqlite3_bind_int64(s, 1, version);
+	sqlite3_bind_text(s, 2, id, -1, SQLITE_STATIC);
+	return csms_db_step_write(s);
+}

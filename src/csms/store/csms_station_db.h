@@ -89,6 +89,8 @@ int csms_station_db_set_named_list(sqlite3 *db, const char *id, int64_t list_id,
 /* The default list up to card change seq was accepted; by_operator: it replaces a named list, else (the
  * automatic sync) it never overrides a named list sent meanwhile. */
 int csms_station_db_set_default_list(sqlite3 *db, const char *id, int64_t seq, bool by_operator);
+/* SendLocalList was accepted: the list version the station holds. */
+int csms_station_db_set_list_version(sqlite3 *db, const char *id, int64_t version);
 int csms_station_db_set_list_limits(sqlite3 *db, const char *id, int64_t list_max, int64_t send_max);
 
 #endif
