@@ -510,3 +510,91 @@ int csms_station_db_set_list_version(sqlite3 *db, const char *id, int64_t versio
 	sqlite3_bind_text(s, 2, id, -1, SQLITE_STATIC);
 	return csms_db_step_write(s);
 }
+
+/* ---- what stations send ---- */
+
+static void bind_opt_text(sqlite3_stmt *s, int i, const char *v)
+{
+	if (v && v[0])
+		sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(s, i);
+}
+
+static const char SQL_BOOT[] = "UPDATE station SET vendor = ?, model = ?, serial = ?, box_serial = ?, firmware = ?, "
+                               "iccid = ?, imsi = ?, meter_type = ?, meter_serial = ?, last_boot = ? WHERE id = ?";
+
+int csms_station_db_booted(struct csms_store *st, const char *id, const struct csms_station_boot *b)
+{
+	const char *v[] = {b->vendor, b->model, b->serial,     b->box_serial,  b->firmware,
+	                   b->iccid,  b->imsi,  b->meter_type, b->meter_serial};
+	sqlite3_stmt *s = csms_store_stmt(st, SQL_BOOT);
+	if (!s)
+		return CSMS_DB_ERROR;
+	for (int i = 0; i < 9; i++)
+		bind_opt_text(s, i + 1, v[i]);
+	sqlite3_bind_int64(s, 10, b->now);
+	sqlite3_bind_text(s, 11, id, -1, SQLITE_STATIC);
+	return sqlite3_step(s) == SQLITE_DONE ? 0 : CSMS_DB_ERROR;
+}
+
+static const char SQL_PREV_STATUS[] =
+    "SELECT status, error_code FROM connector WHERE station_id = ? AND connector_id = ?";
+static const char SQL_UPSERT_CONNECTOR[] =
+    "INSERT INTO connector (station_id, connector_id, status, error_code, info, vendor_id, vendor_error_code, "
+    "status_time, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+    "ON CONFLICT (station_id, connector_id) DO UPDATE SET status = excluded.status, error_code = excluded.error_code, "
+    "info = excluded.info, vendor_id = excluded.vendor_id, vendor_error_code = excluded.vendor_error_code, "
+    "status_time = excluded.status_time, updated = excluded.updated";
+static const char SQL_STATUS_HISTORY[] =
+    "INSERT INTO connector_status (station_id, connector_id, status, error_code, info, vendor_id, "
+    "vendor_error_code, ts, received) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+int csms_station_db_status(struct csms_store *st, const char *id, const struct csms_connector_status *c,
+                           char *prev_status, size_t status_cap, char *prev_error, size_t error_cap)
+{
+	sqlite3_stmt *s = csms_store_stmt(st, SQL_PREV_STATUS);
+	prev_status[0] = prev_error[0] = '\0';
+	if (!s)
+		return CSMS_DB_ERROR;
+	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 2, c->connector);
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		csms_db_text(s, 0, prev_status, status_cap);
+		csms_db_text(s, 1, prev_error, error_cap);
+	}
+	const char *sqls[2] = {SQL_UPSERT_CONNECTOR, SQL_STATUS_HISTORY};
+	for (int k = 0; k < 2; k++) {
+		if (!(s = csms_store_stmt(st, sqls[k])))
+			return CSMS_DB_ERROR;
+		sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
+		sqlite3_bind_int(s, 2, c->connector);
+		sqlite3_bind_text(s, 3, c->status, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 4, c->error_code, -1, SQLITE_STATIC);
+		bind_opt_text(s, 5, c->info);
+		bind_opt_text(s, 6, c->vendor_id);
+		bind_opt_text(s, 7, c->vendor_error_code);
+		sqlite3_bind_int64(s, 8, c->ts);
+		sqlite3_bind_int64(s, 9, c->received);
+		if (sqlite3_step(s) != SQLITE_DONE)
+			return CSMS_DB_ERROR;
+	}
+	return 0;
+}
+
+static const char SQL_FIRMWARE_STATUS[] = "UPDATE station SET firmware_status = ? WHERE id = ?";
+static const char SQL_DIAGNOSTICS_STATUS[] = "UPDATE station SET diagnostics_status = ? WHERE id = ?";
+
+int csms_station_db_set_note(struct csms_store *st, const char *id, enum csms_station_note note, const char *value)
+{
+	static const char *const sql[] = {[CSMS_STATION_NOTE_FIRMWARE] = SQL_FIRMWARE_STATUS,
+	                                  [CSMS_STATION_NOTE_DIAGNOSTICS] = SQL_DIAGNOSTICS_STATUS};
+	if (note != CSMS_STATION_NOTE_FIRMWARE && note != CSMS_STATION_NOTE_DIAGNOSTICS)
+		return 0;
+	sqlite3_stmt *s = csms_store_stmt(st, sql[note]);
+	if (!s)
+		return CSMS_DB_ERROR;
+	sqlite3_bind_text(s, 1, value, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, id, -1, SQLITE_STATIC);
+	return sqlite3_step(s) == SQLITE_DONE ? 0 : CSMS_DB_ERROR;
+}

@@ -74,6 +74,31 @@ int csms_station_db_connectors(sqlite3 *db, const char *id, csms_station_db_conn
 /* A connector's last status into out ("" when it reported none): 0, CSMS_DB_MISSING (never reported). */
 int csms_station_db_connector_status(sqlite3 *db, const char *id, int connector, char *out, size_t cap);
 
+/* ---- what stations send (store thread, through the store's statement cache) ---- */
+
+struct csms_store;
+/* A BootNotification's identity of the station; "" or NULL for a field not sent. */
+struct csms_station_boot {
+	const char *vendor, *model, *serial, *box_serial, *firmware, *iccid, *imsi, *meter_type, *meter_serial;
+	int64_t now;
+};
+int csms_station_db_booted(struct csms_store *st, const char *id, const struct csms_station_boot *b);
+
+/* A StatusNotification: the connector's last status is replaced and the history gets a row. "" or NULL for
+ * info and vendor fields not sent. */
+struct csms_connector_status {
+	int connector;
+	const char *status, *error_code, *info, *vendor_id, *vendor_error_code;
+	int64_t ts, received;
+};
+/* prev_status, prev_error: the connector's status and error code before ("" when it had none). */
+int csms_station_db_status(struct csms_store *st, const char *id, const struct csms_connector_status *s,
+                           char *prev_status, size_t status_cap, char *prev_error, size_t error_cap);
+
+/* The status a station reported of its firmware update or diagnostics upload. */
+enum csms_station_note { CSMS_STATION_NOTE_NONE, CSMS_STATION_NOTE_FIRMWARE, CSMS_STATION_NOTE_DIAGNOSTICS };
+int csms_station_db_set_note(struct csms_store *st, const char *id, enum csms_station_note note, const char *value);
+
 /* ---- a station's local list as csms_sync keeps it ---- */
 
 struct csms_station_list_state {

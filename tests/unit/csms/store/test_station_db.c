@@ -137,6 +137,43 @@ static void details_connectors_and_a_connector_status(void **state)
 	assert_int_equal(csms_station_db_connector_status(fx_db, "CP-1", 7, status, sizeof(status)), CSMS_DB_MISSING);
 }
 
+static void boot_status_and_notes_are_recorded(void **state)
+{
+	(void)state;
+	char prev_status[16], prev_error[24];
+	stations();
+	struct csms_station_boot boot = {"Wattline", "W1", "", NULL, "1.2", NULL, NULL, NULL, NULL, 5000};
+	assert_int_equal(csms_station_db_booted(fx_store, "CP-2", &boot), 0);
+	assert_int_equal(fx_int("SELECT count(*) FROM station WHERE id = 'CP-2' AND vendor = 'Wattline' AND "
+	                        "serial IS NULL AND firmware = '1.2' AND last_boot = 5000"),
+	                 1);
+	struct csms_connector_status cs = {1, "Charging", "NoError", "", NULL, NULL, 4000, 5000};
+	assert_int_equal(
+	    csms_station_db_status(fx_store, "CP-2", &cs, prev_status, sizeof(prev_status), prev_error, sizeof(prev_error)),
+	    0);
+	assert_string_equal(prev_status, ""); /* a new connector */
+	cs.status = "Faulted";
+	cs.error_code = "GroundFailure";
+	cs.info = "leak";
+	assert_int_equal(
+	    csms_station_db_status(fx_store, "CP-2", &cs, prev_status, sizeof(prev_status), prev_error, sizeof(prev_error)),
+	    0);
+	assert_string_equal(prev_status, "Charging");
+	assert_string_equal(prev_error, "NoError");
+	assert_int_equal(fx_int("SELECT count(*) FROM connector_status WHERE station_id = 'CP-2'"), 2);
+	assert_int_equal(fx_int("SELECT count(*) FROM connector WHERE station_id = 'CP-2' AND status = 'Faulted' AND "
+	                        "info = 'leak'"),
+	                 1);
+	assert_int_equal(csms_station_db_set_note(fx_store, "CP-2", CSMS_STATION_NOTE_FIRMWARE, "Installed"), 0);
+	assert_int_equal(csms_station_db_set_note(fx_store, "CP-2", CSMS_STATION_NOTE_DIAGNOSTICS, "Uploaded"), 0);
+	assert_int_equal(csms_station_db_set_note(fx_store, "CP-2", CSMS_STATION_NOTE_NONE, "x"), 0);
+	assert_int_equal(fx_int("SELECT count(*) FROM station WHERE id = 'CP-2' AND firmware_status = 'Installed' "
+	                        "AND diagnostics_status = 'Uploaded'"),
+	                 1);
+	assert_int_equal(csms_station_db_set_list_version(fx_db, "CP-2", 17), 0);
+	assert_int_equal(fx_int("SELECT local_list_version FROM station WHERE id = 'CP-2'"), 17);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -144,6 +181,7 @@ int main(void)
 	    FX_TEST(export_is_in_name_order_and_rename_changes_the_name),
 	    FX_TEST(local_list_state_follows_what_was_accepted),
 	    FX_TEST(details_connectors_and_a_connector_status),
+	    FX_TEST(boot_status_and_notes_are_recorded),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
