@@ -598,3 +598,32 @@ int csms_station_db_set_note(struct csms_store *st, const char *id, enum csms_st
 	sqlite3_bind_text(s, 2, id, -1, SQLITE_STATIC);
 	return sqlite3_step(s) == SQLITE_DONE ? 0 : CSMS_DB_ERROR;
 }
+
+static const char SQL_CONNECTOR_SPEC[] =
+    "INSERT INTO connector (station_id, connector_id, description, type, phases, max_current) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (station_id, connector_id) DO UPDATE SET "
+    "description = CASE WHEN ?7 THEN excluded.description ELSE description END, "
+    "type = CASE WHEN ?8 THEN excluded.type ELSE type END, "
+    "phases = CASE WHEN ?9 THEN excluded.phases ELSE phases END, "
+    "max_current = CASE WHEN ?10 THEN excluded.max_current ELSE max_current END";
+
+int csms_station_db_set_connector_spec(struct csms_store *st, const struct csms_connector_spec *c)
+{
+	sqlite3_stmt *s = csms_store_stmt(st, SQL_CONNECTOR_SPEC);
+	if (!s)
+		return CSMS_DB_ERROR;
+	sqlite3_bind_text(s, 1, c->station, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 2, c->connector);
+	sqlite3_bind_text(s, 3, c->description ? c->description : "", -1, SQLITE_STATIC);
+	if (c->type && c->type[0])
+		sqlite3_bind_text(s, 4, c->type, -1, SQLITE_STATIC);
+	if (c->phases)
+		sqlite3_bind_int(s, 5, c->phases);
+	if (c->max_current)
+		sqlite3_bind_int(s, 6, c->max_current);
+	sqlite3_bind_int(s, 7, c->set_description);
+	sqlite3_bind_int(s, 8, c->set_type);
+	sqlite3_bind_int(s, 9, c->set_phases);
+	sqlite3_bind_int(s, 10, c->set_max_current);
+	return sqlite3_step(s) == SQLITE_DONE ? 0 : CSMS_DB_ERROR;
+}

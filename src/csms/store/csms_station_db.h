@@ -95,6 +95,17 @@ struct csms_connector_status {
 int csms_station_db_status(struct csms_store *st, const char *id, const struct csms_connector_status *s,
                            char *prev_status, size_t status_cap, char *prev_error, size_t error_cap);
 
+/* What an operator says of a socket: the fields whose set_ flag is true change (type "", phases and
+ * max_current 0: null); the connector row is made if the station never reported it. */
+struct csms_connector_spec {
+	const char *station;
+	int connector;
+	const char *description, *type;
+	int phases, max_current;
+	bool set_description, set_type, set_phases, set_max_current;
+};
+int csms_station_db_set_connector_spec(struct csms_store *st, const struct csms_connector_spec *c);
+
 /* The status a station reported of its firmware update or diagnostics upload. */
 enum csms_station_note { CSMS_STATION_NOTE_NONE, CSMS_STATION_NOTE_FIRMWARE, CSMS_STATION_NOTE_DIAGNOSTICS };
 int csms_station_db_set_note(struct csms_store *st, const char *id, enum csms_station_note note, const char *value);

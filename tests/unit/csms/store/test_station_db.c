@@ -174,6 +174,24 @@ static void boot_status_and_notes_are_recorded(void **state)
 	assert_int_equal(fx_int("SELECT local_list_version FROM station WHERE id = 'CP-2'"), 17);
 }
 
+static void connector_spec_changes_only_the_fields_given(void **state)
+{
+	(void)state;
+	stations();
+	struct csms_connector_spec c = {"CP-2", 3, "left", "Type2", 3, 32, true, true, true, true};
+	assert_int_equal(csms_station_db_set_connector_spec(fx_store, &c), 0); /* never reported: made */
+	struct csms_connector_spec phases_only = {"CP-2", 3, NULL, NULL, 1, 0, false, false, true, false};
+	assert_int_equal(csms_station_db_set_connector_spec(fx_store, &phases_only), 0);
+	assert_int_equal(fx_int("SELECT count(*) FROM connector WHERE station_id = 'CP-2' AND connector_id = 3 AND "
+	                        "description = 'left' AND type = 'Type2' AND phases = 1 AND max_current = 32"),
+	                 1);
+	struct csms_connector_spec clear = {"CP-2", 3, NULL, "", 0, 0, false, true, false, true};
+	assert_int_equal(csms_station_db_set_connector_spec(fx_store, &clear), 0);
+	assert_int_equal(fx_int("SELECT count(*) FROM connector WHERE station_id = 'CP-2' AND connector_id = 3 AND "
+	                        "type IS NULL AND max_current IS NULL AND phases = 1"),
+	                 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -182,6 +200,7 @@ int main(void)
 	    FX_TEST(local_list_state_follows_what_was_accepted),
 	    FX_TEST(details_connectors_and_a_connector_status),
 	    FX_TEST(boot_status_and_notes_are_recorded),
+	    FX_TEST(connector_spec_changes_only_the_fields_given),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
