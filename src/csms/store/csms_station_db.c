@@ -7,6 +7,7 @@
 
 #include "csms_journal.h"
 #include "csms_live.h"
+#include "csms_view_db.h"
 #include "wl_clock.h"
 #include "wl_log.h"
 
@@ -626,4 +627,59 @@ int csms_station_db_set_connector_spec(struct csms_store *st, const struct csms_
 	sqlite3_bind_int(s, 9, c->set_phases);
 	sqlite3_bind_int(s, 10, c->set_max_current);
 	return sqlite3_step(s) == SQLITE_DONE ? 0 : CSMS_DB_ERROR;
+}
+
+/* ---- the sockets as the Home page lists them ---- */
+
+#define SOCKET_NAME                                                                                                    \
+	"coalesce(nullif(k.description, ''), coalesce(nullif(s.name, ''), k.station_id) || ' #' || k.connector_id)"
+
+const char *const csms_station_db_socket_sorts[] = {"name", SOCKET_NAME " COLLATE NOCASE", "station",
+                                                    "k.station_id, k.connector_id", NULL};
+
+int csms_station_db_sockets(sqlite3 *db, const struct csms_socket_filter *f, const char *order,
+                            csms_station_db_socket_fn *each, void *ctx)
+{
+	char scope[400] = "", sql[1600];
+	if (f->scope && csms_view_db_scope_sql(f->scope, "k", scope, sizeof(scope)) < 0)
+		return CSMS_DB_ERROR;
+	snprintf(sql, sizeof(sql),
+	         "SELECT k.station_id, k.connector_id, " SOCKET_NAME ", coalesce(nullif(s.name, ''), k.station_id), "
+	         "k.status, k.error_code, k.info, k.vendor_error_code, k.status_time, k.description, k.type, k.phases, "
+	         "k.max_current FROM connector k LEFT JOIN station s ON s.id = k.station_id WHERE k.connector_id > "
+	         "0%s%s ORDER BY %s",
+	         f->like ? " AND (" SOCKET_NAME " LIKE ?1 ESCAPE '\\' OR k.station_id LIKE ?1 ESCAPE '\\' OR s.name "
+	                   "LIKE ?1 ESCAPE '\\')"
+	                 : "",
+	         scope, order);
+	sqlite3_stmt *st = csms_db_prep(db, sql);
+	int rc = 0, step;
+	if (!st)
+		return CSMS_DB_ERROR;
+	if (f->like)
+		sqlite3_bind_text(st, 1, f->like, -1, SQLITE_STATIC);
+	if (f->scope)
+		csms_view_db_scope_bind(f->scope, st);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		struct csms_socket_row k = {
+		    .station = TEXT(0),
+		    .connector = sqlite3_column_int(st, 1),
+		    .name = TEXT(2),
+		    .station_name = TEXT(3),
+		    .status = TEXT(4),
+		    .error_code = TEXT(5),
+		    .info = TEXT(6),
+		    .vendor_error_code = TEXT(7),
+		    .status_time = csms_db_int(st, 8, CSMS_DB_NO_TIME),
+		    .description = TEXT(9),
+		    .type = TEXT(10),
+		    .phases = csms_db_int(st, 11, -1),
+		    .has_max_current = sqlite3_column_type(st, 12) != SQLITE_NULL,
+		    .max_current = sqlite3_column_double(st, 12),
+		};
+		if ((rc = each(&k, ctx)) < 0)
+			break;
+	}
+	sqlite3_finalize(st);
+	return rc < 0 ? rc : step == SQLITE_DONE ? 0 : CSMS_DB_ERROR;
 }

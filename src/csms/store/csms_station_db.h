@@ -74,6 +74,34 @@ int csms_station_db_connectors(sqlite3 *db, const char *id, csms_station_db_conn
 /* A connector's last status into out ("" when it reported none): 0, CSMS_DB_MISSING (never reported). */
 int csms_station_db_connector_status(sqlite3 *db, const char *id, int connector, char *out, size_t cap);
 
+/* The sockets (connectors > 0) as the Home page lists them; texts valid during the callback only. */
+struct csms_socket_row {
+	const char *station;
+	int connector;
+	const char *name;         /* its description, else "<station name or id> #<connector>" */
+	const char *station_name; /* the station's name, else its id */
+	const char *status, *error_code, *info, *vendor_error_code;
+	int64_t status_time; /* CSMS_DB_NO_TIME: none */
+	const char *description, *type;
+	int64_t phases; /* -1: not known */
+	bool has_max_current;
+	double max_current;
+};
+typedef int csms_station_db_socket_fn(const struct csms_socket_row *s, void *ctx);
+struct csms_view_scope;
+/* like: a LIKE pattern (ESCAPE '\\') on the name, station id and station name, or NULL; scope: one group of a
+ * view (csms_view_db.h, checked), or NULL for every socket. */
+struct csms_socket_filter {
+	const char *like;
+	const struct csms_view_scope *scope;
+};
+/* The sort keys: pairs (API name, SQL), NULL-terminated, for csms_api_paging(). */
+extern const char *const csms_station_db_socket_sorts[];
+/* Every socket of the filter in order (from csms_station_db_socket_sorts); the caller pages, since a
+ * socket's status needs the live connection. */
+int csms_station_db_sockets(sqlite3 *db, const struct csms_socket_filter *f, const char *order,
+                            csms_station_db_socket_fn *each, void *ctx);
+
 /* ---- what stations send (store thread, through the store's statement cache) ---- */
 
 struct csms_store;

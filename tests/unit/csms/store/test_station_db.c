@@ -192,6 +192,29 @@ static void connector_spec_changes_only_the_fields_given(void **state)
 	                 1);
 }
 
+static int join_socket(const struct csms_socket_row *k, void *ctx)
+{
+	size_t n = strlen(ctx);
+	snprintf((char *)ctx + n, 128 - n, "%s;", k->name);
+	return 0;
+}
+
+static void sockets_are_named_filtered_and_ordered(void **state)
+{
+	(void)state;
+	char got[128] = "";
+	stations();
+	fx_exec("UPDATE connector SET description = 'Left' WHERE station_id = 'CP-1' AND connector_id = 2;"
+	        "INSERT INTO connector (station_id, connector_id) VALUES ('CP-2', 1);");
+	struct csms_socket_filter all = {NULL, NULL};
+	assert_int_equal(csms_station_db_sockets(fx_db, &all, csms_station_db_socket_sorts[1], join_socket, got), 0);
+	assert_string_equal(got, "Garage #1;Left;Roof #1;"); /* by name; connector 0 is no socket */
+	got[0] = 0;
+	struct csms_socket_filter garage = {"Gar%", NULL};
+	assert_int_equal(csms_station_db_sockets(fx_db, &garage, "k.station_id, k.connector_id", join_socket, got), 0);
+	assert_string_equal(got, "Garage #1;Left;");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -201,6 +224,7 @@ int main(void)
 	    FX_TEST(details_connectors_and_a_connector_status),
 	    FX_TEST(boot_status_and_notes_are_recorded),
 	    FX_TEST(connector_spec_changes_only_the_fields_given),
+	    FX_TEST(sockets_are_named_filtered_and_ordered),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
