@@ -135,14 +135,8 @@ struct csms_api_page {
 };
 int csms_api_paging(struct csms_http_req *r, const char *const *allowed, const char *default_sort,
                     struct csms_api_page *out);
-/* The rows of a page query: steps st (bound; its last column is count(*) OVER ()), one object per row
- * filled by row(), finalizes st. *total: the count of every matching row, 0 when the page is empty (a page
- * past the end: count them with csms_api_count). */
-typedef void csms_api_row_fn(cJSON *item, sqlite3_stmt *st);
-cJSON *csms_api_page_rows(sqlite3_stmt *st, csms_api_row_fn *row, long long *total);
-/* The single integer a parameterless query gives (e.g. SELECT count(*) FROM t); 0 on error. */
-long long csms_api_count(sqlite3 *db, const char *sql);
-/* {"items":[...],"total":N,"limit":L,"offset":O} */
+/* The page itself is read by the table's owner through csms_db_list() (store/csms_db.h), given
+ * {limit, offset, order}. The answer: {"items":[...],"total":N,"limit":L,"offset":O} */
 cJSON *csms_api_list_reply(cJSON *items, long long total, const struct csms_api_page *page);
 
 /* JSON from a column: text or null; ms time as RFC 3339 or null; integer or null. */

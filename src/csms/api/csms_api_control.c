@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "csms_card_db.h"
 #include "csms_conn.h"
 #include "csms_firmware_db.h"
 #include "csms_idtag.h"
@@ -353,20 +354,7 @@ static void post_firmware_update(struct csms_http_req *r)
 /* The socket's last OCPP status (NULL if none) into out; false after answering 404. */
 static bool socket_status(struct csms_http_req *r, struct csms_station *s, long c, char *out, size_t outlen)
 {
-	sqlite3_stmt *st;
-	bool found = false;
-	out[0] = '\0';
-	if (sqlite3_prepare_v2(r->app->rdb, "SELECT status FROM connector WHERE station_id = ? AND connector_id = ?",
-	                       -1, &st, NULL) == SQLITE_OK) {
-		sqlite3_bind_text(st, 1, s->id, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 2, c);
-		if (sqlite3_step(st) == SQLITE_ROW) {
-			found = true;
-			if (sqlite3_column_type(st, 0) != SQLITE_NULL)
-				snprintf(out, outlen, "%s", (const char *)sqlite3_column_text(st, 0));
-		}
-		sqlite3_finalize(st);
-	}
+	bool found = csms_station_db_connector_status(r->app->rdb, s->id, (int)c, out, outlen) == 0;
 	if (!found)
 		csms_http_fail(r, CSMS_ERR_UNKNOWN_SOCKET, "the station has not reported this socket");
 	return found;
@@ -398,17 +386,9 @@ static void post_start(struct csms_http_req *r)
 	} else if (ss != CSMS_SOCKET_AVAILABLE && strcmp(status, "Preparing") != 0) {
 		refuse_status(r, ss, "a remote start needs an Available socket (or one waiting for authorisation)");
 	} else {
-		sqlite3_stmt *st;
-		bool known = false, blocked = false;
 		csms_idtag_normalize(id_tag, tag);
-		if (sqlite3_prepare_v2(r->app->rdb, "SELECT blocked FROM id_tag WHERE id_tag = ?", -1, &st, NULL) ==
-		    SQLITE_OK) {
-			sqlite3_bind_text(st, 1, tag, -1, SQLITE_STATIC);
-			if ((known = sqlite3_step(st) == SQLITE_ROW))
-				blocked = sqlite3_column_int(st, 0) != 0;
-			sqlite3_finalize(st);
-		}
-		if (!known) {
+		int blocked = csms_card_db_is_blocked(r->app->rdb, tag);
+		if (blocked < 0) {
 			csms_http_fail(r, CSMS_ERR_UNKNOWN_CARD, "no card with this id tag is registered");
 		} else if (blocked) {
 			csms_http_fail(r, CSMS_ERR_BLOCKED_CARD, "the card is blocked");

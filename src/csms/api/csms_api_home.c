@@ -11,12 +11,11 @@
 
 #include "csms_conn.h"
 #include "csms_socket.h"
+#include "csms_station_db.h"
 #include "csms_txquery.h"
+#include "csms_view_db.h"
 #include "ocpp_text.h"
 #include "wl_clock.h"
-
-#define SOCKET_NAME                                                                                                    \
-	"coalesce(nullif(k.description, ''), coalesce(nullif(s.name, ''), k.station_id) || ' #' || k.connector_id)"
 
 static enum csms_socket_status status_of(struct csms *app, const char *station, const char *ocpp_status)
 {
@@ -40,101 +39,69 @@ static bool parse_pos(const char *s, int64_t *out)
 
 /* ?view= and ?group= (group needs view): checked against the database; false after answering. */
 struct scope {
-	int64_t view, group;
-	bool unassigned;
+	struct csms_view_scope v;
 };
 
 static bool read_scope(struct csms_http_req *r, struct scope *sc)
 {
 	char v[64];
-	sqlite3_stmt *st;
 	memset(sc, 0, sizeof(*sc));
-	if (csms_api_query(r, "view", v, sizeof(v)) && !parse_pos(v, &sc->view)) {
+	if (csms_api_query(r, "view", v, sizeof(v)) && !parse_pos(v, &sc->v.view)) {
 		csms_http_fail(r, CSMS_ERR_BAD_QUERY, "view: must be a socket view id (a positive integer)");
 		return false;
 	}
 	if (csms_api_query(r, "group", v, sizeof(v))) {
-		if (!sc->view) {
+		if (!sc->v.view) {
 			csms_http_fail(r, CSMS_ERR_BAD_QUERY, "group: needs view");
 			return false;
 		}
-		if (!parse_pos(v, &sc->group)) {
+		if (!parse_pos(v, &sc->v.group)) {
 			csms_http_fail(r, CSMS_ERR_BAD_QUERY, "group: must be a socket group id (a positive integer)");
 			return false;
 		}
 	}
-	if (!sc->view)
+	if (!sc->v.view)
 		return true;
-	bool found = false;
-	if (sqlite3_prepare_v2(r->app->rdb,
-	                       sc->group ? "SELECT view_id, unassigned FROM socket_group WHERE id = ?"
-	                                 : "SELECT id, 0 FROM socket_view WHERE id = ?",
-	                       -1, &st, NULL) != SQLITE_OK) {
+	int rc = csms_view_db_scope_check(r->app->rdb, &sc->v);
+	if (rc == CSMS_DB_REFUSED)
+		csms_http_fail(r, CSMS_ERR_BAD_QUERY, "group: is not a group of this view");
+	else if (rc == CSMS_DB_MISSING)
+		csms_http_fail(r, CSMS_ERR_NOT_FOUND, "%s", sc->v.group ? "no such socket group" : "no such socket view");
+	else if (rc < 0)
 		csms_api_db_error(r);
-		return false;
-	}
-	sqlite3_bind_int64(st, 1, sc->group ? sc->group : sc->view);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		found = true;
-		sc->unassigned = sqlite3_column_int(st, 1) != 0;
-		if (sqlite3_column_int64(st, 0) != sc->view) {
-			sqlite3_finalize(st);
-			csms_http_fail(r, CSMS_ERR_BAD_QUERY, "group: is not a group of this view");
-			return false;
-		}
-	}
-	sqlite3_finalize(st);
-	if (!found)
-		csms_http_fail(r, CSMS_ERR_NOT_FOUND, "%s", sc->group ? "no such socket group" : "no such socket view");
-	return found;
-}
-
-/* The condition on socket k for a scope (binds ?8 = view, ?9 = group). Every socket is in every view: in one
- * of its groups or in its "Unassigned sockets" group. */
-static const char *scope_sql(const struct scope *sc)
-{
-	if (!sc->group)
-		return "";
-	return sc->unassigned ? " AND NOT EXISTS (SELECT 1 FROM socket_group_member m WHERE m.view_id = ?8 AND "
-	                        "m.station_id = k.station_id AND m.connector_id = k.connector_id)"
-	                      : " AND EXISTS (SELECT 1 FROM socket_group_member m WHERE m.view_id = ?8 AND "
-	                        "m.group_id = ?9 AND m.station_id = k.station_id AND m.connector_id = k.connector_id)";
-}
-
-static void scope_bind(const struct scope *sc, sqlite3_stmt *st)
-{
-	if (sc->group) {
-		sqlite3_bind_int64(st, 8, sc->view);
-		if (!sc->unassigned)
-			sqlite3_bind_int64(st, 9, sc->group);
-	}
+	else
+		return true;
+	return false;
 }
 
 /* ---- GET /api/v1/home/diagnostics ---- */
 
+struct diagnostics {
+	struct csms *app;
+	long long counts[CSMS_SOCKET_STATUS_COUNT], total;
+};
+
+static int count_socket(const struct csms_socket_row *k, void *ctx)
+{
+	struct diagnostics *d = ctx;
+	d->counts[status_of(d->app, k->station, k->status)]++;
+	d->total++;
+	return 0;
+}
+
 static void get_diagnostics(struct csms_http_req *r)
 {
 	struct scope sc;
-	char sql[600];
-	sqlite3_stmt *st;
-	long long counts[CSMS_SOCKET_STATUS_COUNT] = {0}, total = 0;
+	struct diagnostics d = {.app = r->app};
+	long long *counts = d.counts;
 	if (!read_scope(r, &sc))
 		return;
-	snprintf(sql, sizeof(sql),
-	         "SELECT k.station_id, k.status FROM connector k WHERE k.connector_id > 0%s ORDER BY k.station_id",
-	         scope_sql(&sc));
-	if (sqlite3_prepare_v2(r->app->rdb, sql, -1, &st, NULL) != SQLITE_OK) {
+	struct csms_socket_filter f = {NULL, sc.v.view ? &sc.v : NULL};
+	if (csms_station_db_sockets(r->app->rdb, &f, "k.station_id", count_socket, &d) < 0) {
 		csms_api_db_error(r);
 		return;
 	}
-	scope_bind(&sc, st);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		enum csms_socket_status s = status_of(r->app, (const char *)sqlite3_column_text(st, 0),
-		                                      (const char *)sqlite3_column_text(st, 1));
-		counts[s]++;
-		total++;
-	}
-	sqlite3_finalize(st);
+	long long total = d.total;
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddNumberToObject(o, "total", (double)total);
 	cJSON *c = cJSON_AddObjectToObject(o, "counts");
@@ -162,8 +129,10 @@ static void get_energy(struct csms_http_req *r)
 		return;
 	cJSON *o = cJSON_CreateObject();
 	for (int i = 0; i < 3; i++) {
-		struct csms_txq q = {
-		    .view = sc.view, .group = sc.group, .group_unassigned = sc.unassigned, .status = CSMS_TXQ_CLOSED};
+		struct csms_txq q = {.view = sc.v.view,
+		                     .group = sc.v.group,
+		                     .group_unassigned = sc.v.unassigned,
+		                     .status = CSMS_TXQ_CLOSED};
 		sqlite3_stmt *st;
 		if (csms_txq_range(ranges[i], now, &q.from, &q.to) < 0 ||
 		    csms_txq_from_where(&q, where, sizeof(where)) < 0) {
@@ -247,16 +216,71 @@ static void like_prefix(const char *text, char *out, size_t outlen)
 	out[n] = '\0';
 }
 
+static void add_text(cJSON *o, const char *name, const char *v)
+{
+	if (v)
+		cJSON_AddStringToObject(o, name, v);
+	else
+		cJSON_AddNullToObject(o, name);
+}
+
+/* The page of sockets: filtered by status here (it needs the live connection), then paged. */
+struct socket_page {
+	struct csms *app;
+	const struct csms_api_page *pg;
+	int want;
+	long long total;
+	cJSON *items;
+	sqlite3_stmt *tx, *mv;
+};
+
+static int add_socket(const struct csms_socket_row *k, void *ctx)
+{
+	struct socket_page *p = ctx;
+	enum csms_socket_status s = status_of(p->app, k->station, k->status);
+	if (p->want >= 0 && (int)s != p->want)
+		return 0;
+	if (p->total++ < p->pg->offset || cJSON_GetArraySize(p->items) >= p->pg->limit)
+		return 0;
+	cJSON *o = cJSON_CreateObject();
+	add_text(o, "stationId", k->station);
+	cJSON_AddNumberToObject(o, "connectorId", k->connector);
+	add_text(o, "name", k->name);
+	add_text(o, "stationName", k->station_name);
+	add_text(o, "description", k->description);
+	add_text(o, "type", k->type);
+	if (k->phases >= 0)
+		cJSON_AddNumberToObject(o, "phases", (double)k->phases);
+	else
+		cJSON_AddNullToObject(o, "phases");
+	if (k->has_max_current) /* as an integer, as it always was */
+		cJSON_AddNumberToObject(o, "maxCurrent", (double)(int64_t)k->max_current);
+	else
+		cJSON_AddNullToObject(o, "maxCurrent");
+	cJSON_AddStringToObject(o, "status", csms_socket_status_key(s));
+	cJSON_AddStringToObject(o, "statusLabel", csms_socket_status_label(s));
+	add_text(o, "ocppStatus", k->status);
+	add_text(o, "errorCode", k->error_code);
+	add_text(o, "info", k->info);
+	add_text(o, "vendorErrorCode", k->vendor_error_code);
+	csms_api_add_ms(o, "statusTime", k->status_time);
+	cJSON *who = charging_at(p->tx, p->mv, k->station, k->connector);
+	if (who)
+		cJSON_AddItemToObject(o, "charging", who);
+	else
+		cJSON_AddNullToObject(o, "charging");
+	cJSON_AddItemToArray(p->items, o);
+	return 0;
+}
+
 static void get_sockets(struct csms_http_req *r)
 {
-	static const char *const sorts[] = {"name", SOCKET_NAME " COLLATE NOCASE", "station",
-	                                    "k.station_id, k.connector_id", NULL};
 	struct scope sc;
 	struct csms_api_page pg;
-	char q[404], pat[820], status[40], sql[1600];
+	char q[404], pat[820], status[40];
 	int want = -1;
-	sqlite3_stmt *st = NULL, *tx = NULL, *mv = NULL;
-	if (!read_scope(r, &sc) || csms_api_paging(r, sorts, "name", &pg) < 0)
+	sqlite3_stmt *tx = NULL, *mv = NULL;
+	if (!read_scope(r, &sc) || csms_api_paging(r, csms_station_db_socket_sorts, "name", &pg) < 0)
 		return;
 	bool has_q = csms_api_query(r, "q", q, sizeof(q)) && q[0];
 	if (has_q && (!ocpp_utf8_is_valid(q, strlen(q)) || ocpp_utf8_length(q) > 100)) {
@@ -274,20 +298,9 @@ static void get_sockets(struct csms_http_req *r)
 			return;
 		}
 	}
-	/* the status is known only here (it needs the live connection): filter and page in C over the rows that
-	 * match the name */
-	snprintf(sql, sizeof(sql),
-	         "SELECT k.station_id, k.connector_id, " SOCKET_NAME ", coalesce(nullif(s.name, ''), k.station_id), "
-	         "k.status, k.error_code, k.info, k.vendor_error_code, k.status_time, k.description, k.type, k.phases, "
-	         "k.max_current FROM connector k LEFT JOIN station s ON s.id = k.station_id WHERE k.connector_id > "
-	         "0%s%s ORDER BY %s",
-	         has_q ? " AND (" SOCKET_NAME
-	                 " LIKE ?1 ESCAPE '\\' OR k.station_id LIKE ?1 ESCAPE '\\' OR s.name LIKE ?1 "
-	                 "ESCAPE '\\')"
-	               : "",
-	         scope_sql(&sc), pg.order);
-	if (sqlite3_prepare_v2(r->app->rdb, sql, -1, &st, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(
+	/* NEEDSWORK: who charges at a socket reads the txn and meter_value tables, whose owner is the
+	 * transactions module (issue 15, msglog part) */
+	if (sqlite3_prepare_v2(
 	        r->app->rdb,
 	        "SELECT t.id, t.id_tag, t.start_ts, u.id, CASE WHEN u.id IS NULL THEN NULL ELSE "
 	        "u.name || ' ' || u.surname END, t.meter_start FROM txn t LEFT JOIN id_tag c ON c.id_tag = t.id_tag "
@@ -300,46 +313,17 @@ static void get_sockets(struct csms_http_req *r)
 		csms_api_db_error(r);
 		goto out;
 	}
-	if (has_q) {
+	if (has_q)
 		like_prefix(q, pat, sizeof(pat));
-		sqlite3_bind_text(st, 1, pat, -1, SQLITE_TRANSIENT);
+	struct socket_page p = {r->app, &pg, want, 0, cJSON_CreateArray(), tx, mv};
+	struct csms_socket_filter f = {has_q ? pat : NULL, sc.v.view ? &sc.v : NULL};
+	if (csms_station_db_sockets(r->app->rdb, &f, pg.order, add_socket, &p) < 0) {
+		cJSON_Delete(p.items);
+		csms_api_db_error(r);
+		goto out;
 	}
-	scope_bind(&sc, st);
-	cJSON *items = cJSON_CreateArray();
-	long long total = 0;
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		const char *station = (const char *)sqlite3_column_text(st, 0);
-		enum csms_socket_status s = status_of(r->app, station, (const char *)sqlite3_column_text(st, 4));
-		if (want >= 0 && (int)s != want)
-			continue;
-		if (total++ < pg.offset || cJSON_GetArraySize(items) >= pg.limit)
-			continue;
-		cJSON *o = cJSON_CreateObject();
-		csms_api_add_text(o, "stationId", st, 0);
-		csms_api_add_int(o, "connectorId", st, 1);
-		csms_api_add_text(o, "name", st, 2);
-		csms_api_add_text(o, "stationName", st, 3);
-		csms_api_add_text(o, "description", st, 9);
-		csms_api_add_text(o, "type", st, 10);
-		csms_api_add_int(o, "phases", st, 11);
-		csms_api_add_int(o, "maxCurrent", st, 12);
-		cJSON_AddStringToObject(o, "status", csms_socket_status_key(s));
-		cJSON_AddStringToObject(o, "statusLabel", csms_socket_status_label(s));
-		csms_api_add_text(o, "ocppStatus", st, 4);
-		csms_api_add_text(o, "errorCode", st, 5);
-		csms_api_add_text(o, "info", st, 6);
-		csms_api_add_text(o, "vendorErrorCode", st, 7);
-		csms_api_add_time(o, "statusTime", st, 8);
-		cJSON *who = charging_at(tx, mv, station, sqlite3_column_int(st, 1));
-		if (who)
-			cJSON_AddItemToObject(o, "charging", who);
-		else
-			cJSON_AddNullToObject(o, "charging");
-		cJSON_AddItemToArray(items, o);
-	}
-	csms_http_respond_json(r, 200, csms_api_list_reply(items, total, &pg));
+	csms_http_respond_json(r, 200, csms_api_list_reply(p.items, p.total, &pg));
 out:
-	sqlite3_finalize(st);
 	sqlite3_finalize(tx);
 	sqlite3_finalize(mv);
 }

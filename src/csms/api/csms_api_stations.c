@@ -173,22 +173,74 @@ static void put_password(struct csms_http_req *r)
 	cJSON_Delete(body);
 }
 
-static const char SQL_GET_STATION[] =
-    "SELECT name, vendor, model, serial, box_serial, firmware, iccid, imsi, meter_type, meter_serial, last_boot, "
-    "last_heartbeat, last_connect, last_disconnect, remote_addr, firmware_status, diagnostics_status, "
-    "local_list_version, local_list_name, created FROM station WHERE id = ?";
-static const char SQL_GET_CONNECTORS[] =
-    "SELECT connector_id, status, error_code, info, vendor_id, vendor_error_code, status_time, description, "
-    "type, phases, max_current FROM connector WHERE station_id = ? ORDER BY connector_id";
+static void add_text(cJSON *o, const char *name, const char *v)
+{
+	if (v)
+		cJSON_AddStringToObject(o, name, v);
+	else
+		cJSON_AddNullToObject(o, name);
+}
 
-static void get_station(struct csms_http_req *r)
+static int station_detail(const struct csms_station_detail *d, void *out)
 {
 	static const char *const cols[] = {
 	    "name",  "vendor", "model",     "serialNumber",     "chargeBoxSerialNumber", "firmwareVersion",
 	    "iccid", "imsi",   "meterType", "meterSerialNumber"};
-	static const char *const times[] = {"lastBoot", "lastHeartbeat", "lastConnect", "lastDisconnect"};
+	const char *const vals[] = {d->name,     d->vendor, d->model, d->serial,     d->box_serial,
+	                            d->firmware, d->iccid,  d->imsi,  d->meter_type, d->meter_serial};
+	cJSON *o = out;
+	for (int i = 0; i < 10; i++)
+		add_text(o, cols[i], vals[i]);
+	csms_api_add_ms(o, "lastBoot", d->last_boot);
+	csms_api_add_ms(o, "lastHeartbeat", d->last_heartbeat);
+	csms_api_add_ms(o, "lastConnect", d->last_connect);
+	csms_api_add_ms(o, "lastDisconnect", d->last_disconnect);
+	add_text(o, "remoteAddress", d->remote_addr);
+	add_text(o, "firmwareStatus", d->firmware_status);
+	add_text(o, "diagnosticsStatus", d->diagnostics_status);
+	cJSON_AddNumberToObject(o, "localListVersion", (double)(int)d->local_list_version);
+	/* the manual shows "-" for the default list (every registered card) */
+	cJSON_AddStringToObject(o, "localListName", d->local_list_name ? d->local_list_name : "-");
+	return 0;
+}
+
+struct connectors_ctx {
+	struct csms_station *s;
+	cJSON *conns;
+};
+
+static int add_connector(const struct csms_connector_row *row, void *ctx)
+{
+	struct connectors_ctx *x = ctx;
+	struct csms_station *s = x->s;
+	cJSON *c = cJSON_CreateObject();
+	cJSON_AddNumberToObject(c, "connectorId", row->connector_id);
+	add_text(c, "status", row->status);
+	add_text(c, "errorCode", row->error_code);
+	add_text(c, "info", row->info);
+	add_text(c, "vendorId", row->vendor_id);
+	add_text(c, "vendorErrorCode", row->vendor_error_code);
+	csms_api_add_ms(c, "statusTime", row->status_time);
+	add_text(c, "description", row->description);
+	add_text(c, "type", row->type);
+	if (row->phases >= 0)
+		cJSON_AddNumberToObject(c, "phases", (double)row->phases);
+	else
+		cJSON_AddNullToObject(c, "phases");
+	if (row->has_max_current) /* as an integer, as it always was */
+		cJSON_AddNumberToObject(c, "maxCurrent", (double)(int64_t)row->max_current);
+	else
+		cJSON_AddNullToObject(c, "maxCurrent");
+	enum csms_socket_status ss = csms_socket_status_of(row->status, csms_station_is_connected(s), s->state);
+	cJSON_AddStringToObject(c, "socketStatus", csms_socket_status_key(ss));
+	cJSON_AddStringToObject(c, "socketStatusLabel", csms_socket_status_label(ss));
+	cJSON_AddItemToArray(x->conns, c);
+	return 0;
+}
+
+static void get_station(struct csms_http_req *r)
+{
 	struct csms_station *s = csms_api_station_param(r);
-	sqlite3_stmt *st = NULL;
 	if (!s)
 		return;
 	cJSON *o = cJSON_CreateObject();
@@ -196,49 +248,9 @@ static void get_station(struct csms_http_req *r)
 	cJSON_AddStringToObject(o, "state", csms_station_state_name(s->state));
 	cJSON_AddBoolToObject(o, "connected", csms_station_is_connected(s));
 	cJSON_AddBoolToObject(o, "password", s->password_hash != NULL);
-	if (sqlite3_prepare_v2(r->app->rdb, SQL_GET_STATION, -1, &st, NULL) == SQLITE_OK) {
-		sqlite3_bind_text(st, 1, s->id, -1, SQLITE_STATIC);
-		if (sqlite3_step(st) == SQLITE_ROW) {
-			for (int i = 0; i < 10; i++)
-				csms_api_add_text(o, cols[i], st, i);
-			for (int i = 0; i < 4; i++)
-				csms_api_add_time(o, times[i], st, 10 + i);
-			csms_api_add_text(o, "remoteAddress", st, 14);
-			csms_api_add_text(o, "firmwareStatus", st, 15);
-			csms_api_add_text(o, "diagnosticsStatus", st, 16);
-			cJSON_AddNumberToObject(o, "localListVersion", sqlite3_column_int(st, 17));
-			/* the manual shows "-" for the default list (every registered card) */
-			cJSON_AddStringToObject(o, "localListName",
-			                        sqlite3_column_type(st, 18) == SQLITE_NULL
-			                            ? "-"
-			                            : (const char *)sqlite3_column_text(st, 18));
-		}
-		sqlite3_finalize(st);
-	}
-	cJSON *conns = cJSON_AddArrayToObject(o, "connectors");
-	if (sqlite3_prepare_v2(r->app->rdb, SQL_GET_CONNECTORS, -1, &st, NULL) == SQLITE_OK) {
-		sqlite3_bind_text(st, 1, s->id, -1, SQLITE_STATIC);
-		while (sqlite3_step(st) == SQLITE_ROW) {
-			cJSON *c = cJSON_CreateObject();
-			cJSON_AddNumberToObject(c, "connectorId", sqlite3_column_int(st, 0));
-			csms_api_add_text(c, "status", st, 1);
-			csms_api_add_text(c, "errorCode", st, 2);
-			csms_api_add_text(c, "info", st, 3);
-			csms_api_add_text(c, "vendorId", st, 4);
-			csms_api_add_text(c, "vendorErrorCode", st, 5);
-			csms_api_add_time(c, "statusTime", st, 6);
-			csms_api_add_text(c, "description", st, 7);
-			csms_api_add_text(c, "type", st, 8);
-			csms_api_add_int(c, "phases", st, 9);
-			csms_api_add_int(c, "maxCurrent", st, 10);
-			enum csms_socket_status ss = csms_socket_status_of((const char *)sqlite3_column_text(st, 1),
-			                                                   csms_station_is_connected(s), s->state);
-			cJSON_AddStringToObject(c, "socketStatus", csms_socket_status_key(ss));
-			cJSON_AddStringToObject(c, "socketStatusLabel", csms_socket_status_label(ss));
-			cJSON_AddItemToArray(conns, c);
-		}
-		sqlite3_finalize(st);
-	}
+	csms_station_db_get(r->app->rdb, s->id, station_detail, o);
+	struct connectors_ctx x = {s, cJSON_AddArrayToObject(o, "connectors")};
+	csms_station_db_connectors(r->app->rdb, s->id, add_connector, &x);
 	csms_http_respond_json(r, 200, o);
 }
 

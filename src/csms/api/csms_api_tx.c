@@ -19,6 +19,7 @@
 #include "csms_txexport.h"
 #include "csms_txquery.h"
 #include "csms_txrow.h"
+#include "csms_view_db.h"
 #include "ocpp_text.h"
 #include "wl_clock.h"
 #include "wl_log.h"
@@ -49,39 +50,16 @@ static bool search_filters(struct csms_http_req *r, struct csms_txq *q)
 	}
 	if (!q->view)
 		return true;
-	sqlite3_stmt *st;
-	bool found = false;
-	if (q->group) {
-		if (sqlite3_prepare_v2(r->app->rdb, "SELECT view_id, unassigned FROM socket_group WHERE id = ?", -1,
-		                       &st, NULL) != SQLITE_OK) {
-			csms_api_db_error(r);
-			return false;
-		}
-		sqlite3_bind_int64(st, 1, q->group);
-		if (sqlite3_step(st) == SQLITE_ROW) {
-			found = true;
-			q->group_unassigned = sqlite3_column_int(st, 1) != 0;
-			if (sqlite3_column_int64(st, 0) != q->view) {
-				sqlite3_finalize(st);
-				csms_http_fail(r, CSMS_ERR_BAD_QUERY, "group: is not a group of this view");
-				return false;
-			}
-		}
-		sqlite3_finalize(st);
-		if (!found)
-			csms_http_fail(r, CSMS_ERR_NOT_FOUND, "no such socket group");
-		return found;
-	}
-	if (sqlite3_prepare_v2(r->app->rdb, "SELECT 1 FROM socket_view WHERE id = ?", -1, &st, NULL) != SQLITE_OK) {
+	struct csms_view_scope sc = {q->view, q->group, false};
+	int rc = csms_view_db_scope_check(r->app->rdb, &sc);
+	q->group_unassigned = sc.unassigned;
+	if (rc == CSMS_DB_REFUSED)
+		csms_http_fail(r, CSMS_ERR_BAD_QUERY, "group: is not a group of this view");
+	else if (rc == CSMS_DB_MISSING)
+		csms_http_fail(r, CSMS_ERR_NOT_FOUND, "%s", q->group ? "no such socket group" : "no such socket view");
+	else if (rc < 0)
 		csms_api_db_error(r);
-		return false;
-	}
-	sqlite3_bind_int64(st, 1, q->view);
-	found = sqlite3_step(st) == SQLITE_ROW;
-	sqlite3_finalize(st);
-	if (!found)
-		csms_http_fail(r, CSMS_ERR_NOT_FOUND, "no such socket view");
-	return found;
+	return rc == 0;
 }
 
 /* Paging with the transaction number as the tie-break, in the same direction (so an index on the sort key

@@ -324,33 +324,6 @@ cJSON *csms_api_list_reply(cJSON *items, long long total, const struct csms_api_
 	return o;
 }
 
-cJSON *csms_api_page_rows(sqlite3_stmt *st, csms_api_row_fn *row, long long *total)
-{
-	cJSON *items = cJSON_CreateArray();
-	int last = sqlite3_column_count(st) - 1;
-	*total = 0;
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		cJSON *o = cJSON_CreateObject();
-		row(o, st);
-		*total = sqlite3_column_int64(st, last);
-		cJSON_AddItemToArray(items, o);
-	}
-	sqlite3_finalize(st);
-	return items;
-}
-
-long long csms_api_count(sqlite3 *db, const char *sql)
-{
-	sqlite3_stmt *st;
-	long long n = 0;
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-		return 0;
-	if (sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return n;
-}
-
 /* ---- columns ---- */
 
 void csms_api_add_text(cJSON *obj, const char *name, sqlite3_stmt *s, int col)

@@ -10,6 +10,7 @@
 #include "csms_idtag.h"
 #include "csms_journal.h"
 #include "csms_live.h"
+#include "csms_station_db.h"
 #include "csms_sync.h"
 #include "csms_txrow.h"
 #include "wl_clock.h"
@@ -97,28 +98,13 @@ struct boot_job {
 	    meter_serial[26];
 };
 
-static const char SQL_BOOT[] = "UPDATE station SET vendor = ?, model = ?, serial = ?, box_serial = ?, firmware = ?, "
-                               "iccid = ?, imsi = ?, meter_type = ?, meter_serial = ?, last_boot = ? WHERE id = ?";
-
 static int exec_boot(struct csms_store *st, struct csms_job *job)
 {
 	struct boot_job *b = (struct boot_job *)job;
-	sqlite3_stmt *s = csms_store_stmt(st, SQL_BOOT);
+	struct csms_station_boot boot = {b->vendor, b->model, b->serial,     b->box_serial,   b->firmware,
+	                                 b->iccid,  b->imsi,  b->meter_type, b->meter_serial, b->h.now};
 	char detail[160];
-	if (!s)
-		return -1;
-	bind_opt_text(s, 1, b->vendor);
-	bind_opt_text(s, 2, b->model);
-	bind_opt_text(s, 3, b->serial);
-	bind_opt_text(s, 4, b->box_serial);
-	bind_opt_text(s, 5, b->firmware);
-	bind_opt_text(s, 6, b->iccid);
-	bind_opt_text(s, 7, b->imsi);
-	bind_opt_text(s, 8, b->meter_type);
-	bind_opt_text(s, 9, b->meter_serial);
-	sqlite3_bind_int64(s, 10, b->h.now);
-	sqlite3_bind_text(s, 11, b->h.station->id, -1, SQLITE_STATIC);
-	if (sqlite3_step(s) != SQLITE_DONE)
+	if (csms_station_db_booted(st, b->h.station->id, &boot) < 0)
 		return -1;
 	snprintf(detail, sizeof(detail), "%s %s, firmware %s: %s", b->vendor, b->model, b->firmware,
 	         csms_station_state_name(b->state));
@@ -199,49 +185,15 @@ struct status_job {
 	char status[16], error_code[24], info[51], vendor_id[256], vendor_error_code[51];
 };
 
-static const char SQL_PREV_STATUS[] =
-    "SELECT status, error_code FROM connector WHERE station_id = ? AND connector_id = ?";
-static const char SQL_UPSERT_CONNECTOR[] =
-    "INSERT INTO connector (station_id, connector_id, status, error_code, info, vendor_id, vendor_error_code, "
-    "status_time, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
-    "ON CONFLICT (station_id, connector_id) DO UPDATE SET status = excluded.status, error_code = excluded.error_code, "
-    "info = excluded.info, vendor_id = excluded.vendor_id, vendor_error_code = excluded.vendor_error_code, "
-    "status_time = excluded.status_time, updated = excluded.updated";
-static const char SQL_STATUS_HISTORY[] =
-    "INSERT INTO connector_status (station_id, connector_id, status, error_code, info, vendor_id, "
-    "vendor_error_code, ts, received) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
-
 static int exec_status(struct csms_store *st, struct csms_job *job)
 {
 	struct status_job *j = (struct status_job *)job;
 	const char *id = j->h.station->id;
 	char prev_status[16] = "", prev_error[24] = "", detail[400];
-	sqlite3_stmt *s = csms_store_stmt(st, SQL_PREV_STATUS);
-
-	if (!s)
+	struct csms_connector_status cs = {j->connector,         j->status, j->error_code, j->info, j->vendor_id,
+	                                   j->vendor_error_code, j->ts,     j->h.now};
+	if (csms_station_db_status(st, id, &cs, prev_status, sizeof(prev_status), prev_error, sizeof(prev_error)) < 0)
 		return -1;
-	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
-	sqlite3_bind_int(s, 2, j->connector);
-	if (sqlite3_step(s) == SQLITE_ROW) {
-		copy_str(prev_status, sizeof(prev_status), (const char *)sqlite3_column_text(s, 0));
-		copy_str(prev_error, sizeof(prev_error), (const char *)sqlite3_column_text(s, 1));
-	}
-	const char *sqls[2] = {SQL_UPSERT_CONNECTOR, SQL_STATUS_HISTORY};
-	for (int k = 0; k < 2; k++) {
-		if (!(s = csms_store_stmt(st, sqls[k])))
-			return -1;
-		sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
-		sqlite3_bind_int(s, 2, j->connector);
-		sqlite3_bind_text(s, 3, j->status, -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 4, j->error_code, -1, SQLITE_STATIC);
-		bind_opt_text(s, 5, j->info);
-		bind_opt_text(s, 6, j->vendor_id);
-		bind_opt_text(s, 7, j->vendor_error_code);
-		sqlite3_bind_int64(s, 8, j->ts);
-		sqlite3_bind_int64(s, 9, j->h.now);
-		if (sqlite3_step(s) != SQLITE_DONE)
-			return -1;
-	}
 	bool fault = strcmp(j->status, "Faulted") == 0 || strcmp(j->error_code, "NoError") != 0;
 	if (strcmp(prev_status, j->status) == 0 && strcmp(prev_error, j->error_code) == 0)
 		return 0;
@@ -853,32 +805,22 @@ static void on_stop(void *ctx, struct ocpp_rpc *rpc, const struct ocpp_incoming 
 
 struct note_job {
 	struct hjob h;
-	const char *column; /* a station column to set to value, or NULL */
+	enum csms_station_note column; /* a station column to set to value, or none */
 	char kind[24];
 	char value[64];
 	char detail[400];
 };
 
-static const char SQL_FIRMWARE_STATUS[] = "UPDATE station SET firmware_status = ? WHERE id = ?";
-static const char SQL_DIAGNOSTICS_STATUS[] = "UPDATE station SET diagnostics_status = ? WHERE id = ?";
-
 static int exec_note(struct csms_store *st, struct csms_job *job)
 {
 	struct note_job *j = (struct note_job *)job;
-	if (j->column) {
-		sqlite3_stmt *s = csms_store_stmt(st, j->column);
-		if (!s)
-			return -1;
-		sqlite3_bind_text(s, 1, j->value, -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 2, j->h.station->id, -1, SQLITE_STATIC);
-		if (sqlite3_step(s) != SQLITE_DONE)
-			return -1;
-	}
+	if (csms_station_db_set_note(st, j->h.station->id, j->column, j->value) < 0)
+		return -1;
 	return csms_journal_event_in_job(st, j->h.station->id, j->kind, -1, j->detail, j->h.now);
 }
 
-static void submit_note(struct csms_conn *c, const struct ocpp_incoming *in, const char *column, const char *kind,
-                        const char *value, const char *detail, csms_job_done_fn *done)
+static void submit_note(struct csms_conn *c, const struct ocpp_incoming *in, enum csms_station_note column,
+                        const char *kind, const char *value, const char *detail, csms_job_done_fn *done)
 {
 	struct note_job *j = hjob_new(sizeof(*j), c, in, exec_note, done);
 	if (!j)
@@ -895,7 +837,7 @@ static void on_firmware_status(void *ctx, struct ocpp_rpc *rpc, const struct ocp
 	const struct ocpp_firmware_status_notification_req *r = in->req;
 	const char *v = ocpp_enum_name(&ocpp_enum_firmware_status, (int)r->status);
 	(void)rpc;
-	submit_note(ctx, in, SQL_FIRMWARE_STATUS, "firmware", v, v, done_empty);
+	submit_note(ctx, in, CSMS_STATION_NOTE_FIRMWARE, "firmware", v, v, done_empty);
 }
 
 static void on_diagnostics_status(void *ctx, struct ocpp_rpc *rpc, const struct ocpp_incoming *in)
@@ -903,7 +845,7 @@ static void on_diagnostics_status(void *ctx, struct ocpp_rpc *rpc, const struct 
 	const struct ocpp_diagnostics_status_notification_req *r = in->req;
 	const char *v = ocpp_enum_name(&ocpp_enum_diagnostics_status, (int)r->status);
 	(void)rpc;
-	submit_note(ctx, in, SQL_DIAGNOSTICS_STATUS, "diagnostics", v, v, done_empty);
+	submit_note(ctx, in, CSMS_STATION_NOTE_DIAGNOSTICS, "diagnostics", v, v, done_empty);
 }
 
 static void on_signed_firmware_status(void *ctx, struct ocpp_rpc *rpc, const struct ocpp_incoming *in)
@@ -911,7 +853,7 @@ static void on_signed_firmware_status(void *ctx, struct ocpp_rpc *rpc, const str
 	const struct ocpp_signed_firmware_status_notification_req *r = in->req;
 	const char *v = ocpp_enum_name(&ocpp_enum_signed_firmware_status, (int)r->status);
 	(void)rpc;
-	submit_note(ctx, in, SQL_FIRMWARE_STATUS, "firmware", v, v, done_empty);
+	submit_note(ctx, in, CSMS_STATION_NOTE_FIRMWARE, "firmware", v, v, done_empty);
 }
 
 static void on_log_status(void *ctx, struct ocpp_rpc *rpc, const struct ocpp_incoming *in)
@@ -919,7 +861,7 @@ static void on_log_status(void *ctx, struct ocpp_rpc *rpc, const struct ocpp_inc
 	const struct ocpp_log_status_notification_req *r = in->req;
 	const char *v = ocpp_enum_name(&ocpp_enum_upload_log_status, (int)r->status);
 	(void)rpc;
-	submit_note(ctx, in, SQL_DIAGNOSTICS_STATUS, "diagnostics", v, v, done_empty);
+	submit_note(ctx, in, CSMS_STATION_NOTE_DIAGNOSTICS, "diagnostics", v, v, done_empty);
 }
 
 static void on_security_event(void *ctx, struct ocpp_rpc *rpc, const struct ocpp_incoming *in)
@@ -929,7 +871,7 @@ static void on_security_event(void *ctx, struct ocpp_rpc *rpc, const struct ocpp
 	(void)rpc;
 	snprintf(detail, sizeof(detail), "%s at %s%s%s", r->type, r->timestamp, r->tech_info ? ": " : "",
 	         r->tech_info ? r->tech_info : "");
-	submit_note(ctx, in, NULL, "security", "", detail, done_empty);
+	submit_note(ctx, in, CSMS_STATION_NOTE_NONE, "security", "", detail, done_empty);
 }
 
 static void done_data_transfer(struct csms_job *job)
@@ -945,7 +887,7 @@ static void on_data_transfer(void *ctx, struct ocpp_rpc *rpc, const struct ocpp_
 	char detail[400];
 	(void)rpc;
 	snprintf(detail, sizeof(detail), "vendor %s, message %s", r->vendor_id, r->message_id ? r->message_id : "-");
-	submit_note(ctx, in, NULL, "data_transfer", "", detail, done_data_transfer);
+	submit_note(ctx, in, CSMS_STATION_NOTE_NONE, "data_transfer", "", detail, done_data_transfer);
 }
 
 static void done_sign_certificate(struct csms_job *job)
@@ -957,8 +899,8 @@ static void done_sign_certificate(struct csms_job *job)
 static void on_sign_certificate(void *ctx, struct ocpp_rpc *rpc, const struct ocpp_incoming *in)
 {
 	(void)rpc;
-	submit_note(ctx, in, NULL, "security", "", "certificate signing request refused: no certificate authority",
-	            done_sign_certificate);
+	submit_note(ctx, in, CSMS_STATION_NOTE_NONE, "security", "",
+	            "certificate signing request refused: no certificate authority", done_sign_certificate);
 }
 
 /* Before Accepted a station may only boot (OCPP 1.6 4.2). */

@@ -7,7 +7,9 @@
 
 #include "csms_conn.h"
 #include "csms_idtag.h"
+#include "csms_op_db.h"
 #include "csms_redact.h"
+#include "csms_station_db.h"
 #include "wl_clock.h"
 #include "wl_log.h"
 
@@ -102,22 +104,6 @@ struct record_job {
 	struct csms_op *op;
 };
 
-static const char SQL_OP_INSERT[] = "INSERT INTO operation (station_id, action, request, status, response, error, "
-                                    "requested, finished) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
-static const char SQL_LIST_VERSION[] = "UPDATE station SET local_list_version = ? WHERE id = ?";
-static const char SQL_RESERVATION[] =
-    "INSERT INTO reservation (id, station_id, connector_id, id_tag, parent_id_tag, expiry, status, created) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET station_id = excluded.station_id, "
-    "connector_id = excluded.connector_id, id_tag = excluded.id_tag, parent_id_tag = excluded.parent_id_tag, "
-    "expiry = excluded.expiry, status = excluded.status";
-static const char SQL_RESERVATION_CANCEL[] =
-    "UPDATE reservation SET status = 'cancelled' WHERE id = ? AND station_id = ?";
-static const char SQL_PROFILE[] =
-    "INSERT INTO charging_profile (station_id, connector_id, profile_id, stack_level, purpose, profile, status, "
-    "created) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
-static const char SQL_PROFILE_CLEAR[] = "UPDATE charging_profile SET status = 'cleared' WHERE station_id = ? "
-                                        "AND status = 'Accepted' AND (? IS NULL OR profile_id = ?)";
-
 /* The request again, decoded (it was valid when sent). */
 static const void *decode_request(struct csms_op *op, cJSON **root, struct ocpp_payload *p)
 {
@@ -140,7 +126,6 @@ static int record_side_effects(struct csms_store *st, struct csms_op *op, int64_
 	cJSON *root = NULL;
 	struct ocpp_payload p = {0};
 	const void *req = decode_request(op, &root, &p);
-	sqlite3_stmt *s;
 	int rc = 0;
 	char tag[CSMS_IDTAG_MAX + 1], parent[CSMS_IDTAG_MAX + 1];
 
@@ -149,41 +134,34 @@ static int record_side_effects(struct csms_store *st, struct csms_op *op, int64_
 	switch (op->action) {
 	case OCPP_SendLocalList: {
 		const struct ocpp_send_local_list_req *r = req;
-		if (!answer_is(op, "Accepted") || !(s = csms_store_stmt(st, SQL_LIST_VERSION)))
-			break;
-		sqlite3_bind_int64(s, 1, r->list_version);
-		sqlite3_bind_text(s, 2, op->station->id, -1, SQLITE_STATIC);
-		rc = sqlite3_step(s) == SQLITE_DONE ? 0 : -1;
+		if (answer_is(op, "Accepted"))
+			rc = csms_station_db_set_list_version(csms_store_db(st), op->station->id, r->list_version);
 		break;
 	}
 	case OCPP_ReserveNow: {
 		const struct ocpp_reserve_now_req *r = req;
 		int64_t expiry = 0;
-		if (op->status != CSMS_OP_RESULT || !(s = csms_store_stmt(st, SQL_RESERVATION)))
+		if (op->status != CSMS_OP_RESULT)
 			break;
 		ocpp_time_parse(r->expiry_date, &expiry);
 		csms_idtag_normalize(r->id_tag, tag);
-		sqlite3_bind_int64(s, 1, r->reservation_id);
-		sqlite3_bind_text(s, 2, op->station->id, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(s, 3, r->connector_id);
-		sqlite3_bind_text(s, 4, tag, -1, SQLITE_STATIC);
-		if (r->parent_id_tag) {
+		if (r->parent_id_tag)
 			csms_idtag_normalize(r->parent_id_tag, parent);
-			sqlite3_bind_text(s, 5, parent, -1, SQLITE_STATIC);
-		}
-		sqlite3_bind_int64(s, 6, expiry);
-		sqlite3_bind_text(s, 7, answer_is(op, "Accepted") ? "accepted" : "refused", -1, SQLITE_STATIC);
-		sqlite3_bind_int64(s, 8, now);
-		rc = sqlite3_step(s) == SQLITE_DONE ? 0 : -1;
+		struct csms_reservation res = {r->reservation_id,
+		                               op->station->id,
+		                               r->connector_id,
+		                               tag,
+		                               r->parent_id_tag ? parent : NULL,
+		                               expiry,
+		                               answer_is(op, "Accepted") ? "accepted" : "refused",
+		                               now};
+		rc = csms_op_db_reservation_put(st, &res);
 		break;
 	}
 	case OCPP_CancelReservation: {
 		const struct ocpp_cancel_reservation_req *r = req;
-		if (!answer_is(op, "Accepted") || !(s = csms_store_stmt(st, SQL_RESERVATION_CANCEL)))
-			break;
-		sqlite3_bind_int64(s, 1, r->reservation_id);
-		sqlite3_bind_text(s, 2, op->station->id, -1, SQLITE_STATIC);
-		rc = sqlite3_step(s) == SQLITE_DONE ? 0 : -1;
+		if (answer_is(op, "Accepted"))
+			rc = csms_op_db_reservation_cancel(st, r->reservation_id, op->station->id);
 		break;
 	}
 	case OCPP_SetChargingProfile: {
@@ -191,34 +169,25 @@ static int record_side_effects(struct csms_store *st, struct csms_op *op, int64_
 		const struct ocpp_charging_profile *cp = r->cs_charging_profiles;
 		cJSON *prof = cJSON_GetObjectItemCaseSensitive(root, "csChargingProfiles");
 		char *text = prof ? cJSON_PrintUnformatted(prof) : NULL;
-		if (op->status != CSMS_OP_RESULT || !text || !(s = csms_store_stmt(st, SQL_PROFILE))) {
-			free(text);
-			break;
+		if (op->status == CSMS_OP_RESULT && text) {
+			struct csms_charging_profile row = {
+			    op->station->id,
+			    r->connector_id,
+			    cp->charging_profile_id,
+			    cp->stack_level,
+			    ocpp_enum_name(&ocpp_enum_charging_profile_purpose, (int)cp->charging_profile_purpose),
+			    text,
+			    answer_is(op, "Accepted") ? "Accepted" : "Rejected",
+			    now};
+			rc = csms_op_db_profile_add(st, &row);
 		}
-		sqlite3_bind_text(s, 1, op->station->id, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(s, 2, r->connector_id);
-		sqlite3_bind_int64(s, 3, cp->charging_profile_id);
-		sqlite3_bind_int64(s, 4, cp->stack_level);
-		sqlite3_bind_text(
-		    s, 5, ocpp_enum_name(&ocpp_enum_charging_profile_purpose, (int)cp->charging_profile_purpose), -1,
-		    SQLITE_STATIC);
-		sqlite3_bind_text(s, 6, text, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(s, 7, answer_is(op, "Accepted") ? "Accepted" : "Rejected", -1, SQLITE_STATIC);
-		sqlite3_bind_int64(s, 8, now);
-		rc = sqlite3_step(s) == SQLITE_DONE ? 0 : -1;
 		free(text);
 		break;
 	}
 	case OCPP_ClearChargingProfile: {
 		const struct ocpp_clear_charging_profile_req *r = req;
-		if (!answer_is(op, "Accepted") || !(s = csms_store_stmt(st, SQL_PROFILE_CLEAR)))
-			break;
-		sqlite3_bind_text(s, 1, op->station->id, -1, SQLITE_STATIC);
-		if (r->has_id) {
-			sqlite3_bind_int64(s, 2, r->id);
-			sqlite3_bind_int64(s, 3, r->id);
-		}
-		rc = sqlite3_step(s) == SQLITE_DONE ? 0 : -1;
+		if (answer_is(op, "Accepted"))
+			rc = csms_op_db_profile_clear(st, op->station->id, r->has_id, r->has_id ? r->id : 0);
 		break;
 	}
 	default: break;
@@ -233,22 +202,13 @@ static int exec_record(struct csms_store *st, struct csms_job *job)
 {
 	struct csms_op *op = ((struct record_job *)job)->op;
 	int64_t now = (int64_t)wl_wall_ms();
-	sqlite3_stmt *s = csms_store_stmt(st, SQL_OP_INSERT);
-	if (!s)
+	struct csms_op_row row = {op->station->id, ocpp_action_name(op->action),
+	                          op->request,     csms_op_status_name(op->status),
+	                          op->response,    op->status != CSMS_OP_RESULT ? op->error : NULL,
+	                          op->requested,   now};
+	if (csms_op_db_record(st, &row) < 0)
 		return -1;
-	sqlite3_bind_text(s, 1, op->station->id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, ocpp_action_name(op->action), -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 3, op->request, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 4, csms_op_status_name(op->status), -1, SQLITE_STATIC);
-	if (op->response)
-		sqlite3_bind_text(s, 5, op->response, -1, SQLITE_STATIC);
-	if (op->status != CSMS_OP_RESULT)
-		sqlite3_bind_text(s, 6, op->error, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 7, op->requested);
-	sqlite3_bind_int64(s, 8, now);
-	if (sqlite3_step(s) != SQLITE_DONE)
-		return -1;
-	return record_side_effects(st, op, now);
+	return record_side_effects(st, op, now) < 0 ? -1 : 0;
 }
 
 static void done_record(struct csms_job *job)

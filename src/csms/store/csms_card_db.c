@@ -3,8 +3,10 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "csms_list_db.h"
+#include "csms_store.h"
 
 const char *const csms_card_db_sorts[] = {"idTag",     "t.id_tag",     "description", "t.description COLLATE NOCASE",
                                           "validFrom", "t.valid_from", "expiry",      "t.expiry",
@@ -78,6 +80,17 @@ int csms_card_db_exists(sqlite3 *db, const char *id_tag)
 	sqlite3_bind_text(s, 1, id_tag, -1, SQLITE_STATIC);
 	int rc = csms_db_step_int(s, NULL);
 	return rc < 0 ? CSMS_DB_ERROR : rc;
+}
+
+int csms_card_db_is_blocked(sqlite3 *db, const char *id_tag)
+{
+	sqlite3_stmt *s = csms_db_prep(db, "SELECT blocked FROM id_tag WHERE id_tag = ?");
+	int64_t blocked = 0;
+	if (!s)
+		return CSMS_DB_ERROR;
+	sqlite3_bind_text(s, 1, id_tag, -1, SQLITE_STATIC);
+	int rc = csms_db_step_int(s, &blocked);
+	return rc < 0 ? CSMS_DB_ERROR : rc == 0 ? CSMS_DB_MISSING : blocked != 0;
 }
 
 /* The FROM ... WHERE of a filter: fixed fragments, values bound by name. */
@@ -334,4 +347,28 @@ int csms_card_db_entries(sqlite3 *db, const struct csms_card_entries *q, csms_ca
 	}
 	sqlite3_finalize(s);
 	return rc < 0 ? rc : step == SQLITE_DONE ? 0 : CSMS_DB_ERROR;
+}
+
+/* ---- authorisation ---- */
+
+static const char SQL_LOOKUP[] = "SELECT parent_id_tag, valid_from, expiry, blocked FROM id_tag WHERE id_tag = ?";
+
+int csms_card_db_lookup(struct csms_store *st, const char *id_tag, struct csms_card_auth *out)
+{
+	sqlite3_stmt *s = csms_store_stmt(st, SQL_LOOKUP);
+	memset(out, 0, sizeof(*out));
+	out->valid_from = out->expiry = CSMS_DB_NO_TIME;
+	if (!s)
+		return CSMS_DB_ERROR;
+	sqlite3_bind_text(s, 1, id_tag, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_DONE)
+		return 0; /* unknown card */
+	if (rc != SQLITE_ROW)
+		return CSMS_DB_ERROR;
+	csms_db_text(s, 0, out->parent_id_tag, sizeof(out->parent_id_tag));
+	out->valid_from = csms_db_int(s, 1, CSMS_DB_NO_TIME);
+	out->expiry = csms_db_int(s, 2, CSMS_DB_NO_TIME);
+	out->blocked = sqlite3_column_int(s, 3) != 0;
+	return 1;
 }

@@ -8,6 +8,7 @@
 #define CSMS_CARD_DB_H
 
 #include "csms_db.h"
+#include "wl_idtag.h"
 
 /* A card as read, with its charge user's names. Texts are valid during the callback only; NULL for
  * NULL. Times are ms since the epoch or CSMS_DB_NO_TIME. */
@@ -45,6 +46,8 @@ extern const char *const csms_card_db_sorts[];
 int csms_card_db_get(sqlite3 *db, const char *id_tag, int64_t now, csms_card_db_each_fn *each, void *ctx);
 /* 1 the card exists, 0 not, CSMS_DB_ERROR. */
 int csms_card_db_exists(sqlite3 *db, const char *id_tag);
+/* 1 the card is blocked, 0 it is not, CSMS_DB_MISSING (no such card), CSMS_DB_ERROR. */
+int csms_card_db_is_blocked(sqlite3 *db, const char *id_tag);
 int csms_card_db_list(sqlite3 *db, const struct csms_card_filter *f, const struct csms_db_page *pg,
                       csms_card_db_each_fn *each, void *ctx, long long *total);
 /* Every card of the filter by id tag, as a statement for csms_export_write(), its columns in the order
@@ -75,6 +78,18 @@ int csms_card_db_delete(sqlite3 *db, const char *id_tag, int64_t now);
 /* The number of cards of a charge user (*n), and deleting them all (leaving their lists). */
 int csms_card_db_count_of_user(sqlite3 *db, int64_t user_id, int64_t *n);
 int csms_card_db_delete_of_user(sqlite3 *db, int64_t user_id, int64_t now);
+
+/* ---- authorisation (Authorize, StartTransaction, StopTransaction) ---- */
+
+struct csms_store;
+/* What a card's authorisation depends on. */
+struct csms_card_auth {
+	char parent_id_tag[WL_IDTAG_KEY_MAX]; /* "" when none */
+	int64_t valid_from, expiry;           /* CSMS_DB_NO_TIME: none */
+	bool blocked;
+};
+/* Store thread (through the store's statement cache): 1 found (out filled), 0 unknown, CSMS_DB_ERROR. */
+int csms_card_db_lookup(struct csms_store *st, const char *id_tag, struct csms_card_auth *out);
 
 /* ---- what the local lists of stations are made of (csms_sync) ---- */
 

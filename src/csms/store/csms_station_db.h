@@ -45,6 +45,100 @@ sqlite3_stmt *csms_station_db_export(sqlite3 *db, const struct csms_station_filt
 /* Writer connection: a station's name. CSMS_DB_MISSING. */
 int csms_station_db_rename(sqlite3 *db, const char *id, const char *name);
 
+/* A station's stored details; texts valid during the callback only, NULL for NULL; times ms or
+ * CSMS_DB_NO_TIME. */
+struct csms_station_detail {
+	const char *name, *vendor, *model, *serial, *box_serial, *firmware, *iccid, *imsi, *meter_type, *meter_serial;
+	int64_t last_boot, last_heartbeat, last_connect, last_disconnect;
+	const char *remote_addr, *firmware_status, *diagnostics_status;
+	int64_t local_list_version;
+	const char *local_list_name; /* NULL: the default list */
+	int64_t created;
+};
+typedef int csms_station_db_detail_fn(const struct csms_station_detail *d, void *ctx);
+/* each() once; CSMS_DB_MISSING. */
+int csms_station_db_get(sqlite3 *db, const char *id, csms_station_db_detail_fn *each, void *ctx);
+
+/* A connector's last status and its description (connector 0: the station itself). */
+struct csms_connector_row {
+	int connector_id;
+	const char *status, *error_code, *info, *vendor_id, *vendor_error_code;
+	int64_t status_time;
+	const char *description, *type;
+	int64_t phases;     /* -1: not known */
+	double max_current; /* < 0: not known */
+	bool has_max_current;
+};
+typedef int csms_station_db_connector_fn(const struct csms_connector_row *c, void *ctx);
+/* The station's connectors by id. */
+int csms_station_db_connectors(sqlite3 *db, const char *id, csms_station_db_connector_fn *each, void *ctx);
+/* A connector's last status into out ("" when it reported none): 0, CSMS_DB_MISSING (never reported). */
+int csms_station_db_connector_status(sqlite3 *db, const char *id, int connector, char *out, size_t cap);
+
+/* The sockets (connectors > 0) as the Home page lists them; texts valid during the callback only. */
+struct csms_socket_row {
+	const char *station;
+	int connector;
+	const char *name;         /* its description, else "<station name or id> #<connector>" */
+	const char *station_name; /* the station's name, else its id */
+	const char *status, *error_code, *info, *vendor_error_code;
+	int64_t status_time; /* CSMS_DB_NO_TIME: none */
+	const char *description, *type;
+	int64_t phases; /* -1: not known */
+	bool has_max_current;
+	double max_current;
+};
+typedef int csms_station_db_socket_fn(const struct csms_socket_row *s, void *ctx);
+struct csms_view_scope;
+/* like: a LIKE pattern (ESCAPE '\\') on the name, station id and station name, or NULL; scope: one group of a
+ * view (csms_view_db.h, checked), or NULL for every socket. */
+struct csms_socket_filter {
+	const char *like;
+	const struct csms_view_scope *scope;
+};
+/* The sort keys: pairs (API name, SQL), NULL-terminated, for csms_api_paging(). */
+extern const char *const csms_station_db_socket_sorts[];
+/* Every socket of the filter in order (from csms_station_db_socket_sorts); the caller pages, since a
+ * socket's status needs the live connection. */
+int csms_station_db_sockets(sqlite3 *db, const struct csms_socket_filter *f, const char *order,
+                            csms_station_db_socket_fn *each, void *ctx);
+
+/* ---- what stations send (store thread, through the store's statement cache) ---- */
+
+struct csms_store;
+/* A BootNotification's identity of the station; "" or NULL for a field not sent. */
+struct csms_station_boot {
+	const char *vendor, *model, *serial, *box_serial, *firmware, *iccid, *imsi, *meter_type, *meter_serial;
+	int64_t now;
+};
+int csms_station_db_booted(struct csms_store *st, const char *id, const struct csms_station_boot *b);
+
+/* A StatusNotification: the connector's last status is replaced and the history gets a row. "" or NULL for
+ * info and vendor fields not sent. */
+struct csms_connector_status {
+	int connector;
+	const char *status, *error_code, *info, *vendor_id, *vendor_error_code;
+	int64_t ts, received;
+};
+/* prev_status, prev_error: the connector's status and error code before ("" when it had none). */
+int csms_station_db_status(struct csms_store *st, const char *id, const struct csms_connector_status *s,
+                           char *prev_status, size_t status_cap, char *prev_error, size_t error_cap);
+
+/* What an operator says of a socket: the fields whose set_ flag is true change (type "", phases and
+ * max_current 0: null); the connector row is made if the station never reported it. */
+struct csms_connector_spec {
+	const char *station;
+	int connector;
+	const char *description, *type;
+	int phases, max_current;
+	bool set_description, set_type, set_phases, set_max_current;
+};
+int csms_station_db_set_connector_spec(struct csms_store *st, const struct csms_connector_spec *c);
+
+/* The status a station reported of its firmware update or diagnostics upload. */
+enum csms_station_note { CSMS_STATION_NOTE_NONE, CSMS_STATION_NOTE_FIRMWARE, CSMS_STATION_NOTE_DIAGNOSTICS };
+int csms_station_db_set_note(struct csms_store *st, const char *id, enum csms_station_note note, const char *value);
+
 /* ---- a station's local list as csms_sync keeps it ---- */
 
 struct csms_station_list_state {
@@ -60,6 +154,8 @@ int csms_station_db_set_named_list(sqlite3 *db, const char *id, int64_t list_id,
 /* The default list up to card change seq was accepted; by_operator: it replaces a named list, else (the
  * automatic sync) it never overrides a named list sent meanwhile. */
 int csms_station_db_set_default_list(sqlite3 *db, const char *id, int64_t seq, bool by_operator);
+/* SendLocalList was accepted: the list version the station holds. */
+int csms_station_db_set_list_version(sqlite3 *db, const char *id, int64_t version);
 int csms_station_db_set_list_limits(sqlite3 *db, const char *id, int64_t list_max, int64_t send_max);
 
 #endif

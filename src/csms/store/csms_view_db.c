@@ -1,6 +1,7 @@
 /* csms_view_db.c — all SQL of socket_view, socket_group and socket_group_member (see csms_view_db.h). */
 #include "csms_view_db.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -377,4 +378,54 @@ int csms_view_db_unassign(sqlite3 *db, int64_t view_id, const struct csms_view_s
 	sqlite3_bind_text(s, 2, ref->station, -1, SQLITE_STATIC);
 	sqlite3_bind_int(s, 3, ref->connector);
 	return csms_db_step_write(s);
+}
+
+/* ---- a scope of sockets ---- */
+
+int csms_view_db_scope_check(sqlite3 *db, struct csms_view_scope *sc)
+{
+	int64_t view = 0;
+	sc->unassigned = false;
+	if (!sc->group) {
+		int rc = view_exists(db, sc->view);
+		return rc < 0 ? rc : rc ? 0 : CSMS_DB_MISSING;
+	}
+	struct csms_view_group g;
+	int rc = csms_view_db_group_get(db, sc->group, &view, &g);
+	if (rc < 0)
+		return rc;
+	if (view != sc->view)
+		return CSMS_DB_REFUSED;
+	sc->unassigned = g.unassigned;
+	return 0;
+}
+
+int csms_view_db_scope_sql(const struct csms_view_scope *sc, const char *alias, char *out, size_t cap)
+{
+	int n;
+	for (const char *a = alias; *a; a++)
+		if (!((*a >= 'a' && *a <= 'z') || (*a >= 'A' && *a <= 'Z')))
+			return -1;
+	if (!sc->group)
+		n = snprintf(out, cap, "%s", "");
+	else if (sc->unassigned) /* no member row in the view */
+		n = snprintf(out, cap,
+		             " AND NOT EXISTS (SELECT 1 FROM socket_group_member m WHERE m.view_id = ?8 AND "
+		             "m.station_id = %s.station_id AND m.connector_id = %s.connector_id)",
+		             alias, alias);
+	else
+		n = snprintf(out, cap,
+		             " AND EXISTS (SELECT 1 FROM socket_group_member m WHERE m.view_id = ?8 AND "
+		             "m.group_id = ?9 AND m.station_id = %s.station_id AND m.connector_id = %s.connector_id)",
+		             alias, alias);
+	return n < 0 || (size_t)n >= cap ? -1 : 0;
+}
+
+void csms_view_db_scope_bind(const struct csms_view_scope *sc, sqlite3_stmt *st)
+{
+	if (sc->group) {
+		sqlite3_bind_int64(st, 8, sc->view);
+		if (!sc->unassigned)
+			sqlite3_bind_int64(st, 9, sc->group);
+	}
 }

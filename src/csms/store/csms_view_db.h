@@ -87,4 +87,20 @@ int csms_view_db_assign(sqlite3 *db, int64_t view_id, int64_t group_id, const st
  * does not exist, true when the socket does not. */
 int csms_view_db_unassign(sqlite3 *db, int64_t view_id, const struct csms_view_socket_ref *s, bool *no_socket);
 
+/* ---- a scope of sockets: one group of a view (what the Home page and the transaction search filter by) ---- */
+
+struct csms_view_scope {
+	int64_t view, group; /* group 0: the whole view (every socket) */
+	bool unassigned;     /* set by csms_view_db_scope_check(): group is the view's Unassigned group */
+};
+/* Checks a scope (view non-zero): 0, CSMS_DB_MISSING (no such view, or no such group when group is set),
+ * CSMS_DB_REFUSED (the group is another view's). */
+int csms_view_db_scope_check(sqlite3 *db, struct csms_view_scope *sc);
+/* The SQL condition " AND <the socket (alias.station_id, alias.connector_id) is in the scope>" for another
+ * owner's query, into out ("" for a whole view: every socket is in every view); it uses the parameters ?8
+ * (view) and ?9 (group), bound by csms_view_db_scope_bind(). alias: a table alias, letters only. 0, or -1
+ * when out is too small or alias is not letters. */
+int csms_view_db_scope_sql(const struct csms_view_scope *sc, const char *alias, char *out, size_t cap);
+void csms_view_db_scope_bind(const struct csms_view_scope *sc, sqlite3_stmt *st);
+
 #endif

@@ -298,6 +298,26 @@ static void local_list_entries_by_list_default_and_changes(void **state)
 	assert_int_equal(fx_int("SELECT count(*) FROM card_change WHERE id_tag = 'C0000000000000' AND ts = 6000"), 1);
 }
 
+static void lookup_through_the_store_cache_reads_the_card(void **state)
+{
+	(void)state;
+	struct csms_card_auth a;
+	struct csms_card_write w = {.id_tag = "LOOK0000000000", .parent_id_tag = "PARENT00000000", .valid_from = 100,
+	                            .expiry = CSMS_DB_NO_TIME, .blocked = true, .now = 1};
+	assert_int_equal(csms_card_db_put(fx_db, &w), 0);
+	assert_int_equal(csms_card_db_lookup(fx_store, "LOOK0000000000", &a), 1);
+	assert_string_equal(a.parent_id_tag, "PARENT00000000");
+	assert_int_equal(a.valid_from, 100);
+	assert_int_equal(a.expiry, CSMS_DB_NO_TIME);
+	assert_true(a.blocked);
+	assert_int_equal(csms_card_db_lookup(fx_store, "NONE0000000000", &a), 0);
+	assert_int_equal(csms_card_db_is_blocked(fx_db, "LOOK0000000000"), 1);
+	assert_int_equal(csms_card_db_is_blocked(fx_db, "NONE0000000000"), CSMS_DB_MISSING);
+	w.blocked = false;
+	assert_int_equal(csms_card_db_put(fx_db, &w), 0);
+	assert_int_equal(csms_card_db_is_blocked(fx_db, "LOOK0000000000"), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -309,6 +329,7 @@ int main(void)
 	    FX_TEST(deleted_card_leaves_its_lists),
 	    FX_TEST(put_creates_or_replaces_but_keeps_the_user),
 	    FX_TEST(local_list_entries_by_list_default_and_changes),
+	    FX_TEST(lookup_through_the_store_cache_reads_the_card),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

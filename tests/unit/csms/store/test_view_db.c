@@ -206,6 +206,52 @@ static void sql_in_names_is_stored_as_text(void **state)
 	csms_view_release(&v);
 }
 
+static void scope_is_checked_and_selects_its_sockets(void **state)
+{
+	(void)state;
+	int64_t v, other, g;
+	size_t missing;
+	char cond[400], sql[600];
+	struct csms_view view;
+	two_sockets();
+	assert_int_equal(csms_view_db_create(fx_db, "V", false, &v), 0);
+	assert_int_equal(csms_view_db_create(fx_db, "W", false, &other), 0);
+	assert_int_equal(csms_view_db_group_create(fx_db, v, "G", &g), 0);
+	struct csms_view_socket_ref one[] = {{"CP-1", 1}};
+	assert_int_equal(csms_view_db_assign(fx_db, v, g, one, 1, &missing), 0);
+	struct csms_view_scope sc = {v, g, true};
+	assert_int_equal(csms_view_db_scope_check(fx_db, &sc), 0);
+	assert_false(sc.unassigned);
+	struct csms_view_scope wrong = {other, g, false};
+	assert_int_equal(csms_view_db_scope_check(fx_db, &wrong), CSMS_DB_REFUSED);
+	struct csms_view_scope none = {v + 100, 0, false};
+	assert_int_equal(csms_view_db_scope_check(fx_db, &none), CSMS_DB_MISSING);
+	assert_int_equal(csms_view_db_scope_sql(&sc, "k; DROP", cond, sizeof(cond)), -1);
+	/* the group's condition selects connector 1; the Unassigned group's, connector 2 */
+	assert_int_equal(csms_view_db_scope_sql(&sc, "k", cond, sizeof(cond)), 0);
+	snprintf(sql, sizeof(sql), "SELECT k.connector_id FROM connector k WHERE k.connector_id > 0%s", cond);
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_prepare_v2(fx_db, sql, -1, &st, NULL), SQLITE_OK);
+	csms_view_db_scope_bind(&sc, st);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(st, 0), 1);
+	assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+	sqlite3_finalize(st);
+	assert_int_equal(csms_view_db_get(fx_db, v, &view), 0);
+	struct csms_view_scope rest = {v, view.groups[0].id, false};
+	csms_view_release(&view);
+	assert_int_equal(csms_view_db_scope_check(fx_db, &rest), 0);
+	assert_true(rest.unassigned);
+	assert_int_equal(csms_view_db_scope_sql(&rest, "k", cond, sizeof(cond)), 0);
+	snprintf(sql, sizeof(sql), "SELECT k.connector_id FROM connector k WHERE k.connector_id > 0%s", cond);
+	assert_int_equal(sqlite3_prepare_v2(fx_db, sql, -1, &st, NULL), SQLITE_OK);
+	csms_view_db_scope_bind(&rest, st);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(st, 0), 2);
+	assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+	sqlite3_finalize(st);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -217,6 +263,7 @@ int main(void)
 	    FX_TEST(missing_socket_or_group_is_named),
 	    FX_TEST(list_is_paged_sorted_and_counts_every_view),
 	    FX_TEST(sql_in_names_is_stored_as_text),
+	    FX_TEST(scope_is_checked_and_selects_its_sockets),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
