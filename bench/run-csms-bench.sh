@@ -8,7 +8,8 @@
 #   idle memory: STATIONS stations connected and booted, (RSS after - RSS before) / STATIONS -> KiB/connection
 #   storm: STATIONS stations connect at once, then close and reconnect at once           -> ms until all booted
 # Environment: SERVERS="echo node csms" STATIONS=10000 CLOSED_STATIONS=100 OPEN_STATIONS=1000 RATE=20000
-#   DURATION=10 WARMUP=2 PORT=9400 OUT=build/bench-csms CSMS_ARGS="" (extra csms options).
+#   DURATION=10 WARMUP=2 PORT=9400 OUT=build/bench-csms CSMS_ARGS="" (extra csms options)
+#   CSMS_BIN=build/release/csms (e.g. a copy of an older build, for a before/after in one run).
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 
@@ -24,6 +25,7 @@ OUT=${OUT:-build/bench-csms}
 CSMS_ARGS=${CSMS_ARGS:-}
 B=build/release
 LOADGEN=$B/loadgen
+CSMS_BIN=${CSMS_BIN:-$B/csms}
 
 server_pid=""
 gen_pid=""
@@ -69,14 +71,14 @@ start_server() {
 		data_dirs+=("$dir")
 		# the generator's cards (BENCH00001.. padded to 14 characters, as csms stores them) are registered
 		# like a real deployment's: csms creates its schema, then they go in before the run
-		"$B/csms" --port "$port" --data "$dir" --log-level warn >>"$log" 2>&1 &
+		"$CSMS_BIN" --port "$port" --data "$dir" --log-level warn >>"$log" 2>&1 &
 		sleep 0.5
 		kill -TERM $! && wait $! 2>/dev/null
 		sqlite3 "$dir/csms.db" "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 30000)
 			INSERT OR IGNORE INTO id_tag (id_tag, created) SELECT printf('BENCH%05d', i) || '0000', 0 FROM n"
 		# shellcheck disable=SC2086 # CSMS_ARGS is a list of options
 		# one bench station sends ~200 messages a second in the closed loop: far above a real one's budget
-		"$B/csms" --port "$port" --data "$dir" --station-policy accept --log-level warn \
+		"$CSMS_BIN" --port "$port" --data "$dir" --station-policy accept --log-level warn \
 			--station-msg-rate 1000000 --station-byte-rate 1000000000 $CSMS_ARGS >>"$log" 2>&1 &
 		;;
 	esac
@@ -182,8 +184,8 @@ for name in $SERVERS; do
 	case $name in
 	echo | node) ;;
 	csms)
-		if [ ! -x "$B/csms" ]; then
-			echo "== csms: $B/csms not found, skipped (build it with make all, then rerun)"
+		if [ ! -x "$CSMS_BIN" ]; then
+			echo "== csms: $CSMS_BIN not found, skipped (build it with make all, then rerun)"
 			continue
 		fi
 		;;
