@@ -9,7 +9,8 @@
 #   storm: STATIONS stations connect at once, then close and reconnect at once           -> ms until all booted
 # Environment: SERVERS="echo node csms" STATIONS=10000 CLOSED_STATIONS=100 OPEN_STATIONS=1000 RATE=20000
 #   DURATION=10 WARMUP=2 PORT=9400 OUT=build/bench-csms CSMS_ARGS="" (extra csms options)
-#   CSMS_BIN=build/release/csms (e.g. a copy of an older build, for a before/after in one run).
+#   CSMS_BIN=build/release/csms (e.g. a copy of an older build, for a before/after in one run),
+#   PARTS="throughput connections" (the first three scenarios, the last two).
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 
@@ -26,6 +27,7 @@ CSMS_ARGS=${CSMS_ARGS:-}
 B=build/release
 LOADGEN=$B/loadgen
 CSMS_BIN=${CSMS_BIN:-$B/csms}
+PARTS=${PARTS:-"throughput connections"}
 
 server_pid=""
 gen_pid=""
@@ -196,8 +198,8 @@ for name in $SERVERS; do
 	esac
 	echo "== $name"
 	ran+=("$name")
-	run_throughput "$name"
-	run_connections "$name"
+	[[ " $PARTS " == *" throughput "* ]] && run_throughput "$name"
+	[[ " $PARTS " == *" connections "* ]] && run_connections "$name"
 done
 
 # ---- the table ----

@@ -1,6 +1,7 @@
 /* csms_redact.c — replaces the values of secret configuration keys with "***". */
 #include "csms_redact.h"
 
+#include <ctype.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,15 +46,19 @@ int csms_redact_payload(cJSON *payload)
 	return n;
 }
 
-/* Could the frame hold a secret key? Its name in any case, or a \u escape that could spell it. */
+/* Could the frame hold a secret key? Its name in any case, or a \u escape that could spell it. Every frame
+ * in and out passes here: the first letter is compared before the name (strncasecmp at every position
+ * was a tenth of the event loop's time under MeterValues). */
 static bool may_hold_secret(const char *text, size_t len)
 {
 	for (size_t i = 0; i + 1 < len; i++) {
 		if (text[i] == '\\' && text[i + 1] == 'u')
 			return true;
+		int c = tolower((unsigned char)text[i]);
 		for (size_t k = 0; k < sizeof(secret_keys) / sizeof(secret_keys[0]); k++) {
 			size_t kl = strlen(secret_keys[k]);
-			if (i + kl <= len && strncasecmp(text + i, secret_keys[k], kl) == 0)
+			if (c == tolower((unsigned char)secret_keys[k][0]) && i + kl <= len &&
+			    strncasecmp(text + i, secret_keys[k], kl) == 0)
 				return true;
 		}
 	}

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "csms_schema.h"
 #include "wl_log.h"
@@ -40,6 +41,7 @@ struct csms_store {
 	struct csms_job *in_head, *in_tail;     /* submitted */
 	struct csms_job *done_head, *done_tail; /* committed, waiting for csms_store_finish() */
 	unsigned pending, max_pending;          /* jobs submitted and not yet taken by the thread */
+	unsigned batch_delay_ms;                /* a batch gathers this long after its first job */
 	char thread_name[16];
 	csms_store_notify_fn *notify;
 	void *notify_ctx;
@@ -111,6 +113,7 @@ int csms_store_open_with(struct csms_store **out, const struct csms_store_opts *
 	pthread_cond_init(&st->wake, NULL);
 	st->ckpt_at = CHECKPOINT_PAGES;
 	st->max_pending = o->max_pending;
+	st->batch_delay_ms = o->batch_delay_ms;
 	snprintf(st->thread_name, sizeof(st->thread_name), "%s", o->thread_name ? o->thread_name : "csms-store");
 	*out = st;
 	return 0;
@@ -259,6 +262,14 @@ static void *store_thread(void *arg)
 		if (!st->in_head) {
 			pthread_mutex_unlock(&st->lock);
 			break;
+		}
+		if (st->batch_delay_ms && !st->stopping && st->pending < MAX_BATCH) {
+			/* a log, not an answer: let the batch grow, so that a commit writes each page once for many
+			 * rows */
+			struct timespec ts = {0, (long)st->batch_delay_ms * 1000000L};
+			pthread_mutex_unlock(&st->lock);
+			nanosleep(&ts, NULL);
+			pthread_mutex_lock(&st->lock);
 		}
 		/* take up to MAX_BATCH jobs */
 		struct csms_job *batch = st->in_head, *last = batch;

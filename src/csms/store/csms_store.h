@@ -41,7 +41,7 @@ int csms_store_open(struct csms_store **out, const char *dir);
 /* A store on another file (the message log, csms_msglog.c): its own writer thread and commits.
  * synchronous: "FULL" (billing: on disk before the answer) or "NORMAL" (WAL: may lose the last commits
  * at a power cut, never corrupts). migrate creates and upgrades its schema. max_pending: jobs queued
- * before csms_store_try_submit() refuses (0: no bound). */
+ * before csms_store_try_submit() refuses (0: no bound). batch_delay_ms: see the field. */
 typedef int csms_store_migrate_fn(sqlite3 *db, char *err, size_t errlen);
 struct csms_store_opts {
 	const char *path;
@@ -49,6 +49,7 @@ struct csms_store_opts {
 	csms_store_migrate_fn *migrate;
 	const char *thread_name;
 	unsigned max_pending;
+	unsigned batch_delay_ms; /* 0: a batch is whatever waits; else it gathers this long (no answer waits) */
 };
 int csms_store_open_with(struct csms_store **out, const struct csms_store_opts *opts);
 int csms_store_start(struct csms_store *st, csms_store_notify_fn *notify, void *ctx);
