@@ -3,12 +3,13 @@
 # echo server (the ceiling), a minimal ocpp-rpc central system on Node, and csms; prints one table with ratios.
 #
 # Scenarios (each server gets the same ones, generator on the same machine):
-#   closed loop, CLOSED_STATIONS stations: Heartbeat, then MeterValues transactions   -> msg/s, p50, p99
+#   closed loop, CLOSED_STATIONS stations: Heartbeat, then MeterValues transactions (48 MeterValues each),
+#   then short transactions (StartTransaction, TX_METER_VALUES MeterValues, StopTransaction) -> msg/s, p50, p99
 #   open loop, OPEN_STATIONS stations, RATE MeterValues-transaction msg/s in total     -> achieved, p50/p99/p99.9
 #   idle memory: STATIONS stations connected and booted, (RSS after - RSS before) / STATIONS -> KiB/connection
 #   storm: STATIONS stations connect at once, then close and reconnect at once           -> ms until all booted
 # Environment: SERVERS="echo node csms" STATIONS=10000 CLOSED_STATIONS=100 OPEN_STATIONS=1000 RATE=20000
-#   DURATION=10 WARMUP=2 PORT=9400 OUT=build/bench-csms CSMS_ARGS="" (extra csms options)
+#   DURATION=10 WARMUP=2 TX_METER_VALUES=2 PORT=9400 OUT=build/bench-csms CSMS_ARGS="" (extra csms options)
 #   CSMS_BIN=build/release/csms (e.g. a copy of an older build, for a before/after in one run),
 #   PARTS="throughput connections" (the first three scenarios, the last two).
 set -uo pipefail
@@ -20,6 +21,7 @@ CLOSED_STATIONS=${CLOSED_STATIONS:-100}
 OPEN_STATIONS=${OPEN_STATIONS:-1000}
 RATE=${RATE:-20000}
 DURATION=${DURATION:-10}
+TX_METER_VALUES=${TX_METER_VALUES:-2}
 WARMUP=${WARMUP:-2}
 PORT=${PORT:-9400}
 OUT=${OUT:-build/bench-csms}
@@ -136,6 +138,12 @@ run_throughput() {
 		R[$name.mv_p50]=$(field "$result" p50_ms)
 		R[$name.mv_p99]=$(field "$result" p99_ms)
 	fi
+	if gen "$name" transactions --mode metervalues --tx-meter-values "$TX_METER_VALUES" --closed \
+		--stations "$CLOSED_STATIONS" --duration "$DURATION" --warmup "$WARMUP"; then
+		R[$name.tx_rate]=$(field "$result" rate_per_s)
+		R[$name.tx_p50]=$(field "$result" p50_ms)
+		R[$name.tx_p99]=$(field "$result" p99_ms)
+	fi
 	if gen "$name" open --mode metervalues --rate "$RATE" --stations "$OPEN_STATIONS" --duration "$DURATION" \
 		--warmup "$WARMUP"; then
 		R[$name.op_rate]=$(field "$result" rate_per_s)
@@ -207,14 +215,17 @@ rows=(
 	"hb_rate|Heartbeat, closed loop, $CLOSED_STATIONS stations (msg/s)|"
 	"hb_p50|  p50 (ms)|"
 	"hb_p99|  p99 (ms)|"
-	"mv_rate|MeterValues tx, closed loop, $CLOSED_STATIONS stations (msg/s)|>= 30000"
+	"mv_rate|MeterValues tx, closed loop, $CLOSED_STATIONS stations (msg/s)|>= 30000, 2x node"
 	"mv_p50|  p50 (ms)|"
 	"mv_p99|  p99 (ms)|"
+	"tx_rate|Start/$TX_METER_VALUES MeterValues/Stop, closed loop, $CLOSED_STATIONS stations (msg/s)|1.5x node"
+	"tx_p50|  p50 (ms)|"
+	"tx_p99|  p99 (ms)|"
 	"op_rate|MeterValues tx, open loop $RATE/s, $OPEN_STATIONS stations (msg/s)|"
 	"op_p50|  p50 (ms)|"
 	"op_p99|  p99 (ms)|< 10"
 	"op_p999|  p99.9 (ms)|"
-	"kib|Idle memory, $STATIONS stations (KiB/connection)|<= 12"
+	"kib|Idle memory, $STATIONS stations (KiB/connection)|<= 8"
 	"storm|Storm: $STATIONS connect at once, all booted (ms)|"
 	"reconnect|Storm: $STATIONS reconnect at once, all booted (ms)|< 10000"
 	"errors|Errors (CALLERROR, timeout, disconnect...)|0"
@@ -237,3 +248,30 @@ for row in "${rows[@]}"; do
 	[ "$key" = errors ] && re=- && rn=-
 	printf '%-58s %10s %10s %10s %10s %10s %10s\n' "$label" "$e" "$n" "$c" "$re" "$rn" "$target"
 done
+
+# ---- one summary line per scenario: csms's figure, the ratios, the target met or not ----
+num() { awk -v a="$1" 'BEGIN { exit !(a ~ /^[0-9.]+$/) }'; }
+verdict() { # verdict EXPR: "met" or "NOT met" (awk expression over numbers), "-" when a figure is missing
+	local expr=$1
+	shift
+	for v in "$@"; do num "$v" || { echo "-"; return; }; done
+	awk "BEGIN { exit !($expr) }" && echo "met" || echo "NOT met"
+}
+c() { echo "${R[csms.$1]:--}"; }
+e() { echo "${R[echo.$1]:--}"; }
+n() { echo "${R[node.$1]:--}"; }
+echo
+summary() { # summary SCENARIO KEY UNIT TARGET VERDICT
+	printf 'summary %-14s csms %10s %-8s csms/echo %5s  csms/node %5s  target %-28s %s\n' "$1" "$(c "$2")" "$3" \
+		"$(ratio "$(c "$2")" "$(e "$2")")" "$(ratio "$(c "$2")" "$(n "$2")")" "$4" "$5"
+}
+summary heartbeat hb_rate msg/s ">= 0.8x echo" "$(verdict "$(c hb_rate) >= 0.8 * $(e hb_rate)" "$(c hb_rate)" "$(e hb_rate)")"
+summary metervalues mv_rate msg/s ">= 2x node, >= 30000/s" \
+	"$(verdict "$(c mv_rate) >= 2 * $(n mv_rate) && $(c mv_rate) >= 30000" "$(c mv_rate)" "$(n mv_rate)")"
+summary transactions tx_rate msg/s ">= 1.5x node" "$(verdict "$(c tx_rate) >= 1.5 * $(n tx_rate)" "$(c tx_rate)" "$(n tx_rate)")"
+summary open-loop op_p99 "ms p99" "p99 < 10 ms at $RATE/s" \
+	"$(verdict "$(c op_p99) < 10 && $(c op_rate) >= 0.99 * $RATE" "$(c op_p99)" "$(c op_rate)")"
+summary idle kib KiB/st "<= 8 KiB a station" "$(verdict "$(c kib) <= 8" "$(c kib)")"
+summary reconnect reconnect ms "all booted < 10000 ms" "$(verdict "$(c reconnect) < 10000" "$(c reconnect)")"
+summary errors errors "" "0" "$(verdict "$(c errors) == 0" "$(c errors)")"
+

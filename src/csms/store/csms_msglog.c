@@ -138,7 +138,8 @@ int csms_msglog_open(struct csms_msglog **out, const char *dir, int64_t max_byte
 	                            .migrate = migrate,
 	                            .thread_name = "csms-msglog",
 	                            .max_pending = CSMS_MSGLOG_MAX_PENDING,
-	                            .batch_delay_ms = CSMS_MSGLOG_BATCH_MS};
+	                            .batch_delay_ms = CSMS_MSGLOG_BATCH_MS,
+	                            .max_batch = CSMS_MSGLOG_MAX_PENDING};
 	if (csms_store_open_with(&log->store, &o) < 0 || adopt_old_log(csms_store_db(log->store), dir) < 0)
 		goto fail;
 	if (sqlite3_open_v2(path, &log->rdb, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {

@@ -42,6 +42,7 @@ struct csms_store {
 	struct csms_job *done_head, *done_tail; /* committed, waiting for csms_store_finish() */
 	unsigned pending, max_pending;          /* jobs submitted and not yet taken by the thread */
 	unsigned batch_delay_ms;                /* a batch gathers this long after its first job */
+	unsigned max_batch;                     /* jobs in one transaction */
 	char thread_name[16];
 	csms_store_notify_fn *notify;
 	void *notify_ctx;
@@ -114,6 +115,7 @@ int csms_store_open_with(struct csms_store **out, const struct csms_store_opts *
 	st->ckpt_at = CHECKPOINT_PAGES;
 	st->max_pending = o->max_pending;
 	st->batch_delay_ms = o->batch_delay_ms;
+	st->max_batch = o->max_batch ? o->max_batch : MAX_BATCH;
 	snprintf(st->thread_name, sizeof(st->thread_name), "%s", o->thread_name ? o->thread_name : "csms-store");
 	*out = st;
 	return 0;
@@ -263,7 +265,7 @@ static void *store_thread(void *arg)
 			pthread_mutex_unlock(&st->lock);
 			break;
 		}
-		if (st->batch_delay_ms && !st->stopping && st->pending < MAX_BATCH) {
+		if (st->batch_delay_ms && !st->stopping && st->pending < st->max_batch) {
 			/* a log, not an answer: let the batch grow, so that a commit writes each page once for many
 			 * rows */
 			struct timespec ts = {0, (long)st->batch_delay_ms * 1000000L};
@@ -274,7 +276,7 @@ static void *store_thread(void *arg)
 		/* take up to MAX_BATCH jobs */
 		struct csms_job *batch = st->in_head, *last = batch;
 		unsigned n = 1;
-		while (last->next && n < MAX_BATCH) {
+		while (last->next && n < st->max_batch) {
 			last = last->next;
 			n++;
 		}
