@@ -64,12 +64,16 @@ static void view(struct evse_group *g, int k, struct evse_glb_conn *c)
 		c->connected = true;
 		c->session = st.session.active;
 		c->max_da = g->cfg->max_current_a * 10;
+		c->phases =
+		    evse_group_phase_mask(g->cfg->phases, 1); /* the group's phases are named from the Master's */
 		c->draw_da = 0;
 		for (int p = 0; p < EVSE_PHASES; p++)
 			if (st.meter.current_a[p] * 10 > c->draw_da)
 				c->draw_da = (int)(st.meter.current_a[p] * 10);
 	} else {
 		const struct conn_status *cs = &g->sat[sat].status[local];
+		c->max_da = g->map.sat[sat].max_a * 10;
+		c->phases = evse_group_phase_mask(g->map.sat[sat].phases, g->map.sat[sat].l1);
 		c->connected = g->sat[sat].conn != NULL;
 		c->session = c->connected && cs->known && evse_glb_session(cs->status, b->in_tx);
 		if (!c->connected || !cs->known || (!c->session && cs->status != OCPP_CHARGE_POINT_STATUS_PREPARING))
@@ -125,7 +129,8 @@ void evse_group__bal_tick(struct evse_group *g)
 		view(g, k, &c[k - 1]);
 		last[k - 1] = g->bal[k - 1].lim_da;
 	}
-	if (evse_glb_inputs(g->cfg->group_threshold_a, c, n, last, &in, err, sizeof(err)) < 0 ||
+	struct evse_glb_group grp = {.threshold_a = g->cfg->group_threshold_a, .cap_da = EVSE_LB_NO_CAP};
+	if (evse_glb_inputs(&grp, c, n, last, &in, err, sizeof(err)) < 0 ||
 	    evse_lb_run(g->lb, (int64_t)g->now, &in, &out, err, sizeof(err)) < 0) {
 		WL_WARN(MOD, "load balancing: %s (every point at 0 A)", err);
 		memset(&out, 0, sizeof(out));

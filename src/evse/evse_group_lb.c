@@ -18,9 +18,19 @@ bool evse_glb_session(enum ocpp_charge_point_status status, bool in_tx)
 	return (size_t)status < sizeof(running) / sizeof(running[0]) && running[status];
 }
 
-int evse_glb_inputs(int threshold_a, const struct evse_glb_conn *c, int n, const int *last_da, struct evse_lb_input *in,
-                    char *err, size_t errcap)
+/* What a point is known to draw, for the house load: only a measured draw, never more than its last limit (an
+ * EV follows a lower limit; its last MeterValues may be older). Taking out more than the EVs draw would make
+ * the house look smaller than it is and the room larger; taking out less only leaves room unused. */
+static int measured_da(const struct evse_glb_conn *c, int last_da)
 {
+	int d = c->draw_da < 0 ? 0 : c->draw_da;
+	return last_da >= 0 && d > last_da ? last_da : d;
+}
+
+int evse_glb_inputs(const struct evse_glb_group *grp, const struct evse_glb_conn *c, int n, const int *last_da,
+                    struct evse_lb_input *in, char *err, size_t errcap)
+{
+	int threshold_a = grp->threshold_a;
 	if (n < 1 || n > EVSE_LB_MAX_POINTS) {
 		snprintf(err, errcap, "%d connectors in the group (1..%d can be balanced)", n, EVSE_LB_MAX_POINTS);
 		return -1;
@@ -33,12 +43,17 @@ int evse_glb_inputs(int threshold_a, const struct evse_glb_conn *c, int n, const
 	in->n_points = n;
 	for (int p = 0; p < EVSE_LB_PHASES; p++)
 		in->threshold_da[p] = threshold_a * 10;
-	in->group_cap_da = EVSE_LB_NO_CAP;
+	in->group_cap_da = grp->cap_da < 0                ? EVSE_LB_NO_CAP
+	                   : grp->cap_da > EVSE_LB_MAX_DA ? EVSE_LB_MAX_DA
+	                                                  : grp->cap_da;
 	for (int i = 0; i < n; i++) {
 		struct evse_lb_point_in *p = &in->point[i];
 		p->max_da = c[i].max_da;
-		p->cap_da = EVSE_LB_NO_CAP;
-		p->phases = EVSE_LB_3PH;
+		p->cap_da = !c[i].has_cap       ? EVSE_LB_NO_CAP
+		            : c[i].cap_da < 0   ? 0
+		            : c[i].cap_da > 800 ? 800
+		                                : c[i].cap_da;
+		p->phases = c[i].phases ? c[i].phases : EVSE_LB_3PH;
 		p->wants = c[i].connected && c[i].session;
 		p->session_start_ms = c[i].session_start_ms;
 		if (c[i].draw_da >= 0)
@@ -47,6 +62,18 @@ int evse_glb_inputs(int threshold_a, const struct evse_glb_conn *c, int n, const
 			p->draw_da = last_da[i] >= 0 ? last_da[i] : c[i].max_da;
 		if (p->draw_da > EVSE_LB_MAX_DA)
 			p->draw_da = EVSE_LB_MAX_DA;
+	}
+	if (grp->has_grid) {
+		in->has_house = true;
+		for (int ph = 0; ph < EVSE_LB_PHASES; ph++) {
+			long house = grp->grid_da[ph];
+			for (int i = 0; i < n; i++)
+				if (in->point[i].wants && (in->point[i].phases & (1u << ph)))
+					house -= measured_da(&c[i], last_da[i]);
+			if (grp->grid_fault)
+				house = in->threshold_da[ph];
+			in->house_da[ph] = house < 0 ? 0 : house > EVSE_LB_MAX_DA ? EVSE_LB_MAX_DA : (int)house;
+		}
 	}
 	return 0;
 }

@@ -23,6 +23,8 @@ run([
 			[{ group_threshold: '5' }, 'group_threshold: 5 A (0 = no balancing, or 6..800)'],
 			[{ group_threshold: '801' }, 'group_threshold: 801 out of range (0..800)'],
 			[{ group_threshold: '40', group_satellites: 'A:8,B:8' }, 'at most 16 can be balanced'],
+			[{ group_satellites: 'A:5A' }, 'group_satellites: "A:5A": maximum 5 A (6..80)'],
+			[{ group_satellites: 'A:1P:2P' }, 'group_satellites: "A:1P:2P": unknown field "2P"'],
 		]) {
 			const st = new Station(Object.assign({ http_port: 0, mode: 'WEB', edition: 'PRO', group_role: 'master',
 				group_port: gport, ocpp_url: 'ws://127.0.0.1:9/ocpp/M' }, opts));
@@ -148,5 +150,54 @@ run([
 		for (const s of [s1, s2, master]) await s.stop();
 		await csms.close();
 		for (const s of [master, s1, s2]) s.cleanup();
+	}],
+	['each Satellite\'s maximum and phases: a 1-phase 16 A point gets 16 A, two 1-phase points share their phase', async () => {
+		csms = new Csms();
+		await csms.listen(await freePort());
+		gport = await freePort();
+		// S1: 1-phase 16 A on L2; S2: 1-phase 32 A on L2 as well; S3: 1-phase on L1. Under 40 A per phase:
+		// S1 16 A (its maximum), S2 the rest of L2 (24 A), S3 alone on L1 (32 A). Every point taken as 3-phase
+		// 32 A (the old assumption) would have given 16 + 12 + 12.
+		master = new Station({ http_port: await freePort(), mode: 'WEB', serial: 'WL-MASTER', edition: 'PRO',
+			group_role: 'master', group_port: gport, group_satellites: 'S1:16A:1P:L2, S2:1P:L2, S3:L1:1P',
+			group_threshold: '40', ocpp_url: `ws://127.0.0.1:${csms.port}/ocpp/GROUP-LB3` });
+		master.start();
+		await master.ready();
+		const ss = [];
+		for (let i = 1; i <= 3; i++) {
+			const s = new Station({ http_port: await freePort(), mode: 'WEB', serial: `WL-S${i}`, group_role: 'satellite',
+				phases: '1', power: '7400', ocpp_url: `ws://127.0.0.1:${gport}/ocpp/S${i}` });
+			s.start();
+			ss.push(s);
+		}
+		for (const s of ss) await s.ready();
+		await until(() => [2, 3, 4].every((k) => statusOf(k) === 'Available'), 15000, 'satellites available');
+		const c = csms.client();
+		const s1 = ss[0];
+		let r = await c.call('RemoteStartTransaction', { idTag: 'CARD-1', connectorId: 2 });
+		assert(r.status === 'Accepted', r.status);
+		await s1.sim('plug response_ms=200');
+		await until(async () => (await stateOf(s1)).state === 'CHARGING', 10000, 'S1 charging');
+		// alone: its own maximum, not the threshold and not the assumed 32 A
+		await until(async () => (await stateOf(s1)).limitA === 16, 15000, 'S1 at its 16 A');
+		for (const [k, st] of [[3, ss[1]], [4, ss[2]]]) {
+			r = await c.call('RemoteStartTransaction', { idTag: `CARD-${k}`, connectorId: k });
+			assert(r.status === 'Accepted', r.status);
+			await st.sim('plug response_ms=200');
+			await until(async () => (await stateOf(st)).state === 'CHARGING', 10000, `connector ${k} charging`);
+		}
+		await until(async () => {
+			const st = await Promise.all(ss.map(stateOf));
+			return st[0].limitA === 16 && st[1].limitA === 24 && st[2].limitA === 32;
+		}, 20000, 'S1 16 A, S2 24 A (the rest of L2), S3 32 A (L1 alone)');
+		for (let n = 0; n < 5; n++) {
+			const st = await Promise.all(ss.map(stateOf));
+			assert(st[0].limitA <= 16, `S1 at ${st[0].limitA} A`);
+			assert(st[0].limitA + st[1].limitA <= 40, `L2: ${st[0].limitA} + ${st[1].limitA} A`);
+		}
+		assert(csms.failures.length === 0, csms.failures.join('; '));
+		for (const s of [...ss, master]) await s.stop();
+		await csms.close();
+		for (const s of [master, ...ss]) s.cleanup();
 	}],
 ]);
