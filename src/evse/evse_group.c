@@ -441,6 +441,7 @@ static int relay_call(void *ctx, const struct ocpp_incoming *in)
 	}
 	*s = (struct down_slot){.busy = true, .link = link, .action = in->action, .sat = sat};
 	snprintf(s->id, sizeof(s->id), "%s", in->id);
+	evse_group__caps_down(g, s, in, k);
 	if (ocpp_rpc_call(c->rpc, in->action, p.data, s, g->now, &err) < 0) {
 		evse_ocpp_relay_reply_error(o, link, in->id, OCPP_ERR_InternalError, err.message);
 		s->busy = false;
@@ -470,6 +471,7 @@ void evse_group__sat_outcome(void *ctx, struct ocpp_rpc *rpc, const struct ocpp_
 	struct down_slot *s = out->cookie;
 	if (!s || !s->busy)
 		return;
+	evse_group__caps_outcome(g, s, out);
 	if (out->kind == OCPP_OUTCOME_RESULT) {
 		struct ocpp_error err;
 		cJSON *j = ocpp_encode(ocpp_actions[s->action].conf, out->conf, &err);

@@ -5,7 +5,14 @@
 // running, and starts within a few cycles when one of the three leaves; an EV that draws less (Current.Import)
 // leaves the rest to the other session. A bad threshold stops the start.
 'use strict';
+const { spawn } = require('child_process');
 const { freePort, until, Csms, Station, run, assert } = require('./evse_harness');
+
+const METER_SIM = process.env.METER_SIM || 'build/release/meter_sim';
+const started = [];
+process.on('exit', () => {
+	for (const p of started) if (p.exitCode === null && p.signalCode === null) p.kill('SIGKILL');
+});
 
 let csms, master, gport;
 const sats = [];
@@ -199,5 +206,103 @@ run([
 		for (const s of [...ss, master]) await s.stop();
 		await csms.close();
 		for (const s of [master, ...ss]) s.cleanup();
+	}],
+	['upstream caps: a ChargePointMaxProfile of 12 A on connector 0 caps the group, a TxDefaultProfile on connector k its point', async () => {
+		csms = new Csms();
+		await csms.listen(await freePort());
+		gport = await freePort();
+		master = new Station({ http_port: await freePort(), mode: 'WEB', serial: 'WL-MASTER', edition: 'PRO',
+			group_role: 'master', group_port: gport, group_satellites: 'S1,S2', group_threshold: '40',
+			ocpp_url: `ws://127.0.0.1:${csms.port}/ocpp/GROUP-LB4` });
+		master.start();
+		await master.ready();
+		const ss = [];
+		for (let i = 1; i <= 2; i++) {
+			const s = new Station({ http_port: await freePort(), mode: 'WEB', serial: `WL-S${i}`, group_role: 'satellite',
+				ocpp_url: `ws://127.0.0.1:${gport}/ocpp/S${i}` });
+			s.start();
+			ss.push(s);
+		}
+		for (const s of ss) await s.ready();
+		await until(() => statusOf(2) === 'Available' && statusOf(3) === 'Available', 15000, 'satellites available');
+		const c = csms.client();
+		for (const [k, st] of [[2, ss[0]], [3, ss[1]]]) {
+			const r = await c.call('RemoteStartTransaction', { idTag: `CARD-${k}`, connectorId: k });
+			assert(r.status === 'Accepted', r.status);
+			await st.sim('plug response_ms=200');
+			await until(async () => (await stateOf(st)).state === 'CHARGING', 10000, `connector ${k} charging`);
+		}
+		const limits = async () => (await Promise.all(ss.map(stateOf))).map((x) => x.limitA);
+		await until(async () => { const l = await limits(); return l[0] === 20 && l[1] === 20; }, 15000, '20 A each under 40 A');
+		const prof = (id, purpose, limit) => ({ chargingProfileId: id, stackLevel: 1, chargingProfilePurpose: purpose,
+			chargingProfileKind: 'Absolute', chargingSchedule: { chargingRateUnit: 'A', startSchedule: '2020-01-01T00:00:00Z',
+				chargingSchedulePeriod: [{ startPeriod: 0, limit }] } });
+		let r = await c.call('SetChargingProfile', { connectorId: 0, csChargingProfiles: prof(77, 'ChargePointMaxProfile', 12) });
+		assert(r.status === 'Accepted', r.status);
+		await until(async () => { const l = await limits(); return l[0] === 6 && l[1] === 6; }, 15000, 'the group under 12 A: 6 A each');
+		for (let n = 0; n < 5; n++) {
+			const l = await limits();
+			assert(l[0] + l[1] <= 12, `the group at ${l[0] + l[1]} A under a 12 A ChargePointMaxProfile`);
+		}
+		r = await c.call('ClearChargingProfile', { id: 77 });
+		assert(r.status === 'Accepted', r.status);
+		await until(async () => { const l = await limits(); return l[0] === 20 && l[1] === 20; }, 15000, 'back to 20 A each');
+		// a TxDefaultProfile of 8 A on connector 2 (relayed to S1): S1 at 8 A, S2 the rest (32 A, its maximum)
+		r = await c.call('SetChargingProfile', { connectorId: 2, csChargingProfiles: prof(78, 'TxDefaultProfile', 8) });
+		assert(r.status === 'Accepted', r.status);
+		await until(async () => { const l = await limits(); return l[0] === 8 && l[1] === 32; }, 15000, 'S1 at 8 A, S2 at 32 A');
+		r = await c.call('ClearChargingProfile', { connectorId: 2, chargingProfilePurpose: 'TxDefaultProfile' });
+		assert(r.status === 'Accepted', r.status);
+		await until(async () => { const l = await limits(); return l[0] === 20 && l[1] === 20; }, 15000, '20 A each again');
+		assert(csms.failures.length === 0, csms.failures.join('; '));
+		for (const s of [...ss, master]) await s.stop();
+		await csms.close();
+		for (const s of [master, ...ss]) s.cleanup();
+	}],
+	['the Master\'s DPM meter: the room is dpm_limit - the house load, the balancer (not DPM) owns the Master\'s limit', async () => {
+		csms = new Csms();
+		await csms.listen(await freePort());
+		gport = await freePort();
+		const mport = await freePort(), hport = await freePort();
+		// the meter sees the house and the Master's own EV (read from its /api/status by the simulator)
+		const sim = spawn(METER_SIM, ['--port', String(mport), '--model', 'sdm630', '--evse-port', String(hport)],
+			{ stdio: ['pipe', 'pipe', 'pipe'] });
+		started.push(sim);
+		let simOut = '';
+		sim.stdout.on('data', (d) => { simOut += d; });
+		sim.stderr.on('data', (d) => { simOut += d; });
+		await until(() => /ready/.test(simOut), 5000, 'meter_sim ready');
+		sim.stdin.write('house 13800\npv 0\n'); // 20 A per phase
+		master = new Station({ http_port: hport, mode: 'WEB', serial: 'WL-MASTER', edition: 'PRO',
+			group_role: 'master', group_port: gport, group_satellites: '', group_threshold: '40',
+			dpm: 'true', dpm_limit: '32', dpm_meter_host: '127.0.0.1', dpm_meter_port: String(mport), dpm_fault: '3',
+			dpm_poll_ms: '250', dpm_timeout_ms: '200', dpm_ramp: '20', dpm_min_off: '1', dpm_min_on: '1',
+			ocpp_url: `ws://127.0.0.1:${csms.port}/ocpp/GROUP-LB5` });
+		master.start();
+		started.push(master.proc);
+		await master.ready();
+		await until(() => statusOf(1) === 'Available', 15000, 'the Master available');
+		const c = csms.client();
+		const r = await c.call('RemoteStartTransaction', { idTag: 'CARD-1', connectorId: 1 });
+		assert(r.status === 'Accepted', r.status);
+		await master.sim('plug response_ms=200');
+		// room = min(40, 32 - 20) = 12 A: the balancer's 12 A, not DPM's own offer (32 - 20 - its 1 A margin = 11 A)
+		let last;
+		await until(async () => { last = await stateOf(master); return last.state === 'CHARGING' && last.limitA === 12; },
+			20000, 'the Master at 12 A').catch((e) => { throw new Error(`${e.message}: ${JSON.stringify(last)}\n${master.log}`); });
+		for (let n = 0; n < 5; n++) {
+			const x = await stateOf(master);
+			assert(x.limitA === 12, `the Master at ${x.limitA} A`);
+		}
+		// the house takes 30 A: 2 A left, the session suspended (not stopped)
+		sim.stdin.write('house 20700\n');
+		await until(async () => { last = await stateOf(master); return last.limitA === 0 && last.session.active; }, 10000,
+			'suspended at 0 A').catch((e) => { throw new Error(`${e.message}: ${JSON.stringify(last)}`); });
+		assert(!csms.of('StopTransaction').length, 'the balancer stopped a session');
+		assert(csms.failures.length === 0, csms.failures.join('; '));
+		await master.stop();
+		sim.stdin.write('quit\n');
+		await csms.close();
+		master.cleanup();
 	}],
 ]);

@@ -85,6 +85,20 @@ static void test_current_import(void **state)
 	assert_non_null(j);
 	assert_int_equal(evse_glb_current_import(j, &da), 0);
 	assert_int_equal(da, 80);
+	/* per phase, and onto the group's phases: a point wired L2-L3-L1, a 1-phase point on L3 */
+	int ph[3], grp_ph[3];
+	assert_int_equal(evse_glb_current_import_phases(j, &da, ph), 0);
+	assert_int_equal(ph[0], 75);
+	assert_int_equal(ph[1], 80);
+	assert_int_equal(ph[2], 65);
+	evse_glb_rotate(3, 2, ph, grp_ph);
+	assert_int_equal(grp_ph[0], 65);
+	assert_int_equal(grp_ph[1], 75);
+	assert_int_equal(grp_ph[2], 80);
+	evse_glb_rotate(1, 3, ph, grp_ph);
+	assert_int_equal(grp_ph[0], -1);
+	assert_int_equal(grp_ph[1], -1);
+	assert_int_equal(grp_ph[2], 75);
 	cJSON_Delete(j);
 	/* none, or only values that are not numbers: -1, da untouched */
 	j = cJSON_Parse("{\"connectorId\":1,\"meterValue\":[{\"timestamp\":\"x\",\"sampledValue\":["
@@ -235,7 +249,20 @@ static void test_house_load_from_the_grid_meter(void **state)
 	assert_int_equal(in.house_da[0], 200);
 	assert_int_equal(in.house_da[1], 0);
 	assert_int_equal(in.house_da[2], 0); /* export: no negative house */
-	c[0].draw_da = -1;                   /* not seen drawing: offered 32 A at most, the room is 12 A on L1 */
+	/* its draw per phase known (a 1-phase EV on the 3-phase point): only L1 is taken out */
+	c[0].has_phase_draw = true;
+	c[0].phase_draw_da[0] = 100;
+	c[0].phase_draw_da[1] = c[0].phase_draw_da[2] = 0;
+	assert_int_equal(evse_glb_inputs(&grp, c, 2, last, &in, err, sizeof(err)), 0);
+	assert_int_equal(in.house_da[0], 200);
+	assert_int_equal(in.house_da[1], 100);
+	/* a draw above the point's last limit counts as the limit (an older reading) */
+	last[0] = 80;
+	assert_int_equal(evse_glb_inputs(&grp, c, 2, last, &in, err, sizeof(err)), 0);
+	assert_int_equal(in.house_da[0], 220);
+	last[0] = -1;
+	c[0].has_phase_draw = false;
+	c[0].draw_da = -1; /* not seen drawing: offered 32 A at most, the room is 12 A on L1 */
 	grp.grid_da[0] = 200;
 	grp.grid_da[1] = grp.grid_da[2] = 0;
 	run_cycles(lb, &grp, c, 2, 10, &now, &out);
