@@ -586,12 +586,15 @@ struct limit_req {
 	struct ocpp_clear_charging_profile_req clear;
 };
 
+/* local 0: the Satellite as a whole (ChargePointMaxProfile on its connector 0); local >= 1: its connector
+ * local (TxDefaultProfile on it) */
 static const void *limit_req(struct limit_req *r, int local, double amps)
 {
 	memset(r, 0, sizeof(*r));
+	int64_t id = EVSE_GROUP_PROFILE_ID + (local > 0 ? local : 0);
 	if (amps < 0) {
 		r->action = OCPP_ClearChargingProfile;
-		r->clear = (struct ocpp_clear_charging_profile_req){.has_id = true, .id = EVSE_GROUP_PROFILE_ID};
+		r->clear = (struct ocpp_clear_charging_profile_req){.has_id = true, .id = id};
 		return &r->clear;
 	}
 	r->action = OCPP_SetChargingProfile;
@@ -602,14 +605,20 @@ static const void *limit_req(struct limit_req *r, int local, double amps)
 	                                           .charging_schedule_period = &r->period};
 	/* a ChargePointMaxProfile: the lower of it and the backend's own profiles counts, so a share never lifts
 	 * what the backend set (a TxDefaultProfile of a higher stack level would replace the backend's) */
-	r->prof = (struct ocpp_charging_profile){.charging_profile_id = EVSE_GROUP_PROFILE_ID,
+	/* local > 0, a connector of a Satellite of several: a TxDefaultProfile of the share on it. The balancer's
+	 * shares never exceed the caps of upstream's own profiles on that connector (evse_group_caps.c), so it never
+	 * lifts an upstream TxDefaultProfile it outranks; one of upstream at the same stack level would be replaced
+	 * by it and is left alone (evse_group__caps_has_level); an upstream TxProfile replaces it during its
+	 * transaction — the Satellite's ChargePointMaxProfile (its total) still bounds the Satellite. */
+	r->prof = (struct ocpp_charging_profile){.charging_profile_id = id,
 	                                         .stack_level = EVSE_GROUP_PROFILE_LEVEL,
 	                                         .charging_profile_purpose =
-	                                             OCPP_CHARGING_PROFILE_PURPOSE_CHARGE_POINT_MAX_PROFILE,
+	                                             local > 0 ? OCPP_CHARGING_PROFILE_PURPOSE_TX_DEFAULT_PROFILE
+	                                                       : OCPP_CHARGING_PROFILE_PURPOSE_CHARGE_POINT_MAX_PROFILE,
 	                                         .charging_profile_kind = OCPP_CHARGING_PROFILE_KIND_ABSOLUTE,
 	                                         .charging_schedule = &r->sched};
-	r->set = (struct ocpp_set_charging_profile_req){.connector_id = 0, .cs_charging_profiles = &r->prof};
-	(void)local; /* NEEDSWORK: a Satellite of several connectors is capped as a whole */
+	r->set = (struct ocpp_set_charging_profile_req){.connector_id = local > 0 ? local : 0,
+	                                                .cs_charging_profiles = &r->prof};
 	return &r->set;
 }
 
@@ -622,7 +631,7 @@ cJSON *evse_group_limit_json(int local, double amps, enum ocpp_action *action)
 	return ocpp_encode(ocpp_actions[r.action].req, req, &err);
 }
 
-int evse_group_set_point_limit(struct evse_group *g, int k, double amps)
+static int set_limit(struct evse_group *g, int k, double amps, bool per_connector)
 {
 	struct ocpp_error err;
 	struct limit_req r;
@@ -636,10 +645,23 @@ int evse_group_set_point_limit(struct evse_group *g, int k, double amps)
 	struct group_conn *c = g->sat[sat].conn;
 	if (!c)
 		return -1;
-	const void *req = limit_req(&r, local, amps);
+	const void *req = limit_req(&r, per_connector ? local : 0, amps);
 	int rc = ocpp_rpc_call(c->rpc, r.action, req, &g->own_cookie, g->now, &err);
 	if (rc < 0)
 		WL_WARN(MOD, "limit of %s not sent: %s", g->map.sat[sat].id, err.message);
 	evse_group__flush(c);
 	return rc < 0 ? -1 : 0;
+}
+
+int evse_group_set_point_limit(struct evse_group *g, int k, double amps)
+{
+	return set_limit(g, k, amps, false);
+}
+
+int evse_group_set_connector_limit(struct evse_group *g, int k, double amps)
+{
+	int sat, local;
+	if (evse_group_map_down(&g->map, k, &sat, &local) < 0 || sat < 0)
+		return -1;
+	return set_limit(g, k, amps, true);
 }

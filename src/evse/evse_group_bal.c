@@ -17,7 +17,8 @@ int evse_group__bal_new(struct evse_group *g, char *err, size_t errcap)
 {
 	struct evse_lb_config cfg;
 	for (int i = 0; i < EVSE_GROUP_POINTS_MAX; i++)
-		g->bal[i] = (struct bal_point){.draw_da = -1, .phase_da = {-1, -1, -1}, .lim_da = -1, .sent_da = -1};
+		g->bal[i] = (struct bal_point){
+		    .draw_da = -1, .phase_da = {-1, -1, -1}, .lim_da = -1, .sent_da = -1, .conn_sent_da = -1};
 	if (g->cfg->group_threshold_a <= 0)
 		return 0;
 	if (g->st->dpm) /* the balancer owns the Master's own limit: DPM only gives the house load */
@@ -163,6 +164,39 @@ static void apply(struct evse_group *g, int k, int da)
 	}
 }
 
+/* A connector of a Satellite of several: its own share as a TxDefaultProfile on it, besides the Satellite's
+ * total; not where upstream has a TxDefaultProfile of the same stack level (it would be replaced: the total
+ * still bounds the Satellite). */
+static void apply_connector(struct evse_group *g, int k, int da)
+{
+	struct bal_point *b = &g->bal[k - 1];
+	int sat, local;
+	if (evse_group_map_down(&g->map, k, &sat, &local) < 0 || sat < 0)
+		return;
+	const struct group_conn *c = g->sat[sat].conn;
+	if (!c || c->serial != b->conn_serial)
+		b->conn_sent_da = -1;
+	if (!c)
+		return;
+	b->conn_serial = c->serial;
+	if (evse_group__caps_has_level(g, k, EVSE_GROUP_PROFILE_LEVEL)) {
+		if (b->conn_sent_da != -2)
+			WL_WARN(
+			    MOD,
+			    "connector %d: upstream has a TxDefaultProfile of stack level %d there: only %s's total "
+			    "is capped",
+			    k, EVSE_GROUP_PROFILE_LEVEL, g->map.sat[sat].id);
+		b->conn_sent_da = -2;
+		return;
+	}
+	if (b->conn_sent_da == -2)
+		b->conn_sent_da = -1;
+	if (!evse_glb_should_apply(b->conn_sent_da, da))
+		return;
+	if (evse_group_set_connector_limit(g, k, da / 10.0) == 0)
+		b->conn_sent_da = da;
+}
+
 void evse_group__bal_tick(struct evse_group *g)
 {
 	struct evse_glb_conn c[EVSE_LB_MAX_POINTS];
@@ -194,5 +228,7 @@ void evse_group__bal_tick(struct evse_group *g)
 		for (int i = 0; i < g->map.sat[s].connectors; i++)
 			total += out.point[g->map.sat[s].first - 1 + i].limit_da;
 		apply(g, g->map.sat[s].first, total);
+		for (int i = 0; i < g->map.sat[s].connectors && g->map.sat[s].connectors > 1; i++)
+			apply_connector(g, g->map.sat[s].first + i, out.point[g->map.sat[s].first - 1 + i].limit_da);
 	}
 }

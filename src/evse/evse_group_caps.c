@@ -132,3 +132,14 @@ int evse_group__caps_station(struct evse_group *g)
 		return EVSE_LB_NO_CAP;
 	return a * 10 > EVSE_LB_MAX_DA ? EVSE_LB_MAX_DA : (int)(a * 10 + 1e-6);
 }
+
+bool evse_group__caps_has_level(const struct evse_group *g, int k, int level)
+{
+	if (!g->caps || k < 1 || k > EVSE_GROUP_POINTS_MAX)
+		return false;
+	const struct evse_smart *t = &g->caps[k - 1];
+	for (size_t i = 0; i < t->n; i++)
+		if (t->p[i].purpose == EVSE_SMART_TX_DEFAULT && t->p[i].stack_level == level)
+			return true;
+	return false;
+}

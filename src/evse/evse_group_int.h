@@ -80,6 +80,8 @@ struct bal_point {
 	int lim_da;       /* the balancer's last limit, -1: none */
 	int sent_da;      /* the limit last sent to it (its Satellite's first connector: the Satellite's total) */
 	unsigned serial;  /* the Satellite connection it was sent on */
+	int conn_sent_da; /* a connector of a Satellite of several: its own share last sent, -1: none */
+	unsigned conn_serial;
 };
 
 struct evse_group {
@@ -137,5 +139,8 @@ void evse_group__caps_down(struct evse_group *g, struct down_slot *s, const stru
 void evse_group__caps_outcome(struct evse_group *g, const struct down_slot *s, const struct ocpp_outcome *out);
 int evse_group__caps_point(struct evse_group *g, int k, bool session, int64_t start_wall_ms, int *cap_da);
 int evse_group__caps_station(struct evse_group *g);
+/* Has upstream a TxDefaultProfile of stack level on connector k (the Master's own per-connector share there
+ * would replace it)? */
+bool evse_group__caps_has_level(const struct evse_group *g, int k, int level);
 
 #endif

@@ -6,6 +6,7 @@
 // leaves the rest to the other session. A bad threshold stops the start.
 'use strict';
 const { spawn } = require('child_process');
+const { RPCClient } = require('ocpp-rpc');
 const { freePort, until, Csms, Station, run, assert } = require('./evse_harness');
 
 const METER_SIM = process.env.METER_SIM || 'build/release/meter_sim';
@@ -302,6 +303,49 @@ run([
 		assert(csms.failures.length === 0, csms.failures.join('; '));
 		await master.stop();
 		sim.stdin.write('quit\n');
+		await csms.close();
+		master.cleanup();
+	}],
+	['a Satellite of two connectors (ocpp-rpc strict client) gets its total and a TxDefaultProfile per connector', async () => {
+		csms = new Csms();
+		await csms.listen(await freePort());
+		gport = await freePort();
+		master = new Station({ http_port: await freePort(), mode: 'WEB', serial: 'WL-MASTER', edition: 'PRO',
+			group_role: 'master', group_port: gport, group_satellites: 'THIRD:2', group_threshold: '40',
+			ocpp_url: `ws://127.0.0.1:${csms.port}/ocpp/GROUP-LB6` });
+		master.start();
+		await master.ready();
+		const calls = [];
+		const third = new RPCClient({ endpoint: `ws://127.0.0.1:${gport}/ocpp`, identity: 'THIRD', protocols: ['ocpp1.6'],
+			strictMode: true, reconnect: false });
+		third.handle(({ method, params }) => {
+			calls.push({ method, params });
+			if (method === 'RemoteStartTransaction' || method === 'SetChargingProfile' || method === 'ClearChargingProfile')
+				return { status: 'Accepted' };
+			return {};
+		});
+		await third.connect();
+		await third.call('BootNotification', { chargePointVendor: 'Other', chargePointModel: 'X' });
+		const ts = () => new Date().toISOString();
+		for (const c of [1, 2])
+			await third.call('StatusNotification', { connectorId: c, errorCode: 'NoError', status: 'Available', timestamp: ts() });
+		await until(() => statusOf(2) === 'Available' && statusOf(3) === 'Available', 5000, 'connectors 2, 3 available');
+		const r = await csms.client().call('RemoteStartTransaction', { idTag: 'CARD-T', connectorId: 2 });
+		assert(r.status === 'Accepted', r.status);
+		await third.call('StartTransaction', { connectorId: 1, idTag: 'CARD-T', meterStart: 0, timestamp: ts() });
+		await third.call('StatusNotification', { connectorId: 1, errorCode: 'NoError', status: 'Charging', timestamp: ts() });
+		// the latest limit of each kind the Master sent: the total on connector 0, the share on 1 and on 2
+		const latest = (conn, purpose) => {
+			const x = calls.filter((c) => c.method === 'SetChargingProfile' && c.params.connectorId === conn &&
+				c.params.csChargingProfiles.chargingProfilePurpose === purpose);
+			return x.length ? x[x.length - 1].params.csChargingProfiles.chargingSchedule.chargingSchedulePeriod[0].limit : undefined;
+		};
+		await until(() => latest(0, 'ChargePointMaxProfile') === 32 && latest(1, 'TxDefaultProfile') === 32 &&
+			latest(2, 'TxDefaultProfile') === 0, 15000, 'total 32 A, connector 1 32 A, connector 2 0 A')
+			.catch((e) => { throw new Error(`${e.message}: ${JSON.stringify(calls.map((c) => [c.method, c.params.connectorId]))}`); });
+		assert(csms.failures.length === 0, csms.failures.join('; '));
+		third.close({ force: true });
+		await master.stop();
 		await csms.close();
 		master.cleanup();
 	}],
