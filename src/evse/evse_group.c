@@ -520,6 +520,14 @@ struct evse_group *evse_group_new(struct evse_station *st, const struct evse_con
 		goto fail;
 	if (evse_group__listen(g, ctx, err, errcap) < 0)
 		goto fail;
+	for (int s = 0; s < g->map.n_sat; s++) {
+		char key[16 + EVSE_GROUP_ID_MAX], hash[EVSE_GAUTH_HASH_MAX];
+		snprintf(key, sizeof(key), "group.key.%s", g->map.sat[s].id);
+		bool has = evse_store_get(st->store, key, hash, sizeof(hash)) == 1 && hash[0];
+		if (!has && g->auth_required)
+			WL_WARN(MOD, "satellite %s has no password: refused until one is set (evse group-passwd %s)",
+			        g->map.sat[s].id, g->map.sat[s].id);
+	}
 	struct evse_ocpp_relay r = {.call = relay_call, .outcome = relay_outcome, .ctx = g};
 	evse_ocpp_set_relay(st->ocpp, &r);
 	WL_INFO(MOD, "master of %d satellites (%d connectors upstream), listening on %s port %d", g->map.n_sat,

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "evse_group.h"
+#include "evse_group_auth.h"
 #include "evse_group_map.h"
 #include "evse_smart.h"
 #include "ocpp.h"
@@ -107,6 +108,8 @@ struct evse_group {
 	struct evse_lb *lb; /* group_threshold > 0 */
 	uint64_t lb_at;     /* its last cycle */
 	struct bal_point bal[EVSE_GROUP_POINTS_MAX];
+	bool auth_required;                  /* the Satellites' vhost listens beyond loopback: a password each */
+	struct evse_gauth_throttle throttle; /* failed Satellite logins per address */
 	struct evse_smart
 	    *caps; /* [EVSE_GROUP_POINTS_MAX]: upstream's profiles on each Satellite connector (balancing) */
 	void (*wake)(void *ctx); /* frames for upstream were queued */
