@@ -31,39 +31,40 @@ static void timestamp(const struct evse_group *g, char *out, size_t cap)
 
 /* ---- transactions of the Satellites ---- */
 
-/* The table is kept in the store ("group.tx" = "<transactionId>=<satellite id>,..."), so that a RemoteStop
- * still finds its Satellite after the Master restarted. */
-static void tx_save(struct evse_group *g)
+/* The table is kept in the store (evse_store_group_tx_*, one row per running transaction), so that a
+ * RemoteStop still finds its Satellite after the Master restarted. */
+static void tx_row(void *ctx, int64_t tx, const char *satellite)
 {
-	char buf[TX_MAX * (24 + EVSE_GROUP_ID_MAX) + 1];
-	size_t len = 0;
-	buf[0] = '\0';
+	struct evse_group *g = ctx;
+	int sat = evse_group_map_find(&g->map, satellite);
+	if (sat < 0)
+		return; /* a Satellite no longer in the group */
 	for (int i = 0; i < TX_MAX; i++)
-		if (g->tx[i].sat >= 0 && len < sizeof(buf))
-			len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s%" PRId64 "=%s", len ? "," : "",
-			                        g->tx[i].tx, g->map.sat[g->tx[i].sat].id);
-	evse_store_set(g->st->store, "group.tx", buf);
+		if (g->tx[i].sat < 0) {
+			g->tx[i].tx = tx;
+			g->tx[i].sat = sat;
+			return;
+		}
 }
 
 static void tx_load(struct evse_group *g)
 {
 	char buf[TX_MAX * (24 + EVSE_GROUP_ID_MAX) + 1], *save = NULL;
-	int n = 0;
-	if (evse_store_get(g->st->store, "group.tx", buf, sizeof(buf)) != 1)
-		return;
-	for (char *tok = strtok_r(buf, ",", &save); tok && n < TX_MAX; tok = strtok_r(NULL, ",", &save)) {
-		char *eq = strchr(tok, '='), *end;
-		if (!eq)
-			continue;
-		*eq = '\0';
-		long long tx = strtoll(tok, &end, 10);
-		int sat = evse_group_map_find(&g->map, eq + 1);
-		if (*end || sat < 0)
-			continue; /* a Satellite no longer in the group */
-		g->tx[n].tx = tx;
-		g->tx[n].sat = sat;
-		n++;
+	/* the rows of an older release, kept as one text ("<transactionId>=<satellite id>,..."): moved once */
+	if (evse_store_get(g->st->store, "group.tx", buf, sizeof(buf)) == 1 && buf[0]) {
+		for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+			char *eq = strchr(tok, '='), *end;
+			if (!eq)
+				continue;
+			*eq = '\0';
+			long long tx = strtoll(tok, &end, 10);
+			if (!*end)
+				evse_store_group_tx_put(g->st->store, tx, eq + 1);
+		}
+		evse_store_set(g->st->store, "group.tx", "");
 	}
+	if (evse_store_group_tx_each(g->st->store, tx_row, g) < 0)
+		WL_WARN(MOD, "the running transactions of the Satellites could not be read from the store");
 }
 
 static void tx_put(struct evse_group *g, int64_t tx, int sat)
@@ -72,11 +73,19 @@ static void tx_put(struct evse_group *g, int64_t tx, int sat)
 		if (g->tx[i].sat < 0 || g->tx[i].tx == tx) {
 			g->tx[i].tx = tx;
 			g->tx[i].sat = sat;
-			tx_save(g);
+			if (evse_store_group_tx_put(g->st->store, tx, g->map.sat[sat].id) < 0)
+				WL_WARN(MOD, "transaction %" PRId64 " of %s not kept in the store", tx,
+				        g->map.sat[sat].id);
 			return;
 		}
 	WL_WARN(MOD, "more than %d transactions running in the group: %" PRId64 " cannot be stopped remotely", TX_MAX,
 	        tx);
+}
+
+static void tx_drop(struct evse_group *g, int i)
+{
+	evse_store_group_tx_del(g->st->store, g->tx[i].tx);
+	g->tx[i].sat = -1;
 }
 
 static int tx_find(const struct evse_group *g, int64_t tx)
@@ -190,10 +199,8 @@ static void up_done(struct evse_group *g, struct up_slot *s, const struct ocpp_o
 		} else if (s->action == OCPP_StopTransaction) {
 			const cJSON *t = cJSON_GetObjectItemCaseSensitive(s->json, "transactionId");
 			int i = cJSON_IsNumber(t) ? tx_find(g, (int64_t)t->valuedouble) : -1;
-			if (i >= 0) {
-				g->tx[i].sat = -1;
-				tx_save(g);
-			}
+			if (i >= 0)
+				tx_drop(g, i);
 		}
 		if (alive) {
 			struct ocpp_error err;
