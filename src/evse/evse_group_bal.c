@@ -83,8 +83,8 @@ static void view(struct evse_group *g, int k, struct evse_glb_conn *c)
 			if (now_da > c->draw_da)
 				c->draw_da = now_da;
 			/* the grid meter's reading may be up to a cycle older than the station's own: of the draw now
-			 * and a cycle ago the larger is what the reading may contain */
-			c->phase_draw_da[p] = now_da > b->phase_da[p] ? now_da : b->phase_da[p];
+			 * and a cycle ago the smaller is taken out (the house then looks bigger, never smaller) */
+			c->phase_draw_da[p] = b->phase_da[p] >= 0 && b->phase_da[p] < now_da ? b->phase_da[p] : now_da;
 			b->phase_da[p] = now_da;
 		}
 	} else {

@@ -9,6 +9,7 @@
 
 #include "evse_group.h"
 #include "evse_group_auth.h"
+#include "evse_group_lb.h"
 #include "evse_group_map.h"
 #include "evse_smart.h"
 #include "ocpp.h"
