@@ -108,9 +108,10 @@ static void view(struct evse_group *g, int k, struct evse_glb_conn *c)
 		for (int p = 0; p < EVSE_LB_PHASES; p++)
 			b->phase_da[p] = -1;
 	}
+	bool ended = b->session && !c->session;
 	b->session = c->session;
 	c->session_start_ms = b->start_ms;
-	c->has_cap = evse_group__caps_point(g, k, c->session,
+	c->has_cap = evse_group__caps_point(g, k, c->session, ended,
 	                                    evse_station_wall_ms(g->st) - (int64_t)(g->now - (uint64_t)b->start_ms),
 	                                    &c->cap_da) == 1;
 }

@@ -102,7 +102,7 @@ void evse_group__caps_outcome(struct evse_group *g, const struct down_slot *s, c
 	}
 }
 
-int evse_group__caps_point(struct evse_group *g, int k, bool session, int64_t start_wall_ms, int *cap_da)
+int evse_group__caps_point(struct evse_group *g, int k, bool session, bool ended, int64_t start_wall_ms, int *cap_da)
 {
 	int sat, local;
 	double a;
@@ -115,7 +115,7 @@ int evse_group__caps_point(struct evse_group *g, int k, bool session, int64_t st
 			return 0;
 		struct evse_smart *t = &g->caps[k - 1];
 		struct evse_smart_tx tx = {.active = session, .id = 0, .start_ms = start_wall_ms};
-		if (!session)
+		if (ended) /* a TxProfile given before its session (a remote start's) waits for it */
 			evse_smart_end_tx(t, NULL, 0);
 		a = evse_smart_limit_at(t, 1, &tx, wall(g), wall(g), NULL);
 	}

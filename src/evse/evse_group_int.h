@@ -135,13 +135,14 @@ void evse_group__bal_tick(struct evse_group *g);
 
 /* evse_group_caps.c: upstream's limits as the balancer's caps. A Satellite's copy of the profiles upstream set
  * on its connectors: note what a call passed down would change (down), apply it when the Satellite accepts
- * (outcome); each connector's cap now (point: 1 with *cap_da, 0 none; its session's TxProfiles end with it);
+ * (outcome); each connector's cap now (point: 1 with *cap_da, 0 none; ended: its session just ended, its
+ * TxProfiles go);
  * the whole station's (ChargePointMaxProfile on connector 0, the Master's own): da or EVSE_LB_NO_CAP. */
 int evse_group__caps_new(struct evse_group *g);
 void evse_group__caps_free(struct evse_group *g);
 void evse_group__caps_down(struct evse_group *g, struct down_slot *s, const struct ocpp_incoming *in, int k);
 void evse_group__caps_outcome(struct evse_group *g, const struct down_slot *s, const struct ocpp_outcome *out);
-int evse_group__caps_point(struct evse_group *g, int k, bool session, int64_t start_wall_ms, int *cap_da);
+int evse_group__caps_point(struct evse_group *g, int k, bool session, bool ended, int64_t start_wall_ms, int *cap_da);
 int evse_group__caps_station(struct evse_group *g);
 /* Has upstream a TxDefaultProfile of stack level on connector k (the Master's own per-connector share there
  * would replace it)? */

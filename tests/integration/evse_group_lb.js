@@ -255,6 +255,19 @@ run([
 		r = await c.call('ClearChargingProfile', { connectorId: 2, chargingProfilePurpose: 'TxDefaultProfile' });
 		assert(r.status === 'Accepted', r.status);
 		await until(async () => { const l = await limits(); return l[0] === 20 && l[1] === 20; }, 15000, '20 A each again');
+		// a remote start's TxProfile (10 A) caps that point from its session on: S2's next session at 10 A, S1 30 A
+		const tx3 = csms.nextTx;
+		r = await c.call('RemoteStopTransaction', { transactionId: tx3 });
+		assert(r.status === 'Accepted', r.status);
+		await csms.waitFor('StopTransaction', (p) => p.transactionId === tx3);
+		await ss[1].sim('unplug');
+		await until(() => statusOf(3) === 'Available', 10000, 'connector 3 available');
+		const txp = prof(79, 'TxProfile', 10);
+		r = await c.call('RemoteStartTransaction', { idTag: 'CARD-3B', connectorId: 3, chargingProfile: txp });
+		assert(r.status === 'Accepted', r.status);
+		await ss[1].sim('plug response_ms=200');
+		await until(async () => { const l = await limits(); return l[0] === 30 && l[1] === 10; }, 20000,
+			'S2 at its TxProfile 10 A, S1 the rest (30 A)');
 		assert(csms.failures.length === 0, csms.failures.join('; '));
 		for (const s of [...ss, master]) await s.stop();
 		await csms.close();
