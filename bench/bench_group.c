@@ -439,7 +439,8 @@ static void run(const struct script *sc, enum policy pol, struct result *r)
 			struct evse_glb_conn c[EVSE_LB_MAX_POINTS];
 			int last[EVSE_LB_MAX_POINTS];
 			for (int ph = 0; ph < 3; ph++)
-				grp.grid_da[ph] = (int)lround(load[ph] * 10);
+				grp.grid_da[ph] =
+				    (int)ceil(load[ph] * 10 - 1e-6); /* rounded up: the house never smaller */
 			for (int i = 0; i < sc->n_points; i++) {
 				struct point_state *p = &ps[i];
 				unsigned mask = p->mask ? p->mask : EVSE_LB_L1;

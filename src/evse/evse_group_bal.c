@@ -4,6 +4,7 @@
  * from or to 0) are applied with evse_group_set_point_limit. A suspended session (0 A) is never stopped. */
 #include "evse_group_int.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -127,7 +128,7 @@ static void group_view(struct evse_group *g, struct evse_glb_group *grp)
 		grp->has_grid = true;
 		grp->grid_fault = gr < 0;
 		for (int p = 0; p < EVSE_LB_PHASES && gr > 0; p++) {
-			double da = grid_a[p] * 10;
+			double da = ceil(grid_a[p] * 10 - 1e-6); /* rounded up: the house never looks smaller */
 			grp->grid_da[p] = da > EVSE_LB_MAX_DA    ? EVSE_LB_MAX_DA
 			                  : da < -EVSE_LB_MAX_DA ? -EVSE_LB_MAX_DA
 			                                         : (int)da;
