@@ -296,6 +296,12 @@ run([
 		started.push(master.proc);
 		await master.ready();
 		await until(() => statusOf(1) === 'Available', 15000, 'the Master available');
+		// the Master has readings (without one there is no room: a session then waits its 60 s off time)
+		await until(() => {
+			sim.stdin.write('status\n');
+			const m = [...simOut.matchAll(/answered=(\d+)/g)];
+			return m.length && Number(m[m.length - 1][1]) >= 4;
+		}, 10000, 'the meter read by the Master');
 		const c = csms.client();
 		const r = await c.call('RemoteStartTransaction', { idTag: 'CARD-1', connectorId: 1 });
 		assert(r.status === 'Accepted', r.status);
