@@ -1,7 +1,7 @@
 # mk/evse.mk — the charging-station controller `evse`: its core library (state machine, hardware layer,
 # simulator, configuration), the program, its unit tests (cmocka, ASan+UBSan) and its fuzzers.
 EVSE_CORE_SRC := $(filter-out src/evse/evse_main.c,$(wildcard src/evse/*.c))
-EVSE_LIBS     := -lsqlite3 -lwebsockets -lssl -lcrypto -lsodium -lmodbus -ldl
+EVSE_LIBS     := -lsqlite3 -lwebsockets -lssl -lcrypto -lsodium -lmodbus -lxlsxwriter -ldl
 EVSE_HDR      := $(wildcard src/evse/*.h src/evse/*.def) $(COMMON_HDR) $(OCPP_HDR)
 EVSE_CFLAGS   := -Isrc/evse $(shell pkg-config --cflags libmodbus) -DEVSE_WEB_ROOT='"$(abspath web/evse)"'
 EVSE_UNIT     := $(patsubst tests/unit/evse/%.c,%,$(wildcard tests/unit/evse/test_*.c))

@@ -18,7 +18,7 @@ int evse_group__bal_new(struct evse_group *g, char *err, size_t errcap)
 	struct evse_lb_config cfg;
 	for (int i = 0; i < EVSE_GROUP_POINTS_MAX; i++)
 		g->bal[i] = (struct bal_point){.draw_da = -1, .lim_da = -1, .sent_da = -1};
-	if (g->cfg->group_threshold_a <= 0)
+	if (evse_group__threshold(g) <= 0)
 		return 0;
 	if (g->map.total > EVSE_LB_MAX_POINTS) {
 		snprintf(err, errcap, "group_threshold: the group has %d connectors, at most %d can be balanced",
@@ -29,7 +29,7 @@ int evse_group__bal_new(struct evse_group *g, char *err, size_t errcap)
 	g->lb = evse_lb_new(&cfg, err, errcap);
 	if (!g->lb)
 		return -1;
-	WL_INFO(MOD, "load balancing %d connectors under %d A per phase", g->map.total, g->cfg->group_threshold_a);
+	WL_INFO(MOD, "load balancing %d connectors under %d A per phase", g->map.total, evse_group__threshold(g));
 	return 0;
 }
 
@@ -109,6 +109,31 @@ static void apply(struct evse_group *g, int k, int da)
 	}
 }
 
+/* The threshold changed at run time (the Local Management System): a balancer started or stopped. 0, or -1 when
+ * none runs now. */
+static int retune(struct evse_group *g)
+{
+	char err[160];
+	int t = evse_group__threshold(g);
+	if (t > 0 && !g->lb) {
+		struct evse_lb_config cfg;
+		evse_lb_config_defaults(&cfg);
+		if (g->map.total > EVSE_LB_MAX_POINTS || !(g->lb = evse_lb_new(&cfg, err, sizeof(err))))
+			return -1;
+		WL_INFO(MOD, "load balancing %d connectors under %d A per phase", g->map.total, t);
+		g->lb_at = 0;
+	} else if (t <= 0 && g->lb) {
+		evse_group__bal_free(g);
+		for (int k = 1; k <= g->map.total; k++) { /* every limit lifted */
+			g->bal[k - 1].sent_da = g->bal[k - 1].lim_da = -1;
+			evse_group_set_point_limit(g, k, -1);
+		}
+		WL_INFO(MOD, "load balancing off");
+		return -1;
+	}
+	return 0;
+}
+
 void evse_group__bal_tick(struct evse_group *g)
 {
 	struct evse_glb_conn c[EVSE_LB_MAX_POINTS];
@@ -118,15 +143,17 @@ void evse_group__bal_tick(struct evse_group *g)
 	char err[160];
 	int n = g->map.total;
 
-	if (!g->lb || (g->lb_at && g->now - g->lb_at < 1000))
+	if (retune(g) < 0 || !g->lb || (g->lb_at && g->now - g->lb_at < 1000))
 		return;
 	g->lb_at = g->now;
 	for (int k = 1; k <= n; k++) {
 		view(g, k, &c[k - 1]);
 		last[k - 1] = g->bal[k - 1].lim_da;
 	}
-	if (evse_glb_inputs(g->cfg->group_threshold_a, c, n, last, &in, err, sizeof(err)) < 0 ||
-	    evse_lb_run(g->lb, (int64_t)g->now, &in, &out, err, sizeof(err)) < 0) {
+	int rc = evse_glb_inputs(evse_group__threshold(g), c, n, last, &in, err, sizeof(err));
+	if (rc == 0)
+		evse_group__lms_caps(g, &in); /* the Local Management System's pauses and limits per point */
+	if (rc < 0 || evse_lb_run(g->lb, (int64_t)g->now, &in, &out, err, sizeof(err)) < 0) {
 		WL_WARN(MOD, "load balancing: %s (every point at 0 A)", err);
 		memset(&out, 0, sizeof(out));
 	}

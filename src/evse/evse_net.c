@@ -241,6 +241,14 @@ static int respond(struct lws *wsi, const struct evse_http_resp *rs)
 		                                 (int)sizeof(cd) - 1, &p, end))
 			return 1;
 	}
+	if (rs->filename) {
+		char cd[96];
+		int k = snprintf(cd, sizeof(cd), "attachment; filename=\"%s\"", rs->filename);
+		if (k < 0 || k >= (int)sizeof(cd) ||
+		    lws_add_http_header_by_token(wsi, WSI_TOKEN_HTTP_CONTENT_DISPOSITION, (const unsigned char *)cd, k,
+		                                 &p, end))
+			return 1;
+	}
 	if (lws_finalize_write_http_header(wsi, start, &p, end))
 		return 1;
 	if (rs->len) {
@@ -533,8 +541,8 @@ static int serve_file(struct evse_net *n, struct lws *wsi, struct http_pss *pss)
 		return respond_error(wsi, 405, "method_not_allowed", "method not allowed");
 	if (static_path(n, pss->path, file, sizeof(file)) < 0)
 		return respond_error(wsi, 400, "bad_request", "bad path");
-	if (stat(file, &sb) < 0 || !S_ISREG(sb.st_mode))
-		return respond_error(wsi, 404, "not_found", "no such file");
+	if (stat(file, &sb) < 0 || !S_ISREG(sb.st_mode) || (!n->group && strncmp(pss->path, "/group", 6) == 0))
+		return respond_error(wsi, 404, "not_found", "no such file"); /* the group's pages: a Master's only */
 	const char *mime = lws_get_mimetype(file, NULL);
 	int rc = lws_serve_http_file(wsi, file, mime ? mime : "application/octet-stream", PAGE_HEADERS,
 	                             (int)sizeof(PAGE_HEADERS) - 1);
@@ -795,6 +803,11 @@ void evse_net_free(struct evse_net *n)
 	free(n->status_json);
 	free(n->rx);
 	free(n);
+}
+
+struct evse_group *evse_net_group(struct evse_net *n)
+{
+	return n->group;
 }
 
 void evse_net_set_webapi(struct evse_net *n, struct evse_webapi *api)

@@ -54,6 +54,11 @@ void evse_webapi_card_cancel(struct evse_webapi *w);
  * caller frees rs->body), 0 none is finished. */
 int evse_webapi_job_poll(struct evse_webapi *w, uint64_t now_ms, unsigned *job, struct evse_http_resp *rs);
 
+/* The Master's group (NULL: not a Master): the Local Management System's routes /api/group... are offered
+ * only with one; without, they answer 404 like any unknown path. */
+struct evse_group;
+void evse_webapi_set_group(struct evse_webapi *w, struct evse_group *g);
+
 /* The authorisation state (evse_http_is_admin() for requests outside the route table). */
 struct evse_webauth *evse_webapi_auth(struct evse_webapi *w);
 
