@@ -321,11 +321,12 @@ void evse_group__lms_caps(const struct evse_group *g, struct evse_lb_input *in)
 {
 	for (int i = 0; g->lms && i < in->n_points && i < EVSE_GROUP_POINTS_MAX; i++) {
 		const struct lms_point *p = &g->lms->point[i];
-		int cap = p->paused ? 0 : p->cap_a * 10;
-		if (!p->paused && !p->cap_a)
-			continue;
-		if (in->point[i].cap_da == EVSE_LB_NO_CAP || cap < in->point[i].cap_da)
-			in->point[i].cap_da = cap;
+		/* paused: wanting nothing, it gets 0 A (its session kept) and, resumed, it is a new arrival that starts
+		 * as soon as its 6 A fit, not held off by the balancer's own min_off */
+		if (p->paused)
+			in->point[i].wants = false;
+		if (p->cap_a && (in->point[i].cap_da == EVSE_LB_NO_CAP || p->cap_a * 10 < in->point[i].cap_da))
+			in->point[i].cap_da = p->cap_a * 10;
 	}
 }
 
@@ -692,7 +693,8 @@ cJSON *evse_group_lms_status(struct evse_group *g)
 		return NULL;
 	cJSON_AddStringToObject(j, "access", g->lms->free_access ? "free" : "authorised");
 	cJSON_AddNumberToObject(j, "thresholdA", evse_group__threshold(g));
-	cJSON_AddBoolToObject(j, "balancing", g->lb != NULL);
+	/* the balancer starts or stops at its next cycle (within a second) when the threshold changes */
+	cJSON_AddBoolToObject(j, "balancing", evse_group__threshold(g) > 0);
 	cJSON *pts = cJSON_AddArrayToObject(j, "points");
 	for (int k = 1; k <= g->map.total && k <= EVSE_GROUP_POINTS_MAX; k++)
 		point_json(g, pts, k);

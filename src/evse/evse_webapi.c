@@ -147,6 +147,7 @@ static void h_auth(struct evse_webapi *w, const struct evse_http_req *rq, uint64
 	else
 		cJSON_AddNullToObject(j, "csrfToken");
 	cJSON_AddNumberToObject(j, "idleTimeoutS", EVSE_WEB_IDLE_MS / 1000);
+	cJSON_AddBoolToObject(j, "groupMaster", w->group != NULL); /* the pages show the group's links */
 	evse_webapi__json(rs, 200, j);
 }
 
