@@ -77,7 +77,7 @@ evse-integration: $(BS)/evse $(BS)/csms $(B)/meter_sim
 TEST_SUITES += evse-e2e
 .PHONY: evse-e2e
 evse-e2e: $(BS)/evse $(B)/meter_sim
-	@fail=0; p=0; f=0; for t in tests/e2e/evse_webapp.test.js tests/e2e/evse_dpm.test.js; do \
+	@fail=0; p=0; f=0; for t in tests/e2e/evse_webapp.test.js tests/e2e/evse_dpm.test.js tests/e2e/evse_group_lms.test.js; do \
 		echo "== $$t"; EVSE_BIN=$(BS)/evse METER_SIM=$(B)/meter_sim node $$t > build/evse-e2e.log 2>&1 || fail=1; cat build/evse-e2e.log; \
 		line=$$(grep -E '^[0-9]+ passed, [0-9]+ failed$$' build/evse-e2e.log | tail -1); \
 		p=$$((p + $${line%% passed*})); f=$$((f + $$(echo "$$line" | sed 's/.* \([0-9]*\) failed/\1/'))); \

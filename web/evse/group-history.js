@@ -25,10 +25,8 @@ async function page(fresh) {
 	const rows = r.transactions.map((t) => WL.el('tr', {},
 		WL.el('td', { className: 'num' }, t.no),
 		WL.el('td', {}, `${t.point} (${t.satellite})`),
-		WL.el('td', {}, t.idTag),
-		WL.el('td', {}, t.user || '—'),
-		WL.el('td', {}, WL.time(t.start)),
-		WL.el('td', {}, t.stop ? WL.time(t.stop) : 'running'),
+		WL.el('td', {}, t.idTag, WL.el('span', { className: 'hint' }, t.user || 'no user')),
+		WL.el('td', {}, WL.time(t.start), WL.el('span', { className: 'hint' }, t.stop ? WL.time(t.stop) : 'running')),
 		WL.el('td', { className: 'num' }, `${WL.num(t.energyKwh, 3)} kWh`),
 		WL.el('td', {}, t.stopReason || '—')));
 	if (fresh) body.replaceChildren(...rows); else body.append(...rows);

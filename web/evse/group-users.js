@@ -48,11 +48,9 @@ async function load() {
 	body.replaceChildren(...r.users.map((u) => {
 		const d = describe(u);
 		return WL.el('tr', { dataset: { user: u.id } },
-			WL.el('td', {}, u.name),
-			WL.el('td', {}, u.cards.join(', ')),
-			WL.el('td', {}, d.validity),
-			WL.el('td', {}, d.hours),
-			WL.el('td', {}, d.limits),
+			WL.el('td', {}, WL.el('strong', {}, u.name), WL.el('span', { className: 'hint' }, u.cards.join(', '))),
+			WL.el('td', {}, WL.el('span', {}, `Valid: ${d.validity}`), WL.el('span', { className: 'hint' }, `Hours: ${d.hours}`),
+				WL.el('span', { className: 'hint' }, `Limits: ${d.limits}`)),
 			WL.el('td', {},
 				WL.el('button', { type: 'button', className: 'secondary', onclick: () => { fillForm(u); $('name').focus(); } }, 'Edit'),
 				WL.el('button', { type: 'button', className: 'danger', onclick: async () => {

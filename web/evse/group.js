@@ -82,7 +82,8 @@ function showPoint(p) {
 	field(box, 'card').textContent = s ? (s.user ? `${s.idTag} (${s.user})` : s.idTag) : '—';
 	field(box, 'duration').textContent = s ? duration(s.durationS) : '—';
 	field(box, 'energy').textContent = s ? `${WL.num(s.energyKwh, 3)} kWh` : '—';
-	field(box, 'power').textContent = s ? `${s.currentA == null ? '—' : WL.num(s.currentA, 1) + ' A'} / ${s.powerW == null ? '—' : WL.num(s.powerW / 1000, 2) + ' kW'}` : '—';
+	field(box, 'power').textContent = !s ? '—' : s.currentA == null && s.powerW == null ? 'not reported yet (MeterValues)'
+		: `${s.currentA == null ? '—' : WL.num(s.currentA, 1) + ' A'} / ${s.powerW == null ? '—' : WL.num(s.powerW / 1000, 2) + ' kW'}`;
 	pause.dataset.action = p.paused ? 'resume' : 'pause';
 	pause.textContent = p.paused ? 'Resume' : 'Pause';
 }
