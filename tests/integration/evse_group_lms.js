@@ -215,6 +215,29 @@ run([
 		const c = (await admin.req('GET', '/api/group/consumption?by=day')).json;
 		assert(c.rows.length === 2 && c.rows.every((r) => r.period === d) && c.rows.find((r) => r.point === 2).sessions === 2, JSON.stringify(c));
 	}],
+	['the Master\'s own socket: a start and a stop from the LMS, in the group history as point 1', async () => {
+		const st = await admin.req('POST', '/api/group/points/1/start', { idTag: 'MASTER-1' });
+		assert(st.status === 202 && st.json.message === 'authorising', st.text);
+		await master.sim('plug response_ms=200');
+		await until(async () => (await stateOf(master)).state === 'CHARGING', 10000, 'the Master charging');
+		await until(async () => { const g = await group(); return g.points[0].session && g.points[0].session.idTag === 'MASTER-1000000'; }, 5000, 'point 1 session');
+		const stop = await admin.req('POST', '/api/group/points/1/stop', {});
+		assert(stop.status === 200, stop.text);
+		const r = await until(async () => {
+			const x = (await admin.req('GET', '/api/group/transactions?point=1')).json;
+			return x.transactions.length === 1 && x.transactions[0].stop && x;
+		}, 10000, 'point 1 in the history');
+		const t = r.transactions[0];
+		assert(t.satellite === 'master' && t.idTag === 'MASTER-1000000' && t.stopReason === 'Remote', JSON.stringify(t));
+		await master.sim('unplug');
+		// the rules hold on the Master's own socket too: an expired user's card is refused there, not asked upstream
+		const u = await admin.req('POST', '/api/group/users', { name: 'Past', cards: ['OLD-1'], from: '2020-01-01T00:00:00Z', until: '2020-01-02T00:00:00Z' });
+		assert(u.status === 201, u.text);
+		await until(async () => (await stateOf(master)).state === 'AVAILABLE', 10000, 'the Master available');
+		await master.sim('tap OLD-1');
+		await until(() => /card OLD-1 of Past refused \(Expired\): validity ended/.test(master.log), 5000, 'expired card refused');
+		assert(!csms.of('Authorize').some((c) => c.params.idTag === 'OLD-1'), 'the expired card was asked upstream');
+	}],
 	['UpdateFirmware to one Satellite: its FirmwareStatusNotification shows', async () => {
 		const r = await admin.req('POST', '/api/group/firmware', { point: 2, location: 'http://127.0.0.1:9/wl-22-9.9.9.bin' });
 		assert(r.status === 202 && /UpdateFirmware sent to 1 satellite$/.test(r.json.message), r.text);
