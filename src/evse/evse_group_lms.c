@@ -27,6 +27,7 @@
 #define MOD          "lms"
 #define RESET_ALL_MS 2000 /* the Master restarts this long after its Satellites were told to */
 #define FW_URL_MAX   512
+#define LIVE_MS      5000 /* while the status page is read, a running Satellite session's meter at most this old */
 
 struct lms_point {
 	bool paused;
@@ -38,6 +39,7 @@ struct lms_point {
 	double meter_start, meter; /* Wh, absolute */
 	double amps, watts;        /* latest, -1 unknown */
 	const char *refused;       /* an LMS refusal of the StartTransaction on its way: the status to answer */
+	uint64_t trig_at;          /* the last TriggerMessage MeterValues sent for the status page (monotonic) */
 };
 
 struct lms_fw {
@@ -686,8 +688,29 @@ static void point_json(struct evse_group *g, cJSON *list, int k)
 	cJSON_AddItemToArray(list, o);
 }
 
+/* The status page is being read: the running sessions of the Satellites report their meter now (TriggerMessage
+ * MeterValues), at most every LIVE_MS each, rather than every MeterValueSampleInterval (60 s by default). */
+static void live_meters(struct evse_group *g)
+{
+	struct ocpp_error err;
+	int sat, local;
+	for (int k = 1; k <= g->map.total && k <= EVSE_GROUP_POINTS_MAX; k++) {
+		struct lms_point *p = &g->lms->point[k - 1];
+		if (!p->row || (p->trig_at && g->now - p->trig_at < LIVE_MS) ||
+		    evse_group_map_down(&g->map, k, &sat, &local) < 0 || sat < 0 || !g->sat[sat].conn)
+			continue;
+		struct ocpp_trigger_message_req req = {.requested_message = OCPP_MESSAGE_TRIGGER_METER_VALUES,
+		                                       .has_connector_id = true,
+		                                       .connector_id = local};
+		p->trig_at = g->now;
+		if (ocpp_rpc_call(g->sat[sat].conn->rpc, OCPP_TriggerMessage, &req, &g->own_cookie, g->now, &err) == 0)
+			evse_group__flush(g->sat[sat].conn);
+	}
+}
+
 cJSON *evse_group_lms_status(struct evse_group *g)
 {
+	live_meters(g);
 	cJSON *j = cJSON_CreateObject();
 	if (!j)
 		return NULL;

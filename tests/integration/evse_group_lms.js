@@ -150,6 +150,9 @@ run([
 		await csms.waitFor('StartTransaction', (q) => q.idTag === 'GUEST-7');
 		await until(async () => (await stateOf(s2)).state === 'CHARGING', 10000, 'S2 charging');
 		const tx = await until(async () => { const g = await group(); return g.points[2].session && g.points[2].session.transactionId; }, 5000, 'S2 transaction id');
+		// while the status page is read, the session's figures are live (TriggerMessage MeterValues)
+		const live = await until(async () => { const x = (await group()).points[2].session; return x.currentA > 0 && x.powerW > 0 && x; }, 10000, 'live current and power');
+		assert(live.currentA <= 32 && live.durationS >= 0, JSON.stringify(live));
 		const stops = csms.of('StopTransaction').length;
 		const p = await admin.req('POST', '/api/group/points/3/pause', {});
 		assert(p.status === 200 && p.json.message === 'point 3 paused', p.text);
