@@ -56,8 +56,8 @@ struct evse_net {
 	struct {
 		unsigned id; /* 0: free */
 		struct lws *wsi;
-	} logins[EVSE_PWHASH_QUEUE]; /* setups and logins waiting for their password hash */
-	char *status_json;           /* the status last pushed to the streams */
+	} logins[EVSE_WEB_JOBS]; /* setups, logins (their password hash) and an Excel download being made */
+	char *status_json;       /* the status last pushed to the streams */
 	unsigned status_seq;
 	uint64_t events_at;
 };
@@ -333,7 +333,7 @@ static int dispatch(struct evse_net *n, struct lws *wsi, struct http_pss *pss)
 		lws_set_timeout(wsi, NO_PENDING_TIMEOUT, 0);
 		return 0;
 	}
-	for (int i = 0; rs.wait_job && i < EVSE_PWHASH_QUEUE; i++) {
+	for (int i = 0; rs.wait_job && i < EVSE_WEB_JOBS; i++) {
 		if (n->logins[i].id)
 			continue;
 		n->logins[i].id = rs.wait_job;
@@ -501,7 +501,7 @@ static void http_closed(struct evse_net *n, struct lws *wsi, struct http_pss *ps
 		if (n->api)
 			evse_webapi_card_cancel(n->api);
 	}
-	for (int i = 0; i < EVSE_PWHASH_QUEUE; i++)
+	for (int i = 0; i < EVSE_WEB_JOBS; i++)
 		if (n->logins[i].wsi == wsi)
 			n->logins[i].wsi = NULL; /* the hash still counts (throttle); its answer is dropped */
 	if (!pss) /* closed before it had per-request state: lws_context_destroy() at a restart does that */
@@ -646,7 +646,7 @@ static void poll_logins(struct evse_net *n)
 			return;
 		}
 		struct lws *wsi = NULL;
-		for (int i = 0; i < EVSE_PWHASH_QUEUE; i++)
+		for (int i = 0; i < EVSE_WEB_JOBS; i++)
 			if (n->logins[i].id == id) {
 				wsi = n->logins[i].wsi;
 				n->logins[i].id = 0;

@@ -200,6 +200,8 @@ static void h_login(struct evse_webapi *w, const struct evse_http_req *rq, uint6
 int evse_webapi_job_poll(struct evse_webapi *w, uint64_t now_ms, unsigned *job, struct evse_http_resp *rs)
 {
 	struct evse_web_login out;
+	if (evse_lms_export_poll(w, job, rs))
+		return 1;
 	if (!evse_webauth_poll(w->auth, now_ms, job, &out))
 		return 0;
 	memset(rs, 0, sizeof(*rs));
@@ -862,6 +864,7 @@ void evse_webapi_free(struct evse_webapi *w)
 {
 	if (!w)
 		return;
+	evse_lms_export_cancel(w);
 	evse_webauth_free(w->auth);
 	free(w);
 }

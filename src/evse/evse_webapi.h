@@ -14,6 +14,7 @@
 #include "evse_webauth.h"
 
 #define EVSE_CARD_READ_MS 30000 /* POST /api/cards/read waits this long for a tap */
+#define EVSE_WEB_JOBS     5 /* answers made off the event loop at once: the password hashes and one Excel download */
 
 struct evse_webapi;
 

@@ -21,8 +21,9 @@ struct evse_webapi {
 	struct evse_webauth *auth;
 	bool reading;
 	uint64_t read_until;
-	unsigned uploads;         /* numbers the upload files, so that two uploads at once do not share one */
-	struct evse_group *group; /* group_role master: the Local Management System's routes; NULL elsewhere */
+	unsigned uploads;               /* numbers the upload files, so that two uploads at once do not share one */
+	struct evse_group *group;       /* group_role master: the Local Management System's routes; NULL elsewhere */
+	struct evse_lms_export *export; /* an Excel download being made (evse_lms_api.c), NULL none */
 };
 
 enum access { PUBLIC, ADMIN };
@@ -43,6 +44,13 @@ struct route {
 /* The Local Management System's routes (evse_lms_api.c), offered only on a Master. */
 extern const struct route evse_lms_routes[];
 extern const size_t evse_lms_n_routes;
+
+/* The Excel download is made on a thread; its answer's job number has this bit (the password hashes' do not). */
+#define EVSE_LMS_EXPORT_JOB 0x80000000u
+/* 1 with *job and rs filled when the download being made is done, else 0. */
+int evse_lms_export_poll(struct evse_webapi *w, unsigned *job, struct evse_http_resp *rs);
+/* Waits for the download being made and drops it (the API goes away). */
+void evse_lms_export_cancel(struct evse_webapi *w);
 
 /* Answers: body malloc'd (taken); j deleted; {"error":{"code","message"}} with the usual code of the status
  * when code is NULL; {"ok":true}. */
