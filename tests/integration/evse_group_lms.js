@@ -143,6 +143,24 @@ run([
 		await s1.sim('unplug');
 		await until(() => statusOf(2) === 'Available', 10000, 'S1 available again');
 	}],
+	['free access: the Master accepts every card itself, the refused user included; back to authorised', async () => {
+		const r = await admin.req('PUT', '/api/group/settings', { access: 'free' });
+		assert(r.status === 200 && r.json.access === 'free', r.text);
+		const asked = csms.of('Authorize').length;
+		await s1.sim('tap LMS-1');
+		await until(async () => (await stateOf(s1)).session.authorized, 5000, 'LMS-1 accepted in free access');
+		assert(csms.of('Authorize').length === asked, 'free access asked upstream');
+		await s1.sim('plug response_ms=200');
+		await until(async () => (await stateOf(s1)).state === 'CHARGING', 10000, 'S1 charging in free access');
+		const tx = await until(async () => { const g = await group(); return g.points[1].session && g.points[1].session.transactionId; }, 5000, 'its transaction');
+		assert((await admin.req('POST', '/api/group/points/2/stop', {})).status === 202);
+		await csms.waitFor('StopTransaction', (q) => q.transactionId === tx);
+		await s1.sim('unplug');
+		await until(() => statusOf(2) === 'Available', 10000, 'S1 available');
+		const back = await admin.req('PUT', '/api/group/settings', { access: 'authorised' });
+		assert(back.status === 200 && back.json.access === 'authorised', back.text);
+		assert((await admin.req('GET', '/api/group/users')).json.access === 'authorised');
+	}],
 	['pause: SuspendedEVSE with the transaction kept; resume: Charging again', async () => {
 		const st = await admin.req('POST', '/api/group/points/3/start', { idTag: 'GUEST-7' });
 		assert(st.status === 202, st.text);
@@ -190,13 +208,13 @@ run([
 	['the group history: the sessions, search, filter, CSV and Excel', async () => {
 		const all = await until(async () => {
 			const r = (await admin.req('GET', '/api/group/transactions')).json;
-			return r.transactions.length >= 3 && r.transactions.every((t) => t.stop) && r;
-		}, 10000, 'three stopped transactions');
+			return r.transactions.length >= 4 && r.transactions.every((t) => t.stop) && r;
+		}, 10000, 'four stopped transactions');
 		const ann = all.transactions.filter((t) => t.user === 'Ann Lee');
-		assert(ann.length === 2 && ann.every((t) => t.point === 2 && t.satellite === 'S1' && t.idTag === 'LMS-1000000000'), JSON.stringify(ann));
+		assert(ann.length === 3 && ann.every((t) => t.point === 2 && t.satellite === 'S1' && t.idTag === 'LMS-1000000000'), JSON.stringify(ann));
 		assert(ann.some((t) => t.stopReason === 'Remote') && ann.some((t) => t.stopReason === 'DeAuthorized'), JSON.stringify(ann));
 		const q = (await admin.req('GET', '/api/group/transactions?q=ann')).json;
-		assert(q.transactions.length === 2, JSON.stringify(q));
+		assert(q.transactions.length === 3, JSON.stringify(q));
 		const g = (await admin.req('GET', '/api/group/transactions?q=GUEST')).json;
 		assert(g.transactions.length === 1 && g.transactions[0].point === 3, JSON.stringify(g));
 		const f = (await admin.req('GET', '/api/group/transactions?point=3')).json;
@@ -204,19 +222,19 @@ run([
 		const today = new Date();
 		const d = `${today.getFullYear()}-${String(today.getMonth() + 1).padStart(2, '0')}-${String(today.getDate()).padStart(2, '0')}`;
 		const ranged = (await admin.req('GET', `/api/group/transactions?from=${d}&to=${d}`)).json;
-		assert(ranged.transactions.length === 3, JSON.stringify(ranged));
+		assert(ranged.transactions.length === 4, JSON.stringify(ranged));
 		const none = (await admin.req('GET', '/api/group/transactions?from=2020-01-01&to=2020-01-31')).json;
 		assert(none.transactions.length === 0, JSON.stringify(none));
 		const csv = await admin.req('GET', '/api/group/transactions.csv?point=2');
 		assert(csv.status === 200 && /text\/csv/.test(csv.headers.get('content-type')), csv.text);
 		assert(/attachment; filename="group-transactions.csv"/.test(csv.headers.get('content-disposition')), csv.headers.get('content-disposition'));
 		const lines = csv.text.trim().split('\r\n');
-		assert(lines.length === 3 && /^"No","Point","Satellite","Card","User"/.test(lines[0]) && /"2","S1","LMS-1000000000","Ann Lee"/.test(lines[1]), csv.text);
+		assert(lines.length === 4 && /^"No","Point","Satellite","Card","User"/.test(lines[0]) && /"2","S1","LMS-1000000000","Ann Lee"/.test(lines[1]), csv.text);
 		const x = await admin.req('GET', '/api/group/transactions.xlsx');
 		assert(x.status === 200 && /spreadsheetml/.test(x.headers.get('content-type')) && x.buf.slice(0, 2).toString() === 'PK' && x.buf.length > 2000,
 			`${x.status} ${x.headers.get('content-type')} ${x.buf.length}`);
 		const c = (await admin.req('GET', '/api/group/consumption?by=day')).json;
-		assert(c.rows.length === 2 && c.rows.every((r) => r.period === d) && c.rows.find((r) => r.point === 2).sessions === 2, JSON.stringify(c));
+		assert(c.rows.length === 2 && c.rows.every((r) => r.period === d) && c.rows.find((r) => r.point === 2).sessions === 3, JSON.stringify(c));
 	}],
 	['the Master\'s own socket: a start and a stop from the LMS, in the group history as point 1', async () => {
 		const st = await admin.req('POST', '/api/group/points/1/start', { idTag: 'MASTER-1' });
