@@ -124,9 +124,9 @@ static int retune(struct evse_group *g)
 		g->lb_at = 0;
 	} else if (t <= 0 && g->lb) {
 		evse_group__bal_free(g);
-		for (int k = 1; k <= g->map.total; k++) { /* every limit lifted */
+		for (int k = 1; k <= g->map.total; k++) { /* every share lifted (a pause or cap of the LMS stays) */
 			g->bal[k - 1].sent_da = g->bal[k - 1].lim_da = -1;
-			evse_group_set_point_limit(g, k, -1);
+			evse_group__lms_apply(g, k);
 		}
 		WL_INFO(MOD, "load balancing off");
 		return -1;

@@ -132,6 +132,8 @@ const void *evse_group__lms_started(struct evse_group *g, const cJSON *req, cons
 void evse_group__lms_fw_status(void *ctx, struct ocpp_rpc *rpc, const struct ocpp_incoming *in);
 void evse_group__lms_tick(struct evse_group *g);
 void evse_group__lms_caps(const struct evse_group *g, struct evse_lb_input *in);
+/* Without a balancer: point k's pause or cap sent as its limit (none: cleared). */
+void evse_group__lms_apply(struct evse_group *g, int k);
 int evse_group__threshold(const struct evse_group *g);
 
 #endif

@@ -465,7 +465,7 @@ int evse_group_lms_stop(struct evse_group *g, int k, char *msg, size_t cap)
 }
 
 /* Without a balancer: the point's limit straight away (paused 0 A, else its cap, else none). */
-static void apply_direct(struct evse_group *g, int k)
+void evse_group__lms_apply(struct evse_group *g, int k)
 {
 	const struct lms_point *p = &g->lms->point[k - 1];
 	if (g->lb)
@@ -481,7 +481,7 @@ int evse_group_lms_pause(struct evse_group *g, int k, bool pause, char *msg, siz
 	if (!evse_group_point_connected(g, k))
 		FAIL(409, "point %d: satellite %s is not connected", k, g->map.sat[sat].id);
 	g->lms->point[k - 1].paused = pause;
-	apply_direct(g, k);
+	evse_group__lms_apply(g, k);
 	WL_INFO(MOD, "point %d %s", k, pause ? "paused (0 A)" : "resumed");
 	snprintf(msg, cap, "point %d %s", k, pause ? "paused" : "resumed");
 	return 200;
@@ -528,7 +528,7 @@ int evse_group_lms_set_cap(struct evse_group *g, int k, int amps, char *msg, siz
 	if (evse_store_set(g->st->store, key, v) < 0)
 		FAIL(500, "the limit could not be saved");
 	g->lms->point[k - 1].cap_a = amps;
-	apply_direct(g, k);
+	evse_group__lms_apply(g, k);
 	snprintf(msg, cap, "point %d limited to %s", k, amps ? v : "its maximum");
 	return 200;
 }

@@ -198,8 +198,18 @@ run([
 		assert((await admin.req('POST', '/api/group/points/3/resume', {})).status === 200);
 		await until(async () => (await stateOf(s2)).state === 'CHARGING', 15000, 'S2 resumed by the balancer');
 		assert(csms.of('StopTransaction').length === stops, 'a balancer pause stopped the transaction');
+		// balancing turned off while a point is paused: its pause stays, its cap comes back with the resume
+		assert((await admin.req('POST', '/api/group/points/3/pause', {})).status === 200);
+		await until(async () => (await stateOf(s2)).state === 'SUSPENDED_EVSE', 10000, 'S2 paused again');
 		const off = await admin.req('PUT', '/api/group/settings', { thresholdA: 0 });
 		assert(off.status === 200 && !off.json.balancing, off.text);
+		await sleep(2500);
+		const still = await stateOf(s2);
+		assert(still.state === 'SUSPENDED_EVSE' && still.limitA === 0, `balancing off lifted the pause: ${JSON.stringify(still)}`);
+		assert((await admin.req('POST', '/api/group/points/3/resume', {})).status === 200);
+		await until(async () => { const y = await stateOf(s2); return y.state === 'CHARGING' && y.limitA === 7; }, 10000, 'S2 resumed at its cap of 7 A');
+		assert((await admin.req('PUT', '/api/group/points/3/limit', { limitA: 0 })).status === 200);
+		await until(async () => (await stateOf(s2)).limitA > 7, 10000, 'the cap lifted');
 		const stop = await admin.req('POST', '/api/group/points/3/stop', {});
 		assert(stop.status === 202, stop.text);
 		await csms.waitFor('StopTransaction', (q) => q.transactionId === tx);
