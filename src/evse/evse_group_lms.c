@@ -348,6 +348,8 @@ static void load(struct evse_group *g)
 		snprintf(key, sizeof(key), "lms.cap.%d", k);
 		if (evse_store_get(g->st->store, key, v, sizeof(v)) == 1)
 			l->point[k - 1].cap_a = atoi(v);
+		snprintf(key, sizeof(key), "lms.paused.%d", k);
+		l->point[k - 1].paused = evse_store_get(g->st->store, key, v, sizeof(v)) == 1 && strcmp(v, "1") == 0;
 	}
 }
 
@@ -480,6 +482,10 @@ int evse_group_lms_pause(struct evse_group *g, int k, bool pause, char *msg, siz
 		return rc;
 	if (!evse_group_point_connected(g, k))
 		FAIL(409, "point %d: satellite %s is not connected", k, g->map.sat[sat].id);
+	char key[32];
+	snprintf(key, sizeof(key), "lms.paused.%d", k);
+	if (evse_store_set(g->st->store, key, pause ? "1" : "0") < 0) /* kept: the Satellite keeps its 0 A too */
+		FAIL(500, "the pause could not be saved");
 	g->lms->point[k - 1].paused = pause;
 	evse_group__lms_apply(g, k);
 	WL_INFO(MOD, "point %d %s", k, pause ? "paused (0 A)" : "resumed");

@@ -286,12 +286,20 @@ run([
 	['hard reset of the whole system: every Satellite, then the Master, restart', async () => {
 		const count = (id) => (master.log.match(new RegExp(`satellite ${id} booted`, 'g')) || []).length;
 		const b1 = count('S1'), b2 = count('S2');
+		assert((await admin.req('POST', '/api/group/points/2/pause', {})).status === 200); // kept across the restart
 		const r = await admin.req('POST', '/api/group/reset', {});
 		assert(r.status === 202 && r.json.message === 'hard reset sent to 2 satellites; the Master restarts in 2 s', r.text);
 		await until(() => /hard reset: restarting/.test(master.log), 15000, 'the Master restarting');
 		await master.ready();
 		await until(() => count('S1') > b1 && count('S2') > b2, 30000, 'both Satellites booted again');
 		await until(() => statusOf(2) === 'Available' && statusOf(3) === 'Available', 20000, 'points available again');
+		// the login sessions went with the restart; the pause did not
+		refused(await admin.req('GET', '/api/group'), 401, /./);
+		assert((await admin.req('POST', '/api/login', { password: PW })).status === 200);
+		const g = await group();
+		assert(g.points[1].paused && !g.points[2].paused, JSON.stringify(g.points));
+		assert((await admin.req('POST', '/api/group/points/2/resume', {})).status === 200);
+		assert(!(await group()).points[1].paused, 'resumed');
 	}],
 	['a station that is not a Master has no group pages or routes', async () => {
 		other = new Station({ http_port: await freePort(), mode: 'WEB', ocpp_url: `ws://127.0.0.1:${csms.port}/ocpp/ALONE` });
