@@ -1,7 +1,7 @@
 # mk/evse.mk — the charging-station controller `evse`: its core library (state machine, hardware layer,
 # simulator, configuration), the program, its unit tests (cmocka, ASan+UBSan) and its fuzzers.
 EVSE_CORE_SRC := $(filter-out src/evse/evse_main.c,$(wildcard src/evse/*.c))
-EVSE_LIBS     := -lsqlite3 -lwebsockets -lssl -lcrypto -lsodium -lmodbus -ldl
+EVSE_LIBS     := -lsqlite3 -lwebsockets -lssl -lcrypto -lsodium -lmodbus -lxlsxwriter -ldl
 EVSE_HDR      := $(wildcard src/evse/*.h src/evse/*.def) $(COMMON_HDR) $(OCPP_HDR)
 EVSE_CFLAGS   := -Isrc/evse $(shell pkg-config --cflags libmodbus) -DEVSE_WEB_ROOT='"$(abspath web/evse)"'
 EVSE_UNIT     := $(patsubst tests/unit/evse/%.c,%,$(wildcard tests/unit/evse/test_*.c))
@@ -67,7 +67,7 @@ evse-fuzz: $(addprefix $(BF)/evse/fuzz_,$(EVSE_FUZZERS))
 TEST_SUITES += evse-integration
 .PHONY: evse-integration
 evse-integration: $(BS)/evse $(BS)/csms $(B)/meter_sim
-	@fail=0; p=0; f=0; for t in tests/integration/evse_ocpp.js tests/integration/evse_offline.js tests/integration/evse_smart.js tests/integration/evse_fw.js tests/integration/evse_csms.js tests/integration/evse_webapi.js tests/integration/evse_model.js tests/integration/evse_dpm.js tests/integration/evse_group.js tests/integration/evse_group_csms.js tests/integration/evse_group_lb.js tests/integration/evse_group_auth.js; do \
+	@fail=0; p=0; f=0; for t in tests/integration/evse_ocpp.js tests/integration/evse_offline.js tests/integration/evse_smart.js tests/integration/evse_fw.js tests/integration/evse_csms.js tests/integration/evse_webapi.js tests/integration/evse_model.js tests/integration/evse_dpm.js tests/integration/evse_group.js tests/integration/evse_group_csms.js tests/integration/evse_group_lb.js tests/integration/evse_group_auth.js tests/integration/evse_group_lms.js; do \
 		echo "== $$t"; EVSE_BIN=$(BS)/evse CSMS_BIN=$(BS)/csms METER_SIM=$(B)/meter_sim node $$t > build/evse-it.log 2>&1 || fail=1; cat build/evse-it.log; \
 		line=$$(grep -E '^[0-9]+ passed, [0-9]+ failed$$' build/evse-it.log | tail -1); \
 		p=$$((p + $${line%% passed*})); f=$$((f + $$(echo "$$line" | sed 's/.* \([0-9]*\) failed/\1/'))); \
@@ -77,7 +77,7 @@ evse-integration: $(BS)/evse $(BS)/csms $(B)/meter_sim
 TEST_SUITES += evse-e2e
 .PHONY: evse-e2e
 evse-e2e: $(BS)/evse $(B)/meter_sim
-	@fail=0; p=0; f=0; for t in tests/e2e/evse_webapp.test.js tests/e2e/evse_dpm.test.js; do \
+	@fail=0; p=0; f=0; for t in tests/e2e/evse_webapp.test.js tests/e2e/evse_dpm.test.js tests/e2e/evse_group_lms.test.js; do \
 		echo "== $$t"; EVSE_BIN=$(BS)/evse METER_SIM=$(B)/meter_sim node $$t > build/evse-e2e.log 2>&1 || fail=1; cat build/evse-e2e.log; \
 		line=$$(grep -E '^[0-9]+ passed, [0-9]+ failed$$' build/evse-e2e.log | tail -1); \
 		p=$$((p + $${line%% passed*})); f=$$((f + $$(echo "$$line" | sed 's/.* \([0-9]*\) failed/\1/'))); \

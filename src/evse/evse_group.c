@@ -31,7 +31,7 @@ static void timestamp(const struct evse_group *g, char *out, size_t cap)
 
 /* ---- transactions of the Satellites ---- */
 
-/* The table is kept in the store (evse_store_group_tx_*, one row per running transaction), so that a
+/* The table is kept in the store (evse_store_sat_tx_*, one row per running transaction), so that a
  * RemoteStop still finds its Satellite after the Master restarted. */
 static void tx_row(void *ctx, int64_t tx, const char *satellite)
 {
@@ -59,11 +59,11 @@ static void tx_load(struct evse_group *g)
 			*eq = '\0';
 			long long tx = strtoll(tok, &end, 10);
 			if (!*end)
-				evse_store_group_tx_put(g->st->store, tx, eq + 1);
+				evse_store_sat_tx_put(g->st->store, tx, eq + 1);
 		}
 		evse_store_set(g->st->store, "group.tx", "");
 	}
-	if (evse_store_group_tx_each(g->st->store, tx_row, g) < 0)
+	if (evse_store_sat_tx_each(g->st->store, tx_row, g) < 0)
 		WL_WARN(MOD, "the running transactions of the Satellites could not be read from the store");
 }
 
@@ -73,7 +73,7 @@ static void tx_put(struct evse_group *g, int64_t tx, int sat)
 		if (g->tx[i].sat < 0 || g->tx[i].tx == tx) {
 			g->tx[i].tx = tx;
 			g->tx[i].sat = sat;
-			if (evse_store_group_tx_put(g->st->store, tx, g->map.sat[sat].id) < 0)
+			if (evse_store_sat_tx_put(g->st->store, tx, g->map.sat[sat].id) < 0)
 				WL_WARN(MOD, "transaction %" PRId64 " of %s not kept in the store", tx,
 				        g->map.sat[sat].id);
 			return;
@@ -84,7 +84,7 @@ static void tx_put(struct evse_group *g, int64_t tx, int sat)
 
 static void tx_drop(struct evse_group *g, int i)
 {
-	evse_store_group_tx_del(g->st->store, g->tx[i].tx);
+	evse_store_sat_tx_del(g->st->store, g->tx[i].tx);
 	g->tx[i].sat = -1;
 }
 
@@ -202,9 +202,14 @@ static void up_done(struct evse_group *g, struct up_slot *s, const struct ocpp_o
 			if (i >= 0)
 				tx_drop(g, i);
 		}
+		struct ocpp_start_transaction_conf copy;
+		struct ocpp_id_tag_info info;
+		const void *conf = s->action == OCPP_StartTransaction
+		                       ? evse_group__lms_started(g, s->json, out->conf, &copy, &info)
+		                       : out->conf;
 		if (alive) {
 			struct ocpp_error err;
-			if (ocpp_rpc_reply(c->rpc, s->id, out->conf, &err) < 0)
+			if (ocpp_rpc_reply(c->rpc, s->id, conf, &err) < 0)
 				WL_WARN(MOD, "answer to %s of %s: %s", ocpp_action_name(s->action),
 				        g->map.sat[s->sat].id, err.message);
 		}
@@ -239,6 +244,8 @@ static void on_forward(void *ctx, struct ocpp_rpc *rpc, const struct ocpp_incomi
 	struct ocpp_error err;
 	char why[120];
 
+	if (evse_group__lms_authorize(c, in)) /* the Local Management System decided */
+		return;
 	if (in->action == OCPP_Authorize && !online(g)) {
 		/* upstream away: the Master's local list, cache and offline rules decide */
 		const struct ocpp_authorize_req *req = in->req;
@@ -268,6 +275,9 @@ static void on_forward(void *ctx, struct ocpp_rpc *rpc, const struct ocpp_incomi
 		}
 		set_connector(j, k);
 		evse_group__bal_seen(g, in->action, k, j);
+		evse_group__lms_seen(g, c->sat, in->action, k, j);
+	} else if (in->action == OCPP_StopTransaction) {
+		evse_group__lms_stop_seen(g, j);
 	}
 	/* a Satellite has one call out at a time (OCPP-J): a new one means it gave up waiting for the one held
 	 * (its timeout), which must then not go upstream as well */
@@ -362,7 +372,7 @@ ocpp_call_fn *const evse_group__sat_handlers[OCPP_ACTION_COUNT] = {
     [OCPP_StartTransaction] = on_forward,
     [OCPP_MeterValues] = on_forward,
     [OCPP_StopTransaction] = on_forward,
-    [OCPP_FirmwareStatusNotification] = on_ack,
+    [OCPP_FirmwareStatusNotification] = evse_group__lms_fw_status,
     [OCPP_DiagnosticsStatusNotification] = on_ack,
     [OCPP_DataTransfer] = on_data_transfer,
 };
@@ -523,6 +533,10 @@ struct evse_group *evse_group_new(struct evse_station *st, const struct evse_con
 	if (evse_group_map_parse(&g->map, 1, cfg->group_satellites, err, errcap) < 0)
 		goto fail;
 	tx_load(g);
+	if (evse_group__lms_new(g) < 0) {
+		snprintf(err, errcap, "out of memory");
+		goto fail;
+	}
 	if (evse_group__bal_new(g, err, errcap) < 0)
 		goto fail;
 	if (evse_group__listen(g, ctx, err, errcap) < 0)
@@ -542,6 +556,7 @@ struct evse_group *evse_group_new(struct evse_station *st, const struct evse_con
 	return g;
 fail:
 	evse_group__bal_free(g);
+	evse_group__lms_free(g);
 	free(g);
 	return NULL;
 }
@@ -554,6 +569,7 @@ void evse_group_free(struct evse_group *g)
 	for (int i = 0; i < UP_MAX; i++)
 		cJSON_Delete(g->up[i].json);
 	evse_group__bal_free(g);
+	evse_group__lms_free(g);
 	free(g);
 }
 
@@ -574,6 +590,7 @@ void evse_group_tick(struct evse_group *g, uint64_t now_ms)
 	g->was_online = on;
 	pump_up(g);
 	evse_group__bal_tick(g);
+	evse_group__lms_tick(g);
 	for (int s = 0; s < g->map.n_sat; s++) {
 		struct group_conn *c = g->sat[s].conn;
 		if (c && c->rpc) {

@@ -14,16 +14,10 @@
 
 #define MOD "group"
 
-int evse_group__bal_new(struct evse_group *g, char *err, size_t errcap)
+/* A balancer now (at start, or when the Local Management System sets a threshold): 0 or -1 with err. */
+static int bal_start(struct evse_group *g, char *err, size_t errcap)
 {
 	struct evse_lb_config cfg;
-	for (int i = 0; i < EVSE_GROUP_POINTS_MAX; i++)
-		g->bal[i] = (struct bal_point){
-		    .draw_da = -1, .phase_da = {-1, -1, -1}, .lim_da = -1, .sent_da = -1, .conn_sent_da = -1};
-	if (g->cfg->group_threshold_a <= 0)
-		return 0;
-	if (g->st->dpm) /* the balancer owns the Master's own limit: DPM only gives the house load */
-		evse_dpm_link_yield(g->st->dpm, true);
 	if (g->map.total > EVSE_LB_MAX_POINTS) {
 		snprintf(err, errcap, "group_threshold: the group has %d connectors, at most %d can be balanced",
 		         g->map.total, EVSE_LB_MAX_POINTS);
@@ -37,8 +31,20 @@ int evse_group__bal_new(struct evse_group *g, char *err, size_t errcap)
 		snprintf(err, errcap, "load balancing: out of memory");
 		return -1;
 	}
-	WL_INFO(MOD, "load balancing %d connectors under %d A per phase", g->map.total, g->cfg->group_threshold_a);
+	if (g->st->dpm) /* the balancer owns the Master's own limit: DPM only gives the house load */
+		evse_dpm_link_yield(g->st->dpm, true);
+	WL_INFO(MOD, "load balancing %d connectors under %d A per phase", g->map.total, evse_group__threshold(g));
 	return 0;
+}
+
+int evse_group__bal_new(struct evse_group *g, char *err, size_t errcap)
+{
+	for (int i = 0; i < EVSE_GROUP_POINTS_MAX; i++)
+		g->bal[i] = (struct bal_point){
+		    .draw_da = -1, .phase_da = {-1, -1, -1}, .lim_da = -1, .sent_da = -1, .conn_sent_da = -1};
+	if (evse_group__threshold(g) <= 0)
+		return 0;
+	return bal_start(g, err, errcap);
 }
 
 void evse_group__bal_free(struct evse_group *g)
@@ -122,7 +128,7 @@ static void view(struct evse_group *g, int k, struct evse_glb_conn *c)
 static void group_view(struct evse_group *g, struct evse_glb_group *grp)
 {
 	double grid_a[EVSE_LB_PHASES], limit_a;
-	*grp = (struct evse_glb_group){.threshold_a = g->cfg->group_threshold_a, .cap_da = evse_group__caps_station(g)};
+	*grp = (struct evse_glb_group){.threshold_a = evse_group__threshold(g), .cap_da = evse_group__caps_station(g)};
 	int gr = g->st->dpm ? evse_dpm_link_grid(g->st->dpm, grid_a, &limit_a) : 0;
 	if (gr != 0) {
 		grp->has_grid = true;
@@ -199,6 +205,33 @@ static void apply_connector(struct evse_group *g, int k, int da)
 		b->conn_sent_da = da;
 }
 
+/* The threshold changed at run time (the Local Management System): a balancer started or stopped. 0, or -1 when
+ * none runs now. */
+static int retune(struct evse_group *g)
+{
+	char err[160];
+	int t = evse_group__threshold(g);
+	if (t > 0 && !g->lb) {
+		if (bal_start(g, err, sizeof(err)) < 0) {
+			WL_WARN(MOD, "load balancing: %s", err);
+			evse_group__bal_free(g);
+			return -1;
+		}
+		g->lb_at = 0;
+	} else if (t <= 0 && g->lb) {
+		evse_group__bal_free(g);
+		if (g->st->dpm) /* the Master's own limit is DPM's again */
+			evse_dpm_link_yield(g->st->dpm, false);
+		for (int k = 1; k <= g->map.total; k++) { /* every share lifted (a pause or cap of the LMS stays) */
+			g->bal[k - 1].sent_da = g->bal[k - 1].lim_da = -1;
+			evse_group__lms_apply(g, k);
+		}
+		WL_INFO(MOD, "load balancing off");
+		return -1;
+	}
+	return 0;
+}
+
 void evse_group__bal_tick(struct evse_group *g)
 {
 	struct evse_glb_conn c[EVSE_LB_MAX_POINTS];
@@ -208,7 +241,7 @@ void evse_group__bal_tick(struct evse_group *g)
 	char err[160];
 	int n = g->map.total;
 
-	if (!g->lb || (g->lb_at && g->now - g->lb_at < 1000))
+	if (retune(g) < 0 || !g->lb || (g->lb_at && g->now - g->lb_at < 1000))
 		return;
 	g->lb_at = g->now;
 	for (int k = 1; k <= n; k++) {
@@ -217,8 +250,10 @@ void evse_group__bal_tick(struct evse_group *g)
 	}
 	struct evse_glb_group grp;
 	group_view(g, &grp);
-	if (evse_glb_inputs(&grp, c, n, last, &in, err, sizeof(err)) < 0 ||
-	    evse_lb_run(g->lb, (int64_t)g->now, &in, &out, err, sizeof(err)) < 0) {
+	int rc = evse_glb_inputs(&grp, c, n, last, &in, err, sizeof(err));
+	if (rc == 0)
+		evse_group__lms_caps(g, &in); /* the Local Management System's pauses and limits per point */
+	if (rc < 0 || evse_lb_run(g->lb, (int64_t)g->now, &in, &out, err, sizeof(err)) < 0) {
 		WL_WARN(MOD, "load balancing: %s (every point at 0 A)", err);
 		memset(&out, 0, sizeof(out));
 	}

@@ -113,7 +113,8 @@ struct evse_group {
 	struct evse_gauth_throttle throttle; /* failed Satellite logins per address */
 	struct evse_smart
 	    *caps; /* [EVSE_GROUP_POINTS_MAX]: upstream's profiles on each Satellite connector (balancing) */
-	void (*wake)(void *ctx); /* frames for upstream were queued */
+	struct evse_group_lms *lms; /* the Local Management System (evse_group_lms.c) */
+	void (*wake)(void *ctx);    /* frames for upstream were queued */
 	void *wake_ctx;
 };
 
@@ -147,5 +148,27 @@ int evse_group__caps_station(struct evse_group *g);
 /* Has upstream a TxDefaultProfile of stack level on connector k (the Master's own per-connector share there
  * would replace it)? */
 bool evse_group__caps_has_level(const struct evse_group *g, int k, int level);
+/* evse_group_lms.c: the Local Management System. new: 0 or -1 (no memory); authorize: a Satellite's Authorize
+ * decided by the Master (answered: true); seen: StartTransaction / MeterValues on its way upstream (j
+ * renumbered, connector k) and StopTransaction; started: the answer to a StartTransaction for its Satellite (a
+ * copy with the LMS refusal's status when its rules refused the card); fw_status: FirmwareStatusNotification
+ * kept; caps: pauses and current limits into the balancer's inputs; threshold: the balancer's (LMS setting, else
+ * group_threshold). */
+struct evse_lb_input;
+struct ocpp_start_transaction_conf;
+struct ocpp_id_tag_info;
+int evse_group__lms_new(struct evse_group *g);
+void evse_group__lms_free(struct evse_group *g);
+bool evse_group__lms_authorize(struct group_conn *c, const struct ocpp_incoming *in);
+void evse_group__lms_seen(struct evse_group *g, int sat, enum ocpp_action a, int k, const cJSON *j);
+void evse_group__lms_stop_seen(struct evse_group *g, const cJSON *j);
+const void *evse_group__lms_started(struct evse_group *g, const cJSON *req, const void *conf,
+                                    struct ocpp_start_transaction_conf *copy, struct ocpp_id_tag_info *info);
+void evse_group__lms_fw_status(void *ctx, struct ocpp_rpc *rpc, const struct ocpp_incoming *in);
+void evse_group__lms_tick(struct evse_group *g);
+void evse_group__lms_caps(const struct evse_group *g, struct evse_lb_input *in);
+/* Without a balancer: point k's pause or cap sent as its limit (none: cleared). */
+void evse_group__lms_apply(struct evse_group *g, int k);
+int evse_group__threshold(const struct evse_group *g);
 
 #endif

@@ -33,6 +33,7 @@ struct evse_http_resp {
 	char set_cookie[200]; /* a Set-Cookie value, or "" */
 	int retry_after_s;    /* > 0: a Retry-After header */
 	bool disposition_csv; /* Content-Disposition: attachment; filename="history.csv" */
+	const char *filename; /* a static name: Content-Disposition: attachment; filename="<it>" (NULL: none) */
 	bool wait_card;       /* no answer yet: the network layer polls evse_webapi_card_poll() */
 	unsigned wait_job;    /* > 0: no answer yet, a password is hashing: evse_webapi_job_poll() gives it */
 };

@@ -277,6 +277,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "evse: %s\n", err);
 		goto out_api;
 	}
+	evse_webapi_set_group(api, evse_net_group(net));
 	evse_net_set_webapi(net, api);
 	WL_INFO(MOD, "evse %s: %s, %d W, %d phase(s), case %s, mode %s (group role %s), http port %d, backend %s",
 	        EVSE_VERSION, evse_model_name(cfg.edition), cfg.power_w, cfg.phases,

@@ -56,8 +56,8 @@ struct evse_net {
 	struct {
 		unsigned id; /* 0: free */
 		struct lws *wsi;
-	} logins[EVSE_PWHASH_QUEUE]; /* setups and logins waiting for their password hash */
-	char *status_json;           /* the status last pushed to the streams */
+	} logins[EVSE_WEB_JOBS]; /* setups, logins (their password hash) and an Excel download being made */
+	char *status_json;       /* the status last pushed to the streams */
 	unsigned status_seq;
 	uint64_t events_at;
 };
@@ -241,6 +241,14 @@ static int respond(struct lws *wsi, const struct evse_http_resp *rs)
 		                                 (int)sizeof(cd) - 1, &p, end))
 			return 1;
 	}
+	if (rs->filename) {
+		char cd[96];
+		int k = snprintf(cd, sizeof(cd), "attachment; filename=\"%s\"", rs->filename);
+		if (k < 0 || k >= (int)sizeof(cd) ||
+		    lws_add_http_header_by_token(wsi, WSI_TOKEN_HTTP_CONTENT_DISPOSITION, (const unsigned char *)cd, k,
+		                                 &p, end))
+			return 1;
+	}
 	if (lws_finalize_write_http_header(wsi, start, &p, end))
 		return 1;
 	if (rs->len) {
@@ -325,7 +333,7 @@ static int dispatch(struct evse_net *n, struct lws *wsi, struct http_pss *pss)
 		lws_set_timeout(wsi, NO_PENDING_TIMEOUT, 0);
 		return 0;
 	}
-	for (int i = 0; rs.wait_job && i < EVSE_PWHASH_QUEUE; i++) {
+	for (int i = 0; rs.wait_job && i < EVSE_WEB_JOBS; i++) {
 		if (n->logins[i].id)
 			continue;
 		n->logins[i].id = rs.wait_job;
@@ -493,7 +501,7 @@ static void http_closed(struct evse_net *n, struct lws *wsi, struct http_pss *ps
 		if (n->api)
 			evse_webapi_card_cancel(n->api);
 	}
-	for (int i = 0; i < EVSE_PWHASH_QUEUE; i++)
+	for (int i = 0; i < EVSE_WEB_JOBS; i++)
 		if (n->logins[i].wsi == wsi)
 			n->logins[i].wsi = NULL; /* the hash still counts (throttle); its answer is dropped */
 	if (!pss) /* closed before it had per-request state: lws_context_destroy() at a restart does that */
@@ -533,8 +541,8 @@ static int serve_file(struct evse_net *n, struct lws *wsi, struct http_pss *pss)
 		return respond_error(wsi, 405, "method_not_allowed", "method not allowed");
 	if (static_path(n, pss->path, file, sizeof(file)) < 0)
 		return respond_error(wsi, 400, "bad_request", "bad path");
-	if (stat(file, &sb) < 0 || !S_ISREG(sb.st_mode))
-		return respond_error(wsi, 404, "not_found", "no such file");
+	if (stat(file, &sb) < 0 || !S_ISREG(sb.st_mode) || (!n->group && strncmp(pss->path, "/group", 6) == 0))
+		return respond_error(wsi, 404, "not_found", "no such file"); /* the group's pages: a Master's only */
 	const char *mime = lws_get_mimetype(file, NULL);
 	int rc = lws_serve_http_file(wsi, file, mime ? mime : "application/octet-stream", PAGE_HEADERS,
 	                             (int)sizeof(PAGE_HEADERS) - 1);
@@ -638,7 +646,7 @@ static void poll_logins(struct evse_net *n)
 			return;
 		}
 		struct lws *wsi = NULL;
-		for (int i = 0; i < EVSE_PWHASH_QUEUE; i++)
+		for (int i = 0; i < EVSE_WEB_JOBS; i++)
 			if (n->logins[i].id == id) {
 				wsi = n->logins[i].wsi;
 				n->logins[i].id = 0;
@@ -795,6 +803,11 @@ void evse_net_free(struct evse_net *n)
 	free(n->status_json);
 	free(n->rx);
 	free(n);
+}
+
+struct evse_group *evse_net_group(struct evse_net *n)
+{
+	return n->group;
 }
 
 void evse_net_set_webapi(struct evse_net *n, struct evse_webapi *api)

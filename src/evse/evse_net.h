@@ -17,6 +17,10 @@ struct evse_net *evse_net_new(struct evse_station *st, const struct evse_config 
 void evse_net_free(struct evse_net *n);
 
 struct evse_webapi;
+struct evse_group;
+/* The Master's group (group_role master), NULL elsewhere. */
+struct evse_group *evse_net_group(struct evse_net *n);
+
 /* The API that answers the /api/ paths (it must outlive n); without one they answer 503. */
 void evse_net_set_webapi(struct evse_net *n, struct evse_webapi *api);
 

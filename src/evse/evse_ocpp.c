@@ -546,6 +546,7 @@ void evse_ocpp_receive(struct evse_ocpp *o, const char *buf, size_t len, uint64_
 	o->now = now_ms;
 	if (!o->rpc)
 		return;
+	o->last_rx_ms = now_ms;
 	if (ocpp_rpc_receive(o->rpc, buf, len, now_ms, &err) < 0)
 		WL_WARN(MOD, "bad frame from the central system: %s", err.message);
 	pump_queue(o);
@@ -788,4 +789,16 @@ int64_t evse_ocpp__remote_tx(const struct evse_ocpp *o)
 	if (!o->open_tx || evse_store_txmap_get(o->st, o->open_tx, &remote) != 1)
 		return -1;
 	return remote;
+}
+
+uint64_t evse_ocpp_last_rx(const struct evse_ocpp *o)
+{
+	return o->last_rx_ms;
+}
+
+void evse_ocpp_request_reset(struct evse_ocpp *o, bool hard)
+{
+	WL_INFO(MOD, "%s reset requested locally", hard ? "hard" : "soft");
+	o->reset_kind = hard ? 2 : 1;
+	evse_charge_stop(o->charge, hard ? EVSE_STOP_HARD_RESET : EVSE_STOP_SOFT_RESET, o->now);
 }

@@ -93,6 +93,10 @@ void evse_ocpp_firmware_status(struct evse_ocpp *o, enum ocpp_firmware_status s)
 
 /* A Reset was accepted and its session has ended: the owner restarts the program. 0 none, 1 soft, 2 hard. */
 int evse_ocpp_reset_due(const struct evse_ocpp *o);
+/* When the central system's last frame came (monotonic ms), 0 never: the Local Management System's OCPP link. */
+uint64_t evse_ocpp_last_rx(const struct evse_ocpp *o);
+/* A Reset asked locally (the Master's Local Management System), as if the central system had sent it. */
+void evse_ocpp_request_reset(struct evse_ocpp *o, bool hard);
 /* Transaction messages still waiting for the central system. */
 int64_t evse_ocpp_queued(const struct evse_ocpp *o);
 

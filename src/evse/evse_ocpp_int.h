@@ -9,6 +9,7 @@
 #include "ocpp.h"
 
 struct evse_ocpp {
+	uint64_t last_rx_ms; /* when the central system's last frame came (monotonic), 0 never */
 	const struct evse_config *cfg;
 	struct evse_store *st;
 	struct evse_charge *charge;

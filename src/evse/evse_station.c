@@ -41,6 +41,8 @@ static void on_session_start(void *ctx, const struct evse_session *ses)
 	s->session_start_wall = (uint64_t)evse_station_wall_ms(s);
 	if (s->ocpp)
 		evse_ocpp_on_session_start(s->ocpp, ses, s->now);
+	if (s->lms_session)
+		s->lms_session(s->lms_ctx, ses, false, NULL, ses->start_wh);
 }
 
 static void on_session_stop(void *ctx, const struct evse_session *ses, enum evse_stop_reason why, double stop_wh)
@@ -57,6 +59,8 @@ static void on_session_stop(void *ctx, const struct evse_session *ses, enum evse
 	evse_store_history_add(s->store, &h);
 	if (s->ocpp)
 		evse_ocpp_on_session_stop(s->ocpp, ses, why, stop_wh, s->now);
+	if (s->lms_session)
+		s->lms_session(s->lms_ctx, ses, true, evse_stop_reason_name(why), stop_wh);
 }
 
 /* PERSONAL: the cards written to the station's slots ("card.1" ...). */
@@ -76,6 +80,9 @@ static enum evse_auth on_authorize(void *ctx, const char *id, char *parent)
 	struct evse_station *s = ctx;
 	if (s->cfg->mode == EVSE_MODE_PERSONAL)
 		return personal_card(s, id);
+	int lms = s->lms_filter ? s->lms_filter(s->lms_ctx, id) : 0;
+	if (lms)
+		return lms > 0 ? EVSE_AUTH_ACCEPTED : EVSE_AUTH_REJECTED;
 	if (s->cfg->mode == EVSE_MODE_WEB && s->ocpp)
 		return evse_ocpp_authorize(s->ocpp, id, parent, s->now);
 	return EVSE_AUTH_REJECTED;
@@ -385,4 +392,14 @@ char *evse_station_status_json(struct evse_station *s)
 	char *text = cJSON_PrintUnformatted(j);
 	cJSON_Delete(j);
 	return text;
+}
+
+void evse_station_set_lms(struct evse_station *s, int (*filter)(void *ctx, const char *id_tag),
+                          void (*session)(void *ctx, const struct evse_session *ses, bool stop, const char *reason,
+                                          double stop_wh),
+                          void *ctx)
+{
+	s->lms_filter = filter;
+	s->lms_session = session;
+	s->lms_ctx = ctx;
 }

@@ -32,6 +32,11 @@ struct evse_station {
 	 * EVSE_TICK_MS between two cycles in this window of EVSE_LATE_WINDOW_MS and in the one before */
 	uint64_t tick_prev_ms, late_window_ms;
 	uint32_t late_ms[2];
+	/* the Master's Local Management System (evse_group_lms.c): its say on the station's own cards (1 accept,
+	 * -1 refuse, 0 the usual rules) and its record of the station's own sessions */
+	int (*lms_filter)(void *ctx, const char *id_tag);
+	void (*lms_session)(void *ctx, const struct evse_session *ses, bool stop, const char *reason, double stop_wh);
+	void *lms_ctx;
 };
 
 #define EVSE_TICK_MS        100
@@ -61,6 +66,12 @@ int evse_station_set_clock(struct evse_station *s, int64_t wall_ms, char *err, s
  * waits in SuspendedEVSE); then the schedule is done. at_ms 0 cancels. Kept in the store across restarts.
  * 0 or -1 (store error). */
 int evse_station_schedule(struct evse_station *s, int64_t at_ms);
+
+/* Hooks the Master's Local Management System in (NULLs unhook it). */
+void evse_station_set_lms(struct evse_station *s, int (*filter)(void *ctx, const char *id_tag),
+                          void (*session)(void *ctx, const struct evse_session *ses, bool stop, const char *reason,
+                                          double stop_wh),
+                          void *ctx);
 
 /* The live status as JSON text for the local app and tests; the caller frees it. */
 char *evse_station_status_json(struct evse_station *s);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "evse_store_int.h"
 #include "wl_log.h"
 
 #define MOD "store"
@@ -25,12 +26,30 @@ static const char schema[] =
     " json TEXT NOT NULL);"
     "CREATE TABLE IF NOT EXISTS faults(no INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT, code TEXT, what TEXT);"
     /* a Master's running transactions of its Satellites (evse_group): which Satellite a RemoteStop goes to */
-    "CREATE TABLE IF NOT EXISTS group_tx(tx INTEGER PRIMARY KEY, satellite TEXT NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS sat_tx(tx INTEGER PRIMARY KEY, satellite TEXT NOT NULL);"
     /* id tags kept before they were normalised (wl_idtag_key): upper case, padded with '0' to 14 */
     "UPDATE OR REPLACE auth_cache SET id_tag=upper(id_tag)||substr('00000000000000',1,14-length(id_tag))"
     " WHERE id_tag<>upper(id_tag) OR length(id_tag)<14;"
     "UPDATE OR REPLACE auth_list SET id_tag=upper(id_tag)||substr('00000000000000',1,14-length(id_tag))"
     " WHERE id_tag<>upper(id_tag) OR length(id_tag)<14;";
+
+/* Schema changes after the first release, applied once each in order (PRAGMA user_version counts them). */
+static const char *const migrations[] = {
+    /* 1: the Master's Local Management System: users with limits, their cards, the group's transactions */
+    "CREATE TABLE lms_user(id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL, from_ms INTEGER NOT NULL,"
+    " until_ms INTEGER NOT NULL, hours_from INTEGER NOT NULL, hours_to INTEGER NOT NULL, days INTEGER NOT NULL,"
+    " max_sessions INTEGER NOT NULL, max_kwh REAL NOT NULL);"
+    "CREATE TABLE lms_card(id_tag TEXT PRIMARY KEY, user_id INTEGER NOT NULL);"
+    "CREATE INDEX lms_card_user ON lms_card(user_id);"
+    "CREATE TABLE group_tx(no INTEGER PRIMARY KEY AUTOINCREMENT, connector INTEGER NOT NULL, point TEXT NOT NULL,"
+    " id_tag TEXT NOT NULL, user_id INTEGER NOT NULL, tx_id INTEGER NOT NULL DEFAULT 0, start TEXT NOT NULL,"
+    " start_ms INTEGER NOT NULL, stop TEXT, stop_ms INTEGER NOT NULL DEFAULT 0, meter_start REAL NOT NULL,"
+    " energy_wh REAL NOT NULL DEFAULT 0, stop_reason TEXT, UNIQUE(connector, start));"
+    "CREATE INDEX group_tx_tx ON group_tx(tx_id);"
+    "CREATE INDEX group_tx_user ON group_tx(user_id, start_ms);"
+    "CREATE INDEX group_tx_start ON group_tx(start_ms);",
+};
+#define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
 /* Every statement, prepared once. */
 #define STATEMENTS(X)                                                                                                  \
@@ -64,9 +83,9 @@ static const char schema[] =
 	X(FAULT_ADD, "INSERT INTO faults(at,code,what) VALUES(?1,?2,?3)")                                              \
 	X(FAULT_TRIM, "DELETE FROM faults WHERE no <= (SELECT max(no) FROM faults) - ?1")                              \
 	X(FAULT_LIST, "SELECT no,at,code,what FROM faults ORDER BY no DESC LIMIT ?1")                                  \
-	X(GTX_PUT, "INSERT OR REPLACE INTO group_tx(tx,satellite) VALUES(?1,?2)")                                      \
-	X(GTX_DEL, "DELETE FROM group_tx WHERE tx=?1")                                                                 \
-	X(GTX_LIST, "SELECT tx,satellite FROM group_tx ORDER BY tx")                                                   \
+	X(SATTX_PUT, "INSERT OR REPLACE INTO sat_tx(tx,satellite) VALUES(?1,?2)")                                      \
+	X(SATTX_DEL, "DELETE FROM sat_tx WHERE tx=?1")                                                                 \
+	X(SATTX_LIST, "SELECT tx,satellite FROM sat_tx ORDER BY tx")                                                   \
 	X(BEGIN, "BEGIN IMMEDIATE")                                                                                    \
 	X(COMMIT, "COMMIT")                                                                                            \
 	X(ROLLBACK, "ROLLBACK")
@@ -87,7 +106,49 @@ static const char *const stmt_sql[ST_COUNT] = {
 struct evse_store {
 	sqlite3 *db;
 	sqlite3_stmt *st[ST_COUNT];
+	sqlite3_stmt *grp[EVSE_STORE_GROUP_STMTS]; /* evse_store_group.c's */
 };
+
+static int user_version(struct evse_store *s)
+{
+	sqlite3_stmt *q = NULL;
+	int v = -1;
+	if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &q, NULL) == SQLITE_OK &&
+	    sqlite3_step(q) == SQLITE_ROW)
+		v = sqlite3_column_int(q, 0);
+	sqlite3_finalize(q);
+	return v;
+}
+
+/* Brings an older database to the current schema, one migration per transaction. */
+static int migrate(struct evse_store *s, char *err, size_t errcap)
+{
+	char *msg = NULL, sql[64];
+	int v = user_version(s);
+	if (v < 0 || v > N_MIGRATIONS) {
+		snprintf(err, errcap, "schema version %d: expected 0..%d (a newer program's database?)", v,
+		         N_MIGRATIONS);
+		return -1;
+	}
+	for (; v < N_MIGRATIONS; v++) {
+		snprintf(sql, sizeof(sql), "PRAGMA user_version=%d;COMMIT", v + 1);
+		if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, &msg) != SQLITE_OK ||
+		    sqlite3_exec(s->db, migrations[v], NULL, NULL, &msg) != SQLITE_OK ||
+		    sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+			snprintf(err, errcap, "schema migration %d: %s", v + 1, msg ? msg : "?");
+			sqlite3_free(msg);
+			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+			return -1;
+		}
+		WL_INFO(MOD, "schema migrated to version %d", v + 1);
+	}
+	return 0;
+}
+
+int evse_store_schema_version(struct evse_store *s)
+{
+	return user_version(s);
+}
 
 struct evse_store *evse_store_open(const char *path, char *err, size_t errcap)
 {
@@ -108,6 +169,8 @@ struct evse_store *evse_store_open(const char *path, char *err, size_t errcap)
 		sqlite3_free(msg);
 		goto out_close;
 	}
+	if (migrate(s, err, errcap) < 0 || evse_store__group_prepare(s, s->grp, err, errcap) < 0)
+		goto out_close;
 	for (int i = 0; i < ST_COUNT; i++) {
 		if (sqlite3_prepare_v2(s->db, stmt_sql[i], -1, &s->st[i], NULL) != SQLITE_OK) {
 			snprintf(err, errcap, "%s: %s: %s", path, stmt_sql[i], sqlite3_errmsg(s->db));
@@ -126,8 +189,20 @@ void evse_store_close(struct evse_store *s)
 		return;
 	for (int i = 0; i < ST_COUNT; i++)
 		sqlite3_finalize(s->st[i]);
+	for (int i = 0; i < EVSE_STORE_GROUP_STMTS; i++)
+		sqlite3_finalize(s->grp[i]);
 	sqlite3_close(s->db);
 	free(s);
+}
+
+sqlite3 *evse_store__db(struct evse_store *s)
+{
+	return s->db;
+}
+
+sqlite3_stmt *evse_store__group_stmt(struct evse_store *s, int id)
+{
+	return s->grp[id];
 }
 
 /* Resets a statement for reuse and returns it. */
@@ -140,7 +215,7 @@ static sqlite3_stmt *stmt(struct evse_store *s, enum stmt_id id)
 }
 
 /* Runs a statement that returns no rows: 0 or -1 (logged). */
-static int run(struct evse_store *s, sqlite3_stmt *q)
+int evse_store__run(struct evse_store *s, sqlite3_stmt *q)
 {
 	int rc = sqlite3_step(q);
 	if (rc != SQLITE_DONE) {
@@ -152,7 +227,7 @@ static int run(struct evse_store *s, sqlite3_stmt *q)
 	return 0;
 }
 
-static void copy_col(sqlite3_stmt *q, int col, char *out, size_t cap)
+void evse_store__copy_col(sqlite3_stmt *q, int col, char *out, size_t cap)
 {
 	const unsigned char *t = sqlite3_column_text(q, col);
 	snprintf(out, cap, "%s", t ? (const char *)t : "");
@@ -173,7 +248,7 @@ int evse_store_get(struct evse_store *s, const char *key, char *out, size_t cap)
 	int rc = sqlite3_step(q);
 	int found = rc == SQLITE_ROW;
 	if (found)
-		copy_col(q, 0, out, cap);
+		evse_store__copy_col(q, 0, out, cap);
 	sqlite3_reset(q);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? found : -1;
 }
@@ -183,7 +258,7 @@ int evse_store_set(struct evse_store *s, const char *key, const char *value)
 	sqlite3_stmt *q = stmt(s, ST_KV_SET);
 	sqlite3_bind_text(q, 1, key, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 2, value, -1, SQLITE_STATIC);
-	return run(s, q);
+	return evse_store__run(s, q);
 }
 
 int evse_store_txq_push(struct evse_store *s, const char *action, int64_t local_tx, const char *payload)
@@ -192,7 +267,7 @@ int evse_store_txq_push(struct evse_store *s, const char *action, int64_t local_
 	sqlite3_bind_text(q, 1, action, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(q, 2, local_tx);
 	sqlite3_bind_text(q, 3, payload, -1, SQLITE_STATIC);
-	return run(s, q);
+	return evse_store__run(s, q);
 }
 
 int evse_store_txq_head(struct evse_store *s, struct evse_txq_item *item)
@@ -204,7 +279,7 @@ int evse_store_txq_head(struct evse_store *s, struct evse_txq_item *item)
 		return rc == SQLITE_DONE ? 0 : -1;
 	}
 	item->seq = sqlite3_column_int64(q, 0);
-	copy_col(q, 1, item->action, sizeof(item->action));
+	evse_store__copy_col(q, 1, item->action, sizeof(item->action));
 	item->local_tx = sqlite3_column_int64(q, 2);
 	const unsigned char *p = sqlite3_column_text(q, 3);
 	item->payload = strdup(p ? (const char *)p : "{}");
@@ -217,14 +292,14 @@ int evse_store_txq_remove(struct evse_store *s, int64_t seq)
 {
 	sqlite3_stmt *q = stmt(s, ST_TXQ_REMOVE);
 	sqlite3_bind_int64(q, 1, seq);
-	return run(s, q);
+	return evse_store__run(s, q);
 }
 
 int evse_store_txq_attempted(struct evse_store *s, int64_t seq)
 {
 	sqlite3_stmt *q = stmt(s, ST_TXQ_ATTEMPT);
 	sqlite3_bind_int64(q, 1, seq);
-	return run(s, q);
+	return evse_store__run(s, q);
 }
 
 int64_t evse_store_txq_count(struct evse_store *s)
@@ -248,7 +323,7 @@ int evse_store_txmap_set(struct evse_store *s, int64_t local_tx, int64_t remote_
 	sqlite3_stmt *q = stmt(s, ST_TXMAP_SET);
 	sqlite3_bind_int64(q, 1, local_tx);
 	sqlite3_bind_int64(q, 2, remote_tx);
-	return run(s, q);
+	return evse_store__run(s, q);
 }
 
 int evse_store_txmap_get(struct evse_store *s, int64_t local_tx, int64_t *remote_tx)
@@ -270,9 +345,9 @@ int evse_store_auth_get(struct evse_store *s, enum evse_auth_table t, const char
 	sqlite3_bind_text(q, 1, key, -1, SQLITE_TRANSIENT);
 	int rc = sqlite3_step(q);
 	if (rc == SQLITE_ROW) {
-		copy_col(q, 0, e->status, sizeof(e->status));
-		copy_col(q, 1, e->expiry, sizeof(e->expiry));
-		copy_col(q, 2, e->parent, sizeof(e->parent));
+		evse_store__copy_col(q, 0, e->status, sizeof(e->status));
+		evse_store__copy_col(q, 1, e->expiry, sizeof(e->expiry));
+		evse_store__copy_col(q, 2, e->parent, sizeof(e->parent));
 	}
 	sqlite3_reset(q);
 	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
@@ -287,19 +362,19 @@ int evse_store_auth_put(struct evse_store *s, enum evse_auth_table t, const char
 	if (!e) {
 		q = stmt(s, t == EVSE_AUTH_CACHE ? ST_CACHE_DEL : ST_LIST_DEL);
 		sqlite3_bind_text(q, 1, key, -1, SQLITE_TRANSIENT);
-		return run(s, q);
+		return evse_store__run(s, q);
 	}
 	q = stmt(s, t == EVSE_AUTH_CACHE ? ST_CACHE_PUT : ST_LIST_PUT);
 	sqlite3_bind_text(q, 1, key, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(q, 2, e->status, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 3, e->expiry, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 4, e->parent, -1, SQLITE_STATIC);
-	return run(s, q);
+	return evse_store__run(s, q);
 }
 
 int evse_store_auth_clear(struct evse_store *s, enum evse_auth_table t)
 {
-	return run(s, stmt(s, t == EVSE_AUTH_CACHE ? ST_CACHE_CLEAR : ST_LIST_CLEAR));
+	return evse_store__run(s, stmt(s, t == EVSE_AUTH_CACHE ? ST_CACHE_CLEAR : ST_LIST_CLEAR));
 }
 
 int64_t evse_store_auth_count(struct evse_store *s, enum evse_auth_table t)
@@ -309,17 +384,17 @@ int64_t evse_store_auth_count(struct evse_store *s, enum evse_auth_table t)
 
 int evse_store_begin(struct evse_store *s)
 {
-	return run(s, stmt(s, ST_BEGIN));
+	return evse_store__run(s, stmt(s, ST_BEGIN));
 }
 
 int evse_store_commit(struct evse_store *s)
 {
-	return run(s, stmt(s, ST_COMMIT));
+	return evse_store__run(s, stmt(s, ST_COMMIT));
 }
 
 int evse_store_rollback(struct evse_store *s)
 {
-	return run(s, stmt(s, ST_ROLLBACK));
+	return evse_store__run(s, stmt(s, ST_ROLLBACK));
 }
 
 int evse_store_history_add(struct evse_store *s, const struct evse_history *h)
@@ -331,7 +406,7 @@ int evse_store_history_add(struct evse_store *s, const struct evse_history *h)
 	sqlite3_bind_text(q, 4, h->stop_mode, -1, SQLITE_STATIC);
 	sqlite3_bind_double(q, 5, h->energy_wh);
 	sqlite3_bind_text(q, 6, h->id_tag, -1, SQLITE_STATIC);
-	return run(s, q);
+	return evse_store__run(s, q);
 }
 
 int evse_store_history_each(struct evse_store *s, int max, void (*fn)(void *ctx, const struct evse_history *h),
@@ -351,12 +426,12 @@ int evse_store_history_page(struct evse_store *s, int64_t before, int max,
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
 		struct evse_history h;
 		h.no = sqlite3_column_int64(q, 0);
-		copy_col(q, 1, h.start, sizeof(h.start));
-		copy_col(q, 2, h.end, sizeof(h.end));
-		copy_col(q, 3, h.start_mode, sizeof(h.start_mode));
-		copy_col(q, 4, h.stop_mode, sizeof(h.stop_mode));
+		evse_store__copy_col(q, 1, h.start, sizeof(h.start));
+		evse_store__copy_col(q, 2, h.end, sizeof(h.end));
+		evse_store__copy_col(q, 3, h.start_mode, sizeof(h.start_mode));
+		evse_store__copy_col(q, 4, h.stop_mode, sizeof(h.stop_mode));
 		h.energy_wh = sqlite3_column_double(q, 5);
-		copy_col(q, 6, h.id_tag, sizeof(h.id_tag));
+		evse_store__copy_col(q, 6, h.id_tag, sizeof(h.id_tag));
 		fn(ctx, &h);
 		n++;
 	}
@@ -370,14 +445,14 @@ int evse_store_profile_put(struct evse_store *s, int64_t id, int64_t received_ms
 	sqlite3_bind_int64(q, 1, id);
 	sqlite3_bind_int64(q, 2, received_ms);
 	sqlite3_bind_text(q, 3, json, -1, SQLITE_STATIC);
-	return run(s, q);
+	return evse_store__run(s, q);
 }
 
 int evse_store_profile_del(struct evse_store *s, int64_t id)
 {
 	sqlite3_stmt *q = stmt(s, ST_PROF_DEL);
 	sqlite3_bind_int64(q, 1, id);
-	return run(s, q);
+	return evse_store__run(s, q);
 }
 
 int evse_store_profile_each(struct evse_store *s,
@@ -400,11 +475,11 @@ int evse_store_fault_add(struct evse_store *s, const struct evse_fault *f)
 	sqlite3_bind_text(q, 1, f->at, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 2, f->code, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 3, f->what, -1, SQLITE_STATIC);
-	if (run(s, q) < 0)
+	if (evse_store__run(s, q) < 0)
 		return -1;
 	q = stmt(s, ST_FAULT_TRIM);
 	sqlite3_bind_int(q, 1, EVSE_FAULTS_KEPT);
-	return run(s, q);
+	return evse_store__run(s, q);
 }
 
 int evse_store_fault_each(struct evse_store *s, int max, void (*fn)(void *ctx, const struct evse_fault *f), void *ctx)
@@ -415,9 +490,9 @@ int evse_store_fault_each(struct evse_store *s, int max, void (*fn)(void *ctx, c
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
 		struct evse_fault f;
 		f.no = sqlite3_column_int64(q, 0);
-		copy_col(q, 1, f.at, sizeof(f.at));
-		copy_col(q, 2, f.code, sizeof(f.code));
-		copy_col(q, 3, f.what, sizeof(f.what));
+		evse_store__copy_col(q, 1, f.at, sizeof(f.at));
+		evse_store__copy_col(q, 2, f.code, sizeof(f.code));
+		evse_store__copy_col(q, 3, f.what, sizeof(f.what));
 		fn(ctx, &f);
 		n++;
 	}
@@ -425,24 +500,24 @@ int evse_store_fault_each(struct evse_store *s, int max, void (*fn)(void *ctx, c
 	return rc == SQLITE_DONE ? n : -1;
 }
 
-int evse_store_group_tx_put(struct evse_store *s, int64_t tx, const char *satellite)
+int evse_store_sat_tx_put(struct evse_store *s, int64_t tx, const char *satellite)
 {
-	sqlite3_stmt *q = stmt(s, ST_GTX_PUT);
+	sqlite3_stmt *q = stmt(s, ST_SATTX_PUT);
 	sqlite3_bind_int64(q, 1, tx);
 	sqlite3_bind_text(q, 2, satellite, -1, SQLITE_STATIC);
-	return run(s, q);
+	return evse_store__run(s, q);
 }
 
-int evse_store_group_tx_del(struct evse_store *s, int64_t tx)
+int evse_store_sat_tx_del(struct evse_store *s, int64_t tx)
 {
-	sqlite3_stmt *q = stmt(s, ST_GTX_DEL);
+	sqlite3_stmt *q = stmt(s, ST_SATTX_DEL);
 	sqlite3_bind_int64(q, 1, tx);
-	return run(s, q);
+	return evse_store__run(s, q);
 }
 
-int evse_store_group_tx_each(struct evse_store *s, void (*fn)(void *ctx, int64_t tx, const char *satellite), void *ctx)
+int evse_store_sat_tx_each(struct evse_store *s, void (*fn)(void *ctx, int64_t tx, const char *satellite), void *ctx)
 {
-	sqlite3_stmt *q = stmt(s, ST_GTX_LIST);
+	sqlite3_stmt *q = stmt(s, ST_SATTX_LIST);
 	int n = 0, rc;
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
 		const unsigned char *sat = sqlite3_column_text(q, 1);

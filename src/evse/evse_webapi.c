@@ -1,6 +1,8 @@
 /* evse_webapi.c — the local web app's API: the route table and one handler per route. */
 #include "evse_webapi.h"
 
+#include "evse_webapi_int.h"
+
 #include <cjson/cJSON.h>
 #include <sodium.h>
 #include <stdarg.h>
@@ -22,29 +24,6 @@
 #define CSV_MAX      1000 /* records in the CSV download */
 #define FAULTS_SHOWN 50
 
-struct evse_webapi {
-	struct evse_station *st;
-	struct evse_config *cfg;
-	struct evse_webauth *auth;
-	bool reading;
-	uint64_t read_until;
-	unsigned uploads; /* numbers the upload files, so that two uploads at once do not share one */
-};
-
-enum access { PUBLIC, ADMIN };
-enum body_kind { NO_BODY, JSON_BODY, TEXT_BODY, FILE_BODY /* streamed to a file: evse_webapi_upload_begin */ };
-
-typedef void handler_fn(struct evse_webapi *w, const struct evse_http_req *rq, uint64_t now, struct evse_http_resp *rs,
-                        const char *tail);
-
-struct route {
-	enum evse_http_method method;
-	const char *path; /* ending in '/': a prefix, the rest is passed as tail */
-	enum access access;
-	enum body_kind body;
-	handler_fn *fn;
-};
-
 /* ---- answers ---- */
 
 static const struct {
@@ -57,7 +36,7 @@ static const struct {
     {429, "too_many_requests"}, {500, "internal"},
 };
 
-static void reply(struct evse_http_resp *rs, int status, const char *mime, char *body)
+void evse_webapi__reply(struct evse_http_resp *rs, int status, const char *mime, char *body)
 {
 	free(rs->body);
 	rs->status = status;
@@ -67,20 +46,20 @@ static void reply(struct evse_http_resp *rs, int status, const char *mime, char 
 }
 
 /* Sends j (deleted here). */
-static void reply_json(struct evse_http_resp *rs, int status, cJSON *j)
+void evse_webapi__json(struct evse_http_resp *rs, int status, cJSON *j)
 {
 	char *text = j ? cJSON_PrintUnformatted(j) : NULL;
 	cJSON_Delete(j);
 	if (!text) {
-		reply(rs, 500, "application/json",
-		      strdup("{\"error\":{\"code\":\"internal\",\"message\":\"out of memory\"}}"));
+		evse_webapi__reply(rs, 500, "application/json",
+		                   strdup("{\"error\":{\"code\":\"internal\",\"message\":\"out of memory\"}}"));
 		return;
 	}
-	reply(rs, status, "application/json", text);
+	evse_webapi__reply(rs, status, "application/json", text);
 }
 
 /* {"error":{"code":..,"message":..}}; code NULL: the usual one for the status. */
-static void reply_error(struct evse_http_resp *rs, int status, const char *code, const char *fmt, ...)
+void evse_webapi__error(struct evse_http_resp *rs, int status, const char *code, const char *fmt, ...)
 {
 	char msg[300];
 	va_list ap;
@@ -95,14 +74,14 @@ static void reply_error(struct evse_http_resp *rs, int status, const char *code,
 	cJSON *e = cJSON_AddObjectToObject(j, "error");
 	cJSON_AddStringToObject(e, "code", code ? code : "error");
 	cJSON_AddStringToObject(e, "message", msg);
-	reply_json(rs, status, j);
+	evse_webapi__json(rs, status, j);
 }
 
-static void reply_ok(struct evse_http_resp *rs)
+void evse_webapi__ok(struct evse_http_resp *rs)
 {
 	cJSON *j = cJSON_CreateObject();
 	cJSON_AddBoolToObject(j, "ok", true);
-	reply_json(rs, 200, j);
+	evse_webapi__json(rs, 200, j);
 }
 
 /* ---- status, simulator ---- */
@@ -113,10 +92,10 @@ static void h_status(struct evse_webapi *w, const struct evse_http_req *rq, uint
 	(void)rq, (void)now, (void)tail;
 	char *j = evse_station_status_json(w->st);
 	if (!j) {
-		reply_error(rs, 500, NULL, "out of memory");
+		evse_webapi__error(rs, 500, NULL, "out of memory");
 		return;
 	}
-	reply(rs, 200, "application/json", j);
+	evse_webapi__reply(rs, 200, "application/json", j);
 }
 
 static void h_sim(struct evse_webapi *w, const struct evse_http_req *rq, uint64_t now, struct evse_http_resp *rs,
@@ -125,11 +104,11 @@ static void h_sim(struct evse_webapi *w, const struct evse_http_req *rq, uint64_
 	char err[160];
 	(void)tail;
 	if (evse_station_sim_command(w->st, rq->body, rq->body_len, err, sizeof(err)) < 0) {
-		reply_error(rs, 400, NULL, "%s", err);
+		evse_webapi__error(rs, 400, NULL, "%s", err);
 		return;
 	}
 	evse_station_tick(w->st, now);
-	reply_ok(rs);
+	evse_webapi__ok(rs);
 }
 
 /* ---- dynamic power management (the app's "Dynamic Power Management" page) ---- */
@@ -138,7 +117,7 @@ static void h_dpm_get(struct evse_webapi *w, const struct evse_http_req *rq, uin
                       const char *tail)
 {
 	(void)rq, (void)now, (void)tail;
-	reply_json(rs, 200, evse_dpm_link_json(w->st->dpm));
+	evse_webapi__json(rs, 200, evse_dpm_link_json(w->st->dpm));
 }
 
 static void h_dpm_put(struct evse_webapi *w, const struct evse_http_req *rq, uint64_t now, struct evse_http_resp *rs,
@@ -147,10 +126,10 @@ static void h_dpm_put(struct evse_webapi *w, const struct evse_http_req *rq, uin
 	char err[200];
 	(void)now, (void)tail;
 	if (evse_dpm_link_update(w->st->dpm, rq->body, rq->body_len, err, sizeof(err)) < 0) {
-		reply_error(rs, 400, NULL, "%s", err);
+		evse_webapi__error(rs, 400, NULL, "%s", err);
 		return;
 	}
-	reply_json(rs, 200, evse_dpm_link_json(w->st->dpm));
+	evse_webapi__json(rs, 200, evse_dpm_link_json(w->st->dpm));
 }
 
 /* ---- setup, login ---- */
@@ -168,21 +147,22 @@ static void h_auth(struct evse_webapi *w, const struct evse_http_req *rq, uint64
 	else
 		cJSON_AddNullToObject(j, "csrfToken");
 	cJSON_AddNumberToObject(j, "idleTimeoutS", EVSE_WEB_IDLE_MS / 1000);
-	reply_json(rs, 200, j);
+	cJSON_AddBoolToObject(j, "groupMaster", w->group != NULL); /* the pages show the group's links */
+	evse_webapi__json(rs, 200, j);
 }
 
 static void login_reply(struct evse_http_resp *rs, int rc, const struct evse_web_login *out)
 {
 	if (rc < 0) {
 		rs->retry_after_s = out->retry_after_s;
-		reply_error(rs, out->status, NULL, "%s", out->message);
+		evse_webapi__error(rs, out->status, NULL, "%s", out->message);
 		return;
 	}
 	snprintf(rs->set_cookie, sizeof(rs->set_cookie), "%s", out->cookie);
 	cJSON *j = cJSON_CreateObject();
 	cJSON_AddStringToObject(j, "csrfToken", out->csrf);
 	cJSON_AddNumberToObject(j, "idleTimeoutS", EVSE_WEB_IDLE_MS / 1000);
-	reply_json(rs, 200, j);
+	evse_webapi__json(rs, 200, j);
 }
 
 static void h_setup(struct evse_webapi *w, const struct evse_http_req *rq, uint64_t now, struct evse_http_resp *rs,
@@ -192,7 +172,7 @@ static void h_setup(struct evse_webapi *w, const struct evse_http_req *rq, uint6
 	struct evse_web_login out;
 	(void)tail;
 	if (evse_webform_setup(rq->body, rq->body_len, code, pw, err, sizeof(err)) < 0) {
-		reply_error(rs, 400, NULL, "%s", err);
+		evse_webapi__error(rs, 400, NULL, "%s", err);
 		return;
 	}
 	int rc = evse_webauth_setup_begin(w->auth, code, pw, now, &out, &rs->wait_job);
@@ -208,7 +188,7 @@ static void h_login(struct evse_webapi *w, const struct evse_http_req *rq, uint6
 	struct evse_web_login out;
 	(void)tail;
 	if (evse_webform_login(rq->body, rq->body_len, pw, err, sizeof(err)) < 0) {
-		reply_error(rs, 400, NULL, "%s", err);
+		evse_webapi__error(rs, 400, NULL, "%s", err);
 		return;
 	}
 	int rc = evse_webauth_login_begin(w->auth, pw, now, &out, &rs->wait_job);
@@ -220,6 +200,8 @@ static void h_login(struct evse_webapi *w, const struct evse_http_req *rq, uint6
 int evse_webapi_job_poll(struct evse_webapi *w, uint64_t now_ms, unsigned *job, struct evse_http_resp *rs)
 {
 	struct evse_web_login out;
+	if (evse_lms_export_poll(w, job, rs))
+		return 1;
 	if (!evse_webauth_poll(w->auth, now_ms, job, &out))
 		return 0;
 	memset(rs, 0, sizeof(*rs));
@@ -233,7 +215,7 @@ static void h_logout(struct evse_webapi *w, const struct evse_http_req *rq, uint
 {
 	(void)tail;
 	evse_webauth_logout(w->auth, rq, now, rs->set_cookie, sizeof(rs->set_cookie));
-	reply_ok(rs);
+	evse_webapi__ok(rs);
 }
 
 /* ---- settings ---- */
@@ -242,7 +224,7 @@ static void h_settings_get(struct evse_webapi *w, const struct evse_http_req *rq
                            struct evse_http_resp *rs, const char *tail)
 {
 	(void)rq, (void)now, (void)tail;
-	reply_json(rs, 200, evse_settings_json(w->st->store, w->cfg, evse_station_wall_ms(w->st)));
+	evse_webapi__json(rs, 200, evse_settings_json(w->st->store, w->cfg, evse_station_wall_ms(w->st)));
 }
 
 static void h_settings_put(struct evse_webapi *w, const struct evse_http_req *rq, uint64_t now,
@@ -252,25 +234,25 @@ static void h_settings_put(struct evse_webapi *w, const struct evse_http_req *rq
 	char err[300], restart[200];
 	(void)now, (void)tail;
 	if (!chg) {
-		reply_error(rs, 500, NULL, "out of memory");
+		evse_webapi__error(rs, 500, NULL, "out of memory");
 		return;
 	}
 	if (evse_settings_parse(rq->body, rq->body_len, chg, err, sizeof(err)) < 0) {
-		reply_error(rs, 400, NULL, "%s", err);
+		evse_webapi__error(rs, 400, NULL, "%s", err);
 		goto out;
 	}
 	int rc = evse_settings_apply(w->st->store, w->cfg, chg, w->st->ocpp != NULL, restart, sizeof(restart), err,
 	                             sizeof(err));
 	if (rc == -1) {
-		reply_error(rs, 400, NULL, "%s", err);
+		evse_webapi__error(rs, 400, NULL, "%s", err);
 		goto out;
 	}
 	if (rc < 0) {
-		reply_error(rs, 500, NULL, "the settings could not be saved");
+		evse_webapi__error(rs, 500, NULL, "the settings could not be saved");
 		goto out;
 	}
 	if (chg->has_time && evse_station_set_clock(w->st, chg->time_ms, err, sizeof(err)) < 0) {
-		reply_error(rs, 409, NULL, "%s", err);
+		evse_webapi__error(rs, 409, NULL, "%s", err);
 		goto out;
 	}
 	cJSON *j = cJSON_CreateObject();
@@ -279,7 +261,7 @@ static void h_settings_put(struct evse_webapi *w, const struct evse_http_req *rq
 	for (char *p = restart, *save = NULL, *name; (name = strtok_r(p, ",", &save)); p = NULL)
 		cJSON_AddItemToArray(list, cJSON_CreateString(name));
 	cJSON_AddItemToObject(j, "settings", evse_settings_json(w->st->store, w->cfg, evse_station_wall_ms(w->st)));
-	reply_json(rs, 200, j);
+	evse_webapi__json(rs, 200, j);
 out:
 	free(chg);
 }
@@ -315,7 +297,7 @@ static void h_cards(struct evse_webapi *w, const struct evse_http_req *rq, uint6
 		cJSON_AddStringToObject(c, "uid", uid);
 		cJSON_AddItemToArray(cards, c);
 	}
-	reply_json(rs, 200, j);
+	evse_webapi__json(rs, 200, j);
 }
 
 /* The slot number of a path tail ("2"): 1..max_cards, or 0 after answering 404. */
@@ -324,7 +306,7 @@ static int slot_of(struct evse_webapi *w, const char *tail, struct evse_http_res
 	char *end;
 	long slot = strtol(tail, &end, 10);
 	if (!tail[0] || *end || slot < 1 || slot > w->cfg->max_cards) {
-		reply_error(rs, 404, NULL, "no card slot \"%.20s\" (1..%d)", tail, w->cfg->max_cards);
+		evse_webapi__error(rs, 404, NULL, "no card slot \"%.20s\" (1..%d)", tail, w->cfg->max_cards);
 		return 0;
 	}
 	return (int)slot;
@@ -336,12 +318,12 @@ static void h_card_read(struct evse_webapi *w, const struct evse_http_req *rq, u
 	(void)rq, (void)tail;
 	enum evse_state s = evse_charge_state(w->st->charge);
 	if (w->reading) {
-		reply_error(rs, 409, NULL, "a card read is already waiting");
+		evse_webapi__error(rs, 409, NULL, "a card read is already waiting");
 		return;
 	}
 	if (s != EVSE_STATE_AVAILABLE) {
-		reply_error(rs, 409, NULL, "cards can be read in stand-by only (the station is %s)",
-		            evse_state_name(s));
+		evse_webapi__error(rs, 409, NULL, "cards can be read in stand-by only (the station is %s)",
+		                   evse_state_name(s));
 		return;
 	}
 	evse_charge_capture_card(w->st->charge, true);
@@ -359,13 +341,13 @@ int evse_webapi_card_poll(struct evse_webapi *w, uint64_t now_ms, struct evse_ht
 		w->reading = false;
 		cJSON *j = cJSON_CreateObject();
 		cJSON_AddStringToObject(j, "uid", uid);
-		reply_json(rs, 200, j);
+		evse_webapi__json(rs, 200, j);
 		return 1;
 	}
 	if (now_ms < w->read_until)
 		return 0;
 	evse_webapi_card_cancel(w);
-	reply_error(rs, 408, NULL, "no card was tapped within %d s", EVSE_CARD_READ_MS / 1000);
+	evse_webapi__error(rs, 408, NULL, "no card was tapped within %d s", EVSE_CARD_READ_MS / 1000);
 	return 1;
 }
 
@@ -384,26 +366,26 @@ static void h_card_put(struct evse_webapi *w, const struct evse_http_req *rq, ui
 	if (!slot)
 		return;
 	if (evse_webform_card(rq->body, rq->body_len, uid, err, sizeof(err)) < 0) {
-		reply_error(rs, 400, NULL, "%s", err);
+		evse_webapi__error(rs, 400, NULL, "%s", err);
 		return;
 	}
 	for (int s = 1; s <= w->cfg->max_cards; s++) {
 		card_get(w, s, other, sizeof(other));
 		if (s != slot && other[0] && wl_idtag_same(other, uid)) {
-			reply_error(rs, 409, NULL, "card %s is already in slot %d", uid, s);
+			evse_webapi__error(rs, 409, NULL, "card %s is already in slot %d", uid, s);
 			return;
 		}
 	}
 	card_key(slot, key, sizeof(key));
 	if (evse_store_set(w->st->store, key, uid) < 0) {
-		reply_error(rs, 500, NULL, "the card could not be saved");
+		evse_webapi__error(rs, 500, NULL, "the card could not be saved");
 		return;
 	}
 	WL_INFO(MOD, "card %s written to slot %d", uid, slot);
 	cJSON *j = cJSON_CreateObject();
 	cJSON_AddNumberToObject(j, "slot", slot);
 	cJSON_AddStringToObject(j, "uid", uid);
-	reply_json(rs, 200, j);
+	evse_webapi__json(rs, 200, j);
 }
 
 static void h_card_delete(struct evse_webapi *w, const struct evse_http_req *rq, uint64_t now,
@@ -416,11 +398,11 @@ static void h_card_delete(struct evse_webapi *w, const struct evse_http_req *rq,
 		return;
 	card_key(slot, key, sizeof(key));
 	if (evse_store_set(w->st->store, key, "") < 0) {
-		reply_error(rs, 500, NULL, "the card could not be removed");
+		evse_webapi__error(rs, 500, NULL, "the card could not be removed");
 		return;
 	}
 	WL_INFO(MOD, "card slot %d emptied", slot);
-	reply_ok(rs);
+	evse_webapi__ok(rs);
 }
 
 /* ---- history, faults ---- */
@@ -453,7 +435,7 @@ static void h_history(struct evse_webapi *w, const struct evse_http_req *rq, uin
 	(void)now, (void)tail;
 	if (evse_webform_query_int(rq->query, "limit", 1, HISTORY_MAX, &limit, err, sizeof(err)) < 0 ||
 	    evse_webform_query_int(rq->query, "before", 1, 0x7fffffffL, &before, err, sizeof(err)) < 0) {
-		reply_error(rs, 400, NULL, "%s", err);
+		evse_webapi__error(rs, 400, NULL, "%s", err);
 		return;
 	}
 	cJSON *j = cJSON_CreateObject();
@@ -461,14 +443,14 @@ static void h_history(struct evse_webapi *w, const struct evse_http_req *rq, uin
 	int n = evse_store_history_page(w->st->store, before, (int)limit, history_row, &p);
 	if (n < 0) {
 		cJSON_Delete(j);
-		reply_error(rs, 500, NULL, "cannot read the history");
+		evse_webapi__error(rs, 500, NULL, "cannot read the history");
 		return;
 	}
 	if (n == limit && p.last > 1)
 		cJSON_AddNumberToObject(j, "next", (double)p.last);
 	else
 		cJSON_AddNullToObject(j, "next");
-	reply_json(rs, 200, j);
+	evse_webapi__json(rs, 200, j);
 }
 
 struct csv {
@@ -519,13 +501,13 @@ static void h_history_csv(struct evse_webapi *w, const struct evse_http_req *rq,
 	struct csv c = {.cap = CSV_MAX * 400 + 128};
 	c.buf = malloc(c.cap);
 	if (!c.buf) {
-		reply_error(rs, 500, NULL, "out of memory");
+		evse_webapi__error(rs, 500, NULL, "out of memory");
 		return;
 	}
 	c.len = (size_t)snprintf(c.buf, c.cap, "no,start,end,start_mode,stop_mode,energy_kwh,id\r\n");
 	evse_store_history_each(w->st->store, CSV_MAX, csv_row, &c);
 	c.buf[c.len] = '\0';
-	reply(rs, 200, "text/csv", c.buf);
+	evse_webapi__reply(rs, 200, "text/csv", c.buf);
 	rs->disposition_csv = true;
 }
 
@@ -561,7 +543,7 @@ static void h_faults(struct evse_webapi *w, const struct evse_http_req *rq, uint
 	cJSON_AddBoolToObject(j, "latched", trips != 0);
 	cJSON *log = cJSON_AddArrayToObject(j, "log");
 	evse_store_fault_each(w->st->store, FAULTS_SHOWN, fault_row, log);
-	reply_json(rs, 200, j);
+	evse_webapi__json(rs, 200, j);
 }
 
 /* ---- driver actions (the BE-T app): authorise, stop, schedule ---- */
@@ -573,35 +555,35 @@ static void h_session_start(struct evse_webapi *w, const struct evse_http_req *r
 	int slot;
 	(void)tail;
 	if (w->cfg->mode == EVSE_MODE_FREE) {
-		reply_error(rs, 409, NULL, "FREE mode: no authorisation needed, plug in the EV");
+		evse_webapi__error(rs, 409, NULL, "FREE mode: no authorisation needed, plug in the EV");
 		return;
 	}
 	if (evse_webform_session_start(rq->body, rq->body_len, w->cfg->max_cards, &slot, id, err, sizeof(err)) < 0) {
-		reply_error(rs, 400, NULL, "%s", err);
+		evse_webapi__error(rs, 400, NULL, "%s", err);
 		return;
 	}
 	if (slot) {
 		card_get(w, slot, id, sizeof(id));
 		if (!id[0]) {
-			reply_error(rs, 409, NULL, "card slot %d is empty", slot);
+			evse_webapi__error(rs, 409, NULL, "card slot %d is empty", slot);
 			return;
 		}
 	}
 	int rc = evse_charge_app_authorize(w->st->charge, id, now);
 	if (rc == -1) {
-		reply_error(rs, 409, NULL, "the station cannot start a session now (%s)",
-		            evse_state_name(evse_charge_state(w->st->charge)));
+		evse_webapi__error(rs, 409, NULL, "the station cannot start a session now (%s)",
+		                   evse_state_name(evse_charge_state(w->st->charge)));
 		return;
 	}
 	if (rc == -2) {
-		reply_error(rs, 403, "refused", "%s refused %s",
-		            w->cfg->mode == EVSE_MODE_WEB ? "the central system" : "the station", id);
+		evse_webapi__error(rs, 403, "refused", "%s refused %s",
+		                   w->cfg->mode == EVSE_MODE_WEB ? "the central system" : "the station", id);
 		return;
 	}
 	cJSON *j = cJSON_CreateObject();
 	cJSON_AddStringToObject(j, "status", rc == 1 ? "Pending" : "Accepted");
 	cJSON_AddStringToObject(j, "idTag", id);
-	reply_json(rs, rc == 1 ? 202 : 200, j);
+	evse_webapi__json(rs, rc == 1 ? 202 : 200, j);
 }
 
 static void h_session_stop(struct evse_webapi *w, const struct evse_http_req *rq, uint64_t now,
@@ -609,10 +591,10 @@ static void h_session_stop(struct evse_webapi *w, const struct evse_http_req *rq
 {
 	(void)rq, (void)tail;
 	if (evse_charge_stop(w->st->charge, EVSE_STOP_LOCAL, now) < 0) {
-		reply_error(rs, 409, NULL, "no session to stop");
+		evse_webapi__error(rs, 409, NULL, "no session to stop");
 		return;
 	}
-	reply_ok(rs);
+	evse_webapi__ok(rs);
 }
 
 static void schedule_reply(struct evse_webapi *w, struct evse_http_resp *rs)
@@ -626,7 +608,7 @@ static void schedule_reply(struct evse_webapi *w, struct evse_http_resp *rs)
 	} else {
 		cJSON_AddNullToObject(j, "at");
 	}
-	reply_json(rs, 200, j);
+	evse_webapi__json(rs, 200, j);
 }
 
 static void h_schedule_get(struct evse_webapi *w, const struct evse_http_req *rq, uint64_t now,
@@ -643,11 +625,11 @@ static void h_schedule_post(struct evse_webapi *w, const struct evse_http_req *r
 	char err[160];
 	(void)now, (void)tail;
 	if (evse_webform_schedule(rq->body, rq->body_len, evse_station_wall_ms(w->st), &at, err, sizeof(err)) < 0) {
-		reply_error(rs, 400, NULL, "%s", err);
+		evse_webapi__error(rs, 400, NULL, "%s", err);
 		return;
 	}
 	if (evse_station_schedule(w->st, at) < 0) {
-		reply_error(rs, 500, NULL, "the schedule could not be saved");
+		evse_webapi__error(rs, 500, NULL, "the schedule could not be saved");
 		return;
 	}
 	schedule_reply(w, rs);
@@ -658,7 +640,7 @@ static void h_schedule_delete(struct evse_webapi *w, const struct evse_http_req 
 {
 	(void)rq, (void)now, (void)tail;
 	if (evse_station_schedule(w->st, 0) < 0) {
-		reply_error(rs, 500, NULL, "the schedule could not be saved");
+		evse_webapi__error(rs, 500, NULL, "the schedule could not be saved");
 		return;
 	}
 	schedule_reply(w, rs);
@@ -684,56 +666,56 @@ static void h_firmware(struct evse_webapi *w, const struct evse_http_req *rq, ui
 	char md5[40] = "", msg[200];
 	(void)tail;
 	if ((int64_t)rq->body_len > fw_max_bytes(w)) {
-		reply_error(rs, 413, evse_fw_code_name(EVSE_FW_E04), "the image is larger than fw_max_kb (%d KiB)",
-		            w->cfg->fw_max_kb);
+		evse_webapi__error(rs, 413, evse_fw_code_name(EVSE_FW_E04),
+		                   "the image is larger than fw_max_kb (%d KiB)", w->cfg->fw_max_kb);
 		return;
 	}
 	if (rq->body_len == 0) {
-		reply_error(rs, 400, evse_fw_code_name(EVSE_FW_E04), "the image is empty");
+		evse_webapi__error(rs, 400, evse_fw_code_name(EVSE_FW_E04), "the image is empty");
 		return;
 	}
 	if (!rq->body_file) {
-		reply_error(rs, 500, evse_fw_code_name(EVSE_FW_E01), "the image could not be written");
+		evse_webapi__error(rs, 500, evse_fw_code_name(EVSE_FW_E01), "the image could not be written");
 		return;
 	}
 	if (evse_webform_query_str(rq->query, "md5", md5, sizeof(md5), msg, sizeof(msg)) < 0)
 		md5[0] = '\0'; /* too long: refused below as not 32 hex digits */
 	enum evse_fw_code c = evse_fw_install_local(w->st->fw, rq->body_file, md5, now, msg, sizeof(msg));
 	if (c != EVSE_FW_OK) {
-		reply_error(rs, fw_statuses[c], evse_fw_code_name(c), "%s", msg);
+		evse_webapi__error(rs, fw_statuses[c], evse_fw_code_name(c), "%s", msg);
 		return;
 	}
 	cJSON *j = cJSON_CreateObject();
 	cJSON_AddStringToObject(j, "result", evse_fw_code_text(c));
-	reply_json(rs, 200, j);
+	evse_webapi__json(rs, 200, j);
 }
 
 /* ---- the route table ---- */
 
 static const struct route routes[] = {
-    {EVSE_HTTP_GET, "/api/status", PUBLIC, NO_BODY, h_status},
-    {EVSE_HTTP_POST, "/api/sim", PUBLIC, TEXT_BODY, h_sim},
-    {EVSE_HTTP_GET, "/api/auth", PUBLIC, NO_BODY, h_auth},
-    {EVSE_HTTP_POST, "/api/setup", PUBLIC, JSON_BODY, h_setup},
-    {EVSE_HTTP_POST, "/api/login", PUBLIC, JSON_BODY, h_login},
-    {EVSE_HTTP_POST, "/api/logout", ADMIN, NO_BODY, h_logout},
-    {EVSE_HTTP_GET, "/api/settings", ADMIN, NO_BODY, h_settings_get},
-    {EVSE_HTTP_PUT, "/api/settings", ADMIN, JSON_BODY, h_settings_put},
-    {EVSE_HTTP_GET, "/api/cards", ADMIN, NO_BODY, h_cards},
-    {EVSE_HTTP_POST, "/api/cards/read", ADMIN, NO_BODY, h_card_read},
-    {EVSE_HTTP_PUT, "/api/cards/", ADMIN, JSON_BODY, h_card_put},
-    {EVSE_HTTP_DELETE, "/api/cards/", ADMIN, NO_BODY, h_card_delete},
-    {EVSE_HTTP_GET, "/api/history", ADMIN, NO_BODY, h_history},
-    {EVSE_HTTP_GET, "/api/history.csv", ADMIN, NO_BODY, h_history_csv},
-    {EVSE_HTTP_GET, "/api/faults", ADMIN, NO_BODY, h_faults},
-    {EVSE_HTTP_POST, "/api/session/start", ADMIN, JSON_BODY, h_session_start},
-    {EVSE_HTTP_POST, "/api/session/stop", ADMIN, NO_BODY, h_session_stop},
-    {EVSE_HTTP_GET, "/api/schedule", ADMIN, NO_BODY, h_schedule_get},
-    {EVSE_HTTP_POST, "/api/schedule", ADMIN, JSON_BODY, h_schedule_post},
-    {EVSE_HTTP_DELETE, "/api/schedule", ADMIN, NO_BODY, h_schedule_delete},
-    {EVSE_HTTP_POST, "/api/firmware", ADMIN, FILE_BODY, h_firmware},
-    {EVSE_HTTP_GET, "/api/dpm", ADMIN, NO_BODY, h_dpm_get},
-    {EVSE_HTTP_PUT, "/api/dpm", ADMIN, JSON_BODY, h_dpm_put},
+    {EVSE_HTTP_GET, "/api/status", PUBLIC, NO_BODY, h_status, false},
+    {EVSE_HTTP_POST, "/api/sim", PUBLIC, TEXT_BODY, h_sim, false},
+    {EVSE_HTTP_GET, "/api/auth", PUBLIC, NO_BODY, h_auth, false},
+    {EVSE_HTTP_POST, "/api/setup", PUBLIC, JSON_BODY, h_setup, false},
+    {EVSE_HTTP_POST, "/api/login", PUBLIC, JSON_BODY, h_login, false},
+    {EVSE_HTTP_POST, "/api/logout", ADMIN, NO_BODY, h_logout, false},
+    {EVSE_HTTP_GET, "/api/settings", ADMIN, NO_BODY, h_settings_get, false},
+    {EVSE_HTTP_PUT, "/api/settings", ADMIN, JSON_BODY, h_settings_put, false},
+    {EVSE_HTTP_GET, "/api/cards", ADMIN, NO_BODY, h_cards, false},
+    {EVSE_HTTP_POST, "/api/cards/read", ADMIN, NO_BODY, h_card_read, false},
+    {EVSE_HTTP_PUT, "/api/cards/", ADMIN, JSON_BODY, h_card_put, false},
+    {EVSE_HTTP_DELETE, "/api/cards/", ADMIN, NO_BODY, h_card_delete, false},
+    {EVSE_HTTP_GET, "/api/history", ADMIN, NO_BODY, h_history, false},
+    {EVSE_HTTP_GET, "/api/history.csv", ADMIN, NO_BODY, h_history_csv, false},
+    {EVSE_HTTP_GET, "/api/faults", ADMIN, NO_BODY, h_faults, false},
+    {EVSE_HTTP_POST, "/api/session/start", ADMIN, JSON_BODY, h_session_start, false},
+    {EVSE_HTTP_POST, "/api/session/stop", ADMIN, NO_BODY, h_session_stop, false},
+    {EVSE_HTTP_GET, "/api/schedule", ADMIN, NO_BODY, h_schedule_get, false},
+    {EVSE_HTTP_POST, "/api/schedule", ADMIN, JSON_BODY, h_schedule_post, false},
+    {EVSE_HTTP_DELETE, "/api/schedule", ADMIN, NO_BODY, h_schedule_delete, false},
+    {EVSE_HTTP_POST, "/api/firmware", ADMIN, FILE_BODY, h_firmware, false},
+    {EVSE_HTTP_GET, "/api/dpm", ADMIN, NO_BODY, h_dpm_get, false},
+    {EVSE_HTTP_PUT, "/api/dpm", ADMIN, JSON_BODY, h_dpm_put, false},
 };
 #define N_ROUTES (sizeof(routes) / sizeof(routes[0]))
 
@@ -742,7 +724,8 @@ static const char *route_match(const struct route *r, const char *path)
 {
 	size_t n = strlen(r->path);
 	if (r->path[n - 1] == '/')
-		return strncmp(path, r->path, n) == 0 && path[n] && !strchr(path + n, '/') ? path + n : NULL;
+		return strncmp(path, r->path, n) == 0 && path[n] && (r->deep || !strchr(path + n, '/')) ? path + n
+		                                                                                        : NULL;
 	return strcmp(path, r->path) == 0 ? path + n : NULL;
 }
 
@@ -752,23 +735,31 @@ bool evse_webapi_owns(const char *path)
 }
 
 /* The route of rq, with the tail of its path; NULL after answering 404 or 405. */
-static const struct route *route_find(const struct evse_http_req *rq, const char **tail, struct evse_http_resp *rs)
+static const struct route *route_find(const struct evse_webapi *w, const struct evse_http_req *rq, const char **tail,
+                                      struct evse_http_resp *rs)
 {
 	bool path_known = false;
-	for (size_t i = 0; i < N_ROUTES; i++) {
-		const char *t = route_match(&routes[i], rq->path);
-		if (!t)
-			continue;
-		path_known = true;
-		if (routes[i].method == rq->method) {
-			*tail = t;
-			return &routes[i];
+	/* the Local Management System's routes exist on a Master only: elsewhere they are unknown paths */
+	const struct {
+		const struct route *r;
+		size_t n;
+	} tables[] = {{routes, N_ROUTES}, {evse_lms_routes, w->group ? evse_lms_n_routes : 0}};
+	for (size_t t = 0; t < sizeof(tables) / sizeof(tables[0]); t++)
+		for (size_t i = 0; i < tables[t].n; i++) {
+			const struct route *r = &tables[t].r[i];
+			const char *rest = route_match(r, rq->path);
+			if (!rest)
+				continue;
+			path_known = true;
+			if (r->method == rq->method) {
+				*tail = rest;
+				return r;
+			}
 		}
-	}
 	if (path_known)
-		reply_error(rs, 405, NULL, "method not allowed on %.60s", rq->path);
+		evse_webapi__error(rs, 405, NULL, "method not allowed on %.60s", rq->path);
 	else
-		reply_error(rs, 404, NULL, "no such resource: %.60s", rq->path);
+		evse_webapi__error(rs, 404, NULL, "no such resource: %.60s", rq->path);
 	return NULL;
 }
 
@@ -779,7 +770,7 @@ static bool route_allowed(struct evse_webapi *w, const struct route *r, const st
 	int status;
 	const char *why;
 	if (r->access == ADMIN && !evse_http_is_admin(w->auth, rq, now_ms, &status, &why)) {
-		reply_error(rs, status, NULL, "%s", why);
+		evse_webapi__error(rs, status, NULL, "%s", why);
 		return false;
 	}
 	return true;
@@ -794,7 +785,7 @@ int evse_webapi_upload_begin(struct evse_webapi *w, const struct evse_http_req *
 	struct evse_http_resp none = {0};
 
 	memset(rs, 0, sizeof(*rs));
-	const struct route *r = route_find(rq, &tail, &none);
+	const struct route *r = route_find(w, rq, &tail, &none);
 	free(none.body);
 	if (!r || r->body != FILE_BODY)
 		return 0; /* evse_webapi_handle answers it, 404 and 405 included */
@@ -802,17 +793,17 @@ int evse_webapi_upload_begin(struct evse_webapi *w, const struct evse_http_req *
 		return -1;
 	*max_bytes = fw_max_bytes(w);
 	if (content_length == 0) {
-		reply_error(rs, 400, evse_fw_code_name(EVSE_FW_E04), "the image is empty (Content-Length: 0)");
+		evse_webapi__error(rs, 400, evse_fw_code_name(EVSE_FW_E04), "the image is empty (Content-Length: 0)");
 		return -1;
 	}
 	if (content_length > *max_bytes) {
-		reply_error(rs, 413, evse_fw_code_name(EVSE_FW_E04), "the image is larger than fw_max_kb (%d KiB)",
-		            w->cfg->fw_max_kb);
+		evse_webapi__error(rs, 413, evse_fw_code_name(EVSE_FW_E04),
+		                   "the image is larger than fw_max_kb (%d KiB)", w->cfg->fw_max_kb);
 		return -1;
 	}
 	if (evse_config_state_path(w->cfg, "firmware", dir, sizeof(dir)) < 0 ||
 	    snprintf(path, cap, "%s/upload-%u.part", dir, ++w->uploads) >= (int)cap) {
-		reply_error(rs, 500, evse_fw_code_name(EVSE_FW_E01), "the state folder's path is too long");
+		evse_webapi__error(rs, 500, evse_fw_code_name(EVSE_FW_E01), "the state folder's path is too long");
 		return -1;
 	}
 	mkdir(dir, 0755);
@@ -825,16 +816,16 @@ void evse_webapi_handle(struct evse_webapi *w, const struct evse_http_req *rq, u
 	const char *tail = NULL;
 
 	memset(rs, 0, sizeof(*rs));
-	const struct route *found = route_find(rq, &tail, rs);
+	const struct route *found = route_find(w, rq, &tail, rs);
 	if (!found || !route_allowed(w, found, rq, now_ms, rs))
 		return;
 	if (found->body == JSON_BODY &&
 	    strncmp(rq->content_type ? rq->content_type : "", "application/json", 16) != 0) {
-		reply_error(rs, 415, NULL, "the body must be application/json");
+		evse_webapi__error(rs, 415, NULL, "the body must be application/json");
 		return;
 	}
 	if (found->body != FILE_BODY && rq->body_len > EVSE_HTTP_BODY_MAX) {
-		reply_error(rs, 413, NULL, "body larger than %d bytes", EVSE_HTTP_BODY_MAX);
+		evse_webapi__error(rs, 413, NULL, "body larger than %d bytes", EVSE_HTTP_BODY_MAX);
 		return;
 	}
 	found->fn(w, rq, now_ms, rs, tail);
@@ -873,8 +864,14 @@ void evse_webapi_free(struct evse_webapi *w)
 {
 	if (!w)
 		return;
+	evse_lms_export_cancel(w);
 	evse_webauth_free(w->auth);
 	free(w);
+}
+
+void evse_webapi_set_group(struct evse_webapi *w, struct evse_group *g)
+{
+	w->group = g;
 }
 
 struct evse_webauth *evse_webapi_auth(struct evse_webapi *w)

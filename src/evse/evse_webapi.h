@@ -14,6 +14,7 @@
 #include "evse_webauth.h"
 
 #define EVSE_CARD_READ_MS 30000 /* POST /api/cards/read waits this long for a tap */
+#define EVSE_WEB_JOBS     5 /* answers made off the event loop at once: the password hashes and one Excel download */
 
 struct evse_webapi;
 
@@ -53,6 +54,11 @@ void evse_webapi_card_cancel(struct evse_webapi *w);
 /* The answer to a setup or login whose password was hashing (rs->wait_job): 1 with *job and rs filled (the
  * caller frees rs->body), 0 none is finished. */
 int evse_webapi_job_poll(struct evse_webapi *w, uint64_t now_ms, unsigned *job, struct evse_http_resp *rs);
+
+/* The Master's group (NULL: not a Master): the Local Management System's routes /api/group... are offered
+ * only with one; without, they answer 404 like any unknown path. */
+struct evse_group;
+void evse_webapi_set_group(struct evse_webapi *w, struct evse_group *g);
 
 /* The authorisation state (evse_http_is_admin() for requests outside the route table). */
 struct evse_webauth *evse_webapi_auth(struct evse_webapi *w);

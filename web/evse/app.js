@@ -105,7 +105,11 @@ const WL = (() => {
 		for (const a of document.querySelectorAll('nav a')) if (a.getAttribute('href') === here) a.setAttribute('aria-current', 'page');
 		const out = document.getElementById('logout');
 		if (!out) return;
-		auth().then((a) => { out.hidden = !a.loggedIn; }).catch(() => {});
+		auth().then((a) => {
+			out.hidden = !a.loggedIn;
+			// the group's pages: a Master's only (404 elsewhere)
+			for (const g of document.querySelectorAll('[data-group]')) g.hidden = !(a.loggedIn && a.groupMaster);
+		}).catch(() => {});
 		out.addEventListener('click', async () => {
 			try { await api('POST', '/api/logout'); } catch (e) { /* gone already */ }
 			location.href = 'index.html';

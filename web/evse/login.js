@@ -3,7 +3,7 @@
 
 function next() {
 	const n = new URLSearchParams(location.search).get('next') || 'settings.html';
-	return /^[a-z]+\.html$/.test(n) ? n : 'settings.html'; // only our own pages
+	return /^[a-z][a-z-]*\.html$/.test(n) ? n : 'settings.html'; // only our own pages
 }
 
 function refusal(e) {
