@@ -120,6 +120,8 @@ check-generated:
 	@cmp -s build/gen/ocpp_types.h src/ocpp/ocpp_types.h && cmp -s build/gen/ocpp_types.c src/ocpp/ocpp_types.c || \
 		{ echo "src/ocpp/ocpp_types.* are out of date: run make regen"; exit 1; }
 	@echo "generated types are up to date"
+	@node scripts/imports.js src/csms --check || { echo "src/csms: imports must run api -> station -> store, without circles"; exit 1; }
+	@$(MAKE) --no-print-directory check-api-doc
 
 format:
 	clang-format -i $(wildcard src/*/*.c src/*/*.h src/*/*/*.c src/*/*/*.h tests/unit/*.c tests/unit/*.h tests/unit/*/*.c tests/unit/*/*.h \

@@ -30,7 +30,7 @@ bench-csms: deps $(B)/loadgen $(B)/echo_server $(BENCH_CSMS)
 
 # ---- the REST API benchmark (issue targets: home/diagnostics, a month's search, a 100,000-row Excel export) ----
 .PHONY: bench-api
-CSMS_LIB_OBJS_R = $(patsubst src/csms/%.c,$(B)/csms.o/%.o,$(filter-out src/csms/main.c,$(CSMS_SRC)))
+CSMS_LIB_OBJS_R = $(patsubst src/csms/%.c,$(B)/csms.o/%.o,$(filter-out src/csms/main.c,$(wildcard src/csms/*.c src/csms/*/*.c)))
 
 $(B)/gen_api_data: bench/gen_api_data.c $(CSMS_LIB_OBJS_R) $(B)/libocpp.a $(B)/libwlcommon.a
 	@mkdir -p $(@D)

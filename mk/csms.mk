@@ -1,6 +1,6 @@
 # mk/csms.mk — the central system: build/release/csms and its sanitizer build for the tests.
 CSMS_SRC := $(wildcard src/csms/*.c src/csms/*/*.c)
-CSMS_HDR := $(wildcard src/csms/*.h src/csms/*/*.h)
+CSMS_HDR := $(wildcard src/csms/*.h src/csms/*/*.h src/csms/*/*.def)
 CSMS_ROOMS := api station store
 CSMS_CFLAGS := -Isrc/csms $(addprefix -Isrc/csms/,$(CSMS_ROOMS)) -DCSMS_WEB_ROOT='"$(abspath web/csms)"' $(shell pkg-config --cflags libwebsockets 2>/dev/null)
 CSMS_LIBS := -lwebsockets -lev -lsqlite3 -lsodium -linih -lcurl -lcrypto -lxlsxwriter
@@ -34,6 +34,20 @@ $(BS)/tests/csms/%: tests/unit/csms/%.c tests/unit/test_util.h $(CSMS_LIB_OBJS_S
 
 csms-unit: $(addprefix $(BS)/tests/csms/,$(CSMS_UNIT_TESTS))
 	@fail=0; for t in $(CSMS_UNIT_TESTS); do echo "== csms/$$t"; $(BS)/tests/csms/$$t || fail=1; done; exit $$fail
+
+# ---- docs/api.md: its route and error tables written from the csms's own tables (tools/csms_apidoc.c) ----
+# The tool links the csms objects (ASan build, as the unit tests), so the document comes from the arrays the
+# server routes with. check-generated (Makefile) compares docs/api.md with what it writes.
+$(BS)/csms-apidoc: tools/csms_apidoc.c $(CSMS_LIB_OBJS_S) $(BS)/libocpp.a $(BS)/libwlcommon.a
+	$(CC) $(CFLAGS_COMMON) $(CSMS_CFLAGS) -O1 -g $(SAN) $< $(CSMS_LIB_OBJS_S) $(BS)/libocpp.a $(BS)/libwlcommon.a \
+		$(CSMS_LIBS) $(LIBS) -o $@
+.PHONY: regen-docs check-api-doc
+regen-docs: $(BS)/csms-apidoc
+	@mkdir -p build/gen
+	$(BS)/csms-apidoc docs/api.md build/gen/api.md && cp build/gen/api.md docs/api.md
+	@echo "docs/api.md: route and error tables written from the code"
+check-api-doc: $(BS)/csms-apidoc
+	@node tests/docs/api_doc.test.js $(BS)/csms-apidoc docs/api.md
 
 csms-integration: $(BS)/csms
 	node tests/integration/csms/run.js $(BS)/csms

@@ -25,7 +25,7 @@ static void fuzz_name(const char *name)
 static void fuzz_live(const char *json)
 {
 	struct csms_live *hub = csms_live_new(NULL);
-	struct csms_live_client *c = csms_live_attach(hub, NULL);
+	struct csms_live_client *c = csms_live_attach(hub, NULL, "fuzz", NULL);
 	const char *out;
 	csms_live_publish(hub, "socket", json);
 	csms_live_ping(hub);

@@ -1,5 +1,5 @@
 /* fuzz_web.c — libFuzzer target: the browser UI's request paths (csms_web_path) and a socket's fields
- * (csms_socket_spec_parse, the JSON of PUT .../connectors/{c} and of a registration's sockets).
+ * (csms_socket_form_parse, the JSON of PUT .../connectors/{c} and of a registration's sockets).
  * A path accepted must map inside the web root: no "..", no "//", no dot segment, a known type; a socket
  * spec refused must be exactly one 400 answer, one accepted must hold only the values allowed.
  * Input: a path line, then the JSON. */
@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "csms_api.h"
-#include "csms_socket_spec.h"
+#include "csms_socket_form.h"
 #include "csms_web.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -34,7 +34,7 @@ static void check_spec(const char *json, size_t len)
 	cJSON *obj = cJSON_ParseWithLength(json, len);
 	if (!obj)
 		return;
-	bool ok = csms_socket_spec_parse(&r, obj, true, &sp);
+	bool ok = csms_socket_form_parse(&r, obj, true, &sp);
 	if (ok == r.resp_ready || (!ok && r.status != 400))
 		abort(); /* refused exactly when answered, with 400 */
 	if (ok && (sp.connector < 1 || sp.connector > 100 || (sp.phases != 0 && sp.phases != 1 && sp.phases != 3) ||

@@ -9,11 +9,13 @@
 
 #include <sqlite3.h>
 
-#include "csms_auth.h"
 #include "csms_config.h"
-#include "csms_registry.h"
-#include "csms_store.h"
 
+/* the rooms' types, by name only: csms.h sits below every room (see scripts/imports.js) */
+struct csms_store;
+struct csms_registry;
+struct csms_throttle;
+struct csms_station;
 struct lws_context;
 struct ev_loop;
 struct csms_conn;
@@ -35,7 +37,10 @@ struct csms {
 	char setup_code[16];                  /* first start without operators: the one-time setup code */
 	struct csms_live *live;               /* live update streams (Server-Sent Events) */
 	struct csms_sync *sync;               /* keeps stations' default card lists in step with the cards */
-	struct csms_conn *conns;              /* every OCPP WebSocket connection, live or on probation */
+	/* told after a station row's change is committed ("connected", "disconnected", "state"): the station
+	 * layer subscribes (the live hub); NULL: nobody listens. Lets the store publish without importing it. */
+	void (*on_station_change)(struct csms *app, const struct csms_station *s, const char *what);
+	struct csms_conn *conns; /* every OCPP WebSocket connection, live or on probation */
 	unsigned n_conns;
 	uint64_t next_serial;
 	bool stopping;

@@ -18,7 +18,7 @@
 #include "csms_backup.h"
 #include "csms_bg.h"
 #include "csms_conn.h"
-#include "csms_http.h"
+#include "csms_http_entry.h"
 #include "csms_journal.h"
 #include "csms_live.h"
 #include "csms_operator.h"
@@ -120,8 +120,14 @@ static void on_signal(struct ev_loop *loop, ev_signal *w, int revents)
 	ev_break(loop, EVBREAK_ALL);
 }
 
+/* The store's station rows, once committed, go to the live streams (the station layer listens). */
+static void on_station_change(struct csms *app, const struct csms_station *s, const char *what)
+{
+	csms_live_publish_station(app->live, s, what);
+}
+
 static const struct lws_protocols protocols[] = {
-    {"http", csms_http_callback, 0, 0, 0, NULL, 0}, /* size set at run time */
+    {"http", csms_http_entry_callback, 0, 0, 0, NULL, 0}, /* size set at run time */
     {"ocpp1.6", csms_conn_callback, sizeof(struct csms_conn), 4096, 0, NULL, 0},
     {NULL, NULL, 0, 0, 0, NULL, 0},
 };
@@ -225,11 +231,12 @@ int csms_server_run(const struct csms_config *cfg)
 	    !(app.login_throttle = csms_throttle_new_window((unsigned)cfg->login_fail_limit, 15 * 60 * 1000)) ||
 	    csms_setup_code_init(&app) < 0)
 		goto out_store;
+	app.on_station_change = on_station_change;
 	if (!(app.live = csms_live_new(app.loop)) || csms_backup_start(&app) < 0)
 		goto out_store;
 
 	memcpy(protos, protocols, sizeof(protos));
-	protos[0].per_session_data_size = csms_http_session_size();
+	protos[0].per_session_data_size = csms_http_entry_session_size();
 	protos[1].rx_buffer_size = 4096;
 	void *foreign[1] = {app.loop};
 	memset(&info, 0, sizeof(info));

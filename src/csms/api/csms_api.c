@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "csms_operator.h"
 #include "wl_log.h"
 
 const struct csms_route_table *const csms_route_tables[] = {
@@ -17,37 +16,6 @@ const struct csms_route_table *const csms_route_tables[] = {
     &csms_routes_tx,      &csms_routes_views, &csms_routes_maint,     &csms_routes_live,
 };
 const size_t csms_route_tables_n = sizeof(csms_route_tables) / sizeof(csms_route_tables[0]);
-
-static const struct {
-	unsigned role;
-	const char *name;
-} role_names[] = {
-    {CSMS_ROLE_ADMIN, "administrator"},
-    {CSMS_ROLE_MANAGER, "local_manager"},
-    {CSMS_ROLE_TECH, "maintenance_technician"},
-};
-
-const char *csms_role_name(unsigned role)
-{
-	for (size_t i = 0; i < sizeof(role_names) / sizeof(role_names[0]); i++)
-		if (role_names[i].role == role)
-			return role_names[i].name;
-	return "none";
-}
-
-unsigned csms_role_parse(const char *name)
-{
-	for (size_t i = 0; name && i < sizeof(role_names) / sizeof(role_names[0]); i++)
-		if (strcmp(role_names[i].name, name) == 0)
-			return role_names[i].role;
-	return 0;
-}
-
-const char *csms_http_method_name(enum csms_http_method m)
-{
-	static const char *const names[] = {"GET", "POST", "PUT", "DELETE", "PATCH", "OTHER"};
-	return (unsigned)m < sizeof(names) / sizeof(names[0]) ? names[m] : "OTHER";
-}
 
 bool csms_route_allows(const struct csms_route *rt, const struct csms_principal *who)
 {
@@ -156,11 +124,10 @@ int csms_api_route(struct csms_http_req *r)
 				identify(r); /* without a connection (tests, fuzzing) r->who is as the caller set it */
 			if (!csms_route_allows(rt, &r->who)) {
 				if (!(rt->roles & (CSMS_PUBLIC | CSMS_ROLES_ALL)))
-					csms_http_respond_error(r, 403, "forbidden",
-					                        "this route has no access rule: refused");
+					csms_http_fail(r, CSMS_ERR_FORBIDDEN, "this route has no access rule: refused");
 				else if (!r->who.role)
-					csms_http_respond_error(
-					    r, 401, "unauthorized",
+					csms_http_fail(
+					    r, CSMS_ERR_UNAUTHORIZED, "%s",
 					    r->who.presented_invalid
 					        ? "the session or token is expired, revoked or unknown: log in again"
 					        : "log in first (session cookie or Authorization: Bearer token)");
@@ -168,33 +135,32 @@ int csms_api_route(struct csms_http_req *r)
 					char msg[200];
 					snprintf(msg, sizeof(msg), "the role %s may not do this",
 					         csms_role_name(r->who.role));
-					csms_http_respond_error(r, 403, "forbidden", msg);
+					csms_http_fail(r, CSMS_ERR_FORBIDDEN, "%s", msg);
 				}
 				return -1;
 			}
 			if (r->who.must_change_password && !(rt->roles & CSMS_PUBLIC) &&
 			    !(rt->flags & CSMS_ROUTE_PW_CHANGE_OK)) {
-				csms_http_respond_error(
-				    r, 403, "password_change_required",
-				    "your password was reset: change it first (PUT /api/v1/auth/password)");
+				csms_http_fail(r, CSMS_ERR_PASSWORD_CHANGE_REQUIRED,
+				               "your password was reset: change it first (PUT /api/v1/auth/password)");
 				return -1;
 			}
 			if (r->who.by_cookie && r->method != CSMS_HTTP_GET && !(rt->flags & CSMS_ROUTE_NO_CSRF) &&
 			    !csrf_ok(r)) {
-				csms_http_respond_error(
-				    r, 403, "csrf",
-				    "a state change from a browser session needs the X-CSRF-Token header "
-				    "given at login");
+				csms_http_fail(r, CSMS_ERR_CSRF,
+				               "a state change from a browser session needs the X-CSRF-Token header "
+				               "given at login");
 				return -1;
 			}
 			r->route = rt;
+			r->hooks = tab->hooks;
 			return 0;
 		}
 	}
 	if (path_known)
-		csms_http_respond_error(r, 405, "method", "this method is not allowed here");
+		csms_http_fail(r, CSMS_ERR_METHOD, "this method is not allowed here");
 	else
-		csms_http_respond_error(r, 404, "not_found", "no such route");
+		csms_http_fail(r, CSMS_ERR_NOT_FOUND, "no such route");
 	return -1;
 }
 
@@ -220,5 +186,6 @@ void csms_api_release(struct csms_http_req *r)
 		r->on_release(r);
 		r->on_release = NULL;
 	}
-	csms_api_upload_abort(r);
+	if (r->hooks && r->hooks->upload_abort)
+		r->hooks->upload_abort(r);
 }

@@ -1,6 +1,6 @@
-/* csms_api.h — the REST API's shared pieces: the request, who is asking (an operator by session cookie
- * or API token, or the local admin token), the route tables (each names the roles it allows) and the
- * helpers every resource module uses (bodies, query arguments, paging, answers after a commit).
+/* csms_api.h — the REST API's shared pieces: the request (csms_http.h), who is asking (csms_operator.h: an
+ * operator by session cookie or API token, or the local admin token), the route tables (each names the roles it allows)
+ * and the helpers every resource module uses (bodies, query arguments, paging, answers after a commit).
  *
  * Each resource lives in its own csms_api_<area>.c with one table of routes; csms_api.c joins the tables,
  * matches a request, checks the login, the role and the CSRF token, then calls the handler. */
@@ -14,91 +14,20 @@
 #include <stdint.h>
 
 #include "csms.h"
+#include "csms_auth.h"
+#include "csms_http.h"
+#include "csms_http_answer.h"
+#include "csms_operator.h"
 #include "csms_ops.h"
-
-enum csms_http_method {
-	CSMS_HTTP_GET,
-	CSMS_HTTP_POST,
-	CSMS_HTTP_PUT,
-	CSMS_HTTP_DELETE,
-	CSMS_HTTP_PATCH,
-	CSMS_HTTP_OTHER
-};
-const char *csms_http_method_name(enum csms_http_method m);
-
-/* The three roles of the MMS manual, as bits so a route can allow several. */
-enum csms_role {
-	CSMS_ROLE_ADMIN = 1,   /* Administrator: everything */
-	CSMS_ROLE_MANAGER = 2, /* Local Manager */
-	CSMS_ROLE_TECH = 4,    /* Maintenance Technician */
-};
-#define CSMS_ROLES_ALL (CSMS_ROLE_ADMIN | CSMS_ROLE_MANAGER | CSMS_ROLE_TECH)
-#define CSMS_ROLE_AM   (CSMS_ROLE_ADMIN | CSMS_ROLE_MANAGER)
-#define CSMS_ROLE_AT   (CSMS_ROLE_ADMIN | CSMS_ROLE_TECH)
-#define CSMS_PUBLIC    0x100u /* no login needed */
-
-/* "administrator" | "local_manager" | "maintenance_technician" <-> one role bit (0: unknown). */
-const char *csms_role_name(unsigned role);
-unsigned csms_role_parse(const char *name);
+#include "csms_registry.h"
+#include "csms_store.h"
 
 enum csms_route_flag {
-	CSMS_ROUTE_UPLOAD = 1,  /* the body is a file streamed to disk, not JSON (see csms_api_upload_*) */
+	CSMS_ROUTE_UPLOAD = 1,  /* the body is a file streamed to disk, not JSON (the table's upload hooks) */
 	CSMS_ROUTE_NO_CSRF = 2, /* a state change that needs no CSRF token: login and first setup only */
 
 	/* allowed before a reset password is changed: /auth/me, the password change, logout */
 	CSMS_ROUTE_PW_CHANGE_OK = 4
-};
-
-#define CSMS_API_MAX_PARAMS 3
-
-/* Who is asking. Filled by csms_api_route() before the handler runs. */
-struct csms_principal {
-	int64_t operator_id; /* 0: the local admin token (the command line) */
-	unsigned role;       /* one CSMS_ROLE_* bit; 0: nobody logged in */
-	char username[65];
-	char language[8];
-	bool by_cookie;         /* a browser session: state changes need its CSRF token */
-	char session_hash[65];  /* the session's key (hash of the cookie), when by_cookie */
-	char csrf[65];          /* the session's CSRF token, when by_cookie */
-	int64_t token_id;       /* the API token used, or 0 */
-	bool presented_invalid; /* a cookie or token was sent but is unknown, expired or revoked */
-
-	/* reset by a manager and not yet changed: only CSMS_ROUTE_PW_CHANGE_OK routes */
-	bool must_change_password;
-};
-
-struct csms_http_req {
-	struct csms *app;
-	struct lws *wsi; /* NULL once the client is gone */
-	enum csms_http_method method;
-	char path[256];
-	char addr[64]; /* the client's address */
-	struct csms_principal who;
-	uint64_t content_length;
-	const struct csms_route *route; /* the matched route */
-	char params[CSMS_API_MAX_PARAMS][128];
-	/* body */
-	char *body;
-	size_t body_len, body_cap, body_max;
-	/* an upload, streamed to a temporary file */
-	int upload_fd;
-	void *md5; /* EVP_MD_CTX */
-	char upload_tmp[320];
-	char upload_name[128];
-	/* the answer */
-	int status;
-	char ctype[64];
-	char set_cookie[400];  /* a Set-Cookie header to send, if any */
-	char disposition[200]; /* a Content-Disposition header to send, if any */
-	char *resp;
-	size_t resp_len;
-	bool resp_ready, headers_sent, serving_file;
-	struct csms_op *op;                          /* an operation this request waits for */
-	struct csms_api_job *pending;                /* a store job this request waits for */
-	void *bg;                                    /* a background job this request waits for (see csms_bg.h) */
-	void (*on_release)(struct csms_http_req *r); /* called when the client goes away, if set */
-	void *stream;                                /* a live stream (csms_live) this request carries */
-	uint64_t stream_checked_ms;                  /* when its credential was last found still valid */
 };
 
 typedef void csms_route_fn(struct csms_http_req *r);
@@ -116,9 +45,12 @@ struct csms_route_table {
 	const char *tag; /* the OpenAPI tag: "stations", "cards", ... */
 	const struct csms_route *routes;
 	size_t n;
+	const struct csms_route_hooks *hooks; /* uploads and streams of these routes (csms_http.h), or NULL */
 };
 #define CSMS_ROUTE_TABLE(var, tagname, array)                                                                          \
-	const struct csms_route_table var = {tagname, array, sizeof(array) / sizeof(array[0])}
+	const struct csms_route_table var = {tagname, array, sizeof(array) / sizeof(array[0]), NULL}
+#define CSMS_ROUTE_TABLE_HOOKS(var, tagname, array, hooksp)                                                            \
+	const struct csms_route_table var = {tagname, array, sizeof(array) / sizeof(array[0]), hooksp}
 
 /* One table per resource module (csms_api_<area>.c). */
 extern const struct csms_route_table csms_routes_auth, csms_routes_operators, csms_routes_stations, csms_routes_users,
@@ -138,21 +70,14 @@ int csms_api_route(struct csms_http_req *r);
 /* Runs the matched route once its body (if any) is in. */
 void csms_api_dispatch(struct csms_http_req *r);
 
-int csms_api_upload_begin(struct csms_http_req *r);
-int csms_api_upload_chunk(struct csms_http_req *r, const char *in, size_t len);
-void csms_api_upload_finish(struct csms_http_req *r);
-void csms_api_upload_abort(struct csms_http_req *r);
 /* The client went away: forget what the request waits for. */
 void csms_api_release(struct csms_http_req *r);
 
-/* Answers (takes body, which must come from malloc). */
-void csms_http_respond(struct csms_http_req *r, int status, const char *ctype, char *body, size_t len);
-void csms_http_respond_json(struct csms_http_req *r, int status, cJSON *json); /* takes json */
-void csms_http_respond_error(struct csms_http_req *r, int status, const char *code, const char *message);
-/* Serves a file (with r->disposition if set). Returns 0, or -1 after answering 404/500. */
-int csms_http_serve_file(struct csms_http_req *r, const char *path, const char *ctype);
-/* Serves a file of the UI with the given headers ("name: value\r\n" each). Returns 0 or -1 (answered). */
-int csms_http_serve_static(struct csms_http_req *r, const char *path, const char *ctype, const char *headers);
+/* Creates an operator from a JSON body (username, name, surname, email, phone, language, role, password)
+ * and answers r: 201 with the operator, 400/409 otherwise. first_admin: the setup step (the role is
+ * administrator and the setup code is burnt once the operator is stored). Takes nothing from body.
+ * (csms_api_operators.c; also the first setup's step in csms_api_auth.c) */
+void csms_api_operator_create(struct csms_http_req *r, cJSON *body, bool first_admin);
 
 /* ---- helpers for the resource modules (csms_apiutil.c) ---- */
 
@@ -166,7 +91,8 @@ struct csms_api_job {
 	cJSON *reply;
 	void *data;                               /* anything else, freed with free() */
 	void (*after)(struct csms_api_job *j);    /* on the loop thread after the commit, before answering */
-	const char *conflict_code, *conflict_msg; /* exec returned CSMS_API_CONFLICT: answered 409 with these */
+	enum csms_err conflict;   /* exec returned CSMS_API_CONFLICT: answered with this (CSMS_ERR_NONE: CSMS_ERR_CONFLICT) */
+	const char *conflict_msg; /* and this message */
 	const char *missing_msg;                  /* exec returned CSMS_API_MISSING: answered 404 with this */
 	int64_t out_id;                           /* e.g. the new row's id, set by exec */
 };
@@ -240,9 +166,15 @@ void csms_api_export_reply(struct csms_http_req *r, int rc, const char *path, en
 
 /* Sends an OCPP call to a station and answers r with the station's reply when it comes: 200
  * {"station","action","outcome":"result","response":{...}}, 502 a CALLERROR, 504 no answer, 503 the
- * station left; 400/404/409/503 at once when it cannot be sent. The _json form takes payload. */
+ * station left; 400/404/409/503 at once when it cannot be sent. The request (the JSON text of a REST body,
+ * or a cJSON tree the _json form takes) is decoded here into the action's struct for csms_op_start(). */
 void csms_api_send_op(struct csms_http_req *r, const char *station, const char *action, const char *json, size_t len);
-void csms_api_send_op_json(struct csms_http_req *r, const char *station, const char *action, cJSON *payload);
+void csms_api_send_op_json(struct csms_http_req *r, const char *station, enum ocpp_action action, cJSON *payload);
+/* The error (csms_errors.def: its status and code) of an enum csms_op_error from csms_op_start(); an unknown
+ * value is CSMS_ERR_BUSY. */
+enum csms_err csms_api_op_error(int rc);
+/* Answers r with the status and code of a csms_op_start() refusal and its message. */
+void csms_api_op_refused(struct csms_http_req *r, int rc, const char *message);
 
 /* Answers 500 with the read connection's error. */
 void csms_api_db_error(struct csms_http_req *r);

@@ -48,8 +48,8 @@ static bool keys_blocked(struct csms *app, const struct login_keys *k)
 
 static void respond_throttled(struct csms_http_req *r)
 {
-	csms_http_respond_error(r, 429, "too_many_attempts",
-	                        "too many failed logins for this account or from this address: wait 15 minutes");
+	csms_http_fail(r, CSMS_ERR_TOO_MANY_ATTEMPTS,
+	               "too many failed logins for this account or from this address: wait 15 minutes");
 }
 
 static bool throttled(struct csms_http_req *r, const char *username)
@@ -219,9 +219,9 @@ static void done_login(struct csms_bg_job *bg)
 	attempt_end(app, &j->keys, bg->rc == 0 && !j->ok, j->username, j->address);
 	if (r) {
 		if (bg->rc < 0) {
-			csms_http_respond_error(r, 500, "storage", "cannot read the operators");
+			csms_http_fail(r, CSMS_ERR_STORAGE, "cannot read the operators");
 		} else if (!j->ok) {
-			csms_http_respond_error(r, 401, "bad_credentials", "wrong username or password");
+			csms_http_fail(r, CSMS_ERR_BAD_CREDENTIALS, "wrong username or password");
 		} else if (keys_blocked(app, &j->keys)) {
 			/* locked while this hash ran (parallel failures): the right password is refused too */
 			WL_WARN("auth", "login: \"%s\" from %s refused: the account or address was locked meanwhile",
@@ -245,13 +245,13 @@ static void post_login(struct csms_http_req *r)
 	const char *pw = csms_api_str(r, body, "password", true, CSMS_OPERATOR_PW_MAX, &bad);
 	const char *lang = csms_api_str(r, body, "language", false, 7, &bad);
 	if (!bad && lang && !csms_language_is_valid(lang)) {
-		csms_http_respond_error(r, 400, "bad_field", "language: must be one of " LANGS);
+		csms_http_fail(r, CSMS_ERR_BAD_FIELD, "%s", "language: must be one of " LANGS);
 		bad = true;
 	}
 	if (!bad && !throttled(r, user)) {
 		struct login_job *j = calloc(1, sizeof(*j));
 		if (!j) {
-			csms_http_respond_error(r, 500, "internal", "out of memory");
+			csms_http_fail(r, CSMS_ERR_INTERNAL, "out of memory");
 		} else {
 			snprintf(j->username, sizeof(j->username), "%s", user);
 			snprintf(j->password, sizeof(j->password), "%s", pw);
@@ -332,7 +332,7 @@ static void put_me(struct csms_http_req *r)
 	const char *v[5];
 	bool bad = false;
 	if (r->who.operator_id == 0) {
-		csms_http_respond_error(r, 400, "no_operator", "the local admin token has no profile");
+		csms_http_fail(r, CSMS_ERR_NO_OPERATOR, "the local admin token has no profile");
 		return;
 	}
 	cJSON *body = csms_api_body(r);
@@ -341,11 +341,11 @@ static void put_me(struct csms_http_req *r)
 	for (int i = 0; i < 5; i++)
 		v[i] = csms_api_str(r, body, fields[i], false, max[i], &bad);
 	if (!bad && v[4] && !csms_language_is_valid(v[4])) {
-		csms_http_respond_error(r, 400, "bad_field", "language: must be one of " LANGS);
+		csms_http_fail(r, CSMS_ERR_BAD_FIELD, "%s", "language: must be one of " LANGS);
 		bad = true;
 	}
 	if (!bad && v[2] && !strchr(v[2], '@')) {
-		csms_http_respond_error(r, 400, "bad_field", "email: is not an e-mail address");
+		csms_http_fail(r, CSMS_ERR_BAD_FIELD, "email: is not an e-mail address");
 		bad = true;
 	}
 	if (!bad) {
@@ -412,9 +412,9 @@ static void done_password(struct csms_bg_job *bg)
 		return;
 	}
 	if (bg->rc < 0) {
-		csms_http_respond_error(r, 500, "internal", "cannot hash the password");
+		csms_http_fail(r, CSMS_ERR_INTERNAL, "cannot hash the password");
 	} else if (!j->current_ok) {
-		csms_http_respond_error(r, 403, "bad_credentials", "the current password is wrong");
+		csms_http_fail(r, CSMS_ERR_WRONG_PASSWORD, "the current password is wrong");
 	} else if (keys_blocked(j->app, &j->keys)) {
 		respond_throttled(r);
 	} else {
@@ -436,7 +436,7 @@ static void put_password(struct csms_http_req *r)
 	bool bad = false;
 	char why[100];
 	if (r->who.operator_id == 0) {
-		csms_http_respond_error(r, 400, "no_operator", "the local admin token has no password");
+		csms_http_fail(r, CSMS_ERR_NO_OPERATOR, "the local admin token has no password");
 		return;
 	}
 	cJSON *body = csms_api_body(r);
@@ -447,13 +447,13 @@ static void put_password(struct csms_http_req *r)
 	const char *confirm = csms_api_str(r, body, "confirm", true, CSMS_OPERATOR_PW_MAX, &bad);
 	if (bad) {
 	} else if (strcmp(fresh, confirm) != 0) {
-		csms_http_respond_error(r, 400, "mismatch", "new and confirm differ");
+		csms_http_fail(r, CSMS_ERR_MISMATCH, "new and confirm differ");
 	} else if (!csms_operator_password_ok(fresh, r->who.username, why, sizeof(why))) {
-		csms_http_respond_error(r, 400, "weak_password", why);
+		csms_http_fail(r, CSMS_ERR_WEAK_PASSWORD, "%s", why);
 	} else if (!throttled(r, r->who.username)) {
 		struct password_job *j = calloc(1, sizeof(*j));
 		if (!j) {
-			csms_http_respond_error(r, 500, "internal", "out of memory");
+			csms_http_fail(r, CSMS_ERR_INTERNAL, "out of memory");
 		} else {
 			j->operator_id = r->who.operator_id;
 			j->app = r->app;
@@ -522,7 +522,7 @@ static void post_token(struct csms_http_req *r)
 	bool bad = false;
 	char token[CSMS_TOKEN_LEN + 1], hash[65];
 	if (r->who.operator_id == 0) {
-		csms_http_respond_error(r, 400, "no_operator", "API tokens belong to an operator: log in as one");
+		csms_http_fail(r, CSMS_ERR_NO_OPERATOR, "API tokens belong to an operator: log in as one");
 		return;
 	}
 	cJSON *body = csms_api_body(r);
@@ -580,8 +580,8 @@ static bool setup_throttled(struct csms_http_req *r)
 	struct login_keys k;
 	login_keys(r->addr, "", &k);
 	if (csms_throttle_is_blocked(r->app->login_throttle, k.address, wl_mono_ms())) {
-		csms_http_respond_error(r, 429, "too_many_attempts",
-		                        "too many wrong setup codes from this address: wait 15 minutes");
+		csms_http_fail(r, CSMS_ERR_TOO_MANY_ATTEMPTS,
+		               "too many wrong setup codes from this address: wait 15 minutes");
 		return true;
 	}
 	return false;
@@ -601,7 +601,7 @@ static void post_setup(struct csms_http_req *r)
 {
 	bool bad = false;
 	if (!r->app->setup_code[0]) {
-		csms_http_respond_error(r, 409, "already_set_up", "the first Administrator exists: log in");
+		csms_http_fail(r, CSMS_ERR_ALREADY_SET_UP, "the first Administrator exists: log in");
 		return;
 	}
 	cJSON *body = csms_api_body(r);
@@ -611,8 +611,8 @@ static void post_setup(struct csms_http_req *r)
 	if (!bad && !setup_throttled(r)) {
 		if (!csms_setup_code_check(r->app, code)) {
 			setup_failed(r);
-			csms_http_respond_error(r, 403, "bad_setup_code",
-			                        "wrong setup code (printed in the csms log and in <data>/setup-code)");
+			csms_http_fail(r, CSMS_ERR_BAD_SETUP_CODE,
+			               "wrong setup code (printed in the csms log and in <data>/setup-code)");
 		} else {
 			csms_api_operator_create(r, body, true);
 		}

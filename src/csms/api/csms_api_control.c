@@ -13,6 +13,7 @@
 #include "csms_firmware_db.h"
 #include "csms_idtag.h"
 #include "csms_socket.h"
+#include "csms_socket_form.h"
 #include "csms_socket_spec.h"
 #include "csms_station_db.h"
 #include "csms_stexport.h"
@@ -61,7 +62,7 @@ static int add_station(const struct csms_station_row *row, void *ctx)
 	else
 		cJSON_AddNullToObject(o, "firmwareVersion");
 	cJSON_AddStringToObject(o, "state", row->state ? row->state : "");
-	cJSON_AddBoolToObject(o, "connected", s && s->conn && !s->conn->probation);
+	cJSON_AddBoolToObject(o, "connected", csms_station_is_connected(s));
 	cJSON_AddStringToObject(o, "localListName", row->local_list_name ? row->local_list_name : "-");
 	csms_api_add_ms(o, "lastHeartbeat", row->last_heartbeat);
 	cJSON_AddNumberToObject(o, "sockets", row->sockets);
@@ -79,7 +80,7 @@ static void get_stations(struct csms_http_req *r)
 	bool has_q = csms_api_query(r, "q", q, sizeof(q)) && q[0];
 	bool has_state = csms_api_query(r, "state", state, sizeof(state));
 	if (has_state && csms_station_state_parse(state) < 0) {
-		csms_http_respond_error(r, 400, "bad_query", "state must be pending, accepted or rejected");
+		csms_http_fail(r, CSMS_ERR_BAD_QUERY, "state must be pending, accepted or rejected");
 		return;
 	}
 	if (has_q)
@@ -140,8 +141,8 @@ static bool connector_param(struct csms_http_req *r, int idx, bool allow_zero, l
 	char *end;
 	long c = strtol(r->params[idx], &end, 10);
 	if (*end || c < (allow_zero ? 0 : 1) || c > 100) {
-		csms_http_respond_error(r, 400, "bad_connector",
-		                        allow_zero ? "a connector id is 0..100" : "a socket's connector id is 1..100");
+		csms_http_fail(r, CSMS_ERR_BAD_CONNECTOR, "%s",
+		               allow_zero ? "a connector id is 0..100" : "a socket's connector id is 1..100");
 		return false;
 	}
 	*out = c;
@@ -165,8 +166,8 @@ static void put_socket(struct csms_http_req *r)
 	if (!body)
 		return;
 	if (!(sp = calloc(1, sizeof(*sp)))) {
-		csms_http_respond_error(r, 500, "internal", "out of memory");
-	} else if (!csms_socket_spec_parse(r, body, false, sp)) {
+		csms_http_fail(r, CSMS_ERR_INTERNAL, "out of memory");
+	} else if (!csms_socket_form_parse(r, body, false, sp)) {
 		free(sp);
 	} else {
 		snprintf(sp->station, sizeof(sp->station), "%s", s->id);
@@ -200,7 +201,7 @@ static const char *choice(struct csms_http_req *r, cJSON *body, const char *name
 	size_t n = (size_t)snprintf(msg, sizeof(msg), "%s: must be one of", name);
 	for (const char *const *a = allowed; *a && n < sizeof(msg); a++)
 		n += (size_t)snprintf(msg + n, sizeof(msg) - n, " %s", *a);
-	csms_http_respond_error(r, 400, "bad_field", msg);
+	csms_http_fail(r, CSMS_ERR_BAD_FIELD, "%s", msg);
 	*bad = true;
 	return NULL;
 }
@@ -219,7 +220,7 @@ static void post_reset(struct csms_http_req *r)
 	if (!bad) {
 		cJSON *p = cJSON_CreateObject();
 		cJSON_AddStringToObject(p, "type", type);
-		csms_api_send_op_json(r, r->params[0], "Reset", p);
+		csms_api_send_op_json(r, r->params[0], OCPP_Reset, p);
 	}
 	cJSON_Delete(body);
 }
@@ -241,7 +242,7 @@ static void post_availability(struct csms_http_req *r)
 		cJSON *p = cJSON_CreateObject();
 		cJSON_AddNumberToObject(p, "connectorId", (double)c);
 		cJSON_AddStringToObject(p, "type", type);
-		csms_api_send_op_json(r, r->params[0], "ChangeAvailability", p);
+		csms_api_send_op_json(r, r->params[0], OCPP_ChangeAvailability, p);
 	}
 	cJSON_Delete(body);
 }
@@ -253,7 +254,7 @@ static void post_unlock(struct csms_http_req *r)
 		return;
 	cJSON *p = cJSON_CreateObject();
 	cJSON_AddNumberToObject(p, "connectorId", (double)c);
-	csms_api_send_op_json(r, r->params[0], "UnlockConnector", p);
+	csms_api_send_op_json(r, r->params[0], OCPP_UnlockConnector, p);
 }
 
 /* GET …/configuration[?key=A,B]: the station's configuration keys (GetConfiguration) */
@@ -268,7 +269,7 @@ static void get_configuration(struct csms_http_req *r)
 		for (char *save = NULL, *k = strtok_r(keys, ",", &save); k; k = strtok_r(NULL, ",", &save))
 			cJSON_AddItemToArray(arr, cJSON_CreateString(k));
 	}
-	csms_api_send_op_json(r, r->params[0], "GetConfiguration", p); /* key length is checked by the schema */
+	csms_api_send_op_json(r, r->params[0], OCPP_GetConfiguration, p); /* key length is checked by the schema */
 }
 
 /* PUT …/configuration {"key","value"} (ChangeConfiguration) */
@@ -286,7 +287,7 @@ static void put_configuration(struct csms_http_req *r)
 		cJSON *p = cJSON_CreateObject();
 		cJSON_AddStringToObject(p, "key", key);
 		cJSON_AddStringToObject(p, "value", value);
-		csms_api_send_op_json(r, r->params[0], "ChangeConfiguration", p);
+		csms_api_send_op_json(r, r->params[0], OCPP_ChangeConfiguration, p);
 	}
 	cJSON_Delete(body);
 }
@@ -314,8 +315,7 @@ static void post_firmware_update(struct csms_http_req *r)
 		return;
 	}
 	if (!name == !location) {
-		csms_http_respond_error(r, 400, "bad_field",
-		                        "give either name (an uploaded firmware file) or location");
+		csms_http_fail(r, CSMS_ERR_BAD_FIELD, "give either name (an uploaded firmware file) or location");
 		cJSON_Delete(body);
 		return;
 	}
@@ -323,7 +323,7 @@ static void post_firmware_update(struct csms_http_req *r)
 		char md5[40] = "";
 		csms_firmware_db_md5(r->app->rdb, name, md5, sizeof(md5));
 		if (!md5[0]) {
-			csms_http_respond_error(r, 404, "not_found", "no such firmware file: upload it first");
+			csms_http_fail(r, CSMS_ERR_NOT_FOUND, "no such firmware file: upload it first");
 			cJSON_Delete(body);
 			return;
 		}
@@ -345,7 +345,7 @@ static void post_firmware_update(struct csms_http_req *r)
 		cJSON_AddNumberToObject(p, "retries", (double)retries);
 	if (has_interval)
 		cJSON_AddNumberToObject(p, "retryInterval", (double)interval);
-	csms_api_send_op_json(r, r->params[0], "UpdateFirmware", p);
+	csms_api_send_op_json(r, r->params[0], OCPP_UpdateFirmware, p);
 	cJSON_Delete(body);
 }
 
@@ -356,7 +356,7 @@ static bool socket_status(struct csms_http_req *r, struct csms_station *s, long 
 {
 	bool found = csms_station_db_connector_status(r->app->rdb, s->id, (int)c, out, outlen) == 0;
 	if (!found)
-		csms_http_respond_error(r, 404, "unknown_socket", "the station has not reported this socket");
+		csms_http_fail(r, CSMS_ERR_UNKNOWN_SOCKET, "the station has not reported this socket");
 	return found;
 }
 
@@ -364,7 +364,7 @@ static void refuse_status(struct csms_http_req *r, enum csms_socket_status ss, c
 {
 	char msg[200];
 	snprintf(msg, sizeof(msg), "the socket is %s: %s", csms_socket_status_label(ss), what);
-	csms_http_respond_error(r, 409, "socket_state", msg);
+	csms_http_fail(r, CSMS_ERR_SOCKET_STATE, "%s", msg);
 }
 
 /* POST …/connectors/{c}/start {"idTag"}: any registered card, in the station's list or not */
@@ -381,7 +381,7 @@ static void post_start(struct csms_http_req *r)
 		return;
 	const char *id_tag = csms_api_str(r, body, "idTag", true, CSMS_IDTAG_MAX, &bad);
 	enum csms_socket_status ss =
-	    csms_socket_status_of(status[0] ? status : NULL, s->conn && !s->conn->probation, s->state);
+	    csms_socket_status_of(status[0] ? status : NULL, csms_station_is_connected(s), s->state);
 	if (bad) {
 	} else if (ss != CSMS_SOCKET_AVAILABLE && strcmp(status, "Preparing") != 0) {
 		refuse_status(r, ss, "a remote start needs an Available socket (or one waiting for authorisation)");
@@ -389,14 +389,14 @@ static void post_start(struct csms_http_req *r)
 		csms_idtag_normalize(id_tag, tag);
 		int blocked = csms_card_db_is_blocked(r->app->rdb, tag);
 		if (blocked < 0) {
-			csms_http_respond_error(r, 404, "unknown_card", "no card with this id tag is registered");
+			csms_http_fail(r, CSMS_ERR_UNKNOWN_CARD, "no card with this id tag is registered");
 		} else if (blocked) {
-			csms_http_respond_error(r, 409, "blocked_card", "the card is blocked");
+			csms_http_fail(r, CSMS_ERR_BLOCKED_CARD, "the card is blocked");
 		} else {
 			cJSON *p = cJSON_CreateObject();
 			cJSON_AddNumberToObject(p, "connectorId", (double)c);
 			cJSON_AddStringToObject(p, "idTag", tag);
-			csms_api_send_op_json(r, s->id, "RemoteStartTransaction", p);
+			csms_api_send_op_json(r, s->id, OCPP_RemoteStartTransaction, p);
 		}
 	}
 	cJSON_Delete(body);
@@ -413,7 +413,7 @@ static void post_stop(struct csms_http_req *r)
 	if (!s || !connector_param(r, 1, false, &c) || !socket_status(r, s, c, status, sizeof(status)))
 		return;
 	enum csms_socket_status ss =
-	    csms_socket_status_of(status[0] ? status : NULL, s->conn && !s->conn->probation, s->state);
+	    csms_socket_status_of(status[0] ? status : NULL, csms_station_is_connected(s), s->state);
 	if (ss != CSMS_SOCKET_CHARGING && ss != CSMS_SOCKET_OCCUPIED && ss != CSMS_SOCKET_CHARGING_SUSPENDED) {
 		refuse_status(r, ss, "a remote stop needs a Charging, Occupied or Charging suspended socket");
 		return;
@@ -429,12 +429,12 @@ static void post_stop(struct csms_http_req *r)
 		sqlite3_finalize(st);
 	}
 	if (!txn) {
-		csms_http_respond_error(r, 409, "no_transaction", "no transaction is open on this socket");
+		csms_http_fail(r, CSMS_ERR_NO_TRANSACTION, "no transaction is open on this socket");
 		return;
 	}
 	cJSON *p = cJSON_CreateObject();
 	cJSON_AddNumberToObject(p, "transactionId", (double)txn);
-	csms_api_send_op_json(r, s->id, "RemoteStopTransaction", p);
+	csms_api_send_op_json(r, s->id, OCPP_RemoteStopTransaction, p);
 }
 
 static const struct csms_route routes[] = {

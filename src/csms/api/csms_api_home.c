@@ -22,7 +22,7 @@ static enum csms_socket_status status_of(struct csms *app, const char *station, 
 	struct csms_station *s = csms_registry_find(app->reg, station);
 	if (!s)
 		return CSMS_SOCKET_TO_BE_CONFIGURED;
-	return csms_socket_status_of(ocpp_status, s->conn && !s->conn->probation, s->state);
+	return csms_socket_status_of(ocpp_status, csms_station_is_connected(s), s->state);
 }
 
 static bool parse_pos(const char *s, int64_t *out)
@@ -47,17 +47,16 @@ static bool read_scope(struct csms_http_req *r, struct scope *sc)
 	char v[64];
 	memset(sc, 0, sizeof(*sc));
 	if (csms_api_query(r, "view", v, sizeof(v)) && !parse_pos(v, &sc->v.view)) {
-		csms_http_respond_error(r, 400, "bad_query", "view: must be a socket view id (a positive integer)");
+		csms_http_fail(r, CSMS_ERR_BAD_QUERY, "view: must be a socket view id (a positive integer)");
 		return false;
 	}
 	if (csms_api_query(r, "group", v, sizeof(v))) {
 		if (!sc->v.view) {
-			csms_http_respond_error(r, 400, "bad_query", "group: needs view");
+			csms_http_fail(r, CSMS_ERR_BAD_QUERY, "group: needs view");
 			return false;
 		}
 		if (!parse_pos(v, &sc->v.group)) {
-			csms_http_respond_error(r, 400, "bad_query",
-			                        "group: must be a socket group id (a positive integer)");
+			csms_http_fail(r, CSMS_ERR_BAD_QUERY, "group: must be a socket group id (a positive integer)");
 			return false;
 		}
 	}
@@ -65,10 +64,9 @@ static bool read_scope(struct csms_http_req *r, struct scope *sc)
 		return true;
 	int rc = csms_view_db_scope_check(r->app->rdb, &sc->v);
 	if (rc == CSMS_DB_REFUSED)
-		csms_http_respond_error(r, 400, "bad_query", "group: is not a group of this view");
+		csms_http_fail(r, CSMS_ERR_BAD_QUERY, "group: is not a group of this view");
 	else if (rc == CSMS_DB_MISSING)
-		csms_http_respond_error(r, 404, "not_found",
-		                        sc->v.group ? "no such socket group" : "no such socket view");
+		csms_http_fail(r, CSMS_ERR_NOT_FOUND, "%s", sc->v.group ? "no such socket group" : "no such socket view");
 	else if (rc < 0)
 		csms_api_db_error(r);
 	else
@@ -139,7 +137,7 @@ static void get_energy(struct csms_http_req *r)
 		if (csms_txq_range(ranges[i], now, &q.from, &q.to) < 0 ||
 		    csms_txq_from_where(&q, where, sizeof(where)) < 0) {
 			cJSON_Delete(o);
-			csms_http_respond_error(r, 500, "internal", "cannot compute the time range");
+			csms_http_fail(r, CSMS_ERR_INTERNAL, "cannot compute the time range");
 			return;
 		}
 		snprintf(sql, sizeof(sql),
@@ -286,7 +284,7 @@ static void get_sockets(struct csms_http_req *r)
 		return;
 	bool has_q = csms_api_query(r, "q", q, sizeof(q)) && q[0];
 	if (has_q && (!ocpp_utf8_is_valid(q, strlen(q)) || ocpp_utf8_length(q) > 100)) {
-		csms_http_respond_error(r, 400, "bad_query", "q: must be UTF-8 text of at most 100 characters");
+		csms_http_fail(r, CSMS_ERR_BAD_QUERY, "q: must be UTF-8 text of at most 100 characters");
 		return;
 	}
 	if (csms_api_query(r, "status", status, sizeof(status))) {
@@ -294,10 +292,9 @@ static void get_sockets(struct csms_http_req *r)
 			if (strcmp(status, csms_socket_status_key(i)) == 0)
 				want = i;
 		if (want < 0) {
-			csms_http_respond_error(
-			    r, 400, "bad_query",
-			    "status: must be one of to_be_configured, available, occupied, charging, "
-			    "charging_suspended, booked, not_available, fault, out_of_service");
+			csms_http_fail(r, CSMS_ERR_BAD_QUERY,
+			               "status: must be one of to_be_configured, available, occupied, charging, "
+			               "charging_suspended, booked, not_available, fault, out_of_service");
 			return;
 		}
 	}

@@ -105,7 +105,7 @@ static void get_lists(struct csms_http_req *r)
 	long long total;
 	bool has_q = csms_api_query(r, "q", q, sizeof(q)) && q[0];
 	if (has_q && !csms_cards_like_contains(q, like, sizeof(like))) {
-		csms_http_respond_error(r, 400, "bad_query", "q: too long");
+		csms_http_fail(r, CSMS_ERR_BAD_QUERY, "q: too long");
 		return;
 	}
 	if (csms_api_paging(r, csms_list_db_sorts, "name", &pg) < 0)
@@ -127,7 +127,7 @@ static void get_list(struct csms_http_req *r)
 		return;
 	cJSON *o = list_json(r->app, id);
 	if (!o)
-		csms_http_respond_error(r, 404, "not_found", "no such card list");
+		csms_http_fail(r, CSMS_ERR_NOT_FOUND, "no such card list");
 	else
 		csms_http_respond_json(r, 200, o);
 }
@@ -155,7 +155,7 @@ static long read_tags(struct csms_http_req *r, cJSON *body, const char *field, b
 		return 0;
 	long n = csms_cards_parse_tags(arr, field, MAX_TAGS_PER_REQUEST, tags, err, sizeof(err));
 	if (n < 0) {
-		csms_http_respond_error(r, 400, "bad_field", err);
+		csms_http_fail(r, CSMS_ERR_BAD_FIELD, "%s", err);
 		return -1;
 	}
 	if (!registered || !n)
@@ -170,7 +170,7 @@ static long read_tags(struct csms_http_req *r, cJSON *body, const char *field, b
 		if (!known) {
 			snprintf(err, sizeof(err), "%s: \"%s\" is not a registered card", field, (*tags)[i]);
 			free(*tags);
-			csms_http_respond_error(r, 400, "bad_field", err);
+			csms_http_fail(r, CSMS_ERR_BAD_FIELD, "%s", err);
 			return -1;
 		}
 	}
@@ -191,11 +191,11 @@ static struct list_data *read_list_data(struct csms_http_req *r, cJSON *body, bo
 	                (nrem = read_tags(r, body, "remove", false, &rem, &has_rem)) < 0))
 		goto out;
 	if (has_set && (has_add || has_rem)) {
-		csms_http_respond_error(r, 400, "bad_field", "idTags: give the whole list, or add/remove, not both");
+		csms_http_fail(r, CSMS_ERR_BAD_FIELD, "idTags: give the whole list, or add/remove, not both");
 		goto out;
 	}
 	if (!(d = calloc(1, sizeof(*d) + (size_t)(nset + nadd + nrem) * sizeof(d->tags[0])))) {
-		csms_http_respond_error(r, 500, "internal", "out of memory");
+		csms_http_fail(r, CSMS_ERR_INTERNAL, "out of memory");
 		goto out;
 	}
 	d->app = r->app;
@@ -263,7 +263,7 @@ static struct list_job *list_job(struct csms_http_req *r, csms_job_exec_fn *exec
 		j->description = j->description_buf;
 	}
 	j->base.after = after_list;
-	j->base.conflict_code = "exists";
+	j->base.conflict = CSMS_ERR_EXISTS;
 	j->base.conflict_msg = "a card list with this name exists";
 	return j;
 }
@@ -317,7 +317,7 @@ static void put_list(struct csms_http_req *r)
 	const char *name = csms_api_str(r, body, "name", false, 100, &bad);
 	const char *desc = csms_api_str(r, body, "description", false, 500, &bad);
 	if (!bad && name && !name[0]) {
-		csms_http_respond_error(r, 400, "bad_field", "name: must not be empty");
+		csms_http_fail(r, CSMS_ERR_BAD_FIELD, "name: must not be empty");
 		bad = true;
 	}
 	struct list_data *d = bad ? NULL : read_list_data(r, body, false);
@@ -351,7 +351,7 @@ static void delete_list(struct csms_http_req *r)
 		return;
 	j->id = id;
 	j->base.missing_msg = "no such card list";
-	j->base.conflict_code = "in_use";
+	j->base.conflict = CSMS_ERR_IN_USE;
 	j->base.conflict_msg = "stations hold this card list: send them another list or the default list first";
 	csms_store_submit(r->app->store, &j->base.job);
 }
@@ -427,7 +427,7 @@ static void send_to(struct csms_http_req *r, int64_t list_id)
 	cJSON *arr = cJSON_GetObjectItemCaseSensitive(body, "stations"), *it;
 	int n = cJSON_IsArray(arr) ? cJSON_GetArraySize(arr) : -1;
 	if (n < 1 || n > MAX_STATIONS_PER_SEND) {
-		csms_http_respond_error(r, 400, "bad_field", "stations: an array of 1..1000 station ids");
+		csms_http_fail(r, CSMS_ERR_BAD_FIELD, "stations: an array of 1..1000 station ids");
 		goto out;
 	}
 	int i = 0;
@@ -436,18 +436,18 @@ static void send_to(struct csms_http_req *r, int64_t list_id)
 		if (!cJSON_IsString(it) || !csms_registry_find(r->app->reg, it->valuestring)) {
 			snprintf(msg, sizeof(msg), "stations[%d]: %s", i,
 			         cJSON_IsString(it) ? "not a registered station" : "must be a station id");
-			csms_http_respond_error(r, 400, "bad_field", msg);
+			csms_http_fail(r, CSMS_ERR_BAD_FIELD, "%s", msg);
 			goto out;
 		}
 		i++;
 	}
 	if (list_id && !list_exists(r->app, list_id)) {
-		csms_http_respond_error(r, 404, "not_found", "no such card list");
+		csms_http_fail(r, CSMS_ERR_NOT_FOUND, "no such card list");
 		goto out;
 	}
 	struct send_ctx *c = calloc(1, sizeof(*c));
 	if (!c) {
-		csms_http_respond_error(r, 500, "internal", "out of memory");
+		csms_http_fail(r, CSMS_ERR_INTERNAL, "out of memory");
 		goto out;
 	}
 	c->req = r;
@@ -492,7 +492,8 @@ static void on_version(struct csms_op *op, void *ctx)
 		char msg[400];
 		snprintf(msg, sizeof(msg), "station \"%s\": %s%s%s", op->station->id, csms_op_status_name(op->status),
 		         op->error[0] ? ": " : "", op->error);
-		csms_http_respond_error(r, op->status == CSMS_OP_TIMEOUT ? 504 : 502, "station", msg);
+		csms_http_fail(r, op->status == CSMS_OP_TIMEOUT ? CSMS_ERR_STATION_TIMEOUT : CSMS_ERR_STATION, "%s",
+		               msg);
 		return;
 	}
 	cJSON *resp = cJSON_Parse(op->response ? op->response : "{}");
@@ -532,13 +533,13 @@ static void on_version(struct csms_op *op, void *ctx)
 static void get_station_list(struct csms_http_req *r)
 {
 	char err[256];
-	int http;
+	static const struct ocpp_get_local_list_version_req req = {0};
 	struct csms_station *s = csms_api_station_param(r);
 	if (!s)
 		return;
-	if (csms_op_start(r->app, s->id, "GetLocalListVersion", "{}", 2, on_version, r, &r->op, &http, err,
-	                  sizeof(err)) < 0)
-		csms_http_respond_error(r, http, http == 409 ? "not_connected" : "operation", err);
+	int rc = csms_op_start(r->app, s->id, OCPP_GetLocalListVersion, &req, on_version, r, &r->op, err, sizeof(err));
+	if (rc < 0)
+		csms_api_op_refused(r, rc, err);
 }
 
 /* Literal paths before {id}: the first match wins. */

@@ -8,7 +8,6 @@
 #include <string.h>
 
 #include "csms_live.h"
-#include "csms_operator.h"
 #include "wl_clock.h"
 #include "wl_log.h"
 
@@ -25,9 +24,9 @@ static void release_stream(struct csms_http_req *r)
 
 static void get_live(struct csms_http_req *r)
 {
-	struct csms_live_client *c = csms_live_attach(r->app->live, r);
+	struct csms_live_client *c = csms_live_attach(r->app->live, r->wsi, r->addr, &r->stream);
 	if (!c) {
-		csms_http_respond_error(r, 503, "too_many_streams", "too many live streams: try again later");
+		csms_http_fail(r, CSMS_ERR_TOO_MANY_STREAMS, "too many live streams: try again later");
 		return;
 	}
 	r->stream = c;
@@ -39,7 +38,8 @@ static void get_live(struct csms_http_req *r)
 	}
 }
 
-int csms_live_on_writeable(struct csms_http_req *r)
+/* LWS_CALLBACK_HTTP_WRITEABLE of a request carrying a stream: the headers first, then what is queued. */
+static int stream_writeable(struct csms_http_req *r)
 {
 	struct lws *wsi = r->wsi;
 	if (!r->headers_sent) {
@@ -91,4 +91,5 @@ static const struct csms_route routes[] = {
     {CSMS_HTTP_GET, "api/v1/live", CSMS_ROLES_ALL, 0, get_live,
      "Live updates: a Server-Sent Events stream of socket, transaction and station changes"},
 };
-CSMS_ROUTE_TABLE(csms_routes_live, "live", routes);
+static const struct csms_route_hooks hooks = {.stream_writeable = stream_writeable};
+CSMS_ROUTE_TABLE_HOOKS(csms_routes_live, "live", routes, &hooks);

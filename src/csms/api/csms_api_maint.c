@@ -22,13 +22,13 @@ static bool backup_param(struct csms_http_req *r, char *path, size_t pathlen)
 	struct stat sb;
 	char dir[300];
 	if (!csms_backup_name_is_valid(r->params[0])) {
-		csms_http_respond_error(r, 400, "bad_name", "name: not a backup name (csms-....db)");
+		csms_http_fail(r, CSMS_ERR_BAD_NAME, "name: not a backup name (csms-....db)");
 		return false;
 	}
 	csms_backup_dir(r->app, dir, sizeof(dir));
 	snprintf(path, pathlen, "%s/%s", dir, r->params[0]);
 	if (stat(path, &sb) < 0 || !S_ISREG(sb.st_mode)) {
-		csms_http_respond_error(r, 404, "not_found", "no such backup");
+		csms_http_fail(r, CSMS_ERR_NOT_FOUND, "no such backup");
 		return false;
 	}
 	return true;
@@ -122,7 +122,7 @@ static void done_make(struct csms_bg_job *bg)
 		return;
 	}
 	if (bg->rc < 0) {
-		csms_http_respond_error(r, 500, "backup_failed", m->err);
+		csms_http_fail(r, CSMS_ERR_BACKUP_FAILED, "%s", m->err);
 		free(m);
 		return;
 	}
@@ -153,7 +153,7 @@ static void post_backup(struct csms_http_req *r)
 {
 	struct make_job *m = calloc(1, sizeof(*m));
 	if (!m) {
-		csms_http_respond_error(r, 500, "internal", "out of memory");
+		csms_http_fail(r, CSMS_ERR_INTERNAL, "out of memory");
 		return;
 	}
 	m->now = (int64_t)wl_wall_ms();
@@ -204,7 +204,7 @@ static void done_copy(struct csms_bg_job *bg)
 	}
 	if (bg->rc < 0) {
 		WL_ERROR("maint", "backup %s not copied: %s", r->params[0], c->err);
-		csms_http_respond_error(r, 500, "copy_failed", c->err);
+		csms_http_fail(r, CSMS_ERR_COPY_FAILED, "%s", c->err);
 		free(c);
 		return;
 	}
@@ -225,15 +225,14 @@ static void post_copy(struct csms_http_req *r)
 {
 	char path[600];
 	if (!r->app->cfg.backup_dir[0]) {
-		csms_http_respond_error(r, 409, "no_backup_dir",
-		                        "no external backup folder is configured (--backup-dir)");
+		csms_http_fail(r, CSMS_ERR_NO_BACKUP_DIR, "no external backup folder is configured (--backup-dir)");
 		return;
 	}
 	if (!backup_param(r, path, sizeof(path)))
 		return;
 	struct copy_job *c = calloc(1, sizeof(*c));
 	if (!c) {
-		csms_http_respond_error(r, 500, "internal", "out of memory");
+		csms_http_fail(r, CSMS_ERR_INTERNAL, "out of memory");
 		return;
 	}
 	snprintf(c->from, sizeof(c->from), "%s", path);
@@ -295,7 +294,7 @@ static void done_stage(struct csms_bg_job *bg)
 	if (bg->rc < 0)
 		WL_ERROR("maint", "restore not staged: %s", s->err);
 	if (r && bg->rc < 0) {
-		csms_http_respond_error(r, 409, "bad_backup", s->err);
+		csms_http_fail(r, CSMS_ERR_BAD_BACKUP, "%s", s->err);
 	} else if (r) {
 		WL_WARN("maint", "restore of %s staged by %s: it replaces the database at the next start", r->params[0],
 		        r->who.username);
@@ -317,7 +316,7 @@ static void post_restore(struct csms_http_req *r)
 		return;
 	struct stage_job *s = calloc(1, sizeof(*s));
 	if (!s) {
-		csms_http_respond_error(r, 500, "internal", "out of memory");
+		csms_http_fail(r, CSMS_ERR_INTERNAL, "out of memory");
 		return;
 	}
 	snprintf(s->data_dir, sizeof(s->data_dir), "%s", r->app->cfg.data_dir);

@@ -62,7 +62,7 @@ static unsigned target_role(struct csms_http_req *r, int64_t id)
 	char name[32];
 	unsigned role = csms_operator_db_role(r->app->rdb, id, name, sizeof(name)) == 0 ? csms_role_parse(name) : 0;
 	if (!role)
-		csms_http_respond_error(r, 404, "not_found", "no such operator");
+		csms_http_fail(r, CSMS_ERR_NOT_FOUND, "no such operator");
 	return role;
 }
 
@@ -72,7 +72,7 @@ static bool refuse_role(struct csms_http_req *r, unsigned role)
 		return false;
 	char msg[200];
 	snprintf(msg, sizeof(msg), "a %s may not manage a %s", csms_role_name(r->who.role), csms_role_name(role));
-	csms_http_respond_error(r, 403, "forbidden", msg);
+	csms_http_fail(r, CSMS_ERR_FORBIDDEN, "%s", msg);
 	return true;
 }
 
@@ -118,7 +118,7 @@ static void get_operator(struct csms_http_req *r)
 		return;
 	cJSON *o = operator_json(r->app, id);
 	if (!o)
-		csms_http_respond_error(r, 404, "not_found", "no such operator");
+		csms_http_fail(r, CSMS_ERR_NOT_FOUND, "no such operator");
 	else
 		csms_http_respond_json(r, 200, o);
 }
@@ -226,7 +226,7 @@ static void done_hash(struct csms_bg_job *bg)
 		return;
 	}
 	if (bg->rc < 0) {
-		csms_http_respond_error(r, 500, "internal", "cannot hash the password");
+		csms_http_fail(r, CSMS_ERR_INTERNAL, "cannot hash the password");
 		free(c);
 		return;
 	}
@@ -237,7 +237,7 @@ static void done_hash(struct csms_bg_job *bg)
 	}
 	j->data = c;
 	j->after = after_insert;
-	j->conflict_code = c->first_admin ? "already_set_up" : "exists";
+	j->conflict = c->first_admin ? CSMS_ERR_ALREADY_SET_UP : CSMS_ERR_EXISTS;
 	j->conflict_msg = c->first_admin ? "the first Administrator exists: log in" : "this username is taken";
 	csms_store_submit(r->app->store, &j->job);
 }
@@ -269,22 +269,22 @@ void csms_api_operator_create(struct csms_http_req *r, cJSON *body, bool first_a
 		return;
 	unsigned role = first_admin ? CSMS_ROLE_ADMIN : csms_role_parse(v[F_ROLE]);
 	if (!username_ok(v[F_USER])) {
-		csms_http_respond_error(r, 400, "bad_field", "username: 3..64 of A-Z a-z 0-9 . _ - @");
+		csms_http_fail(r, CSMS_ERR_BAD_FIELD, "username: 3..64 of A-Z a-z 0-9 . _ - @");
 	} else if (!strchr(v[F_EMAIL], '@')) {
-		csms_http_respond_error(r, 400, "bad_field", "email: is not an e-mail address");
+		csms_http_fail(r, CSMS_ERR_BAD_FIELD, "email: is not an e-mail address");
 	} else if (v[F_LANG] && !csms_language_is_valid(v[F_LANG])) {
-		csms_http_respond_error(r, 400, "bad_field", "language: must be one of en, it");
+		csms_http_fail(r, CSMS_ERR_BAD_FIELD, "language: must be one of en, it");
 	} else if (!role) {
-		csms_http_respond_error(r, 400, "bad_field",
-		                        "role: must be administrator, local_manager or maintenance_technician");
+		csms_http_fail(r, CSMS_ERR_BAD_FIELD,
+		               "role: must be administrator, local_manager or maintenance_technician");
 	} else if (!first_admin && refuse_role(r, role)) {
 		/* answered */
 	} else if (!csms_operator_password_ok(v[F_PW], v[F_USER], why, sizeof(why))) {
-		csms_http_respond_error(r, 400, "weak_password", why);
+		csms_http_fail(r, CSMS_ERR_WEAK_PASSWORD, "%s", why);
 	} else {
 		struct create_job *c = calloc(1, sizeof(*c));
 		if (!c) {
-			csms_http_respond_error(r, 500, "internal", "out of memory");
+			csms_http_fail(r, CSMS_ERR_INTERNAL, "out of memory");
 			return;
 		}
 		c->first_admin = first_admin;
@@ -348,12 +348,12 @@ static void put_operator(struct csms_http_req *r)
 	unsigned new_role = v[5] ? csms_role_parse(v[5]) : role;
 	if (bad) {
 	} else if (v[2] && !strchr(v[2], '@')) {
-		csms_http_respond_error(r, 400, "bad_field", "email: is not an e-mail address");
+		csms_http_fail(r, CSMS_ERR_BAD_FIELD, "email: is not an e-mail address");
 	} else if (v[4] && !csms_language_is_valid(v[4])) {
-		csms_http_respond_error(r, 400, "bad_field", "language: must be one of en, it");
+		csms_http_fail(r, CSMS_ERR_BAD_FIELD, "language: must be one of en, it");
 	} else if (!new_role) {
-		csms_http_respond_error(r, 400, "bad_field",
-		                        "role: must be administrator, local_manager or maintenance_technician");
+		csms_http_fail(r, CSMS_ERR_BAD_FIELD,
+		               "role: must be administrator, local_manager or maintenance_technician");
 	} else if (!refuse_role(r, new_role)) {
 		struct operator_job *j = csms_api_job_sized(r, sizeof(*j), exec_update, 200, NULL);
 		if (j) {
@@ -366,7 +366,7 @@ static void put_operator(struct csms_http_req *r)
 			j->id = id;
 			j->base.after = after_update;
 			j->base.missing_msg = "no such operator";
-			j->base.conflict_code = "last_administrator";
+			j->base.conflict = CSMS_ERR_LAST_ADMINISTRATOR;
 			j->base.conflict_msg = "the last Administrator cannot lose the role";
 			csms_store_submit(r->app->store, &j->base.job);
 		}
@@ -389,7 +389,7 @@ static void delete_operator(struct csms_http_req *r)
 	if (!csms_api_id_param(r, 0, "an operator id", &id) || !(role = target_role(r, id)) || refuse_role(r, role))
 		return;
 	if (id == r->who.operator_id) {
-		csms_http_respond_error(r, 409, "self", "an operator cannot delete their own account");
+		csms_http_fail(r, CSMS_ERR_SELF, "an operator cannot delete their own account");
 		return;
 	}
 	cJSON *o = cJSON_CreateObject();
@@ -398,7 +398,7 @@ static void delete_operator(struct csms_http_req *r)
 	struct operator_job *j = csms_api_job_sized(r, sizeof(*j), exec_delete, 200, o);
 	if (j) {
 		j->id = id;
-		j->base.conflict_code = "last_administrator";
+		j->base.conflict = CSMS_ERR_LAST_ADMINISTRATOR;
 		j->base.conflict_msg = "the last Administrator cannot be deleted";
 		csms_store_submit(r->app->store, &j->base.job);
 	}
@@ -428,7 +428,7 @@ static void done_reset_hash(struct csms_bg_job *bg)
 	struct csms_http_req *r = csms_api_bg_take(&c->base);
 	if (!r || bg->rc < 0) {
 		if (r)
-			csms_http_respond_error(r, 500, "internal", "cannot hash the password");
+			csms_http_fail(r, CSMS_ERR_INTERNAL, "cannot hash the password");
 		free(c);
 		return;
 	}
@@ -461,13 +461,13 @@ static void post_reset(struct csms_http_req *r)
 		return;
 	const char *pw = csms_api_str(r, body, "password", false, CSMS_OPERATOR_PW_MAX, &bad);
 	if (!bad && pw && !csms_operator_password_ok(pw, NULL, why, sizeof(why))) {
-		csms_http_respond_error(r, 400, "weak_password", why);
+		csms_http_fail(r, CSMS_ERR_WEAK_PASSWORD, "%s", why);
 		bad = true;
 	}
 	if (!bad) {
 		struct create_job *c = calloc(1, sizeof(*c));
 		if (!c) {
-			csms_http_respond_error(r, 500, "internal", "out of memory");
+			csms_http_fail(r, CSMS_ERR_INTERNAL, "out of memory");
 		} else {
 			snprintf(c->f[F_USER], sizeof(c->f[F_USER]), "%lld", (long long)id);
 			if (pw) {

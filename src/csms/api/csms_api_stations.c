@@ -19,6 +19,7 @@
 #include "csms_redact.h"
 #include "csms_socket.h"
 #include "csms_firmware_db.h"
+#include "csms_socket_form.h"
 #include "csms_socket_spec.h"
 #include "csms_station_db.h"
 #include "ocpp_text.h"
@@ -48,16 +49,16 @@ static int read_sockets(struct csms_http_req *r, cJSON *body, struct csms_socket
 	if (!arr || cJSON_IsNull(arr))
 		return 0;
 	if (!cJSON_IsArray(arr) || cJSON_GetArraySize(arr) > MAX_REGISTER_SOCKETS) {
-		csms_http_respond_error(r, 400, "bad_field", "sockets: must be an array of at most 100 sockets");
+		csms_http_fail(r, CSMS_ERR_BAD_FIELD, "sockets: must be an array of at most 100 sockets");
 		return -1;
 	}
 	cJSON_ArrayForEach(it, arr)
 	{
-		if (!csms_socket_spec_parse(r, it, true, &out[n]))
+		if (!csms_socket_form_parse(r, it, true, &out[n]))
 			return -1;
 		for (int i = 0; i < n; i++)
 			if (out[i].connector == out[n].connector) {
-				csms_http_respond_error(r, 400, "bad_field", "sockets: a connectorId is given twice");
+				csms_http_fail(r, CSMS_ERR_BAD_FIELD, "sockets: a connectorId is given twice");
 				return -1;
 			}
 		n++;
@@ -75,29 +76,29 @@ static void post_station(struct csms_http_req *r)
 	if (!body)
 		return;
 	if (!(sockets = calloc(MAX_REGISTER_SOCKETS, sizeof(*sockets)))) {
-		csms_http_respond_error(r, 500, "internal", "out of memory");
+		csms_http_fail(r, CSMS_ERR_INTERNAL, "out of memory");
 		goto out;
 	}
 	const char *id = opt_string(body, "id", &bad), *name = opt_string(body, "name", &bad),
 	           *pw = opt_string(body, "password", &bad), *state = opt_string(body, "state", &bad);
 	int st = state ? csms_station_state_parse(state) : CSMS_STATION_ACCEPTED;
 	if (bad || !id || !csms_station_id_is_valid(id)) {
-		csms_http_respond_error(r, 400, "bad_id", "id must be 1..48 printable characters without / ? # %");
+		csms_http_fail(r, CSMS_ERR_BAD_ID, "%s", "id must be 1..48 printable characters without / ? # %");
 	} else if (pw && !csms_password_is_valid(pw)) {
-		csms_http_respond_error(r, 400, "bad_password",
-		                        "password must be 16..40 printable ASCII characters (OCPP security profile 1)");
+		csms_http_fail(r, CSMS_ERR_BAD_PASSWORD,
+		               "password must be 16..40 printable ASCII characters (OCPP security profile 1)");
 	} else if (st < 0) {
-		csms_http_respond_error(r, 400, "bad_state", "state must be pending, accepted or rejected");
+		csms_http_fail(r, CSMS_ERR_BAD_STATE, "state must be pending, accepted or rejected");
 	} else if (name && strlen(name) > 100) {
-		csms_http_respond_error(r, 400, "bad_name", "name is longer than 100 characters");
+		csms_http_fail(r, CSMS_ERR_BAD_NAME, "name is longer than 100 characters");
 	} else if ((nsockets = read_sockets(r, body, sockets)) < 0) {
 		/* answered */
 	} else if (csms_registry_find(r->app->reg, id)) {
-		csms_http_respond_error(r, 409, "exists", "a station with this id is already registered");
+		csms_http_fail(r, CSMS_ERR_EXISTS, "a station with this id is already registered");
 	} else if (pw && csms_password_hash(pw, hash, sizeof(hash)) < 0) {
-		csms_http_respond_error(r, 500, "internal", "cannot hash the password");
+		csms_http_fail(r, CSMS_ERR_INTERNAL, "cannot hash the password");
 	} else if (!csms_station_db_register(r->app, id, (enum csms_station_state)st, pw ? hash : NULL, name)) {
-		csms_http_respond_error(r, 500, "internal", "out of memory");
+		csms_http_fail(r, CSMS_ERR_INTERNAL, "out of memory");
 	} else {
 		cJSON *o = cJSON_CreateObject();
 		cJSON_AddStringToObject(o, "id", id);
@@ -156,11 +157,11 @@ static void put_password(struct csms_http_req *r)
 		return;
 	const char *pw = opt_string(body, "password", &bad);
 	if (bad || (pw && !csms_password_is_valid(pw))) {
-		csms_http_respond_error(r, 400, "bad_password",
-		                        "password must be 16..40 printable ASCII characters, or null to remove it");
+		csms_http_fail(r, CSMS_ERR_BAD_PASSWORD,
+		               "password must be 16..40 printable ASCII characters, or null to remove it");
 	} else if ((pw && csms_password_hash(pw, hash, sizeof(hash)) < 0) ||
 	           csms_station_db_set_password(r->app, s, pw ? hash : NULL) < 0) {
-		csms_http_respond_error(r, 500, "internal", "cannot set the password");
+		csms_http_fail(r, CSMS_ERR_INTERNAL, "cannot set the password");
 	} else {
 		cJSON *o = cJSON_CreateObject();
 		cJSON_AddStringToObject(o, "id", s->id);
@@ -230,7 +231,7 @@ static int add_connector(const struct csms_connector_row *row, void *ctx)
 		cJSON_AddNumberToObject(c, "maxCurrent", (double)(int64_t)row->max_current);
 	else
 		cJSON_AddNullToObject(c, "maxCurrent");
-	enum csms_socket_status ss = csms_socket_status_of(row->status, s->conn && !s->conn->probation, s->state);
+	enum csms_socket_status ss = csms_socket_status_of(row->status, csms_station_is_connected(s), s->state);
 	cJSON_AddStringToObject(c, "socketStatus", csms_socket_status_key(ss));
 	cJSON_AddStringToObject(c, "socketStatusLabel", csms_socket_status_label(ss));
 	cJSON_AddItemToArray(x->conns, c);
@@ -245,7 +246,7 @@ static void get_station(struct csms_http_req *r)
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "id", s->id);
 	cJSON_AddStringToObject(o, "state", csms_station_state_name(s->state));
-	cJSON_AddBoolToObject(o, "connected", s->conn && !s->conn->probation);
+	cJSON_AddBoolToObject(o, "connected", csms_station_is_connected(s));
 	cJSON_AddBoolToObject(o, "password", s->password_hash != NULL);
 	csms_station_db_get(r->app->rdb, s->id, station_detail, o);
 	struct connectors_ctx x = {s, cJSON_AddArrayToObject(o, "connectors")};
@@ -279,11 +280,11 @@ static void list_rows(struct csms_http_req *r, const char *sql, bool messages)
 	if ((v = lws_get_urlarg_by_name(r->wsi, "limit=", arg, sizeof(arg))))
 		limit = strtoll(v, NULL, 10);
 	if (limit < 1 || limit > 1000 || after < 0) {
-		csms_http_respond_error(r, 400, "bad_range", "limit must be 1..1000 and after >= 0");
+		csms_http_fail(r, CSMS_ERR_BAD_RANGE, "limit must be 1..1000 and after >= 0");
 		return;
 	}
 	if (sqlite3_prepare_v2(r->app->rdb, sql, -1, &st, NULL) != SQLITE_OK) {
-		csms_http_respond_error(r, 500, "storage", sqlite3_errmsg(r->app->rdb));
+		csms_http_fail(r, CSMS_ERR_STORAGE, "%s", sqlite3_errmsg(r->app->rdb));
 		return;
 	}
 	sqlite3_bind_text(st, 1, s->id, -1, SQLITE_STATIC);
@@ -367,13 +368,13 @@ static void put_idtag(struct csms_http_req *r)
 	           *vf = opt_string(body, "validFrom", &bad), *ex = opt_string(body, "expiry", &bad);
 	cJSON *blocked = cJSON_GetObjectItemCaseSensitive(body, "blocked");
 	if (!valid_tag(r->params[0]) || (parent && !valid_tag(parent))) {
-		csms_http_respond_error(r, 400, "bad_id_tag", "an id tag is 1..20 printable ASCII characters");
+		csms_http_fail(r, CSMS_ERR_BAD_ID_TAG, "an id tag is 1..20 printable ASCII characters");
 	} else if (bad || (blocked && !cJSON_IsBool(blocked)) || (desc && strlen(desc) > 200)) {
-		csms_http_respond_error(r, 400, "bad_field",
-		                        "parentIdTag, description (up to 200), validFrom and expiry are strings; "
-		                        "blocked is a boolean");
+		csms_http_fail(r, CSMS_ERR_BAD_FIELD,
+		               "parentIdTag, description (up to 200), validFrom and expiry are strings; "
+		               "blocked is a boolean");
 	} else if ((vf && !ocpp_time_parse(vf, &from)) || (ex && !ocpp_time_parse(ex, &expiry))) {
-		csms_http_respond_error(r, 400, "bad_time", "validFrom and expiry are RFC 3339 date-times");
+		csms_http_fail(r, CSMS_ERR_BAD_TIME, "validFrom and expiry are RFC 3339 date-times");
 	} else {
 		char tag[CSMS_IDTAG_MAX + 1];
 		csms_idtag_normalize(r->params[0], tag);
@@ -412,13 +413,15 @@ static bool valid_file_name(const char *n)
 	return true;
 }
 
-int csms_api_upload_begin(struct csms_http_req *r)
+static void upload_abort(struct csms_http_req *r);
+
+static int upload_begin(struct csms_http_req *r)
 {
 	char dir[300];
 	if (!valid_file_name(r->params[0])) {
-		csms_http_respond_error(r, 400, "bad_name",
-		                        "a firmware file name is 1..100 of A-Z a-z 0-9 . _ - "
-		                        "and does not start with a dot");
+		csms_http_fail(r, CSMS_ERR_BAD_NAME,
+		               "a firmware file name is 1..100 of A-Z a-z 0-9 . _ - "
+		               "and does not start with a dot");
 		return -1;
 	}
 	snprintf(dir, sizeof(dir), "%s/firmware", r->app->cfg.data_dir);
@@ -429,14 +432,14 @@ int csms_api_upload_begin(struct csms_http_req *r)
 	EVP_MD_CTX *md = EVP_MD_CTX_new();
 	if (r->upload_fd < 0 || !md || !EVP_DigestInit_ex(md, EVP_md5(), NULL)) {
 		EVP_MD_CTX_free(md);
-		csms_http_respond_error(r, 500, "storage", "cannot store the upload");
+		csms_http_fail(r, CSMS_ERR_STORAGE, "cannot store the upload");
 		return -1;
 	}
 	r->md5 = md;
 	return 0;
 }
 
-int csms_api_upload_chunk(struct csms_http_req *r, const char *in, size_t len)
+static int upload_chunk(struct csms_http_req *r, const char *in, size_t len)
 {
 	size_t off = 0;
 	while (off < len) {
@@ -444,8 +447,8 @@ int csms_api_upload_chunk(struct csms_http_req *r, const char *in, size_t len)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0) {
-			csms_api_upload_abort(r);
-			csms_http_respond_error(r, 507, "storage", "cannot write the upload: disk full?");
+			upload_abort(r);
+			csms_http_fail(r, CSMS_ERR_DISK_FULL, "cannot write the upload: disk full?");
 			return 0;
 		}
 		off += (size_t)n;
@@ -455,7 +458,7 @@ int csms_api_upload_chunk(struct csms_http_req *r, const char *in, size_t len)
 	return 0;
 }
 
-void csms_api_upload_abort(struct csms_http_req *r)
+static void upload_abort(struct csms_http_req *r)
 {
 	if (r->upload_fd >= 0) {
 		close(r->upload_fd);
@@ -488,7 +491,7 @@ static void firmware_url(struct csms_http_req *r, const char *name, char *out, s
 	snprintf(out, outlen, "%s://%s/firmware/%s", r->app->cfg.tls_cert[0] ? "https" : "http", host, name);
 }
 
-void csms_api_upload_finish(struct csms_http_req *r)
+static void upload_finish(struct csms_http_req *r)
 {
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int mdlen = 0;
@@ -502,8 +505,8 @@ void csms_api_upload_finish(struct csms_http_req *r)
 	if (fsync(r->upload_fd) < 0 || close(r->upload_fd) < 0 || rename(r->upload_tmp, final) < 0) {
 		r->upload_fd = -1;
 		unlink(r->upload_tmp);
-		csms_api_upload_abort(r);
-		csms_http_respond_error(r, 507, "storage", "cannot store the upload");
+		upload_abort(r);
+		csms_http_fail(r, CSMS_ERR_DISK_FULL, "cannot store the upload");
 		return;
 	}
 	r->upload_fd = -1;
@@ -528,7 +531,7 @@ void csms_api_upload_finish(struct csms_http_req *r)
 static void post_firmware(struct csms_http_req *r)
 {
 	/* reached only for an empty body (a body goes through the upload path) */
-	csms_http_respond_error(r, 400, "empty", "the firmware file is the request body");
+	csms_http_fail(r, CSMS_ERR_EMPTY, "the firmware file is the request body");
 }
 
 struct firmware_list {
@@ -557,7 +560,7 @@ static void get_firmware_list(struct csms_http_req *r)
 	struct firmware_list l = {r, cJSON_AddArrayToObject(o, "items")};
 	if (csms_firmware_db_list(r->app->rdb, add_firmware, &l) < 0) {
 		cJSON_Delete(o);
-		csms_http_respond_error(r, 500, "storage", sqlite3_errmsg(r->app->rdb));
+		csms_http_fail(r, CSMS_ERR_STORAGE, "%s", sqlite3_errmsg(r->app->rdb));
 		return;
 	}
 	csms_http_respond_json(r, 200, o);
@@ -567,13 +570,13 @@ static void get_firmware_file(struct csms_http_req *r)
 {
 	char path[400];
 	if (!valid_file_name(r->params[0])) {
-		csms_http_respond_error(r, 404, "not_found", "no such firmware file");
+		csms_http_fail(r, CSMS_ERR_NOT_FOUND, "no such firmware file");
 		return;
 	}
 	snprintf(path, sizeof(path), "%s/firmware/%s", r->app->cfg.data_dir, r->params[0]);
 	struct stat sb;
 	if (stat(path, &sb) < 0 || !S_ISREG(sb.st_mode)) {
-		csms_http_respond_error(r, 404, "not_found", "no such firmware file");
+		csms_http_fail(r, CSMS_ERR_NOT_FOUND, "no such firmware file");
 		return;
 	}
 	if (lws_serve_http_file(r->wsi, path, "application/octet-stream", NULL, 0) < 0) {
@@ -603,4 +606,11 @@ static const struct csms_route routes[] = {
      "Upload a firmware file (the body), stored with its MD5"},
     {CSMS_HTTP_GET, "firmware/{name}", CSMS_PUBLIC, 0, get_firmware_file, "Download a firmware file (stations)"},
 };
-CSMS_ROUTE_TABLE(csms_routes_stations, "stations", routes);
+/* the firmware upload's body goes to disk through these (csms_http_entry.c calls them) */
+static const struct csms_route_hooks hooks = {
+    .upload_begin = upload_begin,
+    .upload_chunk = upload_chunk,
+    .upload_finish = upload_finish,
+    .upload_abort = upload_abort,
+};
+CSMS_ROUTE_TABLE_HOOKS(csms_routes_stations, "stations", routes, &hooks);

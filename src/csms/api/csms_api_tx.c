@@ -45,7 +45,7 @@ static bool search_filters(struct csms_http_req *r, struct csms_txq *q)
 {
 	char err[200];
 	if (csms_txq_parse(q, get_arg, r, (int64_t)wl_wall_ms(), err, sizeof(err)) < 0) {
-		csms_http_respond_error(r, 400, "bad_query", err);
+		csms_http_fail(r, CSMS_ERR_BAD_QUERY, "%s", err);
 		return false;
 	}
 	if (!q->view)
@@ -54,9 +54,9 @@ static bool search_filters(struct csms_http_req *r, struct csms_txq *q)
 	int rc = csms_view_db_scope_check(r->app->rdb, &sc);
 	q->group_unassigned = sc.unassigned;
 	if (rc == CSMS_DB_REFUSED)
-		csms_http_respond_error(r, 400, "bad_query", "group: is not a group of this view");
+		csms_http_fail(r, CSMS_ERR_BAD_QUERY, "group: is not a group of this view");
 	else if (rc == CSMS_DB_MISSING)
-		csms_http_respond_error(r, 404, "not_found", q->group ? "no such socket group" : "no such socket view");
+		csms_http_fail(r, CSMS_ERR_NOT_FOUND, "%s", q->group ? "no such socket group" : "no such socket view");
 	else if (rc < 0)
 		csms_api_db_error(r);
 	return rc == 0;
@@ -86,7 +86,7 @@ static void get_transactions(struct csms_http_req *r)
 	if (!search_filters(r, &q) || tx_paging(r, &pg) < 0)
 		return;
 	if (csms_txq_from_where(&q, where, sizeof(where)) < 0) {
-		csms_http_respond_error(r, 400, "bad_query", "the search is too long");
+		csms_http_fail(r, CSMS_ERR_BAD_QUERY, "the search is too long");
 		return;
 	}
 	/* the total and the energy over every matching row (closed transactions; an anomaly with meterStop below
@@ -156,7 +156,7 @@ static void get_transaction(struct csms_http_req *r)
 	}
 	sqlite3_bind_int64(st, 1, id);
 	if (sqlite3_step(st) != SQLITE_ROW) {
-		csms_http_respond_error(r, 404, "not_found", "no such transaction");
+		csms_http_fail(r, CSMS_ERR_NOT_FOUND, "no such transaction");
 		goto out;
 	}
 	struct csms_txrow row;
@@ -236,9 +236,9 @@ static void done_series(struct csms_bg_job *bg)
 	struct series_job *j = (struct series_job *)bg;
 	struct csms_http_req *r = csms_api_bg_take(&j->base);
 	if (r && bg->rc == CSMS_API_MISSING)
-		csms_http_respond_error(r, 404, "not_found", "no such transaction");
+		csms_http_fail(r, CSMS_ERR_NOT_FOUND, "no such transaction");
 	else if (r && bg->rc < 0)
-		csms_http_respond_error(r, 500, "storage", "cannot read the measurements");
+		csms_http_fail(r, CSMS_ERR_STORAGE, "cannot read the measurements");
 	else if (r) {
 		csms_http_respond_json(r, 200, j->reply);
 		j->reply = NULL;
@@ -254,7 +254,7 @@ static void get_measurements(struct csms_http_req *r)
 		return;
 	struct series_job *j = calloc(1, sizeof(*j));
 	if (!j) {
-		csms_http_respond_error(r, 500, "internal", "out of memory");
+		csms_http_fail(r, CSMS_ERR_INTERNAL, "out of memory");
 		return;
 	}
 	j->id = id;
@@ -324,10 +324,10 @@ static void done_export(struct csms_bg_job *bg)
 	struct csms_http_req *r = csms_api_bg_take(&j->base);
 	if (!r) {
 	} else if (bg->rc == CSMS_TXEXPORT_MISSING) {
-		csms_http_respond_error(r, 404, "not_found", "no such transaction");
+		csms_http_fail(r, CSMS_ERR_NOT_FOUND, "no such transaction");
 	} else if (bg->rc < 0) {
 		WL_WARN("api", "export %s failed: %s", j->name, j->err);
-		csms_http_respond_error(r, strstr(j->err, "narrow") ? 413 : 500, "export", j->err);
+		csms_http_fail(r, strstr(j->err, "narrow") ? CSMS_ERR_EXPORT_TOO_LARGE : CSMS_ERR_EXPORT, "%s", j->err);
 	} else {
 		snprintf(r->disposition, sizeof(r->disposition), "attachment; filename=\"%s\"", j->name);
 		WL_INFO("api", "export %s: %lld transactions for \"%s\"", j->name, j->rows, r->who.username);
@@ -347,7 +347,7 @@ static void start_export(struct csms_http_req *r, enum csms_txexport_format form
 	struct export_job *j = calloc(1, sizeof(*j));
 	const char *ext = format == CSMS_TXEXPORT_XLSX ? "xlsx" : "csv";
 	if (!j) {
-		csms_http_respond_error(r, 500, "internal", "out of memory");
+		csms_http_fail(r, CSMS_ERR_INTERNAL, "out of memory");
 		return;
 	}
 	j->format = format;

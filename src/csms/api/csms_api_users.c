@@ -102,7 +102,7 @@ static cJSON *row_json(sqlite3 *db, enum kind k, int64_t id, const char *tag)
 static bool parse_tag_param(struct csms_http_req *r, char tag[CSMS_IDTAG_MAX + 1])
 {
 	if (!csms_cards_tag_is_valid(r->params[0])) {
-		csms_http_respond_error(r, 400, "bad_id_tag", "idTag: 1..20 printable ASCII characters");
+		csms_http_fail(r, CSMS_ERR_BAD_ID_TAG, "idTag: 1..20 printable ASCII characters");
 		return false;
 	}
 	csms_idtag_normalize(r->params[0], tag);
@@ -130,7 +130,7 @@ static int parse_filter(struct csms_http_req *r, enum kind k, struct filter *f)
 	f->state = -1;
 	if (csms_api_query(r, "q", v, sizeof(v)) && v[0]) {
 		if (!csms_cards_like_contains(v, f->like, sizeof(f->like))) {
-			csms_http_respond_error(r, 400, "bad_query", "q: too long (at most 200 characters)");
+			csms_http_fail(r, CSMS_ERR_BAD_QUERY, "q: too long (at most 200 characters)");
 			return -1;
 		}
 		f->has_q = true;
@@ -141,14 +141,14 @@ static int parse_filter(struct csms_http_req *r, enum kind k, struct filter *f)
 		char *end;
 		long long id = strtoll(v, &end, 10);
 		if (!v[0] || *end || id <= 0) {
-			csms_http_respond_error(r, 400, "bad_query", "userId: a positive integer");
+			csms_http_fail(r, CSMS_ERR_BAD_QUERY, "userId: a positive integer");
 			return -1;
 		}
 		f->has_user = true;
 		f->user = id;
 	}
 	if (csms_api_query(r, "state", v, sizeof(v)) && (f->state = csms_cards_state_parse(v)) < 0) {
-		csms_http_respond_error(r, 400, "bad_query", "state: one of active, blocked, expired, not_yet_valid");
+		csms_http_fail(r, CSMS_ERR_BAD_QUERY, "state: one of active, blocked, expired, not_yet_valid");
 		return -1;
 	}
 	return 0;
@@ -263,11 +263,11 @@ static void get_export(struct csms_http_req *r, enum kind k)
 	int f;
 	csms_api_query(r, "format", fmt, sizeof(fmt));
 	if ((f = csms_export_format_parse(fmt)) < 0) {
-		csms_http_respond_error(r, 400, "bad_query", "format: csv or xlsx");
+		csms_http_fail(r, CSMS_ERR_BAD_QUERY, "format: csv or xlsx");
 		return;
 	}
 	if (!(x = calloc(1, sizeof(*x)))) {
-		csms_http_respond_error(r, 500, "internal", "out of memory");
+		csms_http_fail(r, CSMS_ERR_INTERNAL, "out of memory");
 		return;
 	}
 	x->kind = k;
@@ -279,7 +279,7 @@ static void get_export(struct csms_http_req *r, enum kind k)
 	if (csms_export_path(r->app->cfg.data_dir, k == K_USERS ? "charge-users" : "cards", x->fmt, x->path,
 	                     sizeof(x->path)) < 0) {
 		free(x);
-		csms_http_respond_error(r, 500, "export", "cannot make the exports folder");
+		csms_http_fail(r, CSMS_ERR_EXPORT, "cannot make the exports folder");
 		return;
 	}
 	csms_api_bg_submit(r, &x->base, exec_export, done_export);
@@ -304,7 +304,7 @@ static void get_user(struct csms_http_req *r)
 		return;
 	cJSON *o = row_json(r->app->rdb, K_USERS, id, NULL);
 	if (!o)
-		csms_http_respond_error(r, 404, "not_found", "no such charge user");
+		csms_http_fail(r, CSMS_ERR_NOT_FOUND, "no such charge user");
 	else
 		csms_http_respond_json(r, 200, o);
 }
@@ -339,11 +339,11 @@ static struct user_job *read_user_fields(struct csms_http_req *r, cJSON *body, b
 		if (v[i] && required && !v[i][0]) {
 			char msg[80];
 			snprintf(msg, sizeof(msg), "%s: must not be empty", user_fields[i]);
-			csms_http_respond_error(r, 400, "bad_field", msg);
+			csms_http_fail(r, CSMS_ERR_BAD_FIELD, "%s", msg);
 			return NULL;
 		}
 		if (v[i] && i == CSMS_USER_EMAIL && v[i][0] && !strchr(v[i], '@')) {
-			csms_http_respond_error(r, 400, "bad_field", "email: is not an e-mail address");
+			csms_http_fail(r, CSMS_ERR_BAD_FIELD, "email: is not an e-mail address");
 			return NULL;
 		}
 		len += v[i] ? strlen(v[i]) + 1 : 0;
@@ -444,7 +444,7 @@ static void delete_user(struct csms_http_req *r)
 		return;
 	csms_api_query(r, "cascade", v, sizeof(v));
 	if (v[0] && strcmp(v, "true") != 0 && strcmp(v, "false") != 0) {
-		csms_http_respond_error(r, 400, "bad_query", "cascade: true or false");
+		csms_http_fail(r, CSMS_ERR_BAD_QUERY, "cascade: true or false");
 		return;
 	}
 	cJSON *o = cJSON_CreateObject();
@@ -458,7 +458,7 @@ static void delete_user(struct csms_http_req *r)
 	j->cascade = strcmp(v, "true") == 0;
 	j->base.after = after_user_delete;
 	j->base.missing_msg = "no such charge user";
-	j->base.conflict_code = "has_cards";
+	j->base.conflict = CSMS_ERR_HAS_CARDS;
 	j->base.conflict_msg = "the charge user still has cards: delete them first, or DELETE with ?cascade=true";
 	csms_store_submit(r->app->store, &j->base.job);
 }
@@ -481,7 +481,7 @@ static void get_card(struct csms_http_req *r)
 		return;
 	cJSON *o = row_json(r->app->rdb, K_CARDS, 0, tag);
 	if (!o) {
-		csms_http_respond_error(r, 404, "not_found", "no such card");
+		csms_http_fail(r, CSMS_ERR_NOT_FOUND, "no such card");
 		return;
 	}
 	csms_list_db_lists_of_tag(r->app->rdb, tag, add_list, cJSON_AddArrayToObject(o, "cardLists"));
@@ -517,7 +517,7 @@ static bool read_card_fields(struct csms_http_req *r, cJSON *body, bool create, 
 		if (bad)
 			return false;
 		if (!user_exists(r->app, uid)) {
-			csms_http_respond_error(r, 400, "bad_field", "userId: no charge user with this id");
+			csms_http_fail(r, CSMS_ERR_BAD_FIELD, "userId: no charge user with this id");
 			return false;
 		}
 	}
@@ -526,8 +526,8 @@ static bool read_card_fields(struct csms_http_req *r, cJSON *body, bool create, 
 		w->set_parent = true;
 		if (!cJSON_IsNull(p)) {
 			if (!cJSON_IsString(p) || !csms_cards_tag_is_valid(p->valuestring)) {
-				csms_http_respond_error(r, 400, "bad_field",
-				                        "parentIdTag: 1..20 printable ASCII characters, or null");
+				csms_http_fail(r, CSMS_ERR_BAD_FIELD,
+				               "parentIdTag: 1..20 printable ASCII characters, or null");
 				return false;
 			}
 			csms_idtag_normalize(p->valuestring, j->parent);
@@ -571,7 +571,7 @@ static bool read_card_fields(struct csms_http_req *r, cJSON *body, bool create, 
 	if (!w->set_expiry && cur && cJSON_IsString(cJSON_GetObjectItem(cur, "expiry")))
 		ocpp_time_parse(cJSON_GetObjectItem(cur, "expiry")->valuestring, &exp);
 	if (from != CSMS_DB_NO_TIME && exp != CSMS_DB_NO_TIME && exp <= from) {
-		csms_http_respond_error(r, 400, "bad_field", "expiry: must be after validFrom (the activation date)");
+		csms_http_fail(r, CSMS_ERR_BAD_FIELD, "expiry: must be after validFrom (the activation date)");
 		return false;
 	}
 	return true;
@@ -628,7 +628,7 @@ static void post_card(struct csms_http_req *r)
 	if (bad)
 		goto out;
 	if (!csms_cards_tag_is_valid(t)) {
-		csms_http_respond_error(r, 400, "bad_field", "idTag: 1..20 printable ASCII characters without spaces");
+		csms_http_fail(r, CSMS_ERR_BAD_FIELD, "idTag: 1..20 printable ASCII characters without spaces");
 		goto out;
 	}
 	csms_idtag_normalize(t, tag);
@@ -640,7 +640,7 @@ static void post_card(struct csms_http_req *r)
 		goto out;
 	}
 	j->base.after = after_card;
-	j->base.conflict_code = "exists";
+	j->base.conflict = CSMS_ERR_EXISTS;
 	j->base.conflict_msg = "a card with this id tag exists";
 	csms_store_submit(r->app->store, &j->base.job);
 out:
@@ -661,7 +661,7 @@ static void put_card(struct csms_http_req *r)
 		return;
 	cJSON *cur = row_json(r->app->rdb, K_CARDS, 0, tag);
 	if (!cur) {
-		csms_http_respond_error(r, 404, "not_found", "no such card");
+		csms_http_fail(r, CSMS_ERR_NOT_FOUND, "no such card");
 		return;
 	}
 	cJSON *body = csms_api_body(r);

@@ -147,9 +147,9 @@ static void done_detail(struct csms_bg_job *bg)
 	struct detail_job *j = (struct detail_job *)bg;
 	struct csms_http_req *r = csms_api_bg_take(&j->base);
 	if (r && bg->rc == CSMS_API_MISSING)
-		csms_http_respond_error(r, 404, "not_found", "no such socket view");
+		csms_http_fail(r, CSMS_ERR_NOT_FOUND, "no such socket view");
 	else if (r && bg->rc < 0)
-		csms_http_respond_error(r, 500, "storage", "cannot read the socket view");
+		csms_http_fail(r, CSMS_ERR_STORAGE, "cannot read the socket view");
 	else if (r) {
 		csms_http_respond(r, 200, "application/json", j->text, strlen(j->text));
 		j->text = NULL;
@@ -165,7 +165,7 @@ static void get_view(struct csms_http_req *r)
 		return;
 	struct detail_job *j = calloc(1, sizeof(*j));
 	if (!j) {
-		csms_http_respond_error(r, 500, "internal", "out of memory");
+		csms_http_fail(r, CSMS_ERR_INTERNAL, "out of memory");
 		return;
 	}
 	j->id = id;
@@ -208,7 +208,7 @@ static void post_view(struct csms_http_req *r)
 			snprintf(j->name, sizeof(j->name), "%s", name);
 			j->make_default = def;
 			j->base.after = after_view;
-			j->base.conflict_code = "exists";
+			j->base.conflict = CSMS_ERR_EXISTS;
 			j->base.conflict_msg = "name: a socket view with this name exists";
 			csms_store_submit(r->app->store, &j->base.job);
 		}
@@ -230,10 +230,10 @@ static int exec_update_view(struct csms_store *st, struct csms_job *job)
 	int rc = csms_view_db_update(csms_store_db(st), j->view, j->rename ? j->name : NULL, j->set_default);
 	j->base.out_id = j->view;
 	if (rc == CSMS_DB_EXISTS) {
-		j->base.conflict_code = "exists";
+		j->base.conflict = CSMS_ERR_EXISTS;
 		j->base.conflict_msg = "name: a socket view with this name exists";
 	} else if (rc == CSMS_DB_REFUSED) {
-		j->base.conflict_code = "default_view";
+		j->base.conflict = CSMS_ERR_DEFAULT_VIEW;
 		j->base.conflict_msg =
 		    "isDefault: one view is always the default: make another view the default instead";
 	}
@@ -266,7 +266,7 @@ static void put_view(struct csms_http_req *r)
 	const char *name = csms_api_str(r, body, "name", false, NAME_MAX_CHARS, &bad);
 	bool has_def = csms_api_bool(r, body, "isDefault", &def, &bad);
 	if (!bad && name && !name[0]) {
-		csms_http_respond_error(r, 400, "bad_field", "name: must be 1..100 characters");
+		csms_http_fail(r, CSMS_ERR_BAD_FIELD, "name: must be 1..100 characters");
 		bad = true;
 	}
 	if (!bad)
@@ -336,7 +336,7 @@ static void after_group(struct csms_api_job *j)
 static int refuse_unassigned(struct csms_api_job *j, int rc, const char *what)
 {
 	if (rc == CSMS_DB_REFUSED) {
-		j->conflict_code = "unassigned_group";
+		j->conflict = CSMS_ERR_UNASSIGNED_GROUP;
 		j->conflict_msg = what;
 	}
 	return csms_api_db_rc(rc);
@@ -368,7 +368,7 @@ static void post_group(struct csms_http_req *r)
 		if (j) {
 			snprintf(j->name, sizeof(j->name), "%s", name);
 			j->base.after = after_group;
-			j->base.conflict_code = "exists";
+			j->base.conflict = CSMS_ERR_EXISTS;
 			j->base.conflict_msg = "name: this view has a group with this name";
 			csms_store_submit(r->app->store, &j->base.job);
 		}
@@ -404,7 +404,7 @@ static void put_group(struct csms_http_req *r)
 		if (j) {
 			snprintf(j->name, sizeof(j->name), "%s", name);
 			j->base.after = after_group;
-			j->base.conflict_code = "exists";
+			j->base.conflict = CSMS_ERR_EXISTS;
 			j->base.conflict_msg = "name: this view has a group with this name";
 			csms_store_submit(r->app->store, &j->base.job);
 		}
@@ -480,8 +480,7 @@ static struct assign_job *parse_sockets(struct csms_http_req *r, cJSON *body, cJ
 	int n = cJSON_GetArraySize(arr);
 	if (!cJSON_IsArray(arr) || n < 1 || n > MAX_SOCKETS) {
 		cJSON_Delete(reply);
-		csms_http_respond_error(r, 400, "bad_field",
-		                        "sockets: must be an array of 1..1000 {\"station\", \"connector\"} objects");
+		csms_http_fail(r, CSMS_ERR_BAD_FIELD, "sockets: must be an array of 1..1000 {\"station\", \"connector\"} objects");
 		return NULL;
 	}
 	struct assign_job *j = csms_api_job_sized(r, sizeof(*j) + (size_t)n * sizeof(j->s[0]), exec_assign, 200, reply);
@@ -499,7 +498,7 @@ static struct assign_job *parse_sockets(struct csms_http_req *r, cJSON *body, cJ
 			if (!bad) {
 				snprintf(msg, sizeof(msg),
 				         "sockets[%zu]: must be {\"station\": id, \"connector\": 1..1000}", j->n);
-				csms_http_respond_error(r, 400, "bad_field", msg);
+				csms_http_fail(r, CSMS_ERR_BAD_FIELD, "%s", msg);
 			}
 			r->pending = NULL;
 			cJSON_Delete(j->base.reply);
@@ -559,7 +558,7 @@ static void delete_socket(struct csms_http_req *r)
 	if (!csms_api_id_param(r, 0, "a view id", &view) || !csms_api_id_param(r, 2, "a connector id", &connector))
 		return;
 	if (strlen(r->params[1]) > CSMS_ID_MAX) {
-		csms_http_respond_error(r, 400, "bad_id", "station: 1..48 characters");
+		csms_http_fail(r, CSMS_ERR_BAD_ID, "station: 1..48 characters");
 		return;
 	}
 	cJSON *o = cJSON_CreateObject();

@@ -24,16 +24,15 @@ static void done_api_job(struct csms_job *job)
 		j->req->pending = NULL;
 		if (job->rc == CSMS_API_CONFLICT) {
 			cJSON_Delete(j->reply);
-			csms_http_respond_error(j->req, 409, j->conflict_code ? j->conflict_code : "conflict",
-			                        j->conflict_msg ? j->conflict_msg
-			                                        : "the change conflicts with stored data");
+			csms_http_fail(j->req, j->conflict ? j->conflict : CSMS_ERR_CONFLICT, "%s",
+			               j->conflict_msg ? j->conflict_msg : "the change conflicts with stored data");
 		} else if (job->rc == CSMS_API_MISSING) {
 			cJSON_Delete(j->reply);
-			csms_http_respond_error(j->req, 404, "not_found",
-			                        j->missing_msg ? j->missing_msg : "no such item");
+			csms_http_fail(j->req, CSMS_ERR_NOT_FOUND, "%s",
+			               j->missing_msg ? j->missing_msg : "no such item");
 		} else if (job->rc < 0) {
 			cJSON_Delete(j->reply);
-			csms_http_respond_error(j->req, 500, "storage", "the database refused the change");
+			csms_http_fail(j->req, CSMS_ERR_STORAGE, "the database refused the change");
 		} else {
 			csms_http_respond_json(j->req, j->status, j->reply);
 		}
@@ -64,7 +63,7 @@ void *csms_api_job_sized(struct csms_http_req *r, size_t size, csms_job_exec_fn 
 	struct csms_api_job *j = calloc(1, size);
 	if (!j) {
 		cJSON_Delete(reply);
-		csms_http_respond_error(r, 500, "internal", "out of memory");
+		csms_http_fail(r, CSMS_ERR_INTERNAL, "out of memory");
 		return NULL;
 	}
 	j->job.exec = exec;
@@ -100,7 +99,7 @@ void csms_api_export_reply(struct csms_http_req *r, int rc, const char *path, en
 	if (rc < 0) {
 		WL_WARN("api", "export of %s failed: %s", stem, err);
 		if (r)
-			csms_http_respond_error(r, 500, "export", err);
+			csms_http_fail(r, CSMS_ERR_EXPORT, "%s", err);
 	} else if (r) {
 		snprintf(r->disposition, sizeof(r->disposition), "attachment; filename=\"%s.%s\"", stem,
 		         csms_export_extension(f));
@@ -131,14 +130,14 @@ static bool json_has_nul(const char *s, size_t len)
 cJSON *csms_api_body(struct csms_http_req *r)
 {
 	if (r->body && json_has_nul(r->body, r->body_len)) {
-		csms_http_respond_error(r, 400, "bad_text",
-		                        "the request body holds a NUL character (\\u0000), which no text may contain");
+		csms_http_fail(r, CSMS_ERR_BAD_TEXT,
+		               "the request body holds a NUL character (\\u0000), which no text may contain");
 		return NULL;
 	}
 	cJSON *root = r->body ? cJSON_ParseWithLength(r->body, r->body_len) : NULL;
 	if (!root || !cJSON_IsObject(root)) {
 		cJSON_Delete(root);
-		csms_http_respond_error(r, 400, "bad_json", "the request body must be a JSON object");
+		csms_http_fail(r, CSMS_ERR_BAD_JSON, "the request body must be a JSON object");
 		return NULL;
 	}
 	return root;
@@ -150,7 +149,7 @@ static void field_error(struct csms_http_req *r, bool *bad, const char *name, co
 	if (*bad)
 		return; /* answered already */
 	snprintf(msg, sizeof(msg), "%s: %s", name, what);
-	csms_http_respond_error(r, 400, "bad_field", msg);
+	csms_http_fail(r, CSMS_ERR_BAD_FIELD, "%s", msg);
 	*bad = true;
 }
 
@@ -288,11 +287,11 @@ int csms_api_paging(struct csms_http_req *r, const char *const *allowed, const c
 	out->limit = 50;
 	if (csms_api_query(r, "limit", v, sizeof(v)) &&
 	    (!parse_ll(v, &out->limit) || out->limit < 1 || out->limit > 1000)) {
-		csms_http_respond_error(r, 400, "bad_query", "limit must be an integer in 1..1000");
+		csms_http_fail(r, CSMS_ERR_BAD_QUERY, "limit must be an integer in 1..1000");
 		return -1;
 	}
 	if (csms_api_query(r, "offset", v, sizeof(v)) && (!parse_ll(v, &out->offset) || out->offset < 0)) {
-		csms_http_respond_error(r, 400, "bad_query", "offset must be an integer >= 0");
+		csms_http_fail(r, CSMS_ERR_BAD_QUERY, "offset must be an integer >= 0");
 		return -1;
 	}
 	if (csms_api_query(r, "sort", v, sizeof(v)))
@@ -311,7 +310,7 @@ int csms_api_paging(struct csms_http_req *r, const char *const *allowed, const c
 		n += (size_t)snprintf(msg + n, sizeof(msg) - n, " %s", a[0]);
 	if (n < sizeof(msg))
 		snprintf(msg + n, sizeof(msg) - n, " (prefix - for descending)");
-	csms_http_respond_error(r, 400, "bad_query", msg);
+	csms_http_fail(r, CSMS_ERR_BAD_QUERY, "%s", msg);
 	return -1;
 }
 
@@ -367,7 +366,7 @@ void csms_api_add_int(cJSON *obj, const char *name, sqlite3_stmt *s, int col)
 
 void csms_api_db_error(struct csms_http_req *r)
 {
-	csms_http_respond_error(r, 500, "storage", sqlite3_errmsg(r->app->rdb));
+	csms_http_fail(r, CSMS_ERR_STORAGE, "%s", sqlite3_errmsg(r->app->rdb));
 }
 
 bool csms_api_id_param(struct csms_http_req *r, int i, const char *what, int64_t *id)
@@ -378,7 +377,7 @@ bool csms_api_id_param(struct csms_http_req *r, int i, const char *what, int64_t
 	long long v = *p >= '0' && *p <= '9' ? strtoll(p, &end, 10) : 0;
 	if (v <= 0 || errno || *end) {
 		snprintf(msg, sizeof(msg), "%s is a positive integer", what);
-		csms_http_respond_error(r, 400, "bad_id", msg);
+		csms_http_fail(r, CSMS_ERR_BAD_ID, "%s", msg);
 		return false;
 	}
 	*id = v;
@@ -391,7 +390,7 @@ struct csms_station *csms_api_station_param(struct csms_http_req *r)
 	if (!s) {
 		char msg[200];
 		snprintf(msg, sizeof(msg), "station \"%s\" is not registered", r->params[0]);
-		csms_http_respond_error(r, 404, "unknown_station", msg);
+		csms_http_fail(r, CSMS_ERR_UNKNOWN_STATION, "%s", msg);
 	}
 	return s;
 }
@@ -419,31 +418,70 @@ static void op_done(struct csms_op *op, void *ctx)
 	csms_http_respond_json(r, http_status[op->status], o);
 }
 
-void csms_api_send_op(struct csms_http_req *r, const char *station, const char *action, const char *json, size_t len)
+/* The operations engine's refusals as HTTP answers: the one place an enum csms_op_error becomes an error of
+ * the table (its status and code). */
+static const enum csms_err op_errors[CSMS_OP_E_COUNT] = {
+    [-CSMS_OP_E_ACTION] = CSMS_ERR_BAD_REQUEST,
+    [-CSMS_OP_E_NO_STATION] = CSMS_ERR_UNKNOWN_STATION,
+    [-CSMS_OP_E_NOT_CONNECTED] = CSMS_ERR_NOT_CONNECTED,
+    [-CSMS_OP_E_INVALID] = CSMS_ERR_BAD_REQUEST,
+    [-CSMS_OP_E_BUSY] = CSMS_ERR_BUSY,
+    [-CSMS_OP_E_NO_MEMORY] = CSMS_ERR_BUSY,
+};
+
+enum csms_err csms_api_op_error(int rc)
 {
-	static const struct {
-		int status;
-		const char *code;
-	} codes[] = {{400, "bad_request"}, {404, "unknown_station"}, {409, "not_connected"}, {503, "busy"}};
-	char err[300];
-	int http;
-	if (csms_op_start(r->app, station, action, json, len, op_done, r, &r->op, &http, err, sizeof(err)) < 0) {
-		const char *code = "bad_request";
-		for (unsigned i = 0; i < sizeof(codes) / sizeof(codes[0]); i++)
-			if (codes[i].status == http)
-				code = codes[i].code;
-		csms_http_respond_error(r, http, code, err);
-	}
+	return rc < 0 && -rc < CSMS_OP_E_COUNT ? op_errors[-rc] : CSMS_ERR_BUSY;
 }
 
-void csms_api_send_op_json(struct csms_http_req *r, const char *station, const char *action, cJSON *payload)
+void csms_api_op_refused(struct csms_http_req *r, int rc, const char *message)
 {
-	char *text = cJSON_PrintUnformatted(payload);
-	cJSON_Delete(payload);
-	if (!text) {
-		csms_http_respond_error(r, 500, "internal", "out of memory");
-		return;
+	csms_http_fail(r, csms_api_op_error(rc), "%s", message);
+}
+
+/* Sends the operation whose request is root (NULL: the body was not JSON; why says so). The request is decoded
+ * into the action's struct here; the engine checks the action, the station and its connection first, so a bad
+ * request to a station that is not connected is answered 409 as before. */
+static void send_op(struct csms_http_req *r, const char *station, const char *action_name, const cJSON *root,
+                    const char *why)
+{
+	char err[300], bad[300];
+	struct ocpp_error oerr;
+	struct ocpp_payload payload = {0};
+	int a = ocpp_action_lookup(action_name);
+	enum ocpp_action action = a < 0 ? OCPP_ACTION_COUNT : (enum ocpp_action)a;
+
+	if (a >= 0 && root && ocpp_decode(ocpp_actions[a].req, root, NULL, &payload, &oerr) != 0) {
+		snprintf(bad, sizeof(bad), "%s: %s", ocpp_error_code_name(oerr.code), oerr.message);
+		why = bad;
+	} else if (a < 0) {
+		why = NULL;
 	}
-	csms_api_send_op(r, station, action, text, strlen(text));
-	free(text);
+	int rc =
+	    csms_op_start(r->app, station, action, why ? NULL : payload.data, op_done, r, &r->op, err, sizeof(err));
+	if (rc == CSMS_OP_E_ACTION)
+		snprintf(err, sizeof(err), "\"%s\" is not an action the central system sends", action_name);
+	if (rc < 0)
+		csms_api_op_refused(r, rc, rc == CSMS_OP_E_INVALID && why ? why : err);
+	ocpp_payload_release(&payload);
+}
+
+void csms_api_send_op(struct csms_http_req *r, const char *station, const char *action, const char *json, size_t len)
+{
+	char why[160];
+	const char *end = NULL;
+	cJSON *root = len ? cJSON_ParseWithLengthOpts(json, len, &end, 0) : NULL;
+	if (root && (size_t)(end - json) != len) {
+		cJSON_Delete(root);
+		root = NULL;
+	}
+	snprintf(why, sizeof(why), "the %s request is not one JSON object", action);
+	send_op(r, station, action, root, root ? NULL : why);
+	cJSON_Delete(root);
+}
+
+void csms_api_send_op_json(struct csms_http_req *r, const char *station, enum ocpp_action action, cJSON *payload)
+{
+	send_op(r, station, ocpp_action_name(action), payload, payload ? NULL : "out of memory");
+	cJSON_Delete(payload);
 }

@@ -17,38 +17,6 @@ bool csms_cards_tag_is_valid(const char *t)
 	return true;
 }
 
-static const char *const state_names[CSMS_CARD_STATE_COUNT] = {
-    [CSMS_CARD_ACTIVE] = "active",
-    [CSMS_CARD_BLOCKED] = "blocked",
-    [CSMS_CARD_EXPIRED] = "expired",
-    [CSMS_CARD_NOT_YET_VALID] = "not_yet_valid",
-};
-
-enum csms_card_state csms_cards_state(int64_t now, bool has_from, int64_t valid_from, bool has_expiry, int64_t expiry,
-                                      bool blocked)
-{
-	if (blocked)
-		return CSMS_CARD_BLOCKED;
-	if (has_expiry && expiry <= now)
-		return CSMS_CARD_EXPIRED;
-	if (has_from && valid_from > now)
-		return CSMS_CARD_NOT_YET_VALID;
-	return CSMS_CARD_ACTIVE;
-}
-
-const char *csms_cards_state_name(enum csms_card_state s)
-{
-	return (unsigned)s < CSMS_CARD_STATE_COUNT ? state_names[s] : "?";
-}
-
-int csms_cards_state_parse(const char *name)
-{
-	for (int i = 0; i < CSMS_CARD_STATE_COUNT; i++)
-		if (strcmp(name, state_names[i]) == 0)
-			return i;
-	return -1;
-}
-
 long csms_cards_parse_tags(const cJSON *arr, const char *field, size_t max, char (**out)[CSMS_IDTAG_MAX + 1], char *err,
                            size_t errlen)
 {

@@ -9,23 +9,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "csms_idtag.h"
+#include "csms_idtag.h" /* the card states (csms_cards_state) */
 
 /* Is t an id tag as OCPP allows (IdToken: 1..20 printable ASCII characters, no space)? */
 bool csms_cards_tag_is_valid(const char *t);
-
-/* A card's state at time now (ms): what an operator sees and what a local list entry says. */
-enum csms_card_state {
-	CSMS_CARD_ACTIVE,
-	CSMS_CARD_BLOCKED,
-	CSMS_CARD_EXPIRED,
-	CSMS_CARD_NOT_YET_VALID,
-	CSMS_CARD_STATE_COUNT
-};
-enum csms_card_state csms_cards_state(int64_t now, bool has_from, int64_t valid_from, bool has_expiry, int64_t expiry,
-                                      bool blocked);
-const char *csms_cards_state_name(enum csms_card_state s); /* "active", "blocked", "expired", "not_yet_valid" */
-int csms_cards_state_parse(const char *name);              /* -1 when unknown */
 
 /* A JSON array of id tags (a card list body's "idTags", "add", "remove") into normalised tags, without
  * duplicates, in the order given. *out is malloc'ed (n * (CSMS_IDTAG_MAX + 1) bytes), freed by the caller.

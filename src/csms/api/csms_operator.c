@@ -13,6 +13,31 @@
 #include "wl_clock.h"
 #include "wl_log.h"
 
+static const struct {
+	unsigned role;
+	const char *name;
+} role_names[] = {
+    {CSMS_ROLE_ADMIN, "administrator"},
+    {CSMS_ROLE_MANAGER, "local_manager"},
+    {CSMS_ROLE_TECH, "maintenance_technician"},
+};
+
+const char *csms_role_name(unsigned role)
+{
+	for (size_t i = 0; i < sizeof(role_names) / sizeof(role_names[0]); i++)
+		if (role_names[i].role == role)
+			return role_names[i].name;
+	return "none";
+}
+
+unsigned csms_role_parse(const char *name)
+{
+	for (size_t i = 0; name && i < sizeof(role_names) / sizeof(role_names[0]); i++)
+		if (strcmp(role_names[i].name, name) == 0)
+			return role_names[i].role;
+	return 0;
+}
+
 bool csms_operator_password_ok(const char *pw, const char *username, char *why, size_t whylen)
 {
 	size_t n = 0;

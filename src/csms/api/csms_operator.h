@@ -9,14 +9,46 @@
 #include <sodium.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
-#include "csms_api.h"
+#include "csms.h"
 
 #define CSMS_OPERATOR_HASH_LEN crypto_pwhash_STRBYTES /* 128 */
 #define CSMS_OPERATOR_PW_MIN   10
 #define CSMS_OPERATOR_PW_MAX   128
 #define CSMS_TOKEN_LEN         64 /* hex characters of a session or API token */
 #define CSMS_SESSION_COOKIE    "wl_session"
+
+/* The three roles of the MMS manual, as bits so a route can allow several. */
+enum csms_role {
+	CSMS_ROLE_ADMIN = 1,   /* Administrator: everything */
+	CSMS_ROLE_MANAGER = 2, /* Local Manager */
+	CSMS_ROLE_TECH = 4,    /* Maintenance Technician */
+};
+#define CSMS_ROLES_ALL (CSMS_ROLE_ADMIN | CSMS_ROLE_MANAGER | CSMS_ROLE_TECH)
+#define CSMS_ROLE_AM   (CSMS_ROLE_ADMIN | CSMS_ROLE_MANAGER)
+#define CSMS_ROLE_AT   (CSMS_ROLE_ADMIN | CSMS_ROLE_TECH)
+#define CSMS_PUBLIC    0x100u /* no login needed */
+
+/* "administrator" | "local_manager" | "maintenance_technician" <-> one role bit (0: unknown). */
+const char *csms_role_name(unsigned role);
+unsigned csms_role_parse(const char *name);
+
+/* Who is asking. Filled by csms_api_route() before the handler runs. */
+struct csms_principal {
+	int64_t operator_id; /* 0: the local admin token (the command line) */
+	unsigned role;       /* one CSMS_ROLE_* bit; 0: nobody logged in */
+	char username[65];
+	char language[8];
+	bool by_cookie;         /* a browser session: state changes need its CSRF token */
+	char session_hash[65];  /* the session's key (hash of the cookie), when by_cookie */
+	char csrf[65];          /* the session's CSRF token, when by_cookie */
+	int64_t token_id;       /* the API token used, or 0 */
+	bool presented_invalid; /* a cookie or token was sent but is unknown, expired or revoked */
+
+	/* reset by a manager and not yet changed: only CSMS_ROUTE_PW_CHANGE_OK routes */
+	bool must_change_password;
+};
 
 /* Is pw acceptable for this username? 10..128 characters, not the username. why: the reason if not. */
 bool csms_operator_password_ok(const char *pw, const char *username, char *why, size_t whylen);
@@ -56,10 +88,5 @@ void csms_setup_code_burn(struct csms *app);
 
 /* Is lang one of the languages of the interface ("en", "it")? */
 bool csms_language_is_valid(const char *lang);
-
-/* Creates an operator from a JSON body (username, name, surname, email, phone, language, role, password)
- * and answers r: 201 with the operator, 400/409 otherwise. first_admin: the setup step (the role is
- * administrator and the setup code is burnt once the operator is stored). Takes nothing from body. */
-void csms_api_operator_create(struct csms_http_req *r, cJSON *body, bool first_admin);
 
 #endif

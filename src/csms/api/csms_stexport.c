@@ -53,11 +53,11 @@ void csms_stations_export(struct csms_http_req *r, const char *format, const cha
 	int f = csms_export_format_parse(format);
 	struct job *x;
 	if (f < 0) {
-		csms_http_respond_error(r, 400, "bad_query", "format: csv or xlsx");
+		csms_http_fail(r, CSMS_ERR_BAD_QUERY, "format: csv or xlsx");
 		return;
 	}
 	if (!(x = calloc(1, sizeof(*x)))) {
-		csms_http_respond_error(r, 500, "internal", "out of memory");
+		csms_http_fail(r, CSMS_ERR_INTERNAL, "out of memory");
 		return;
 	}
 	x->fmt = (enum csms_export_format)f;
@@ -67,7 +67,7 @@ void csms_stations_export(struct csms_http_req *r, const char *format, const cha
 		snprintf(x->state, sizeof(x->state), "%s", state);
 	if (csms_export_path(r->app->cfg.data_dir, "stations", x->fmt, x->path, sizeof(x->path)) < 0) {
 		free(x);
-		csms_http_respond_error(r, 500, "export", "cannot make the exports folder");
+		csms_http_fail(r, CSMS_ERR_EXPORT, "cannot make the exports folder");
 		return;
 	}
 	csms_api_bg_submit(r, &x->base, exec_job, done_job);

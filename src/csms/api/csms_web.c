@@ -6,7 +6,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "csms_api.h"
+#include "csms_http.h"
+#include "csms_http_answer.h"
 
 #define MAX_WEB_PATH 200
 
@@ -87,16 +88,16 @@ void csms_web_serve(struct csms_http_req *r)
 	const char *ctype;
 	struct stat sb;
 	if (r->method != CSMS_HTTP_GET) {
-		csms_http_respond_error(r, 405, "method", "this method is not allowed here");
+		csms_http_fail(r, CSMS_ERR_METHOD, "this method is not allowed here");
 		return;
 	}
 	int rc = csms_web_path(r->app->cfg.web_root, r->path, file, sizeof(file), &ctype);
 	if (rc == -1) {
-		csms_http_respond_error(r, 400, "bad_path", "the path is not a plain file name");
+		csms_http_fail(r, CSMS_ERR_BAD_PATH, "the path is not a plain file name");
 		return;
 	}
 	if (rc < 0 || stat(file, &sb) < 0 || !S_ISREG(sb.st_mode)) {
-		csms_http_respond_error(r, 404, "not_found", "no such page");
+		csms_http_fail(r, CSMS_ERR_NOT_FOUND, "no such page");
 		return;
 	}
 	csms_http_serve_static(r, file, ctype, csms_web_headers);

@@ -11,9 +11,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define CSMS_PASSWORD_MIN      16
-#define CSMS_PASSWORD_MAX      40
-#define CSMS_PASSWORD_HASH_LEN (3 + 2 * 16 + 1 + 2 * 32 + 1) /* "b2$<salt hex>$<hash hex>" and its NUL: 101 */
+#include "csms_registry.h" /* CSMS_PASSWORD_HASH_LEN */
+
+#define CSMS_PASSWORD_MIN 16
+#define CSMS_PASSWORD_MAX 40
 
 int csms_auth_init(void); /* sodium_init */
 

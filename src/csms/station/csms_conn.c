@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "csms_http.h"
 #include "csms_journal.h"
 #include "csms_station_db.h"
 #include "wl_clock.h"
@@ -23,10 +22,60 @@
 #define OUTPUT_PAUSE (256u * 1024u)
 #define OUTPUT_MAX   (1024u * 1024u)
 
+static const char *const state_names[CSMS_CONN_STATE_COUNT] = {
+    [CSMS_CONN_NEW] = "new",           [CSMS_CONN_PROBATION] = "probation", [CSMS_CONN_BOOTING] = "booting",
+    [CSMS_CONN_ACCEPTED] = "accepted", [CSMS_CONN_CLOSING] = "closing",     [CSMS_CONN_CLOSED] = "closed",
+};
+
+const char *csms_conn_state_name(enum csms_conn_state s)
+{
+	return (unsigned)s < CSMS_CONN_STATE_COUNT ? state_names[s] : "?";
+}
+
+/* allowed[from] has bit `to` set when from -> to is a step of a connection's life */
+#define TO(s) (1u << (s))
+static const unsigned allowed[CSMS_CONN_STATE_COUNT] = {
+    [CSMS_CONN_NEW] = TO(CSMS_CONN_PROBATION) | TO(CSMS_CONN_BOOTING) | TO(CSMS_CONN_CLOSED),
+    [CSMS_CONN_PROBATION] = TO(CSMS_CONN_BOOTING) | TO(CSMS_CONN_CLOSING) | TO(CSMS_CONN_CLOSED),
+    [CSMS_CONN_BOOTING] = TO(CSMS_CONN_ACCEPTED) | TO(CSMS_CONN_CLOSING) | TO(CSMS_CONN_CLOSED),
+    [CSMS_CONN_ACCEPTED] = TO(CSMS_CONN_BOOTING) | TO(CSMS_CONN_CLOSING) | TO(CSMS_CONN_CLOSED),
+    [CSMS_CONN_CLOSING] = TO(CSMS_CONN_CLOSED),
+    [CSMS_CONN_CLOSED] = 0,
+};
+#undef TO
+
+int csms_conn_set_state(struct csms_conn *c, enum csms_conn_state to)
+{
+	enum csms_conn_state from = c->state;
+	const char *id = c->station ? c->station->id : "?";
+
+	if (to == from)
+		return 0;
+	if ((unsigned)to >= CSMS_CONN_STATE_COUNT || !(allowed[from] & (1u << to))) {
+		WL_ERROR("conn", "station \"%s\" (%s): connection state %s -> %s refused", id, c->addr,
+		         csms_conn_state_name(from), csms_conn_state_name(to));
+		return -1;
+	}
+	c->state = to;
+	WL_DEBUG("conn", "station \"%s\" (%s): %s -> %s", id, c->addr, csms_conn_state_name(from),
+	         csms_conn_state_name(to));
+	return 0;
+}
+
+static bool is_attached(const struct csms_conn *c)
+{
+	return c && (c->state == CSMS_CONN_BOOTING || c->state == CSMS_CONN_ACCEPTED);
+}
+
+bool csms_station_is_connected(const struct csms_station *s)
+{
+	return s && is_attached(s->conn);
+}
+
 struct csms_conn *csms_conn_for(struct csms_station *s, uint64_t serial)
 {
 	struct csms_conn *c = s ? s->conn : NULL;
-	return c && c->serial == serial && !c->closing ? c : NULL;
+	return is_attached(c) && c->serial == serial ? c : NULL;
 }
 
 /* "/ocpp/CP-1" -> "CP-1"; false when the path is not an OCPP endpoint or the id is not valid. */
@@ -73,7 +122,8 @@ static void count_pending(struct csms_station *s, void *ctx)
 
 /* Policy pending: may an unknown id be registered now? Bounded per minute (--pending-rate) and in number
  * waiting (--pending-max), so made-up ids cannot fill the station table. 0, or the refusal's return. */
-static int refuse_auto_registration(struct csms *app, struct lws *wsi, const char *id, const char *addr, uint64_t now)
+static enum csms_conn_refusal refuse_auto_registration(struct csms *app, const char *id, const char *addr, uint64_t now,
+                                                       const char **reason)
 {
 	size_t pending = 0;
 	if (now - app->auto_registrations.window_start >= 60000) {
@@ -85,8 +135,8 @@ static int refuse_auto_registration(struct csms *app, struct lws *wsi, const cha
 		WL_WARN("conn",
 		        "station \"%s\" from %s: not registered, already %u new stations this minute (--pending-rate)",
 		        id, addr, app->auto_registrations.count);
-		return csms_http_reply_error(wsi, 429, "too_many_new_stations",
-		                             "too many new stations this minute: try again later");
+		*reason = "too many new stations this minute: try again later";
+		return CSMS_CONN_REFUSE_TOO_MANY_NEW;
 	}
 	csms_registry_each(app->reg, count_pending, &pending);
 	if (pending >= (size_t)app->cfg.pending_max) {
@@ -95,15 +145,14 @@ static int refuse_auto_registration(struct csms *app, struct lws *wsi, const cha
 		        "station \"%s\" from %s: not registered, %zu stations already wait to be configured "
 		        "(--pending-max)",
 		        id, addr, pending);
-		return csms_http_reply_error(
-		    wsi, 503, "too_many_pending",
-		    "too many stations wait to be configured: an operator must accept or delete some");
+		*reason = "too many stations wait to be configured: an operator must accept or delete some";
+		return CSMS_CONN_REFUSE_TOO_MANY_PENDING;
 	}
 	app->auto_registrations.count++;
-	return 0;
+	return CSMS_CONN_ACCEPT;
 }
 
-int csms_conn_confirm_upgrade(struct csms *app, struct lws *wsi)
+enum csms_conn_refusal csms_conn_confirm_upgrade(struct csms *app, struct lws *wsi, const char **reason)
 {
 	char id[CSMS_ID_MAX + 2], addr[48];
 	uint64_t now = wl_mono_ms();
@@ -111,24 +160,29 @@ int csms_conn_confirm_upgrade(struct csms *app, struct lws *wsi)
 	lws_get_peer_simple(wsi, addr, sizeof(addr));
 	if (!id_from_uri(wsi, id, sizeof(id))) {
 		app->stats.refused_handshakes++;
-		return csms_http_reply_error(wsi, 404, "not_found",
-		                             "OCPP endpoint is /ocpp/{chargeBoxId} (1..48 printable characters)");
+		*reason = "OCPP endpoint is /ocpp/{chargeBoxId} (1..48 printable characters)";
+		return CSMS_CONN_REFUSE_BAD_PATH;
 	}
 	if (!wl_ws_offers_protocol(wsi, "ocpp1.6")) {
 		app->stats.refused_handshakes++;
 		WL_INFO("conn", "station \"%s\" from %s: refused, no ocpp1.6 subprotocol offered", id, addr);
-		return csms_http_reply_error(wsi, 400, "subprotocol",
-		                             "Sec-WebSocket-Protocol must offer ocpp1.6 (OCPP 1.6J)");
+		*reason = "Sec-WebSocket-Protocol must offer ocpp1.6 (OCPP 1.6J)";
+		return CSMS_CONN_REFUSE_NO_SUBPROTOCOL;
 	}
-	if (app->stopping)
-		return csms_http_reply_error(wsi, 503, "stopping", "the central system is shutting down");
-	if (app->n_conns >= (unsigned)app->cfg.max_connections)
-		return csms_http_reply_error(wsi, 503, "busy", "too many connections");
+	if (app->stopping) {
+		*reason = "the central system is shutting down";
+		return CSMS_CONN_REFUSE_STOPPING;
+	}
+	if (app->n_conns >= (unsigned)app->cfg.max_connections) {
+		*reason = "too many connections";
+		return CSMS_CONN_REFUSE_BUSY;
+	}
 	/* failures are counted per address only (which covers id + address): a guess at a station's password
 	 * from elsewhere never locks the real station out */
 	if (csms_throttle_is_blocked(app->throttle, addr, now)) {
 		app->stats.refused_handshakes++;
-		return csms_http_reply_error(wsi, 429, "throttled", "too many failed attempts: try again later");
+		*reason = "too many failed attempts: try again later";
+		return CSMS_CONN_REFUSE_THROTTLED;
 	}
 
 	struct csms_station *s = csms_registry_find(app->reg, id);
@@ -142,42 +196,47 @@ int csms_conn_confirm_upgrade(struct csms *app, struct lws *wsi)
 		WL_WARN("conn", "station \"%s\" from %s: authentication failed", id, addr);
 		if (s)
 			csms_journal_event(app, id, "security", -1, "failed login from %s", addr);
-		return csms_http_reply_401(wsi);
+		*reason = "wrong station id or password";
+		return CSMS_CONN_REFUSE_UNAUTHORIZED;
 	}
 	if (!s) {
 		if (app->cfg.station_policy == CSMS_POLICY_KNOWN) {
 			csms_throttle_fail(app->throttle, addr, now);
 			app->stats.refused_handshakes++;
 			WL_INFO("conn", "station \"%s\" from %s: refused, not registered", id, addr);
-			return csms_http_reply_error(wsi, 404, "unknown_station", "this station is not registered");
+			*reason = "this station is not registered";
+			return CSMS_CONN_REFUSE_UNKNOWN_STATION;
 		}
-		int refused = app->cfg.station_policy == CSMS_POLICY_PENDING
-		                  ? refuse_auto_registration(app, wsi, id, addr, now)
-		                  : 0;
+		enum csms_conn_refusal refused = app->cfg.station_policy == CSMS_POLICY_PENDING
+		                                     ? refuse_auto_registration(app, id, addr, now, reason)
+		                                     : CSMS_CONN_ACCEPT;
 		if (refused)
 			return refused;
 		s = csms_station_db_register(app, id,
 		                             app->cfg.station_policy == CSMS_POLICY_ACCEPT ? CSMS_STATION_ACCEPTED
 		                                                                           : CSMS_STATION_PENDING,
 		                             NULL, "");
-		if (!s)
-			return csms_http_reply_error(wsi, 503, "busy", "out of memory");
+		if (!s) {
+			*reason = "out of memory";
+			return CSMS_CONN_REFUSE_BUSY;
+		}
 		WL_INFO("conn", "station \"%s\" registered automatically as %s", id, csms_station_state_name(s->state));
 	}
 	if (s->conn && b != BASIC_OK) {
 		app->stats.refused_handshakes++;
 		WL_WARN("conn", "station \"%s\" from %s: refused, already connected from %s", id, addr, s->conn->addr);
 		csms_journal_event(app, id, "security", -1, "second unauthenticated connection from %s refused", addr);
-		return csms_http_reply_error(wsi, 409, "already_connected", "this station is already connected");
+		*reason = "this station is already connected";
+		return CSMS_CONN_REFUSE_ALREADY_CONNECTED;
 	}
-	return 0;
+	return CSMS_CONN_ACCEPT;
 }
 
 static void attach(struct csms_conn *c)
 {
 	struct csms_station *s = c->station;
 	s->conn = c;
-	c->probation = false;
+	csms_conn_set_state(c, CSMS_CONN_BOOTING);
 	c->rival = NULL;
 	lws_rx_flow_control(c->wsi, 1);
 	csms_station_db_connected(c->app, s, true, c->addr);
@@ -219,7 +278,7 @@ static int on_established(struct csms *app, struct csms_conn *c, struct lws *wsi
 	struct csms_conn *live = c->station->conn;
 	if (live) {
 		/* authenticated newcomer: it wins only if the live session fails a ping */
-		c->probation = true;
+		csms_conn_set_state(c, CSMS_CONN_PROBATION);
 		c->rival = live;
 		live->rival = c;
 		live->want_ping = true;
@@ -275,7 +334,7 @@ static void process_frame(struct csms_conn *c, const char *buf, size_t len)
 	c->last_rx = now;
 	c->ping_due = 0;
 	c->app->stats.frames_in++;
-	if (c->rival && c->rival->probation)
+	if (c->rival && c->rival->state == CSMS_CONN_PROBATION)
 		promote_or_refuse(c->rival, true); /* a frame proves the live session alive, like a pong */
 	charge_budget(c, len, now);
 	csms_journal_frame(c->app, c->station, CSMS_DIR_IN, buf, len);
@@ -289,8 +348,8 @@ static int on_receive(struct csms_conn *c, struct lws *wsi, const char *in, size
 	size_t max = (size_t)c->app->cfg.max_frame;
 	bool first = lws_is_first_fragment(wsi), final = lws_is_final_fragment(wsi);
 
-	if (c->probation || c->closing)
-		return 0;
+	if (!is_attached(c))
+		return 0; /* on probation (not read) or closing */
 	if (lws_frame_is_binary(wsi)) {
 		csms_conn_close(c, LWS_CLOSE_STATUS_UNACCEPTABLE_OPCODE, "OCPP-J uses text frames");
 		return 0;
@@ -326,7 +385,7 @@ static int on_writeable(struct csms_conn *c, struct lws *wsi)
 {
 	static unsigned char buf[LWS_PRE + 16 * 1024 * 1024 + 1]; /* event-loop thread only */
 
-	if (c->closing)
+	if (c->state >= CSMS_CONN_CLOSING)
 		return -1;
 	if (c->want_ping) {
 		c->want_ping = false;
@@ -411,7 +470,7 @@ static void on_closed(struct csms_conn *c)
 		struct csms_conn *r = c->rival;
 		r->rival = NULL;
 		c->rival = NULL;
-		if (r->probation) {
+		if (r->state == CSMS_CONN_PROBATION) {
 			/* the live session went away while its rival waited: the rival takes over */
 			if (s->conn == c)
 				s->conn = NULL;
@@ -424,7 +483,7 @@ static void on_closed(struct csms_conn *c)
 		csms_station_db_connected(app, s, false, c->addr);
 		WL_INFO("conn", "station \"%s\" disconnected (%s)", s->id, c->addr);
 	}
-	c->closing = true;
+	csms_conn_set_state(c, CSMS_CONN_CLOSED);
 	ocpp_rpc_free(c->rpc); /* cancels our pending calls: their askers are told */
 	c->rpc = NULL;
 }
@@ -442,7 +501,7 @@ int csms_conn_callback(struct lws *wsi, enum lws_callback_reasons reason, void *
 			return 0;
 		c->last_rx = wl_mono_ms();
 		c->ping_due = 0;
-		if (c->rival && c->rival->probation)
+		if (c->rival && c->rival->state == CSMS_CONN_PROBATION)
 			promote_or_refuse(c->rival, true);
 		return 0;
 	case LWS_CALLBACK_SERVER_WRITEABLE: return c->rpc ? on_writeable(c, wsi) : -1;
@@ -469,7 +528,7 @@ static void close_unread(struct csms_conn *c, const char *fmt, ...)
 
 void csms_conn_flush(struct csms_conn *c)
 {
-	if (!c->wsi || c->closing)
+	if (!c->wsi || c->state >= CSMS_CONN_CLOSING)
 		return;
 	if (ocpp_rpc_overflowed(c->rpc)) {
 		close_unread(c, "over %zu bytes of answers not read", ocpp_rpc_output_bytes(c->rpc));
@@ -487,9 +546,9 @@ void csms_conn_flush(struct csms_conn *c)
 
 void csms_conn_close(struct csms_conn *c, int code, const char *reason)
 {
-	if (c->closing)
+	if (c->state >= CSMS_CONN_CLOSING)
 		return;
-	c->closing = true;
+	csms_conn_set_state(c, CSMS_CONN_CLOSING);
 	lws_close_reason(c->wsi, (enum lws_close_status)code, (unsigned char *)reason, strlen(reason));
 	lws_callback_on_writable(c->wsi);
 	lws_set_timeout(c->wsi, PENDING_TIMEOUT_CLOSE_SEND, CLOSE_GRACE_S);
@@ -501,7 +560,7 @@ void csms_conn_tick_all(struct csms *app, uint64_t now)
 
 	for (struct csms_conn *c = app->conns, *next; c; c = next) {
 		next = c->next;
-		if (c->closing || !c->rpc)
+		if (c->state >= CSMS_CONN_CLOSING || !c->rpc)
 			continue;
 		if (ocpp_rpc_next_deadline(c->rpc) <= now) {
 			ocpp_rpc_tick(c->rpc, now);
@@ -516,12 +575,12 @@ void csms_conn_tick_all(struct csms *app, uint64_t now)
 			close_unread(c, "its answers were not read for %d s", app->cfg.call_timeout);
 			continue;
 		}
-		if (c->probation)
+		if (c->state == CSMS_CONN_PROBATION)
 			continue;
 		if (c->ping_due && now >= c->ping_due) {
 			WL_INFO("conn", "station \"%s\" (%s): no answer to ping, out of service", c->station->id,
 			        c->addr);
-			if (c->rival && c->rival->probation) {
+			if (c->rival && c->rival->state == CSMS_CONN_PROBATION) {
 				promote_or_refuse(c->rival, false);
 			} else {
 				csms_journal_event(app, c->station->id, "timeout", -1, "no frame for %llu s",

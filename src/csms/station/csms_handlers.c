@@ -129,7 +129,10 @@ static void done_boot(struct csms_job *job)
 	};
 	struct csms *app = b->h.app;
 	struct csms_station *station = b->h.station;
-	bool ready = b->state == CSMS_STATION_ACCEPTED && b->h.job.rc >= 0 && csms_conn_for(station, b->h.serial);
+	struct csms_conn *c = csms_conn_for(station, b->h.serial);
+	bool ready = b->state == CSMS_STATION_ACCEPTED && b->h.job.rc >= 0 && c;
+	if (c) /* this connection has booted (or is told to wait: Pending, Rejected) */
+		csms_conn_set_state(c, ready ? CSMS_CONN_ACCEPTED : CSMS_CONN_BOOTING);
 	if (job->rc >= 0)
 		csms_live_publish_station(app->live, station, "booted");
 	hjob_reply(&b->h, &conf); /* frees b */

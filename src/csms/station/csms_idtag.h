@@ -23,6 +23,20 @@ struct csms_idtag_result {
 /* The stored form of a card id: upper case, zeros appended up to 14 characters. */
 void csms_idtag_normalize(const char *in, char out[CSMS_IDTAG_MAX + 1]);
 
+/* A card's state at time now (ms): what an operator sees (the cards API) and what a local list entry says
+ * (csms_sync.c). One rule for both, here in the station room; named csms_cards_* for its API callers. */
+enum csms_card_state {
+	CSMS_CARD_ACTIVE,
+	CSMS_CARD_BLOCKED,
+	CSMS_CARD_EXPIRED,
+	CSMS_CARD_NOT_YET_VALID,
+	CSMS_CARD_STATE_COUNT
+};
+enum csms_card_state csms_cards_state(int64_t now, bool has_from, int64_t valid_from, bool has_expiry, int64_t expiry,
+                                      bool blocked);
+const char *csms_cards_state_name(enum csms_card_state s); /* "active", "blocked", "expired", "not_yet_valid" */
+int csms_cards_state_parse(const char *name);              /* -1 when unknown */
+
 /* Where the card wants to charge: a transaction at another (station, connector) makes it ConcurrentTx
  * unless allow_concurrent. station NULL: no concurrency check (a stop, a plain lookup). For Authorize,
  * connector < 0 means any connector of that station is "here". Store thread only. */

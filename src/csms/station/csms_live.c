@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "csms_api.h"
+#include "csms_conn.h"
 #include "csms_socket.h"
 #include "ocpp_text.h"
 #include "wl_log.h"
@@ -18,8 +18,10 @@
 struct csms_live_client {
 	struct csms_live_client *prev, *next;
 	struct csms_live *hub;
-	struct csms_http_req *req;
-	uint64_t pos; /* the next byte of the hub's stream this client gets */
+	struct lws *wsi; /* NULL: nothing to wake (tests) */
+	char addr[48];   /* the client's address, for the log */
+	void **holder;   /* the request's pointer to this client, cleared when the hub goes first */
+	uint64_t pos;    /* the next byte of the hub's stream this client gets */
 	bool dropped;
 };
 
@@ -65,17 +67,15 @@ void csms_live_free(struct csms_live *hub)
 		ev_timer_stop(hub->loop, &hub->heartbeat);
 	while (hub->clients) {
 		struct csms_live_client *c = hub->clients;
-		if (c->req) {
-			c->req->stream = NULL;
-			c->req->on_release = NULL;
-		}
+		if (c->holder)
+			*c->holder = NULL;
 		csms_live_detach(c);
 	}
 	free(hub->ring);
 	free(hub);
 }
 
-struct csms_live_client *csms_live_attach(struct csms_live *hub, struct csms_http_req *r)
+struct csms_live_client *csms_live_attach(struct csms_live *hub, struct lws *wsi, const char *addr, void **holder)
 {
 	if (!hub || hub->n >= CSMS_LIVE_MAX_CLIENTS)
 		return NULL;
@@ -83,7 +83,9 @@ struct csms_live_client *csms_live_attach(struct csms_live *hub, struct csms_htt
 	if (!c)
 		return NULL;
 	c->hub = hub;
-	c->req = r;
+	c->wsi = wsi;
+	snprintf(c->addr, sizeof(c->addr), "%s", addr ? addr : "?");
+	c->holder = holder;
 	c->pos = hub->written; /* from now on */
 	c->next = hub->clients;
 	if (hub->clients)
@@ -162,11 +164,11 @@ static void wake_clients(struct csms_live *hub, uint64_t before)
 			continue;
 		if (hub->written - c->pos > CSMS_LIVE_QUEUE_BYTES) {
 			c->dropped = true;
-			WL_WARN("live", "a live client (%s) reads too slowly: dropped", c->req ? c->req->addr : "?");
-			if (c->req && c->req->wsi)
-				lws_set_timeout(c->req->wsi, PENDING_TIMEOUT_HTTP_CONTENT, LWS_TO_KILL_ASYNC);
-		} else if (c->pos == before && c->req && c->req->wsi) {
-			lws_callback_on_writable(c->req->wsi);
+			WL_WARN("live", "a live client (%s) reads too slowly: dropped", c->addr);
+			if (c->wsi)
+				lws_set_timeout(c->wsi, PENDING_TIMEOUT_HTTP_CONTENT, LWS_TO_KILL_ASYNC);
+		} else if (c->pos == before && c->wsi) {
+			lws_callback_on_writable(c->wsi);
 		}
 	}
 }
@@ -218,7 +220,7 @@ void csms_live_publish_status(struct csms_live *hub, const struct csms_station *
 {
 	if (!hub || !hub->n || !s)
 		return;
-	enum csms_socket_status ss = csms_socket_status_of(status, s->conn != NULL, s->state);
+	enum csms_socket_status ss = csms_socket_status_of(status, csms_station_is_connected(s), s->state);
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "station", s->id);
 	cJSON_AddNumberToObject(o, "connector", connector);
@@ -261,6 +263,6 @@ void csms_live_publish_station(struct csms_live *hub, const struct csms_station 
 	cJSON_AddStringToObject(o, "event", what);
 	cJSON_AddStringToObject(o, "station", s->id);
 	cJSON_AddStringToObject(o, "state", csms_station_state_name(s->state));
-	cJSON_AddBoolToObject(o, "connected", s->conn != NULL);
+	cJSON_AddBoolToObject(o, "connected", csms_station_is_connected(s));
 	publish_json(hub, "station", o);
 }

@@ -23,7 +23,7 @@
 
 struct csms_live;
 struct csms_live_client;
-struct csms_http_req;
+struct lws;
 struct ev_loop;
 
 /* A hub; loop may be NULL (no heartbeat timer: unit tests). */
@@ -31,8 +31,10 @@ struct csms_live *csms_live_new(struct ev_loop *loop);
 /* Frees the hub and any client left (call after the HTTP server is gone). */
 void csms_live_free(struct csms_live *hub);
 
-/* Adds a client for a request (wsi may be NULL in tests). NULL when the hub is full or out of memory. */
-struct csms_live_client *csms_live_attach(struct csms_live *hub, struct csms_http_req *r);
+/* Adds a client for an HTTP request on wsi from addr (wsi may be NULL in tests: nothing is written). The
+ * request keeps the client in *holder; freeing the hub first sets *holder to NULL. NULL when the hub is full
+ * or out of memory. */
+struct csms_live_client *csms_live_attach(struct csms_live *hub, struct lws *wsi, const char *addr, void **holder);
 void csms_live_detach(struct csms_live_client *c);
 unsigned csms_live_clients(const struct csms_live *hub);
 
@@ -47,11 +49,7 @@ void csms_live_publish(struct csms_live *hub, const char *event, const char *jso
 void csms_live_ping(struct csms_live *hub);
 uint64_t csms_live_last_id(const struct csms_live *hub);
 
-/* LWS_CALLBACK_HTTP_WRITEABLE of a request carrying a stream (csms_api_live.c): the headers first, then
- * what is queued. Returns -1 to close the connection. */
-int csms_live_on_writeable(struct csms_http_req *r);
-
-/* ---- the hooks (csms_handlers.c, csms_conn.c, csms_station_db.c), after the commit ---- */
+/* ---- the hooks (csms_handlers.c; csms_station_db.c through app->on_station_change), after the commit ---- */
 
 /* A StatusNotification was stored. */
 void csms_live_publish_status(struct csms_live *hub, const struct csms_station *s, int connector, const char *status,

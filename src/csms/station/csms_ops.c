@@ -20,79 +20,65 @@ const char *csms_op_status_name(enum csms_op_status s)
 	return (unsigned)s < 4 ? status_names[s] : "?";
 }
 
-static char *dup_text(const char *s, size_t n)
+static const char *const error_names[CSMS_OP_E_COUNT] = {
+    "ok", "action", "no_station", "not_connected", "invalid", "busy", "no_memory",
+};
+
+const char *csms_op_error_name(int rc)
 {
-	char *d = malloc(n + 1);
-	if (d) {
-		memcpy(d, s, n);
-		d[n] = '\0';
-	}
-	return d;
+	return rc <= 0 && -rc < CSMS_OP_E_COUNT ? error_names[-rc] : "?";
 }
 
-int csms_op_start(struct csms *app, const char *station_id, const char *action_name, const char *json, size_t len,
-                  csms_op_done_fn *done, void *ctx, struct csms_op **out, int *http, char *err, size_t errlen)
+int csms_op_start(struct csms *app, const char *station_id, enum ocpp_action action, const void *req,
+                  csms_op_done_fn *done, void *ctx, struct csms_op **out, char *err, size_t errlen)
 {
-	int a = ocpp_action_lookup(action_name);
 	struct ocpp_error oerr;
-	struct ocpp_payload payload = {0};
-	cJSON *root = NULL;
+	cJSON *json = NULL;
 	struct csms_op *op = NULL;
-	int rc = -1;
+	int rc = CSMS_OP_E_NO_MEMORY;
 
 	*out = NULL;
-	*http = 400;
-	if (a < 0 || !(ocpp_actions[a].sent_by & OCPP_FROM_CS)) {
-		snprintf(err, errlen, "\"%s\" is not an action the central system sends", action_name);
-		return -1;
+	if ((unsigned)action >= OCPP_ACTION_COUNT || !(ocpp_actions[action].sent_by & OCPP_FROM_CS)) {
+		snprintf(err, errlen, "\"%s\" is not an action the central system sends",
+		         (unsigned)action < OCPP_ACTION_COUNT ? ocpp_action_name(action) : "?");
+		return CSMS_OP_E_ACTION;
 	}
 	struct csms_station *s = csms_registry_find(app->reg, station_id);
 	if (!s) {
-		*http = 404;
 		snprintf(err, errlen, "station \"%s\" is not registered", station_id);
-		return -1;
+		return CSMS_OP_E_NO_STATION;
+	}
+	if (!csms_station_is_connected(s)) {
+		snprintf(err, errlen, "station \"%s\" is not connected", station_id);
+		return CSMS_OP_E_NOT_CONNECTED;
 	}
 	struct csms_conn *c = s->conn;
-	if (!c || c->closing || c->probation) {
-		*http = 409;
-		snprintf(err, errlen, "station \"%s\" is not connected", station_id);
-		return -1;
-	}
-	const char *end = NULL;
-	if (!len || !(root = cJSON_ParseWithLengthOpts(json, len, &end, 0)) || (size_t)(end - json) != len) {
-		snprintf(err, errlen, "the %s request is not one JSON object", action_name);
+	/* the request as it will be sent, for the record (operation.request) without its secrets */
+	if (!req || !(json = ocpp_encode(ocpp_actions[action].req, req, &oerr))) {
+		snprintf(err, errlen, "%s: %s", ocpp_action_name(action), req ? oerr.message : "no request");
+		rc = CSMS_OP_E_INVALID;
 		goto out;
 	}
-	if (ocpp_decode(ocpp_actions[a].req, root, NULL, &payload, &oerr) != 0) {
-		snprintf(err, errlen, "%s: %s", ocpp_error_code_name(oerr.code), oerr.message);
-		goto out;
-	}
-	if (!(op = calloc(1, sizeof(*op))) || !(op->request = dup_text(json, len))) {
-		*http = 503;
+	csms_redact_payload(json);
+	if (!(op = calloc(1, sizeof(*op))) || !(op->request = cJSON_PrintUnformatted(json))) {
 		snprintf(err, errlen, "out of memory");
 		goto out;
 	}
 	op->app = app;
 	op->station = s;
-	op->action = (enum ocpp_action)a;
+	op->action = action;
 	op->requested = (int64_t)wl_wall_ms();
 	op->done = done;
 	op->ctx = ctx;
-	int r = ocpp_rpc_call(c->rpc, op->action, payload.data, op, wl_mono_ms(), &oerr);
+	int r = ocpp_rpc_call(c->rpc, op->action, req, op, wl_mono_ms(), &oerr);
 	if (r != 0) {
-		*http = r == OCPP_EFULL ? 503 : 400;
+		rc = r == OCPP_EFULL ? CSMS_OP_E_BUSY : r == OCPP_ENOMEM ? CSMS_OP_E_NO_MEMORY : CSMS_OP_E_INVALID;
 		snprintf(err, errlen, "%s",
 		         r == OCPP_EFULL ? "too many operations waiting for this station" : oerr.message);
 		goto out;
 	}
 	csms_conn_flush(c);
-	/* sent as asked; kept (operation.request) without its secrets */
-	char *redacted = csms_redact_payload(root) > 0 ? cJSON_PrintUnformatted(root) : NULL;
-	if (redacted) {
-		free(op->request);
-		op->request = redacted;
-	}
-	WL_INFO("ops", "station \"%s\": %s queued", s->id, action_name);
+	WL_INFO("ops", "station \"%s\": %s queued", s->id, ocpp_action_name(action));
 	*out = op;
 	op = NULL;
 	rc = 0;
@@ -101,8 +87,7 @@ out:
 		free(op->request);
 		free(op);
 	}
-	ocpp_payload_release(&payload);
-	cJSON_Delete(root);
+	cJSON_Delete(json);
 	return rc;
 }
 

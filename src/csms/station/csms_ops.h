@@ -1,8 +1,10 @@
-/* csms_ops.h — the operations engine: every CS -> CP action goes through csms_op_start(), which
- * validates the request against the schema, queues it on the station's session (one outstanding
+/* csms_ops.h — the operations engine: every CS -> CP action goes through csms_op_start(), which takes
+ * the action and its request as the library's typed struct (src/ocpp/ocpp_types.h), validates it against the
+ * schema, queues it on the station's session (one outstanding
  * CALL at a time, the rest waiting, each with a timeout: see ocpp_rpc), records how it ended in the
  * operation table with its side effects (local list version, reservations, charging profiles), and
- * reports the outcome to whoever asked. */
+ * reports the outcome to whoever asked. It speaks in its own error codes: what an HTTP client is answered is
+ * decided by the api room (csms_apiutil.c). */
 #ifndef CSMS_OPS_H
 #define CSMS_OPS_H
 
@@ -10,6 +12,8 @@
 #include <stdint.h>
 
 #include "csms.h"
+#include "csms_registry.h"
+#include "csms_store.h"
 #include "ocpp.h"
 
 enum csms_op_status {
@@ -18,6 +22,19 @@ enum csms_op_status {
 	CSMS_OP_TIMEOUT,   /* no answer within --call-timeout */
 	CSMS_OP_CANCELLED, /* the station disconnected first */
 };
+
+/* Why csms_op_start() refused an operation: its negative return values. */
+enum csms_op_error {
+	CSMS_OP_E_ACTION = -1,        /* not an action the central system sends */
+	CSMS_OP_E_NO_STATION = -2,    /* the station is not registered */
+	CSMS_OP_E_NOT_CONNECTED = -3, /* the station has no attached session (csms_station_is_connected) */
+	CSMS_OP_E_INVALID = -4,       /* the request breaks the action's schema */
+	CSMS_OP_E_BUSY = -5,          /* too many operations already wait for this station */
+	CSMS_OP_E_NO_MEMORY = -6,
+};
+#define CSMS_OP_E_COUNT 7 /* 0 and the six codes above, by their absolute value */
+/* "action", "no_station", "not_connected", "invalid", "busy", "no_memory"; "ok" for 0; "?" otherwise */
+const char *csms_op_error_name(int rc);
 
 struct csms_op;
 /* Called on the event-loop thread when the operation ends; op is freed after the callback returns. */
@@ -37,11 +54,12 @@ struct csms_op {
 	void *ctx;
 };
 
-/* Starts action on the station's live session with a JSON request. On failure returns a negative code
- * with a message in err and *http set to the status an API should answer (400 bad action or payload,
- * 404 unknown station, 409 not connected, 503 queue full). */
-int csms_op_start(struct csms *app, const char *station_id, const char *action_name, const char *json, size_t len,
-                  csms_op_done_fn *done, void *ctx, struct csms_op **out, int *http, char *err, size_t errlen);
+/* Starts action on the station's live session; req is the action's request struct (e.g. struct
+ * ocpp_reset_req for OCPP_Reset), read during the call only (the caller keeps owning it). Returns 0 with the
+ * operation in *out (freed by the engine after done() ran), or an enum csms_op_error with a message naming
+ * the station, action or field in err. */
+int csms_op_start(struct csms *app, const char *station_id, enum ocpp_action action, const void *req,
+                  csms_op_done_fn *done, void *ctx, struct csms_op **out, char *err, size_t errlen);
 /* The asker is gone: the operation goes on and is recorded, nobody is told. */
 void csms_op_detach(struct csms_op *op);
 

@@ -9,8 +9,8 @@
 #include <strings.h>
 
 #include "csms_card_db.h"
-#include "csms_cards.h"
 #include "csms_conn.h"
+#include "csms_idtag.h"
 #include "csms_journal.h"
 #include "csms_list_db.h"
 #include "csms_ops.h"
@@ -175,7 +175,7 @@ static struct entry *dequeue(struct csms_sync *y)
 static void push_station(struct csms_station *st, void *ctx)
 {
 	struct csms_sync *y = ctx;
-	if (st->state != CSMS_STATION_ACCEPTED || !st->conn)
+	if (st->state != CSMS_STATION_ACCEPTED || !csms_station_is_connected(st))
 		return;
 	struct entry *e = entry_of(y, st);
 	if (e)
@@ -191,7 +191,7 @@ static void sweep(struct csms *app, struct csms_sync *y)
 
 static bool is_online(const struct csms_station *st)
 {
-	return st->state == CSMS_STATION_ACCEPTED && st->conn && !st->conn->closing && !st->conn->probation;
+	return st->state == CSMS_STATION_ACCEPTED && csms_station_is_connected(st);
 }
 
 /* ---- building and sending one chunk ---- */
@@ -240,8 +240,9 @@ static int add_entry(const struct csms_card_entry *e, void *ctx)
 	return 0;
 }
 
-/* The next chunk of a send as SendLocalList JSON (malloc'ed), NULL on a read error. */
-static char *build_chunk(struct send *sd, unsigned chunk)
+/* The next chunk of a send as SendLocalList JSON (free with cJSON_Delete), NULL on a read error.
+ * NEEDSWORK: fill struct ocpp_send_local_list_req from the rows instead of JSON decoded in send_chunk. */
+static cJSON *build_chunk(struct send *sd, unsigned chunk)
 {
 	struct csms *app = sd->app;
 	int64_t now = (int64_t)wl_wall_ms();
@@ -257,9 +258,7 @@ static char *build_chunk(struct send *sd, unsigned chunk)
 		return NULL;
 	}
 	cJSON_AddStringToObject(root, "updateType", sd->diff || sd->first_done ? "Differential" : "Full");
-	char *text = cJSON_PrintUnformatted(root);
-	cJSON_Delete(root);
-	return text;
+	return root;
 }
 
 static void finish(struct send *sd, const char *outcome, const char *detail);
@@ -268,18 +267,27 @@ static void on_answer(struct csms_op *op, void *ctx);
 static void send_chunk(struct send *sd)
 {
 	struct csms_op *op;
-	int http;
+	struct ocpp_payload req = {0};
+	struct ocpp_error oerr;
 	char err[256];
-	char *json = build_chunk(sd, sd->chunk);
+	cJSON *json = build_chunk(sd, sd->chunk);
 	if (!json) {
 		finish(sd, "error", "cannot read the cards");
 		return;
 	}
-	int rc = csms_op_start(sd->app, sd->e->st->id, "SendLocalList", json, strlen(json), on_answer, sd, &op, &http,
-	                       err, sizeof(err));
-	free(json);
+	if (ocpp_decode(ocpp_actions[OCPP_SendLocalList].req, json, NULL, &req, &oerr) != 0) {
+		snprintf(err, sizeof(err), "%s", oerr.message);
+		cJSON_Delete(json);
+		ocpp_payload_release(&req);
+		finish(sd, "error", err);
+		return;
+	}
+	int rc =
+	    csms_op_start(sd->app, sd->e->st->id, OCPP_SendLocalList, req.data, on_answer, sd, &op, err, sizeof(err));
+	cJSON_Delete(json);
+	ocpp_payload_release(&req);
 	if (rc < 0)
-		finish(sd, http == 409 || http == 404 ? "offline" : "error", err);
+		finish(sd, rc == CSMS_OP_E_NOT_CONNECTED || rc == CSMS_OP_E_NO_STATION ? "offline" : "error", err);
 }
 
 static const char *answer_status(const struct csms_op *op, char *buf, size_t buflen)
@@ -497,10 +505,10 @@ static void on_limits(struct csms_op *op, void *ctx)
 
 static void ask_limits(struct csms *app, struct entry *e)
 {
-	static const char req[] = "{\"key\":[\"LocalAuthListMaxLength\",\"SendLocalListMaxLength\"]}";
+	static const char *keys[] = {"LocalAuthListMaxLength", "SendLocalListMaxLength"};
+	static const struct ocpp_get_configuration_req req = {.n_key = 2, .key = keys};
 	struct limits_job *l = calloc(1, sizeof(*l));
 	struct csms_op *op;
-	int http;
 	char err[256];
 	if (!l)
 		return;
@@ -510,8 +518,7 @@ static void ask_limits(struct csms *app, struct entry *e)
 	l->app = app;
 	l->st = e->st;
 	e->asking = e->asked = true;
-	if (csms_op_start(app, e->st->id, "GetConfiguration", req, sizeof(req) - 1, on_limits, l, &op, &http, err,
-	                  sizeof(err)) < 0) {
+	if (csms_op_start(app, e->st->id, OCPP_GetConfiguration, &req, on_limits, l, &op, err, sizeof(err)) < 0) {
 		e->asking = false;
 		free(l);
 	}

@@ -23,6 +23,8 @@
 #include <stdint.h>
 
 #include "csms.h"
+#include "csms_registry.h"
+#include "csms_store.h"
 
 /* app->sync is made on first use; freed at shutdown after the store has finished. */
 void csms_sync_free(struct csms_sync *sync);

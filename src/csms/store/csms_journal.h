@@ -9,6 +9,8 @@
 #include <stdint.h>
 
 #include "csms.h"
+#include "csms_registry.h"
+#include "csms_store.h"
 
 enum csms_dir { CSMS_DIR_IN, CSMS_DIR_OUT };
 

@@ -1,7 +1,8 @@
 /* csms_socket_spec.h — what the MMS manual defines "when creating a new Station" for each socket: its
  * description, type (Type1, Type2, Type3A, Type3C, Schuko, CHAdeMO, CCS2), phases (1 or 3) and maximum
- * current (A). Read from JSON (only the fields given change; null clears), written to `connector` by a
- * store job. Used by PUT /stations/{id}/connectors/{c} and by the station registration's "sockets". */
+ * current (A). Read from JSON by api/csms_socket_form.c (only the fields given change; null clears),
+ * written to `connector` by a store job. Used by PUT /stations/{id}/connectors/{c} and by the station registration's
+ * "sockets". */
 #ifndef CSMS_SOCKET_SPEC_H
 #define CSMS_SOCKET_SPEC_H
 
@@ -10,7 +11,6 @@
 
 #include "csms.h"
 
-struct csms_http_req;
 struct csms_store;
 
 struct csms_socket_spec {
@@ -23,9 +23,6 @@ struct csms_socket_spec {
 	bool has_description, has_type, has_phases, has_max_current;
 };
 
-/* Reads obj's fields into sp (station and connector set by the caller unless with_id: then "connectorId"
- * 1..100 is required). Answers r with 400 naming the field and returns false when one is wrong. */
-bool csms_socket_spec_parse(struct csms_http_req *r, cJSON *obj, bool with_id, struct csms_socket_spec *sp);
 /* The fields given, as JSON members of o. */
 void csms_socket_spec_json(cJSON *o, const struct csms_socket_spec *sp);
 /* Writes sp on the store thread (inserts the connector row if missing). 0 or -1. */

@@ -6,7 +6,8 @@
 #include <string.h>
 
 #include "csms_journal.h"
-#include "csms_live.h"
+#include "csms_registry.h"
+#include "csms_store.h"
 #include "csms_view_db.h"
 #include "wl_clock.h"
 #include "wl_log.h"
@@ -54,7 +55,7 @@ struct station_job {
 	char addr[48];
 	char name[128];
 	char password_hash[CSMS_PASSWORD_HASH_LEN];
-	/* told to the live streams after the commit */
+	/* told to app->on_station_change after the commit */
 	struct csms *app;
 	struct csms_station *station;
 	const char *live_what;
@@ -63,8 +64,8 @@ struct station_job {
 static void done_publish(struct csms_job *job)
 {
 	struct station_job *j = (struct station_job *)job;
-	if (job->rc >= 0)
-		csms_live_publish_station(j->app->live, j->station, j->live_what);
+	if (job->rc >= 0 && j->app->on_station_change)
+		j->app->on_station_change(j->app, j->station, j->live_what);
 	free(j);
 }
 

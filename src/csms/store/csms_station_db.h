@@ -1,10 +1,11 @@
 /* csms_station_db.h — keeping the station table in step with the registry: registration, connection
  * state, heartbeats (batched), accepting a pending station. Each call updates memory at once and
- * queues the store job. */
+ * queues the store job; committed changes are told to app->on_station_change (the live hub listens). */
 #ifndef CSMS_STATION_DB_H
 #define CSMS_STATION_DB_H
 
 #include "csms.h"
+#include "csms_registry.h"
 
 /* Loads every station into the registry (before the store thread starts). */
 int csms_station_db_load(struct csms *app);

@@ -1,4 +1,11 @@
-/* csms_store.h — the durable store: one SQLite database (WAL, synchronous=FULL) owned by one writer
+/* The store room (src/csms/store/): what is kept. The writer thread (this module), the schema and its
+ * migrations (csms_schema), the background worker (csms_bg), backups, the message log (csms_journal), the
+ * per-table modules (csms_station_db, csms_txrow, csms_meter, csms_socket_spec, ...), and the in-memory
+ * station registry with its message budgets (csms_registry, csms_budget: the stations' rows as the event loop
+ * sees them, read by every room). It may import only csms.h/csms_config.h, src/ocpp and src/common — never
+ * station/ or api/: the rooms above are told of changes through callbacks (app->on_station_change).
+ *
+ * csms_store.h — the durable store: one SQLite database (WAL, synchronous=FULL) owned by one writer
  * thread that runs submitted jobs in batches, one transaction per batch (group commit), and hands
  * each job back to the event-loop thread only after its batch is on disk.
  *

@@ -5,16 +5,28 @@
 
 #include <time.h>
 
-#include "csms_api.h"
 #include "csms_live.h"
 
-static struct csms_http_req reqs[CSMS_LIVE_MAX_CLIENTS + 1];
+static void *holders[CSMS_LIVE_MAX_CLIENTS + 1]; /* what an HTTP request keeps: its client */
 
 static struct csms_live_client *attach(struct csms_live *hub, int i)
 {
-	memset(&reqs[i], 0, sizeof(reqs[i]));
-	snprintf(reqs[i].addr, sizeof(reqs[i].addr), "client-%d", i);
-	return csms_live_attach(hub, &reqs[i]); /* no wsi: nothing is written, the queue only fills */
+	char addr[32];
+	snprintf(addr, sizeof(addr), "client-%d", i);
+	/* no wsi: nothing is written, the queue only fills */
+	return holders[i] = csms_live_attach(hub, NULL, addr, &holders[i]);
+}
+
+/* The hub freed while clients are attached (shutdown): each request's pointer to its client is cleared. */
+static void freeing_the_hub_clears_the_requests_clients(void **state)
+{
+	(void)state;
+	struct csms_live *hub = csms_live_new(NULL);
+	assert_non_null(attach(hub, 0));
+	assert_non_null(attach(hub, 1));
+	csms_live_free(hub);
+	assert_null(holders[0]);
+	assert_null(holders[1]);
 }
 
 static void events_are_framed_with_growing_ids(void **state)
@@ -180,6 +192,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(events_are_framed_with_growing_ids),
+	    cmocka_unit_test(freeing_the_hub_clears_the_requests_clients),
 	    cmocka_unit_test(hooks_describe_sockets_transactions_and_stations),
 	    cmocka_unit_test(a_slow_client_is_dropped_and_the_others_go_on),
 	    cmocka_unit_test(events_survive_the_ring_wrapping),

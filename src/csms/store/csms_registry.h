@@ -11,6 +11,8 @@
 #include "csms_budget.h"
 
 #define CSMS_ID_MAX 48 /* chargeBoxId: printable, 1..48 characters (OCPP security whitepaper) */
+/* a station password's stored form, "b2$<salt hex>$<hash hex>" and its NUL (csms_auth.h makes it): 101 */
+#define CSMS_PASSWORD_HASH_LEN (3 + 2 * 16 + 1 + 2 * 32 + 1)
 
 enum csms_station_state {
 	CSMS_STATION_PENDING, /* "To be configured": Boot answered Pending until an operator accepts it */
