@@ -89,12 +89,13 @@ struct csms_api_job {
 	struct csms_http_req *req; /* NULL when the client left */
 	int status;
 	cJSON *reply;
-	void *data;                               /* anything else, freed with free() */
-	void (*after)(struct csms_api_job *j);    /* on the loop thread after the commit, before answering */
-	enum csms_err conflict;   /* exec returned CSMS_API_CONFLICT: answered with this (CSMS_ERR_NONE: CSMS_ERR_CONFLICT) */
+	void *data;                            /* anything else, freed with free() */
+	void (*after)(struct csms_api_job *j); /* on the loop thread after the commit, before answering */
+	enum csms_err
+	    conflict; /* exec returned CSMS_API_CONFLICT: answered with this (CSMS_ERR_NONE: CSMS_ERR_CONFLICT) */
 	const char *conflict_msg; /* and this message */
-	const char *missing_msg;                  /* exec returned CSMS_API_MISSING: answered 404 with this */
-	int64_t out_id;                           /* e.g. the new row's id, set by exec */
+	const char *missing_msg;  /* exec returned CSMS_API_MISSING: answered 404 with this */
+	int64_t out_id;           /* e.g. the new row's id, set by exec */
 };
 #define CSMS_API_CONFLICT (-409)
 #define CSMS_API_MISSING  (-404)

@@ -66,7 +66,8 @@ static bool read_scope(struct csms_http_req *r, struct scope *sc)
 	if (rc == CSMS_DB_REFUSED)
 		csms_http_fail(r, CSMS_ERR_BAD_QUERY, "group: is not a group of this view");
 	else if (rc == CSMS_DB_MISSING)
-		csms_http_fail(r, CSMS_ERR_NOT_FOUND, "%s", sc->v.group ? "no such socket group" : "no such socket view");
+		csms_http_fail(r, CSMS_ERR_NOT_FOUND, "%s",
+		               sc->v.group ? "no such socket group" : "no such socket view");
 	else if (rc < 0)
 		csms_api_db_error(r);
 	else

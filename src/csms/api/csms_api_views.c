@@ -480,7 +480,8 @@ static struct assign_job *parse_sockets(struct csms_http_req *r, cJSON *body, cJ
 	int n = cJSON_GetArraySize(arr);
 	if (!cJSON_IsArray(arr) || n < 1 || n > MAX_SOCKETS) {
 		cJSON_Delete(reply);
-		csms_http_fail(r, CSMS_ERR_BAD_FIELD, "sockets: must be an array of 1..1000 {\"station\", \"connector\"} objects");
+		csms_http_fail(r, CSMS_ERR_BAD_FIELD,
+		               "sockets: must be an array of 1..1000 {\"station\", \"connector\"} objects");
 		return NULL;
 	}
 	struct assign_job *j = csms_api_job_sized(r, sizeof(*j) + (size_t)n * sizeof(j->s[0]), exec_assign, 200, reply);
