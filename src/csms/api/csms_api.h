@@ -91,8 +91,7 @@ struct csms_api_job {
 	cJSON *reply;
 	void *data;                            /* anything else, freed with free() */
 	void (*after)(struct csms_api_job *j); /* on the loop thread after the commit, before answering */
-	/* exec returned CSMS_API_CONFLICT: answered with conflict (CSMS_ERR_NONE: CSMS_ERR_CONFLICT) and conflict_msg
-	 */
+	/* exec returned CSMS_API_CONFLICT: answered with conflict (NONE: CSMS_ERR_CONFLICT) and conflict_msg */
 	enum csms_err conflict;
 	const char *conflict_msg;
 	const char *missing_msg; /* exec returned CSMS_API_MISSING: answered 404 with this */
