@@ -10,6 +10,7 @@
 #include "csms_idtag.h"
 #include "csms_journal.h"
 #include "csms_live.h"
+#include "csms_connector_db.h"
 #include "csms_station_db.h"
 #include "csms_sync.h"
 #include "csms_txrow.h"
@@ -192,7 +193,7 @@ static int exec_status(struct csms_store *st, struct csms_job *job)
 	char prev_status[16] = "", prev_error[24] = "", detail[400];
 	struct csms_connector_status cs = {j->connector,         j->status, j->error_code, j->info, j->vendor_id,
 	                                   j->vendor_error_code, j->ts,     j->h.now};
-	if (csms_station_db_status(st, id, &cs, prev_status, sizeof(prev_status), prev_error, sizeof(prev_error)) < 0)
+	if (csms_connector_db_report(st, id, &cs, prev_status, sizeof(prev_status), prev_error, sizeof(prev_error)) < 0)
 		return -1;
 	bool fault = strcmp(j->status, "Faulted") == 0 || strcmp(j->error_code, "NoError") != 0;
 	if (strcmp(prev_status, j->status) == 0 && strcmp(prev_error, j->error_code) == 0)
