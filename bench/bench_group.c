@@ -1,7 +1,10 @@
 /* bench_group.c — `make bench-group`: scripted days of a Master/Satellite group (2, 8 and 16 points: arrivals,
  * departures, EVs of 1 and 3 phases, EVs that draw less than offered, a house load with an oven, a washing
  * machine, a dishwasher and a cycling heat pump) replayed second by second through the real evse_lb, and
- * through two reference policies, with the figures of bench/README.md. Deterministic: seeded scripts. */
+ * through two reference policies, with the figures of bench/README.md. Deterministic: seeded scripts. The
+ * evse_lb runs know the house load; with --grid they see what a Master with a DPM meter sees instead: the grid
+ * meter (the house and every EV) and each EV's draw as measured a second earlier, turned into the balancer's
+ * inputs by the Master's own code (evse_glb_inputs), so the house load is estimated as on a real Master. */
 #include <math.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -10,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "evse_group_lb.h"
 #include "evse_lb.h"
 
 #define DAY_S        86400
@@ -20,6 +24,8 @@
 #define HIST         8  /* seconds of limits kept per point: EVs follow the limit of resp_s ago */
 #define FAIR_AFTER_S 60 /* a session counts for fairness after this long charging */
 #define TAPER_FROM   0.85
+
+static bool via_grid; /* --grid: the evse_lb runs through a Master's grid-meter view */
 
 /* ---- deterministic random numbers (splitmix64) ---- */
 static uint64_t rng_state;
@@ -175,6 +181,7 @@ struct point_state {
 	int limit_hist[HIST]; /* the limit (dA) offered at t % HIST */
 	int limit_da;         /* the limit offered now */
 	double draw_a;        /* what its EV draws now (per phase) */
+	double draw_prev_a;   /* ... a second ago: what the Master has measured (MeterValues, its meter) */
 	unsigned mask;        /* group phases its EV uses */
 	bool closed;          /* contactor */
 	int switches_hour[25];
@@ -370,6 +377,7 @@ static void run(const struct script *sc, enum policy pol, struct result *r)
 			load[ph] = h[ph];
 		for (int i = 0; i < sc->n_points; i++) {
 			struct point_state *p = &ps[i];
+			p->draw_prev_a = p->draw_a;
 			p->draw_a = 0;
 			if (p->sess < 0 || p->finished)
 				continue;
@@ -406,22 +414,51 @@ static void run(const struct script *sc, enum policy pol, struct result *r)
 				    peak_push(&pw, ph, t, h[ph],
 				              (int)((((int64_t)t * 1000 / bucket_ms - span) * bucket_ms + 999) / 1000));
 			queue_room(sc, ps, t, &cfg, peak);
-			for (int ph = 0; ph < 3; ph++) {
-				in.threshold_da[ph] = sc->threshold_a * 10;
-				in.house_da[ph] = (int)lround(h[ph] * 10);
+			if (!via_grid) {
+				for (int ph = 0; ph < 3; ph++) {
+					in.threshold_da[ph] = sc->threshold_a * 10;
+					in.house_da[ph] = (int)lround(h[ph] * 10);
+				}
+				in.group_cap_da = cap_on ? sc->cap_a * 10 : EVSE_LB_NO_CAP;
+				for (int i = 0; i < sc->n_points; i++) {
+					struct point_state *p = &ps[i];
+					struct evse_lb_point_in *pi = &in.point[i];
+					pi->wants = p->sess >= 0 && !p->finished;
+					pi->session_start_ms = p->sess >= 0 ? (int64_t)sc->s[p->sess].arrive * 1000 : 0;
+					pi->max_da = POINT_MAX_A * 10;
+					pi->cap_da = EVSE_LB_NO_CAP;
+					pi->phases = p->mask ? p->mask : EVSE_LB_L1;
+					pi->draw_da = (int)(p->draw_a * 10);
+				}
 			}
-			in.group_cap_da = cap_on ? sc->cap_a * 10 : EVSE_LB_NO_CAP;
+			/* --grid, the Master's view: the grid meter now (house + every EV), each EV as measured a
+			 * second ago */
+			struct evse_glb_group grp = {.threshold_a = sc->threshold_a,
+			                             .has_grid = true,
+			                             .cap_da = cap_on ? sc->cap_a * 10 : EVSE_LB_NO_CAP};
+			struct evse_glb_conn c[EVSE_LB_MAX_POINTS];
+			int last[EVSE_LB_MAX_POINTS];
+			for (int ph = 0; ph < 3; ph++)
+				grp.grid_da[ph] =
+				    (int)ceil(load[ph] * 10 - 1e-6); /* rounded up: the house never smaller */
 			for (int i = 0; i < sc->n_points; i++) {
 				struct point_state *p = &ps[i];
-				struct evse_lb_point_in *pi = &in.point[i];
-				pi->wants = p->sess >= 0 && !p->finished;
-				pi->session_start_ms = p->sess >= 0 ? (int64_t)sc->s[p->sess].arrive * 1000 : 0;
-				pi->max_da = POINT_MAX_A * 10;
-				pi->cap_da = EVSE_LB_NO_CAP;
-				pi->phases = p->mask ? p->mask : EVSE_LB_L1;
-				pi->draw_da = (int)(p->draw_a * 10);
+				unsigned mask = p->mask ? p->mask : EVSE_LB_L1;
+				c[i] = (struct evse_glb_conn){
+				    .connected = true,
+				    .session = p->sess >= 0 && !p->finished,
+				    .session_start_ms = p->sess >= 0 ? (int64_t)sc->s[p->sess].arrive * 1000 : 0,
+				    .draw_da = (int)(p->draw_a * 10),
+				    .max_da = POINT_MAX_A * 10,
+				    .phases = mask,
+				    .has_phase_draw = true,
+				};
+				for (int ph = 0; ph < 3; ph++)
+					c[i].phase_draw_da[ph] = mask & (1u << ph) ? (int)(p->draw_prev_a * 10) : -1;
+				last[i] = p->limit_da;
 			}
-			if (evse_lb_run(lb, (int64_t)t * 1000, &in, &out, err, sizeof(err)) < 0) {
+			if ((via_grid && evse_glb_inputs(&grp, c, sc->n_points, last, &in, err, sizeof(err)) < 0) ||
+			    evse_lb_run(lb, (int64_t)t * 1000, &in, &out, err, sizeof(err)) < 0) {
 				fprintf(stderr, "bench_group: t=%d: %s\n", t, err);
 				exit(1);
 			}
@@ -592,8 +629,11 @@ int main(int argc, char **argv)
 			trace_seed = (int)strtol(argv[i] + 7, NULL, 10);
 		else if (strncmp(argv[i], "--seeds=", 8) == 0)
 			seeds = (int)strtol(argv[i] + 8, NULL, 10);
+		else if (strcmp(argv[i], "--grid") == 0)
+			via_grid = true;
 		else {
-			fprintf(stderr, "usage: bench_group [--seeds=N] [--trace=home|office|park [--seed=N]]\n");
+			fprintf(stderr,
+			        "usage: bench_group [--grid] [--seeds=N] [--trace=home|office|park [--seed=N]]\n");
 			return 2;
 		}
 	}

@@ -31,13 +31,12 @@
 
 #include <cjson/cJSON.h>
 
-#define LG_CONNECTORS  2
-#define LG_TX_MESSAGES 50         /* StartTransaction, 48 MeterValues, StopTransaction */
-#define LG_TEXT_MAX    2048       /* the longest CALL we send (MeterValues is about 800 bytes) */
-#define LG_FRAME_MAX   (1u << 20) /* a larger frame from the server is a protocol error */
-#define LG_TICK_NS     50000000LL /* retries and timeouts are checked this often */
-#define LG_MS          1000000LL
-#define LG_S           1000000000LL
+#define LG_CONNECTORS 2
+#define LG_TEXT_MAX   2048       /* the longest CALL we send (MeterValues is about 800 bytes) */
+#define LG_FRAME_MAX  (1u << 20) /* a larger frame from the server is a protocol error */
+#define LG_TICK_NS    50000000LL /* retries and timeouts are checked this often */
+#define LG_MS         1000000LL
+#define LG_S          1000000000LL
 
 /* RFC 6455's own sample nonce and its accept value (section 1.3): the key only needs to be random to defeat
  * caching proxies, which loopback does not have, and a fixed one lets us check the server's answer exactly
@@ -70,6 +69,7 @@ struct lg_config {
 	bool closed, idle, storm, reconnect, print_hist;
 	double rate, duration, warmup, connect_rate, call_timeout, setup_timeout;
 	int stations;
+	int tx_meter_values; /* MeterValues per transaction */
 };
 
 /* One charge point. Buffers are allocated only while they hold something, so 10,000 idle stations are cheap. */
@@ -120,6 +120,7 @@ static struct lg_config cfg = {
     .call_timeout = 30,
     .setup_timeout = 120,
     .stations = 100,
+    .tx_meter_values = 48,
 };
 static struct lg_station *stations;
 static struct lg_hist hist;
@@ -482,7 +483,7 @@ static int send_next(struct lg_station *st, int64_t sched)
 		return send_call(st, LG_A_START, sched,
 		                 "{\"connectorId\":1,\"idTag\":\"%s\",\"meterStart\":%llu,\"timestamp\":\"%s\"}",
 		                 st->id, (unsigned long long)st->energy_wh, iso_now());
-	if (st->tx_msgs >= LG_TX_MESSAGES - 2)
+	if (st->tx_msgs > (unsigned)cfg.tx_meter_values) /* tx_msgs: 1 + the MeterValues answered */
 		return send_call(st, LG_A_STOP, sched,
 		                 "{\"transactionId\":%d,\"idTag\":\"%s\",\"meterStop\":%llu,\"timestamp\":\"%s\","
 		                 "\"reason\":\"Local\"}",
@@ -1211,6 +1212,7 @@ static void usage(FILE *f)
 	    "Each connects, sends BootNotification and a StatusNotification per connector (2), then:\n"
 	    "  --mode heartbeat|metervalues  Heartbeat calls, or transactions: StartTransaction, 48 MeterValues\n"
 	    "                                of 10 sampled values (~800 bytes), StopTransaction (default heartbeat)\n"
+	    "  --tx-meter-values N           MeterValues per transaction (default 48)\n"
 	    "  --closed                      one outstanding call per station, the next sent on the answer (default)\n"
 	    "  --rate R                      open loop: R messages/s in total spread evenly over the stations,\n"
 	    "                                latency measured from the scheduled send time\n"
@@ -1243,12 +1245,25 @@ static double parse_number(const char *opt, const char *s, double min)
 static void parse_args(int argc, char **argv)
 {
 	static const struct option opts[] = {
-	    {"mode", 1, 0, 'm'},         {"closed", 0, 0, 'c'},       {"rate", 1, 0, 'r'},
-	    {"idle", 0, 0, 'i'},         {"storm", 0, 0, 's'},        {"reconnect", 0, 0, 'R'},
-	    {"host", 1, 0, 'H'},         {"port", 1, 0, 'p'},         {"password", 1, 0, 'P'},
-	    {"stations", 1, 0, 'n'},     {"duration", 1, 0, 'd'},     {"warmup", 1, 0, 'w'},
-	    {"connect-rate", 1, 0, 'C'}, {"call-timeout", 1, 0, 'T'}, {"setup-timeout", 1, 0, 'S'},
-	    {"hist", 0, 0, 'h' + 256},   {"help", 0, 0, 'h'},         {0, 0, 0, 0},
+	    {"mode", 1, 0, 'm'},
+	    {"closed", 0, 0, 'c'},
+	    {"rate", 1, 0, 'r'},
+	    {"idle", 0, 0, 'i'},
+	    {"storm", 0, 0, 's'},
+	    {"reconnect", 0, 0, 'R'},
+	    {"host", 1, 0, 'H'},
+	    {"port", 1, 0, 'p'},
+	    {"password", 1, 0, 'P'},
+	    {"stations", 1, 0, 'n'},
+	    {"duration", 1, 0, 'd'},
+	    {"warmup", 1, 0, 'w'},
+	    {"connect-rate", 1, 0, 'C'},
+	    {"call-timeout", 1, 0, 'T'},
+	    {"setup-timeout", 1, 0, 'S'},
+	    {"hist", 0, 0, 'h' + 256},
+	    {"help", 0, 0, 'h'},
+	    {"tx-meter-values", 1, 0, 'M'},
+	    {0, 0, 0, 0},
 	};
 	int c;
 
@@ -1281,6 +1296,7 @@ static void parse_args(int argc, char **argv)
 		case 'C': cfg.connect_rate = parse_number("connect-rate", optarg, 0); break;
 		case 'T': cfg.call_timeout = parse_number("call-timeout", optarg, 0.1); break;
 		case 'S': cfg.setup_timeout = parse_number("setup-timeout", optarg, 1); break;
+		case 'M': cfg.tx_meter_values = (int)parse_number("tx-meter-values", optarg, 0); break;
 		case 'h' + 256: cfg.print_hist = true; break;
 		case 'h': usage(stdout); exit(0);
 		default: usage(stderr); exit(2);

@@ -3,12 +3,15 @@
 # echo server (the ceiling), a minimal ocpp-rpc central system on Node, and csms; prints one table with ratios.
 #
 # Scenarios (each server gets the same ones, generator on the same machine):
-#   closed loop, CLOSED_STATIONS stations: Heartbeat, then MeterValues transactions   -> msg/s, p50, p99
+#   closed loop, CLOSED_STATIONS stations: Heartbeat, then MeterValues transactions (48 MeterValues each),
+#   then short transactions (StartTransaction, TX_METER_VALUES MeterValues, StopTransaction) -> msg/s, p50, p99
 #   open loop, OPEN_STATIONS stations, RATE MeterValues-transaction msg/s in total     -> achieved, p50/p99/p99.9
 #   idle memory: STATIONS stations connected and booted, (RSS after - RSS before) / STATIONS -> KiB/connection
 #   storm: STATIONS stations connect at once, then close and reconnect at once           -> ms until all booted
 # Environment: SERVERS="echo node csms" STATIONS=10000 CLOSED_STATIONS=100 OPEN_STATIONS=1000 RATE=20000
-#   DURATION=10 WARMUP=2 PORT=9400 OUT=build/bench-csms CSMS_ARGS="" (extra csms options).
+#   DURATION=10 WARMUP=2 TX_METER_VALUES=2 PORT=9400 OUT=build/bench-csms CSMS_ARGS="" (extra csms options)
+#   CSMS_BIN=build/release/csms (e.g. a copy of an older build, for a before/after in one run),
+#   PARTS="throughput connections" (the first three scenarios, the last two).
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 
@@ -18,12 +21,15 @@ CLOSED_STATIONS=${CLOSED_STATIONS:-100}
 OPEN_STATIONS=${OPEN_STATIONS:-1000}
 RATE=${RATE:-20000}
 DURATION=${DURATION:-10}
+TX_METER_VALUES=${TX_METER_VALUES:-2}
 WARMUP=${WARMUP:-2}
 PORT=${PORT:-9400}
 OUT=${OUT:-build/bench-csms}
 CSMS_ARGS=${CSMS_ARGS:-}
 B=build/release
 LOADGEN=$B/loadgen
+CSMS_BIN=${CSMS_BIN:-$B/csms}
+PARTS=${PARTS:-"throughput connections"}
 
 server_pid=""
 gen_pid=""
@@ -69,14 +75,14 @@ start_server() {
 		data_dirs+=("$dir")
 		# the generator's cards (BENCH00001.. padded to 14 characters, as csms stores them) are registered
 		# like a real deployment's: csms creates its schema, then they go in before the run
-		"$B/csms" --port "$port" --data "$dir" --log-level warn >>"$log" 2>&1 &
+		"$CSMS_BIN" --port "$port" --data "$dir" --log-level warn >>"$log" 2>&1 &
 		sleep 0.5
 		kill -TERM $! && wait $! 2>/dev/null
 		sqlite3 "$dir/csms.db" "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 30000)
 			INSERT OR IGNORE INTO id_tag (id_tag, created) SELECT printf('BENCH%05d', i) || '0000', 0 FROM n"
 		# shellcheck disable=SC2086 # CSMS_ARGS is a list of options
 		# one bench station sends ~200 messages a second in the closed loop: far above a real one's budget
-		"$B/csms" --port "$port" --data "$dir" --station-policy accept --log-level warn \
+		"$CSMS_BIN" --port "$port" --data "$dir" --station-policy accept --log-level warn \
 			--station-msg-rate 1000000 --station-byte-rate 1000000000 $CSMS_ARGS >>"$log" 2>&1 &
 		;;
 	esac
@@ -132,6 +138,12 @@ run_throughput() {
 		R[$name.mv_p50]=$(field "$result" p50_ms)
 		R[$name.mv_p99]=$(field "$result" p99_ms)
 	fi
+	if gen "$name" transactions --mode metervalues --tx-meter-values "$TX_METER_VALUES" --closed \
+		--stations "$CLOSED_STATIONS" --duration "$DURATION" --warmup "$WARMUP"; then
+		R[$name.tx_rate]=$(field "$result" rate_per_s)
+		R[$name.tx_p50]=$(field "$result" p50_ms)
+		R[$name.tx_p99]=$(field "$result" p99_ms)
+	fi
 	if gen "$name" open --mode metervalues --rate "$RATE" --stations "$OPEN_STATIONS" --duration "$DURATION" \
 		--warmup "$WARMUP"; then
 		R[$name.op_rate]=$(field "$result" rate_per_s)
@@ -182,8 +194,8 @@ for name in $SERVERS; do
 	case $name in
 	echo | node) ;;
 	csms)
-		if [ ! -x "$B/csms" ]; then
-			echo "== csms: $B/csms not found, skipped (build it with make all, then rerun)"
+		if [ ! -x "$CSMS_BIN" ]; then
+			echo "== csms: $CSMS_BIN not found, skipped (build it with make all, then rerun)"
 			continue
 		fi
 		;;
@@ -194,8 +206,8 @@ for name in $SERVERS; do
 	esac
 	echo "== $name"
 	ran+=("$name")
-	run_throughput "$name"
-	run_connections "$name"
+	[[ " $PARTS " == *" throughput "* ]] && run_throughput "$name"
+	[[ " $PARTS " == *" connections "* ]] && run_connections "$name"
 done
 
 # ---- the table ----
@@ -203,14 +215,17 @@ rows=(
 	"hb_rate|Heartbeat, closed loop, $CLOSED_STATIONS stations (msg/s)|"
 	"hb_p50|  p50 (ms)|"
 	"hb_p99|  p99 (ms)|"
-	"mv_rate|MeterValues tx, closed loop, $CLOSED_STATIONS stations (msg/s)|>= 30000"
+	"mv_rate|MeterValues tx, closed loop, $CLOSED_STATIONS stations (msg/s)|>= 30000, 2x node"
 	"mv_p50|  p50 (ms)|"
 	"mv_p99|  p99 (ms)|"
+	"tx_rate|Start/$TX_METER_VALUES MeterValues/Stop, closed loop, $CLOSED_STATIONS stations (msg/s)|1.5x node"
+	"tx_p50|  p50 (ms)|"
+	"tx_p99|  p99 (ms)|"
 	"op_rate|MeterValues tx, open loop $RATE/s, $OPEN_STATIONS stations (msg/s)|"
 	"op_p50|  p50 (ms)|"
 	"op_p99|  p99 (ms)|< 10"
 	"op_p999|  p99.9 (ms)|"
-	"kib|Idle memory, $STATIONS stations (KiB/connection)|<= 12"
+	"kib|Idle memory, $STATIONS stations (KiB/connection)|<= 8"
 	"storm|Storm: $STATIONS connect at once, all booted (ms)|"
 	"reconnect|Storm: $STATIONS reconnect at once, all booted (ms)|< 10000"
 	"errors|Errors (CALLERROR, timeout, disconnect...)|0"
@@ -233,3 +248,30 @@ for row in "${rows[@]}"; do
 	[ "$key" = errors ] && re=- && rn=-
 	printf '%-58s %10s %10s %10s %10s %10s %10s\n' "$label" "$e" "$n" "$c" "$re" "$rn" "$target"
 done
+
+# ---- one summary line per scenario: csms's figure, the ratios, the target met or not ----
+num() { awk -v a="$1" 'BEGIN { exit !(a ~ /^[0-9.]+$/) }'; }
+verdict() { # verdict EXPR: "met" or "NOT met" (awk expression over numbers), "-" when a figure is missing
+	local expr=$1
+	shift
+	for v in "$@"; do num "$v" || { echo "-"; return; }; done
+	awk "BEGIN { exit !($expr) }" && echo "met" || echo "NOT met"
+}
+c() { echo "${R[csms.$1]:--}"; }
+e() { echo "${R[echo.$1]:--}"; }
+n() { echo "${R[node.$1]:--}"; }
+echo
+summary() { # summary SCENARIO KEY UNIT TARGET VERDICT
+	printf 'summary %-14s csms %10s %-8s csms/echo %5s  csms/node %5s  target %-28s %s\n' "$1" "$(c "$2")" "$3" \
+		"$(ratio "$(c "$2")" "$(e "$2")")" "$(ratio "$(c "$2")" "$(n "$2")")" "$4" "$5"
+}
+summary heartbeat hb_rate msg/s ">= 0.8x echo" "$(verdict "$(c hb_rate) >= 0.8 * $(e hb_rate)" "$(c hb_rate)" "$(e hb_rate)")"
+summary metervalues mv_rate msg/s ">= 2x node, >= 30000/s" \
+	"$(verdict "$(c mv_rate) >= 2 * $(n mv_rate) && $(c mv_rate) >= 30000" "$(c mv_rate)" "$(n mv_rate)")"
+summary transactions tx_rate msg/s ">= 1.5x node" "$(verdict "$(c tx_rate) >= 1.5 * $(n tx_rate)" "$(c tx_rate)" "$(n tx_rate)")"
+summary open-loop op_p99 "ms p99" "p99 < 10 ms at $RATE/s" \
+	"$(verdict "$(c op_p99) < 10 && $(c op_rate) >= 0.99 * $RATE" "$(c op_p99)" "$(c op_rate)")"
+summary idle kib KiB/st "<= 8 KiB a station" "$(verdict "$(c kib) <= 8" "$(c kib)")"
+summary reconnect reconnect ms "all booted < 10000 ms" "$(verdict "$(c reconnect) < 10000" "$(c reconnect)")"
+summary errors errors "" "0" "$(verdict "$(c errors) == 0" "$(c errors)")"
+

@@ -22,6 +22,7 @@ struct csms_conn;
 struct csms_bg;
 struct csms_live;
 struct csms_sync;
+struct csms_msglog;
 
 struct csms {
 	struct csms_config cfg;
@@ -52,11 +53,7 @@ struct csms {
 		uint64_t frames_in, frames_out, refused_handshakes, auth_failures;
 		uint64_t over_budget; /* frames that took a station over its message budget */
 	} stats;
-	/* the message log's size, touched on the store thread only (csms_journal.c) */
-	struct {
-		int64_t bytes; /* frame text kept, estimated at the first write, then counted */
-		bool counted;
-	} msglog;
+	struct csms_msglog *msglog; /* the OCPP message log: its own database and writer (csms_msglog.h) */
 };
 
 #endif

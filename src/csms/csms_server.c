@@ -21,6 +21,7 @@
 #include "csms_http_entry.h"
 #include "csms_journal.h"
 #include "csms_live.h"
+#include "csms_msglog.h"
 #include "csms_operator.h"
 #include "csms_station_db.h"
 #include "csms_sync.h"
@@ -74,7 +75,21 @@ static void on_store_wake(struct ev_loop *loop, ev_async *w, int revents)
 	csms_store_finish(app->store);
 }
 
-static ev_async store_wake, bg_wake;
+static ev_async store_wake, bg_wake, msglog_wake;
+
+static void on_msglog_wake(struct ev_loop *loop, ev_async *w, int revents)
+{
+	struct csms *app = w->data;
+	(void)loop;
+	(void)revents;
+	csms_msglog_finish(app->msglog);
+}
+
+static void notify_msglog(void *ctx)
+{
+	(void)ctx;
+	ev_async_send(ev_default_loop(0), &msglog_wake);
+}
 
 static void notify_store(void *ctx)
 {
@@ -202,8 +217,14 @@ int csms_server_run(const struct csms_config *cfg)
 		WL_ERROR("csms", "--listen %s: %s", cfg->listen[0] ? cfg->listen : "(every address)", err);
 		return 1;
 	}
-	if (maintenance_start(cfg) < 0 || csms_store_open(&app.store, cfg->data_dir) < 0)
+	/* the message log first: it takes the frames of an older csms.db before that one's migration drops them */
+	if (maintenance_start(cfg) < 0 ||
+	    csms_msglog_open(&app.msglog, cfg->data_dir, (int64_t)cfg->message_log_max_mb * 1024 * 1024) < 0)
 		return 1;
+	if (csms_store_open(&app.store, cfg->data_dir) < 0) {
+		csms_msglog_close(app.msglog);
+		return 1;
+	}
 	if (csms_admin_token(cfg, app.admin_token, 1) < 0)
 		goto out_store;
 	if (!(app.reg = csms_registry_new()) || !(app.throttle = csms_throttle_new((unsigned)cfg->auth_fail_limit)) ||
@@ -223,6 +244,11 @@ int csms_server_run(const struct csms_config *cfg)
 	store_wake.data = &app;
 	ev_async_start(app.loop, &store_wake);
 	if (csms_store_start(app.store, notify_store, &app) < 0)
+		goto out_store;
+	ev_async_init(&msglog_wake, on_msglog_wake);
+	msglog_wake.data = &app;
+	ev_async_start(app.loop, &msglog_wake);
+	if (csms_msglog_start(app.msglog, notify_msglog, &app) < 0)
 		goto out_store;
 	ev_async_init(&bg_wake, on_bg_wake);
 	bg_wake.data = &app;
@@ -306,6 +332,7 @@ out_store:
 	csms_live_free(app.live);
 	app.live = NULL;
 	csms_store_close(app.store); /* commits everything submitted, then closes */
+	csms_msglog_close(app.msglog);
 	csms_sync_free(app.sync);
 	if (app.rdb)
 		sqlite3_close(app.rdb);

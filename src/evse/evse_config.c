@@ -73,7 +73,9 @@ static const struct opt opts[] = {
     {"group_port", OPT_INT, F(group_port), 1, 65535, NULL, "8887",
      "Master: port of ws://<group_listen>:<port>/ocpp/<satellite id>"},
     {"group_satellites", OPT_STR, F(group_satellites), 0, 0, NULL, "",
-     "Master: Satellite ids in upstream connector order, each with ':connectors' when not 1 (\"SAT-A,SAT-B:2\")"},
+     "Master: Satellite ids in upstream connector order, each with optional ':' fields: connectors (1..8), "
+     "maximum per connector (6A..80A, 32A), 1P or 3P (3P), the group phase its L1 is on (L1..L3, L1) "
+     "(\"SAT-A:16A:1P:L2,SAT-B,THIRD:2\")"},
     {"group_safe_current", OPT_INT, F(group_safe_current_a), 0, 32, NULL, "6",
      "Satellite: current limit in A while the Master is away (0 or 6..32; at most max_current)"},
     {"group_threshold", OPT_INT, F(group_threshold_a), 0, 800, NULL, "0",

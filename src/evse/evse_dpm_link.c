@@ -30,6 +30,7 @@ struct evse_dpm_link {
 	uint64_t reload_at;
 	double ev_prev[EVSE_DPM_PHASES]; /* the EV's current at the previous reading */
 	bool warned;                     /* the OCPP warning is raised */
+	bool yielded;                    /* the group's balancer owns the limit (evse_dpm_link_yield) */
 	bool fault_logged;
 };
 
@@ -250,7 +251,7 @@ void evse_dpm_link_tick(struct evse_dpm_link *l, uint64_t now_ms)
 		l->fault_logged = false;
 		return;
 	}
-	evse_charge_set_limit(l->charge, EVSE_LIMIT_POWER, l->dpm.offered);
+	evse_charge_set_limit(l->charge, EVSE_LIMIT_POWER, l->yielded ? -1.0 : l->dpm.offered);
 
 	if (l->dpm.faulted) {
 		if (!l->fault_logged)
@@ -277,6 +278,27 @@ void evse_dpm_link_tick(struct evse_dpm_link *l, uint64_t now_ms)
 			evse_ocpp_set_warning(l->ocpp, NULL);
 		l->warned = false;
 	}
+}
+
+void evse_dpm_link_yield(struct evse_dpm_link *l, bool yield)
+{
+	if (yield != l->yielded)
+		WL_INFO(MOD, "%s",
+		        yield ? "the group's load balancer owns the limit: the meter gives it the house load"
+		              : "dynamic power management owns the limit again");
+	l->yielded = yield;
+}
+
+int evse_dpm_link_grid(const struct evse_dpm_link *l, double grid_a[EVSE_DPM_PHASES], double *limit_a)
+{
+	if (!l->enabled)
+		return 0;
+	*limit_a = l->dpm.set.limit_a;
+	if (!l->dpm.have_reading || l->dpm.faulted)
+		return -1;
+	for (int p = 0; p < EVSE_DPM_PHASES; p++)
+		grid_a[p] = l->dpm.fig.grid_a[p];
+	return 1;
 }
 
 static double round1(double v)

@@ -35,6 +35,16 @@ void evse_dpm_link_free(struct evse_dpm_link *l);
  * the display and the OCPP warning. Call before evse_charge_tick(). */
 void evse_dpm_link_tick(struct evse_dpm_link *l, uint64_t now_ms);
 
+/* The Master of a load-balanced group (evse_group) owns its own charging limit: with yield the link no longer
+ * sets EVSE_LIMIT_POWER (it still reads the meter, shows ERR MET and warns over OCPP); the group's balancer
+ * takes the reading instead (evse_dpm_link_grid). */
+void evse_dpm_link_yield(struct evse_dpm_link *l, bool yield);
+
+/* For the group's balancer: 0 when DPM is off; 1 with the grid's current per phase (A, + import, - export, on
+ * the station's phases, 0 on the others) and the contract's limit per phase (dpm_limit, A) in *limit_a; -1
+ * (limit_a set) when DPM is on and there is no plausible reading (none yet, or the meter faulted). */
+int evse_dpm_link_grid(const struct evse_dpm_link *l, double grid_a[EVSE_DPM_PHASES], double *limit_a);
+
 /* The page "Dynamic Power Management": settings, live figures, state. The caller frees it (cJSON_Delete). */
 cJSON *evse_dpm_link_json(struct evse_dpm_link *l);
 

@@ -31,39 +31,40 @@ static void timestamp(const struct evse_group *g, char *out, size_t cap)
 
 /* ---- transactions of the Satellites ---- */
 
-/* The table is kept in the store ("group.tx" = "<transactionId>=<satellite id>,..."), so that a RemoteStop
- * still finds its Satellite after the Master restarted. */
-static void tx_save(struct evse_group *g)
+/* The table is kept in the store (evse_store_group_tx_*, one row per running transaction), so that a
+ * RemoteStop still finds its Satellite after the Master restarted. */
+static void tx_row(void *ctx, int64_t tx, const char *satellite)
 {
-	char buf[TX_MAX * (24 + EVSE_GROUP_ID_MAX) + 1];
-	size_t len = 0;
-	buf[0] = '\0';
+	struct evse_group *g = ctx;
+	int sat = evse_group_map_find(&g->map, satellite);
+	if (sat < 0)
+		return; /* a Satellite no longer in the group */
 	for (int i = 0; i < TX_MAX; i++)
-		if (g->tx[i].sat >= 0 && len < sizeof(buf))
-			len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s%" PRId64 "=%s", len ? "," : "",
-			                        g->tx[i].tx, g->map.sat[g->tx[i].sat].id);
-	evse_store_set(g->st->store, "group.tx", buf);
+		if (g->tx[i].sat < 0) {
+			g->tx[i].tx = tx;
+			g->tx[i].sat = sat;
+			return;
+		}
 }
 
 static void tx_load(struct evse_group *g)
 {
 	char buf[TX_MAX * (24 + EVSE_GROUP_ID_MAX) + 1], *save = NULL;
-	int n = 0;
-	if (evse_store_get(g->st->store, "group.tx", buf, sizeof(buf)) != 1)
-		return;
-	for (char *tok = strtok_r(buf, ",", &save); tok && n < TX_MAX; tok = strtok_r(NULL, ",", &save)) {
-		char *eq = strchr(tok, '='), *end;
-		if (!eq)
-			continue;
-		*eq = '\0';
-		long long tx = strtoll(tok, &end, 10);
-		int sat = evse_group_map_find(&g->map, eq + 1);
-		if (*end || sat < 0)
-			continue; /* a Satellite no longer in the group */
-		g->tx[n].tx = tx;
-		g->tx[n].sat = sat;
-		n++;
+	/* the rows of an older release, kept as one text ("<transactionId>=<satellite id>,..."): moved once */
+	if (evse_store_get(g->st->store, "group.tx", buf, sizeof(buf)) == 1 && buf[0]) {
+		for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+			char *eq = strchr(tok, '='), *end;
+			if (!eq)
+				continue;
+			*eq = '\0';
+			long long tx = strtoll(tok, &end, 10);
+			if (!*end)
+				evse_store_group_tx_put(g->st->store, tx, eq + 1);
+		}
+		evse_store_set(g->st->store, "group.tx", "");
 	}
+	if (evse_store_group_tx_each(g->st->store, tx_row, g) < 0)
+		WL_WARN(MOD, "the running transactions of the Satellites could not be read from the store");
 }
 
 static void tx_put(struct evse_group *g, int64_t tx, int sat)
@@ -72,11 +73,19 @@ static void tx_put(struct evse_group *g, int64_t tx, int sat)
 		if (g->tx[i].sat < 0 || g->tx[i].tx == tx) {
 			g->tx[i].tx = tx;
 			g->tx[i].sat = sat;
-			tx_save(g);
+			if (evse_store_group_tx_put(g->st->store, tx, g->map.sat[sat].id) < 0)
+				WL_WARN(MOD, "transaction %" PRId64 " of %s not kept in the store", tx,
+				        g->map.sat[sat].id);
 			return;
 		}
 	WL_WARN(MOD, "more than %d transactions running in the group: %" PRId64 " cannot be stopped remotely", TX_MAX,
 	        tx);
+}
+
+static void tx_drop(struct evse_group *g, int i)
+{
+	evse_store_group_tx_del(g->st->store, g->tx[i].tx);
+	g->tx[i].sat = -1;
 }
 
 static int tx_find(const struct evse_group *g, int64_t tx)
@@ -190,10 +199,8 @@ static void up_done(struct evse_group *g, struct up_slot *s, const struct ocpp_o
 		} else if (s->action == OCPP_StopTransaction) {
 			const cJSON *t = cJSON_GetObjectItemCaseSensitive(s->json, "transactionId");
 			int i = cJSON_IsNumber(t) ? tx_find(g, (int64_t)t->valuedouble) : -1;
-			if (i >= 0) {
-				g->tx[i].sat = -1;
-				tx_save(g);
-			}
+			if (i >= 0)
+				tx_drop(g, i);
 		}
 		if (alive) {
 			struct ocpp_error err;
@@ -441,6 +448,7 @@ static int relay_call(void *ctx, const struct ocpp_incoming *in)
 	}
 	*s = (struct down_slot){.busy = true, .link = link, .action = in->action, .sat = sat};
 	snprintf(s->id, sizeof(s->id), "%s", in->id);
+	evse_group__caps_down(g, s, in, k);
 	if (ocpp_rpc_call(c->rpc, in->action, p.data, s, g->now, &err) < 0) {
 		evse_ocpp_relay_reply_error(o, link, in->id, OCPP_ERR_InternalError, err.message);
 		s->busy = false;
@@ -470,6 +478,7 @@ void evse_group__sat_outcome(void *ctx, struct ocpp_rpc *rpc, const struct ocpp_
 	struct down_slot *s = out->cookie;
 	if (!s || !s->busy)
 		return;
+	evse_group__caps_outcome(g, s, out);
 	if (out->kind == OCPP_OUTCOME_RESULT) {
 		struct ocpp_error err;
 		cJSON *j = ocpp_encode(ocpp_actions[s->action].conf, out->conf, &err);
@@ -518,6 +527,14 @@ struct evse_group *evse_group_new(struct evse_station *st, const struct evse_con
 		goto fail;
 	if (evse_group__listen(g, ctx, err, errcap) < 0)
 		goto fail;
+	for (int s = 0; s < g->map.n_sat; s++) {
+		char key[16 + EVSE_GROUP_ID_MAX], hash[EVSE_GAUTH_HASH_MAX];
+		snprintf(key, sizeof(key), "group.key.%s", g->map.sat[s].id);
+		bool has = evse_store_get(st->store, key, hash, sizeof(hash)) == 1 && hash[0];
+		if (!has && g->auth_required)
+			WL_WARN(MOD, "satellite %s has no password: refused until one is set (evse group-passwd %s)",
+			        g->map.sat[s].id, g->map.sat[s].id);
+	}
 	struct evse_ocpp_relay r = {.call = relay_call, .outcome = relay_outcome, .ctx = g};
 	evse_ocpp_set_relay(st->ocpp, &r);
 	WL_INFO(MOD, "master of %d satellites (%d connectors upstream), listening on %s port %d", g->map.n_sat,
@@ -584,12 +601,15 @@ struct limit_req {
 	struct ocpp_clear_charging_profile_req clear;
 };
 
+/* local 0: the Satellite as a whole (ChargePointMaxProfile on its connector 0); local >= 1: its connector
+ * local (TxDefaultProfile on it) */
 static const void *limit_req(struct limit_req *r, int local, double amps)
 {
 	memset(r, 0, sizeof(*r));
+	int64_t id = EVSE_GROUP_PROFILE_ID + (local > 0 ? local : 0);
 	if (amps < 0) {
 		r->action = OCPP_ClearChargingProfile;
-		r->clear = (struct ocpp_clear_charging_profile_req){.has_id = true, .id = EVSE_GROUP_PROFILE_ID};
+		r->clear = (struct ocpp_clear_charging_profile_req){.has_id = true, .id = id};
 		return &r->clear;
 	}
 	r->action = OCPP_SetChargingProfile;
@@ -600,14 +620,20 @@ static const void *limit_req(struct limit_req *r, int local, double amps)
 	                                           .charging_schedule_period = &r->period};
 	/* a ChargePointMaxProfile: the lower of it and the backend's own profiles counts, so a share never lifts
 	 * what the backend set (a TxDefaultProfile of a higher stack level would replace the backend's) */
-	r->prof = (struct ocpp_charging_profile){.charging_profile_id = EVSE_GROUP_PROFILE_ID,
+	/* local > 0, a connector of a Satellite of several: a TxDefaultProfile of the share on it. The balancer's
+	 * shares never exceed the caps of upstream's own profiles on that connector (evse_group_caps.c), so it never
+	 * lifts an upstream TxDefaultProfile it outranks; one of upstream at the same stack level would be replaced
+	 * by it and is left alone (evse_group__caps_has_level); an upstream TxProfile replaces it during its
+	 * transaction — the Satellite's ChargePointMaxProfile (its total) still bounds the Satellite. */
+	r->prof = (struct ocpp_charging_profile){.charging_profile_id = id,
 	                                         .stack_level = EVSE_GROUP_PROFILE_LEVEL,
 	                                         .charging_profile_purpose =
-	                                             OCPP_CHARGING_PROFILE_PURPOSE_CHARGE_POINT_MAX_PROFILE,
+	                                             local > 0 ? OCPP_CHARGING_PROFILE_PURPOSE_TX_DEFAULT_PROFILE
+	                                                       : OCPP_CHARGING_PROFILE_PURPOSE_CHARGE_POINT_MAX_PROFILE,
 	                                         .charging_profile_kind = OCPP_CHARGING_PROFILE_KIND_ABSOLUTE,
 	                                         .charging_schedule = &r->sched};
-	r->set = (struct ocpp_set_charging_profile_req){.connector_id = 0, .cs_charging_profiles = &r->prof};
-	(void)local; /* NEEDSWORK: a Satellite of several connectors is capped as a whole */
+	r->set = (struct ocpp_set_charging_profile_req){.connector_id = local > 0 ? local : 0,
+	                                                .cs_charging_profiles = &r->prof};
 	return &r->set;
 }
 
@@ -620,7 +646,7 @@ cJSON *evse_group_limit_json(int local, double amps, enum ocpp_action *action)
 	return ocpp_encode(ocpp_actions[r.action].req, req, &err);
 }
 
-int evse_group_set_point_limit(struct evse_group *g, int k, double amps)
+static int set_limit(struct evse_group *g, int k, double amps, bool per_connector)
 {
 	struct ocpp_error err;
 	struct limit_req r;
@@ -634,10 +660,23 @@ int evse_group_set_point_limit(struct evse_group *g, int k, double amps)
 	struct group_conn *c = g->sat[sat].conn;
 	if (!c)
 		return -1;
-	const void *req = limit_req(&r, local, amps);
+	const void *req = limit_req(&r, per_connector ? local : 0, amps);
 	int rc = ocpp_rpc_call(c->rpc, r.action, req, &g->own_cookie, g->now, &err);
 	if (rc < 0)
 		WL_WARN(MOD, "limit of %s not sent: %s", g->map.sat[sat].id, err.message);
 	evse_group__flush(c);
 	return rc < 0 ? -1 : 0;
+}
+
+int evse_group_set_point_limit(struct evse_group *g, int k, double amps)
+{
+	return set_limit(g, k, amps, false);
+}
+
+int evse_group_set_connector_limit(struct evse_group *g, int k, double amps)
+{
+	int sat, local;
+	if (evse_group_map_down(&g->map, k, &sat, &local) < 0 || sat < 0)
+		return -1;
+	return set_limit(g, k, amps, true);
 }

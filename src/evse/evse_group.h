@@ -36,12 +36,17 @@ void evse_group_tick(struct evse_group *g, uint64_t now_ms);
  * Satellite through SetChargingProfile ChargePointMaxProfile on its connector 0 (id EVSE_GROUP_PROFILE_ID,
  * stack level EVSE_GROUP_PROFILE_LEVEL, one period from the epoch), so that the lower of the share and the
  * backend's own profiles counts; a limit < 0 clears it. A Satellite of several connectors is capped as a
- * whole (the balancer passes its total). 0, or -1 when k is not a socket of the group or its Satellite is
- * not connected. */
+ * whole (the balancer passes its total) and per connector (evse_group_set_connector_limit). 0, or -1 when k is not a
+ * socket of the group or its Satellite is not connected. */
 #define EVSE_GROUP_PROFILE_ID    900001
 #define EVSE_GROUP_PROFILE_LEVEL 9
 int evse_group_set_point_limit(struct evse_group *g, int k, double amps);
-/* The request that hook sends a Satellite for its connector local: SetChargingProfile or, amps < 0,
+/* A Satellite of several connectors also gets each connector's share: a TxDefaultProfile on connector local
+ * (id EVSE_GROUP_PROFILE_ID + local, stack level EVSE_GROUP_PROFILE_LEVEL); < 0 clears it. 0, or -1 (not a
+ * Satellite's connector, not connected). */
+int evse_group_set_connector_limit(struct evse_group *g, int k, double amps);
+/* The request those hooks send a Satellite: local 0 its whole-station cap (ChargePointMaxProfile on
+ * connector 0), local >= 1 that connector's (TxDefaultProfile); SetChargingProfile or, amps < 0,
  * ClearChargingProfile (in *action), as JSON (cJSON_Delete it); NULL when out of memory. */
 cJSON *evse_group_limit_json(int local, double amps, enum ocpp_action *action);
 

@@ -8,7 +8,10 @@
 #include <stdint.h>
 
 #include "evse_group.h"
+#include "evse_group_auth.h"
+#include "evse_group_lb.h"
 #include "evse_group_map.h"
+#include "evse_smart.h"
 #include "ocpp.h"
 #include "wl_listen.h"
 
@@ -50,12 +53,23 @@ struct up_slot {
 	uint64_t since;
 };
 
+/* What a call passed down changes in the Master's copy of a connector's upstream profiles once its Satellite
+ * accepts it (evse_group_caps.c). */
+struct cap_change {
+	enum { CAPS_NONE, CAPS_SET, CAPS_CLEAR } kind;
+	int k;                          /* the upstream connector */
+	struct evse_smart_profile prof; /* CAPS_SET, on connector 1 of the copy */
+	int64_t id;                     /* CAPS_CLEAR: -1 any */
+	int purpose, stack;             /* CAPS_CLEAR: -1 any */
+};
+
 struct down_slot {
 	bool busy;
 	unsigned link; /* the upstream connection it came on */
 	char id[64];
 	enum ocpp_action action;
 	int sat;
+	struct cap_change cap;
 };
 
 /* The load balancer's view of one upstream connector (evse_group_bal.c). */
@@ -64,9 +78,12 @@ struct bal_point {
 	bool session;     /* last cycle's */
 	int64_t start_ms; /* when the session was first seen */
 	int draw_da;      /* latest Current.Import, -1: none */
+	int phase_da[3];  /* ... per group phase, -1: none */
 	int lim_da;       /* the balancer's last limit, -1: none */
 	int sent_da;      /* the limit last sent to it (its Satellite's first connector: the Satellite's total) */
 	unsigned serial;  /* the Satellite connection it was sent on */
+	int conn_sent_da; /* a connector of a Satellite of several: its own share last sent, -1: none */
+	unsigned conn_serial;
 };
 
 struct evse_group {
@@ -92,6 +109,10 @@ struct evse_group {
 	struct evse_lb *lb; /* group_threshold > 0 */
 	uint64_t lb_at;     /* its last cycle */
 	struct bal_point bal[EVSE_GROUP_POINTS_MAX];
+	bool auth_required;                  /* the Satellites' vhost listens beyond loopback: a password each */
+	struct evse_gauth_throttle throttle; /* failed Satellite logins per address */
+	struct evse_smart
+	    *caps; /* [EVSE_GROUP_POINTS_MAX]: upstream's profiles on each Satellite connector (balancing) */
 	void (*wake)(void *ctx); /* frames for upstream were queued */
 	void *wake_ctx;
 };
@@ -111,5 +132,20 @@ int evse_group__bal_new(struct evse_group *g, char *err, size_t errcap);
 void evse_group__bal_free(struct evse_group *g);
 void evse_group__bal_seen(struct evse_group *g, enum ocpp_action a, int k, const cJSON *j);
 void evse_group__bal_tick(struct evse_group *g);
+
+/* evse_group_caps.c: upstream's limits as the balancer's caps. A Satellite's copy of the profiles upstream set
+ * on its connectors: note what a call passed down would change (down), apply it when the Satellite accepts
+ * (outcome); each connector's cap now (point: 1 with *cap_da, 0 none; ended: its session just ended, its
+ * TxProfiles go);
+ * the whole station's (ChargePointMaxProfile on connector 0, the Master's own): da or EVSE_LB_NO_CAP. */
+int evse_group__caps_new(struct evse_group *g);
+void evse_group__caps_free(struct evse_group *g);
+void evse_group__caps_down(struct evse_group *g, struct down_slot *s, const struct ocpp_incoming *in, int k);
+void evse_group__caps_outcome(struct evse_group *g, const struct down_slot *s, const struct ocpp_outcome *out);
+int evse_group__caps_point(struct evse_group *g, int k, bool session, bool ended, int64_t start_wall_ms, int *cap_da);
+int evse_group__caps_station(struct evse_group *g);
+/* Has upstream a TxDefaultProfile of stack level on connector k (the Master's own per-connector share there
+ * would replace it)? */
+bool evse_group__caps_has_level(const struct evse_group *g, int k, int level);
 
 #endif

@@ -1,6 +1,7 @@
 /* evse_group_map.c — the group's connector numbering: parse the Satellite list, map both ways. */
 #include "evse_group_map.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,45 +17,112 @@ static int id_ok(const char *s, size_t len)
 	return 1;
 }
 
+unsigned evse_group_phase_mask(int phases, int l1)
+{
+	if (phases == 3)
+		return 7;
+	return l1 >= 1 && l1 <= 3 ? 1u << (l1 - 1) : 0;
+}
+
+/* A number of 1..3 digits at s (len characters): its value, or -1. */
+static int small_number(const char *s, size_t len)
+{
+	int v = 0;
+	if (len == 0 || len > 3)
+		return -1;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v;
+}
+
+/* The fields of a field kind: which one a text is, what it sets. */
+enum field { F_CONNECTORS, F_MAX, F_PHASES, F_WIRING, F_COUNT };
+static const char *const field_names[F_COUNT] = {"connectors", "maximum", "phases", "wiring"};
+
+/* One field after the id: sets s, or -1 with err. seen guards against a field given twice. */
+static int parse_field(struct evse_group_sat *s, const char *item, size_t ilen, const char *f, size_t len,
+                       bool seen[F_COUNT], char *err, size_t errcap)
+{
+	enum field kind;
+	int v = -1;
+	char last = len ? f[len - 1] : '\0';
+	if (small_number(f, len) >= 0) {
+		kind = F_CONNECTORS;
+		v = small_number(f, len);
+	} else if (len >= 2 && (last == 'A' || last == 'a') && small_number(f, len - 1) >= 0) {
+		kind = F_MAX;
+		v = small_number(f, len - 1);
+	} else if (len == 2 && (f[1] == 'P' || f[1] == 'p') && (f[0] == '1' || f[0] == '3')) {
+		kind = F_PHASES;
+		v = f[0] - '0';
+	} else if (len == 2 && (f[0] == 'L' || f[0] == 'l') && f[1] >= '1' && f[1] <= '3') {
+		kind = F_WIRING;
+		v = f[1] - '0';
+	} else {
+		snprintf(err, errcap,
+		         "group_satellites: \"%.*s\": unknown field \"%.*s\" (connectors 1..%d, a maximum %dA..%dA, "
+		         "1P or 3P, L1..L3)",
+		         (int)(ilen > 60 ? 60 : ilen), item, (int)(len > 20 ? 20 : len), f, EVSE_GROUP_CONN_MAX,
+		         EVSE_GROUP_MAX_A_MIN, EVSE_GROUP_MAX_A_MAX);
+		return -1;
+	}
+	if (seen[kind]) {
+		snprintf(err, errcap, "group_satellites: \"%.*s\": %s given twice", (int)(ilen > 60 ? 60 : ilen), item,
+		         field_names[kind]);
+		return -1;
+	}
+	seen[kind] = true;
+	if (kind == F_CONNECTORS && (v < 1 || v > EVSE_GROUP_CONN_MAX)) {
+		snprintf(err, errcap, "group_satellites: \"%.*s\": %d connectors (1..%d)", (int)(ilen > 60 ? 60 : ilen),
+		         item, v, EVSE_GROUP_CONN_MAX);
+		return -1;
+	}
+	if (kind == F_MAX && (v < EVSE_GROUP_MAX_A_MIN || v > EVSE_GROUP_MAX_A_MAX)) {
+		snprintf(err, errcap, "group_satellites: \"%.*s\": maximum %d A (%d..%d)", (int)(ilen > 60 ? 60 : ilen),
+		         item, v, EVSE_GROUP_MAX_A_MIN, EVSE_GROUP_MAX_A_MAX);
+		return -1;
+	}
+	switch (kind) {
+	case F_CONNECTORS: s->connectors = v; break;
+	case F_MAX: s->max_a = v; break;
+	case F_PHASES: s->phases = v; break;
+	case F_WIRING: s->l1 = v; break;
+	case F_COUNT: break;
+	}
+	return 0;
+}
+
 static int parse_item(struct evse_group_map *m, const char *item, size_t len, char *err, size_t errcap)
 {
 	const char *colon = memchr(item, ':', len);
 	size_t idlen = colon ? (size_t)(colon - item) : len;
-	int n = 1;
+	bool seen[F_COUNT] = {false};
+	struct evse_group_sat *s = &m->sat[m->n_sat];
 
 	if (!id_ok(item, idlen)) {
 		snprintf(err, errcap, "group_satellites: \"%.*s\": an id is 1..%d printable characters without / , :",
 		         (int)(len > 60 ? 60 : len), item, EVSE_GROUP_ID_MAX);
 		return -1;
 	}
-	if (colon) {
-		char num[8], *end;
-		size_t nl = len - idlen - 1;
-		if (nl == 0 || nl >= sizeof(num)) {
-			snprintf(err, errcap, "group_satellites: \"%.*s\": connectors (1..%d) after ':'", (int)len,
-			         item, EVSE_GROUP_CONN_MAX);
+	*s = (struct evse_group_sat){.connectors = 1, .max_a = EVSE_GROUP_MAX_A_DEF, .phases = 3, .l1 = 1};
+	for (const char *f = colon; f;) {
+		const char *next = memchr(f + 1, ':', (size_t)(item + len - f - 1));
+		size_t flen = (size_t)((next ? next : item + len) - f - 1);
+		if (parse_field(s, item, len, f + 1, flen, seen, err, errcap) < 0)
 			return -1;
-		}
-		memcpy(num, colon + 1, nl);
-		num[nl] = '\0';
-		long v = strtol(num, &end, 10);
-		if (*end || v < 1 || v > EVSE_GROUP_CONN_MAX) {
-			snprintf(err, errcap, "group_satellites: \"%.*s\": %s connectors (1..%d)", (int)len, item, num,
-			         EVSE_GROUP_CONN_MAX);
-			return -1;
-		}
-		n = (int)v;
+		f = next;
 	}
-	struct evse_group_sat *s = &m->sat[m->n_sat];
 	memcpy(s->id, item, idlen);
 	s->id[idlen] = '\0';
 	if (evse_group_map_find(m, s->id) >= 0) {
 		snprintf(err, errcap, "group_satellites: \"%s\" is listed twice", s->id);
 		return -1;
 	}
-	s->connectors = n;
 	s->first = m->total + 1;
-	m->total += n;
+	m->total += s->connectors;
 	m->n_sat++;
 	return 0;
 }

@@ -1,7 +1,10 @@
 /* evse_group_map.h — the connector numbers of a Master/Satellite group, pure (no I/O): the Master's own
  * sockets are upstream connectors 1..own, then each configured Satellite's connectors in the configured
- * order. The order comes from the `group_satellites` setting ("SAT-A,SAT-B:2": ids, each with its number of
- * connectors after a colon, 1 when absent), so it is the same after every restart. */
+ * order. The order comes from the `group_satellites` setting, so it is the same after every restart: ids
+ * separated by ',', each followed by optional fields after ':' in any order — the number of connectors
+ * ("2", 1..8, default 1), each connector's maximum ("16A", 6..80 A, default 32 A), its phases ("1P" or
+ * "3P", default 3P) and the group phase its L1 is wired to ("L2": a 1-phase point on the group's L2, a
+ * 3-phase point wired L2-L3-L1; default L1): "SAT-A:16A:1P:L2,SAT-B,THIRD:2:22A". */
 #ifndef EVSE_GROUP_MAP_H
 #define EVSE_GROUP_MAP_H
 
@@ -11,12 +14,22 @@
 #define EVSE_GROUP_SAT_MAX    (EVSE_GROUP_POINTS_MAX - 1)
 #define EVSE_GROUP_CONN_MAX   8  /* connectors of one Satellite */
 #define EVSE_GROUP_ID_MAX     48 /* chargeBoxId: the last segment of the Satellite's OCPP address */
+#define EVSE_GROUP_MAX_A_DEF  32 /* a point's maximum when the list does not give it */
+#define EVSE_GROUP_MAX_A_MIN  6
+#define EVSE_GROUP_MAX_A_MAX  80
 
 struct evse_group_sat {
 	char id[EVSE_GROUP_ID_MAX + 1];
 	int connectors; /* 1..EVSE_GROUP_CONN_MAX */
 	int first;      /* its connector 1 upstream */
+	int max_a;      /* each connector's maximum current (A) */
+	int phases;     /* 1 or 3 */
+	int l1;         /* the group phase (1..3) its L1 is wired to */
 };
+
+/* The group phases a point of phases wired with its L1 on group phase l1 uses, as a mask (bit 0: L1): a
+ * 1-phase point one bit, a 3-phase point all three. */
+unsigned evse_group_phase_mask(int phases, int l1);
 
 struct evse_group_map {
 	int own; /* the Master's own sockets: upstream 1..own */
@@ -26,7 +39,8 @@ struct evse_group_map {
 };
 
 /* Fills m from the setting text. 0, or -1 with the reason in err ("group_satellites: \"A:9\": 9 connectors
- * (1..8)"). An empty text is a group without Satellites. */
+ * (1..8)", "group_satellites: \"A:16X\": unknown field \"16X\" (...)"). An empty text is a group without
+ * Satellites. */
 int evse_group_map_parse(struct evse_group_map *m, int own, const char *text, char *err, size_t errcap);
 
 /* The index of Satellite id, or -1 when it is not configured. */

@@ -4,6 +4,7 @@
 #include "evse_group_int.h"
 
 #include <libwebsockets.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -128,6 +129,53 @@ static void on_receive(struct group_conn *c, struct lws *wsi, const char *in, si
 		c->g->wake(c->g->wake_ctx);
 }
 
+/* Writes a short refusal of the upgrade (401 with its challenge, 429): 1 (lws closes the connection). */
+static int refuse(struct lws *wsi, int status, const char *text)
+{
+	unsigned char buf[LWS_PRE + 512], *start = buf + LWS_PRE, *p = start, *end = buf + sizeof(buf) - 1;
+	static const char challenge[] = "Basic realm=\"Wattline group\", charset=\"UTF-8\"";
+	size_t tl = strlen(text);
+	if (lws_add_http_common_headers(wsi, (unsigned)status, "text/plain", tl, &p, end) ||
+	    (status == HTTP_STATUS_UNAUTHORIZED &&
+	     lws_add_http_header_by_token(wsi, WSI_TOKEN_HTTP_WWW_AUTHENTICATE, (const unsigned char *)challenge,
+	                                  (int)strlen(challenge), &p, end)) ||
+	    lws_finalize_write_http_header(wsi, start, &p, end))
+		return 1;
+	if (tl + LWS_PRE < sizeof(buf)) {
+		memcpy(buf + LWS_PRE, text, tl);
+		lws_write(wsi, buf + LWS_PRE, tl, LWS_WRITE_HTTP_FINAL);
+	}
+	return 1;
+}
+
+/* The Satellite's credentials on the upgrade (security profile 1): 0 to go on, 1 when refused (answered). */
+static int check_credentials(struct evse_group *g, struct lws *wsi)
+{
+	char addr[48], hash[EVSE_GAUTH_HASH_MAX] = "", key[16 + EVSE_GROUP_ID_MAX], header[400];
+	int sat = sat_from_uri(g, wsi);
+	uint64_t now = wl_mono_ms();
+	if (sat < 0)
+		return 0; /* refused by the protocol filter with its message */
+	lws_get_peer_simple(wsi, addr, sizeof(addr));
+	if (evse_gauth_blocked(&g->throttle, addr, now)) {
+		WL_WARN(MOD, "satellite %s from %s: refused, too many failed logins (try again within a minute)",
+		        g->map.sat[sat].id, addr);
+		return refuse(wsi, 429, "too many failed logins: try again later\n");
+	}
+	snprintf(key, sizeof(key), "group.key.%s", g->map.sat[sat].id);
+	if (evse_store_get(g->st->store, key, hash, sizeof(hash)) != 1)
+		hash[0] = '\0';
+	int n = lws_hdr_copy(wsi, header, sizeof(header), WSI_TOKEN_HTTP_AUTHORIZATION);
+	enum evse_gauth_result r = evse_gauth_check(g->map.sat[sat].id, hash, g->auth_required, n > 0 ? header : NULL);
+	sodium_memzero(header, sizeof(header));
+	if (r == EVSE_GAUTH_OK || r == EVSE_GAUTH_OPEN)
+		return 0;
+	evse_gauth_failed(&g->throttle, addr, now);
+	WL_WARN(MOD, "satellite %s from %s: authentication failed: %s", g->map.sat[sat].id, addr,
+	        evse_gauth_result_text(r));
+	return refuse(wsi, HTTP_STATUS_UNAUTHORIZED, "wrong satellite id or password\n");
+}
+
 static int group_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len)
 {
 	struct lws_vhost *vh = lws_get_vhost(wsi);
@@ -143,6 +191,10 @@ static int group_callback(struct lws *wsi, enum lws_callback_reasons reason, voi
 			return -1;
 		}
 		return 0;
+	case LWS_CALLBACK_HTTP_CONFIRM_UPGRADE:
+		if (!g || strcmp((const char *)in, "websocket") != 0)
+			return -1;
+		return check_credentials(g, wsi);
 	case LWS_CALLBACK_ESTABLISHED: return g ? on_established(g, c, wsi) : -1;
 	case LWS_CALLBACK_RECEIVE:
 		if (lws_frame_is_binary(wsi))
@@ -181,6 +233,7 @@ int evse_group__listen(struct evse_group *g, struct lws_context *ctx, char *err,
 	info.vhost_name = "group";
 	info.user = g;
 	wl_listen_apply_lws(&g->where, &info);
+	g->auth_required = !evse_gauth_loopback_only(g->where.family, g->where.addr);
 	if (!(g->vh = lws_create_vhost(ctx, &info))) {
 		snprintf(err, errcap, "group_listen: cannot listen on %s port %d",
 		         wl_listen_name(&g->where, name, sizeof(name)), cfg->group_port);

@@ -11,6 +11,8 @@
 #include <unistd.h>
 
 #include "evse_config.h"
+#include "evse_group_auth.h"
+#include "evse_group_map.h"
 #include "evse_model.h"
 #include "evse_net.h"
 #include "evse_settings.h"
@@ -36,6 +38,7 @@ static void usage(FILE *out)
 	fprintf(out, "usage: evse [--config=FILE] [--OPTION=VALUE ...]\n"
 	             "       evse [--http_port=N] sim COMMAND...\n"
 	             "       evse [--config=FILE] [--db=FILE] passwd < password-file\n"
+	             "       evse [--config=FILE] [--db=FILE] group-passwd SATELLITE-ID < password-file\n"
 	             "\n"
 	             "The Wattline charging-station controller: IEC 61851 charging over the hardware layer (the\n"
 	             "simulator today), OCPP 1.6J client, local web app on http://HTTP_BIND:HTTP_PORT/.\n"
@@ -48,7 +51,9 @@ static void usage(FILE *out)
 	             "The settings pages (and the firmware upload) need a password. There is no default: at the\n"
 	             "first start evse logs a one-time setup code (also written to setup-code next to the\n"
 	             "database, mode 0600) that the web app asks for. `evse passwd` sets the password from the\n"
-	             "first line of standard input.\n"
+	             "first line of standard input. On a Master, `evse group-passwd ID` sets the password (16..40\n"
+	             "characters; an empty line removes it) a Satellite of group_satellites must give (HTTP Basic\n"
+	             "auth, its ocpp_password); a Master listening beyond loopback refuses a Satellite without one.\n"
 	             "\n"
 	             "Simulator commands (also POST /api/sim):\n"
 	             "  plug [soc=0..1] [capacity=Wh] [max_a=A] [phases=1|3] [response_ms=MS] [cable_a=A]\n"
@@ -90,6 +95,48 @@ static int set_password(const struct evse_config *cfg)
 	rc = 0;
 out:
 	memset(pw, 0, sizeof(pw));
+	evse_store_close(st);
+	return rc;
+}
+
+/* `evse group-passwd ID`: a Satellite's password from the first line of stdin, hashed into the store (an empty
+ * line removes it). */
+static int set_group_password(const struct evse_config *cfg, const char *id)
+{
+	char pw[EVSE_GAUTH_PW_MAX + 2], err[300] = "", key[16 + EVSE_GROUP_ID_MAX], hash[EVSE_GAUTH_HASH_MAX] = "";
+	struct evse_group_map m;
+	int rc = 1;
+	if (evse_group_map_parse(&m, 1, cfg->group_satellites, err, sizeof(err)) < 0) {
+		fprintf(stderr, "evse group-passwd: %s\n", err);
+		return 2;
+	}
+	if (evse_group_map_find(&m, id) < 0) {
+		fprintf(stderr, "evse group-passwd: \"%.48s\" is not in group_satellites (\"%.200s\")\n", id,
+		        cfg->group_satellites);
+		return 2;
+	}
+	if (!fgets(pw, sizeof(pw), stdin))
+		pw[0] = '\0';
+	pw[strcspn(pw, "\r\n")] = '\0';
+	if (pw[0] && (evse_gauth_check_password(pw, err, sizeof(err)) < 0 || evse_gauth_hash(pw, hash) < 0)) {
+		fprintf(stderr, "evse group-passwd: %s\n", pw[0] && err[0] ? err : "out of memory");
+		memset(pw, 0, sizeof(pw));
+		return 2;
+	}
+	memset(pw, 0, sizeof(pw));
+	struct evse_store *st = evse_store_open(cfg->db_path, err, sizeof(err));
+	if (!st) {
+		fprintf(stderr, "evse group-passwd: %s\n", err);
+		return 1;
+	}
+	snprintf(key, sizeof(key), "group.key.%s", id);
+	if (evse_store_set(st, key, hash) < 0) {
+		fprintf(stderr, "evse group-passwd: the store cannot keep it\n");
+		goto out;
+	}
+	printf("satellite %s: password %s in %s\n", id, hash[0] ? "set" : "removed", cfg->db_path);
+	rc = 0;
+out:
 	evse_store_close(st);
 	return rc;
 }
@@ -153,6 +200,7 @@ int main(int argc, char **argv)
 	char err[300];
 	int first_cmd = 0;
 	bool passwd = false;
+	const char *group_passwd = NULL;
 
 	evse_config_defaults(&cfg);
 	for (int i = 1; i < argc; i++) {
@@ -175,6 +223,10 @@ int main(int argc, char **argv)
 			passwd = true;
 			break;
 		}
+		if (strcmp(argv[i], "group-passwd") == 0 && i == argc - 2) {
+			group_passwd = argv[i + 1];
+			break;
+		}
 		if (strncmp(argv[i], "--", 2) != 0 || !strchr(argv[i], '=')) {
 			fprintf(stderr, "evse: unexpected argument \"%s\" (see --help)\n", argv[i]);
 			return 2;
@@ -193,6 +245,8 @@ int main(int argc, char **argv)
 		return sim_client(&cfg, argc - first_cmd, argv + first_cmd);
 	if (passwd)
 		return set_password(&cfg);
+	if (group_passwd)
+		return set_group_password(&cfg, group_passwd);
 	if (load_settings(&cfg, err, sizeof(err)) < 0) {
 		fprintf(stderr, "evse: %s\n", err);
 		return 1;

@@ -32,6 +32,17 @@ void evse_ocpp_free(struct evse_ocpp *o);
 void evse_ocpp_connected(struct evse_ocpp *o, uint64_t now_ms);
 void evse_ocpp_disconnected(struct evse_ocpp *o, uint64_t now_ms);
 bool evse_ocpp_online(const struct evse_ocpp *o); /* connected and accepted */
+
+/* Smart charging, for the Master's load balancer (evse_group): the limit the profiles give connector 1 now
+ * (A, -1: none), and the ChargePointMaxProfiles' limit of the whole station now (A per phase, -1: none). */
+double evse_ocpp_smart_limit(const struct evse_ocpp *o);
+double evse_ocpp_station_max(const struct evse_ocpp *o);
+
+/* An OCPP charging profile as evse_smart's, checked (evse_smart_check); received_ms stands in for a missing
+ * startSchedule of an Absolute one. 0, or -1 with the reason in err. */
+struct evse_smart_profile;
+int evse_ocpp_smart_profile(const struct ocpp_charging_profile *cp, int connector, int64_t received_ms,
+                            struct evse_smart_profile *p, char *err, size_t errcap);
 /* One received text frame. */
 void evse_ocpp_receive(struct evse_ocpp *o, const char *buf, size_t len, uint64_t now_ms);
 /* Timers: boot retry, heartbeat, status debounce, meter values, queue retries, call timeouts. */

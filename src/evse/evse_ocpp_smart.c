@@ -31,8 +31,8 @@ static bool parse_time(const char *s, int64_t *ms)
 }
 
 /* The OCPP profile as evse_smart's; received_ms stands in for a missing startSchedule of an Absolute one. */
-static int to_smart(const struct ocpp_charging_profile *cp, int connector, int64_t received_ms,
-                    struct evse_smart_profile *p, char *err, size_t errcap)
+int evse_ocpp_smart_profile(const struct ocpp_charging_profile *cp, int connector, int64_t received_ms,
+                            struct evse_smart_profile *p, char *err, size_t errcap)
 {
 	static const enum evse_smart_purpose purposes[] = {
 	    [OCPP_CHARGING_PROFILE_PURPOSE_CHARGE_POINT_MAX_PROFILE] = EVSE_SMART_CP_MAX,
@@ -99,7 +99,7 @@ static int install(struct evse_ocpp *o, int64_t connector, const struct ocpp_cha
 	struct evse_smart_profile p;
 	struct ocpp_error e;
 	int64_t now = (int64_t)evse_ocpp__wall(o);
-	if (to_smart(cp, (int)connector, now, &p, err, errcap) < 0)
+	if (evse_ocpp_smart_profile(cp, (int)connector, now, &p, err, errcap) < 0)
 		return -1;
 	if (p.purpose == EVSE_SMART_TX) {
 		int64_t remote = evse_ocpp__remote_tx(o);
@@ -155,8 +155,8 @@ static void load_one(void *ctx, int64_t id, int64_t received_ms, const char *jso
 	memset(&pl, 0, sizeof(pl));
 	if (j && ocpp_decode(&ocpp_type_set_charging_profile_req, j, NULL, &pl, &err) == 0) {
 		const struct ocpp_set_charging_profile_req *req = pl.data;
-		if (to_smart(req->cs_charging_profiles, (int)req->connector_id, received_ms, &p, why, sizeof(why)) ==
-		        0 &&
+		if (evse_ocpp_smart_profile(req->cs_charging_profiles, (int)req->connector_id, received_ms, &p, why,
+		                            sizeof(why)) == 0 &&
 		    evse_smart_add(o->smart, &p) == 0)
 			why[0] = '\0';
 	}
@@ -208,6 +208,16 @@ void evse_ocpp__smart_tick(struct evse_ocpp *o)
 	}
 }
 
+double evse_ocpp_smart_limit(const struct evse_ocpp *o)
+{
+	return o->smart_applied < 0.0 ? -1.0 : o->smart_applied;
+}
+
+double evse_ocpp_station_max(const struct evse_ocpp *o)
+{
+	return evse_smart_station_max_at(o->smart, (int64_t)evse_ocpp__wall(o));
+}
+
 void evse_ocpp__smart_tx_started(struct evse_ocpp *o)
 {
 	o->tx_start_wall = (int64_t)evse_ocpp__wall(o);
@@ -245,7 +255,7 @@ int evse_ocpp__smart_remote_profile(struct evse_ocpp *o, const struct ocpp_charg
 	struct ocpp_set_charging_profile_req req = {.connector_id = 1,
 	                                            .cs_charging_profiles = (struct ocpp_charging_profile *)cp};
 	if (cp->charging_profile_purpose != OCPP_CHARGING_PROFILE_PURPOSE_TX_PROFILE ||
-	    to_smart(cp, 1, 0, &p, why, sizeof(why)) < 0)
+	    evse_ocpp_smart_profile(cp, 1, 0, &p, why, sizeof(why)) < 0)
 		return -1;
 	/* keep a decoded copy of its own: the call's payload ends with the handler */
 	evse_ocpp__smart_drop_remote_profile(o);

@@ -241,6 +241,24 @@ double evse_smart_limit_at(const struct evse_smart *s, int connector, const stru
 	return lim;
 }
 
+double evse_smart_station_max_at(const struct evse_smart *s, int64_t t)
+{
+	int best = -1;
+	double lim = -1.0;
+	int64_t next = INT64_MAX;
+	for (size_t i = 0; i < s->n; i++) {
+		const struct evse_smart_profile *p = &s->p[i];
+		double a;
+		if (p->purpose != EVSE_SMART_CP_MAX || p->connector != 0 || !eval(s, p, NULL, t, t, &a, &next))
+			continue;
+		if (p->stack_level > best) {
+			best = p->stack_level;
+			lim = a;
+		}
+	}
+	return lim;
+}
+
 /* Rounds down to 0.1 (the schema's multipleOf), so that a rounded limit never exceeds the real one. */
 static double tenth(double v)
 {

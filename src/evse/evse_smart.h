@@ -78,6 +78,9 @@ size_t evse_smart_end_tx(struct evse_smart *s, int64_t *removed, size_t max);
 double evse_smart_limit_at(const struct evse_smart *s, int connector, const struct evse_smart_tx *tx, int64_t t,
                            int64_t anchor_ms, int64_t *next_ms);
 
+/* The ChargePointMaxProfiles' limit alone (the station's cap) at wall ms t in A, or -1 when none limits it. */
+double evse_smart_station_max_at(const struct evse_smart *s, int64_t t);
+
 /* The composite schedule from start for duration_s: periods of the limit in A (or W when unit_w), gaps
  * filled with max_a. Returns the number of periods written (at most max, at least 1). */
 struct evse_smart_out {

@@ -24,6 +24,8 @@ static const char schema[] =
     "CREATE TABLE IF NOT EXISTS smart_profile(id INTEGER PRIMARY KEY, received INTEGER NOT NULL,"
     " json TEXT NOT NULL);"
     "CREATE TABLE IF NOT EXISTS faults(no INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT, code TEXT, what TEXT);"
+    /* a Master's running transactions of its Satellites (evse_group): which Satellite a RemoteStop goes to */
+    "CREATE TABLE IF NOT EXISTS group_tx(tx INTEGER PRIMARY KEY, satellite TEXT NOT NULL);"
     /* id tags kept before they were normalised (wl_idtag_key): upper case, padded with '0' to 14 */
     "UPDATE OR REPLACE auth_cache SET id_tag=upper(id_tag)||substr('00000000000000',1,14-length(id_tag))"
     " WHERE id_tag<>upper(id_tag) OR length(id_tag)<14;"
@@ -62,6 +64,9 @@ static const char schema[] =
 	X(FAULT_ADD, "INSERT INTO faults(at,code,what) VALUES(?1,?2,?3)")                                              \
 	X(FAULT_TRIM, "DELETE FROM faults WHERE no <= (SELECT max(no) FROM faults) - ?1")                              \
 	X(FAULT_LIST, "SELECT no,at,code,what FROM faults ORDER BY no DESC LIMIT ?1")                                  \
+	X(GTX_PUT, "INSERT OR REPLACE INTO group_tx(tx,satellite) VALUES(?1,?2)")                                      \
+	X(GTX_DEL, "DELETE FROM group_tx WHERE tx=?1")                                                                 \
+	X(GTX_LIST, "SELECT tx,satellite FROM group_tx ORDER BY tx")                                                   \
 	X(BEGIN, "BEGIN IMMEDIATE")                                                                                    \
 	X(COMMIT, "COMMIT")                                                                                            \
 	X(ROLLBACK, "ROLLBACK")
@@ -414,6 +419,34 @@ int evse_store_fault_each(struct evse_store *s, int max, void (*fn)(void *ctx, c
 		copy_col(q, 2, f.code, sizeof(f.code));
 		copy_col(q, 3, f.what, sizeof(f.what));
 		fn(ctx, &f);
+		n++;
+	}
+	sqlite3_reset(q);
+	return rc == SQLITE_DONE ? n : -1;
+}
+
+int evse_store_group_tx_put(struct evse_store *s, int64_t tx, const char *satellite)
+{
+	sqlite3_stmt *q = stmt(s, ST_GTX_PUT);
+	sqlite3_bind_int64(q, 1, tx);
+	sqlite3_bind_text(q, 2, satellite, -1, SQLITE_STATIC);
+	return run(s, q);
+}
+
+int evse_store_group_tx_del(struct evse_store *s, int64_t tx)
+{
+	sqlite3_stmt *q = stmt(s, ST_GTX_DEL);
+	sqlite3_bind_int64(q, 1, tx);
+	return run(s, q);
+}
+
+int evse_store_group_tx_each(struct evse_store *s, void (*fn)(void *ctx, int64_t tx, const char *satellite), void *ctx)
+{
+	sqlite3_stmt *q = stmt(s, ST_GTX_LIST);
+	int n = 0, rc;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		const unsigned char *sat = sqlite3_column_text(q, 1);
+		fn(ctx, sqlite3_column_int64(q, 0), sat ? (const char *)sat : "");
 		n++;
 	}
 	sqlite3_reset(q);

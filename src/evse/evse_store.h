@@ -100,4 +100,12 @@ int evse_store_profile_del(struct evse_store *st, int64_t id);
 int evse_store_profile_each(struct evse_store *st,
                             void (*fn)(void *ctx, int64_t id, int64_t received_ms, const char *json), void *ctx);
 
+/* ---- a Master's group: which Satellite (its id) runs each upstream transactionId ---- */
+int evse_store_group_tx_put(struct evse_store *st, int64_t tx, const char *satellite);
+int evse_store_group_tx_del(struct evse_store *st, int64_t tx);
+/* Calls fn for every row (satellite lives only during the call; fn must not use the store). The number
+ * visited or -1. */
+int evse_store_group_tx_each(struct evse_store *st, void (*fn)(void *ctx, int64_t tx, const char *satellite),
+                             void *ctx);
+
 #endif

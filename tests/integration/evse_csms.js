@@ -40,8 +40,8 @@ run([
 		assert(s.vendor === 'Wattline' && s.model === 'WL-22', `boot fields ${JSON.stringify(s)}`);
 		await until(async () => (await connector(1)).status === 'Available', 5000, 'connector 1 Available');
 		await until(async () => (await connector(0)).status === 'Available', 5000, 'connector 0 Available');
-		const boots = csms.sql(`SELECT count(*) AS n FROM message WHERE station_id = '${ID}' AND text LIKE '%BootNotification%'`);
-		assert(boots[0].n >= 1, 'no BootNotification logged');
+		await until(() => csms.logSql(`SELECT count(*) AS n FROM message WHERE station_id = '${ID}' AND text LIKE '%BootNotification%'`)[0].n >= 1,
+			5000, 'a BootNotification in the message log');
 	}],
 	['GetConfiguration / ChangeConfiguration round trip through csms', async () => {
 		let r = await op('GetConfiguration', { key: ['HeartbeatInterval'] });
@@ -117,8 +117,10 @@ run([
 		const t = txns()[3];
 		assert(t.stop_reason === 'PowerLoss', `reason ${t.stop_reason}`);
 		await until(async () => (await st.status()).queued === 0, 5000, 'empty queue');
-		const stops = csms.sql(`SELECT count(*) AS n FROM message WHERE station_id = '${ID}' AND dir = 'in' AND text LIKE '%"StopTransaction"%'`);
-		assert(stops[0].n === 4, `${stops[0].n} StopTransaction frames`);
+		const stops = () => csms.logSql(`SELECT count(*) AS n FROM message WHERE station_id = '${ID}' AND dir = 'in' AND text LIKE '%"StopTransaction"%'`)[0].n;
+		await until(() => stops() >= 4, 5000, 'the StopTransaction frames in the message log');
+		await sleep(300);
+		assert(stops() === 4, `${stops()} StopTransaction frames`);
 		assert(csms.sql(`SELECT count(*) AS n FROM orphan_stop`)[0].n === 0, 'orphan stop');
 		assert(txns().length === 4, 'extra transaction');
 		await st.sim('unplug');

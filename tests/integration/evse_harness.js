@@ -117,6 +117,7 @@ class Station {
 async function run(tests) {
 	let passed = 0, failed = 0;
 	for (const [name, fn] of tests) {
+		if (process.env.ONLY && !name.includes(process.env.ONLY)) continue; // ONLY=text runs the tests named so
 		const t0 = Date.now();
 		try {
 			await fn();

@@ -16,6 +16,7 @@
 #include "csms_card_db.h"
 #include "csms_conn.h"
 #include "csms_idtag.h"
+#include "csms_msglog.h"
 #include "csms_redact.h"
 #include "csms_socket.h"
 #include "csms_firmware_db.h"
@@ -255,36 +256,70 @@ static void get_station(struct csms_http_req *r)
 	csms_http_respond_json(r, 200, o);
 }
 
-/* A logged frame, its secrets redacted (rows logged before redaction existed may hold them). */
-static void add_frame_text(cJSON *it, sqlite3_stmt *st, int col)
-{
-	const char *text = (const char *)sqlite3_column_text(st, col);
-	size_t len = (size_t)sqlite3_column_bytes(st, col), rlen;
-	char *redacted = text ? csms_redact_frame(text, len, &rlen) : NULL;
-	cJSON_AddStringToObject(it, "text", redacted ? redacted : text ? text : "");
-	free(redacted);
-}
-
-/* GET .../messages and .../events: ?after=ID&limit=N, oldest first */
-static void list_rows(struct csms_http_req *r, const char *sql, bool messages)
+/* ?after=ID&limit=N of .../messages and .../events: 0, or -1 when answered with an error. */
+static int range_args(struct csms_http_req *r, long long *after, long long *limit)
 {
 	char arg[32];
 	const char *v;
-	long long after = 0, limit = 100;
-	struct csms_station *s = csms_api_station_param(r);
-	sqlite3_stmt *st;
-	if (!s)
-		return;
+	*after = 0;
+	*limit = 100;
 	/* lws copies "name=value" into arg and returns where the value starts */
 	if ((v = lws_get_urlarg_by_name(r->wsi, "after=", arg, sizeof(arg))))
-		after = strtoll(v, NULL, 10);
+		*after = strtoll(v, NULL, 10);
 	if ((v = lws_get_urlarg_by_name(r->wsi, "limit=", arg, sizeof(arg))))
-		limit = strtoll(v, NULL, 10);
-	if (limit < 1 || limit > 1000 || after < 0) {
+		*limit = strtoll(v, NULL, 10);
+	if (*limit < 1 || *limit > 1000 || *after < 0) {
 		csms_http_fail(r, CSMS_ERR_BAD_RANGE, "limit must be 1..1000 and after >= 0");
+		return -1;
+	}
+	return 0;
+}
+
+/* A logged frame, its secrets redacted (rows logged before redaction existed may hold them). */
+static void add_message(void *ctx, int64_t id, int64_t ts, const char *dir, const char *text, size_t len)
+{
+	cJSON *items = ctx, *it = cJSON_CreateObject();
+	char t[40];
+	size_t rlen;
+	cJSON_AddNumberToObject(it, "id", (double)id);
+	ocpp_time_format(ts, t, sizeof(t));
+	cJSON_AddStringToObject(it, "time", t);
+	cJSON_AddStringToObject(it, "direction", dir ? dir : "");
+	char *redacted = csms_redact_frame(text, len, &rlen);
+	cJSON_AddStringToObject(it, "text", redacted ? redacted : text);
+	free(redacted);
+	cJSON_AddItemToArray(items, it);
+}
+
+/* GET .../messages: ?after=ID&limit=N, oldest first (the message log, csms_msglog.c) */
+static void get_messages(struct csms_http_req *r)
+{
+	long long after, limit;
+	char err[200];
+	struct csms_station *s = csms_api_station_param(r);
+	if (!s || range_args(r, &after, &limit) < 0)
+		return;
+	cJSON *o = cJSON_CreateObject(), *items = cJSON_AddArrayToObject(o, "items");
+	if (csms_msglog_list(r->app->msglog, s->id, after, (int)limit, add_message, items, err, sizeof(err)) < 0) {
+		cJSON_Delete(o);
+		csms_http_fail(r, CSMS_ERR_STORAGE, "%s", err);
 		return;
 	}
-	if (sqlite3_prepare_v2(r->app->rdb, sql, -1, &st, NULL) != SQLITE_OK) {
+	csms_http_respond_json(r, 200, o);
+}
+
+/* GET .../events: ?after=ID&limit=N, oldest first */
+static void get_events(struct csms_http_req *r)
+{
+	long long after, limit;
+	struct csms_station *s = csms_api_station_param(r);
+	sqlite3_stmt *st;
+	if (!s || range_args(r, &after, &limit) < 0)
+		return;
+	if (sqlite3_prepare_v2(r->app->rdb,
+	                       "SELECT id, ts, kind, connector_id, detail FROM event WHERE station_id = ? AND id > ? "
+	                       "ORDER BY id LIMIT ?",
+	                       -1, &st, NULL) != SQLITE_OK) {
 		csms_http_fail(r, CSMS_ERR_STORAGE, "%s", sqlite3_errmsg(r->app->rdb));
 		return;
 	}
@@ -296,34 +331,16 @@ static void list_rows(struct csms_http_req *r, const char *sql, bool messages)
 		cJSON *it = cJSON_CreateObject();
 		cJSON_AddNumberToObject(it, "id", (double)sqlite3_column_int64(st, 0));
 		csms_api_add_time(it, "time", st, 1);
-		if (messages) {
-			csms_api_add_text(it, "direction", st, 2);
-			add_frame_text(it, st, 3);
-		} else {
-			csms_api_add_text(it, "kind", st, 2);
-			if (sqlite3_column_type(st, 3) == SQLITE_NULL)
-				cJSON_AddNullToObject(it, "connectorId");
-			else
-				cJSON_AddNumberToObject(it, "connectorId", sqlite3_column_int(st, 3));
-			csms_api_add_text(it, "detail", st, 4);
-		}
+		csms_api_add_text(it, "kind", st, 2);
+		if (sqlite3_column_type(st, 3) == SQLITE_NULL)
+			cJSON_AddNullToObject(it, "connectorId");
+		else
+			cJSON_AddNumberToObject(it, "connectorId", sqlite3_column_int(st, 3));
+		csms_api_add_text(it, "detail", st, 4);
 		cJSON_AddItemToArray(items, it);
 	}
 	sqlite3_finalize(st);
 	csms_http_respond_json(r, 200, o);
-}
-
-static void get_messages(struct csms_http_req *r)
-{
-	list_rows(r, "SELECT id, ts, dir, text FROM message WHERE station_id = ? AND id > ? ORDER BY id LIMIT ?", true);
-}
-
-static void get_events(struct csms_http_req *r)
-{
-	list_rows(r,
-	          "SELECT id, ts, kind, connector_id, detail FROM event WHERE station_id = ? AND id > ? ORDER BY id "
-	          "LIMIT ?",
-	          false);
 }
 
 /* POST /api/v1/stations/{id}/operations/{Action}: answered when the station answers */

@@ -12,13 +12,12 @@
 #include "csms_live.h"
 #include "csms_connector_db.h"
 #include "csms_station_db.h"
+#include "csms_meter.h"
 #include "csms_sync.h"
+#include "csms_txn_db.h"
 #include "csms_txrow.h"
 #include "wl_clock.h"
 #include "wl_log.h"
-
-#define TXN_FLAG_METER_BACKWARDS 1 /* meterStop < meterStart */
-#define TXN_FLAG_SUPERSEDED      2 /* closed because a later start came on the same connector */
 
 /* The part every handler job shares: who asked and which call to answer. */
 struct hjob {
@@ -68,14 +67,6 @@ static void hjob_reply(struct hjob *h, const void *conf)
 static void copy_str(char *dst, size_t size, const char *src)
 {
 	snprintf(dst, size, "%s", src ? src : "");
-}
-
-static void bind_opt_text(sqlite3_stmt *s, int i, const char *v)
-{
-	if (v && v[0])
-		sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(s, i);
 }
 
 /* A station timestamp in ms; a bad one (the schema already checked the format) falls back to now. */
@@ -301,14 +292,6 @@ struct start_job {
 	struct csms_idtag_result res;
 };
 
-static const char SQL_TXN_REPLAY[] = "SELECT id, start_status FROM txn WHERE station_id = ? AND connector_id = ? "
-                                     "AND id_tag = ? AND start_ts = ? AND meter_start = ?";
-static const char SQL_TXN_SUPERSEDE[] =
-    "UPDATE txn SET stop_ts = ?, stop_reason = 'Other', flags = flags | 2 "
-    "WHERE station_id = ? AND connector_id = ? AND stop_ts IS NULL AND start_ts < ?";
-static const char SQL_TXN_INSERT[] =
-    "INSERT INTO txn (station_id, connector_id, id_tag, start_ts, meter_start, reservation_id, start_status, "
-    "received_start) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
 static const char SQL_RESERVATION_USED[] =
     "UPDATE reservation SET status = 'used', txn_id = ? WHERE id = ? AND station_id = ?";
 
@@ -316,20 +299,23 @@ static int exec_start(struct csms_store *st, struct csms_job *job)
 {
 	struct start_job *j = (struct start_job *)job;
 	const char *id = j->h.station->id;
-	sqlite3_stmt *s = csms_store_stmt(st, SQL_TXN_REPLAY);
-	char detail[128];
+	char detail[128], answered[24];
+	struct csms_txn_start row = {.station_id = id,
+	                             .connector = j->connector,
+	                             .id_tag = j->tag,
+	                             .start_ts = j->ts,
+	                             .meter_start = j->meter_start,
+	                             .has_reservation = j->has_reservation,
+	                             .reservation_id = j->reservation_id,
+	                             .received = j->h.now};
+	sqlite3_stmt *s;
 
-	if (!s)
+	int replay = csms_txn_db_find_replay(st, &row, &j->txn_id, answered);
+	if (replay < 0)
 		return -1;
-	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
-	sqlite3_bind_int(s, 2, j->connector);
-	sqlite3_bind_text(s, 3, j->tag, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 4, j->ts);
-	sqlite3_bind_int64(s, 5, j->meter_start);
-	if (sqlite3_step(s) == SQLITE_ROW) {
+	if (replay) {
 		/* a replay: the same answer, nothing new */
-		j->txn_id = sqlite3_column_int64(s, 0);
-		int status = ocpp_enum_value(&ocpp_enum_authorization_status, (const char *)sqlite3_column_text(s, 1));
+		int status = ocpp_enum_value(&ocpp_enum_authorization_status, answered);
 		csms_idtag_authorize(st, j->tag, j->h.now, NULL, 0, true, &j->res);
 		j->res.status = status < 0 ? OCPP_AUTHORIZATION_STATUS_INVALID : (enum ocpp_authorization_status)status;
 		return 0;
@@ -337,28 +323,9 @@ static int exec_start(struct csms_store *st, struct csms_job *job)
 	if (csms_idtag_authorize(st, j->tag, j->h.now, id, j->connector, j->h.app->cfg.allow_concurrent_tx, &j->res) <
 	    0)
 		return -1;
-	if (!(s = csms_store_stmt(st, SQL_TXN_SUPERSEDE)))
+	row.start_status = ocpp_enum_name(&ocpp_enum_authorization_status, (int)j->res.status);
+	if (csms_txn_db_start(st, &row, &j->txn_id) < 0)
 		return -1;
-	sqlite3_bind_int64(s, 1, j->ts);
-	sqlite3_bind_text(s, 2, id, -1, SQLITE_STATIC);
-	sqlite3_bind_int(s, 3, j->connector);
-	sqlite3_bind_int64(s, 4, j->ts);
-	if (sqlite3_step(s) != SQLITE_DONE)
-		return -1;
-	if (!(s = csms_store_stmt(st, SQL_TXN_INSERT)))
-		return -1;
-	sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
-	sqlite3_bind_int(s, 2, j->connector);
-	sqlite3_bind_text(s, 3, j->tag, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 4, j->ts);
-	sqlite3_bind_int64(s, 5, j->meter_start);
-	if (j->has_reservation)
-		sqlite3_bind_int64(s, 6, j->reservation_id);
-	sqlite3_bind_text(s, 7, ocpp_enum_name(&ocpp_enum_authorization_status, (int)j->res.status), -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 8, j->h.now);
-	if (sqlite3_step(s) != SQLITE_DONE)
-		return -1;
-	j->txn_id = sqlite3_last_insert_rowid(csms_store_db(st));
 	if (j->has_reservation) {
 		if (!(s = csms_store_stmt(st, SQL_RESERVATION_USED)))
 			return -1;
@@ -529,74 +496,54 @@ static void mv_copy_release(struct mv_copy *m)
 	free(m->text.buf);
 }
 
-static const char SQL_METER_INSERT[] =
-    "INSERT INTO meter_value (station_id, connector_id, txn_id, ts, source, sampled) VALUES (?, ?, ?, ?, ?, ?)";
-
 static int insert_meter_values(struct csms_store *st, const char *station, int connector, int64_t txn_id, bool has_txn,
                                const char *source, const struct mv_copy *m)
 {
 	for (size_t i = 0; i < m->n; i++) {
-		sqlite3_stmt *s = csms_store_stmt(st, SQL_METER_INSERT);
-		if (!s)
-			return -1;
-		sqlite3_bind_text(s, 1, station, -1, SQLITE_STATIC);
-		sqlite3_bind_int(s, 2, connector);
-		if (has_txn)
-			sqlite3_bind_int64(s, 3, txn_id);
-		sqlite3_bind_int64(s, 4, m->ts[i]);
-		sqlite3_bind_text(s, 5, source, -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 6, m->text.buf + m->off[i], -1, SQLITE_STATIC);
-		if (sqlite3_step(s) != SQLITE_DONE)
+		const char *text = m->text.buf + m->off[i];
+		if (csms_txn_db_add_meter_value(st, station, connector, has_txn ? txn_id : -1, m->ts[i], source, text,
+		                                strlen(text)) < 0)
 			return -1;
 	}
 	return 0;
 }
-
-static const char SQL_TXN_OWNER[] =
-    "SELECT station_id, connector_id, meter_start, stop_ts, flags, id_tag FROM txn WHERE id = ?";
 
 /* Does the transaction belong to this station? 1 yes, 0 no (unknown or another's), -1 error. When it
  * does, its meterStart and card go to *meter_start and tag (for the live streams). */
 static int txn_is_stations(struct csms_store *st, int64_t txn_id, const char *station, int64_t *meter_start,
                            char tag[CSMS_IDTAG_MAX + 1])
 {
-	sqlite3_stmt *s = csms_store_stmt(st, SQL_TXN_OWNER);
-	if (!s)
-		return -1;
-	sqlite3_bind_int64(s, 1, txn_id);
-	int rc = sqlite3_step(s);
-	if (rc == SQLITE_DONE)
+	struct csms_txn_row row;
+	int rc = csms_txn_db_get(st, txn_id, &row);
+	if (rc <= 0)
+		return rc;
+	if (strcmp(row.station_id, station) != 0)
 		return 0;
-	if (rc != SQLITE_ROW)
-		return -1;
-	if (strcmp((const char *)sqlite3_column_text(s, 0), station) != 0)
-		return 0;
-	*meter_start = sqlite3_column_int64(s, 2);
-	copy_str(tag, CSMS_IDTAG_MAX + 1, (const char *)sqlite3_column_text(s, 5));
+	*meter_start = row.meter_start;
+	copy_str(tag, CSMS_IDTAG_MAX + 1, row.id_tag);
 	return 1;
 }
 
-/* The last Energy.Active.Import.Register reading (the default measurand) in Wh, -1 when there is none. */
+/* The energy register of the last MeterValue that has one, in Wh (the rule: csms_meter.h), -1 when none. */
 static int64_t energy_register_wh(const struct ocpp_meter_value *mv, size_t n, int64_t *ts, int64_t fallback)
 {
 	int64_t wh = -1;
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
+		struct csms_meter_energy e = {0};
 		for (size_t k = 0; k < mv[i].n_sampled_value; k++) {
 			const struct ocpp_sampled_value *v = &mv[i].sampled_value[k];
-			char *end;
-			if ((v->has_measurand && v->measurand != OCPP_MEASURAND_ENERGY_ACTIVE_IMPORT_REGISTER) ||
-			    (v->has_format && v->format != OCPP_VALUE_FORMAT_RAW) || !v->value)
-				continue;
-			double d = strtod(v->value, &end);
-			if (end == v->value || *end)
-				continue;
-			if (v->has_unit && v->unit == OCPP_UNIT_OF_MEASURE_K_WH)
-				d *= 1000.0;
-			else if (v->has_unit && v->unit != OCPP_UNIT_OF_MEASURE_WH)
-				continue;
-			wh = (int64_t)(d + 0.5);
+			csms_meter_energy_add(
+			    &e, v->value,
+			    v->has_measurand ? ocpp_enum_name(&ocpp_enum_measurand, (int)v->measurand) : NULL,
+			    v->has_unit ? ocpp_enum_name(&ocpp_enum_unit_of_measure, (int)v->unit) : NULL,
+			    v->has_format ? ocpp_enum_name(&ocpp_enum_value_format, (int)v->format) : NULL,
+			    v->has_phase);
+		}
+		if (e.found) {
+			wh = csms_meter_round_wh(e.wh);
 			*ts = ts_ms(mv[i].timestamp, fallback);
 		}
+	}
 	return wh;
 }
 
@@ -683,80 +630,50 @@ struct stop_job {
 	struct mv_copy mv;
 };
 
-static const char SQL_TXN_STOP[] =
-    "UPDATE txn SET stop_ts = ?, meter_stop = ?, stop_reason = ?, stop_id_tag = ?, received_stop = ?, "
-    "flags = (flags & ~2) | ? WHERE id = ?";
-static const char SQL_ORPHAN_STOP[] =
-    "INSERT INTO orphan_stop (station_id, transaction_id, id_tag, stop_ts, meter_stop, stop_reason, received) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING";
-
 static int exec_stop(struct csms_store *st, struct csms_job *job)
 {
 	struct stop_job *j = (struct stop_job *)job;
 	const char *id = j->h.station->id;
 	char detail[200];
+	struct csms_txn_row row;
+	struct csms_txn_stop stop = {.txn_id = j->txn_id,
+	                             .station_id = id,
+	                             .stop_ts = j->ts,
+	                             .meter_stop = j->meter_stop,
+	                             .reason = j->reason,
+	                             .stop_tag = j->has_tag ? j->tag : NULL,
+	                             .received = j->h.now};
 
 	if (j->has_tag && csms_idtag_authorize(st, j->tag, j->h.now, NULL, 0, true, &j->res) < 0)
 		return -1;
-	sqlite3_stmt *s = csms_store_stmt(st, SQL_TXN_OWNER);
-	if (!s)
+	int rc = csms_txn_db_get(st, j->txn_id, &row);
+	if (rc < 0)
 		return -1;
-	sqlite3_bind_int64(s, 1, j->txn_id);
-	int rc = sqlite3_step(s);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return -1;
-	bool ours = rc == SQLITE_ROW && strcmp((const char *)sqlite3_column_text(s, 0), id) == 0;
-	if (!ours) {
+	if (!rc || strcmp(row.station_id, id) != 0) {
 		/* never seen, or another station's: answered and kept apart, never billed to that transaction */
-		if (!(s = csms_store_stmt(st, SQL_ORPHAN_STOP)))
-			return -1;
-		sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(s, 2, j->txn_id);
-		bind_opt_text(s, 3, j->has_tag ? j->tag : NULL);
-		sqlite3_bind_int64(s, 4, j->ts);
-		sqlite3_bind_int64(s, 5, j->meter_stop);
-		bind_opt_text(s, 6, j->reason);
-		sqlite3_bind_int64(s, 7, j->h.now);
-		if (sqlite3_step(s) != SQLITE_DONE)
-			return -1;
-		if (sqlite3_changes(csms_store_db(st)) == 0)
-			return 0; /* a replay of an orphan stop */
+		int added = csms_txn_db_orphan_stop(st, &stop);
+		if (added <= 0)
+			return added; /* 0: a replay of an orphan stop */
 		snprintf(detail, sizeof(detail), "stop for %s transaction %lld recorded apart",
-		         rc == SQLITE_ROW ? "another station's" : "unknown", (long long)j->txn_id);
+		         rc ? "another station's" : "unknown", (long long)j->txn_id);
 		if (insert_meter_values(st, id, 0, 0, false, "StopTransaction", &j->mv) < 0)
 			return -1;
-		return csms_journal_event_in_job(st, id, rc == SQLITE_ROW ? "security" : "transaction", -1, detail,
-		                                 j->h.now);
+		return csms_journal_event_in_job(st, id, rc ? "security" : "transaction", -1, detail, j->h.now);
 	}
-	int connector = sqlite3_column_int(s, 1);
-	int64_t meter_start = sqlite3_column_int64(s, 2);
-	copy_str(j->start_tag, sizeof(j->start_tag), (const char *)sqlite3_column_text(s, 5));
-	bool stopped = sqlite3_column_type(s, 3) != SQLITE_NULL;
-	int flags = sqlite3_column_int(s, 4);
-	if (stopped && !(flags & TXN_FLAG_SUPERSEDED))
+	copy_str(j->start_tag, sizeof(j->start_tag), row.id_tag);
+	if (row.stopped && !(row.flags & CSMS_TXN_FLAG_SUPERSEDED))
 		return 0; /* a replay: billed once */
-	int backwards = j->meter_stop < meter_start ? TXN_FLAG_METER_BACKWARDS : 0;
-	if (!(s = csms_store_stmt(st, SQL_TXN_STOP)))
-		return -1;
-	sqlite3_bind_int64(s, 1, j->ts);
-	sqlite3_bind_int64(s, 2, j->meter_stop);
-	bind_opt_text(s, 3, j->reason);
-	bind_opt_text(s, 4, j->has_tag ? j->tag : NULL);
-	sqlite3_bind_int64(s, 5, j->h.now);
-	sqlite3_bind_int(s, 6, backwards);
-	sqlite3_bind_int64(s, 7, j->txn_id);
-	if (sqlite3_step(s) != SQLITE_DONE)
-		return -1;
-	if (insert_meter_values(st, id, connector, j->txn_id, true, "StopTransaction", &j->mv) < 0 ||
+	if (csms_txn_db_stop(st, &stop, row.meter_start) < 0 ||
+	    insert_meter_values(st, id, row.connector, j->txn_id, true, "StopTransaction", &j->mv) < 0 ||
 	    csms_txrow_store_charge(st, j->txn_id) < 0)
 		return -1;
 	j->billed = true;
-	j->connector = connector;
-	j->energy = j->meter_stop - meter_start;
+	j->connector = row.connector;
+	j->energy = j->meter_stop - row.meter_start;
 	snprintf(detail, sizeof(detail), "transaction %lld stopped (%s), %lld Wh%s", (long long)j->txn_id,
-	         j->reason[0] ? j->reason : "Local", (long long)(j->meter_stop - meter_start),
-	         backwards ? ": meter went backwards" : "");
-	return csms_journal_event_in_job(st, id, "transaction", connector, detail, j->h.now);
+	         j->reason[0] ? j->reason : "Local", (long long)(j->meter_stop - row.meter_start),
+	         j->meter_stop < row.meter_start ? ": meter went backwards" : "");
+	return csms_journal_event_in_job(st, id, "transaction", row.connector, detail, j->h.now);
 }
 
 static void done_stop(struct csms_job *job)

@@ -1,7 +1,8 @@
 /* csms_journal.h — what the manual calls "Messages" (every OCPP frame in and out, per station, with
  * time and direction) and "Events" (boot, connect, disconnect, status change, fault, security...).
- * Both are written through the store in the same group commits as everything else, and pruned after
- * their retention. */
+ * Frames go to the message log (csms_msglog.h: its own database and writer, never in a billing
+ * commit); events are written through the store in the same group commits as the billing rows they
+ * describe. Both are pruned after their retention. */
 #ifndef CSMS_JOURNAL_H
 #define CSMS_JOURNAL_H
 
@@ -9,14 +10,13 @@
 #include <stdint.h>
 
 #include "csms.h"
+#include "csms_msglog.h"
 #include "csms_registry.h"
 #include "csms_store.h"
 
-enum csms_dir { CSMS_DIR_IN, CSMS_DIR_OUT };
-
 /* Logs one frame (text is copied): at most --message-log-frame-max bytes of it, then a marker
- * "...[cut: N bytes]"; of a station that is not accepted, only its first 32 frames. The log keeps at
- * most --message-log-max-mb of text: the oldest frames go first. */
+ * "...[cut: N bytes]"; of a station that is not accepted, only its first 32 frames; secrets redacted.
+ * The log keeps at most --message-log-max-mb of text: the oldest frames go first. */
 void csms_journal_frame(struct csms *app, struct csms_station *station, enum csms_dir dir, const char *text,
                         size_t len);
 /* Records an event; connector < 0 for none. */

@@ -145,15 +145,57 @@ cJSON *csms_meter_set_json(const struct csms_meter_set *set)
 	return a;
 }
 
-/* Applies one sample to the search of reading(): k-prefixed units converted, the reading without phase wins. */
-static bool take(double v, const char *unit, bool has_phase, bool *found, double *out)
+/* ---- the reading rule: one place for what a MeterValue's reading of a measurand is (the energy register
+ * above all: billed, shown live, summed in exports). Both the stored JSON and a decoded request go
+ * through rule_take():
+ *  - only format Raw (the default); the value a finite number, the whole string;
+ *  - the unit the measurand's own (Wh for Energy.*, W for Power.*; absent = that) or its k-multiple (x 1000);
+ *    any other unit is not a reading of it (an "Energy.Active.Import.Register" in varh is skipped);
+ *  - of several samples, the one without phase (the meter's total) wins, else the first phase's. ---- */
+
+/* 1 or 1000 for a unit of measurand m (absent: 1), 0 when it is not a unit of m. */
+static double unit_factor(const char *m, const char *unit)
 {
-	if (unit[0] == 'k')
-		v *= 1000.0;
+	const char *base = strncmp(m, "Energy", 6) == 0 ? "Wh" : strncmp(m, "Power", 5) == 0 ? "W" : NULL;
+	if (!unit || !unit[0])
+		return 1.0;
+	if (!base)
+		return unit[0] == 'k' ? 1000.0 : 1.0;
+	if (strcmp(unit, base) == 0)
+		return 1.0;
+	if (unit[0] == 'k' && strcmp(unit + 1, base) == 0)
+		return 1000.0;
+	return 0.0;
+}
+
+/* Applies one sample of measurand m to a search (found, out). Returns true when the search is decided (a
+ * reading without phase was taken). */
+static bool rule_take(const char *m, const char *value, const char *unit, const char *format, bool has_phase,
+                      bool *found, double *out)
+{
+	char *end;
+	if (!value || !*value || (format && strcmp(format, "Raw") != 0))
+		return false;
+	double v = strtod(value, &end), factor = unit_factor(m, unit);
+	if (*end || !isfinite(v) || factor == 0.0)
+		return false;
 	if (!*found || !has_phase)
-		*out = v;
+		*out = v * factor;
 	*found = true;
-	return !has_phase; /* done */
+	return !has_phase;
+}
+
+void csms_meter_energy_add(struct csms_meter_energy *e, const char *value, const char *measurand, const char *unit,
+                           const char *format, bool has_phase)
+{
+	if (e->done || (measurand && strcmp(measurand, DEFAULT_MEASURAND) != 0))
+		return;
+	e->done = rule_take(DEFAULT_MEASURAND, value, unit, format, has_phase, &e->found, &e->wh);
+}
+
+int64_t csms_meter_round_wh(double wh)
+{
+	return (int64_t)(wh >= 0 ? wh + 0.5 : wh - 0.5);
 }
 
 /* The value of measurand m in Wh or W (k-prefixed units converted): the reading without phase if there is
@@ -164,11 +206,10 @@ static bool reading(const cJSON *arr, const char *m, double *out)
 	const cJSON *o;
 	cJSON_ArrayForEach(o, arr)
 	{
-		double v;
-		if (!cJSON_IsObject(o) || strcmp(field(o, "measurand", DEFAULT_MEASURAND), m) != 0 ||
-		    !sample_value(o, &v))
+		if (!cJSON_IsObject(o) || strcmp(field(o, "measurand", DEFAULT_MEASURAND), m) != 0)
 			continue;
-		if (take(v, field(o, "unit", ""), field(o, "phase", NULL) != NULL, &found, out))
+		if (rule_take(m, field(o, "value", NULL), field(o, "unit", ""), field(o, "format", "Raw"),
+		              field(o, "phase", NULL) != NULL, &found, out))
 			break;
 	}
 	return found;
@@ -267,12 +308,9 @@ static int reading_fast(const char *s, const char *const *m, int n, bool *found,
 		if (!skip(&s, "}"))
 			return -1;
 		for (int i = 0; i < n; i++) {
-			if (done[i] || !raw || !value[0] || strcmp(measurand, m[i]) != 0)
+			if (done[i] || strcmp(measurand, m[i]) != 0)
 				continue;
-			char *end;
-			double v = strtod(value, &end);
-			if (!*end && isfinite(v))
-				done[i] = take(v, unit, has_phase, &found[i], &out[i]);
+			done[i] = rule_take(m[i], value, unit, raw ? "Raw" : "other", has_phase, &found[i], &out[i]);
 		}
 		if (skip(&s, "]"))
 			return *s ? -1 : 0;

@@ -24,9 +24,22 @@ int csms_meter_set_add(struct csms_meter_set *set, int64_t ts, const char *sampl
 cJSON *csms_meter_set_json(const struct csms_meter_set *set);
 size_t csms_meter_set_count(const struct csms_meter_set *set);
 
-/* The Energy.Active.Import.Register reading of one MeterValue (the one without phase, else the first), in
- * Wh (kWh converted). */
+/* The Energy.Active.Import.Register reading of one MeterValue, in Wh: the one rule (csms_meter.c "the
+ * reading rule"): format Raw, a finite number, unit Wh or kWh (converted) or none, the reading without phase
+ * (the meter's total) before the first phase's. */
 bool csms_meter_energy_wh(const char *sampled, double *wh);
+
+/* The same rule fed one sample at a time (a decoded request: csms_handlers.c). Start from {0}; after the
+ * samples of one MeterValue, found tells whether it had a reading and wh is it. measurand, unit, format:
+ * NULL when absent (the OCPP defaults: the energy register, Wh, Raw). */
+struct csms_meter_energy {
+	bool found, done;
+	double wh;
+};
+void csms_meter_energy_add(struct csms_meter_energy *e, const char *value, const char *measurand, const char *unit,
+                           const char *format, bool has_phase);
+/* Wh rounded to the nearest integer (halves away from zero). */
+int64_t csms_meter_round_wh(double wh);
 
 /* The largest Current.Import (A) of one MeterValue over its phases (the neutral left out). */
 bool csms_meter_current_a(const char *sampled, double *amps);

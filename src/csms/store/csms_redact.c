@@ -45,13 +45,19 @@ int csms_redact_payload(cJSON *payload)
 	return n;
 }
 
-/* Could the frame hold a secret key? Its name in any case, or a \u escape that could spell it. */
+/* Could the frame hold a secret key? Its name in any case, or a \u escape that could spell it. Every frame
+ * in and out passes here: one comparison a byte (the keys start with a letter, compared without case by its
+ * 0x20 bit) before the name; strncasecmp at every position was a tenth of the event loop's time under
+ * MeterValues. */
 static bool may_hold_secret(const char *text, size_t len)
 {
 	for (size_t i = 0; i + 1 < len; i++) {
-		if (text[i] == '\\' && text[i + 1] == 'u')
+		unsigned char c = (unsigned char)text[i];
+		if (c == '\\' && text[i + 1] == 'u')
 			return true;
 		for (size_t k = 0; k < sizeof(secret_keys) / sizeof(secret_keys[0]); k++) {
+			if ((c | 0x20) != ((unsigned char)secret_keys[k][0] | 0x20))
+				continue;
 			size_t kl = strlen(secret_keys[k]);
 			if (i + kl <= len && strncasecmp(text + i, secret_keys[k], kl) == 0)
 				return true;

@@ -173,6 +173,10 @@ static const char *const migrations[] = {
     /* 3: what the card-list sync read from a station (GetConfiguration): LocalAuthListMaxLength and
      * SendLocalListMaxLength; NULL not read yet, 0 not reported */
     "ALTER TABLE station ADD COLUMN local_list_max INTEGER; ALTER TABLE station ADD COLUMN send_list_max INTEGER;",
+
+    /* 4: the message log has its own database, msglog.db (csms_msglog.c), which copied these rows over before
+     * this runs: no billing commit writes a diagnostic frame any more */
+    "DROP TABLE IF EXISTS message;",
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -197,6 +201,11 @@ static int user_version(sqlite3 *db)
 
 int csms_schema_migrate(sqlite3 *db, char *err, size_t errlen)
 {
+	return csms_schema_migrate_to(db, N_MIGRATIONS, err, errlen);
+}
+
+int csms_schema_migrate_to(sqlite3 *db, int version, char *err, size_t errlen)
+{
 	int v = user_version(db);
 
 	if (v < 0) {
@@ -208,7 +217,7 @@ int csms_schema_migrate(sqlite3 *db, char *err, size_t errlen)
 		         N_MIGRATIONS);
 		return -1;
 	}
-	for (; v < N_MIGRATIONS; v++) {
+	for (; v < version && v < N_MIGRATIONS; v++) {
 		char *msg = NULL;
 		char bump[64];
 		snprintf(bump, sizeof(bump), "PRAGMA user_version = %d", v + 1);

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "csms_schema.h"
 #include "wl_log.h"
@@ -39,6 +40,10 @@ struct csms_store {
 	bool stopping;
 	struct csms_job *in_head, *in_tail;     /* submitted */
 	struct csms_job *done_head, *done_tail; /* committed, waiting for csms_store_finish() */
+	unsigned pending, max_pending;          /* jobs submitted and not yet taken by the thread */
+	unsigned batch_delay_ms;                /* a batch gathers this long after its first job */
+	unsigned max_batch;                     /* jobs in one transaction */
+	char thread_name[16];
 	csms_store_notify_fn *notify;
 	void *notify_ctx;
 	struct stmt_slot stmts[STMT_CACHE];
@@ -64,39 +69,54 @@ static int exec_sql(sqlite3 *db, const char *sql)
 
 int csms_store_open(struct csms_store **out, const char *dir)
 {
+	char path[512];
+
+	*out = NULL;
+	if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
+		WL_ERROR("store", "cannot create data folder %s: %s", dir, strerror(errno));
+		return -EIO;
+	}
+	snprintf(path, sizeof(path), "%s/csms.db", dir);
+	struct csms_store_opts o = {
+	    .path = path, .synchronous = "FULL", .migrate = csms_schema_migrate, .thread_name = "csms-store"};
+	return csms_store_open_with(out, &o);
+}
+
+int csms_store_open_with(struct csms_store **out, const struct csms_store_opts *o)
+{
 	struct csms_store *st = calloc(1, sizeof(*st));
-	char path[512], err[300];
+	char err[300], sync[40];
 
 	*out = NULL;
 	if (!st)
 		return -ENOMEM;
-	if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
-		WL_ERROR("store", "cannot create data folder %s: %s", dir, strerror(errno));
-		goto out_free;
-	}
-	snprintf(path, sizeof(path), "%s/csms.db", dir);
-	if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) !=
+	if (sqlite3_open_v2(o->path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) !=
 	    SQLITE_OK) {
-		WL_ERROR("store", "cannot open %s: %s", path, st->db ? sqlite3_errmsg(st->db) : "out of memory");
+		WL_ERROR("store", "cannot open %s: %s", o->path, st->db ? sqlite3_errmsg(st->db) : "out of memory");
 		goto out_close;
 	}
 	sqlite3_busy_timeout(st->db, 5000);
-	if (exec_sql(st->db, "PRAGMA journal_mode=WAL") < 0 || exec_sql(st->db, "PRAGMA synchronous=FULL") < 0 ||
+	snprintf(sync, sizeof(sync), "PRAGMA synchronous=%s", o->synchronous);
+	if (exec_sql(st->db, "PRAGMA journal_mode=WAL") < 0 || exec_sql(st->db, sync) < 0 ||
 	    exec_sql(st->db, "PRAGMA foreign_keys=ON") < 0 || exec_sql(st->db, "PRAGMA cache_size=-16384") < 0)
 		goto out_close;
-	if (csms_schema_migrate(st->db, err, sizeof(err)) < 0) {
-		WL_ERROR("store", "%s: %s", path, err);
+	if (o->migrate(st->db, err, sizeof(err)) < 0) {
+		WL_ERROR("store", "%s: %s", o->path, err);
 		goto out_close;
 	}
 	if (sqlite3_prepare_v3(st->db, "SAVEPOINT job", -1, SQLITE_PREPARE_PERSISTENT, &st->savepoint, NULL) ||
 	    sqlite3_prepare_v3(st->db, "ROLLBACK TO job", -1, SQLITE_PREPARE_PERSISTENT, &st->rollback_to, NULL) ||
 	    sqlite3_prepare_v3(st->db, "RELEASE job", -1, SQLITE_PREPARE_PERSISTENT, &st->release, NULL)) {
-		WL_ERROR("store", "%s: %s", path, sqlite3_errmsg(st->db));
+		WL_ERROR("store", "%s: %s", o->path, sqlite3_errmsg(st->db));
 		goto out_close;
 	}
 	pthread_mutex_init(&st->lock, NULL);
 	pthread_cond_init(&st->wake, NULL);
 	st->ckpt_at = CHECKPOINT_PAGES;
+	st->max_pending = o->max_pending;
+	st->batch_delay_ms = o->batch_delay_ms;
+	st->max_batch = o->max_batch ? o->max_batch : MAX_BATCH;
+	snprintf(st->thread_name, sizeof(st->thread_name), "%s", o->thread_name ? o->thread_name : "csms-store");
 	*out = st;
 	return 0;
 
@@ -105,7 +125,6 @@ out_close:
 	sqlite3_finalize(st->rollback_to);
 	sqlite3_finalize(st->release);
 	sqlite3_close(st->db);
-out_free:
 	free(st);
 	return -EIO;
 }
@@ -237,7 +256,7 @@ static void *store_thread(void *arg)
 {
 	struct csms_store *st = arg;
 
-	prctl(PR_SET_NAME, "csms-store", 0, 0, 0);
+	prctl(PR_SET_NAME, st->thread_name, 0, 0, 0);
 	for (;;) {
 		pthread_mutex_lock(&st->lock);
 		while (!st->in_head && !st->stopping)
@@ -246,16 +265,25 @@ static void *store_thread(void *arg)
 			pthread_mutex_unlock(&st->lock);
 			break;
 		}
+		if (st->batch_delay_ms && !st->stopping && st->pending < st->max_batch) {
+			/* a log, not an answer: let the batch grow, so that a commit writes each page once for many
+			 * rows */
+			struct timespec ts = {0, (long)st->batch_delay_ms * 1000000L};
+			pthread_mutex_unlock(&st->lock);
+			nanosleep(&ts, NULL);
+			pthread_mutex_lock(&st->lock);
+		}
 		/* take up to MAX_BATCH jobs */
 		struct csms_job *batch = st->in_head, *last = batch;
 		unsigned n = 1;
-		while (last->next && n < MAX_BATCH) {
+		while (last->next && n < st->max_batch) {
 			last = last->next;
 			n++;
 		}
 		st->in_head = last->next;
 		if (!st->in_head)
 			st->in_tail = NULL;
+		st->pending -= n;
 		last->next = NULL;
 		pthread_mutex_unlock(&st->lock);
 
@@ -292,17 +320,37 @@ int csms_store_start(struct csms_store *st, csms_store_notify_fn *notify, void *
 	return 0;
 }
 
-void csms_store_submit(struct csms_store *st, struct csms_job *job)
+static void enqueue(struct csms_store *st, struct csms_job *job)
 {
 	job->next = NULL;
-	pthread_mutex_lock(&st->lock);
 	if (st->in_tail)
 		st->in_tail->next = job;
 	else
 		st->in_head = job;
 	st->in_tail = job;
+	st->pending++;
 	pthread_cond_signal(&st->wake);
+}
+
+void csms_store_submit(struct csms_store *st, struct csms_job *job)
+{
+	pthread_mutex_lock(&st->lock);
+	enqueue(st, job);
 	pthread_mutex_unlock(&st->lock);
+}
+
+int csms_store_try_submit(struct csms_store *st, struct csms_job *job)
+{
+	int rc = 0;
+	pthread_mutex_lock(&st->lock);
+	if (st->max_pending && st->pending >= st->max_pending) {
+		st->stats.refused++;
+		rc = -1;
+	} else {
+		enqueue(st, job);
+	}
+	pthread_mutex_unlock(&st->lock);
+	return rc;
 }
 
 unsigned csms_store_finish(struct csms_store *st)

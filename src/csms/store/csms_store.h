@@ -16,6 +16,7 @@
 
 #include <sqlite3.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct csms_store;
@@ -43,12 +44,31 @@ typedef void csms_store_notify_fn(void *ctx);
 
 /* Opens (creating and migrating) <dir>/csms.db. The writer thread starts with csms_store_start(). */
 int csms_store_open(struct csms_store **out, const char *dir);
+
+/* A store on another file (the message log, csms_msglog.c): its own writer thread and commits.
+ * synchronous: "FULL" (billing: on disk before the answer) or "NORMAL" (WAL: may lose the last commits
+ * at a power cut, never corrupts). migrate creates and upgrades its schema. max_pending: jobs queued
+ * before csms_store_try_submit() refuses (0: no bound). batch_delay_ms: see the field. */
+typedef int csms_store_migrate_fn(sqlite3 *db, char *err, size_t errlen);
+struct csms_store_opts {
+	const char *path;
+	const char *synchronous;
+	csms_store_migrate_fn *migrate;
+	const char *thread_name;
+	unsigned max_pending;
+	unsigned batch_delay_ms; /* 0: a batch is whatever waits; else it gathers this long (no answer waits) */
+	unsigned max_batch;      /* jobs in one transaction; 0: 4096 */
+};
+int csms_store_open_with(struct csms_store **out, const struct csms_store_opts *opts);
 int csms_store_start(struct csms_store *st, csms_store_notify_fn *notify, void *ctx);
 /* Finishes every submitted job, stops the thread, runs the last done()s, closes the database. */
 void csms_store_close(struct csms_store *st);
 
 /* Thread-safe: queues a job for the next batch. */
 void csms_store_submit(struct csms_store *st, struct csms_job *job);
+/* The same, refused (-1, the job untouched) while max_pending jobs wait: a store that cannot keep up
+ * (a slow disk, a lock held) then costs its submitters nothing but the refused jobs. */
+int csms_store_try_submit(struct csms_store *st, struct csms_job *job);
 /* Event-loop thread: runs done() of every committed job. Returns how many. */
 unsigned csms_store_finish(struct csms_store *st);
 
@@ -63,6 +83,7 @@ int csms_store_schema_version(struct csms_store *st);
 /* Statistics (approximate, any thread). */
 struct csms_store_stats {
 	uint64_t batches, jobs, failed_commits;
+	uint64_t refused;                /* csms_store_try_submit() over max_pending */
 	uint64_t checkpoints, wal_pages; /* checkpoints run; WAL pages at the last one */
 };
 void csms_store_get_stats(struct csms_store *st, struct csms_store_stats *out);

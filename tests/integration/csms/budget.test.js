@@ -20,7 +20,8 @@ async function csmsWith(args) {
     return c.start();
 }
 const size = (f) => { try { return fs.statSync(f).size; } catch { return 0; } };
-const dbBytes = (c) => size(path.join(c.dir, 'csms.db')) + size(path.join(c.dir, 'csms.db-wal'));
+/* the billing database and the message log's (msglog.db): what a station can make the csms write */
+const dbBytes = (c) => ['csms.db', 'csms.db-wal', 'msglog.db', 'msglog.db-wal'].reduce((n, f) => n + size(path.join(c.dir, f)), 0);
 
 /* Sends DataTransfer frames of `bytes` as fast as the socket takes them, for ms; resolves with the count. */
 async function flood(peer, bytes, ms) {
@@ -67,12 +68,15 @@ test('a flood of 60 KB frames is cut at the station\'s budget; the database stay
 
     const grown = dbBytes(csms) - base;
     assert.ok(grown < 16 * 1024 * 1024, `the database grew by ${(grown / 1048576).toFixed(1)} MiB while CP-FLOOD sent ${sent} frames of 60 KB`);
-    const [{ n: read }] = csms.sql("SELECT count(*) AS n FROM message WHERE station_id = 'CP-FLOOD' AND dir = 'in'");
+    /* the log is written by its own writer, a moment after the frames: wait for a cut DataTransfer */
+    const cutFrame = () => csms.logSql("SELECT text FROM message WHERE station_id = 'CP-FLOOD' AND dir = 'in' AND text LIKE '%DataTransfer%' LIMIT 1");
+    await waitFor(() => cutFrame().length === 1, 'a DataTransfer of CP-FLOOD in the message log');
+    const [{ n: read }] = csms.logSql("SELECT count(*) AS n FROM message WHERE station_id = 'CP-FLOOD' AND dir = 'in'");
     /* 20 messages and 64 KiB a second, 10 seconds' worth as a burst: about 11 + 1 a second of 60 KB */
     assert.ok(read < 40, `${read} of CP-FLOOD's ${sent} frames were read in 6 s`);
-    const [{ longest }] = csms.sql("SELECT max(length(text)) AS longest FROM message WHERE station_id = 'CP-FLOOD'");
+    const [{ longest }] = csms.logSql("SELECT max(length(text)) AS longest FROM message WHERE station_id = 'CP-FLOOD'");
     assert.ok(longest <= 4096 + 40, `a logged frame of ${longest} bytes`);
-    const [{ text }] = csms.sql("SELECT text FROM message WHERE station_id = 'CP-FLOOD' AND dir = 'in' AND text LIKE '%DataTransfer%' LIMIT 1");
+    const [{ text }] = cutFrame();
     assert.match(text, /\.\.\.\[cut: \d+ bytes\]$/);
     await waitFor(async () => (await csms.events('CP-FLOOD')).some((e) => e.kind === 'security' && /message budget exceeded/.test(e.detail)),
         'a security event for CP-FLOOD');
@@ -91,7 +95,10 @@ test('a station that is not accepted leaves only a bounded sample in the message
     const peer = await csms.raw('MADE-UP-1');
     assert.equal((await peer.call('b', 'BootNotification', { chargePointVendor: 'V', chargePointModel: 'M' }))[2].status, 'Pending');
     for (let i = 0; i < 200; i++) assert.equal((await peer.call(`h${i}`, "Heartbeat", {}))[2], "SecurityError");
-    const [{ n }] = csms.sql("SELECT count(*) AS n FROM message WHERE station_id = 'MADE-UP-1'");
+    const logged = () => csms.logSql("SELECT count(*) AS n FROM message WHERE station_id = 'MADE-UP-1'")[0].n;
+    await waitFor(() => logged() > 0, 'frames of MADE-UP-1 in the message log');
+    await sleep(300); /* whatever else was queued */
+    const n = logged();
     assert.ok(n > 0 && n <= 32, `${n} frames of a pending station logged`);
     peer.close();
 });
@@ -107,10 +114,12 @@ test('the message log keeps at most --message-log-max-mb of text, the newest', a
         assert.equal(r[0], 3);
         peer.frames.length = 0;
     }
-    const [{ bytes, n }] = csms.sql('SELECT sum(length(CAST(text AS BLOB))) AS bytes, count(*) AS n FROM message');
+    const newestIn = () => csms.logSql("SELECT text AS newest FROM message WHERE dir = 'in' ORDER BY id DESC LIMIT 1");
+    await waitFor(() => /"d599"/.test((newestIn()[0] || {}).newest), 'the last DataTransfer in the message log');
+    const [{ bytes, n }] = csms.logSql('SELECT sum(length(CAST(text AS BLOB))) AS bytes, count(*) AS n FROM message');
     assert.ok(bytes <= 1024 * 1024 + 4096, `the log holds ${bytes} bytes in ${n} frames (1.8 MB were sent)`);
     assert.ok(bytes >= 512 * 1024, `the log holds only ${bytes} bytes`);
-    const [{ newest }] = csms.sql("SELECT text AS newest FROM message WHERE dir = 'in' ORDER BY id DESC LIMIT 1");
+    const [{ newest }] = newestIn();
     assert.match(newest, /"d599"/);
     peer.close();
 });

@@ -192,11 +192,17 @@ class Csms {
     }
 
     /* Rows of a read-only query on csms.db (the sqlite3 command line, JSON mode). */
-    sql(query) {
-        const out = execFileSync('sqlite3', ['-json', '-readonly', path.join(this.dir, 'csms.db'), query], {
+    sql(query, file = 'csms.db') {
+        const out = execFileSync('sqlite3', ['-json', '-readonly', path.join(this.dir, file), query], {
             encoding: 'utf8',
         });
         return out.trim() ? JSON.parse(out) : [];
+    }
+
+    /* The same on the message log's database (msglog.db: frames are written by its own writer, a moment
+     * after they are sent or answered). */
+    logSql(query) {
+        return this.sql(query, 'msglog.db');
     }
 
     /* An ocpp-rpc station in strict mode (not connected yet). */

@@ -38,11 +38,11 @@ test('AuthorizationKey is sent to the station but kept and shown only as ***', a
     assert.equal(r3.status, 200, JSON.stringify(r3.body));
 
     await waitFor(() => csms.sql("SELECT count(*) AS n FROM operation WHERE station_id = 'CP-SEC'")[0].n >= 3, 'the operations recorded');
-    await waitFor(() => csms.sql("SELECT count(*) AS n FROM message WHERE station_id = 'CP-SEC' AND text LIKE '%AuthorizationKey%'")[0].n >= 4,
+    await waitFor(() => csms.logSql("SELECT count(*) AS n FROM message WHERE station_id = 'CP-SEC' AND text LIKE '%AuthorizationKey%'")[0].n >= 4,
         'the frames logged');
     for (const s of [SECRET, SECRET2]) {
         const where = `text LIKE '%${s}%'`;
-        assert.deepEqual(csms.sql(`SELECT dir, text FROM message WHERE ${where}`), [], 'the message log holds the secret');
+        assert.deepEqual(csms.logSql(`SELECT dir, text FROM message WHERE ${where}`), [], 'the message log holds the secret');
         assert.deepEqual(csms.sql(`SELECT action, request FROM operation WHERE request LIKE '%${s}%' OR response LIKE '%${s}%'`), [],
             'operation.request holds the secret');
     }
@@ -59,7 +59,7 @@ test('AuthorizationKey is sent to the station but kept and shown only as ***', a
 
 test('a message logged in clear before the fix is redacted when shown', async () => {
     const frame = JSON.stringify([2, 'old-1', 'ChangeConfiguration', { key: 'AuthorizationKey', value: SECRET }]);
-    execFileSync('sqlite3', [path.join(csms.dir, 'csms.db'),
+    execFileSync('sqlite3', [path.join(csms.dir, 'msglog.db'),
         `INSERT INTO message (station_id, ts, dir, text) VALUES ('CP-SEC', ${Date.now()}, 'out', '${frame}')`]);
     const shown = await tech.api('GET', '/api/v1/stations/CP-SEC/messages?limit=1000');
     const old = shown.body.items.find((m) => m.text.includes('old-1'));

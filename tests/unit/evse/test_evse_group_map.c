@@ -62,6 +62,34 @@ static void test_empty_and_largest(void **state)
 	assert_int_equal(local, 1);
 }
 
+/* Each point's maximum and phases: defaults (32 A, 3-phase, L1), fields in any order, the mask of the group
+ * phases each uses. */
+static void test_maximum_and_phases(void **state)
+{
+	(void)state;
+	struct evse_group_map m;
+	char err[200];
+	assert_int_equal(
+	    evse_group_map_parse(&m, 1, "SAT-A:16A:1P:L2, SAT-B, THIRD:L3:2:22a:3p, D:1p", err, sizeof(err)), 0);
+	assert_int_equal(m.total, 6);
+	assert_int_equal(m.sat[0].connectors, 1);
+	assert_int_equal(m.sat[0].max_a, 16);
+	assert_int_equal(m.sat[0].phases, 1);
+	assert_int_equal(m.sat[0].l1, 2);
+	assert_int_equal(evse_group_phase_mask(m.sat[0].phases, m.sat[0].l1), 2);
+	assert_int_equal(m.sat[1].max_a, EVSE_GROUP_MAX_A_DEF);
+	assert_int_equal(m.sat[1].phases, 3);
+	assert_int_equal(evse_group_phase_mask(m.sat[1].phases, m.sat[1].l1), 7);
+	assert_int_equal(m.sat[2].connectors, 2);
+	assert_int_equal(m.sat[2].max_a, 22);
+	assert_int_equal(m.sat[2].l1, 3);
+	assert_int_equal(evse_group_phase_mask(m.sat[2].phases, m.sat[2].l1), 7); /* rotated, still all three */
+	assert_int_equal(evse_group_phase_mask(m.sat[3].phases, m.sat[3].l1), 1); /* 1-phase, on L1 */
+	assert_int_equal(evse_group_phase_mask(1, 3), 4);
+	assert_string_equal(m.sat[2].id, "THIRD");
+	assert_int_equal(m.sat[3].first, 6);
+}
+
 static void test_refusals(void **state)
 {
 	(void)state;
@@ -71,8 +99,19 @@ static void test_refusals(void **state)
 	    {"A,A", "listed twice"},
 	    {"A:9", "9 connectors (1..8)"},
 	    {"A:0", "0 connectors"},
-	    {"A:x", "x connectors"},
-	    {"A:", "connectors (1..8) after ':'"},
+	    {"A:x", "unknown field \"x\" (connectors 1..8, a maximum 6A..80A, 1P or 3P, L1..L3)"},
+	    {"A:", "unknown field \"\""},
+	    {"A:16A:", "unknown field \"\""},
+	    {"A:5A", "maximum 5 A (6..80)"},
+	    {"A:81A", "maximum 81 A (6..80)"},
+	    {"A:16A:20A", "maximum given twice"},
+	    {"A:2:3", "connectors given twice"},
+	    {"A:1P:3P", "phases given twice"},
+	    {"A:2P", "unknown field \"2P\""},
+	    {"A:L4", "unknown field \"L4\""},
+	    {"A:L1:L2", "wiring given twice"},
+	    {"A:1000A", "unknown field"},
+	    {"A:-16A", "unknown field"},
 	    {"A,", "empty id after the last ','"},
 	    {",A", "an id is 1..48"},
 	    {"a/b", "an id is 1..48"},
@@ -97,6 +136,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_order_and_both_ways),
 	    cmocka_unit_test(test_empty_and_largest),
+	    cmocka_unit_test(test_maximum_and_phases),
 	    cmocka_unit_test(test_refusals),
 	};
 	return cmocka_run_group_tests_name("evse_group_map", tests, NULL, NULL);

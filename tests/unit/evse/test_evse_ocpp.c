@@ -522,7 +522,7 @@ static void test_group_limit_request_drives_a_satellite(void **state)
 	run(x, 200);
 	assert_true(evse_charge_limit(x->t->c) == 16.0);
 
-	cJSON *j = evse_group_limit_json(1, 10.0, &a);
+	cJSON *j = evse_group_limit_json(0, 10.0, &a);
 	assert_non_null(j);
 	assert_int_equal(a, OCPP_SetChargingProfile);
 	char *text = cJSON_PrintUnformatted(j);
@@ -532,7 +532,7 @@ static void test_group_limit_request_drives_a_satellite(void **state)
 	run(x, 200);
 	assert_true(evse_charge_limit(x->t->c) == 10.0);
 
-	j = evse_group_limit_json(1, 20.0, &a); /* a share above the backend's: the backend's still caps */
+	j = evse_group_limit_json(0, 20.0, &a); /* a share above the backend's: the backend's still caps */
 	text = cJSON_PrintUnformatted(j);
 	status_is(cs_call(x, "SetChargingProfile", text), "Accepted");
 	free(text);
@@ -540,7 +540,7 @@ static void test_group_limit_request_drives_a_satellite(void **state)
 	run(x, 200);
 	assert_true(evse_charge_limit(x->t->c) == 16.0);
 
-	j = evse_group_limit_json(1, -1.0, &a);
+	j = evse_group_limit_json(0, -1.0, &a);
 	assert_int_equal(a, OCPP_ClearChargingProfile);
 	text = cJSON_PrintUnformatted(j);
 	status_is(cs_call(x, "ClearChargingProfile", text), "Accepted");
@@ -548,6 +548,47 @@ static void test_group_limit_request_drives_a_satellite(void **state)
 	cJSON_Delete(j);
 	run(x, 200);
 	assert_true(evse_charge_limit(x->t->c) == 16.0);
+}
+
+/* The per-connector share of a Satellite of several connectors: a TxDefaultProfile on that connector at the
+ * group's stack level — it lowers the backend's TxDefaultProfile of a lower level (the Master never sends more
+ * than that cap), leaves it in place (another stack level: not replaced), and its clear restores it. */
+static void test_group_connector_limit_request(void **state)
+{
+	struct ot *x = *state;
+	char buf[1000], now[40];
+	enum ocpp_action a;
+	run(x, 1500);
+	boot_accepted(x);
+	wall_in(x, 0, now, sizeof(now));
+	profile_json(buf, sizeof(buf), 1, 1, "TxDefaultProfile", 0, "A", now, "[{\"startPeriod\":0,\"limit\":16}]");
+	status_is(cs_call(x, "SetChargingProfile", buf), "Accepted");
+	run(x, 200);
+	assert_true(evse_charge_limit(x->t->c) == 16.0);
+
+	cJSON *j = evse_group_limit_json(1, 10.0, &a);
+	assert_non_null(j);
+	assert_int_equal(a, OCPP_SetChargingProfile);
+	assert_int_equal(cJSON_GetObjectItem(j, "connectorId")->valueint, 1);
+	cJSON *p = cJSON_GetObjectItem(j, "csChargingProfiles");
+	assert_string_equal(cJSON_GetObjectItem(p, "chargingProfilePurpose")->valuestring, "TxDefaultProfile");
+	assert_int_equal(cJSON_GetObjectItem(p, "chargingProfileId")->valueint, EVSE_GROUP_PROFILE_ID + 1);
+	char *text = cJSON_PrintUnformatted(j);
+	status_is(cs_call(x, "SetChargingProfile", text), "Accepted");
+	free(text);
+	cJSON_Delete(j);
+	run(x, 200);
+	assert_true(evse_charge_limit(x->t->c) == 10.0);
+
+	j = evse_group_limit_json(1, -1.0, &a);
+	assert_int_equal(a, OCPP_ClearChargingProfile);
+	assert_int_equal(cJSON_GetObjectItem(j, "id")->valueint, EVSE_GROUP_PROFILE_ID + 1);
+	text = cJSON_PrintUnformatted(j);
+	status_is(cs_call(x, "ClearChargingProfile", text), "Accepted");
+	free(text);
+	cJSON_Delete(j);
+	run(x, 200);
+	assert_true(evse_charge_limit(x->t->c) == 16.0); /* the backend's is still there */
 }
 
 int main(void)
@@ -567,6 +608,7 @@ int main(void)
 	    T(test_minimum_status_duration_sends_only_lasting_status),
 	    T(test_reservation_survives_restart_until_expiry),
 	    T(test_group_limit_request_drives_a_satellite),
+	    T(test_group_connector_limit_request),
 	};
 	return cmocka_run_group_tests_name("evse_ocpp", tests, NULL, NULL);
 }

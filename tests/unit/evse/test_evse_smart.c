@@ -103,6 +103,27 @@ static void test_table_full_refused(void **state)
 	assert_int_equal(evse_smart_add(&s, &p), -1);
 }
 
+/* The station's cap alone (a Master's group cap): the ChargePointMaxProfile of the highest stack level in force,
+ * never a TxDefaultProfile or TxProfile; none: -1. */
+static void test_station_max_is_the_charge_point_max_alone(void **state)
+{
+	(void)state;
+	struct evse_smart s;
+	evse_smart_init(&s, 230, 3);
+	struct evse_smart_profile def = prof(2, EVSE_SMART_TX_DEFAULT, 0, 0, EVSE_SMART_ABSOLUTE, 8);
+	evse_smart_add(&s, &def);
+	assert_true(evse_smart_station_max_at(&s, T0) == -1.0);
+	struct evse_smart_profile lo = prof(1, EVSE_SMART_CP_MAX, 0, 0, EVSE_SMART_ABSOLUTE, 20);
+	struct evse_smart_profile hi = prof(3, EVSE_SMART_CP_MAX, 2, 0, EVSE_SMART_ABSOLUTE, 12);
+	add_period(&hi, 3600, 30);
+	evse_smart_add(&s, &lo);
+	assert_true(evse_smart_station_max_at(&s, T0) == 20.0);
+	evse_smart_add(&s, &hi);
+	assert_true(evse_smart_station_max_at(&s, T0) == 12.0);
+	assert_true(evse_smart_station_max_at(&s, T0 + 3600 * 1000) == 30.0);
+	assert_true(evse_smart_station_max_at(&s, T0 - 1000) == -1.0); /* before both start */
+}
+
 static void test_min_of_charge_point_max_and_tx(void **state)
 {
 	(void)state;
@@ -364,6 +385,7 @@ int main(void)
 	    cmocka_unit_test(test_same_purpose_and_stack_replaces),
 	    cmocka_unit_test(test_table_full_refused),
 	    cmocka_unit_test(test_min_of_charge_point_max_and_tx),
+	    cmocka_unit_test(test_station_max_is_the_charge_point_max_alone),
 	    cmocka_unit_test(test_relative_starts_at_transaction_start),
 	    cmocka_unit_test(test_daily_recurrence_wraps),
 	    cmocka_unit_test(test_weekly_recurrence_wraps),

@@ -84,6 +84,75 @@ static void energy_register_in_wh(void **state)
 	assert_false(csms_meter_energy_wh("not json", &wh));
 }
 
+/* The one energy rule, through both doors: the stored JSON (exports, measurements, charge duration) and a
+ * decoded request one sample at a time (csms_handlers.c: the live energy of a transaction). The cases are
+ * where the two rules written before disagreed. */
+struct rule_sample {
+	const char *value, *measurand, *unit, *format;
+	bool phase;
+};
+struct rule_case {
+	const char *json;
+	struct rule_sample s[3]; /* the same samples for csms_meter_energy_add */
+	int n;
+	bool found;
+	double wh;
+};
+
+static void one_energy_rule_for_stored_json_and_decoded_samples(void **state)
+{
+	static const struct rule_case cases[] = {
+	    /* the total first, then a phase: the total (the handler's rule took the last sample, L1) */
+	    {"[{\"value\":\"900\"},{\"value\":\"300\",\"phase\":\"L1\"}]",
+	     {{"900", NULL, NULL, NULL, false}, {"300", NULL, NULL, NULL, true}, {0}},
+	     2,
+	     true,
+	     900},
+	    /* phases only: the first (the handler's took the last) */
+	    {"[{\"value\":\"10\",\"phase\":\"L1\"},{\"value\":\"20\",\"phase\":\"L2\"}]",
+	     {{"10", NULL, NULL, NULL, true}, {"20", NULL, NULL, NULL, true}, {0}},
+	     2,
+	     true,
+	     10},
+	    /* not an energy unit: no reading (the stored-JSON rule took 5 as Wh) */
+	    {"[{\"value\":\"5\",\"unit\":\"varh\"}]", {{"5", NULL, "varh", NULL, false}, {0}, {0}}, 1, false, 0},
+	    /* a k-unit that is not kWh: no reading (the stored-JSON rule took 5000) */
+	    {"[{\"value\":\"5\",\"unit\":\"kW\"}]", {{"5", NULL, "kW", NULL, false}, {0}, {0}}, 1, false, 0},
+	    /* not finite: no reading (the handler's rule converted inf to an integer) */
+	    {"[{\"value\":\"inf\"}]", {{"inf", NULL, NULL, NULL, false}, {0}, {0}}, 1, false, 0},
+	    /* kWh converted; another measurand and SignedData skipped */
+	    {"[{\"value\":\"7\",\"measurand\":\"Power.Active.Import\"},{\"value\":\"x\",\"format\":\"SignedData\"},"
+	     "{\"value\":\"2.5\",\"unit\":\"kWh\"}]",
+	     {{"7", "Power.Active.Import", NULL, NULL, false},
+	      {"x", NULL, NULL, "SignedData", false},
+	      {"2.5", NULL, "kWh", NULL, false}},
+	     3,
+	     true,
+	     2500},
+	    {"[{\"value\":\"12\",\"unit\":\"Wh\",\"measurand\":\"Energy.Active.Import.Register\"}]",
+	     {{"12", "Energy.Active.Import.Register", "Wh", NULL, false}, {0}, {0}},
+	     1,
+	     true,
+	     12},
+	};
+	(void)state;
+	for (size_t i = 0; i < TU_ARRAY_SIZE(cases); i++) {
+		const struct rule_case *c = &cases[i];
+		double a = -1, b = -1;
+		bool fa = csms_meter_energy_wh(c->json, &a), fb = csms_meter__energy_slow(c->json, &b);
+		struct csms_meter_energy e = {0};
+		for (int k = 0; k < c->n; k++)
+			csms_meter_energy_add(&e, c->s[k].value, c->s[k].measurand, c->s[k].unit, c->s[k].format,
+			                      c->s[k].phase);
+		if (fa != c->found || fb != c->found || e.found != c->found ||
+		    (c->found && (a != c->wh || b != c->wh || e.wh != c->wh)))
+			fail_msg("case %zu %s: want %d %g; stored fast %d %g, slow %d %g; decoded %d %g", i, c->json,
+			         c->found, c->wh, fa, a, fb, b, e.found, e.wh);
+	}
+	assert_int_equal(csms_meter_round_wh(1499.5), 1500);
+	assert_int_equal(csms_meter_round_wh(-2.5), -3);
+}
+
 /* The current a Home tile shows: the largest phase current in A, the neutral and other units left out. */
 static void current_is_the_largest_phase(void **state)
 {
@@ -166,6 +235,7 @@ int main(void)
 	    cmocka_unit_test(bad_samples_are_skipped_and_bad_json_refused),
 	    cmocka_unit_test(series_are_bounded),
 	    cmocka_unit_test(energy_register_in_wh),
+	    cmocka_unit_test(one_energy_rule_for_stored_json_and_decoded_samples),
 	    cmocka_unit_test(current_is_the_largest_phase),
 	    cmocka_unit_test(fast_and_slow_readings_agree),
 	    cmocka_unit_test(charge_duration_counts_intervals_with_power_or_rising_energy),

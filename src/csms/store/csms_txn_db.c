@@ -1,0 +1,148 @@
+/* csms_txn_db.c — the SQL of txn, meter_value and orphan_stop for the OCPP side. */
+#include "csms_txn_db.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static void bind_opt_text(sqlite3_stmt *s, int i, const char *v)
+{
+	if (v && v[0])
+		sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(s, i);
+}
+
+static const char SQL_REPLAY[] = "SELECT id, start_status FROM txn WHERE station_id = ? AND connector_id = ? "
+                                 "AND id_tag = ? AND start_ts = ? AND meter_start = ?";
+static const char SQL_SUPERSEDE[] = "UPDATE txn SET stop_ts = ?, stop_reason = 'Other', flags = flags | 2 "
+                                    "WHERE station_id = ? AND connector_id = ? AND stop_ts IS NULL AND start_ts < ?";
+static const char SQL_INSERT[] =
+    "INSERT INTO txn (station_id, connector_id, id_tag, start_ts, meter_start, reservation_id, start_status, "
+    "received_start) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+static const char SQL_GET[] =
+    "SELECT station_id, connector_id, meter_start, stop_ts, flags, id_tag FROM txn WHERE id = ?";
+static const char SQL_STOP[] =
+    "UPDATE txn SET stop_ts = ?, meter_stop = ?, stop_reason = ?, stop_id_tag = ?, received_stop = ?, "
+    "flags = (flags & ~2) | ? WHERE id = ?";
+static const char SQL_ORPHAN_STOP[] =
+    "INSERT INTO orphan_stop (station_id, transaction_id, id_tag, stop_ts, meter_stop, stop_reason, received) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING";
+static const char SQL_METER_INSERT[] =
+    "INSERT INTO meter_value (station_id, connector_id, txn_id, ts, source, sampled) VALUES (?, ?, ?, ?, ?, ?)";
+
+int csms_txn_db_find_replay(struct csms_store *st, const struct csms_txn_start *s, int64_t *txn_id,
+                            char start_status[24])
+{
+	sqlite3_stmt *q = csms_store_stmt(st, SQL_REPLAY);
+	if (!q)
+		return -1;
+	sqlite3_bind_text(q, 1, s->station_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int(q, 2, s->connector);
+	sqlite3_bind_text(q, 3, s->id_tag, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 4, s->start_ts);
+	sqlite3_bind_int64(q, 5, s->meter_start);
+	int rc = sqlite3_step(q);
+	if (rc == SQLITE_DONE)
+		return 0;
+	if (rc != SQLITE_ROW)
+		return -1;
+	*txn_id = sqlite3_column_int64(q, 0);
+	const char *status = (const char *)sqlite3_column_text(q, 1);
+	snprintf(start_status, 24, "%s", status ? status : "");
+	return 1;
+}
+
+int csms_txn_db_start(struct csms_store *st, const struct csms_txn_start *s, int64_t *txn_id)
+{
+	sqlite3_stmt *q = csms_store_stmt(st, SQL_SUPERSEDE);
+	if (!q)
+		return -1;
+	sqlite3_bind_int64(q, 1, s->start_ts);
+	sqlite3_bind_text(q, 2, s->station_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int(q, 3, s->connector);
+	sqlite3_bind_int64(q, 4, s->start_ts);
+	if (sqlite3_step(q) != SQLITE_DONE || !(q = csms_store_stmt(st, SQL_INSERT)))
+		return -1;
+	sqlite3_bind_text(q, 1, s->station_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int(q, 2, s->connector);
+	sqlite3_bind_text(q, 3, s->id_tag, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 4, s->start_ts);
+	sqlite3_bind_int64(q, 5, s->meter_start);
+	if (s->has_reservation)
+		sqlite3_bind_int64(q, 6, s->reservation_id);
+	sqlite3_bind_text(q, 7, s->start_status, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 8, s->received);
+	if (sqlite3_step(q) != SQLITE_DONE)
+		return -1;
+	*txn_id = sqlite3_last_insert_rowid(csms_store_db(st));
+	return 0;
+}
+
+int csms_txn_db_get(struct csms_store *st, int64_t txn_id, struct csms_txn_row *row)
+{
+	sqlite3_stmt *q = csms_store_stmt(st, SQL_GET);
+	if (!q)
+		return -1;
+	sqlite3_bind_int64(q, 1, txn_id);
+	int rc = sqlite3_step(q);
+	if (rc == SQLITE_DONE)
+		return 0;
+	if (rc != SQLITE_ROW)
+		return -1;
+	const char *station = (const char *)sqlite3_column_text(q, 0), *tag = (const char *)sqlite3_column_text(q, 5);
+	snprintf(row->station_id, sizeof(row->station_id), "%s", station ? station : "");
+	row->connector = sqlite3_column_int(q, 1);
+	row->meter_start = sqlite3_column_int64(q, 2);
+	row->stopped = sqlite3_column_type(q, 3) != SQLITE_NULL;
+	row->flags = sqlite3_column_int(q, 4);
+	snprintf(row->id_tag, sizeof(row->id_tag), "%s", tag ? tag : "");
+	return 1;
+}
+
+int csms_txn_db_stop(struct csms_store *st, const struct csms_txn_stop *s, int64_t meter_start)
+{
+	sqlite3_stmt *q = csms_store_stmt(st, SQL_STOP);
+	if (!q)
+		return -1;
+	sqlite3_bind_int64(q, 1, s->stop_ts);
+	sqlite3_bind_int64(q, 2, s->meter_stop);
+	bind_opt_text(q, 3, s->reason);
+	bind_opt_text(q, 4, s->stop_tag);
+	sqlite3_bind_int64(q, 5, s->received);
+	sqlite3_bind_int(q, 6, s->meter_stop < meter_start ? CSMS_TXN_FLAG_METER_BACKWARDS : 0);
+	sqlite3_bind_int64(q, 7, s->txn_id);
+	return sqlite3_step(q) == SQLITE_DONE ? 0 : -1;
+}
+
+int csms_txn_db_orphan_stop(struct csms_store *st, const struct csms_txn_stop *s)
+{
+	sqlite3_stmt *q = csms_store_stmt(st, SQL_ORPHAN_STOP);
+	if (!q)
+		return -1;
+	sqlite3_bind_text(q, 1, s->station_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 2, s->txn_id);
+	bind_opt_text(q, 3, s->stop_tag);
+	sqlite3_bind_int64(q, 4, s->stop_ts);
+	sqlite3_bind_int64(q, 5, s->meter_stop);
+	bind_opt_text(q, 6, s->reason);
+	sqlite3_bind_int64(q, 7, s->received);
+	if (sqlite3_step(q) != SQLITE_DONE)
+		return -1;
+	return sqlite3_changes(csms_store_db(st)) > 0 ? 1 : 0;
+}
+
+int csms_txn_db_add_meter_value(struct csms_store *st, const char *station_id, int connector, int64_t txn_id,
+                                int64_t ts, const char *source, const char *sampled, size_t len)
+{
+	sqlite3_stmt *q = csms_store_stmt(st, SQL_METER_INSERT);
+	if (!q)
+		return -1;
+	sqlite3_bind_text(q, 1, station_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int(q, 2, connector);
+	if (txn_id >= 0)
+		sqlite3_bind_int64(q, 3, txn_id);
+	sqlite3_bind_int64(q, 4, ts);
+	sqlite3_bind_text(q, 5, source, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 6, sampled, (int)len, SQLITE_STATIC);
+	return sqlite3_step(q) == SQLITE_DONE ? 0 : -1;
+}
