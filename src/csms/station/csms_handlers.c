@@ -9,6 +9,7 @@
 #include "csms_conn.h"
 #include "csms_idtag.h"
 #include "csms_journal.h"
+#include "csms_op_db.h"
 #include "csms_live.h"
 #include "csms_connector_db.h"
 #include "csms_station_db.h"
@@ -292,9 +293,6 @@ struct start_job {
 	struct csms_idtag_result res;
 };
 
-static const char SQL_RESERVATION_USED[] =
-    "UPDATE reservation SET status = 'used', txn_id = ? WHERE id = ? AND station_id = ?";
-
 static int exec_start(struct csms_store *st, struct csms_job *job)
 {
 	struct start_job *j = (struct start_job *)job;
@@ -308,7 +306,6 @@ static int exec_start(struct csms_store *st, struct csms_job *job)
 	                             .has_reservation = j->has_reservation,
 	                             .reservation_id = j->reservation_id,
 	                             .received = j->h.now};
-	sqlite3_stmt *s;
 
 	int replay = csms_txn_db_find_replay(st, &row, &j->txn_id, answered);
 	if (replay < 0)
@@ -326,15 +323,8 @@ static int exec_start(struct csms_store *st, struct csms_job *job)
 	row.start_status = ocpp_enum_name(&ocpp_enum_authorization_status, (int)j->res.status);
 	if (csms_txn_db_start(st, &row, &j->txn_id) < 0)
 		return -1;
-	if (j->has_reservation) {
-		if (!(s = csms_store_stmt(st, SQL_RESERVATION_USED)))
-			return -1;
-		sqlite3_bind_int64(s, 1, j->txn_id);
-		sqlite3_bind_int64(s, 2, j->reservation_id);
-		sqlite3_bind_text(s, 3, id, -1, SQLITE_STATIC);
-		if (sqlite3_step(s) != SQLITE_DONE)
-			return -1;
-	}
+	if (j->has_reservation && csms_op_db_reservation_used(st, j->reservation_id, id, j->txn_id) < 0)
+		return -1;
 	snprintf(detail, sizeof(detail), "transaction %lld started by %s: %s", (long long)j->txn_id, j->tag,
 	         ocpp_enum_name(&ocpp_enum_authorization_status, (int)j->res.status));
 	return csms_journal_event_in_job(st, id, "transaction", j->connector, detail, j->h.now);
