@@ -91,11 +91,11 @@ struct csms_api_job {
 	cJSON *reply;
 	void *data;                            /* anything else, freed with free() */
 	void (*after)(struct csms_api_job *j); /* on the loop thread after the commit, before answering */
-	enum csms_err
-	    conflict; /* exec returned CSMS_API_CONFLICT: answered with this (CSMS_ERR_NONE: CSMS_ERR_CONFLICT) */
-	const char *conflict_msg; /* and this message */
-	const char *missing_msg;  /* exec returned CSMS_API_MISSING: answered 404 with this */
-	int64_t out_id;           /* e.g. the new row's id, set by exec */
+	/* exec returned CSMS_API_CONFLICT: answered with conflict (NONE: CSMS_ERR_CONFLICT) and conflict_msg */
+	enum csms_err conflict;
+	const char *conflict_msg;
+	const char *missing_msg; /* exec returned CSMS_API_MISSING: answered 404 with this */
+	int64_t out_id;          /* e.g. the new row's id, set by exec */
 };
 #define CSMS_API_CONFLICT (-409)
 #define CSMS_API_MISSING  (-404)

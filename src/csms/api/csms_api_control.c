@@ -15,6 +15,7 @@
 #include "csms_socket.h"
 #include "csms_socket_form.h"
 #include "csms_socket_spec.h"
+#include "csms_connector_db.h"
 #include "csms_station_db.h"
 #include "csms_stexport.h"
 #include "ocpp_text.h"
@@ -354,7 +355,7 @@ static void post_firmware_update(struct csms_http_req *r)
 /* The socket's last OCPP status (NULL if none) into out; false after answering 404. */
 static bool socket_status(struct csms_http_req *r, struct csms_station *s, long c, char *out, size_t outlen)
 {
-	bool found = csms_station_db_connector_status(r->app->rdb, s->id, (int)c, out, outlen) == 0;
+	bool found = csms_connector_db_status_of(r->app->rdb, s->id, (int)c, out, outlen) == 0;
 	if (!found)
 		csms_http_fail(r, CSMS_ERR_UNKNOWN_SOCKET, "the station has not reported this socket");
 	return found;

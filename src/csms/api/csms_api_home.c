@@ -11,6 +11,7 @@
 
 #include "csms_conn.h"
 #include "csms_socket.h"
+#include "csms_connector_db.h"
 #include "csms_station_db.h"
 #include "csms_txquery.h"
 #include "csms_view_db.h"
@@ -98,7 +99,7 @@ static void get_diagnostics(struct csms_http_req *r)
 	if (!read_scope(r, &sc))
 		return;
 	struct csms_socket_filter f = {NULL, sc.v.view ? &sc.v : NULL};
-	if (csms_station_db_sockets(r->app->rdb, &f, "k.station_id", count_socket, &d) < 0) {
+	if (csms_connector_db_sockets(r->app->rdb, &f, "k.station_id", count_socket, &d) < 0) {
 		csms_api_db_error(r);
 		return;
 	}
@@ -281,7 +282,7 @@ static void get_sockets(struct csms_http_req *r)
 	char q[404], pat[820], status[40];
 	int want = -1;
 	sqlite3_stmt *tx = NULL, *mv = NULL;
-	if (!read_scope(r, &sc) || csms_api_paging(r, csms_station_db_socket_sorts, "name", &pg) < 0)
+	if (!read_scope(r, &sc) || csms_api_paging(r, csms_connector_db_socket_sorts, "name", &pg) < 0)
 		return;
 	bool has_q = csms_api_query(r, "q", q, sizeof(q)) && q[0];
 	if (has_q && (!ocpp_utf8_is_valid(q, strlen(q)) || ocpp_utf8_length(q) > 100)) {
@@ -318,7 +319,7 @@ static void get_sockets(struct csms_http_req *r)
 		like_prefix(q, pat, sizeof(pat));
 	struct socket_page p = {r->app, &pg, want, 0, cJSON_CreateArray(), tx, mv};
 	struct csms_socket_filter f = {has_q ? pat : NULL, sc.v.view ? &sc.v : NULL};
-	if (csms_station_db_sockets(r->app->rdb, &f, pg.order, add_socket, &p) < 0) {
+	if (csms_connector_db_sockets(r->app->rdb, &f, pg.order, add_socket, &p) < 0) {
 		cJSON_Delete(p.items);
 		csms_api_db_error(r);
 		goto out;

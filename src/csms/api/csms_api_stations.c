@@ -22,6 +22,7 @@
 #include "csms_firmware_db.h"
 #include "csms_socket_form.h"
 #include "csms_socket_spec.h"
+#include "csms_connector_db.h"
 #include "csms_station_db.h"
 #include "ocpp_text.h"
 #include "wl_clock.h"
@@ -251,7 +252,7 @@ static void get_station(struct csms_http_req *r)
 	cJSON_AddBoolToObject(o, "password", s->password_hash != NULL);
 	csms_station_db_get(r->app->rdb, s->id, station_detail, o);
 	struct connectors_ctx x = {s, cJSON_AddArrayToObject(o, "connectors")};
-	csms_station_db_connectors(r->app->rdb, s->id, add_connector, &x);
+	csms_connector_db_of_station(r->app->rdb, s->id, add_connector, &x);
 	csms_http_respond_json(r, 200, o);
 }
 

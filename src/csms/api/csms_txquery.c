@@ -9,6 +9,7 @@
 
 #include "csms_idtag.h"
 #include "csms_registry.h"
+#include "csms_view_db.h"
 #include "ocpp_text.h"
 
 static int fail(char *err, size_t errlen, const char *msg)
@@ -177,14 +178,11 @@ int csms_txq_from_where(const struct csms_txq *q, char *out, size_t outlen)
 		         "k.connector_id FROM connector k LEFT JOIN station s ON s.id = k.station_id WHERE "
 		         "k.description LIKE ?7 ESCAPE '\\' OR (coalesce(nullif(s.name, ''), k.station_id) || ' #' || "
 		         "k.connector_id) LIKE ?7 ESCAPE '\\'))");
-	if (q->group && q->group_unassigned)
-		ok = ok && put(out, outlen, &n,
-		               " AND NOT EXISTS (SELECT 1 FROM socket_group_member m WHERE m.view_id = ?8 AND "
-		               "m.station_id = t.station_id AND m.connector_id = t.connector_id)");
-	else if (q->group)
-		ok = ok && put(out, outlen, &n,
-		               " AND EXISTS (SELECT 1 FROM socket_group_member m WHERE m.view_id = ?8 AND "
-		               "m.group_id = ?9 AND m.station_id = t.station_id AND m.connector_id = t.connector_id)");
+	if (q->group) { /* the socket scope is the socket views' rule (csms_view_db) */
+		char scope[400];
+		struct csms_view_scope sc = {q->view, q->group, q->group_unassigned};
+		ok = ok && csms_view_db_scope_sql(&sc, "t", scope, sizeof(scope)) == 0 && put(out, outlen, &n, scope);
+	}
 	if (q->status == CSMS_TXQ_OPEN)
 		ok = ok && put(out, outlen, &n, " AND t.stop_ts IS NULL");
 	else if (q->status == CSMS_TXQ_CLOSED)
@@ -223,9 +221,6 @@ void csms_txq_bind(const struct csms_txq *q, sqlite3_stmt *st)
 		like_pattern(q->q, pat, sizeof(pat));
 		sqlite3_bind_text(st, 7, pat, -1, SQLITE_TRANSIENT);
 	}
-	if (q->group) {
-		sqlite3_bind_int64(st, 8, q->view);
-		if (!q->group_unassigned)
-			sqlite3_bind_int64(st, 9, q->group);
-	}
+	struct csms_view_scope sc = {q->view, q->group, q->group_unassigned};
+	csms_view_db_scope_bind(&sc, st);
 }

@@ -9,7 +9,9 @@
 #include "csms_conn.h"
 #include "csms_idtag.h"
 #include "csms_journal.h"
+#include "csms_op_db.h"
 #include "csms_live.h"
+#include "csms_connector_db.h"
 #include "csms_station_db.h"
 #include "csms_meter.h"
 #include "csms_sync.h"
@@ -183,7 +185,7 @@ static int exec_status(struct csms_store *st, struct csms_job *job)
 	char prev_status[16] = "", prev_error[24] = "", detail[400];
 	struct csms_connector_status cs = {j->connector,         j->status, j->error_code, j->info, j->vendor_id,
 	                                   j->vendor_error_code, j->ts,     j->h.now};
-	if (csms_station_db_status(st, id, &cs, prev_status, sizeof(prev_status), prev_error, sizeof(prev_error)) < 0)
+	if (csms_connector_db_report(st, id, &cs, prev_status, sizeof(prev_status), prev_error, sizeof(prev_error)) < 0)
 		return -1;
 	bool fault = strcmp(j->status, "Faulted") == 0 || strcmp(j->error_code, "NoError") != 0;
 	if (strcmp(prev_status, j->status) == 0 && strcmp(prev_error, j->error_code) == 0)
@@ -291,9 +293,6 @@ struct start_job {
 	struct csms_idtag_result res;
 };
 
-static const char SQL_RESERVATION_USED[] =
-    "UPDATE reservation SET status = 'used', txn_id = ? WHERE id = ? AND station_id = ?";
-
 static int exec_start(struct csms_store *st, struct csms_job *job)
 {
 	struct start_job *j = (struct start_job *)job;
@@ -307,7 +306,6 @@ static int exec_start(struct csms_store *st, struct csms_job *job)
 	                             .has_reservation = j->has_reservation,
 	                             .reservation_id = j->reservation_id,
 	                             .received = j->h.now};
-	sqlite3_stmt *s;
 
 	int replay = csms_txn_db_find_replay(st, &row, &j->txn_id, answered);
 	if (replay < 0)
@@ -325,15 +323,8 @@ static int exec_start(struct csms_store *st, struct csms_job *job)
 	row.start_status = ocpp_enum_name(&ocpp_enum_authorization_status, (int)j->res.status);
 	if (csms_txn_db_start(st, &row, &j->txn_id) < 0)
 		return -1;
-	if (j->has_reservation) {
-		if (!(s = csms_store_stmt(st, SQL_RESERVATION_USED)))
-			return -1;
-		sqlite3_bind_int64(s, 1, j->txn_id);
-		sqlite3_bind_int64(s, 2, j->reservation_id);
-		sqlite3_bind_text(s, 3, id, -1, SQLITE_STATIC);
-		if (sqlite3_step(s) != SQLITE_DONE)
-			return -1;
-	}
+	if (j->has_reservation && csms_op_db_reservation_used(st, j->reservation_id, id, j->txn_id) < 0)
+		return -1;
 	snprintf(detail, sizeof(detail), "transaction %lld started by %s: %s", (long long)j->txn_id, j->tag,
 	         ocpp_enum_name(&ocpp_enum_authorization_status, (int)j->res.status));
 	return csms_journal_event_in_job(st, id, "transaction", j->connector, detail, j->h.now);

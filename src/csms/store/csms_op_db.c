@@ -68,6 +68,20 @@ int csms_op_db_reservation_cancel(struct csms_store *st, int64_t id, const char 
 	return step(s);
 }
 
+static const char SQL_RESERVATION_USED[] =
+    "UPDATE reservation SET status = 'used', txn_id = ? WHERE id = ? AND station_id = ?";
+
+int csms_op_db_reservation_used(struct csms_store *st, int64_t id, const char *station, int64_t txn_id)
+{
+	sqlite3_stmt *s = csms_store_stmt(st, SQL_RESERVATION_USED);
+	if (!s)
+		return CSMS_DB_ERROR;
+	sqlite3_bind_int64(s, 1, txn_id);
+	sqlite3_bind_int64(s, 2, id);
+	sqlite3_bind_text(s, 3, station, -1, SQLITE_STATIC);
+	return step(s);
+}
+
 static const char SQL_PROFILE[] =
     "INSERT INTO charging_profile (station_id, connector_id, profile_id, stack_level, purpose, profile, status, "
     "created) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";

@@ -28,6 +28,8 @@ struct csms_reservation {
 };
 int csms_op_db_reservation_put(struct csms_store *st, const struct csms_reservation *r);
 int csms_op_db_reservation_cancel(struct csms_store *st, int64_t id, const char *station);
+/* A StartTransaction used the station's reservation id for transaction txn_id. */
+int csms_op_db_reservation_used(struct csms_store *st, int64_t id, const char *station, int64_t txn_id);
 
 /* A charging profile a SetChargingProfile sent (profile: its JSON) and the station's answer. */
 struct csms_charging_profile {

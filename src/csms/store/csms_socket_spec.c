@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "csms_connector_db.h"
 #include "csms_station_db.h"
 #include "csms_store.h"
 
@@ -31,7 +32,7 @@ int csms_socket_spec_write(struct csms_store *st, const struct csms_socket_spec 
 	struct csms_connector_spec c = {sp->station,    sp->connector,      sp->description,     sp->type,
 	                                sp->phases,     sp->max_current,    sp->has_description, sp->has_type,
 	                                sp->has_phases, sp->has_max_current};
-	return csms_station_db_set_connector_spec(st, &c) < 0 ? -1 : 0;
+	return csms_connector_db_set_spec(st, &c) < 0 ? -1 : 0;
 }
 
 struct spec_job {

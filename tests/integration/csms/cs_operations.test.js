@@ -137,6 +137,16 @@ test('ReserveNow records the reservation, CancelReservation cancels it', async (
     assert.equal(res.status, 'refused');
 });
 
+test('a StartTransaction on a reservation marks it used, with its transaction', async () => {
+    replies.ReserveNow = { status: 'Accepted' };
+    const r = await csms.op('CP-OPS', 'ReserveNow', { connectorId: 2, expiryDate: future, idTag: 'res-used', reservationId: 21 });
+    assert.equal(r.status, 200);
+    const start = await cp.call('StartTransaction', { connectorId: 2, idTag: 'res-used', meterStart: 0, timestamp: iso(), reservationId: 21 });
+    const [res] = csms.sql('SELECT status, txn_id FROM reservation WHERE id = 21');
+    assert.equal(res.status, 'used');
+    assert.equal(res.txn_id, start.transactionId);
+});
+
 test('SetChargingProfile stores the profile, ClearChargingProfile clears it', async () => {
     replies.SetChargingProfile = { status: 'Accepted' };
     let r = await csms.op('CP-OPS', 'SetChargingProfile', { connectorId: 1, csChargingProfiles: PROFILE });

@@ -35,6 +35,12 @@ static void reservation_is_replaced_by_id_and_cancelled_on_its_station(void **st
 	assert_int_equal(fx_int("SELECT count(*) FROM reservation WHERE status = 'cancelled'"), 0);
 	assert_int_equal(csms_op_db_reservation_cancel(fx_store, 7, "CP-1"), 0);
 	assert_int_equal(fx_int("SELECT count(*) FROM reservation WHERE status = 'cancelled'"), 1);
+	/* a StartTransaction on the reservation: used, with its transaction */
+	r.id = 8;
+	assert_int_equal(csms_op_db_reservation_put(fx_store, &r), 0);
+	assert_int_equal(csms_op_db_reservation_used(fx_store, 8, "CP-2", 99), 0); /* not this station's */
+	assert_int_equal(csms_op_db_reservation_used(fx_store, 8, "CP-1", 42), 0);
+	assert_int_equal(fx_int("SELECT count(*) FROM reservation WHERE id = 8 AND status = 'used' AND txn_id = 42"), 1);
 }
 
 static void profiles_are_cleared_by_id_or_all(void **state)

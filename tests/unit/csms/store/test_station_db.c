@@ -1,7 +1,10 @@
-/* test_station_db.c — the station table as the API reads it (csms_station_db): the list filtered by text
- * and state with its socket count and total, the export statement in name order, a rename. */
+/* test_station_db.c — csms_station_db on a real database: the list filtered by text and state with its
+ * socket count and total, the export statement in name order, a rename, a station's details, the local list
+ * state the sync keeps, what a boot and firmware/diagnostics statuses write, and a StatusNotification
+ * (csms_connector_db_report: the previous status, the history row). */
 #include "db_fixture.h"
 
+#include "csms_connector_db.h"
 #include "csms_station_db.h"
 
 static void stations(void)
@@ -109,32 +112,15 @@ static int copy_detail(const struct csms_station_detail *d, void *ctx)
 	return 0;
 }
 
-static int join_connector(const struct csms_connector_row *c, void *ctx)
-{
-	size_t n = strlen(ctx);
-	snprintf((char *)ctx + n, 128 - n, "%d:%s:%lld:%s;", c->connector_id, c->status ? c->status : "-",
-	         (long long)c->phases, c->has_max_current ? "max" : "nomax");
-	return 0;
-}
-
-static void details_connectors_and_a_connector_status(void **state)
+static void details_of_a_station(void **state)
 {
 	(void)state;
-	char got[128] = "", status[32];
+	char got[128] = "";
 	stations();
-	fx_exec("UPDATE connector SET status = 'Charging', phases = 3, max_current = 32 WHERE connector_id = 1;"
-	        "UPDATE station SET last_boot = 1234 WHERE id = 'CP-1'");
+	fx_exec("UPDATE station SET last_boot = 1234 WHERE id = 'CP-1'");
 	assert_int_equal(csms_station_db_get(fx_db, "CP-1", copy_detail, got), 0);
 	assert_string_equal(got, "Garage|ACME|(default)|1234");
 	assert_int_equal(csms_station_db_get(fx_db, "CP-9", copy_detail, got), CSMS_DB_MISSING);
-	got[0] = 0;
-	assert_int_equal(csms_station_db_connectors(fx_db, "CP-1", join_connector, got), 0);
-	assert_string_equal(got, "0:-:-1:nomax;1:Charging:3:max;2:-:-1:nomax;");
-	assert_int_equal(csms_station_db_connector_status(fx_db, "CP-1", 1, status, sizeof(status)), 0);
-	assert_string_equal(status, "Charging");
-	assert_int_equal(csms_station_db_connector_status(fx_db, "CP-1", 2, status, sizeof(status)), 0);
-	assert_string_equal(status, "");
-	assert_int_equal(csms_station_db_connector_status(fx_db, "CP-1", 7, status, sizeof(status)), CSMS_DB_MISSING);
 }
 
 static void boot_status_and_notes_are_recorded(void **state)
@@ -149,14 +135,14 @@ static void boot_status_and_notes_are_recorded(void **state)
 	                 1);
 	struct csms_connector_status cs = {1, "Charging", "NoError", "", NULL, NULL, 4000, 5000};
 	assert_int_equal(
-	    csms_station_db_status(fx_store, "CP-2", &cs, prev_status, sizeof(prev_status), prev_error, sizeof(prev_error)),
+	    csms_connector_db_report(fx_store, "CP-2", &cs, prev_status, sizeof(prev_status), prev_error, sizeof(prev_error)),
 	    0);
 	assert_string_equal(prev_status, ""); /* a new connector */
 	cs.status = "Faulted";
 	cs.error_code = "GroundFailure";
 	cs.info = "leak";
 	assert_int_equal(
-	    csms_station_db_status(fx_store, "CP-2", &cs, prev_status, sizeof(prev_status), prev_error, sizeof(prev_error)),
+	    csms_connector_db_report(fx_store, "CP-2", &cs, prev_status, sizeof(prev_status), prev_error, sizeof(prev_error)),
 	    0);
 	assert_string_equal(prev_status, "Charging");
 	assert_string_equal(prev_error, "NoError");
@@ -174,57 +160,14 @@ static void boot_status_and_notes_are_recorded(void **state)
 	assert_int_equal(fx_int("SELECT local_list_version FROM station WHERE id = 'CP-2'"), 17);
 }
 
-static void connector_spec_changes_only_the_fields_given(void **state)
-{
-	(void)state;
-	stations();
-	struct csms_connector_spec c = {"CP-2", 3, "left", "Type2", 3, 32, true, true, true, true};
-	assert_int_equal(csms_station_db_set_connector_spec(fx_store, &c), 0); /* never reported: made */
-	struct csms_connector_spec phases_only = {"CP-2", 3, NULL, NULL, 1, 0, false, false, true, false};
-	assert_int_equal(csms_station_db_set_connector_spec(fx_store, &phases_only), 0);
-	assert_int_equal(fx_int("SELECT count(*) FROM connector WHERE station_id = 'CP-2' AND connector_id = 3 AND "
-	                        "description = 'left' AND type = 'Type2' AND phases = 1 AND max_current = 32"),
-	                 1);
-	struct csms_connector_spec clear = {"CP-2", 3, NULL, "", 0, 0, false, true, false, true};
-	assert_int_equal(csms_station_db_set_connector_spec(fx_store, &clear), 0);
-	assert_int_equal(fx_int("SELECT count(*) FROM connector WHERE station_id = 'CP-2' AND connector_id = 3 AND "
-	                        "type IS NULL AND max_current IS NULL AND phases = 1"),
-	                 1);
-}
-
-static int join_socket(const struct csms_socket_row *k, void *ctx)
-{
-	size_t n = strlen(ctx);
-	snprintf((char *)ctx + n, 128 - n, "%s;", k->name);
-	return 0;
-}
-
-static void sockets_are_named_filtered_and_ordered(void **state)
-{
-	(void)state;
-	char got[128] = "";
-	stations();
-	fx_exec("UPDATE connector SET description = 'Left' WHERE station_id = 'CP-1' AND connector_id = 2;"
-	        "INSERT INTO connector (station_id, connector_id) VALUES ('CP-2', 1);");
-	struct csms_socket_filter all = {NULL, NULL};
-	assert_int_equal(csms_station_db_sockets(fx_db, &all, csms_station_db_socket_sorts[1], join_socket, got), 0);
-	assert_string_equal(got, "Garage #1;Left;Roof #1;"); /* by name; connector 0 is no socket */
-	got[0] = 0;
-	struct csms_socket_filter garage = {"Gar%", NULL};
-	assert_int_equal(csms_station_db_sockets(fx_db, &garage, "k.station_id, k.connector_id", join_socket, got), 0);
-	assert_string_equal(got, "Garage #1;Left;");
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    FX_TEST(list_filters_by_text_and_state),
 	    FX_TEST(export_is_in_name_order_and_rename_changes_the_name),
 	    FX_TEST(local_list_state_follows_what_was_accepted),
-	    FX_TEST(details_connectors_and_a_connector_status),
+	    FX_TEST(details_of_a_station),
 	    FX_TEST(boot_status_and_notes_are_recorded),
-	    FX_TEST(connector_spec_changes_only_the_fields_given),
-	    FX_TEST(sockets_are_named_filtered_and_ordered),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
