@@ -125,7 +125,7 @@ check-generated:
 
 format:
 	clang-format -i $(wildcard src/*/*.c src/*/*.h src/*/*/*.c src/*/*/*.h tests/unit/*.c tests/unit/*.h tests/unit/*/*.c tests/unit/*/*.h \
-		fuzz/*.c bench/*.c tools/*.c)
+		fuzz/*.c fuzz/*/*.c tests/unit/*/*/*.c tests/unit/*/*/*.h bench/*.c tools/*.c)
 
 clean:
 	rm -rf build

@@ -24,12 +24,17 @@ static void check_answer(struct csms_http_req *r, bool bad)
 
 static void fuzz_operation(const uint8_t *data, size_t size)
 {
-	static const char *const actions[] = {"Reset", "ChangeConfiguration", "SendLocalList", "RemoteStartTransaction",
-	                                      "SetChargingProfile", "BootNotification", "NoSuchAction"};
+	static const char *const actions[] = {"Reset",
+	                                      "ChangeConfiguration",
+	                                      "SendLocalList",
+	                                      "RemoteStartTransaction",
+	                                      "SetChargingProfile",
+	                                      "BootNotification",
+	                                      "NoSuchAction"};
 	static struct csms app;
 	struct csms_http_req r;
-	if (!app.reg && (!(app.reg = csms_registry_new()) ||
-	                 !csms_registry_add(app.reg, "CP-1", CSMS_STATION_ACCEPTED, NULL)))
+	if (!app.reg &&
+	    (!(app.reg = csms_registry_new()) || !csms_registry_add(app.reg, "CP-1", CSMS_STATION_ACCEPTED, NULL)))
 		abort();
 	memset(&r, 0, sizeof(r));
 	r.app = &app;

@@ -17,8 +17,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			__builtin_trap();
 		if (u.from_ms && u.until_ms && u.until_ms <= u.from_ms)
 			__builtin_trap();
-		if (u.hours_from >= 0 && (u.hours_from > 1439 || u.hours_to < 0 || u.hours_to > 1439 ||
-		                          u.hours_from == u.hours_to))
+		if (u.hours_from >= 0 &&
+		    (u.hours_from > 1439 || u.hours_to < 0 || u.hours_to > 1439 || u.hours_from == u.hours_to))
 			__builtin_trap();
 		if (u.max_sessions < 0 || u.max_sessions > EVSE_LMS_MAX_SESSION || u.max_kwh < 0 ||
 		    u.max_kwh > EVSE_LMS_MAX_KWH || u.days > 127)

@@ -11,6 +11,7 @@
 
 #include <cjson/cJSON.h>
 #include <inttypes.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -334,6 +335,23 @@ void evse_group__lms_caps(const struct evse_group *g, struct evse_lb_input *in)
 
 /* ---- life cycle ---- */
 
+/* A number the LMS kept in the store: 1 read into *out, 0 none or neither 0 nor lo..hi (a damaged value is logged and
+ * left out: the setting's default holds). */
+static int stored_int(struct evse_group *g, const char *key, long lo, long hi, int *out)
+{
+	char v[16], *end;
+	if (evse_store_get(g->st->store, key, v, sizeof(v)) != 1 || !v[0])
+		return 0;
+	errno = 0;
+	long n = strtol(v, &end, 10);
+	if (errno || *end || (n != 0 && (n < lo || n > hi))) {
+		WL_WARN(MOD, "%s: stored value \"%s\" is not 0 or %ld..%ld: left out", key, v, lo, hi);
+		return 0;
+	}
+	*out = (int)n;
+	return 1;
+}
+
 static void load(struct evse_group *g)
 {
 	char key[32], v[16];
@@ -341,13 +359,11 @@ static void load(struct evse_group *g)
 	l->threshold_a = -1;
 	if (evse_store_get(g->st->store, "lms.access", v, sizeof(v)) == 1)
 		l->free_access = strcmp(v, "free") == 0;
-	if (evse_store_get(g->st->store, "lms.threshold", v, sizeof(v)) == 1 && v[0])
-		l->threshold_a = atoi(v);
+	stored_int(g, "lms.threshold", 6, 800, &l->threshold_a);
 	for (int k = 1; k <= g->map.total && k <= EVSE_GROUP_POINTS_MAX; k++) {
 		point_clear(&l->point[k - 1]);
 		snprintf(key, sizeof(key), "lms.cap.%d", k);
-		if (evse_store_get(g->st->store, key, v, sizeof(v)) == 1)
-			l->point[k - 1].cap_a = atoi(v);
+		stored_int(g, key, 6, 80, &l->point[k - 1].cap_a);
 		snprintf(key, sizeof(key), "lms.paused.%d", k);
 		l->point[k - 1].paused = evse_store_get(g->st->store, key, v, sizeof(v)) == 1 && strcmp(v, "1") == 0;
 	}

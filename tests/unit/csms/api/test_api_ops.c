@@ -68,8 +68,9 @@ static void the_engine_refuses_with_its_own_codes(void **state)
 	char err[200];
 	struct ocpp_reset_req reset = {.type = OCPP_RESET_TYPE_SOFT};
 
-	assert_int_equal(csms_op_start(&f->app, "CP-1", OCPP_BootNotification, &reset, NULL, NULL, &op, err, sizeof(err)),
-	                 CSMS_OP_E_ACTION);
+	assert_int_equal(
+	    csms_op_start(&f->app, "CP-1", OCPP_BootNotification, &reset, NULL, NULL, &op, err, sizeof(err)),
+	    CSMS_OP_E_ACTION);
 	assert_null(op);
 	assert_non_null(strstr(err, "BootNotification"));
 	assert_int_equal(csms_op_start(&f->app, "CP-9", OCPP_Reset, &reset, NULL, NULL, &op, err, sizeof(err)),

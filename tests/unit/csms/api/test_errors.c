@@ -40,7 +40,7 @@ static void none_and_unknown_values_are_internal(void **state)
 	(void)state;
 	assert_ptr_equal(csms_error_of(CSMS_ERR_NONE), &csms_errors[CSMS_ERR_INTERNAL]);
 	assert_ptr_equal(csms_error_of(CSMS_ERR_COUNT), &csms_errors[CSMS_ERR_INTERNAL]);
-	assert_ptr_equal(csms_error_of((enum csms_err)-1), &csms_errors[CSMS_ERR_INTERNAL]);
+	assert_ptr_equal(csms_error_of((enum csms_err) - 1), &csms_errors[CSMS_ERR_INTERNAL]);
 	assert_ptr_equal(csms_error_of(CSMS_ERR_BAD_FIELD), &csms_errors[CSMS_ERR_BAD_FIELD]);
 	assert_int_equal(csms_errors[CSMS_ERR_INTERNAL].status, 500);
 }

@@ -132,9 +132,14 @@ static void card_is_created_once_and_edited_field_by_field(void **state)
 	struct csms_card_write again = {.id_tag = "AAA00000000000", .set_user = true, .user_id = user, .now = 1};
 	assert_int_equal(csms_card_db_insert(fx_db, &again), CSMS_DB_EXISTS);
 
-	struct csms_card_write w = {.id_tag = "AAA00000000000", .set_parent = true, .parent_id_tag = "PARENT00000000",
-	                            .set_description = true, .description = "blue", .set_expiry = true,
-	                            .expiry = 5000, .now = 2000};
+	struct csms_card_write w = {.id_tag = "AAA00000000000",
+	                            .set_parent = true,
+	                            .parent_id_tag = "PARENT00000000",
+	                            .set_description = true,
+	                            .description = "blue",
+	                            .set_expiry = true,
+	                            .expiry = 5000,
+	                            .now = 2000};
 	assert_int_equal(csms_card_db_update(fx_db, &w), 0);
 	assert_int_equal(csms_card_db_get(fx_db, "AAA00000000000", 1000, copy_card, &g), 0);
 	assert_string_equal(g.parent, "PARENT00000000");
@@ -144,8 +149,12 @@ static void card_is_created_once_and_edited_field_by_field(void **state)
 	assert_int_equal(csms_card_db_get(fx_db, "AAA00000000000", 6000, copy_card, &g), 0);
 	assert_string_equal(g.state, "expired");
 	/* null clears; fields not set stay */
-	struct csms_card_write clear = {.id_tag = "AAA00000000000", .set_parent = true, .set_expiry = true,
-	                                .expiry = CSMS_DB_NO_TIME, .valid_from = CSMS_DB_NO_TIME, .now = 3000};
+	struct csms_card_write clear = {.id_tag = "AAA00000000000",
+	                                .set_parent = true,
+	                                .set_expiry = true,
+	                                .expiry = CSMS_DB_NO_TIME,
+	                                .valid_from = CSMS_DB_NO_TIME,
+	                                .now = 3000};
 	assert_int_equal(csms_card_db_update(fx_db, &clear), 0);
 	assert_int_equal(csms_card_db_get(fx_db, "AAA00000000000", 1000, copy_card, &g), 0);
 	assert_string_equal(g.parent, "(null)");
@@ -172,8 +181,12 @@ static void card_list_filters_by_state_user_and_text(void **state)
 	new_card("AAA00000000000", a);
 	new_card("BBB00000000000", b);
 	new_card("CCC00000000000", b);
-	struct csms_card_write block = {.id_tag = "CCC00000000000", .set_blocked = true, .blocked = true,
-	                                .valid_from = CSMS_DB_NO_TIME, .expiry = CSMS_DB_NO_TIME, .now = 1};
+	struct csms_card_write block = {.id_tag = "CCC00000000000",
+	                                .set_blocked = true,
+	                                .blocked = true,
+	                                .valid_from = CSMS_DB_NO_TIME,
+	                                .expiry = CSMS_DB_NO_TIME,
+	                                .now = 1};
 	assert_int_equal(csms_card_db_update(fx_db, &block), 0);
 	struct csms_db_page pg = {50, 0, "t.id_tag ASC"};
 	struct csms_card_filter f = {NULL, b, CSMS_CARD_DB_ANY, 2000};
@@ -210,8 +223,9 @@ static void deleted_card_leaves_its_lists(void **state)
 	(void)state;
 	char names[32] = "";
 	new_card("AAA00000000000", new_user("Ada", "Lovelace"));
-	fx_exec("INSERT INTO card_list (id, name, version, created, updated) VALUES (1, 'B', 1, 0, 0), (2, 'A', 1, 0, 0);"
-	        "INSERT INTO card_list_item (list_id, id_tag) VALUES (1, 'AAA00000000000'), (2, 'AAA00000000000');");
+	fx_exec(
+	    "INSERT INTO card_list (id, name, version, created, updated) VALUES (1, 'B', 1, 0, 0), (2, 'A', 1, 0, 0);"
+	    "INSERT INTO card_list_item (list_id, id_tag) VALUES (1, 'AAA00000000000'), (2, 'AAA00000000000');");
 	assert_int_equal(csms_list_db_lists_of_tag(fx_db, "AAA00000000000", add_list_name, names), 0);
 	assert_string_equal(names, "AB");
 	assert_int_equal(csms_card_db_delete(fx_db, "AAA00000000000", 5000), 0);
@@ -227,12 +241,17 @@ static void put_creates_or_replaces_but_keeps_the_user(void **state)
 	(void)state;
 	struct got_card g;
 	int64_t user = new_user("Ada", "Lovelace");
-	struct csms_card_write w = {.id_tag = "PUT00000000000", .parent_id_tag = "P0000000000000", .description = "d",
-	                            .valid_from = CSMS_DB_NO_TIME, .expiry = 9000, .blocked = true, .now = 1000};
+	struct csms_card_write w = {.id_tag = "PUT00000000000",
+	                            .parent_id_tag = "P0000000000000",
+	                            .description = "d",
+	                            .valid_from = CSMS_DB_NO_TIME,
+	                            .expiry = 9000,
+	                            .blocked = true,
+	                            .now = 1000};
 	assert_int_equal(csms_card_db_put(fx_db, &w), 0);
 	fx_exec("UPDATE id_tag SET user_id = (SELECT max(id) FROM charge_user) WHERE id_tag = 'PUT00000000000'");
-	struct csms_card_write again = {.id_tag = "PUT00000000000", .valid_from = 500, .expiry = CSMS_DB_NO_TIME,
-	                                .now = 2000};
+	struct csms_card_write again = {
+	    .id_tag = "PUT00000000000", .valid_from = 500, .expiry = CSMS_DB_NO_TIME, .now = 2000};
 	assert_int_equal(csms_card_db_put(fx_db, &again), 0);
 	assert_int_equal(csms_card_db_get(fx_db, "PUT00000000000", 1000, copy_card, &g), 0);
 	assert_string_equal(g.parent, "(null)");
@@ -264,8 +283,11 @@ static void local_list_entries_by_list_default_and_changes(void **state)
 	assert_int_equal(csms_card_db_last_change(fx_db, &before), 0);
 	new_card("A0000000000000", user);
 	new_card("B0000000000000", user);
-	struct csms_card_write later = {.id_tag = "C0000000000000", .set_valid_from = true, .valid_from = 5000,
-	                                .expiry = CSMS_DB_NO_TIME, .now = 1000};
+	struct csms_card_write later = {.id_tag = "C0000000000000",
+	                                .set_valid_from = true,
+	                                .valid_from = 5000,
+	                                .expiry = CSMS_DB_NO_TIME,
+	                                .now = 1000};
 	assert_int_equal(csms_card_db_insert(fx_db, &later), 0);
 	fx_exec("INSERT INTO card_list (id, name, created, updated) VALUES (1, 'L', 0, 0);"
 	        "INSERT INTO card_list_item (list_id, id_tag) VALUES (1, 'B0000000000000'), (1, 'C0000000000000');");
@@ -302,8 +324,12 @@ static void lookup_through_the_store_cache_reads_the_card(void **state)
 {
 	(void)state;
 	struct csms_card_auth a;
-	struct csms_card_write w = {.id_tag = "LOOK0000000000", .parent_id_tag = "PARENT00000000", .valid_from = 100,
-	                            .expiry = CSMS_DB_NO_TIME, .blocked = true, .now = 1};
+	struct csms_card_write w = {.id_tag = "LOOK0000000000",
+	                            .parent_id_tag = "PARENT00000000",
+	                            .valid_from = 100,
+	                            .expiry = CSMS_DB_NO_TIME,
+	                            .blocked = true,
+	                            .now = 1};
 	assert_int_equal(csms_card_db_put(fx_db, &w), 0);
 	assert_int_equal(csms_card_db_lookup(fx_store, "LOOK0000000000", &a), 1);
 	assert_string_equal(a.parent_id_tag, "PARENT00000000");

@@ -70,11 +70,13 @@ static void sockets_are_named_filtered_and_ordered(void **state)
 	fx_exec("UPDATE connector SET description = 'Left' WHERE station_id = 'CP-1' AND connector_id = 2;"
 	        "INSERT INTO connector (station_id, connector_id) VALUES ('CP-2', 1);");
 	struct csms_socket_filter all = {NULL, NULL};
-	assert_int_equal(csms_connector_db_sockets(fx_db, &all, csms_connector_db_socket_sorts[1], join_socket, got), 0);
+	assert_int_equal(csms_connector_db_sockets(fx_db, &all, csms_connector_db_socket_sorts[1], join_socket, got),
+	                 0);
 	assert_string_equal(got, "Garage #1;Left;Roof #1;"); /* by name; connector 0 is no socket */
 	got[0] = 0;
 	struct csms_socket_filter garage = {"Gar%", NULL};
-	assert_int_equal(csms_connector_db_sockets(fx_db, &garage, "k.station_id, k.connector_id", join_socket, got), 0);
+	assert_int_equal(csms_connector_db_sockets(fx_db, &garage, "k.station_id, k.connector_id", join_socket, got),
+	                 0);
 	assert_string_equal(got, "Garage #1;Left;");
 }
 

@@ -40,7 +40,7 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	static const char *const names[] = {"csms.db", "csms.db-wal", "csms.db-shm",
+	static const char *const names[] = {"csms.db",   "csms.db-wal",   "csms.db-shm",
 	                                    "msglog.db", "msglog.db-wal", "msglog.db-shm"};
 	char path[128];
 	(void)state;
@@ -168,8 +168,9 @@ static void a_locked_log_delays_no_billing_commit_and_bounds_its_queue(void **st
 	/* another process holds the log's write lock: its writer waits (busy timeout 5 s) */
 	snprintf(path, sizeof(path), "%s/msglog.db", dir);
 	assert_int_equal(sqlite3_open(path, &other), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(other, "BEGIN IMMEDIATE; INSERT INTO message (station_id, ts, dir, text) "
-	                                     "VALUES ('X', 0, 'in', 'x')",
+	assert_int_equal(sqlite3_exec(other,
+	                              "BEGIN IMMEDIATE; INSERT INTO message (station_id, ts, dir, text) "
+	                              "VALUES ('X', 0, 'in', 'x')",
 	                              NULL, NULL, NULL),
 	                 SQLITE_OK);
 	append(log, "CP-1", 1, "[2,\"1\",\"MeterValues\",{}]");

@@ -9,7 +9,7 @@ static void operation_is_recorded_with_its_outcome(void **state)
 {
 	(void)state;
 	struct csms_op_row ok = {"CP-1", "Reset", "{\"type\":\"Soft\"}", "result", "{\"status\":\"Accepted\"}", NULL,
-	                         1000, 1200};
+	                         1000,   1200};
 	struct csms_op_row late = {"CP-1", "Reset", "{}", "timeout", NULL, "no answer", 1000, 31000};
 	assert_int_equal(csms_op_db_record(fx_store, &ok), 0);
 	assert_int_equal(csms_op_db_record(fx_store, &late), 0);
@@ -40,7 +40,8 @@ static void reservation_is_replaced_by_id_and_cancelled_on_its_station(void **st
 	assert_int_equal(csms_op_db_reservation_put(fx_store, &r), 0);
 	assert_int_equal(csms_op_db_reservation_used(fx_store, 8, "CP-2", 99), 0); /* not this station's */
 	assert_int_equal(csms_op_db_reservation_used(fx_store, 8, "CP-1", 42), 0);
-	assert_int_equal(fx_int("SELECT count(*) FROM reservation WHERE id = 8 AND status = 'used' AND txn_id = 42"), 1);
+	assert_int_equal(fx_int("SELECT count(*) FROM reservation WHERE id = 8 AND status = 'used' AND txn_id = 42"),
+	                 1);
 }
 
 static void profiles_are_cleared_by_id_or_all(void **state)

@@ -134,16 +134,16 @@ static void boot_status_and_notes_are_recorded(void **state)
 	                        "serial IS NULL AND firmware = '1.2' AND last_boot = 5000"),
 	                 1);
 	struct csms_connector_status cs = {1, "Charging", "NoError", "", NULL, NULL, 4000, 5000};
-	assert_int_equal(
-	    csms_connector_db_report(fx_store, "CP-2", &cs, prev_status, sizeof(prev_status), prev_error, sizeof(prev_error)),
-	    0);
+	assert_int_equal(csms_connector_db_report(fx_store, "CP-2", &cs, prev_status, sizeof(prev_status), prev_error,
+	                                          sizeof(prev_error)),
+	                 0);
 	assert_string_equal(prev_status, ""); /* a new connector */
 	cs.status = "Faulted";
 	cs.error_code = "GroundFailure";
 	cs.info = "leak";
-	assert_int_equal(
-	    csms_connector_db_report(fx_store, "CP-2", &cs, prev_status, sizeof(prev_status), prev_error, sizeof(prev_error)),
-	    0);
+	assert_int_equal(csms_connector_db_report(fx_store, "CP-2", &cs, prev_status, sizeof(prev_status), prev_error,
+	                                          sizeof(prev_error)),
+	                 0);
 	assert_string_equal(prev_status, "Charging");
 	assert_string_equal(prev_error, "NoError");
 	assert_int_equal(fx_int("SELECT count(*) FROM connector_status WHERE station_id = 'CP-2'"), 2);

@@ -171,8 +171,8 @@ static void finish_until(struct csms_store *st, int want)
 static void new_database_is_migrated_to_the_latest_version(void **state)
 {
 	static const char *const tables[] = {
-	    "station",     "connector",        "connector_status", "id_tag",    "txn",     "orphan_stop", "meter_value",
-	    "reservation", "charging_profile", "firmware",         "operation", "event"};
+	    "station",     "connector",   "connector_status", "id_tag",   "txn",       "orphan_stop",
+	    "meter_value", "reservation", "charging_profile", "firmware", "operation", "event"};
 	struct csms_store *st = open_store();
 	char sql[200];
 
