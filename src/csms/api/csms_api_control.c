@@ -18,6 +18,7 @@
 #include "csms_connector_db.h"
 #include "csms_station_db.h"
 #include "csms_stexport.h"
+#include "csms_txn_db.h"
 #include "ocpp_text.h"
 #include "wl_clock.h"
 
@@ -408,7 +409,6 @@ static void post_stop(struct csms_http_req *r)
 {
 	long c;
 	char status[32];
-	sqlite3_stmt *st;
 	int64_t txn = 0;
 	struct csms_station *s = csms_api_station_param(r);
 	if (!s || !connector_param(r, 1, false, &c) || !socket_status(r, s, c, status, sizeof(status)))
@@ -419,15 +419,9 @@ static void post_stop(struct csms_http_req *r)
 		refuse_status(r, ss, "a remote stop needs a Charging, Occupied or Charging suspended socket");
 		return;
 	}
-	if (sqlite3_prepare_v2(r->app->rdb,
-	                       "SELECT id FROM txn WHERE station_id = ? AND connector_id = ? AND stop_ts IS NULL "
-	                       "ORDER BY id DESC LIMIT 1",
-	                       -1, &st, NULL) == SQLITE_OK) {
-		sqlite3_bind_text(st, 1, s->id, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 2, c);
-		if (sqlite3_step(st) == SQLITE_ROW)
-			txn = sqlite3_column_int64(st, 0);
-		sqlite3_finalize(st);
+	if (csms_txn_db_open_on(r->app->rdb, s->id, c, &txn) < 0) {
+		csms_api_db_error(r);
+		return;
 	}
 	if (!txn) {
 		csms_http_fail(r, CSMS_ERR_NO_TRANSACTION, "no transaction is open on this socket");

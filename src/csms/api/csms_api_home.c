@@ -3,7 +3,6 @@
  * view and group) with who is charging. Sockets are the connector rows (1..n) of registered stations; their
  * status joins the stored OCPP status with the live connection and the station's state (csms_socket.c). */
 #include "csms_api.h"
-#include "csms_meter.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +12,7 @@
 #include "csms_socket.h"
 #include "csms_connector_db.h"
 #include "csms_station_db.h"
+#include "csms_txn_db.h"
 #include "csms_txquery.h"
 #include "csms_view_db.h"
 #include "ocpp_text.h"
@@ -169,40 +169,31 @@ static void get_energy(struct csms_http_req *r)
 /* ---- GET /api/v1/home/sockets ---- */
 
 /* Who charges at a socket: its open transaction, card and charge user (null when none). */
-static cJSON *charging_at(sqlite3_stmt *st, sqlite3_stmt *mv, const char *station, int connector)
+static cJSON *charging_at(struct csms_txn_reader *rd, const char *station, int connector)
 {
-	cJSON *o = NULL;
-	sqlite3_reset(st);
-	sqlite3_bind_text(st, 1, station, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int(st, 2, connector);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		o = cJSON_CreateObject();
-		csms_api_add_int(o, "transactionId", st, 0);
-		csms_api_add_text(o, "idTag", st, 1);
-		csms_api_add_time(o, "start", st, 2);
-		csms_api_add_int(o, "userId", st, 3);
-		csms_api_add_text(o, "user", st, 4);
-		/* the energy so far and the current, from the transaction's last MeterValue */
-		double wh, amps;
-		bool has_wh = false, has_a = false;
-		sqlite3_reset(mv);
-		sqlite3_bind_int64(mv, 1, sqlite3_column_int64(st, 0));
-		if (sqlite3_step(mv) == SQLITE_ROW) {
-			const char *sampled = (const char *)sqlite3_column_text(mv, 0);
-			has_wh = sampled && csms_meter_energy_wh(sampled, &wh);
-			has_a = sampled && csms_meter_current_a(sampled, &amps);
-		}
-		sqlite3_reset(mv);
-		if (has_wh && sqlite3_column_type(st, 5) != SQLITE_NULL)
-			cJSON_AddNumberToObject(o, "energyWh", wh - (double)sqlite3_column_int64(st, 5));
-		else
-			cJSON_AddNullToObject(o, "energyWh");
-		if (has_a)
-			cJSON_AddNumberToObject(o, "currentA", amps);
-		else
-			cJSON_AddNullToObject(o, "currentA");
+	struct csms_txn_charging t;
+	if (csms_txn_db_charging_at(rd, station, connector, &t) <= 0)
+		return NULL;
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddNumberToObject(o, "transactionId", (double)t.txn_id);
+	cJSON_AddStringToObject(o, "idTag", t.id_tag);
+	csms_api_add_ms(o, "start", t.start_ts);
+	if (t.user_id) {
+		cJSON_AddNumberToObject(o, "userId", (double)t.user_id);
+		cJSON_AddStringToObject(o, "user", t.user);
+	} else {
+		cJSON_AddNullToObject(o, "userId");
+		cJSON_AddNullToObject(o, "user");
 	}
-	sqlite3_reset(st);
+	/* the energy so far and the current, from the transaction's last MeterValue */
+	if (t.has_energy_wh)
+		cJSON_AddNumberToObject(o, "energyWh", t.energy_wh);
+	else
+		cJSON_AddNullToObject(o, "energyWh");
+	if (t.has_current_a)
+		cJSON_AddNumberToObject(o, "currentA", t.current_a);
+	else
+		cJSON_AddNullToObject(o, "currentA");
 	return o;
 }
 
@@ -233,7 +224,7 @@ struct socket_page {
 	int want;
 	long long total;
 	cJSON *items;
-	sqlite3_stmt *tx, *mv;
+	struct csms_txn_reader *txn; /* who charges at a socket */
 };
 
 static int add_socket(const struct csms_socket_row *k, void *ctx)
@@ -266,7 +257,7 @@ static int add_socket(const struct csms_socket_row *k, void *ctx)
 	add_text(o, "info", k->info);
 	add_text(o, "vendorErrorCode", k->vendor_error_code);
 	csms_api_add_ms(o, "statusTime", k->status_time);
-	cJSON *who = charging_at(p->tx, p->mv, k->station, k->connector);
+	cJSON *who = charging_at(p->txn, k->station, k->connector);
 	if (who)
 		cJSON_AddItemToObject(o, "charging", who);
 	else
@@ -281,7 +272,7 @@ static void get_sockets(struct csms_http_req *r)
 	struct csms_api_page pg;
 	char q[404], pat[820], status[40];
 	int want = -1;
-	sqlite3_stmt *tx = NULL, *mv = NULL;
+	struct csms_txn_reader *txn = NULL;
 	if (!read_scope(r, &sc) || csms_api_paging(r, csms_connector_db_socket_sorts, "name", &pg) < 0)
 		return;
 	bool has_q = csms_api_query(r, "q", q, sizeof(q)) && q[0];
@@ -300,24 +291,13 @@ static void get_sockets(struct csms_http_req *r)
 			return;
 		}
 	}
-	/* NEEDSWORK: who charges at a socket reads the txn and meter_value tables, whose owner is the
-	 * transactions module (issue 15, msglog part) */
-	if (sqlite3_prepare_v2(
-	        r->app->rdb,
-	        "SELECT t.id, t.id_tag, t.start_ts, u.id, CASE WHEN u.id IS NULL THEN NULL ELSE "
-	        "u.name || ' ' || u.surname END, t.meter_start FROM txn t LEFT JOIN id_tag c ON c.id_tag = t.id_tag "
-	        "LEFT JOIN charge_user u ON u.id = c.user_id WHERE t.station_id = ?1 AND "
-	        "t.connector_id = ?2 AND t.stop_ts IS NULL ORDER BY t.start_ts DESC LIMIT 1",
-	        -1, &tx, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(r->app->rdb,
-	                       "SELECT sampled FROM meter_value WHERE txn_id = ?1 ORDER BY ts DESC, id DESC LIMIT 1",
-	                       -1, &mv, NULL) != SQLITE_OK) {
+	if (!(txn = csms_txn_db_reader_new(r->app->rdb))) {
 		csms_api_db_error(r);
-		goto out;
+		return;
 	}
 	if (has_q)
 		like_prefix(q, pat, sizeof(pat));
-	struct socket_page p = {r->app, &pg, want, 0, cJSON_CreateArray(), tx, mv};
+	struct socket_page p = {r->app, &pg, want, 0, cJSON_CreateArray(), txn};
 	struct csms_socket_filter f = {has_q ? pat : NULL, sc.v.view ? &sc.v : NULL};
 	if (csms_connector_db_sockets(r->app->rdb, &f, pg.order, add_socket, &p) < 0) {
 		cJSON_Delete(p.items);
@@ -326,8 +306,7 @@ static void get_sockets(struct csms_http_req *r)
 	}
 	csms_http_respond_json(r, 200, csms_api_list_reply(p.items, p.total, &pg));
 out:
-	sqlite3_finalize(tx);
-	sqlite3_finalize(mv);
+	csms_txn_db_reader_free(txn);
 }
 
 static const struct csms_route routes[] = {

@@ -16,6 +16,7 @@
 #include "csms_card_db.h"
 #include "csms_conn.h"
 #include "csms_idtag.h"
+#include "csms_journal.h"
 #include "csms_msglog.h"
 #include "csms_redact.h"
 #include "csms_socket.h"
@@ -308,38 +309,41 @@ static void get_messages(struct csms_http_req *r)
 	csms_http_respond_json(r, 200, o);
 }
 
-/* GET .../events: ?after=ID&limit=N, oldest first */
+static int add_event(const struct csms_event *e, void *items)
+{
+	cJSON *it = cJSON_CreateObject();
+	cJSON_AddNumberToObject(it, "id", (double)e->id);
+	csms_api_add_ms(it, "time", e->ts);
+	if (e->kind)
+		cJSON_AddStringToObject(it, "kind", e->kind);
+	else
+		cJSON_AddNullToObject(it, "kind");
+	if (e->connector < 0)
+		cJSON_AddNullToObject(it, "connectorId");
+	else
+		cJSON_AddNumberToObject(it, "connectorId", e->connector);
+	if (e->detail)
+		cJSON_AddStringToObject(it, "detail", e->detail);
+	else
+		cJSON_AddNullToObject(it, "detail");
+	cJSON_AddItemToArray(items, it);
+	return 0;
+}
+
+/* GET .../events: ?after=ID&limit=N, oldest first (the event table's owner is csms_journal.c) */
 static void get_events(struct csms_http_req *r)
 {
 	long long after, limit;
+	char err[200];
 	struct csms_station *s = csms_api_station_param(r);
-	sqlite3_stmt *st;
 	if (!s || range_args(r, &after, &limit) < 0)
 		return;
-	if (sqlite3_prepare_v2(r->app->rdb,
-	                       "SELECT id, ts, kind, connector_id, detail FROM event WHERE station_id = ? AND id > ? "
-	                       "ORDER BY id LIMIT ?",
-	                       -1, &st, NULL) != SQLITE_OK) {
-		csms_http_fail(r, CSMS_ERR_STORAGE, "%s", sqlite3_errmsg(r->app->rdb));
+	cJSON *o = cJSON_CreateObject(), *items = cJSON_AddArrayToObject(o, "items");
+	if (csms_journal_events(r->app->rdb, s->id, after, (int)limit, add_event, items, err, sizeof(err)) < 0) {
+		cJSON_Delete(o);
+		csms_http_fail(r, CSMS_ERR_STORAGE, "%s", err);
 		return;
 	}
-	sqlite3_bind_text(st, 1, s->id, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, after);
-	sqlite3_bind_int64(st, 3, limit);
-	cJSON *o = cJSON_CreateObject(), *items = cJSON_AddArrayToObject(o, "items");
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		cJSON *it = cJSON_CreateObject();
-		cJSON_AddNumberToObject(it, "id", (double)sqlite3_column_int64(st, 0));
-		csms_api_add_time(it, "time", st, 1);
-		csms_api_add_text(it, "kind", st, 2);
-		if (sqlite3_column_type(st, 3) == SQLITE_NULL)
-			cJSON_AddNullToObject(it, "connectorId");
-		else
-			cJSON_AddNumberToObject(it, "connectorId", sqlite3_column_int(st, 3));
-		csms_api_add_text(it, "detail", st, 4);
-		cJSON_AddItemToArray(items, it);
-	}
-	sqlite3_finalize(st);
 	csms_http_respond_json(r, 200, o);
 }
 

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "csms_card_db.h"
+#include "csms_txn_db.h"
 #include "wl_idtag.h"
 
 _Static_assert(CSMS_IDTAG_MAX + 1 == WL_IDTAG_KEY_MAX, "a normalised id tag is the shared rule's key");
@@ -13,16 +14,10 @@ void csms_idtag_normalize(const char *in, char out[CSMS_IDTAG_MAX + 1])
 	wl_idtag_key(in, out);
 }
 
-/* NEEDSWORK: a query of the txn table, whose owner is the transactions module (issue 15, msglog part). */
-static const char SQL_OPEN_ELSEWHERE[] =
-    "SELECT 1 FROM txn WHERE id_tag = ? AND stop_ts IS NULL AND NOT (station_id = ? AND (? < 0 OR connector_id = ?)) "
-    "LIMIT 1";
-
 int csms_idtag_authorize(struct csms_store *st, const char *norm_tag, int64_t now, const char *station, int connector,
                          bool allow_concurrent, struct csms_idtag_result *out)
 {
 	struct csms_card_auth card;
-	sqlite3_stmt *s;
 
 	memset(out, 0, sizeof(*out));
 	out->status = OCPP_AUTHORIZATION_STATUS_INVALID;
@@ -46,17 +41,10 @@ int csms_idtag_authorize(struct csms_store *st, const char *norm_tag, int64_t no
 	if (out->status != OCPP_AUTHORIZATION_STATUS_ACCEPTED || !station || allow_concurrent)
 		return 0;
 
-	if (!(s = csms_store_stmt(st, SQL_OPEN_ELSEWHERE)))
+	if ((rc = csms_txn_db_tag_open_elsewhere(st, norm_tag, station, connector)) < 0)
 		return -1;
-	sqlite3_bind_text(s, 1, norm_tag, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, station, -1, SQLITE_STATIC);
-	sqlite3_bind_int(s, 3, connector);
-	sqlite3_bind_int(s, 4, connector);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
+	if (rc)
 		out->status = OCPP_AUTHORIZATION_STATUS_CONCURRENT_TX;
-	else if (rc != SQLITE_DONE)
-		return -1;
 	return 0;
 }
 

@@ -157,3 +157,38 @@ void csms_journal_prune(struct csms *app)
 		csms_msglog_prune(app->msglog, now - (int64_t)app->cfg.message_retention * 86400000);
 	submit_prune(app, now - (int64_t)app->cfg.event_retention * 86400000);
 }
+
+int csms_journal_events(sqlite3 *db, const char *station_id, int64_t after, int limit,
+                        int (*fn)(const struct csms_event *e, void *ctx), void *ctx, char *err, size_t errcap)
+{
+	sqlite3_stmt *st;
+	int rc;
+	if (sqlite3_prepare_v2(db,
+	                       "SELECT id, ts, kind, connector_id, detail FROM event WHERE station_id = ? AND id > ? "
+	                       "ORDER BY id LIMIT ?",
+	                       -1, &st, NULL) != SQLITE_OK) {
+		snprintf(err, errcap, "%s", sqlite3_errmsg(db));
+		return -1;
+	}
+	sqlite3_bind_text(st, 1, station_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, after);
+	sqlite3_bind_int(st, 3, limit);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct csms_event e = {
+		    .id = sqlite3_column_int64(st, 0),
+		    .ts = sqlite3_column_int64(st, 1),
+		    .kind = (const char *)sqlite3_column_text(st, 2),
+		    .detail = (const char *)sqlite3_column_text(st, 4),
+		    .connector = sqlite3_column_type(st, 3) == SQLITE_NULL ? -1 : sqlite3_column_int(st, 3),
+		};
+		if (fn(&e, ctx))
+			break;
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		snprintf(err, errcap, "%s", sqlite3_errmsg(db));
+		sqlite3_finalize(st);
+		return -1;
+	}
+	sqlite3_finalize(st);
+	return 0;
+}

@@ -25,6 +25,16 @@ void csms_journal_event(struct csms *app, const char *station_id, const char *ki
 /* Store thread: the same, inside a running job. */
 int csms_journal_event_in_job(struct csms_store *st, const char *station_id, const char *kind, int connector,
                               const char *detail, int64_t ts);
+/* One event as read back. */
+struct csms_event {
+	int64_t id, ts;
+	const char *kind, *detail; /* valid during the callback */
+	int connector;             /* -1: none */
+};
+/* A station's events with id > after, oldest first, at most limit: fn per row (non-zero stops). 0, or -1
+ * with the error in err. On the caller's read-only connection. */
+int csms_journal_events(sqlite3 *db, const char *station_id, int64_t after, int limit,
+                        int (*fn)(const struct csms_event *e, void *ctx), void *ctx, char *err, size_t errcap);
 /* Deletes messages and events older than their retention (a bounded amount per call). */
 void csms_journal_prune(struct csms *app);
 

@@ -68,4 +68,29 @@ int csms_txn_db_orphan_stop(struct csms_store *st, const struct csms_txn_stop *s
 int csms_txn_db_add_meter_value(struct csms_store *st, const char *station_id, int connector, int64_t txn_id,
                                 int64_t ts, const char *source, const char *sampled, size_t len);
 
+/* ---- reads (a read-only connection of the caller's thread, or the store's own inside a job) ---- */
+
+/* Is the card's transaction open anywhere but on this station's connector (connector < 0: anywhere but this
+ * station)? 1 yes, 0 no, -1 error. On the store thread (statement cache). */
+int csms_txn_db_tag_open_elsewhere(struct csms_store *st, const char *norm_tag, const char *station_id, int connector);
+/* The newest open transaction on a station's connector: 1 (its id in *txn_id), 0 none, -1 error. */
+int csms_txn_db_open_on(sqlite3 *db, const char *station_id, int connector, int64_t *txn_id);
+
+/* Who charges at a socket: the open transaction, its card and its charge user (user_id 0: none). */
+struct csms_txn_charging {
+	int64_t txn_id, start_ts, user_id;
+	char id_tag[CSMS_TXN_TAG_MAX + 1];
+	char user[204]; /* "name surname", "" without a user */
+	bool has_meter_start;
+	int64_t meter_start;
+	bool has_energy_wh, has_current_a; /* from the last MeterValue (csms_meter's one energy rule) */
+	double energy_wh, current_a;       /* energy so far (register - meterStart) */
+};
+/* Reused across many sockets of one page: NULL (logged) on error; free with csms_txn_db_reader_free. */
+struct csms_txn_reader *csms_txn_db_reader_new(sqlite3 *db);
+void csms_txn_db_reader_free(struct csms_txn_reader *r);
+/* 1 a transaction is open there (in *out), 0 none, -1 error. */
+int csms_txn_db_charging_at(struct csms_txn_reader *r, const char *station_id, int connector,
+                            struct csms_txn_charging *out);
+
 #endif
