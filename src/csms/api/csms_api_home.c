@@ -14,6 +14,7 @@
 #include "csms_station_db.h"
 #include "csms_txn_db.h"
 #include "csms_txquery.h"
+#include "csms_txrow.h"
 #include "csms_view_db.h"
 #include "ocpp_text.h"
 #include "wl_clock.h"
@@ -125,7 +126,7 @@ static void get_energy(struct csms_http_req *r)
 {
 	static const char *const ranges[] = {"today", "week", "month"};
 	struct scope sc;
-	char where[1600], sql[2000], t[40];
+	char t[40];
 	int64_t now = (int64_t)wl_wall_ms();
 	if (!read_scope(r, &sc))
 		return;
@@ -135,29 +136,21 @@ static void get_energy(struct csms_http_req *r)
 		                     .group = sc.v.group,
 		                     .group_unassigned = sc.v.unassigned,
 		                     .status = CSMS_TXQ_CLOSED};
-		sqlite3_stmt *st;
-		if (csms_txq_range(ranges[i], now, &q.from, &q.to) < 0 ||
-		    csms_txq_from_where(&q, where, sizeof(where)) < 0) {
+		int64_t count, energy;
+		char err[200];
+		if (csms_txq_range(ranges[i], now, &q.from, &q.to) < 0) {
 			cJSON_Delete(o);
 			csms_http_fail(r, CSMS_ERR_INTERNAL, "cannot compute the time range");
 			return;
 		}
-		snprintf(sql, sizeof(sql),
-		         "SELECT count(*), coalesce(sum(CASE WHEN t.meter_stop > t.meter_start THEN "
-		         "t.meter_stop - t.meter_start END), 0) %s",
-		         where);
-		if (sqlite3_prepare_v2(r->app->rdb, sql, -1, &st, NULL) != SQLITE_OK) {
+		if (csms_txrow_totals(r->app->rdb, &q, &count, &energy, err, sizeof(err)) < 0) {
 			cJSON_Delete(o);
 			csms_api_db_error(r);
 			return;
 		}
-		csms_txq_bind(&q, st);
 		cJSON *it = cJSON_AddObjectToObject(o, ranges[i]);
-		if (sqlite3_step(st) == SQLITE_ROW) {
-			cJSON_AddNumberToObject(it, "energyWh", (double)sqlite3_column_int64(st, 1));
-			cJSON_AddNumberToObject(it, "transactions", (double)sqlite3_column_int64(st, 0));
-		}
-		sqlite3_finalize(st);
+		cJSON_AddNumberToObject(it, "energyWh", (double)energy);
+		cJSON_AddNumberToObject(it, "transactions", (double)count);
 		ocpp_time_format(q.from, t, sizeof(t));
 		cJSON_AddStringToObject(it, "from", t);
 		ocpp_time_format(q.to, t, sizeof(t));

@@ -15,8 +15,10 @@
 
 #include <sodium.h>
 
+#include "csms_db.h"
 #include "csms_meter.h"
 #include "csms_txexport.h"
+#include "csms_txn_db.h"
 #include "csms_txquery.h"
 #include "csms_txrow.h"
 #include "csms_view_db.h"
@@ -76,52 +78,35 @@ static int tx_paging(struct csms_http_req *r, struct csms_api_page *pg)
 
 /* ---- GET /api/v1/transactions ---- */
 
+static int add_row(const struct csms_txrow *row, void *items)
+{
+	cJSON_AddItemToArray(items, csms_txrow_json(row));
+	return 0;
+}
+
 static void get_transactions(struct csms_http_req *r)
 {
 	struct csms_txq q;
 	struct csms_api_page pg;
-	char where[1600], sql[3000];
-	sqlite3_stmt *st = NULL, *mst = NULL;
-	int64_t now = (int64_t)wl_wall_ms();
+	char err[200];
+	int64_t total, energy, now = (int64_t)wl_wall_ms();
 	if (!search_filters(r, &q) || tx_paging(r, &pg) < 0)
 		return;
-	if (csms_txq_from_where(&q, where, sizeof(where)) < 0) {
-		csms_http_fail(r, CSMS_ERR_BAD_QUERY, "the search is too long");
+	/* the total and the energy over every matching row (closed transactions; an anomaly with meterStop below
+	 * meterStart counts 0), then the page */
+	cJSON *items = cJSON_CreateArray();
+	int rc = csms_txrow_totals(r->app->rdb, &q, &total, &energy, err, sizeof(err));
+	if (rc == 0)
+		rc = csms_txrow_search(r->app->rdb, &q, pg.order, pg.limit, pg.offset, now, add_row, items, err,
+		                       sizeof(err));
+	if (rc < 0) {
+		cJSON_Delete(items);
+		if (rc == CSMS_DB_REFUSED)
+			csms_http_fail(r, CSMS_ERR_BAD_QUERY, "%s", err);
+		else
+			csms_api_db_error(r);
 		return;
 	}
-	/* the total and the energy over every matching row (closed transactions; an anomaly with meterStop below
-	 * meterStart counts 0) */
-	snprintf(
-	    sql, sizeof(sql),
-	    "SELECT count(*), coalesce(sum(CASE WHEN t.meter_stop > t.meter_start THEN t.meter_stop - t.meter_start "
-	    "END), 0) %s",
-	    where);
-	if (sqlite3_prepare_v2(r->app->rdb, sql, -1, &st, NULL) != SQLITE_OK)
-		goto out_db_error;
-	csms_txq_bind(&q, st);
-	if (sqlite3_step(st) != SQLITE_ROW)
-		goto out_db_error;
-	long long total = sqlite3_column_int64(st, 0), energy = sqlite3_column_int64(st, 1);
-	sqlite3_finalize(st);
-	st = NULL;
-
-	snprintf(sql, sizeof(sql), "SELECT %s FROM (SELECT t.* %s ORDER BY %s LIMIT ?10 OFFSET ?11) t %s ORDER BY %s",
-	         CSMS_TXROW_COLS, where, pg.order, CSMS_TXROW_JOINS, pg.order);
-	if (sqlite3_prepare_v2(r->app->rdb, sql, -1, &st, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(r->app->rdb, CSMS_TXROW_METER_SQL, -1, &mst, NULL) != SQLITE_OK)
-		goto out_db_error;
-	csms_txq_bind(&q, st);
-	sqlite3_bind_int64(st, 10, pg.limit);
-	sqlite3_bind_int64(st, 11, pg.offset);
-	cJSON *items = cJSON_CreateArray();
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		struct csms_txrow row;
-		csms_txrow_read(&row, st, now);
-		csms_txrow_meter(&row, mst);
-		cJSON_AddItemToArray(items, csms_txrow_json(&row));
-	}
-	sqlite3_finalize(st);
-	sqlite3_finalize(mst);
 	cJSON *o = csms_api_list_reply(items, total, &pg);
 	cJSON_AddNumberToObject(o, "energyWh", (double)energy);
 	char t[40];
@@ -130,58 +115,45 @@ static void get_transactions(struct csms_http_req *r)
 	ocpp_time_format(q.to, t, sizeof(t));
 	cJSON_AddStringToObject(o, "to", t);
 	csms_http_respond_json(r, 200, o);
-	return;
-out_db_error:
-	csms_api_db_error(r);
-	sqlite3_finalize(st);
-	sqlite3_finalize(mst);
 }
 
 /* ---- GET /api/v1/transactions/{id} ---- */
 
+static int detail_json(const struct csms_txrow *row, const struct csms_txrow_more *m, void *out)
+{
+	cJSON *o = csms_txrow_json(row);
+	if (m->has_reservation)
+		cJSON_AddNumberToObject(o, "reservationId", (double)m->reservation_id);
+	else
+		cJSON_AddNullToObject(o, "reservationId");
+	if (m->start_status)
+		cJSON_AddStringToObject(o, "startStatus", m->start_status);
+	else
+		cJSON_AddNullToObject(o, "startStatus");
+	cJSON_AddBoolToObject(o, "meterStopBelowStart", m->flags & CSMS_TXN_FLAG_METER_BACKWARDS);
+	cJSON_AddBoolToObject(o, "closedByLaterStart", (m->flags & CSMS_TXN_FLAG_SUPERSEDED) != 0);
+	cJSON *mv = cJSON_AddObjectToObject(o, "meterValues");
+	cJSON_AddNumberToObject(mv, "count", (double)m->mv_count);
+	csms_api_add_ms(mv, "first", m->mv_count ? m->mv_first : CSMS_DB_NO_TIME);
+	csms_api_add_ms(mv, "last", m->mv_count ? m->mv_last : CSMS_DB_NO_TIME);
+	*(cJSON **)out = o;
+	return 0;
+}
+
 static void get_transaction(struct csms_http_req *r)
 {
 	int64_t id;
-	sqlite3_stmt *st = NULL, *mst = NULL;
+	char err[200];
+	cJSON *o = NULL;
 	if (!csms_api_id_param(r, 0, "a transaction id", &id))
 		return;
-	if (sqlite3_prepare_v2(r->app->rdb,
-	                       "SELECT " CSMS_TXROW_COLS ", t.reservation_id, t.start_status, t.flags "
-	                       "FROM txn t" CSMS_TXROW_JOINS " WHERE t.id = ?1",
-	                       -1, &st, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(r->app->rdb, "SELECT count(*), min(ts), max(ts) FROM meter_value WHERE txn_id = ?1", -1,
-	                       &mst, NULL) != SQLITE_OK) {
-		csms_api_db_error(r);
-		goto out;
-	}
-	sqlite3_bind_int64(st, 1, id);
-	if (sqlite3_step(st) != SQLITE_ROW) {
+	int rc = csms_txrow_one(r->app->rdb, id, (int64_t)wl_wall_ms(), true, detail_json, &o, err, sizeof(err));
+	if (rc == CSMS_DB_MISSING)
 		csms_http_fail(r, CSMS_ERR_NOT_FOUND, "no such transaction");
-		goto out;
-	}
-	struct csms_txrow row;
-	csms_txrow_read(&row, st, (int64_t)wl_wall_ms());
-	sqlite3_stmt *meters = NULL;
-	if (sqlite3_prepare_v2(r->app->rdb, CSMS_TXROW_METER_SQL, -1, &meters, NULL) == SQLITE_OK)
-		csms_txrow_meter(&row, meters);
-	sqlite3_finalize(meters);
-	cJSON *o = csms_txrow_json(&row);
-	csms_api_add_int(o, "reservationId", st, CSMS_TXROW_NCOLS);
-	csms_api_add_text(o, "startStatus", st, CSMS_TXROW_NCOLS + 1);
-	int flags = sqlite3_column_int(st, CSMS_TXROW_NCOLS + 2);
-	cJSON_AddBoolToObject(o, "meterStopBelowStart", flags & 1);
-	cJSON_AddBoolToObject(o, "closedByLaterStart", (flags & 2) != 0);
-	sqlite3_bind_int64(mst, 1, id);
-	cJSON *mv = cJSON_AddObjectToObject(o, "meterValues");
-	if (sqlite3_step(mst) == SQLITE_ROW) {
-		csms_api_add_int(mv, "count", mst, 0);
-		csms_api_add_time(mv, "first", mst, 1);
-		csms_api_add_time(mv, "last", mst, 2);
-	}
-	csms_http_respond_json(r, 200, o);
-out:
-	sqlite3_finalize(st);
-	sqlite3_finalize(mst);
+	else if (rc < 0)
+		csms_api_db_error(r);
+	else
+		csms_http_respond_json(r, 200, o);
 }
 
 /* ---- GET /api/v1/transactions/{id}/measurements (background: parses every stored MeterValue) ---- */
@@ -192,42 +164,45 @@ struct series_job {
 	cJSON *reply;
 };
 
+struct series_ctx {
+	struct csms_meter_set *set;
+	int n;
+	bool truncated;
+};
+
+static int add_sample(int64_t ts, const char *sampled, void *ctx)
+{
+	struct series_ctx *c = ctx;
+	if (c->n == MAX_SERIES_ROWS) {
+		c->truncated = true;
+		return 1;
+	}
+	csms_meter_set_add(c->set, ts, sampled);
+	c->n++;
+	return 0;
+}
+
 static int exec_series(struct csms_bg_job *bg, sqlite3 *db)
 {
 	struct series_job *j = (struct series_job *)bg;
-	sqlite3_stmt *st = NULL;
+	struct series_ctx c = {csms_meter_set_new(), 0, false};
+	char err[200];
 	int rc = -1;
-	if (!db || sqlite3_prepare_v2(db, "SELECT 1 FROM txn WHERE id = ?1", -1, &st, NULL) != SQLITE_OK)
-		return -1;
-	sqlite3_bind_int64(st, 1, j->id);
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		sqlite3_finalize(st);
-		return CSMS_API_MISSING;
-	}
-	sqlite3_finalize(st);
-	if (sqlite3_prepare_v2(db, CSMS_TXROW_METER_SQL " LIMIT ?2", -1, &st, NULL) != SQLITE_OK)
-		return -1;
-	sqlite3_bind_int64(st, 1, j->id);
-	sqlite3_bind_int(st, 2, MAX_SERIES_ROWS + 1);
-	struct csms_meter_set *set = csms_meter_set_new();
-	int n = 0, s;
-	if (!set)
+	if (!db || !c.set)
 		goto out;
-	while ((s = sqlite3_step(st)) == SQLITE_ROW && n < MAX_SERIES_ROWS) {
-		const char *sampled = (const char *)sqlite3_column_text(st, 1);
-		if (sampled)
-			csms_meter_set_add(set, sqlite3_column_int64(st, 0), sampled);
-		n++;
+	rc = csms_txrow_samples(db, j->id, MAX_SERIES_ROWS + 1, add_sample, &c, err, sizeof(err));
+	if (rc < 0) {
+		rc = rc == CSMS_DB_MISSING ? CSMS_API_MISSING : -1;
+		goto out;
 	}
 	j->reply = cJSON_CreateObject();
 	cJSON_AddNumberToObject(j->reply, "transactionId", (double)j->id);
-	cJSON_AddNumberToObject(j->reply, "meterValues", n);
-	cJSON_AddBoolToObject(j->reply, "truncated", s == SQLITE_ROW);
-	cJSON_AddItemToObject(j->reply, "series", csms_meter_set_json(set));
+	cJSON_AddNumberToObject(j->reply, "meterValues", c.n);
+	cJSON_AddBoolToObject(j->reply, "truncated", c.truncated);
+	cJSON_AddItemToObject(j->reply, "series", csms_meter_set_json(c.set));
 	rc = 0;
 out:
-	csms_meter_set_free(set);
-	sqlite3_finalize(st);
+	csms_meter_set_free(c.set);
 	return rc;
 }
 

@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include <xlsxwriter.h>
 
+#include "csms_db.h"
 #include "csms_txrow.h"
 #include "ocpp_text.h"
 
@@ -200,48 +201,40 @@ static void tx_cells(struct out *o, const struct csms_txrow *row)
 
 /* ---- a search: every matching row, then a total row ---- */
 
+struct search_ctx {
+	const struct csms_txexport *x;
+	struct out *o;
+	long long *rows, energy;
+	char *err;
+	size_t errlen;
+};
+
+static int export_row(const struct csms_txrow *row, void *ctx)
+{
+	struct search_ctx *c = ctx;
+	if (*c->rows >= CSMS_TXEXPORT_MAX_ROWS) {
+		snprintf(c->err, c->errlen, "more than %ld transactions: narrow the search", CSMS_TXEXPORT_MAX_ROWS);
+		return -1;
+	}
+	if ((*c->rows & 1023) == 0 && c->x->cancelled && *c->x->cancelled) {
+		snprintf(c->err, c->errlen, "cancelled");
+		return -1;
+	}
+	tx_cells(c->o, row);
+	if (row->has_energy && !row->open && row->energy_wh > 0)
+		c->energy += row->energy_wh;
+	(*c->rows)++;
+	return 0;
+}
+
 static int write_search(sqlite3 *db, const struct csms_txexport *x, struct out *o, long long *rows, char *err,
                         size_t errlen)
 {
-	char where[1600], sql[3000];
-	sqlite3_stmt *st = NULL, *mst = NULL;
-	int rc = -1;
-	long long energy = 0;
-	if (csms_txq_from_where(x->q, where, sizeof(where)) < 0 ||
-	    (size_t)snprintf(sql, sizeof(sql), "SELECT %s FROM (SELECT t.* %s) t %s ORDER BY %s", CSMS_TXROW_COLS,
-	                     where, CSMS_TXROW_JOINS, x->order) >= sizeof(sql)) {
-		snprintf(err, errlen, "the search is too long");
-		return -1;
-	}
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(db, CSMS_TXROW_METER_SQL, -1, &mst, NULL) != SQLITE_OK) {
-		snprintf(err, errlen, "%s", sqlite3_errmsg(db));
-		goto out_stmts;
-	}
-	csms_txq_bind(x->q, st);
+	struct search_ctx c = {x, o, rows, 0, err, errlen};
 	header(o, COLUMNS, NCOLS);
-	int s;
-	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-		struct csms_txrow row;
-		if (*rows >= CSMS_TXEXPORT_MAX_ROWS) {
-			snprintf(err, errlen, "more than %ld transactions: narrow the search", CSMS_TXEXPORT_MAX_ROWS);
-			goto out_stmts;
-		}
-		if ((*rows & 1023) == 0 && x->cancelled && *x->cancelled) {
-			snprintf(err, errlen, "cancelled");
-			goto out_stmts;
-		}
-		csms_txrow_read(&row, st, x->now_ms);
-		csms_txrow_meter(&row, mst);
-		tx_cells(o, &row);
-		if (row.has_energy && !row.open && row.energy_wh > 0)
-			energy += row.energy_wh;
-		(*rows)++;
-	}
-	if (s != SQLITE_DONE) {
-		snprintf(err, errlen, "%s", sqlite3_errmsg(db));
-		goto out_stmts;
-	}
+	if (csms_txrow_search(db, x->q, x->order, -1, 0, x->now_ms, export_row, &c, err, errlen) != 0)
+		return -1;
+	long long energy = c.energy;
 	/* the total row: the number of transactions and the sum of energy (a formula with its value) */
 	cell_text_bold(o, "Total");
 	cell_num(o, (double)*rows, true);
@@ -257,11 +250,7 @@ static int write_search(sqlite3 *db, const struct csms_txexport *x, struct out *
 		cell_num(o, (double)energy, true);
 	}
 	end_row(o);
-	rc = 0;
-out_stmts:
-	sqlite3_finalize(mst);
-	sqlite3_finalize(st);
-	return rc;
+	return 0;
 }
 
 /* ---- one transaction: its row, then its measurements (one sample per row) ---- */
@@ -294,48 +283,49 @@ static void measurement_rows(struct out *o, int64_t ts, const char *sampled)
 	cJSON_Delete(arr);
 }
 
+struct one_ctx {
+	struct out *o;
+	long long *rows;
+};
+
+static int one_row(const struct csms_txrow *row, const struct csms_txrow_more *m, void *ctx)
+{
+	struct one_ctx *c = ctx;
+	(void)m;
+	header(c->o, COLUMNS, NCOLS);
+	tx_cells(c->o, row);
+	*c->rows = 1;
+	return 0;
+}
+
+static int one_sample(int64_t ts, const char *sampled, void *ctx)
+{
+	struct out *o = ctx;
+	if (o->row >= CSMS_TXEXPORT_MAX_ROWS)
+		return 1;
+	measurement_rows(o, ts, sampled);
+	return 0;
+}
+
 static int write_one(sqlite3 *db, const struct csms_txexport *x, struct out *o, long long *rows, char *err,
                      size_t errlen)
 {
-	sqlite3_stmt *st = NULL, *mst = NULL;
-	int rc = -1, s;
-	if (sqlite3_prepare_v2(db, "SELECT " CSMS_TXROW_COLS " FROM txn t" CSMS_TXROW_JOINS " WHERE t.id = ?1", -1, &st,
-	                       NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(db, CSMS_TXROW_METER_SQL, -1, &mst, NULL) != SQLITE_OK) {
-		snprintf(err, errlen, "%s", sqlite3_errmsg(db));
-		goto out_stmts;
-	}
-	sqlite3_bind_int64(st, 1, x->one_id);
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		rc = CSMS_TXEXPORT_MISSING;
-		goto out_stmts;
-	}
-	struct csms_txrow row;
-	csms_txrow_read(&row, st, x->now_ms);
-	csms_txrow_meter(&row, mst);
-	header(o, COLUMNS, NCOLS);
-	tx_cells(o, &row);
-	*rows = 1;
+	struct one_ctx c = {o, rows};
+	int rc = csms_txrow_one(db, x->one_id, x->now_ms, false, one_row, &c, err, errlen);
+	if (rc == CSMS_DB_MISSING)
+		return CSMS_TXEXPORT_MISSING;
+	if (rc < 0)
+		return -1;
 	if (o->format == CSMS_TXEXPORT_CSV) {
 		end_row(o);
 	} else if (!(o->ws = workbook_add_worksheet(o->wb, "Measurements"))) {
 		snprintf(err, errlen, "cannot add the measurements sheet");
-		goto out_stmts;
+		return -1;
 	} else {
 		o->row = 0;
 	}
 	header(o, MCOLUMNS, NMCOLS);
-	sqlite3_bind_int64(mst, 1, x->one_id);
-	while ((s = sqlite3_step(mst)) == SQLITE_ROW && o->row < CSMS_TXEXPORT_MAX_ROWS) {
-		const char *sampled = (const char *)sqlite3_column_text(mst, 1);
-		if (sampled)
-			measurement_rows(o, sqlite3_column_int64(mst, 0), sampled);
-	}
-	rc = 0;
-out_stmts:
-	sqlite3_finalize(mst);
-	sqlite3_finalize(st);
-	return rc;
+	return csms_txrow_samples(db, x->one_id, -1, one_sample, o, err, errlen) < 0 ? -1 : 0;
 }
 
 int csms_txexport_write(sqlite3 *db, const struct csms_txexport *x, long long *rows, char *err, size_t errlen)

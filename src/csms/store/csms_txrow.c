@@ -1,10 +1,11 @@
-/* csms_txrow.c — a transaction search row: columns, meter-derived figures, JSON. */
+/* csms_txrow.c — a transaction search row: columns, meter-derived figures, JSON; the searches' SQL. */
 #include "csms_txrow.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "csms_db.h"
 #include "csms_meter.h"
 #include "ocpp_text.h"
 
@@ -165,4 +166,164 @@ int csms_txrow_store_charge(struct csms_store *st, int64_t txn_id)
 	if (n > 1)
 		sqlite3_bind_int64(s, 2, ch.charge_ms);
 	return sqlite3_step(s) == SQLITE_DONE ? 0 : -1;
+}
+
+/* ---- the searches ---- */
+
+static int prep(sqlite3 *db, const char *sql, sqlite3_stmt **st, char *err, size_t errcap)
+{
+	if (sqlite3_prepare_v2(db, sql, -1, st, NULL) == SQLITE_OK)
+		return 0;
+	snprintf(err, errcap, "%s", sqlite3_errmsg(db));
+	return -1;
+}
+
+static int step_error(sqlite3 *db, int s, char *err, size_t errcap)
+{
+	if (s == SQLITE_DONE || s == SQLITE_ROW)
+		return 0;
+	snprintf(err, errcap, "%s", sqlite3_errmsg(db));
+	return -1;
+}
+
+int csms_txrow_search(sqlite3 *db, const struct csms_txq *q, const char *order, int64_t limit, int64_t offset,
+                      int64_t now_ms, csms_txrow_fn *fn, void *ctx, char *err, size_t errcap)
+{
+	char where[1600], page[400] = "", sql[3400];
+	sqlite3_stmt *st = NULL, *mst = NULL;
+	int rc = -1, s;
+	/* a page is cut before the joins (ordered the same way), every row is joined and ordered once */
+	if (limit >= 0 &&
+	    (size_t)snprintf(page, sizeof(page), " ORDER BY %s LIMIT ?10 OFFSET ?11", order) >= sizeof(page)) {
+		snprintf(err, errcap, "the search is too long");
+		return CSMS_DB_REFUSED;
+	}
+	if (csms_txq_from_where(q, where, sizeof(where)) < 0 ||
+	    (size_t)snprintf(sql, sizeof(sql), "SELECT %s FROM (SELECT t.* %s%s) t %s ORDER BY %s", CSMS_TXROW_COLS,
+	                     where, page, CSMS_TXROW_JOINS, order) >= sizeof(sql)) {
+		snprintf(err, errcap, "the search is too long");
+		return CSMS_DB_REFUSED;
+	}
+	if (prep(db, sql, &st, err, errcap) < 0 || prep(db, CSMS_TXROW_METER_SQL, &mst, err, errcap) < 0)
+		goto out;
+	csms_txq_bind(q, st);
+	if (limit >= 0) {
+		sqlite3_bind_int64(st, 10, limit);
+		sqlite3_bind_int64(st, 11, offset);
+	}
+	rc = 0;
+	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+		struct csms_txrow row;
+		csms_txrow_read(&row, st, now_ms);
+		csms_txrow_meter(&row, mst);
+		if ((rc = fn(&row, ctx)) != 0)
+			goto out;
+	}
+	rc = step_error(db, s, err, errcap);
+out:
+	sqlite3_finalize(mst);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int csms_txrow_totals(sqlite3 *db, const struct csms_txq *q, int64_t *count, int64_t *energy_wh, char *err,
+                      size_t errcap)
+{
+	char where[1600], sql[2000];
+	sqlite3_stmt *st;
+	if (csms_txq_from_where(q, where, sizeof(where)) < 0 ||
+	    (size_t)snprintf(sql, sizeof(sql),
+	                     "SELECT count(*), coalesce(sum(CASE WHEN t.meter_stop > t.meter_start THEN "
+	                     "t.meter_stop - t.meter_start END), 0) %s",
+	                     where) >= sizeof(sql)) {
+		snprintf(err, errcap, "the search is too long");
+		return CSMS_DB_REFUSED;
+	}
+	if (prep(db, sql, &st, err, errcap) < 0)
+		return -1;
+	csms_txq_bind(q, st);
+	int s = sqlite3_step(st);
+	if (s == SQLITE_ROW) {
+		*count = sqlite3_column_int64(st, 0);
+		*energy_wh = sqlite3_column_int64(st, 1);
+	}
+	if (s != SQLITE_ROW)
+		snprintf(err, errcap, "%s", s == SQLITE_DONE ? "no totals" : sqlite3_errmsg(db));
+	sqlite3_finalize(st);
+	return s == SQLITE_ROW ? 0 : -1;
+}
+
+int csms_txrow_one(sqlite3 *db, int64_t id, int64_t now_ms, bool more,
+                   int (*fn)(const struct csms_txrow *row, const struct csms_txrow_more *m, void *ctx), void *ctx,
+                   char *err, size_t errcap)
+{
+	sqlite3_stmt *st = NULL, *mst = NULL, *cnt = NULL;
+	struct csms_txrow_more m = {0};
+	int rc = -1, s;
+	if (prep(db,
+	         "SELECT " CSMS_TXROW_COLS ", t.reservation_id, t.start_status, t.flags FROM txn t" CSMS_TXROW_JOINS
+	         " WHERE t.id = ?1",
+	         &st, err, errcap) < 0 ||
+	    prep(db, CSMS_TXROW_METER_SQL, &mst, err, errcap) < 0)
+		goto out;
+	sqlite3_bind_int64(st, 1, id);
+	if ((s = sqlite3_step(st)) != SQLITE_ROW) {
+		rc = s == SQLITE_DONE ? CSMS_DB_MISSING : step_error(db, s, err, errcap);
+		goto out;
+	}
+	struct csms_txrow row;
+	csms_txrow_read(&row, st, now_ms);
+	csms_txrow_meter(&row, mst);
+	if (more) {
+		m.has_reservation = sqlite3_column_type(st, CSMS_TXROW_NCOLS) != SQLITE_NULL;
+		m.reservation_id = sqlite3_column_int64(st, CSMS_TXROW_NCOLS);
+		m.start_status = text(st, CSMS_TXROW_NCOLS + 1);
+		m.flags = sqlite3_column_int(st, CSMS_TXROW_NCOLS + 2);
+		if (prep(db, "SELECT count(*), min(ts), max(ts) FROM meter_value WHERE txn_id = ?1", &cnt, err,
+		         errcap) < 0)
+			goto out;
+		sqlite3_bind_int64(cnt, 1, id);
+		if ((s = sqlite3_step(cnt)) != SQLITE_ROW) {
+			rc = step_error(db, s, err, errcap);
+			goto out;
+		}
+		m.mv_count = sqlite3_column_int64(cnt, 0);
+		m.mv_first = sqlite3_column_int64(cnt, 1);
+		m.mv_last = sqlite3_column_int64(cnt, 2);
+	}
+	rc = fn(&row, more ? &m : NULL, ctx);
+out:
+	sqlite3_finalize(cnt);
+	sqlite3_finalize(mst);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int csms_txrow_samples(sqlite3 *db, int64_t id, long limit, int (*fn)(int64_t ts, const char *sampled, void *ctx),
+                       void *ctx, char *err, size_t errcap)
+{
+	sqlite3_stmt *st = NULL;
+	int rc, s;
+	if (prep(db, "SELECT 1 FROM txn WHERE id = ?1", &st, err, errcap) < 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	s = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (s != SQLITE_ROW)
+		return s == SQLITE_DONE ? CSMS_DB_MISSING : (snprintf(err, errcap, "%s", sqlite3_errmsg(db)), -1);
+	if (prep(db, CSMS_TXROW_METER_SQL, &st, err, errcap) < 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	long n = 0;
+	rc = 0;
+	while ((limit < 0 || n < limit) && (s = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *sampled = (const char *)sqlite3_column_text(st, 1);
+		n++;
+		if (sampled && (rc = fn(sqlite3_column_int64(st, 0), sampled, ctx)) != 0)
+			break;
+	}
+	if (!rc && !(limit >= 0 && n >= limit) && step_error(db, s, err, errcap) < 0)
+		rc = -1;
+	sqlite3_finalize(st);
+	return rc ? rc : (int)n;
 }

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "csms_store.h"
+#include "csms_txquery.h"
 
 /* Columns over `t` (txn); CSMS_TXROW_JOINS adds c (card), u (charge user), s (station), k (connector). */
 #define CSMS_TXROW_COLS                                                                                                \
@@ -52,5 +53,37 @@ int csms_txrow_store_charge(struct csms_store *st, int64_t txn_id);
 /* "Local (CARD)" / "Remote" / "EVDisconnected" ... from stop_reason and stop_id_tag; "" while open. */
 void csms_txrow_terminated_by(const struct csms_txrow *row, char *out, size_t outlen);
 cJSON *csms_txrow_json(const struct csms_txrow *row);
+
+/* ---- the searches (all SQL of reading txn and meter_value for the API and the exports), on the caller's
+ * read-only connection. fn gets each row (valid during the call); a non-zero return stops and is returned. ---- */
+
+typedef int csms_txrow_fn(const struct csms_txrow *row, void *ctx);
+/* The rows a search matches in `order` (an ORDER BY list from the caller's sort table, never a client's
+ * text), limit rows after offset (limit < 0: every row): 0, fn's value, CSMS_DB_REFUSED (the search is too long)
+ * or -1, with err. */
+int csms_txrow_search(sqlite3 *db, const struct csms_txq *q, const char *order, int64_t limit, int64_t offset,
+                      int64_t now_ms, csms_txrow_fn *fn, void *ctx, char *err, size_t errcap);
+/* How many rows a search matches, and the energy of its closed ones (meterStop below meterStart counts 0):
+ * 0, CSMS_DB_REFUSED (the search is too long) or -1, with err. */
+int csms_txrow_totals(sqlite3 *db, const struct csms_txq *q, int64_t *count, int64_t *energy_wh, char *err,
+                      size_t errcap);
+
+/* What the detail adds to a row. */
+struct csms_txrow_more {
+	bool has_reservation;
+	int64_t reservation_id;
+	const char *start_status; /* NULL if none */
+	int flags;                /* CSMS_TXN_FLAG_* */
+	int64_t mv_count;         /* its stored MeterValues, first and last time (when mv_count > 0) */
+	int64_t mv_first, mv_last;
+};
+/* One transaction: fn(row, more) and its value, CSMS_DB_MISSING, or -1 with err. more NULL: the row alone. */
+int csms_txrow_one(sqlite3 *db, int64_t id, int64_t now_ms, bool more,
+                   int (*fn)(const struct csms_txrow *row, const struct csms_txrow_more *m, void *ctx), void *ctx,
+                   char *err, size_t errcap);
+/* A transaction's stored MeterValues in time order, at most limit (< 0: all): fn(ts, sampled JSON) per row;
+ * the number visited, fn's non-zero value, CSMS_DB_MISSING (no such transaction), or -1 with err. */
+int csms_txrow_samples(sqlite3 *db, int64_t id, long limit, int (*fn)(int64_t ts, const char *sampled, void *ctx),
+                       void *ctx, char *err, size_t errcap);
 
 #endif

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "csms_idtag.h"
+#include "wl_idtag.h"
 #include "csms_registry.h"
 #include "csms_view_db.h"
 #include "ocpp_text.h"
@@ -113,9 +113,9 @@ int csms_txq_parse(struct csms_txq *q, csms_txq_get_fn *get, void *ctx, int64_t 
 		q->connector = (int)n;
 	}
 	if (get(ctx, "idTag", v, sizeof(v))) {
-		if (!*v || strlen(v) > CSMS_IDTAG_MAX || !ocpp_utf8_is_valid(v, strlen(v)))
+		if (!*v || strlen(v) > WL_IDTAG_KEY_MAX - 1 || !ocpp_utf8_is_valid(v, strlen(v)))
 			return fail(err, errlen, "idTag: must be 1..20 characters");
-		csms_idtag_normalize(v, q->id_tag);
+		wl_idtag_key(v, q->id_tag);
 	}
 	if (get(ctx, "user", v, sizeof(v))) {
 		if (!parse_id(v, INT64_MAX, &q->user))
