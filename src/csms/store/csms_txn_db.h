@@ -68,4 +68,7 @@ int csms_txn_db_orphan_stop(struct csms_store *st, const struct csms_txn_stop *s
 int csms_txn_db_add_meter_value(struct csms_store *st, const char *station_id, int connector, int64_t txn_id,
                                 int64_t ts, const char *source, const char *sampled, size_t len);
 
+/* Tests: the statement that closes a socket's open transactions (its query plan is checked). */
+const char *csms_txn_db__supersede_sql(void);
+
 #endif
