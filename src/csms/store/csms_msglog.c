@@ -139,7 +139,8 @@ int csms_msglog_open(struct csms_msglog **out, const char *dir, int64_t max_byte
 	                            .thread_name = "csms-msglog",
 	                            .max_pending = CSMS_MSGLOG_MAX_PENDING,
 	                            .batch_delay_ms = CSMS_MSGLOG_BATCH_MS,
-	                            .max_batch = CSMS_MSGLOG_MAX_PENDING};
+	                            .max_batch = CSMS_MSGLOG_MAX_PENDING,
+	                            .cache_kib = 2048}; /* it appends: a small cache will do */
 	if (csms_store_open_with(&log->store, &o) < 0 || adopt_old_log(csms_store_db(log->store), dir) < 0)
 		goto fail;
 	if (sqlite3_open_v2(path, &log->rdb, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {

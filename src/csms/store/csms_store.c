@@ -85,7 +85,7 @@ int csms_store_open(struct csms_store **out, const char *dir)
 int csms_store_open_with(struct csms_store **out, const struct csms_store_opts *o)
 {
 	struct csms_store *st = calloc(1, sizeof(*st));
-	char err[300], sync[40];
+	char err[300], sync[40], cache[48];
 
 	*out = NULL;
 	if (!st)
@@ -97,8 +97,9 @@ int csms_store_open_with(struct csms_store **out, const struct csms_store_opts *
 	}
 	sqlite3_busy_timeout(st->db, 5000);
 	snprintf(sync, sizeof(sync), "PRAGMA synchronous=%s", o->synchronous);
+	snprintf(cache, sizeof(cache), "PRAGMA cache_size=-%u", o->cache_kib ? o->cache_kib : 16384);
 	if (exec_sql(st->db, "PRAGMA journal_mode=WAL") < 0 || exec_sql(st->db, sync) < 0 ||
-	    exec_sql(st->db, "PRAGMA foreign_keys=ON") < 0 || exec_sql(st->db, "PRAGMA cache_size=-16384") < 0)
+	    exec_sql(st->db, "PRAGMA foreign_keys=ON") < 0 || exec_sql(st->db, cache) < 0)
 		goto out_close;
 	if (o->migrate(st->db, err, sizeof(err)) < 0) {
 		WL_ERROR("store", "%s: %s", o->path, err);

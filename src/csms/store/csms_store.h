@@ -58,6 +58,7 @@ struct csms_store_opts {
 	unsigned max_pending;
 	unsigned batch_delay_ms; /* 0: a batch is whatever waits; else it gathers this long (no answer waits) */
 	unsigned max_batch;      /* jobs in one transaction; 0: 4096 */
+	unsigned cache_kib;      /* SQLite page cache; 0: 16 MiB */
 };
 int csms_store_open_with(struct csms_store **out, const struct csms_store_opts *opts);
 int csms_store_start(struct csms_store *st, csms_store_notify_fn *notify, void *ctx);

@@ -93,4 +93,7 @@ void csms_txn_db_reader_free(struct csms_txn_reader *r);
 int csms_txn_db_charging_at(struct csms_txn_reader *r, const char *station_id, int connector,
                             struct csms_txn_charging *out);
 
+/* Tests: the statement that closes a socket's open transactions (its query plan is checked). */
+const char *csms_txn_db__supersede_sql(void);
+
 #endif

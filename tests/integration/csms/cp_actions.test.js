@@ -266,7 +266,13 @@ test('security extension: SecurityEventNotification, SignCertificate, SignedFirm
 test('the message log holds every frame in and out; the events tell the story', async () => {
     /* the log is written behind the answers: wait for the last answer's row */
     const count = (dir) => csms.logSql(`SELECT count(*) AS n FROM message WHERE station_id = 'CP-A' AND dir = '${dir}'`)[0].n;
-    await waitFor(() => count('in') === count('out'), 'the log to hold every answer');
+    /* and settled: the log's writer commits a batch every 100 ms, so wait for two equal reads */
+    let seen = -1;
+    await waitFor(() => {
+        const n = count('in') + count('out'), settled = n === seen && count('in') === count('out');
+        seen = n;
+        return settled;
+    }, 'the log to hold every answer', 5000, 250);
     const msgs = await csms.messages('CP-A');
     const frames = msgs.map((m) => ({ dir: m.direction, f: JSON.parse(m.text) }));
     const bootIn = frames.find((x) => x.dir === 'in' && x.f[0] === 2 && x.f[2] === 'BootNotification');
