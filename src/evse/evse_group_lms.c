@@ -54,7 +54,8 @@ struct evse_group_lms {
 	int threshold_a; /* -1: the config's */
 	struct lms_point point[EVSE_GROUP_POINTS_MAX];
 	struct lms_fw fw[EVSE_GROUP_SAT_MAX];
-	uint64_t reset_all_at; /* 0: none pending */
+	uint64_t reset_all_at;   /* 0: none pending */
+	const char *own_refused; /* the Master's own session started against the LMS rules: stopped at the next tick */
 };
 
 static int64_t wall(const struct evse_group *g)
@@ -290,7 +291,10 @@ static void own_session(void *ctx, const struct evse_session *ses, bool stop, co
 	if (!stop) {
 		ocpp_time_format(wall(g), ts, sizeof(ts));
 		record_start(g, 1, "master", ses->id_tag, ts, ses->start_wh);
-		p->refused = NULL; /* its Authorize was filtered already */
+		/* a tap's Authorize was filtered already, but a RemoteStartTransaction never passes the filter: a start
+		 * the rules refuse is stopped (DeAuthorized) like a Satellite's, out of this callback */
+		g->lms->own_refused = p->refused;
+		p->refused = NULL;
 		return;
 	}
 	record_stop(g, p, p->row, NULL, stop_wh, reason);
@@ -394,6 +398,12 @@ void evse_group__lms_tick(struct evse_group *g)
 	if (l && l->reset_all_at && g->now >= l->reset_all_at) {
 		l->reset_all_at = 0;
 		evse_ocpp_request_reset(g->st->ocpp, true);
+	}
+	if (l && l->own_refused) {
+		WL_INFO(MOD, "connector 1: session of %s stopped (%s, the LMS rules)", l->point[0].id_tag,
+		        l->own_refused);
+		l->own_refused = NULL;
+		evse_charge_stop(g->st->charge, EVSE_STOP_DEAUTHORIZED, g->now);
 	}
 	if (l && l->point[0].row) { /* the Master's own session: its figures live */
 		struct evse_status st;

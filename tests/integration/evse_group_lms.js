@@ -268,6 +268,20 @@ run([
 		await master.sim('tap OLD-1');
 		await until(() => /card OLD-1 of Past refused \(Expired\): validity ended/.test(master.log), 5000, 'expired card refused');
 		assert(!csms.of('Authorize').some((c) => c.params.idTag === 'OLD-1'), 'the expired card was asked upstream');
+		// a remote start of the expired card on the Master's own socket: stopped (DeAuthorized), as on a Satellite
+		const stops = csms.of('StopTransaction').length;
+		const rs = await csms.client().call('RemoteStartTransaction', { idTag: 'OLD-1', connectorId: 1 });
+		if (rs.status === 'Accepted') {
+			await master.sim('plug response_ms=200');
+			await until(() => csms.of('StopTransaction').length > stops, 10000, 'the refused own session stopped');
+			const last = csms.of('StopTransaction').pop().params;
+			assert(last.reason === 'DeAuthorized', JSON.stringify(last));
+			assert(/connector 1: session of OLD-1\w* stopped \(Expired, the LMS rules\)/.test(master.log), 'no log of the refusal');
+			await until(async () => (await stateOf(master)).state !== 'CHARGING', 10000, 'the Master stopped');
+			await master.sim('unplug');
+		}
+		assert(!(await stateOf(master)).session.active, 'the expired card charges on the Master');
+		await until(async () => (await stateOf(master)).state === 'AVAILABLE', 10000, 'the Master available again');
 	}],
 	['UpdateFirmware to one Satellite: its FirmwareStatusNotification shows', async () => {
 		const r = await admin.req('POST', '/api/group/firmware', { point: 2, location: 'http://127.0.0.1:9/wl-22-9.9.9.bin' });
