@@ -169,6 +169,8 @@ void evse_group__lms_tick(struct evse_group *g);
 void evse_group__lms_caps(const struct evse_group *g, struct evse_lb_input *in);
 /* Without a balancer: point k's pause or cap sent as its limit (none: cleared). */
 void evse_group__lms_apply(struct evse_group *g, int k);
+/* The balancer stopped: every point's limit back to the LMS's pause / cap or none (its shares cleared). */
+void evse_group__lms_unbalanced(struct evse_group *g);
 int evse_group__threshold(const struct evse_group *g);
 
 #endif

@@ -9,6 +9,7 @@
 'use strict';
 const fs = require('fs');
 const path = require('path');
+const { RPCClient } = require('ocpp-rpc');
 const { freePort, until, sleep, Csms, Station, run, assert } = require('./evse_harness');
 
 const PW = 'group-admin-pass-1';
@@ -330,5 +331,77 @@ run([
 		await csms.close();
 		assert(csms.failures.length === 0, csms.failures.join('; '));
 		for (const s of [master, s1, s2, other]) s.cleanup();
+	}],
+	['a Satellite of two connectors: balancing off clears every share, a pause limits its connector only, kept across a reconnect and a restart', async () => {
+		csms = new Csms();
+		await csms.listen(await freePort());
+		gport = await freePort();
+		master = new Station({ http_port: await freePort(), mode: 'WEB', serial: 'WL-MASTER', edition: 'PRO',
+			group_role: 'master', group_port: gport, group_satellites: 'THIRD:2', group_threshold: '40', log_level: 'info',
+			ocpp_url: `ws://127.0.0.1:${csms.port}/ocpp/GROUP-LMS2` });
+		master.start();
+		await master.ready();
+		base = `http://127.0.0.1:${master.opts.http_port}`;
+		admin.cookie = admin.csrf = '';
+		const code = await until(() => fs.existsSync(path.join(master.dir, 'setup-code')) &&
+			fs.readFileSync(path.join(master.dir, 'setup-code'), 'utf8').trim(), 5000, 'setup code');
+		assert((await admin.req('POST', '/api/setup', { code, password: PW })).status === 200);
+		let calls = [];
+		const connect = async () => {
+			const t = new RPCClient({ endpoint: `ws://127.0.0.1:${gport}/ocpp`, identity: 'THIRD', protocols: ['ocpp1.6'],
+				strictMode: true, reconnect: false });
+			t.handle(({ method, params }) => {
+				calls.push({ method, params });
+				if (method === 'SetChargingProfile' || method === 'ClearChargingProfile') return { status: 'Accepted' };
+				return {};
+			});
+			await t.connect();
+			await t.call('BootNotification', { chargePointVendor: 'Other', chargePointModel: 'X' });
+			for (const c of [1, 2])
+				await t.call('StatusNotification', { connectorId: c, errorCode: 'NoError', status: 'Available', timestamp: new Date().toISOString() });
+			return t;
+		};
+		const cleared = (id) => calls.some((c) => c.method === 'ClearChargingProfile' && c.params.id === id);
+		const set = (conn, purpose) => calls.filter((c) => c.method === 'SetChargingProfile' && c.params.connectorId === conn &&
+			c.params.csChargingProfiles.chargingProfilePurpose === purpose).map((c) => c.params.csChargingProfiles.chargingSchedule.chargingSchedulePeriod[0].limit);
+		const dump = () => JSON.stringify(calls.map((c) => [c.method, c.params.connectorId, c.params.id]));
+		let third = await connect();
+		await until(() => set(0, 'ChargePointMaxProfile').length && set(1, 'TxDefaultProfile').length && set(2, 'TxDefaultProfile').length,
+			10000, 'the balancer\'s total and shares');
+		// balancing off: the total (900001) and each connector's share (900002, 900003) cleared
+		calls = [];
+		assert((await admin.req('PUT', '/api/group/settings', { thresholdA: 0 })).status === 200);
+		await until(() => cleared(900001) && cleared(900002) && cleared(900003), 5000, 'every share cleared')
+			.catch((e) => { throw new Error(`${e.message}: ${dump()}`); });
+		// a pause of connector 2 (point 3): its own TxDefaultProfile at 0 A, not the Satellite's total
+		calls = [];
+		assert((await admin.req('POST', '/api/group/points/3/pause', {})).status === 200);
+		await until(() => set(2, 'TxDefaultProfile').pop() === 0, 5000, 'connector 2 at 0 A').catch((e) => { throw new Error(`${e.message}: ${dump()}`); });
+		assert(!set(0, 'ChargePointMaxProfile').length && !set(1, 'TxDefaultProfile').length, `the pause limited more: ${dump()}`);
+		// a cap set while the Satellite is offline: sent when it is back, with the pause
+		third.close({ force: true });
+		await until(async () => !(await group()).points[1].connected, 5000, 'THIRD offline');
+		assert((await admin.req('PUT', '/api/group/points/2/limit', { limitA: 10 })).status === 200);
+		calls = [];
+		third = await connect();
+		await until(() => set(1, 'TxDefaultProfile').pop() === 10 && set(2, 'TxDefaultProfile').pop() === 0, 5000, 'cap and pause again')
+			.catch((e) => { throw new Error(`${e.message}: ${dump()}`); });
+		// the Master's own socket paused, then the Master restarted: its 0 A and the Satellite's limits applied again
+		assert((await admin.req('POST', '/api/group/points/1/pause', {})).status === 200);
+		await until(async () => (await stateOf(master)).limitA === 0, 5000, 'the Master at 0 A');
+		third.close({ force: true });
+		await master.stop();
+		master.start();
+		await master.ready();
+		await until(async () => (await stateOf(master)).limitA === 0, 5000, 'the Master at 0 A after its restart')
+			.catch(async (e) => { throw new Error(`${e.message}: ${JSON.stringify(await stateOf(master))}`); });
+		calls = [];
+		third = await connect();
+		await until(() => set(1, 'TxDefaultProfile').pop() === 10 && set(2, 'TxDefaultProfile').pop() === 0, 5000, 'cap and pause after the restart')
+			.catch((e) => { throw new Error(`${e.message}: ${dump()}`); });
+		third.close({ force: true });
+		await master.stop();
+		await csms.close();
+		master.cleanup();
 	}],
 ]);
