@@ -194,8 +194,11 @@ static void record_start(struct evse_group *g, int k, const char *point, const c
 	snprintf(p->id_tag, sizeof(p->id_tag), "%s", t.id_tag);
 	p->start_ms = t.start_ms;
 	p->meter_start = p->meter = meter_start;
-	if (!g->lms->free_access && judge(g, id_tag, row, &status, &t.user_id) < 0)
+	if (!g->lms->free_access && judge(g, id_tag, row, &status, &t.user_id) < 0) {
 		p->refused = status;
+		if (evse_store_gtx_refuse(g->st->store, row, status) < 0)
+			WL_WARN(MOD, "connector %d: the refusal of %s could not be recorded", k, t.id_tag);
+	}
 }
 
 static void record_stop(struct evse_group *g, struct lms_point *p, int64_t row, const char *ts, double meter_stop,

@@ -389,6 +389,10 @@ static cJSON *tx_json(const struct evse_group_tx *t)
 		cJSON_AddNullToObject(r, "stop");
 	cJSON_AddNumberToObject(r, "energyKwh", t->energy_wh / 1000.0);
 	cJSON_AddStringToObject(r, "stopReason", t->stop_reason);
+	if (t->refused[0])
+		cJSON_AddStringToObject(r, "refused", t->refused);
+	else
+		cJSON_AddNullToObject(r, "refused");
 	return r;
 }
 

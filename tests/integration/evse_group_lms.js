@@ -224,6 +224,9 @@ run([
 		const ann = all.transactions.filter((t) => t.user === 'Ann Lee');
 		assert(ann.length === 3 && ann.every((t) => t.point === 2 && t.satellite === 'S1' && t.idTag === 'LMS-1000000000'), JSON.stringify(ann));
 		assert(ann.some((t) => t.stopReason === 'Remote') && ann.some((t) => t.stopReason === 'DeAuthorized'), JSON.stringify(ann));
+		// the start the LMS refused is marked so (and left out of the user's count), the others are not
+		assert(ann.filter((t) => t.refused === 'Blocked').length === 1 && ann.find((t) => t.refused).stopReason === 'DeAuthorized' &&
+			all.transactions.filter((t) => t.refused).length === 1, JSON.stringify(all.transactions));
 		const q = (await admin.req('GET', '/api/group/transactions?q=ann')).json;
 		assert(q.transactions.length === 3, JSON.stringify(q));
 		const g = (await admin.req('GET', '/api/group/transactions?q=GUEST')).json;
