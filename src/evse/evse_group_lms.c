@@ -83,7 +83,13 @@ static int judge(struct evse_group *g, const char *card, int64_t except_row, con
 	struct evse_lms_user u;
 	struct evse_lms_usage use = {0};
 	*user_id = 0;
-	if (!card || !card[0] || evse_store_lms_user_by_card(g->st->store, card, &u) != 1)
+	int found = card && card[0] ? evse_store_lms_user_by_card(g->st->store, card, &u) : 0;
+	if (found < 0) { /* not known to be no user's: refused, never let through */
+		*status = "Invalid";
+		WL_WARN(MOD, "card %s refused: the LMS users cannot be read", card);
+		return -1;
+	}
+	if (found != 1)
 		return 0;
 	*user_id = u.id;
 	if (evse_store_gtx_usage(g->st->store, u.id, u.from_ms, u.until_ms, except_row, &use) < 0) {

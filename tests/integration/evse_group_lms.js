@@ -8,6 +8,7 @@
 // FirmwareStatusNotification shows; bad input is refused with a clear message; a non-Master has no such pages.
 'use strict';
 const fs = require('fs');
+const { execFileSync } = require('child_process');
 const path = require('path');
 const { RPCClient } = require('ocpp-rpc');
 const { freePort, until, sleep, Csms, Station, run, assert } = require('./evse_harness');
@@ -402,6 +403,13 @@ run([
 		third = await connect();
 		await until(() => set(1, 'TxDefaultProfile').pop() === 10 && set(2, 'TxDefaultProfile').pop() === 0, 5000, 'cap and pause after the restart')
 			.catch((e) => { throw new Error(`${e.message}: ${dump()}`); });
+		// the users cannot be read (a store error): a card is refused, not taken for no user's and asked upstream
+		execFileSync('sqlite3', ['-cmd', '.timeout 3000', master.opts.db, 'DROP TABLE lms_card']);
+		await master.sim('tap ANY-1');
+		await until(() => /card ANY-1 refused: the LMS users cannot be read/.test(master.log), 5000, 'the store error logged');
+		await sleep(500);
+		assert(!csms.of('Authorize').some((c) => c.params.idTag === 'ANY-1'), 'a card was let through on a store error');
+		assert(!(await stateOf(master)).session.authorized, 'a card was authorised on a store error');
 		third.close({ force: true });
 		await master.stop();
 		await csms.close();
