@@ -94,6 +94,10 @@ run([
 		refused(await admin.req('POST', '/api/group/points/2/explode', {}), 404, /no action "explode"/);
 		refused(await admin.req('PUT', '/api/group/points/2/limit', { limitA: 90 }), 400, /limitA: 90 out of range \(0 = the point's maximum, or 6\.\.80\)/);
 		refused(await admin.req('PUT', '/api/group/settings', { thresholdA: 5 }), 400, /^threshold: 5 A \(0 = no balancing, or 6\.\.800\)$/);
+		// numbers out of an int's range: refused before any cast
+		refused(await admin.req('PUT', '/api/group/settings', { thresholdA: 1e10 }), 400, /^thresholdA: not a whole number of amperes$/);
+		refused(await admin.req('PUT', '/api/group/points/2/limit', { limitA: -1e300 }), 400, /^limitA: a whole number of amperes/);
+		refused(await admin.req('POST', '/api/group/firmware', { point: 1e10, location: 'http://127.0.0.1:9/x.bin' }), 400, /^point: a whole number/);
 		refused(await admin.req('PUT', '/api/group/settings', { access: 'open' }), 400, /access: "open" is not free or authorised/);
 		refused(await admin.req('POST', '/api/group/firmware', { point: 2, location: 'file:///etc/passwd' }), 400, /location: .* is not an http\(s\):\/\/ or ftp:\/\/ URL/);
 		refused(await admin.req('POST', '/api/group/points/2/stop', {}), 409, /no transaction known on point 2/);
