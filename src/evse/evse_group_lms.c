@@ -154,6 +154,20 @@ static int own_filter(void *ctx, const char *id_tag)
 	return v < 0 ? -1 : v > 0 && !evse_ocpp_online(g->st->ocpp) ? 1 : 0;
 }
 
+bool evse_group__lms_remote_refused(struct evse_group *g, const struct ocpp_remote_start_transaction_req *req)
+{
+	const char *status = NULL;
+	int64_t user;
+	int sat, local;
+	int k = req->has_connector_id ? req->connector_id : 1; /* none: the Master's station takes it on its own */
+	if (!g->lms || g->lms->free_access || evse_group_map_down(&g->map, k, &sat, &local) < 0 || sat >= 0)
+		return false;
+	if (judge(g, req->id_tag, 0, &status, &user) >= 0)
+		return false;
+	WL_INFO(MOD, "connector %d: remote start of %s rejected (%s, the LMS rules)", k, req->id_tag, status);
+	return true;
+}
+
 /* ---- the group's transactions ---- */
 
 static const char *json_str(const cJSON *j, const char *k)

@@ -277,18 +277,25 @@ run([
 		await master.sim('tap OLD-1');
 		await until(() => /card OLD-1 of Past refused \(Expired\): validity ended/.test(master.log), 5000, 'expired card refused');
 		assert(!csms.of('Authorize').some((c) => c.params.idTag === 'OLD-1'), 'the expired card was asked upstream');
-		// a remote start of the expired card on the Master's own socket: stopped (DeAuthorized), as on a Satellite
-		const stops = csms.of('StopTransaction').length;
+		// a remote start of the expired card on the Master's own socket: Rejected by the LMS
 		const rs = await csms.client().call('RemoteStartTransaction', { idTag: 'OLD-1', connectorId: 1 });
-		if (rs.status === 'Accepted') {
-			await master.sim('plug response_ms=200');
-			await until(() => csms.of('StopTransaction').length > stops, 10000, 'the refused own session stopped');
-			const last = csms.of('StopTransaction').pop().params;
-			assert(last.reason === 'DeAuthorized', JSON.stringify(last));
-			assert(/connector 1: session of OLD-1\w* stopped \(Expired, the LMS rules\)/.test(master.log), 'no log of the refusal');
-			await until(async () => (await stateOf(master)).state !== 'CHARGING', 10000, 'the Master stopped');
-			await master.sim('unplug');
-		}
+		assert(rs.status === 'Rejected', JSON.stringify(rs));
+		assert(/connector 1: remote start of OLD-1 rejected \(Expired, the LMS rules\)/.test(master.log), 'no log of the rejection');
+		// a remote start accepted, its user expired before the EV plugs in: the session stopped (DeAuthorized), as on a Satellite
+		const soon = await admin.req('POST', '/api/group/users', { name: 'Soon', cards: ['SOON-1'] });
+		assert(soon.status === 201, soon.text);
+		const stops = csms.of('StopTransaction').length;
+		const ok = await csms.client().call('RemoteStartTransaction', { idTag: 'SOON-1', connectorId: 1 });
+		assert(ok.status === 'Accepted', JSON.stringify(ok));
+		const ex = await admin.req('PUT', `/api/group/users/${soon.json.id}`, { name: 'Soon', cards: ['SOON-1'], from: '2020-01-01T00:00:00Z', until: '2020-01-02T00:00:00Z' });
+		assert(ex.status === 200, ex.text);
+		await master.sim('plug response_ms=200');
+		await until(() => csms.of('StopTransaction').length > stops, 10000, 'the refused own session stopped');
+		const last = csms.of('StopTransaction').pop().params;
+		assert(last.reason === 'DeAuthorized', JSON.stringify(last));
+		assert(/connector 1: session of SOON-1\w* stopped \(Expired, the LMS rules\)/.test(master.log), 'no log of the refusal');
+		await until(async () => (await stateOf(master)).state !== 'CHARGING', 10000, 'the Master stopped');
+		await master.sim('unplug');
 		assert(!(await stateOf(master)).session.active, 'the expired card charges on the Master');
 		await until(async () => (await stateOf(master)).state === 'AVAILABLE', 10000, 'the Master available again');
 	}],
