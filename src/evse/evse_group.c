@@ -418,6 +418,11 @@ static int relay_call(void *ctx, const struct ocpp_incoming *in)
 		pass_to_all(g, in);
 		return 0;
 	}
+	if (in->action == OCPP_RemoteStartTransaction && evse_group__lms_remote_refused(g, in->req)) {
+		struct ocpp_remote_start_transaction_conf conf = {.status = OCPP_GENERIC_STATUS_REJECTED};
+		evse_ocpp_relay_reply(o, link, in->id, &conf);
+		return 1;
+	}
 	if (!relayed[in->action])
 		return 0;
 	cJSON *j = ocpp_encode(ocpp_actions[in->action].req, in->req, &err);

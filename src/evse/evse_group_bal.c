@@ -222,10 +222,11 @@ static int retune(struct evse_group *g)
 		evse_group__bal_free(g);
 		if (g->st->dpm) /* the Master's own limit is DPM's again */
 			evse_dpm_link_yield(g->st->dpm, false);
-		for (int k = 1; k <= g->map.total; k++) { /* every share lifted (a pause or cap of the LMS stays) */
-			g->bal[k - 1].sent_da = g->bal[k - 1].lim_da = -1;
-			evse_group__lms_apply(g, k);
-		}
+		/* every share lifted, the Satellites' totals and their connectors' shares (a pause or cap of the LMS
+		 * stays); a Satellite offline gets it when it is back */
+		for (int k = 1; k <= g->map.total; k++)
+			g->bal[k - 1].sent_da = g->bal[k - 1].lim_da = g->bal[k - 1].conn_sent_da = -1;
+		evse_group__lms_unbalanced(g);
 		WL_INFO(MOD, "load balancing off");
 		return -1;
 	}

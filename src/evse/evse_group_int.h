@@ -164,11 +164,16 @@ void evse_group__lms_seen(struct evse_group *g, int sat, enum ocpp_action a, int
 void evse_group__lms_stop_seen(struct evse_group *g, const cJSON *j);
 const void *evse_group__lms_started(struct evse_group *g, const cJSON *req, const void *conf,
                                     struct ocpp_start_transaction_conf *copy, struct ocpp_id_tag_info *info);
+/* A RemoteStartTransaction for the Master's own socket whose card the LMS rules refuse: true (answered Rejected;
+ * a tap's Authorize is filtered by the station, a remote start is not). */
+bool evse_group__lms_remote_refused(struct evse_group *g, const struct ocpp_remote_start_transaction_req *req);
 void evse_group__lms_fw_status(void *ctx, struct ocpp_rpc *rpc, const struct ocpp_incoming *in);
 void evse_group__lms_tick(struct evse_group *g);
 void evse_group__lms_caps(const struct evse_group *g, struct evse_lb_input *in);
 /* Without a balancer: point k's pause or cap sent as its limit (none: cleared). */
 void evse_group__lms_apply(struct evse_group *g, int k);
+/* The balancer stopped: every point's limit back to the LMS's pause / cap or none (its shares cleared). */
+void evse_group__lms_unbalanced(struct evse_group *g);
 int evse_group__threshold(const struct evse_group *g);
 
 #endif

@@ -41,6 +41,10 @@ struct lms_point {
 	double amps, watts;        /* latest, -1 unknown */
 	const char *refused;       /* an LMS refusal of the StartTransaction on its way: the status to answer */
 	uint64_t trig_at;          /* the last TriggerMessage MeterValues sent for the status page (monotonic) */
+	/* without the balancer, the pause / cap as the point's limit: */
+	bool sync;        /* to be sent (again): changed, or not sent (its Satellite offline) */
+	bool clear_whole; /* a connector of a Satellite of several: the balancer's total (id 900001) to clear too */
+	unsigned serial;  /* the Satellite connection it was last sent on (sent again when it reconnects) */
 };
 
 struct lms_fw {
@@ -54,7 +58,8 @@ struct evse_group_lms {
 	int threshold_a; /* -1: the config's */
 	struct lms_point point[EVSE_GROUP_POINTS_MAX];
 	struct lms_fw fw[EVSE_GROUP_SAT_MAX];
-	uint64_t reset_all_at; /* 0: none pending */
+	uint64_t reset_all_at;   /* 0: none pending */
+	const char *own_refused; /* the Master's own session started against the LMS rules: stopped at the next tick */
 };
 
 static int64_t wall(const struct evse_group *g)
@@ -78,7 +83,13 @@ static int judge(struct evse_group *g, const char *card, int64_t except_row, con
 	struct evse_lms_user u;
 	struct evse_lms_usage use = {0};
 	*user_id = 0;
-	if (!card || !card[0] || evse_store_lms_user_by_card(g->st->store, card, &u) != 1)
+	int found = card && card[0] ? evse_store_lms_user_by_card(g->st->store, card, &u) : 0;
+	if (found < 0) { /* not known to be no user's: refused, never let through */
+		*status = "Invalid";
+		WL_WARN(MOD, "card %s refused: the LMS users cannot be read", card);
+		return -1;
+	}
+	if (found != 1)
 		return 0;
 	*user_id = u.id;
 	if (evse_store_gtx_usage(g->st->store, u.id, u.from_ms, u.until_ms, except_row, &use) < 0) {
@@ -143,6 +154,20 @@ static int own_filter(void *ctx, const char *id_tag)
 	return v < 0 ? -1 : v > 0 && !evse_ocpp_online(g->st->ocpp) ? 1 : 0;
 }
 
+bool evse_group__lms_remote_refused(struct evse_group *g, const struct ocpp_remote_start_transaction_req *req)
+{
+	const char *status = NULL;
+	int64_t user;
+	int sat, local;
+	int k = req->has_connector_id ? req->connector_id : 1; /* none: the Master's station takes it on its own */
+	if (!g->lms || g->lms->free_access || evse_group_map_down(&g->map, k, &sat, &local) < 0 || sat >= 0)
+		return false;
+	if (judge(g, req->id_tag, 0, &status, &user) >= 0)
+		return false;
+	WL_INFO(MOD, "connector %d: remote start of %s rejected (%s, the LMS rules)", k, req->id_tag, status);
+	return true;
+}
+
 /* ---- the group's transactions ---- */
 
 static const char *json_str(const cJSON *j, const char *k)
@@ -189,8 +214,11 @@ static void record_start(struct evse_group *g, int k, const char *point, const c
 	snprintf(p->id_tag, sizeof(p->id_tag), "%s", t.id_tag);
 	p->start_ms = t.start_ms;
 	p->meter_start = p->meter = meter_start;
-	if (!g->lms->free_access && judge(g, id_tag, row, &status, &t.user_id) < 0)
+	if (!g->lms->free_access && judge(g, id_tag, row, &status, &t.user_id) < 0) {
 		p->refused = status;
+		if (evse_store_gtx_refuse(g->st->store, row, status) < 0)
+			WL_WARN(MOD, "connector %d: the refusal of %s could not be recorded", k, t.id_tag);
+	}
 }
 
 static void record_stop(struct evse_group *g, struct lms_point *p, int64_t row, const char *ts, double meter_stop,
@@ -290,10 +318,41 @@ static void own_session(void *ctx, const struct evse_session *ses, bool stop, co
 	if (!stop) {
 		ocpp_time_format(wall(g), ts, sizeof(ts));
 		record_start(g, 1, "master", ses->id_tag, ts, ses->start_wh);
-		p->refused = NULL; /* its Authorize was filtered already */
+		/* a tap's Authorize was filtered already, but a RemoteStartTransaction never passes the filter: a start
+		 * the rules refuse is stopped (DeAuthorized) like a Satellite's, out of this callback */
+		g->lms->own_refused = p->refused;
+		p->refused = NULL;
 		return;
 	}
 	record_stop(g, p, p->row, NULL, stop_wh, reason);
+}
+
+/* Point k's pause or cap as its limit (none: cleared): the Master's own socket its EVSE_LIMIT_GROUP, a Satellite
+ * of one connector its ChargePointMaxProfile, a connector of a Satellite of several its own TxDefaultProfile (so a
+ * pause of one connector does not suspend the others). 0 sent, -1 not (the Satellite offline). */
+static int sync_point(struct evse_group *g, int k)
+{
+	struct lms_point *p = &g->lms->point[k - 1];
+	double amps = p->paused ? 0 : p->cap_a ? (double)p->cap_a : -1;
+	int sat, local;
+	if (evse_group_map_down(&g->map, k, &sat, &local) < 0)
+		return -1;
+	if (sat < 0)
+		return evse_group_set_point_limit(g, k, amps);
+	const struct group_conn *c = g->sat[sat].conn;
+	if (!c)
+		return -1;
+	if (g->map.sat[sat].connectors > 1) {
+		if (p->clear_whole && evse_group_set_point_limit(g, k, -1) < 0)
+			return -1;
+		p->clear_whole = false;
+		if (evse_group_set_connector_limit(g, k, amps) < 0)
+			return -1;
+	} else if (evse_group_set_point_limit(g, k, amps) < 0) {
+		return -1;
+	}
+	p->serial = c->serial;
+	return 0;
 }
 
 /* FirmwareStatusNotification of a Satellite: kept for the status page, acknowledged. */
@@ -366,6 +425,9 @@ static void load(struct evse_group *g)
 		stored_int(g, key, 6, 80, &l->point[k - 1].cap_a);
 		snprintf(key, sizeof(key), "lms.paused.%d", k);
 		l->point[k - 1].paused = evse_store_get(g->st->store, key, v, sizeof(v)) == 1 && strcmp(v, "1") == 0;
+		/* applied at the first ticks (without the balancer; with it, its inputs): the Master's own limit is
+		 * in memory only, and a Satellite gets it when it connects */
+		l->point[k - 1].sync = l->point[k - 1].paused || l->point[k - 1].cap_a;
 	}
 }
 
@@ -394,6 +456,23 @@ void evse_group__lms_tick(struct evse_group *g)
 	if (l && l->reset_all_at && g->now >= l->reset_all_at) {
 		l->reset_all_at = 0;
 		evse_ocpp_request_reset(g->st->ocpp, true);
+	}
+	for (int k = 1; l && !g->lb && k <= g->map.total && k <= EVSE_GROUP_POINTS_MAX; k++) {
+		struct lms_point *p = &l->point[k - 1];
+		int sat, local;
+		if (evse_group_map_down(&g->map, k, &sat, &local) < 0)
+			continue;
+		const struct group_conn *c = sat >= 0 ? g->sat[sat].conn : NULL;
+		if (c && c->serial != p->serial && (p->paused || p->cap_a))
+			p->sync = true; /* a Satellite back: its pause or cap again (it may have missed a change) */
+		if (p->sync && (sat < 0 || c) && sync_point(g, k) == 0)
+			p->sync = false;
+	}
+	if (l && l->own_refused) {
+		WL_INFO(MOD, "connector 1: session of %s stopped (%s, the LMS rules)", l->point[0].id_tag,
+		        l->own_refused);
+		l->own_refused = NULL;
+		evse_charge_stop(g->st->charge, EVSE_STOP_DEAUTHORIZED, g->now);
 	}
 	if (l && l->point[0].row) { /* the Master's own session: its figures live */
 		struct evse_status st;
@@ -482,13 +561,26 @@ int evse_group_lms_stop(struct evse_group *g, int k, char *msg, size_t cap)
 	return call_sat(g, sat, OCPP_RemoteStopTransaction, &req, msg, cap);
 }
 
-/* Without a balancer: the point's limit straight away (paused 0 A, else its cap, else none). */
+/* Without a balancer: the point's limit straight away (paused 0 A, else its cap, else none); not sent (its
+ * Satellite offline), sent when it is back. */
 void evse_group__lms_apply(struct evse_group *g, int k)
 {
-	const struct lms_point *p = &g->lms->point[k - 1];
-	if (g->lb)
-		return; /* the balancer's next cycle takes it */
-	evse_group_set_point_limit(g, k, p->paused ? 0 : p->cap_a ? (double)p->cap_a : -1);
+	struct lms_point *p = &g->lms->point[k - 1];
+	p->sync = true;
+	if (!g->lb && sync_point(g, k) == 0) /* with the balancer its next cycle takes it */
+		p->sync = false;
+}
+
+void evse_group__lms_unbalanced(struct evse_group *g)
+{
+	int sat, local;
+	for (int k = 1; g->lms && k <= g->map.total && k <= EVSE_GROUP_POINTS_MAX; k++) {
+		struct lms_point *p = &g->lms->point[k - 1];
+		if (evse_group_map_down(&g->map, k, &sat, &local) == 0 && sat >= 0 && g->map.sat[sat].connectors > 1 &&
+		    local == 1)
+			p->clear_whole = true;
+		evse_group__lms_apply(g, k);
+	}
 }
 
 int evse_group_lms_pause(struct evse_group *g, int k, bool pause, char *msg, size_t cap)

@@ -25,6 +25,17 @@
 
 /* ---- small parsers ---- */
 
+/* A JSON number that is a whole number of -INT_LIMIT..INT_LIMIT into *out (checked before the cast: a double out of
+ * an int's range cast is undefined); false otherwise. The setters check their own ranges. */
+#define INT_LIMIT 1000000
+static bool json_whole(const cJSON *x, int *out)
+{
+	if (!cJSON_IsNumber(x) || !(x->valuedouble >= -INT_LIMIT && x->valuedouble <= INT_LIMIT))
+		return false;
+	*out = (int)x->valuedouble;
+	return x->valuedouble == *out;
+}
+
 static cJSON *body_json(const struct evse_http_req *rq, struct evse_http_resp *rs)
 {
 	cJSON *j = rq->body_len ? cJSON_ParseWithLength(rq->body, rq->body_len) : cJSON_CreateObject();
@@ -93,7 +104,8 @@ static void h_settings(struct evse_webapi *w, const struct evse_http_req *rq, ui
 		                   cJSON_IsString(a) ? a->valuestring : "?");
 		goto out;
 	}
-	if (t && (!cJSON_IsNumber(t) || t->valuedouble != (int)t->valuedouble)) {
+	int amps = 0;
+	if (t && !json_whole(t, &amps)) {
 		evse_webapi__error(rs, 400, NULL, "thresholdA: not a whole number of amperes");
 		goto out;
 	}
@@ -102,7 +114,7 @@ static void h_settings(struct evse_webapi *w, const struct evse_http_req *rq, ui
 		goto out;
 	}
 	if (t)
-		rc = evse_group_lms_set_threshold(w->group, (int)t->valuedouble, msg, sizeof(msg));
+		rc = evse_group_lms_set_threshold(w->group, amps, msg, sizeof(msg));
 	if (rc == 200 && a)
 		rc = evse_group_lms_set_access(w->group, strcmp(a->valuestring, "free") == 0, msg, sizeof(msg));
 	if (rc != 200) {
@@ -170,11 +182,12 @@ static void h_point_put(struct evse_webapi *w, const struct evse_http_req *rq, u
 	if (!j)
 		return;
 	const cJSON *a = cJSON_GetObjectItemCaseSensitive(j, "limitA");
-	if (!cJSON_IsNumber(a) || a->valuedouble != (int)a->valuedouble)
+	int amps;
+	if (!json_whole(a, &amps))
 		evse_webapi__error(rs, 400, NULL,
 		                   "limitA: a whole number of amperes (0 = the point's maximum, or 6..80)");
 	else
-		answer(rs, evse_group_lms_set_cap(w->group, k, (int)a->valuedouble, msg, sizeof(msg)), msg);
+		answer(rs, evse_group_lms_set_cap(w->group, k, amps, msg, sizeof(msg)), msg);
 	cJSON_Delete(j);
 }
 
@@ -197,12 +210,13 @@ static void h_firmware(struct evse_webapi *w, const struct evse_http_req *rq, ui
 		return;
 	const cJSON *k = cJSON_GetObjectItemCaseSensitive(j, "point");
 	const cJSON *loc = cJSON_GetObjectItemCaseSensitive(j, "location");
-	if (k && !cJSON_IsNumber(k))
-		evse_webapi__error(rs, 400, NULL, "point: a number (0 = every Satellite)");
+	int point = 0;
+	if (k && !json_whole(k, &point))
+		evse_webapi__error(rs, 400, NULL, "point: a whole number (0 = every Satellite)");
 	else
 		answer(rs,
-		       evse_group_lms_firmware(w->group, k ? (int)k->valuedouble : 0,
-		                               cJSON_IsString(loc) ? loc->valuestring : NULL, msg, sizeof(msg)),
+		       evse_group_lms_firmware(w->group, point, cJSON_IsString(loc) ? loc->valuestring : NULL, msg,
+		                               sizeof(msg)),
 		       msg);
 	cJSON_Delete(j);
 }
@@ -389,6 +403,10 @@ static cJSON *tx_json(const struct evse_group_tx *t)
 		cJSON_AddNullToObject(r, "stop");
 	cJSON_AddNumberToObject(r, "energyKwh", t->energy_wh / 1000.0);
 	cJSON_AddStringToObject(r, "stopReason", t->stop_reason);
+	if (t->refused[0])
+		cJSON_AddStringToObject(r, "refused", t->refused);
+	else
+		cJSON_AddNullToObject(r, "refused");
 	return r;
 }
 

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -94,7 +95,7 @@ static int set_password(const struct evse_config *cfg)
 	printf("settings password set in %s (a running evse keeps its open sessions)\n", cfg->db_path);
 	rc = 0;
 out:
-	memset(pw, 0, sizeof(pw));
+	sodium_memzero(pw, sizeof(pw));
 	evse_store_close(st);
 	return rc;
 }
@@ -120,10 +121,10 @@ static int set_group_password(const struct evse_config *cfg, const char *id)
 	pw[strcspn(pw, "\r\n")] = '\0';
 	if (pw[0] && (evse_gauth_check_password(pw, err, sizeof(err)) < 0 || evse_gauth_hash(pw, hash) < 0)) {
 		fprintf(stderr, "evse group-passwd: %s\n", pw[0] && err[0] ? err : "out of memory");
-		memset(pw, 0, sizeof(pw));
+		sodium_memzero(pw, sizeof(pw));
 		return 2;
 	}
-	memset(pw, 0, sizeof(pw));
+	sodium_memzero(pw, sizeof(pw));
 	struct evse_store *st = evse_store_open(cfg->db_path, err, sizeof(err));
 	if (!st) {
 		fprintf(stderr, "evse group-passwd: %s\n", err);

@@ -48,6 +48,8 @@ static const char *const migrations[] = {
     "CREATE INDEX group_tx_tx ON group_tx(tx_id);"
     "CREATE INDEX group_tx_user ON group_tx(user_id, start_ms);"
     "CREATE INDEX group_tx_start ON group_tx(start_ms);",
+    /* 2: a group transaction the LMS rules refused at its start (its OCPP status, '' none): not counted */
+    "ALTER TABLE group_tx ADD COLUMN refused TEXT NOT NULL DEFAULT '';",
 };
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
 

@@ -137,17 +137,21 @@ struct evse_group_tx {
 	double meter_start; /* Wh */
 	double energy_wh;
 	char stop_reason[24];
+	char refused[16]; /* the LMS refused it at its start: the status answered ("Blocked"…), "" not */
 };
 /* Records a start (again: the same connector and start time is the same row): its row number, or -1. */
 int64_t evse_store_gtx_start(struct evse_store *st, const struct evse_group_tx *t);
 /* The row of upstream transaction tx_id: its number, 0 none, -1 error. */
 int64_t evse_store_gtx_find(struct evse_store *st, int64_t tx_id);
 int evse_store_gtx_set_tx(struct evse_store *st, int64_t no, int64_t tx_id);
+/* The LMS rules refused row no at its start (status "Blocked"…): kept in the history, left out of the usage. */
+int evse_store_gtx_refuse(struct evse_store *st, int64_t no, const char *status);
 /* A meter reading of a running row (Wh, absolute): its energy so far. */
 int evse_store_gtx_meter(struct evse_store *st, int64_t no, double meter_wh);
 int evse_store_gtx_stop(struct evse_store *st, int64_t no, const char *stop, int64_t stop_ms, double meter_stop,
                         const char *reason);
-/* Sessions and energy of user_id started within [from_ms, until_ms) (0: open), row except_no left out. */
+/* Sessions and energy of user_id started within [from_ms, until_ms) (0: open), row except_no and the refused
+ * rows left out. */
 int evse_store_gtx_usage(struct evse_store *st, int64_t user_id, int64_t from_ms, int64_t until_ms, int64_t except_no,
                          struct evse_lms_usage *use);
 struct evse_gtx_filter {

@@ -32,10 +32,11 @@
 	X(GTX_METER, "UPDATE group_tx SET energy_wh=max(energy_wh,?2-meter_start) WHERE no=?1 AND stop IS NULL")       \
 	X(GTX_STOP, "UPDATE group_tx SET stop=?2,stop_ms=?3,energy_wh=max(0,?4-meter_start),stop_reason=?5"            \
 	            " WHERE no=?1 AND stop IS NULL")                                                                   \
+	X(GTX_REFUSE, "UPDATE group_tx SET refused=?2 WHERE no=?1")                                                    \
 	X(GTX_USAGE, "SELECT count(*),coalesce(sum(energy_wh),0) FROM group_tx WHERE user_id=?1 AND no<>?2"            \
-	             " AND (?3=0 OR start_ms>=?3) AND (?4=0 OR start_ms<?4)")                                          \
+	             " AND refused='' AND (?3=0 OR start_ms>=?3) AND (?4=0 OR start_ms<?4)")                           \
 	X(GTX_QUERY, "SELECT g.no,g.connector,g.point,g.id_tag,g.user_id,coalesce(u.name,''),g.tx_id,g.start,"         \
-	             "g.start_ms,coalesce(g.stop,''),g.stop_ms,g.energy_wh,coalesce(g.stop_reason,'')"                 \
+	             "g.start_ms,coalesce(g.stop,''),g.stop_ms,g.energy_wh,coalesce(g.stop_reason,''),g.refused"       \
 	             " FROM group_tx g LEFT JOIN lms_user u ON u.id=g.user_id"                                         \
 	             " WHERE (?1=0 OR g.connector=?1) AND (?2=0 OR g.start_ms>=?2) AND (?3=0 OR g.start_ms<?3)"        \
 	             " AND (?4='' OR g.id_tag LIKE ?4 ESCAPE '\\' OR u.name LIKE ?4 ESCAPE '\\')"                      \
@@ -278,6 +279,14 @@ int evse_store_gtx_set_tx(struct evse_store *s, int64_t no, int64_t tx_id)
 	return evse_store__run(s, q);
 }
 
+int evse_store_gtx_refuse(struct evse_store *s, int64_t no, const char *status)
+{
+	sqlite3_stmt *q = gstmt(s, GST_GTX_REFUSE);
+	sqlite3_bind_int64(q, 1, no);
+	sqlite3_bind_text(q, 2, status, -1, SQLITE_STATIC);
+	return evse_store__run(s, q);
+}
+
 int evse_store_gtx_meter(struct evse_store *s, int64_t no, double meter_wh)
 {
 	sqlite3_stmt *q = gstmt(s, GST_GTX_METER);
@@ -353,6 +362,7 @@ int evse_store_gtx_query(struct evse_store *s, const struct evse_gtx_filter *f,
 		t.stop_ms = sqlite3_column_int64(q, 10);
 		t.energy_wh = sqlite3_column_double(q, 11);
 		evse_store__copy_col(q, 12, t.stop_reason, sizeof(t.stop_reason));
+		evse_store__copy_col(q, 13, t.refused, sizeof(t.refused));
 		t.meter_start = 0;
 		fn(ctx, &t);
 		n++;

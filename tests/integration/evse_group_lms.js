@@ -8,7 +8,9 @@
 // FirmwareStatusNotification shows; bad input is refused with a clear message; a non-Master has no such pages.
 'use strict';
 const fs = require('fs');
+const { execFileSync } = require('child_process');
 const path = require('path');
+const { RPCClient } = require('ocpp-rpc');
 const { freePort, until, sleep, Csms, Station, run, assert } = require('./evse_harness');
 
 const PW = 'group-admin-pass-1';
@@ -92,6 +94,10 @@ run([
 		refused(await admin.req('POST', '/api/group/points/2/explode', {}), 404, /no action "explode"/);
 		refused(await admin.req('PUT', '/api/group/points/2/limit', { limitA: 90 }), 400, /limitA: 90 out of range \(0 = the point's maximum, or 6\.\.80\)/);
 		refused(await admin.req('PUT', '/api/group/settings', { thresholdA: 5 }), 400, /^threshold: 5 A \(0 = no balancing, or 6\.\.800\)$/);
+		// numbers out of an int's range: refused before any cast
+		refused(await admin.req('PUT', '/api/group/settings', { thresholdA: 1e10 }), 400, /^thresholdA: not a whole number of amperes$/);
+		refused(await admin.req('PUT', '/api/group/points/2/limit', { limitA: -1e300 }), 400, /^limitA: a whole number of amperes/);
+		refused(await admin.req('POST', '/api/group/firmware', { point: 1e10, location: 'http://127.0.0.1:9/x.bin' }), 400, /^point: a whole number/);
 		refused(await admin.req('PUT', '/api/group/settings', { access: 'open' }), 400, /access: "open" is not free or authorised/);
 		refused(await admin.req('POST', '/api/group/firmware', { point: 2, location: 'file:///etc/passwd' }), 400, /location: .* is not an http\(s\):\/\/ or ftp:\/\/ URL/);
 		refused(await admin.req('POST', '/api/group/points/2/stop', {}), 409, /no transaction known on point 2/);
@@ -223,6 +229,9 @@ run([
 		const ann = all.transactions.filter((t) => t.user === 'Ann Lee');
 		assert(ann.length === 3 && ann.every((t) => t.point === 2 && t.satellite === 'S1' && t.idTag === 'LMS-1000000000'), JSON.stringify(ann));
 		assert(ann.some((t) => t.stopReason === 'Remote') && ann.some((t) => t.stopReason === 'DeAuthorized'), JSON.stringify(ann));
+		// the start the LMS refused is marked so (and left out of the user's count), the others are not
+		assert(ann.filter((t) => t.refused === 'Blocked').length === 1 && ann.find((t) => t.refused).stopReason === 'DeAuthorized' &&
+			all.transactions.filter((t) => t.refused).length === 1, JSON.stringify(all.transactions));
 		const q = (await admin.req('GET', '/api/group/transactions?q=ann')).json;
 		assert(q.transactions.length === 3, JSON.stringify(q));
 		const g = (await admin.req('GET', '/api/group/transactions?q=GUEST')).json;
@@ -268,6 +277,27 @@ run([
 		await master.sim('tap OLD-1');
 		await until(() => /card OLD-1 of Past refused \(Expired\): validity ended/.test(master.log), 5000, 'expired card refused');
 		assert(!csms.of('Authorize').some((c) => c.params.idTag === 'OLD-1'), 'the expired card was asked upstream');
+		// a remote start of the expired card on the Master's own socket: Rejected by the LMS
+		const rs = await csms.client().call('RemoteStartTransaction', { idTag: 'OLD-1', connectorId: 1 });
+		assert(rs.status === 'Rejected', JSON.stringify(rs));
+		assert(/connector 1: remote start of OLD-1 rejected \(Expired, the LMS rules\)/.test(master.log), 'no log of the rejection');
+		// a remote start accepted, its user expired before the EV plugs in: the session stopped (DeAuthorized), as on a Satellite
+		const soon = await admin.req('POST', '/api/group/users', { name: 'Soon', cards: ['SOON-1'] });
+		assert(soon.status === 201, soon.text);
+		const stops = csms.of('StopTransaction').length;
+		const ok = await csms.client().call('RemoteStartTransaction', { idTag: 'SOON-1', connectorId: 1 });
+		assert(ok.status === 'Accepted', JSON.stringify(ok));
+		const ex = await admin.req('PUT', `/api/group/users/${soon.json.id}`, { name: 'Soon', cards: ['SOON-1'], from: '2020-01-01T00:00:00Z', until: '2020-01-02T00:00:00Z' });
+		assert(ex.status === 200, ex.text);
+		await master.sim('plug response_ms=200');
+		await until(() => csms.of('StopTransaction').length > stops, 10000, 'the refused own session stopped');
+		const last = csms.of('StopTransaction').pop().params;
+		assert(last.reason === 'DeAuthorized', JSON.stringify(last));
+		assert(/connector 1: session of SOON-1\w* stopped \(Expired, the LMS rules\)/.test(master.log), 'no log of the refusal');
+		await until(async () => (await stateOf(master)).state !== 'CHARGING', 10000, 'the Master stopped');
+		await master.sim('unplug');
+		assert(!(await stateOf(master)).session.active, 'the expired card charges on the Master');
+		await until(async () => (await stateOf(master)).state === 'AVAILABLE', 10000, 'the Master available again');
 	}],
 	['UpdateFirmware to one Satellite: its FirmwareStatusNotification shows', async () => {
 		const r = await admin.req('POST', '/api/group/firmware', { point: 2, location: 'http://127.0.0.1:9/wl-22-9.9.9.bin' });
@@ -316,5 +346,84 @@ run([
 		await csms.close();
 		assert(csms.failures.length === 0, csms.failures.join('; '));
 		for (const s of [master, s1, s2, other]) s.cleanup();
+	}],
+	['a Satellite of two connectors: balancing off clears every share, a pause limits its connector only, kept across a reconnect and a restart', async () => {
+		csms = new Csms();
+		await csms.listen(await freePort());
+		gport = await freePort();
+		master = new Station({ http_port: await freePort(), mode: 'WEB', serial: 'WL-MASTER', edition: 'PRO',
+			group_role: 'master', group_port: gport, group_satellites: 'THIRD:2', group_threshold: '40', log_level: 'info',
+			ocpp_url: `ws://127.0.0.1:${csms.port}/ocpp/GROUP-LMS2` });
+		master.start();
+		await master.ready();
+		base = `http://127.0.0.1:${master.opts.http_port}`;
+		admin.cookie = admin.csrf = '';
+		const code = await until(() => fs.existsSync(path.join(master.dir, 'setup-code')) &&
+			fs.readFileSync(path.join(master.dir, 'setup-code'), 'utf8').trim(), 5000, 'setup code');
+		assert((await admin.req('POST', '/api/setup', { code, password: PW })).status === 200);
+		let calls = [];
+		const connect = async () => {
+			const t = new RPCClient({ endpoint: `ws://127.0.0.1:${gport}/ocpp`, identity: 'THIRD', protocols: ['ocpp1.6'],
+				strictMode: true, reconnect: false });
+			t.handle(({ method, params }) => {
+				calls.push({ method, params });
+				if (method === 'SetChargingProfile' || method === 'ClearChargingProfile') return { status: 'Accepted' };
+				return {};
+			});
+			await t.connect();
+			await t.call('BootNotification', { chargePointVendor: 'Other', chargePointModel: 'X' });
+			for (const c of [1, 2])
+				await t.call('StatusNotification', { connectorId: c, errorCode: 'NoError', status: 'Available', timestamp: new Date().toISOString() });
+			return t;
+		};
+		const cleared = (id) => calls.some((c) => c.method === 'ClearChargingProfile' && c.params.id === id);
+		const set = (conn, purpose) => calls.filter((c) => c.method === 'SetChargingProfile' && c.params.connectorId === conn &&
+			c.params.csChargingProfiles.chargingProfilePurpose === purpose).map((c) => c.params.csChargingProfiles.chargingSchedule.chargingSchedulePeriod[0].limit);
+		const dump = () => JSON.stringify(calls.map((c) => [c.method, c.params.connectorId, c.params.id]));
+		let third = await connect();
+		await until(() => set(0, 'ChargePointMaxProfile').length && set(1, 'TxDefaultProfile').length && set(2, 'TxDefaultProfile').length,
+			10000, 'the balancer\'s total and shares');
+		// balancing off: the total (900001) and each connector's share (900002, 900003) cleared
+		calls = [];
+		assert((await admin.req('PUT', '/api/group/settings', { thresholdA: 0 })).status === 200);
+		await until(() => cleared(900001) && cleared(900002) && cleared(900003), 5000, 'every share cleared')
+			.catch((e) => { throw new Error(`${e.message}: ${dump()}`); });
+		// a pause of connector 2 (point 3): its own TxDefaultProfile at 0 A, not the Satellite's total
+		calls = [];
+		assert((await admin.req('POST', '/api/group/points/3/pause', {})).status === 200);
+		await until(() => set(2, 'TxDefaultProfile').pop() === 0, 5000, 'connector 2 at 0 A').catch((e) => { throw new Error(`${e.message}: ${dump()}`); });
+		assert(!set(0, 'ChargePointMaxProfile').length && !set(1, 'TxDefaultProfile').length, `the pause limited more: ${dump()}`);
+		// a cap set while the Satellite is offline: sent when it is back, with the pause
+		third.close({ force: true });
+		await until(async () => !(await group()).points[1].connected, 5000, 'THIRD offline');
+		assert((await admin.req('PUT', '/api/group/points/2/limit', { limitA: 10 })).status === 200);
+		calls = [];
+		third = await connect();
+		await until(() => set(1, 'TxDefaultProfile').pop() === 10 && set(2, 'TxDefaultProfile').pop() === 0, 5000, 'cap and pause again')
+			.catch((e) => { throw new Error(`${e.message}: ${dump()}`); });
+		// the Master's own socket paused, then the Master restarted: its 0 A and the Satellite's limits applied again
+		assert((await admin.req('POST', '/api/group/points/1/pause', {})).status === 200);
+		await until(async () => (await stateOf(master)).limitA === 0, 5000, 'the Master at 0 A');
+		third.close({ force: true });
+		await master.stop();
+		master.start();
+		await master.ready();
+		await until(async () => (await stateOf(master)).limitA === 0, 5000, 'the Master at 0 A after its restart')
+			.catch(async (e) => { throw new Error(`${e.message}: ${JSON.stringify(await stateOf(master))}`); });
+		calls = [];
+		third = await connect();
+		await until(() => set(1, 'TxDefaultProfile').pop() === 10 && set(2, 'TxDefaultProfile').pop() === 0, 5000, 'cap and pause after the restart')
+			.catch((e) => { throw new Error(`${e.message}: ${dump()}`); });
+		// the users cannot be read (a store error): a card is refused, not taken for no user's and asked upstream
+		execFileSync('sqlite3', ['-cmd', '.timeout 3000', master.opts.db, 'DROP TABLE lms_card']);
+		await master.sim('tap ANY-1');
+		await until(() => /card ANY-1 refused: the LMS users cannot be read/.test(master.log), 5000, 'the store error logged');
+		await sleep(500);
+		assert(!csms.of('Authorize').some((c) => c.params.idTag === 'ANY-1'), 'a card was let through on a store error');
+		assert(!(await stateOf(master)).session.authorized, 'a card was authorised on a store error');
+		third.close({ force: true });
+		await master.stop();
+		await csms.close();
+		master.cleanup();
 	}],
 ]);

@@ -28,7 +28,7 @@ async function page(fresh) {
 		WL.el('td', {}, t.idTag, WL.el('span', { className: 'hint' }, t.user || 'no user')),
 		WL.el('td', {}, WL.time(t.start), WL.el('span', { className: 'hint' }, t.stop ? WL.time(t.stop) : 'running')),
 		WL.el('td', { className: 'num' }, `${WL.num(t.energyKwh, 3)} kWh`),
-		WL.el('td', {}, t.stopReason || '—')));
+		WL.el('td', {}, t.stopReason || '—', t.refused ? WL.el('span', { className: 'hint' }, `refused (${t.refused})`) : '')));
 	if (fresh) body.replaceChildren(...rows); else body.append(...rows);
 	before = r.next;
 	$('more').hidden = !r.next;

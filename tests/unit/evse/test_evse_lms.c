@@ -203,7 +203,7 @@ static void test_store_migration(void **state)
 
 	struct evse_store *st = evse_store_open(path, err, sizeof(err));
 	assert_non_null(st);
-	assert_int_equal(evse_store_schema_version(st), 1);
+	assert_int_equal(evse_store_schema_version(st), 2);
 	assert_int_equal(evse_store_get(st, "setting.mode", v, sizeof(v)), 1);
 	assert_string_equal(v, "WEB");
 	struct evse_lms_user u = user(), got;
@@ -216,7 +216,7 @@ static void test_store_migration(void **state)
 
 	st = evse_store_open(path, err, sizeof(err)); /* again: nothing to migrate, the user is there */
 	assert_non_null(st);
-	assert_int_equal(evse_store_schema_version(st), 1);
+	assert_int_equal(evse_store_schema_version(st), 2);
 	assert_int_equal(evse_store_lms_user_by_card(st, "AB12000000", &got), 1);
 	assert_string_equal(got.name, "Ann");
 	evse_store_close(st);
@@ -228,6 +228,18 @@ static void test_store_migration(void **state)
 	assert_null(evse_store_open(path, err, sizeof(err)));
 	assert_non_null(strstr(err, "schema version 9"));
 	unlink(path);
+}
+
+struct tx_seen {
+	struct evse_group_tx *rows;
+	int *n;
+};
+
+static void keep_tx(void *ctx, const struct evse_group_tx *t)
+{
+	struct tx_seen *s = ctx;
+	if (*s->n < 3)
+		s->rows[(*s->n)++] = *t;
 }
 
 static void test_store_users_and_usage(void **state)
@@ -278,6 +290,22 @@ static void test_store_users_and_usage(void **state)
 	/* the validity window: only sessions started within it */
 	assert_int_equal(evse_store_gtx_usage(st, ida, at(1, 0, 0), 0, 0, &use), 0);
 	assert_int_equal(use.sessions, 1);
+	/* a start the LMS refused: in the history (marked), not in the usage */
+	snprintf(t.start, sizeof(t.start), "2026-12-04T11:00:00Z");
+	t.start_ms = at(1, 11, 0);
+	int64_t r3 = evse_store_gtx_start(st, &t);
+	assert_true(r3 > r2);
+	assert_int_equal(evse_store_gtx_refuse(st, r3, "Blocked"), 0);
+	assert_int_equal(evse_store_gtx_usage(st, ida, 0, 0, 0, &use), 0);
+	assert_int_equal(use.sessions, 2);
+	struct evse_gtx_filter f = {.limit = 10};
+	struct evse_group_tx seen[3];
+	int n_seen = 0;
+	memset(seen, 0, sizeof(seen));
+	assert_int_equal(evse_store_gtx_query(st, &f, keep_tx, &(struct tx_seen){seen, &n_seen}), 3);
+	assert_int_equal(seen[0].no, r3); /* newest first */
+	assert_string_equal(seen[0].refused, "Blocked");
+	assert_string_equal(seen[1].refused, "");
 	assert_int_equal(evse_store_lms_user_get(st, ida, &got), 1);
 	assert_int_equal(got.n_cards, 1);
 	assert_int_equal(evse_store_lms_user_del(st, ida), 1);
