@@ -48,8 +48,13 @@ static int64_t query_int(const char *sql)
 
 static void a_start_closes_the_open_one_and_a_replay_is_found(void **state)
 {
-	struct csms_txn_start a = {.station_id = "CP-1", .connector = 1, .id_tag = "TAG1", .start_ts = 1000,
-	                           .meter_start = 10, .start_status = "Accepted", .received = 1000};
+	struct csms_txn_start a = {.station_id = "CP-1",
+	                           .connector = 1,
+	                           .id_tag = "TAG1",
+	                           .start_ts = 1000,
+	                           .meter_start = 10,
+	                           .start_status = "Accepted",
+	                           .received = 1000};
 	struct csms_txn_start b = a;
 	int64_t id1, id2, again;
 	char status[24];
@@ -71,8 +76,8 @@ static void a_start_closes_the_open_one_and_a_replay_is_found(void **state)
 	assert_int_equal(csms_txn_db_get(st, id2 + 100, &row), 0);
 
 	/* the stop: billed, meter backwards flagged, SUPERSEDED cleared */
-	struct csms_txn_stop stop = {.txn_id = id1, .station_id = "CP-1", .stop_ts = 3000, .meter_stop = 5,
-	                             .reason = "Local", .received = 3000};
+	struct csms_txn_stop stop = {
+	    .txn_id = id1, .station_id = "CP-1", .stop_ts = 3000, .meter_stop = 5, .reason = "Local", .received = 3000};
 	assert_int_equal(csms_txn_db_stop(st, &stop, 10), 0);
 	assert_int_equal(csms_txn_db_get(st, id1, &row), 1);
 	assert_int_equal(row.flags, CSMS_TXN_FLAG_METER_BACKWARDS);
@@ -83,8 +88,8 @@ static void a_start_closes_the_open_one_and_a_replay_is_found(void **state)
 	assert_int_equal(csms_txn_db_orphan_stop(st, &stop), 1);
 	assert_int_equal(csms_txn_db_orphan_stop(st, &stop), 0);
 
-	assert_int_equal(csms_txn_db_add_meter_value(st, "CP-1", 1, id2, 2500, "MeterValues", "[{\"value\":\"1\"}]", 15),
-	                 0);
+	assert_int_equal(
+	    csms_txn_db_add_meter_value(st, "CP-1", 1, id2, 2500, "MeterValues", "[{\"value\":\"1\"}]", 15), 0);
 	assert_int_equal(csms_txn_db_add_meter_value(st, "CP-1", 1, -1, 2500, "MeterValues", "[]", 2), 0);
 	assert_int_equal(query_int("SELECT count(*) FROM meter_value WHERE txn_id IS NULL"), 1);
 }
