@@ -77,9 +77,11 @@ run([
 		const installed = fs.readFileSync(path.join(st.dir, 'firmware', 'installed.bin'));
 		assert(md5(installed) === md5(good), 'installed.bin is not the image');
 		await st.ready();
+		// the triggered Idle itself (not an older one), so that it cannot arrive during the next test
+		const tTrigger = Date.now();
 		const t = await csms.client().call('TriggerMessage', { requestedMessage: 'FirmwareStatusNotification' });
 		assert(t.status === 'Accepted');
-		await until(() => fwStatuses(Date.now() - 2000).includes('Idle'), 5000, 'Idle');
+		await until(() => fwStatuses(tTrigger).includes('Idle'), 5000, 'Idle');
 	}],
 	['UpdateFirmware: wrong md5= parameter -> InstallationFailed, E02 UP on the display', async () => {
 		const t0 = Date.now();
