@@ -62,7 +62,11 @@ run([
 		// an EV plugged: the meter sees it (closed loop), the page shows it apart from the house
 		await st.sim('plug response_ms=100');
 		await until(async () => /^1[0-9]\.[0-9]{2} kW$/.test(await text('[data-field="evW"]')) && /^2\.[01][0-9] kW$/.test(await text('[data-field="houseW"]')) &&
-			/^1[0-9]\.[0-9]{2} kW$/.test(await text('[data-field="gridW"]')), T, 'EV 10+ kW, house 2.1 kW, grid with both');
+			/^1[0-9]\.[0-9]{2} kW$/.test(await text('[data-field="gridW"]')), T, 'EV 10+ kW, house 2.1 kW, grid with both')
+			.catch(async (e) => {
+				const shown = await Promise.all(['evW', 'houseW', 'gridW'].map((f) => text(`[data-field="${f}"]`)));
+				throw new Error(`${e.message}; the page shows EV ${shown[0]}, house ${shown[1]}, grid ${shown[2]}`);
+			});
 	}],
 	['declare a renewable source and choose ECOPLUS', async () => {
 		await page.check('#renewable');
