@@ -62,15 +62,22 @@ run([
 		await page.fill('#name', 'Ann Lee');
 		await page.fill('#cards', '8c45be53, AB-77');
 		await page.fill('#until', '2031-06-30T18:00');
-		await page.fill('#hoursFrom', '07:00');
-		await page.fill('#hoursTo', '19:00');
-		for (const d of ['Mon', 'Tue', 'Wed', 'Thu', 'Fri']) await page.check(`#days input[value=${d}]`);
+		// allowed hours and days around now (the session below must be allowed at any hour the test runs): from an
+		// hour ago to two hours ahead, on yesterday and today (a window across midnight belongs to its first day)
+		const now = new Date(), pad = (n) => String(n).padStart(2, '0');
+		const from = `${pad((now.getHours() + 23) % 24)}:00`, to = `${pad((now.getHours() + 2) % 24)}:00`;
+		const week = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+		const ticked = [week[(now.getDay() + 6) % 7], week[now.getDay()]];
+		const daysShown = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'].filter((d) => ticked.includes(d)).join(' ');
+		await page.fill('#hoursFrom', from);
+		await page.fill('#hoursTo', to);
+		for (const d of ticked) await page.check(`#days input[value=${d}]`);
 		await page.fill('#maxSessions', '3');
 		await page.fill('#maxKwh', '20');
 		await page.click('#saveUser');
 		await until(async () => (await text('#msg')) === 'Ann Lee saved.', T, 'saved');
 		const row = await text('#users tr');
-		assert(/Ann Lee/.test(row) && /8C45BE53000000, AB-77000000000/.test(row) && /07:00–19:00, Mon Tue Wed Thu Fri/.test(row) &&
+		assert(/Ann Lee/.test(row) && /8C45BE53000000, AB-77000000000/.test(row) && row.includes(`${from}–${to}, ${daysShown}`) &&
 			/3 sessions, 20 kWh/.test(row), row);
 		await shot('group-users');
 		// a refusal of the Master is shown as it comes
