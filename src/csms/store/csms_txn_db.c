@@ -19,7 +19,7 @@ static void bind_opt_text(sqlite3_stmt *s, int i, const char *v)
 
 static const char SQL_REPLAY[] = "SELECT id, start_status FROM txn WHERE station_id = ? AND connector_id = ? "
                                  "AND id_tag = ? AND start_ts = ? AND meter_start = ?";
-/* INDEXED BY: left to itself, the planner took txn_by_socket (station_id, connector_id, start_ts) and read
+/* INDEXED BY: left to itself, the planner took an index led by (station_id, connector_id, start_ts) and read
  * every past transaction of the socket at each StartTransaction (most of the writer's time in the
  * Start/MeterValues/Stop bench); the partial index of open transactions holds at most a few rows. */
 static const char SQL_SUPERSEDE[] =
