@@ -181,7 +181,7 @@ static const char *const migrations[] = {
     /* 5: fewer indexes on txn, each of which a StartTransaction writes on its own page: the replay key, its
      * columns reordered, also serves the socket's history (it was txn_by_socket), and txn_search, which leads
      * with start_ts, serves the time range (it was txn_by_start). Half the WAL bytes a transaction writes. */
-    "DROP INDEX txn_replay; DROP INDEX txn_by_socket; DROP INDEX txn_by_start;"
+    "DROP INDEX IF EXISTS txn_replay; DROP INDEX IF EXISTS txn_by_socket; DROP INDEX IF EXISTS txn_by_start;"
     "CREATE UNIQUE INDEX txn_replay ON txn (station_id, connector_id, start_ts, id_tag, meter_start);",
 };
 

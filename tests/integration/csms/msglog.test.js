@@ -113,5 +113,8 @@ test('a data folder of an older csms has its message log moved to msglog.db, the
     const page = (await csms.api('GET', '/api/v1/stations/CP-OLD/messages?after=41')).body.items;
     assert.deepEqual(page.map((m) => m.id), [42]);
     assert.equal(csms.sql("SELECT count(*) AS n FROM sqlite_master WHERE name = 'message'")[0].n, 0);
-    assert.equal(csms.sql('PRAGMA user_version')[0].user_version, 4);
+    /* migrated past 4 (the one that drops the table) to the latest this csms knows */
+    const latest = (await csms.api('GET', '/api/v1/health')).body.schemaVersion;
+    assert.ok(latest >= 4, `schema version ${latest}`);
+    assert.equal(csms.sql('PRAGMA user_version')[0].user_version, latest);
 });

@@ -111,12 +111,65 @@ static void closing_open_transactions_reads_only_the_open_ones(void **state)
 		fail_msg("the statement does not use the open transactions' index: %s", plan);
 }
 
+/* The query plan of sql, its details joined. */
+static void plan_of(const char *sql, char *plan, size_t size)
+{
+	sqlite3_stmt *s;
+	char q[600];
+	plan[0] = '\0';
+	snprintf(q, sizeof(q), "EXPLAIN QUERY PLAN %s", sql);
+	assert_int_equal(sqlite3_prepare_v2(csms_store_db(st), q, -1, &s, NULL), SQLITE_OK);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		size_t n = strlen(plan);
+		snprintf(plan + n, size - n, "%s; ", (const char *)sqlite3_column_text(s, 3));
+	}
+	sqlite3_finalize(s);
+}
+
+/* Migration 5: each index of txn is a page a StartTransaction writes; the replay key serves the socket's
+ * history and txn_search the time range, so those two indexes are gone and nothing reads the table whole. */
+static void txn_has_five_indexes_and_each_search_still_uses_one(void **state)
+{
+	static const char *const want[][2] = {
+	    {"SELECT id FROM txn WHERE station_id = 'CP-1' AND connector_id = 1 ORDER BY start_ts DESC LIMIT 20",
+	     "txn_replay"},
+	    {"SELECT id FROM txn WHERE start_ts >= 0 AND start_ts < 10 ORDER BY start_ts", "txn_search"},
+	    {"SELECT id FROM txn WHERE id_tag = 'A' ORDER BY start_ts", "txn_by_tag"},
+	};
+	char plan[512];
+	(void)state;
+	assert_int_equal(
+	    query_int("SELECT count(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'txn' "
+	              "AND name IN ('txn_replay', 'txn_open', 'txn_open_tag', 'txn_search', 'txn_by_tag')"),
+	    5);
+	assert_int_equal(query_int("SELECT count(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'txn' AND "
+	                           "sql IS NOT NULL"),
+	                 5);
+	for (unsigned i = 0; i < TU_ARRAY_SIZE(want); i++) {
+		plan_of(want[i][0], plan, sizeof(plan));
+		if (!strstr(plan, want[i][1]))
+			fail_msg("%s: not through %s: %s", want[i][0], want[i][1], plan);
+	}
+}
+
+/* The replay key is still unique after its columns were reordered: the same start twice is refused. */
+static void the_replay_key_still_refuses_the_same_start_twice(void **state)
+{
+	static const char ins[] = "INSERT INTO txn (station_id, connector_id, id_tag, start_ts, meter_start, "
+	                          "start_status, received_start) VALUES ('CP-9', 1, 'TAG', 1000, 5, 'Accepted', 1000)";
+	(void)state;
+	assert_int_equal(sqlite3_exec(csms_store_db(st), ins, NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(csms_store_db(st), ins, NULL, NULL, NULL), SQLITE_CONSTRAINT);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 	const struct CMUnitTest tests[] = {
 	    T(a_start_closes_the_open_one_and_a_replay_is_found),
 	    T(closing_open_transactions_reads_only_the_open_ones),
+	    T(txn_has_five_indexes_and_each_search_still_uses_one),
+	    T(the_replay_key_still_refuses_the_same_start_twice),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
