@@ -196,33 +196,52 @@ static bool is_online(const struct csms_station *st)
 
 /* ---- building and sending one chunk ---- */
 
-/* One localAuthorizationList entry from a card as the list holds it. */
-static cJSON *entry_json(const struct csms_card_entry *e, int64_t now)
+/* One localAuthorizationList entry and the text it points to (the rows' strings live only during the read). */
+struct chunk_entry {
+	struct ocpp_authorization_data data;
+	struct ocpp_id_tag_info info;
+	char id_tag[CSMS_IDTAG_MAX + 1], parent[CSMS_IDTAG_MAX + 1], expiry[40];
+};
+
+/* A card as the list holds it: removed (no idTagInfo: the station asks the csms) when deleted or not yet
+ * valid, else its state, expiry and parent. */
+static void fill_entry(struct chunk_entry *ce, const struct csms_card_entry *e, int64_t now)
 {
-	cJSON *o = cJSON_CreateObject();
-	cJSON_AddStringToObject(o, "idTag", e->id_tag);
+	static const enum ocpp_authorization_status status[] = {[CSMS_CARD_ACTIVE] = OCPP_AUTHORIZATION_STATUS_ACCEPTED,
+	                                                        [CSMS_CARD_BLOCKED] = OCPP_AUTHORIZATION_STATUS_BLOCKED,
+	                                                        [CSMS_CARD_EXPIRED] =
+	                                                            OCPP_AUTHORIZATION_STATUS_EXPIRED};
 	bool has_from = e->valid_from != CSMS_DB_NO_TIME, has_exp = e->expiry != CSMS_DB_NO_TIME;
 	enum csms_card_state cs =
 	    csms_cards_state(now, has_from, has_from ? e->valid_from : 0, has_exp, has_exp ? e->expiry : 0, e->blocked);
+
+	snprintf(ce->id_tag, sizeof(ce->id_tag), "%s", e->id_tag);
+	ce->data.id_tag = ce->id_tag;
+	ce->data.id_tag_info = NULL;
 	if (!e->exists || cs == CSMS_CARD_NOT_YET_VALID)
-		return o; /* removed from the list: the station asks the csms */
-	static const char *const status[] = {
-	    [CSMS_CARD_ACTIVE] = "Accepted", [CSMS_CARD_BLOCKED] = "Blocked", [CSMS_CARD_EXPIRED] = "Expired"};
-	cJSON *info = cJSON_AddObjectToObject(o, "idTagInfo");
-	cJSON_AddStringToObject(info, "status", status[cs]);
+		return;
+	ce->info = (struct ocpp_id_tag_info){.status = status[cs]};
 	if (has_exp) {
-		char t[40];
-		ocpp_time_format(e->expiry, t, sizeof(t));
-		cJSON_AddStringToObject(info, "expiryDate", t);
+		ocpp_time_format(e->expiry, ce->expiry, sizeof(ce->expiry));
+		ce->info.expiry_date = ce->expiry;
 	}
-	if (e->parent_id_tag)
-		cJSON_AddStringToObject(info, "parentIdTag", e->parent_id_tag);
-	return o;
+	if (e->parent_id_tag) {
+		snprintf(ce->parent, sizeof(ce->parent), "%s", e->parent_id_tag);
+		ce->info.parent_id_tag = ce->parent;
+	}
+	ce->data.id_tag_info = &ce->info;
 }
+
+/* The next chunk of a send: the request and the entries it points to (free with chunk_release). */
+struct chunk {
+	struct ocpp_send_local_list_req req;
+	struct chunk_entry *entries;
+	struct ocpp_authorization_data *list;
+};
 
 struct chunk_ctx {
 	struct send *sd;
-	cJSON *list;
+	struct chunk *ch;
 	unsigned n, chunk;
 	int64_t now;
 };
@@ -234,31 +253,46 @@ static int add_entry(const struct csms_card_entry *e, void *ctx)
 		c->sd->more = true;
 		return -1;
 	}
-	cJSON_AddItemToArray(c->list, entry_json(e, c->now));
+	fill_entry(&c->ch->entries[c->n], e, c->now);
 	snprintf(c->sd->cursor, sizeof(c->sd->cursor), "%s", e->id_tag);
 	c->n++;
 	return 0;
 }
 
-/* The next chunk of a send as SendLocalList JSON (free with cJSON_Delete), NULL on a read error.
- * NEEDSWORK: fill struct ocpp_send_local_list_req from the rows instead of JSON decoded in send_chunk. */
-static cJSON *build_chunk(struct send *sd, unsigned chunk)
+static void chunk_release(struct chunk *ch)
+{
+	free(ch->entries);
+	free(ch->list);
+}
+
+/* Reads the next chunk of a send into ch: 0, or -1 on a read error or out of memory. */
+static int build_chunk(struct send *sd, unsigned chunk, struct chunk *ch)
 {
 	struct csms *app = sd->app;
 	int64_t now = (int64_t)wl_wall_ms();
 	char after[sizeof(sd->cursor)];
 	snprintf(after, sizeof(after), "%s", sd->cursor);
 	struct csms_card_entries q = {sd->diff, sd->from_seq, sd->version, sd->list_id, now, after, (long)chunk + 1};
-	cJSON *root = cJSON_CreateObject();
-	cJSON_AddNumberToObject(root, "listVersion", (double)sd->version);
-	struct chunk_ctx c = {sd, cJSON_AddArrayToObject(root, "localAuthorizationList"), 0, chunk, now};
+	memset(ch, 0, sizeof(*ch));
+	ch->entries = calloc(chunk ? chunk : 1, sizeof(*ch->entries));
+	ch->list = calloc(chunk ? chunk : 1, sizeof(*ch->list));
+	if (!ch->entries || !ch->list)
+		goto fail;
+	struct chunk_ctx c = {sd, ch, 0, chunk, now};
 	sd->more = false;
-	if (csms_card_db_entries(app->rdb, &q, add_entry, &c) < 0 && !sd->more) {
-		cJSON_Delete(root);
-		return NULL;
-	}
-	cJSON_AddStringToObject(root, "updateType", sd->diff || sd->first_done ? "Differential" : "Full");
-	return root;
+	if (csms_card_db_entries(app->rdb, &q, add_entry, &c) < 0 && !sd->more)
+		goto fail;
+	for (unsigned i = 0; i < c.n; i++)
+		ch->list[i] = ch->entries[i].data;
+	ch->req = (struct ocpp_send_local_list_req){
+	    .list_version = sd->version,
+	    .n_local_authorization_list = c.n,
+	    .local_authorization_list = ch->list,
+	    .update_type = sd->diff || sd->first_done ? OCPP_UPDATE_TYPE_DIFFERENTIAL : OCPP_UPDATE_TYPE_FULL};
+	return 0;
+fail:
+	chunk_release(ch);
+	return -1;
 }
 
 static void finish(struct send *sd, const char *outcome, const char *detail);
@@ -267,25 +301,15 @@ static void on_answer(struct csms_op *op, void *ctx);
 static void send_chunk(struct send *sd)
 {
 	struct csms_op *op;
-	struct ocpp_payload req = {0};
-	struct ocpp_error oerr;
+	struct chunk ch;
 	char err[256];
-	cJSON *json = build_chunk(sd, sd->chunk);
-	if (!json) {
+	if (build_chunk(sd, sd->chunk, &ch) < 0) {
 		finish(sd, "error", "cannot read the cards");
 		return;
 	}
-	if (ocpp_decode(ocpp_actions[OCPP_SendLocalList].req, json, NULL, &req, &oerr) != 0) {
-		snprintf(err, sizeof(err), "%s", oerr.message);
-		cJSON_Delete(json);
-		ocpp_payload_release(&req);
-		finish(sd, "error", err);
-		return;
-	}
 	int rc =
-	    csms_op_start(sd->app, sd->e->st->id, OCPP_SendLocalList, req.data, on_answer, sd, &op, err, sizeof(err));
-	cJSON_Delete(json);
-	ocpp_payload_release(&req);
+	    csms_op_start(sd->app, sd->e->st->id, OCPP_SendLocalList, &ch.req, on_answer, sd, &op, err, sizeof(err));
+	chunk_release(&ch);
 	if (rc < 0)
 		finish(sd, rc == CSMS_OP_E_NOT_CONNECTED || rc == CSMS_OP_E_NO_STATION ? "offline" : "error", err);
 }
