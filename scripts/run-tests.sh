@@ -8,8 +8,10 @@ log=build/test.log
 : >"$log"
 passed=0
 failed=0
+start=$SECONDS
 for suite in "$@"; do
 	echo "=== $suite"
+	t0=$SECONDS
 	if make --no-print-directory "$suite" 2>&1 | tee build/suite.log; then ok=1; else ok=0; fi
 	cat build/suite.log >>"$log"
 	# cmocka: "[  PASSED  ] N test(s)." / "[  FAILED  ] N test(s)"; node checks: "N passed, N failed"
@@ -33,8 +35,9 @@ for suite in "$@"; do
 	fi
 	passed=$((passed + p))
 	failed=$((failed + f))
-	echo "=== $suite: $p passed, $f failed"
+	echo "=== $suite: $p passed, $f failed ($((SECONDS - t0)) s)"
 done
 echo
+echo "all suites: $((SECONDS - start)) s"
 echo "tests: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
