@@ -138,9 +138,22 @@ run([
 		await sleep(1500);
 		assert(!(await stateOf(s1)).session.active, 'a session started for the refused card');
 		await s1.sim('unplug');
-		// a remote start of the card: its StartTransaction is answered Blocked, the Satellite ends it
+		// a remote start of the card from upstream on S1's connector: Rejected by the Master, never passed down
+		const rs = await csms.client().call('RemoteStartTransaction', { idTag: 'LMS-1', connectorId: 2 });
+		assert(rs.status === 'Rejected', JSON.stringify(rs));
+		assert(/connector 2: remote start of LMS-1 rejected \(Blocked, the LMS rules\)/.test(master.log), 'no log of the rejection');
+		await sleep(300);
+		assert(!(await stateOf(s1)).session.authorized, 'S1 took the refused remote start');
+		// and from the Points page: refused, as on the Master's own socket
+		refused(await admin.req('POST', '/api/group/points/2/start', { idTag: 'LMS-1' }), 409, /^LMS-1 refused \(Blocked, the LMS rules\)$/);
+		// a remote start accepted, its user's limit lowered before the EV plugs in: its StartTransaction is
+		// answered Blocked, the Satellite ends it
+		const uid = list.users[0].id;
+		assert((await admin.req('PUT', `/api/group/users/${uid}`, { name: 'Ann Lee', cards: ['LMS-1'], maxSessions: 5 })).status === 200);
 		const stops = csms.of('StopTransaction').length;
 		assert((await admin.req('POST', '/api/group/points/2/start', { idTag: 'LMS-1' })).status === 202);
+		await until(async () => (await stateOf(s1)).session.authorized, 5000, 'S1 took the remote start');
+		assert((await admin.req('PUT', `/api/group/users/${uid}`, { name: 'Ann Lee', cards: ['LMS-1'], maxSessions: 1 })).status === 200);
 		await s1.sim('plug response_ms=200');
 		await until(() => csms.of('StopTransaction').length > stops, 10000, 'the refused transaction stopped');
 		const last = csms.of('StopTransaction').pop().params;
@@ -367,7 +380,7 @@ run([
 				strictMode: true, reconnect: false });
 			t.handle(({ method, params }) => {
 				calls.push({ method, params });
-				if (method === 'SetChargingProfile' || method === 'ClearChargingProfile') return { status: 'Accepted' };
+				if (method === 'SetChargingProfile' || method === 'ClearChargingProfile' || method === 'RemoteStopTransaction') return { status: 'Accepted' };
 				return {};
 			});
 			await t.connect();
@@ -414,6 +427,17 @@ run([
 		third = await connect();
 		await until(() => set(1, 'TxDefaultProfile').pop() === 10 && set(2, 'TxDefaultProfile').pop() === 0, 5000, 'cap and pause after the restart')
 			.catch((e) => { throw new Error(`${e.message}: ${dump()}`); });
+		// a start the rules refuse on a station that goes on charging on the refusal: the Master stops it
+		assert((await admin.req('POST', '/api/login', { password: PW })).status === 200); // the restart ended the login
+		const gone = await admin.req('POST', '/api/group/users', { name: 'Gone', cards: ['GONE-1'], until: '2020-01-02T00:00:00Z' });
+		assert(gone.status === 201, gone.text);
+		const ts = new Date().toISOString();
+		const started = await third.call('StartTransaction', { connectorId: 1, idTag: 'GONE-1', meterStart: 0, timestamp: ts });
+		assert(started.idTagInfo.status === 'Expired' && started.transactionId > 0, JSON.stringify(started));
+		const rstop = await until(() => calls.find((c) => c.method === 'RemoteStopTransaction'), 8000, 'the refused session stopped by the Master');
+		assert(rstop.params.transactionId === started.transactionId, JSON.stringify(rstop.params));
+		assert(/connector 2: session of GONE-1\w* stopped \(Expired, the LMS rules\)/.test(master.log), 'no log of the stop');
+		await third.call('StopTransaction', { transactionId: started.transactionId, meterStop: 10, timestamp: new Date().toISOString(), reason: 'Remote' });
 		// the users cannot be read (a store error): a card is refused, not taken for no user's and asked upstream
 		execFileSync('sqlite3', ['-cmd', '.timeout 3000', master.opts.db, 'DROP TABLE lms_card']);
 		await master.sim('tap ANY-1');
