@@ -28,7 +28,9 @@
 #define MOD          "lms"
 #define RESET_ALL_MS 2000 /* the Master restarts this long after its Satellites were told to */
 #define FW_URL_MAX   512
-#define LIVE_MS      5000 /* while the status page is read, a running Satellite session's meter at most this old */
+#define LIVE_MS      5000  /* while the status page is read, a running Satellite session's meter at most this old */
+#define OWN_STORE_WH 10    /* the Master's own session's energy kept in the store when it grew this much, */
+#define OWN_STORE_MS 10000 /* or this long after the last time, like a Satellite's MeterValues */
 #define STOP_GRACE_MS                                                                                                  \
 	3000 /* a Satellite's start answered with an LMS refusal: the Master stops it if it still runs this long after \
 	      */
@@ -42,6 +44,8 @@ struct lms_point {
 	int64_t start_ms;          /* wall */
 	double meter_start, meter; /* Wh, absolute */
 	double amps, watts;        /* latest, -1 unknown */
+	double stored_wh;          /* the Master's own session: the meter last kept in the store (Wh, absolute) */
+	uint64_t stored_at;        /* and when (monotonic) */
 	const char *refused;       /* an LMS refusal of the StartTransaction on its way: the status to answer */
 	const char *refused_as;    /* the refusal its StartTransaction was answered with */
 	uint64_t trig_at;          /* the last TriggerMessage MeterValues sent for the status page (monotonic) */
@@ -222,7 +226,8 @@ static void record_start(struct evse_group *g, int k, const char *point, const c
 	p->row = row;
 	snprintf(p->id_tag, sizeof(p->id_tag), "%s", t.id_tag);
 	p->start_ms = t.start_ms;
-	p->meter_start = p->meter = meter_start;
+	p->meter_start = p->meter = p->stored_wh = meter_start;
+	p->stored_at = g->now;
 	if (!g->lms->free_access && judge(g, id_tag, row, &status, &t.user_id) < 0) {
 		p->refused = status;
 		if (evse_store_gtx_refuse(g->st->store, row, status) < 0)
@@ -499,6 +504,15 @@ void evse_group__lms_tick(struct evse_group *g)
 			if (st.meter.current_a[i] > p->amps)
 				p->amps = st.meter.current_a[i];
 			p->watts += st.meter.power_w[i];
+		}
+		/* its energy so far in the store, as a Satellite's MeterValues: counted in its user's usage (maximum
+		 * kWh) while it runs */
+		if (p->meter - p->stored_wh >= OWN_STORE_WH ||
+		    (p->meter > p->stored_wh && g->now - p->stored_at >= OWN_STORE_MS)) {
+			if (evse_store_gtx_meter(g->st->store, p->row, p->meter) < 0)
+				WL_WARN(MOD, "connector 1: the energy of %s could not be recorded", p->id_tag);
+			p->stored_wh = p->meter;
+			p->stored_at = g->now;
 		}
 	}
 }

@@ -312,6 +312,24 @@ run([
 		assert(!(await stateOf(master)).session.active, 'the expired card charges on the Master');
 		await until(async () => (await stateOf(master)).state === 'AVAILABLE', 10000, 'the Master available again');
 	}],
+	['the Master\'s own running session counts toward its user\'s maximum kWh: the card is then refused on a Satellite', async () => {
+		const u = await admin.req('POST', '/api/group/users', { name: 'Kay', cards: ['KWH-1'], maxKwh: 0.005 });
+		assert(u.status === 201, u.text);
+		const st = await admin.req('POST', '/api/group/points/1/start', { idTag: 'KWH-1' });
+		assert(st.status === 202, st.text);
+		await master.sim('plug response_ms=200');
+		await until(async () => (await stateOf(master)).state === 'CHARGING', 10000, 'the Master charging');
+		await until(async () => { const x = (await group()).points[0].session; return x && x.energyKwh >= 0.012; }, 30000, 'the Master past 0.012 kWh');
+		const asked = csms.of('Authorize').length;
+		await s1.sim('tap KWH-1');
+		await until(() => /card KWH-1 of Kay refused \(Blocked\): maximum energy reached \(1 sessions, 0\.0[1-9]\d kWh used\)/.test(master.log), 5000,
+			'the card refused on S1 while its session runs on the Master').catch((e) => { throw new Error(`${e.message}: ${master.log.split('\n').filter((l) => /KWH-1/.test(l)).join(' | ')}`); });
+		assert(csms.of('Authorize').length === asked, 'the card over its maximum kWh was asked upstream');
+		assert((await admin.req('POST', '/api/group/points/1/stop', {})).status === 200);
+		await until(async () => (await stateOf(master)).state !== 'CHARGING', 10000, 'the Master stopped');
+		await master.sim('unplug');
+		await until(async () => (await stateOf(master)).state === 'AVAILABLE', 10000, 'the Master available again');
+	}],
 	['UpdateFirmware to one Satellite: its FirmwareStatusNotification shows', async () => {
 		const r = await admin.req('POST', '/api/group/firmware', { point: 2, location: 'http://127.0.0.1:9/wl-22-9.9.9.bin' });
 		assert(r.status === 202 && /UpdateFirmware sent to 1 satellite$/.test(r.json.message), r.text);
