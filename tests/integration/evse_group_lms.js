@@ -11,6 +11,7 @@ const fs = require('fs');
 const { execFileSync } = require('child_process');
 const path = require('path');
 const { RPCClient } = require('ocpp-rpc');
+const XLSX = require('xlsx');
 const { freePort, until, sleep, Csms, Station, run, assert } = require('./evse_harness');
 
 const PW = 'group-admin-pass-1';
@@ -262,9 +263,19 @@ run([
 		assert(/attachment; filename="group-transactions.csv"/.test(csv.headers.get('content-disposition')), csv.headers.get('content-disposition'));
 		const lines = csv.text.trim().split('\r\n');
 		assert(lines.length === 4 && /^"No","Point","Satellite","Card","User"/.test(lines[0]) && /"2","S1","LMS-1000000000","Ann Lee"/.test(lines[1]), csv.text);
+		// the refused start is marked in the downloads too (last column), the others left empty
+		assert(/,"Refused"$/.test(lines[0]), lines[0]);
+		const marks = lines.slice(1).map((l) => l.slice(l.lastIndexOf(',') + 1));
+		assert(marks.filter((m) => m === '"Blocked"').length === 1 && marks.filter((m) => m === '""').length === 2, csv.text);
 		const x = await admin.req('GET', '/api/group/transactions.xlsx');
 		assert(x.status === 200 && /spreadsheetml/.test(x.headers.get('content-type')) && x.buf.slice(0, 2).toString() === 'PK' && x.buf.length > 2000,
 			`${x.status} ${x.headers.get('content-type')} ${x.buf.length}`);
+		const sheet = XLSX.read(x.buf);
+		const rows = XLSX.utils.sheet_to_json(sheet.Sheets[sheet.SheetNames[0]], { header: 1, raw: true });
+		const col = rows[0].indexOf('Refused');
+		assert(col === rows[0].length - 1 && rows.length === 5, JSON.stringify(rows));
+		assert(rows.slice(1).filter((r) => r[col] === 'Blocked').length === 1 && rows.slice(1).filter((r) => r[col] === undefined).length === 3,
+			JSON.stringify(rows));
 		const c = (await admin.req('GET', '/api/group/consumption?by=day')).json;
 		assert(c.rows.length === 2 && c.rows.every((r) => r.period === d) && c.rows.find((r) => r.point === 2).sessions === 3, JSON.stringify(c));
 	}],
