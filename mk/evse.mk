@@ -67,7 +67,7 @@ evse-fuzz: $(addprefix $(BF)/evse/fuzz_,$(EVSE_FUZZERS))
 TEST_SUITES += evse-integration
 .PHONY: evse-integration
 evse-integration: $(BS)/evse $(BS)/csms $(B)/meter_sim
-	@fail=0; p=0; f=0; for t in tests/integration/evse_ocpp.js tests/integration/evse_offline.js tests/integration/evse_smart.js tests/integration/evse_fw.js tests/integration/evse_csms.js tests/integration/evse_webapi.js tests/integration/evse_model.js tests/integration/evse_dpm.js tests/integration/evse_group.js tests/integration/evse_group_csms.js tests/integration/evse_group_lb.js tests/integration/evse_group_auth.js tests/integration/evse_group_lms.js; do \
+	@fail=0; p=0; f=0; for t in tests/integration/evse_ocpp.js tests/integration/evse_offline.js tests/integration/evse_smart.js tests/integration/evse_fw.js tests/integration/evse_csms.js tests/integration/evse_webapi.js tests/integration/evse_model.js tests/integration/evse_dpm.js tests/integration/evse_group.js tests/integration/evse_group_csms.js tests/integration/evse_group_lb.js tests/integration/evse_group_auth.js tests/integration/evse_group_lms.js tests/integration/evse_unread.js; do \
 		echo "== $$t"; EVSE_BIN=$(BS)/evse CSMS_BIN=$(BS)/csms METER_SIM=$(B)/meter_sim node $$t > build/evse-it.log 2>&1 || fail=1; cat build/evse-it.log; \
 		line=$$(grep -E '^[0-9]+ passed, [0-9]+ failed$$' build/evse-it.log | tail -1); \
 		p=$$((p + $${line%% passed*})); f=$$((f + $$(echo "$$line" | sed 's/.* \([0-9]*\) failed/\1/'))); \

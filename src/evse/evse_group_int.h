@@ -35,6 +35,7 @@ struct group_conn {
 	char *rx;
 	size_t rx_len;
 	bool rx_overflow;
+	bool closing; /* closed for not reading what it is sent: nothing more read from it or sent to it */
 };
 
 struct conn_status {

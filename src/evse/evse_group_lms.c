@@ -28,7 +28,12 @@
 #define MOD          "lms"
 #define RESET_ALL_MS 2000 /* the Master restarts this long after its Satellites were told to */
 #define FW_URL_MAX   512
-#define LIVE_MS      5000 /* while the status page is read, a running Satellite session's meter at most this old */
+#define LIVE_MS      5000  /* while the status page is read, a running Satellite session's meter at most this old */
+#define OWN_STORE_WH 10    /* the Master's own session's energy kept in the store when it grew this much, */
+#define OWN_STORE_MS 10000 /* or this long after the last time, like a Satellite's MeterValues */
+#define STOP_GRACE_MS                                                                                                  \
+	3000 /* a Satellite's start answered with an LMS refusal: the Master stops it if it still runs this long after \
+	      */
 
 struct lms_point {
 	bool paused;
@@ -39,8 +44,13 @@ struct lms_point {
 	int64_t start_ms;          /* wall */
 	double meter_start, meter; /* Wh, absolute */
 	double amps, watts;        /* latest, -1 unknown */
+	double stored_wh;          /* the Master's own session: the meter last kept in the store (Wh, absolute) */
+	uint64_t stored_at;        /* and when (monotonic) */
 	const char *refused;       /* an LMS refusal of the StartTransaction on its way: the status to answer */
+	const char *refused_as;    /* the refusal its StartTransaction was answered with */
 	uint64_t trig_at;          /* the last TriggerMessage MeterValues sent for the status page (monotonic) */
+	uint64_t stop_at; /* a Satellite's start the rules refused: RemoteStopTransaction then if it runs (monotonic), 0
+	                     none */
 	/* without the balancer, the pause / cap as the point's limit: */
 	bool sync;        /* to be sent (again): changed, or not sent (its Satellite offline) */
 	bool clear_whole; /* a connector of a Satellite of several: the balancer's total (id 900001) to clear too */
@@ -154,13 +164,15 @@ static int own_filter(void *ctx, const char *id_tag)
 	return v < 0 ? -1 : v > 0 && !evse_ocpp_online(g->st->ocpp) ? 1 : 0;
 }
 
+/* A RemoteStartTransaction from upstream for point k (the Master's own socket or a Satellite's connector): true
+ * when the rules refuse its card, answered Rejected then and never passed down. */
 bool evse_group__lms_remote_refused(struct evse_group *g, const struct ocpp_remote_start_transaction_req *req)
 {
 	const char *status = NULL;
 	int64_t user;
 	int sat, local;
 	int k = req->has_connector_id ? req->connector_id : 1; /* none: the Master's station takes it on its own */
-	if (!g->lms || g->lms->free_access || evse_group_map_down(&g->map, k, &sat, &local) < 0 || sat >= 0)
+	if (!g->lms || g->lms->free_access || evse_group_map_down(&g->map, k, &sat, &local) < 0)
 		return false;
 	if (judge(g, req->id_tag, 0, &status, &user) >= 0)
 		return false;
@@ -187,7 +199,8 @@ static void point_clear(struct lms_point *p)
 	p->row = p->tx_id = 0;
 	p->id_tag[0] = '\0';
 	p->amps = p->watts = -1;
-	p->refused = NULL;
+	p->refused = p->refused_as = NULL;
+	p->stop_at = 0;
 }
 
 static void record_start(struct evse_group *g, int k, const char *point, const char *id_tag, const char *ts,
@@ -213,7 +226,8 @@ static void record_start(struct evse_group *g, int k, const char *point, const c
 	p->row = row;
 	snprintf(p->id_tag, sizeof(p->id_tag), "%s", t.id_tag);
 	p->start_ms = t.start_ms;
-	p->meter_start = p->meter = meter_start;
+	p->meter_start = p->meter = p->stored_wh = meter_start;
+	p->stored_at = g->now;
 	if (!g->lms->free_access && judge(g, id_tag, row, &status, &t.user_id) < 0) {
 		p->refused = status;
 		if (evse_store_gtx_refuse(g->st->store, row, status) < 0)
@@ -305,7 +319,9 @@ const void *evse_group__lms_started(struct evse_group *g, const cJSON *req, cons
 	copy->id_tag_info = info;
 	WL_INFO(MOD, "connector %d: transaction %" PRId64 " answered %s (the LMS rules)", k, conf->transaction_id,
 	        p->refused);
+	p->refused_as = p->refused;
 	p->refused = NULL;
+	p->stop_at = g->now + STOP_GRACE_MS; /* a Satellite that does not end it on that answer is stopped */
 	return copy;
 }
 
@@ -450,9 +466,13 @@ void evse_group__lms_free(struct evse_group *g)
 	g->lms = NULL;
 }
 
+static void stop_refused(struct evse_group *g);
+
 void evse_group__lms_tick(struct evse_group *g)
 {
 	struct evse_group_lms *l = g->lms;
+	if (l)
+		stop_refused(g);
 	if (l && l->reset_all_at && g->now >= l->reset_all_at) {
 		l->reset_all_at = 0;
 		evse_ocpp_request_reset(g->st->ocpp, true);
@@ -484,6 +504,15 @@ void evse_group__lms_tick(struct evse_group *g)
 			if (st.meter.current_a[i] > p->amps)
 				p->amps = st.meter.current_a[i];
 			p->watts += st.meter.power_w[i];
+		}
+		/* its energy so far in the store, as a Satellite's MeterValues: counted in its user's usage (maximum
+		 * kWh) while it runs */
+		if (p->meter - p->stored_wh >= OWN_STORE_WH ||
+		    (p->meter > p->stored_wh && g->now - p->stored_at >= OWN_STORE_MS)) {
+			if (evse_store_gtx_meter(g->st->store, p->row, p->meter) < 0)
+				WL_WARN(MOD, "connector 1: the energy of %s could not be recorded", p->id_tag);
+			p->stored_wh = p->meter;
+			p->stored_at = g->now;
 		}
 	}
 }
@@ -538,9 +567,34 @@ int evse_group_lms_start(struct evse_group *g, int k, const char *id_tag, char *
 		snprintf(msg, cap, "%s", r == 1 ? "authorising" : "started");
 		return r == 1 ? 202 : 200;
 	}
+	const char *status = NULL;
+	int64_t user;
+	if (!g->lms->free_access && judge(g, id_tag, 0, &status, &user) < 0)
+		FAIL(409, "%s refused (%s, the LMS rules)", id_tag, status);
 	struct ocpp_remote_start_transaction_req req = {
 	    .has_connector_id = true, .connector_id = local, .id_tag = id_tag};
 	return call_sat(g, sat, OCPP_RemoteStartTransaction, &req, msg, cap);
+}
+
+/* A Satellite's session whose start the rules refused and which still runs STOP_GRACE_MS after that answer (a
+ * station that goes on charging on it): stopped by the Master, as its own socket's (RemoteStopTransaction). */
+static void stop_refused(struct evse_group *g)
+{
+	char msg[160];
+	int sat, local;
+	for (int k = 2; k <= g->map.total && k <= EVSE_GROUP_POINTS_MAX; k++) {
+		struct lms_point *p = &g->lms->point[k - 1];
+		if (!p->stop_at || g->now < p->stop_at)
+			continue;
+		p->stop_at = 0;
+		if (!p->row || !p->tx_id || evse_group_map_down(&g->map, k, &sat, &local) < 0 || sat < 0)
+			continue;
+		struct ocpp_remote_stop_transaction_req req = {.transaction_id = p->tx_id};
+		WL_INFO(MOD, "connector %d: session of %s stopped (%s, the LMS rules)", k, p->id_tag,
+		        p->refused_as ? p->refused_as : "refused");
+		if (call_sat(g, sat, OCPP_RemoteStopTransaction, &req, msg, sizeof(msg)) != 202)
+			WL_WARN(MOD, "connector %d: %s", k, msg);
+	}
 }
 
 int evse_group_lms_stop(struct evse_group *g, int k, char *msg, size_t cap)

@@ -15,9 +15,28 @@
 
 #define MOD "group"
 
+/* A Satellite that does not read what it is sent: past the RPC's bound on unread output its frames are dropped
+ * (ocpp_rpc_overflowed), so it is closed — it was holding the Master's memory (like the csms's close_unread). */
+static bool close_unread(struct group_conn *c)
+{
+	if (c->closing)
+		return true;
+	if (!ocpp_rpc_overflowed(c->rpc))
+		return false;
+	c->closing = true;
+	WL_WARN(MOD, "satellite %s: closed, its answers were not read (%zu bytes waiting)",
+	        c->sat >= 0 ? c->g->map.sat[c->sat].id : "(replaced)", ocpp_rpc_output_bytes(c->rpc));
+	static const char why[] = "answers not read";
+	lws_close_reason(c->wsi, LWS_CLOSE_STATUS_POLICY_VIOLATION, (unsigned char *)why, sizeof(why) - 1);
+	lws_set_timeout(c->wsi, PENDING_TIMEOUT_CLOSE_ACK, LWS_TO_KILL_ASYNC); /* it reads no close frame either */
+	return true;
+}
+
 void evse_group__flush(struct group_conn *c)
 {
-	if (c && c->rpc && ocpp_rpc_has_output(c->rpc))
+	if (!c || !c->rpc || close_unread(c))
+		return;
+	if (ocpp_rpc_has_output(c->rpc))
 		lws_callback_on_writable(c->wsi);
 }
 
@@ -86,6 +105,8 @@ static void on_closed(struct evse_group *g, struct group_conn *c)
 static int on_writeable(struct group_conn *c, struct lws *wsi)
 {
 	size_t len;
+	if (c->closing)
+		return -1;
 	char *text = c->rpc ? ocpp_rpc_take_output(c->rpc, &len) : NULL;
 	if (!text)
 		return 0;
@@ -106,7 +127,7 @@ static int on_writeable(struct group_conn *c, struct lws *wsi)
 static void on_receive(struct group_conn *c, struct lws *wsi, const char *in, size_t len)
 {
 	struct ocpp_error err;
-	if (!c->rpc || c->sat < 0)
+	if (!c->rpc || c->sat < 0 || c->closing)
 		return;
 	if (!c->rx_overflow && c->rx_len + len <= RX_MAX) {
 		memcpy(c->rx + c->rx_len, in, len);

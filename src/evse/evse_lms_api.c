@@ -21,7 +21,7 @@
 #define MOD         "lms"
 #define PAGE_MAX    200   /* rows per page of GET /api/group/transactions */
 #define EXPORT_MAX  10000 /* rows in a CSV or Excel download */
-#define CSV_ROW_MAX 512
+#define CSV_ROW_MAX 640
 
 /* ---- small parsers ---- */
 
@@ -444,8 +444,10 @@ static void h_transactions(struct evse_webapi *w, const struct evse_http_req *rq
 	evse_webapi__json(rs, 200, j);
 }
 
-static const char *const COLUMNS[] = {"No",    "Point", "Satellite",    "Card",        "User",
-                                      "Start", "Stop",  "Energy (kWh)", "Stop reason", "Transaction"};
+/* Refused: the status the LMS rules answered its start ("Blocked"…), empty when allowed (last: the earlier columns
+ * keep their places). */
+static const char *const COLUMNS[] = {"No",   "Point",        "Satellite",   "Card",        "User",   "Start",
+                                      "Stop", "Energy (kWh)", "Stop reason", "Transaction", "Refused"};
 #define NCOLS ((int)(sizeof(COLUMNS) / sizeof(COLUMNS[0])))
 
 struct csv {
@@ -483,7 +485,8 @@ static void csv_row(void *ctx, const struct evse_group_tx *t)
 	snprintf(k, sizeof(k), "%d", t->connector);
 	snprintf(kwh, sizeof(kwh), "%.3f", t->energy_wh / 1000.0);
 	snprintf(tx, sizeof(tx), "%lld", (long long)t->tx_id);
-	const char *cells[NCOLS] = {no, k, t->point, t->id_tag, t->user, t->start, t->stop, kwh, t->stop_reason, tx};
+	const char *cells[NCOLS] = {no,      k,   t->point,       t->id_tag, t->user,   t->start,
+	                            t->stop, kwh, t->stop_reason, tx,        t->refused};
 	for (int i = 0; i < NCOLS; i++)
 		csv_put(c, cells[i], i == NCOLS - 1);
 }
@@ -536,6 +539,8 @@ static void xlsx_row(struct xlsx *x, const struct evse_group_tx *t)
 	worksheet_write_string(x->ws, x->row, 8, t->stop_reason, NULL);
 	if (t->tx_id)
 		worksheet_write_number(x->ws, x->row, 9, (double)t->tx_id, NULL);
+	if (t->refused[0])
+		worksheet_write_string(x->ws, x->row, 10, t->refused, NULL);
 }
 
 /* The thread, CSV: the rows into e->body. */

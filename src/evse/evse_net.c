@@ -46,6 +46,7 @@ struct evse_net {
 	char *rx;
 	size_t rx_len;
 	bool rx_overflow;
+	bool ws_closing; /* closed for not reading what it was sent: nothing more read or written */
 	/* the local web app */
 	struct evse_webapi *api;
 	struct evse_group *group; /* group_role master: the Satellites' OCPP server and the relay */
@@ -100,9 +101,29 @@ static void schedule_connect(struct evse_net *n)
 	lws_sul_schedule(n->ctx, 0, &n->connect_sul, connect_now, (lws_usec_t)delay * LWS_US_PER_MS);
 }
 
+/* The central system does not read what the station sends (its answers piled up past the RPC's bound, frames were
+ * dropped): the connection is closed and made again later, a fresh one. */
+static bool close_unread(struct evse_net *n)
+{
+	size_t waiting;
+	if (n->ws_closing)
+		return true;
+	if (!evse_ocpp_unread(n->st->ocpp, &waiting))
+		return false;
+	n->ws_closing = true;
+	WL_WARN(MOD, "the central system does not read what it is sent: connection closed (%zu bytes waiting)",
+	        waiting);
+	static const char why[] = "frames not read";
+	lws_close_reason(n->ws, LWS_CLOSE_STATUS_POLICY_VIOLATION, (unsigned char *)why, sizeof(why) - 1);
+	lws_set_timeout(n->ws, PENDING_TIMEOUT_CLOSE_ACK, LWS_TO_KILL_ASYNC); /* it reads no close frame either */
+	return true;
+}
+
 static void flush_ocpp(struct evse_net *n)
 {
-	if (n->ws && n->st->ocpp && evse_ocpp_has_output(n->st->ocpp))
+	if (!n->ws || !n->st->ocpp || close_unread(n))
+		return;
+	if (evse_ocpp_has_output(n->st->ocpp))
 		lws_callback_on_writable(n->ws);
 }
 
@@ -134,10 +155,13 @@ static int ocpp_callback(struct lws *wsi, enum lws_callback_reasons reason, void
 		n->backoff_ms = 0;
 		n->rx_len = 0;
 		n->rx_overflow = false;
+		n->ws_closing = false;
 		evse_ocpp_connected(n->st->ocpp, wl_mono_ms());
 		flush_ocpp(n);
 		break;
 	case LWS_CALLBACK_CLIENT_RECEIVE:
+		if (n->ws_closing)
+			break;
 		if (!n->rx_overflow && n->rx_len + len <= RX_MAX) {
 			memcpy(n->rx + n->rx_len, in, len);
 			n->rx_len += len;
@@ -155,6 +179,8 @@ static int ocpp_callback(struct lws *wsi, enum lws_callback_reasons reason, void
 		}
 		break;
 	case LWS_CALLBACK_CLIENT_WRITEABLE: {
+		if (n->ws_closing)
+			return -1;
 		size_t flen;
 		char *frame = evse_ocpp_take_output(n->st->ocpp, &flen);
 		if (!frame)
@@ -178,6 +204,7 @@ static int ocpp_callback(struct lws *wsi, enum lws_callback_reasons reason, void
 	case LWS_CALLBACK_CLIENT_CLOSED:
 		if (n && n->ws == wsi) {
 			n->ws = NULL;
+			n->ws_closing = false;
 			evse_ocpp_disconnected(n->st->ocpp, wl_mono_ms());
 			schedule_connect(n);
 		}

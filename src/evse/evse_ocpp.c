@@ -577,6 +577,12 @@ bool evse_ocpp_has_output(const struct evse_ocpp *o)
 	return o->rpc && ocpp_rpc_has_output(o->rpc);
 }
 
+bool evse_ocpp_unread(const struct evse_ocpp *o, size_t *waiting)
+{
+	*waiting = o->rpc ? ocpp_rpc_output_bytes(o->rpc) : 0;
+	return o->rpc && ocpp_rpc_overflowed(o->rpc);
+}
+
 /* Wall ms of the next multiple of interval_s after wall. */
 static int64_t next_aligned(int64_t wall, long interval_s)
 {

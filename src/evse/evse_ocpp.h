@@ -50,6 +50,9 @@ void evse_ocpp_tick(struct evse_ocpp *o, uint64_t now_ms);
 /* The next frame to send (free() it), or NULL. */
 char *evse_ocpp_take_output(struct evse_ocpp *o, size_t *len);
 bool evse_ocpp_has_output(const struct evse_ocpp *o);
+/* The central system does not read what it is sent: frames were dropped past the output's bound (the connection
+ * must be closed; the next one starts afresh). *waiting: the bytes not yet sent. */
+bool evse_ocpp_unread(const struct evse_ocpp *o, size_t *waiting);
 
 /* ---- events of the charging point, forwarded by the owner ---- */
 void evse_ocpp_on_state(struct evse_ocpp *o, enum evse_state to, int error, uint64_t now_ms);

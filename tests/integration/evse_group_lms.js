@@ -11,6 +11,7 @@ const fs = require('fs');
 const { execFileSync } = require('child_process');
 const path = require('path');
 const { RPCClient } = require('ocpp-rpc');
+const XLSX = require('xlsx');
 const { freePort, until, sleep, Csms, Station, run, assert } = require('./evse_harness');
 
 const PW = 'group-admin-pass-1';
@@ -138,9 +139,22 @@ run([
 		await sleep(1500);
 		assert(!(await stateOf(s1)).session.active, 'a session started for the refused card');
 		await s1.sim('unplug');
-		// a remote start of the card: its StartTransaction is answered Blocked, the Satellite ends it
+		// a remote start of the card from upstream on S1's connector: Rejected by the Master, never passed down
+		const rs = await csms.client().call('RemoteStartTransaction', { idTag: 'LMS-1', connectorId: 2 });
+		assert(rs.status === 'Rejected', JSON.stringify(rs));
+		assert(/connector 2: remote start of LMS-1 rejected \(Blocked, the LMS rules\)/.test(master.log), 'no log of the rejection');
+		await sleep(300);
+		assert(!(await stateOf(s1)).session.authorized, 'S1 took the refused remote start');
+		// and from the Points page: refused, as on the Master's own socket
+		refused(await admin.req('POST', '/api/group/points/2/start', { idTag: 'LMS-1' }), 409, /^LMS-1 refused \(Blocked, the LMS rules\)$/);
+		// a remote start accepted, its user's limit lowered before the EV plugs in: its StartTransaction is
+		// answered Blocked, the Satellite ends it
+		const uid = list.users[0].id;
+		assert((await admin.req('PUT', `/api/group/users/${uid}`, { name: 'Ann Lee', cards: ['LMS-1'], maxSessions: 5 })).status === 200);
 		const stops = csms.of('StopTransaction').length;
 		assert((await admin.req('POST', '/api/group/points/2/start', { idTag: 'LMS-1' })).status === 202);
+		await until(async () => (await stateOf(s1)).session.authorized, 5000, 'S1 took the remote start');
+		assert((await admin.req('PUT', `/api/group/users/${uid}`, { name: 'Ann Lee', cards: ['LMS-1'], maxSessions: 1 })).status === 200);
 		await s1.sim('plug response_ms=200');
 		await until(() => csms.of('StopTransaction').length > stops, 10000, 'the refused transaction stopped');
 		const last = csms.of('StopTransaction').pop().params;
@@ -249,9 +263,19 @@ run([
 		assert(/attachment; filename="group-transactions.csv"/.test(csv.headers.get('content-disposition')), csv.headers.get('content-disposition'));
 		const lines = csv.text.trim().split('\r\n');
 		assert(lines.length === 4 && /^"No","Point","Satellite","Card","User"/.test(lines[0]) && /"2","S1","LMS-1000000000","Ann Lee"/.test(lines[1]), csv.text);
+		// the refused start is marked in the downloads too (last column), the others left empty
+		assert(/,"Refused"$/.test(lines[0]), lines[0]);
+		const marks = lines.slice(1).map((l) => l.slice(l.lastIndexOf(',') + 1));
+		assert(marks.filter((m) => m === '"Blocked"').length === 1 && marks.filter((m) => m === '""').length === 2, csv.text);
 		const x = await admin.req('GET', '/api/group/transactions.xlsx');
 		assert(x.status === 200 && /spreadsheetml/.test(x.headers.get('content-type')) && x.buf.slice(0, 2).toString() === 'PK' && x.buf.length > 2000,
 			`${x.status} ${x.headers.get('content-type')} ${x.buf.length}`);
+		const sheet = XLSX.read(x.buf);
+		const rows = XLSX.utils.sheet_to_json(sheet.Sheets[sheet.SheetNames[0]], { header: 1, raw: true });
+		const col = rows[0].indexOf('Refused');
+		assert(col === rows[0].length - 1 && rows.length === 5, JSON.stringify(rows));
+		assert(rows.slice(1).filter((r) => r[col] === 'Blocked').length === 1 && rows.slice(1).filter((r) => r[col] === undefined).length === 3,
+			JSON.stringify(rows));
 		const c = (await admin.req('GET', '/api/group/consumption?by=day')).json;
 		assert(c.rows.length === 2 && c.rows.every((r) => r.period === d) && c.rows.find((r) => r.point === 2).sessions === 3, JSON.stringify(c));
 	}],
@@ -297,6 +321,24 @@ run([
 		await until(async () => (await stateOf(master)).state !== 'CHARGING', 10000, 'the Master stopped');
 		await master.sim('unplug');
 		assert(!(await stateOf(master)).session.active, 'the expired card charges on the Master');
+		await until(async () => (await stateOf(master)).state === 'AVAILABLE', 10000, 'the Master available again');
+	}],
+	['the Master\'s own running session counts toward its user\'s maximum kWh: the card is then refused on a Satellite', async () => {
+		const u = await admin.req('POST', '/api/group/users', { name: 'Kay', cards: ['KWH-1'], maxKwh: 0.005 });
+		assert(u.status === 201, u.text);
+		const st = await admin.req('POST', '/api/group/points/1/start', { idTag: 'KWH-1' });
+		assert(st.status === 202, st.text);
+		await master.sim('plug response_ms=200');
+		await until(async () => (await stateOf(master)).state === 'CHARGING', 10000, 'the Master charging');
+		await until(async () => { const x = (await group()).points[0].session; return x && x.energyKwh >= 0.012; }, 30000, 'the Master past 0.012 kWh');
+		const asked = csms.of('Authorize').length;
+		await s1.sim('tap KWH-1');
+		await until(() => /card KWH-1 of Kay refused \(Blocked\): maximum energy reached \(1 sessions, 0\.0[1-9]\d kWh used\)/.test(master.log), 5000,
+			'the card refused on S1 while its session runs on the Master').catch((e) => { throw new Error(`${e.message}: ${master.log.split('\n').filter((l) => /KWH-1/.test(l)).join(' | ')}`); });
+		assert(csms.of('Authorize').length === asked, 'the card over its maximum kWh was asked upstream');
+		assert((await admin.req('POST', '/api/group/points/1/stop', {})).status === 200);
+		await until(async () => (await stateOf(master)).state !== 'CHARGING', 10000, 'the Master stopped');
+		await master.sim('unplug');
 		await until(async () => (await stateOf(master)).state === 'AVAILABLE', 10000, 'the Master available again');
 	}],
 	['UpdateFirmware to one Satellite: its FirmwareStatusNotification shows', async () => {
@@ -367,7 +409,7 @@ run([
 				strictMode: true, reconnect: false });
 			t.handle(({ method, params }) => {
 				calls.push({ method, params });
-				if (method === 'SetChargingProfile' || method === 'ClearChargingProfile') return { status: 'Accepted' };
+				if (method === 'SetChargingProfile' || method === 'ClearChargingProfile' || method === 'RemoteStopTransaction') return { status: 'Accepted' };
 				return {};
 			});
 			await t.connect();
@@ -414,6 +456,17 @@ run([
 		third = await connect();
 		await until(() => set(1, 'TxDefaultProfile').pop() === 10 && set(2, 'TxDefaultProfile').pop() === 0, 5000, 'cap and pause after the restart')
 			.catch((e) => { throw new Error(`${e.message}: ${dump()}`); });
+		// a start the rules refuse on a station that goes on charging on the refusal: the Master stops it
+		assert((await admin.req('POST', '/api/login', { password: PW })).status === 200); // the restart ended the login
+		const gone = await admin.req('POST', '/api/group/users', { name: 'Gone', cards: ['GONE-1'], until: '2020-01-02T00:00:00Z' });
+		assert(gone.status === 201, gone.text);
+		const ts = new Date().toISOString();
+		const started = await third.call('StartTransaction', { connectorId: 1, idTag: 'GONE-1', meterStart: 0, timestamp: ts });
+		assert(started.idTagInfo.status === 'Expired' && started.transactionId > 0, JSON.stringify(started));
+		const rstop = await until(() => calls.find((c) => c.method === 'RemoteStopTransaction'), 8000, 'the refused session stopped by the Master');
+		assert(rstop.params.transactionId === started.transactionId, JSON.stringify(rstop.params));
+		assert(/connector 2: session of GONE-1\w* stopped \(Expired, the LMS rules\)/.test(master.log), 'no log of the stop');
+		await third.call('StopTransaction', { transactionId: started.transactionId, meterStop: 10, timestamp: new Date().toISOString(), reason: 'Remote' });
 		// the users cannot be read (a store error): a card is refused, not taken for no user's and asked upstream
 		execFileSync('sqlite3', ['-cmd', '.timeout 3000', master.opts.db, 'DROP TABLE lms_card']);
 		await master.sim('tap ANY-1');
