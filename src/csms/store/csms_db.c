@@ -59,6 +59,47 @@ int csms_db_step_int(sqlite3_stmt *s, int64_t *out)
 	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
 }
 
+int csms_db_exists_id(sqlite3 *db, const char *table, int64_t id)
+{
+	char sql[128];
+	if ((size_t)snprintf(sql, sizeof(sql), "SELECT 1 FROM %s WHERE id = ?", table) >= sizeof(sql))
+		return CSMS_DB_ERROR;
+	sqlite3_stmt *s = csms_db_prep(db, sql);
+	if (!s)
+		return CSMS_DB_ERROR;
+	sqlite3_bind_int64(s, 1, id);
+	int rc = csms_db_step_int(s, NULL);
+	return rc < 0 ? CSMS_DB_ERROR : rc;
+}
+
+int csms_db_get_id(sqlite3 *db, const char *cols, const char *from, const char *id_col, int64_t id, csms_db_row_fn *row,
+                   void *ctx)
+{
+	size_t len = strlen(cols) + strlen(from) + strlen(id_col) + 32;
+	char *sql = malloc(len);
+	int rc = CSMS_DB_ERROR;
+	if (!sql)
+		return CSMS_DB_ERROR;
+	snprintf(sql, len, "SELECT %s FROM %s WHERE %s = ?", cols, from, id_col);
+	sqlite3_stmt *st = csms_db_prep(db, sql);
+	free(sql);
+	if (!st)
+		return CSMS_DB_ERROR;
+	sqlite3_bind_int64(st, 1, id);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		rc = row(st, ctx);
+	else
+		rc = rc == SQLITE_DONE ? CSMS_DB_MISSING : CSMS_DB_ERROR;
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int csms_db_bind_text1(sqlite3_stmt *st, const void *text)
+{
+	sqlite3_bind_text(st, 1, text, -1, SQLITE_STATIC);
+	return 0;
+}
+
 int csms_db_list(sqlite3 *db, const char *cols, const char *from, const char *tiebreak, const struct csms_db_page *pg,
                  csms_db_bind_fn *bind, const void *args, csms_db_row_fn *row, void *ctx, long long *total)
 {

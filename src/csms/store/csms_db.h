@@ -50,6 +50,18 @@ typedef int csms_db_row_fn(sqlite3_stmt *st, void *ctx);
 int csms_db_list(sqlite3 *db, const char *cols, const char *from, const char *tiebreak, const struct csms_db_page *pg,
                  csms_db_bind_fn *bind, const void *args, csms_db_row_fn *row, void *ctx, long long *total);
 
+/* ---- one row by its id ---- */
+
+/* 1 when table has a row with this id, 0 not, CSMS_DB_ERROR. table is a name of the table module (a string
+ * constant), never a client's text. */
+int csms_db_exists_id(sqlite3 *db, const char *table, int64_t id);
+/* SELECT <cols> FROM <from> WHERE <id_col> = id: row's result for the row, CSMS_DB_MISSING when there is none,
+ * CSMS_DB_ERROR. cols, from and id_col are SQL of the table module (string constants). */
+int csms_db_get_id(sqlite3 *db, const char *cols, const char *from, const char *id_col, int64_t id, csms_db_row_fn *row,
+                   void *ctx);
+/* A csms_db_bind_fn that binds ?1 to the text args (e.g. a LIKE pattern or a role name). */
+int csms_db_bind_text1(sqlite3_stmt *st, const void *text);
+
 /* A time column that is NULL, in a typed row (times are ms since the epoch). */
 #define CSMS_DB_NO_TIME INT64_MIN
 

@@ -26,58 +26,38 @@ static void read_list(sqlite3_stmt *st, struct csms_card_list *l)
 	l->updated = csms_db_int(st, 7, CSMS_DB_NO_TIME);
 }
 
+struct list_ctx {
+	csms_list_db_each_fn *each;
+	void *ctx;
+};
+
+static int list_row(sqlite3_stmt *st, void *ctx)
+{
+	struct list_ctx *c = ctx;
+	struct csms_card_list l;
+	read_list(st, &l);
+	return c->each(&l, c->ctx);
+}
+
 int csms_list_db_get(sqlite3 *db, int64_t id, csms_list_db_each_fn *each, void *ctx)
 {
-	char sql[600];
-	struct csms_card_list l;
-	int rc;
-	snprintf(sql, sizeof(sql), "SELECT %s FROM card_list l WHERE l.id = ?", SQL_COLS);
-	sqlite3_stmt *st = csms_db_prep(db, sql);
-	if (!st)
-		return CSMS_DB_ERROR;
-	sqlite3_bind_int64(st, 1, id);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		read_list(st, &l);
-		rc = each(&l, ctx);
-	} else {
-		rc = rc == SQLITE_DONE ? CSMS_DB_MISSING : CSMS_DB_ERROR;
-	}
-	sqlite3_finalize(st);
-	return rc;
+	struct list_ctx c = {each, ctx};
+	return csms_db_get_id(db, SQL_COLS, "card_list l", "l.id", id, list_row, &c);
 }
 
 int csms_list_db_exists(sqlite3 *db, int64_t id)
 {
-	sqlite3_stmt *s = csms_db_prep(db, "SELECT 1 FROM card_list WHERE id = ?");
-	if (!s)
-		return CSMS_DB_ERROR;
-	sqlite3_bind_int64(s, 1, id);
-	int rc = csms_db_step_int(s, NULL);
-	return rc < 0 ? CSMS_DB_ERROR : rc;
-}
-
-static int bind_like(sqlite3_stmt *st, const void *like)
-{
-	sqlite3_bind_text(st, 1, like, -1, SQLITE_STATIC);
-	return 0;
-}
-
-static int list_row(sqlite3_stmt *st, void *ctx)
-{
-	void **c = ctx;
-	struct csms_card_list l;
-	read_list(st, &l);
-	return ((csms_list_db_each_fn *)c[0])(&l, c[1]);
+	return csms_db_exists_id(db, "card_list", id);
 }
 
 int csms_list_db_list(sqlite3 *db, const char *like, const struct csms_db_page *pg, csms_list_db_each_fn *each,
                       void *ctx, long long *total)
 {
-	void *c[] = {(void *)each, ctx};
+	struct list_ctx c = {each, ctx};
 	return csms_db_list(db, SQL_COLS,
 	                    like ? "card_list l WHERE l.name LIKE ?1 ESCAPE '\\' OR l.description LIKE ?1 ESCAPE '\\'"
 	                         : "card_list l",
-	                    "l.id", pg, like ? bind_like : NULL, like, list_row, c, total);
+	                    "l.id", pg, like ? csms_db_bind_text1 : NULL, like, list_row, &c, total);
 }
 
 int csms_list_db_cards(sqlite3 *db, int64_t list_id, long long limit, csms_list_db_card_fn *each, void *ctx,

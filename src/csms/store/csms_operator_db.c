@@ -25,32 +25,6 @@ static void read_operator(sqlite3_stmt *st, struct csms_operator_row *o)
 	o->must_change_password = sqlite3_column_int(st, 11) != 0;
 }
 
-int csms_operator_db_get(sqlite3 *db, int64_t id, csms_operator_db_each_fn *each, void *ctx)
-{
-	char sql[256];
-	struct csms_operator_row o;
-	int rc;
-	snprintf(sql, sizeof(sql), "SELECT %s FROM operator WHERE id = ?", SQL_COLS);
-	sqlite3_stmt *st = csms_db_prep(db, sql);
-	if (!st)
-		return CSMS_DB_ERROR;
-	sqlite3_bind_int64(st, 1, id);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		read_operator(st, &o);
-		rc = each(&o, ctx);
-	} else {
-		rc = rc == SQLITE_DONE ? CSMS_DB_MISSING : CSMS_DB_ERROR;
-	}
-	sqlite3_finalize(st);
-	return rc;
-}
-
-static int bind_role(sqlite3_stmt *st, const void *role)
-{
-	sqlite3_bind_text(st, 1, role, -1, SQLITE_STATIC);
-	return 0;
-}
-
 struct list_ctx {
 	csms_operator_db_each_fn *each;
 	void *ctx;
@@ -64,12 +38,18 @@ static int list_row(sqlite3_stmt *st, void *ctx)
 	return c->each(&o, c->ctx);
 }
 
+int csms_operator_db_get(sqlite3 *db, int64_t id, csms_operator_db_each_fn *each, void *ctx)
+{
+	struct list_ctx c = {each, ctx};
+	return csms_db_get_id(db, SQL_COLS, "operator", "id", id, list_row, &c);
+}
+
 int csms_operator_db_list(sqlite3 *db, const char *role, const struct csms_db_page *pg, csms_operator_db_each_fn *each,
                           void *ctx, long long *total)
 {
 	struct list_ctx c = {each, ctx};
 	return csms_db_list(db, SQL_COLS, role ? "operator WHERE role = ?1" : "operator", "id", pg,
-	                    role ? bind_role : NULL, role, list_row, &c, total);
+	                    role ? csms_db_bind_text1 : NULL, role, list_row, &c, total);
 }
 
 long csms_operator_db_count(sqlite3 *db)

@@ -27,42 +27,6 @@ static void read_user(sqlite3_stmt *st, struct csms_user *u)
 	u->updated = csms_db_int(st, 10, CSMS_DB_NO_TIME);
 }
 
-int csms_user_db_get(sqlite3 *db, int64_t id, csms_user_db_each_fn *each, void *ctx)
-{
-	char sql[400];
-	struct csms_user u;
-	int rc;
-	snprintf(sql, sizeof(sql), "SELECT %s FROM charge_user u WHERE u.id = ?", SQL_COLS);
-	sqlite3_stmt *st = csms_db_prep(db, sql);
-	if (!st)
-		return CSMS_DB_ERROR;
-	sqlite3_bind_int64(st, 1, id);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		read_user(st, &u);
-		rc = each(&u, ctx);
-	} else {
-		rc = rc == SQLITE_DONE ? CSMS_DB_MISSING : CSMS_DB_ERROR;
-	}
-	sqlite3_finalize(st);
-	return rc;
-}
-
-int csms_user_db_exists(sqlite3 *db, int64_t id)
-{
-	sqlite3_stmt *s = csms_db_prep(db, "SELECT 1 FROM charge_user WHERE id = ?");
-	if (!s)
-		return CSMS_DB_ERROR;
-	sqlite3_bind_int64(s, 1, id);
-	int rc = csms_db_step_int(s, NULL);
-	return rc < 0 ? CSMS_DB_ERROR : rc;
-}
-
-static int bind_like(sqlite3_stmt *st, const void *like)
-{
-	sqlite3_bind_text(st, 1, like, -1, SQLITE_STATIC);
-	return 0;
-}
-
 struct list_ctx {
 	csms_user_db_each_fn *each;
 	void *ctx;
@@ -76,12 +40,23 @@ static int list_row(sqlite3_stmt *st, void *ctx)
 	return c->each(&u, c->ctx);
 }
 
+int csms_user_db_get(sqlite3 *db, int64_t id, csms_user_db_each_fn *each, void *ctx)
+{
+	struct list_ctx c = {each, ctx};
+	return csms_db_get_id(db, SQL_COLS, "charge_user u", "u.id", id, list_row, &c);
+}
+
+int csms_user_db_exists(sqlite3 *db, int64_t id)
+{
+	return csms_db_exists_id(db, "charge_user", id);
+}
+
 int csms_user_db_list(sqlite3 *db, const char *like, const struct csms_db_page *pg, csms_user_db_each_fn *each,
                       void *ctx, long long *total)
 {
 	struct list_ctx c = {each, ctx};
-	return csms_db_list(db, SQL_COLS, like ? SQL_LIKE : "charge_user u", "u.id", pg, like ? bind_like : NULL, like,
-	                    list_row, &c, total);
+	return csms_db_list(db, SQL_COLS, like ? SQL_LIKE : "charge_user u", "u.id", pg,
+	                    like ? csms_db_bind_text1 : NULL, like, list_row, &c, total);
 }
 
 sqlite3_stmt *csms_user_db_export(sqlite3 *db, const char *like)
@@ -91,7 +66,7 @@ sqlite3_stmt *csms_user_db_export(sqlite3 *db, const char *like)
 	         SQL_COLS, like ? SQL_LIKE : "charge_user u");
 	sqlite3_stmt *st = csms_db_prep(db, sql);
 	if (st && like)
-		bind_like(st, like);
+		csms_db_bind_text1(st, like);
 	return st;
 }
 

@@ -160,12 +160,7 @@ static int set_default(sqlite3 *db, int64_t id)
 /* 1 it exists, 0 not, CSMS_DB_ERROR. */
 static int view_exists(sqlite3 *db, int64_t id)
 {
-	sqlite3_stmt *s = csms_db_prep(db, "SELECT 1 FROM socket_view WHERE id = ?");
-	if (!s)
-		return CSMS_DB_ERROR;
-	sqlite3_bind_int64(s, 1, id);
-	int rc = csms_db_step_int(s, NULL);
-	return rc < 0 ? CSMS_DB_ERROR : rc;
+	return csms_db_exists_id(db, "socket_view", id);
 }
 
 int csms_view_db_create(sqlite3 *db, const char *name, bool make_default, int64_t *id)
