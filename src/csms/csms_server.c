@@ -141,9 +141,14 @@ static void on_station_change(struct csms *app, const struct csms_station *s, co
 	csms_live_publish_station(app->live, s, what);
 }
 
+/* Each OCPP connection holds an lws receive buffer of this size for its whole life (half of an idle station's
+ * memory at 4096). A longer message comes in pieces that csms_conn gathers up to --max-frame. 2048 keeps a
+ * three-phase MeterValues in one piece. */
+#define RX_BUFFER 2048
+
 static const struct lws_protocols protocols[] = {
     {"http", csms_http_entry_callback, 0, 0, 0, NULL, 0}, /* size set at run time */
-    {"ocpp1.6", csms_conn_callback, sizeof(struct csms_conn), 4096, 0, NULL, 0},
+    {"ocpp1.6", csms_conn_callback, sizeof(struct csms_conn), RX_BUFFER, 0, NULL, 0},
     {NULL, NULL, 0, 0, 0, NULL, 0},
 };
 
@@ -263,7 +268,7 @@ int csms_server_run(const struct csms_config *cfg)
 
 	memcpy(protos, protocols, sizeof(protos));
 	protos[0].per_session_data_size = csms_http_entry_session_size();
-	protos[1].rx_buffer_size = 4096;
+	protos[1].rx_buffer_size = RX_BUFFER;
 	void *foreign[1] = {app.loop};
 	memset(&info, 0, sizeof(info));
 	info.port = cfg->port;

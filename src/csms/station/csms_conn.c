@@ -400,6 +400,19 @@ static void process_frame(struct csms_conn *c, const char *buf, size_t len)
 	csms_conn_flush(c);
 }
 
+/* A message in pieces (WebSocket fragments, or a frame longer than the lws rx buffer, RX_BUFFER in
+ * csms_server.c) is gathered in c->rx, which is freed as soon as the message is handled: an idle station holds
+ * none. */
+#define RX_START 4096u
+
+static void rx_release(struct csms_conn *c)
+{
+	free(c->rx);
+	c->rx = NULL;
+	c->rx_len = 0;
+	c->rx_cap = 0;
+}
+
 static int on_receive(struct csms_conn *c, struct lws *wsi, const char *in, size_t len)
 {
 	size_t max = (size_t)c->app->cfg.max_frame;
@@ -415,25 +428,29 @@ static int on_receive(struct csms_conn *c, struct lws *wsi, const char *in, size
 		process_frame(c, in, len);
 		return 0;
 	}
-	if (first) {
-		free(c->rx);
-		c->rx = NULL;
-		c->rx_len = 0;
-	}
+	if (first)
+		rx_release(c);
 	if (c->rx_len + len > max) {
 		WL_WARN("conn", "station \"%s\": message over %zu bytes refused", c->station->id, max);
 		csms_conn_close(c, LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE, "message too large");
 		return 0;
 	}
-	if (!c->rx && !(c->rx = malloc(max)))
-		return -1;
+	if (c->rx_len + len > c->rx_cap) { /* grows as the message comes, never past max: a 1 KiB rx buffer may
+		                              deliver a 64 KiB message in 64 pieces */
+		size_t cap = c->rx_cap ? c->rx_cap : RX_START;
+		while (cap < c->rx_len + len)
+			cap *= 2;
+		char *grown = realloc(c->rx, cap < max ? cap : max);
+		if (!grown)
+			return -1;
+		c->rx = grown;
+		c->rx_cap = cap < max ? cap : max;
+	}
 	memcpy(c->rx + c->rx_len, in, len);
 	c->rx_len += len;
 	if (final) {
 		process_frame(c, c->rx, c->rx_len);
-		free(c->rx);
-		c->rx = NULL;
-		c->rx_len = 0;
+		rx_release(c);
 	}
 	return 0;
 }
@@ -513,8 +530,7 @@ static void on_closed(struct csms_conn *c)
 
 	if (!c->rpc)
 		return; /* never established */
-	free(c->rx);
-	c->rx = NULL;
+	rx_release(c);
 	if (c->prev)
 		c->prev->next = c->next;
 	else
