@@ -118,6 +118,21 @@ test('a station that hung up reconnects at once, unauthenticated, while the csms
         await again.call('Heartbeat', {});
         await again.close();
         await waitFor(async () => !(await paused.api('GET', '/api/v1/stations/CP-GONE')).body.connected, 'CP-GONE disconnected');
+
+        /* authenticated: taken at once too, without the 5 s probation ping its hung-up session could not answer */
+        await paused.addStation('CP-GONE-AUTH', { password: PASSWORD });
+        const old = await paused.raw('CP-GONE-AUTH', { password: PASSWORD });
+        assert.equal((await old.call('b', 'BootNotification', { chargePointVendor: 'V', chargePointModel: 'M' }))[2].status, 'Accepted');
+        for (let i = 0; i < 15; i++) old.send([2, `h${i}`, 'Heartbeat', {}]);
+        await waitFor(async () => (await paused.events('CP-GONE-AUTH')).some((e) => /message budget exceeded/.test(e.detail)), 'CP-GONE-AUTH paused');
+        old.ws._socket.end();
+        await sleep(100);
+        const t1 = Date.now();
+        const back = paused.client('CP-GONE-AUTH', { password: PASSWORD });
+        await back.connect();
+        assert.equal((await back.call('BootNotification', { chargePointVendor: 'V', chargePointModel: 'M' })).status, 'Accepted');
+        assert.ok(Date.now() - t1 < 2000, `taken after ${Date.now() - t1} ms`);
+        await back.close();
     } finally {
         await closeClients();
         await paused.stop();
