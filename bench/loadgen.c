@@ -747,7 +747,9 @@ static long ws_parse(struct lg_station *st, char *data, size_t len, int64_t now)
 		case 0x8: /* close: answer with the same code and hang up */
 			memcpy(wbuf + 14, payload, plen >= 2 ? 2 : 0);
 			ws_send(st, 0x8, plen >= 2 ? 2 : 0, now);
-			station_close(st, run_state == LG_DONE || run_state == LG_STORM_RECONNECT, now);
+			/* in the storm's second round the old connections are gone (close_all): a close is of a new one
+			 */
+			station_close(st, run_state == LG_DONE, now);
 			return -1;
 		case 0x9: /* ping */
 			stats.pings++;
@@ -803,7 +805,7 @@ static void station_read(struct lg_station *st, int64_t now)
 	long used = 0, u;
 
 	if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)) {
-		station_close(st, run_state == LG_DONE || run_state == LG_STORM_RECONNECT, now);
+		station_close(st, run_state == LG_DONE, now); /* unexpected: counted, and the station comes back */
 		return;
 	}
 	if (n < 0)

@@ -1,8 +1,10 @@
 /* csms_conn.c — the OCPP WebSocket sessions: handshake policy, frames in and out, liveness, and the
  * duplicate-connection rule. */
+#define _GNU_SOURCE /* POLLRDHUP */
 #include "csms_conn.h"
 
 #include <libwebsockets.h>
+#include <poll.h>
 #include <sodium.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -152,6 +154,61 @@ static enum csms_conn_refusal refuse_auto_registration(struct csms *app, const c
 	return CSMS_CONN_ACCEPT;
 }
 
+static void attach(struct csms_conn *c);
+
+/* Has the station hung up this connection: did its FIN (it closed without waiting for our close), a reset or
+ * an error already reach us, even if the csms has not read that far yet (its reading paused, or its turn not
+ * come yet in a reconnect storm)? Only the station's own TCP stack can do that: nothing another client sends. */
+static bool hung_up(const struct csms_conn *c)
+{
+	struct pollfd p = {.fd = lws_get_socket_fd(c->wsi), .events = POLLRDHUP};
+	return p.fd >= 0 && poll(&p, 1, 0) == 1 && (p.revents & (POLLRDHUP | POLLHUP | POLLERR));
+}
+
+/* c stops being its station's session (it closed, or it is ending): a rival on probation takes over, else the
+ * station is disconnected. */
+static void leave(struct csms_conn *c)
+{
+	struct csms_station *s = c->station;
+	struct csms_conn *r = c->rival;
+
+	if (r) {
+		r->rival = NULL;
+		c->rival = NULL;
+		if (r->state == CSMS_CONN_PROBATION) {
+			/* the live session went away while its rival waited: the rival takes over */
+			if (s->conn == c)
+				s->conn = NULL;
+			attach(r);
+		}
+	}
+	if (s->conn == c) {
+		s->conn = NULL;
+		csms_station_db_connected(c->app, s, false, c->addr);
+		WL_INFO("conn", "station \"%s\" disconnected (%s)", s->id, c->addr);
+	}
+}
+
+/* The station's session as a new connection finds it: NULL when there is none, or when the one there is
+ * ending — we are closing it, or its station hung up (hung_up()). Such a session ends now, so that a station
+ * reconnecting at once (a reconnect storm: 10,000 closes arrive with 10,000 handshakes, in no set order) is not
+ * refused for the connection it has just closed; frames it left unread can no longer be answered anyway. */
+static struct csms_conn *live_session(struct csms_station *s)
+{
+	struct csms_conn *c = s->conn;
+
+	if (!c || (c->state < CSMS_CONN_CLOSING && !hung_up(c)))
+		return c;
+	WL_INFO("conn", "station \"%s\" (%s): %s, its session ends for a new connection", s->id, c->addr,
+	        c->state < CSMS_CONN_CLOSING ? "hung up" : "closing");
+	leave(c);
+	if (c->state < CSMS_CONN_CLOSING) {
+		csms_conn_set_state(c, CSMS_CONN_CLOSING);
+		lws_set_timeout(c->wsi, PENDING_TIMEOUT_CLOSE_SEND, LWS_TO_KILL_ASYNC); /* freed at the next service */
+	}
+	return s->conn; /* a rival that was on probation, or NULL */
+}
+
 enum csms_conn_refusal csms_conn_confirm_upgrade(struct csms *app, struct lws *wsi, const char **reason)
 {
 	char id[CSMS_ID_MAX + 2], addr[48];
@@ -222,7 +279,7 @@ enum csms_conn_refusal csms_conn_confirm_upgrade(struct csms *app, struct lws *w
 		}
 		WL_INFO("conn", "station \"%s\" registered automatically as %s", id, csms_station_state_name(s->state));
 	}
-	if (s->conn && b != BASIC_OK) {
+	if (live_session(s) && b != BASIC_OK) {
 		app->stats.refused_handshakes++;
 		WL_WARN("conn", "station \"%s\" from %s: refused, already connected from %s", id, addr, s->conn->addr);
 		csms_journal_event(app, id, "security", -1, "second unauthenticated connection from %s refused", addr);
@@ -275,7 +332,7 @@ static int on_established(struct csms *app, struct csms_conn *c, struct lws *wsi
 	app->conns = c;
 	app->n_conns++;
 
-	struct csms_conn *live = c->station->conn;
+	struct csms_conn *live = live_session(c->station);
 	if (live) {
 		/* authenticated newcomer: it wins only if the live session fails a ping */
 		csms_conn_set_state(c, CSMS_CONN_PROBATION);
@@ -343,6 +400,19 @@ static void process_frame(struct csms_conn *c, const char *buf, size_t len)
 	csms_conn_flush(c);
 }
 
+/* A message in pieces (WebSocket fragments, or a frame longer than the lws rx buffer, RX_BUFFER in
+ * csms_server.c) is gathered in c->rx, which is freed as soon as the message is handled: an idle station holds
+ * none. */
+#define RX_START 4096u
+
+static void rx_release(struct csms_conn *c)
+{
+	free(c->rx);
+	c->rx = NULL;
+	c->rx_len = 0;
+	c->rx_cap = 0;
+}
+
 static int on_receive(struct csms_conn *c, struct lws *wsi, const char *in, size_t len)
 {
 	size_t max = (size_t)c->app->cfg.max_frame;
@@ -358,25 +428,29 @@ static int on_receive(struct csms_conn *c, struct lws *wsi, const char *in, size
 		process_frame(c, in, len);
 		return 0;
 	}
-	if (first) {
-		free(c->rx);
-		c->rx = NULL;
-		c->rx_len = 0;
-	}
+	if (first)
+		rx_release(c);
 	if (c->rx_len + len > max) {
 		WL_WARN("conn", "station \"%s\": message over %zu bytes refused", c->station->id, max);
 		csms_conn_close(c, LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE, "message too large");
 		return 0;
 	}
-	if (!c->rx && !(c->rx = malloc(max)))
-		return -1;
+	if (c->rx_len + len > c->rx_cap) { /* grows as the message comes, never past max: a 1 KiB rx buffer may
+		                              deliver a 64 KiB message in 64 pieces */
+		size_t cap = c->rx_cap ? c->rx_cap : RX_START;
+		while (cap < c->rx_len + len)
+			cap *= 2;
+		char *grown = realloc(c->rx, cap < max ? cap : max);
+		if (!grown)
+			return -1;
+		c->rx = grown;
+		c->rx_cap = cap < max ? cap : max;
+	}
 	memcpy(c->rx + c->rx_len, in, len);
 	c->rx_len += len;
 	if (final) {
 		process_frame(c, c->rx, c->rx_len);
-		free(c->rx);
-		c->rx = NULL;
-		c->rx_len = 0;
+		rx_release(c);
 	}
 	return 0;
 }
@@ -453,12 +527,10 @@ static void promote_or_refuse(struct csms_conn *newcomer, bool live_alive)
 static void on_closed(struct csms_conn *c)
 {
 	struct csms *app = c->app;
-	struct csms_station *s = c->station;
 
 	if (!c->rpc)
 		return; /* never established */
-	free(c->rx);
-	c->rx = NULL;
+	rx_release(c);
 	if (c->prev)
 		c->prev->next = c->next;
 	else
@@ -466,23 +538,7 @@ static void on_closed(struct csms_conn *c)
 	if (c->next)
 		c->next->prev = c->prev;
 	app->n_conns--;
-	if (c->rival) {
-		struct csms_conn *r = c->rival;
-		r->rival = NULL;
-		c->rival = NULL;
-		if (r->state == CSMS_CONN_PROBATION) {
-			/* the live session went away while its rival waited: the rival takes over */
-			if (s->conn == c)
-				s->conn = NULL;
-			r->rival = NULL;
-			attach(r);
-		}
-	}
-	if (s->conn == c) {
-		s->conn = NULL;
-		csms_station_db_connected(app, s, false, c->addr);
-		WL_INFO("conn", "station \"%s\" disconnected (%s)", s->id, c->addr);
-	}
+	leave(c);
 	csms_conn_set_state(c, CSMS_CONN_CLOSED);
 	ocpp_rpc_free(c->rpc); /* cancels our pending calls: their askers are told */
 	c->rpc = NULL;

@@ -58,8 +58,8 @@ struct csms_conn {
 	uint64_t resume_at; /* monotonic ms */
 	bool out_paused;    /* its answers pile up unread: not read until they drain (or closed) */
 	uint64_t out_paused_at;
-	char *rx; /* a fragmented message being reassembled (NULL when none) */
-	size_t rx_len;
+	char *rx; /* a message in pieces being reassembled (NULL when none); grows up to --max-frame */
+	size_t rx_len, rx_cap;
 	char addr[48];
 };
 

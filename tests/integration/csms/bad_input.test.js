@@ -119,6 +119,29 @@ test('a frame larger than --max-frame is refused', async () => {
     peer.close();
 });
 
+test('a message up to --max-frame is read whole, in one WebSocket frame or in fragments', async () => {
+    /* the lws receive buffer is 2 KiB: a longer message comes in pieces that the csms gathers (up to --max-frame) */
+    peer = await csms.raw('CP-BAD');
+    for (const n of [1500, 2100, 9000, 32768]) {
+        peer.send([2, `dt${n}`, 'DataTransfer', { vendorId: 'V', data: 'y'.repeat(n) }]);
+        const r = await peer.reply(`dt${n}`);
+        assert.equal(r[0], 3, `${n} bytes of data: ${JSON.stringify(r).slice(0, 200)}`);
+    }
+    /* 65,055 bytes, just under --max-frame: read whole (DataTransfer's data is limited to 32,768, which says so) */
+    const text = JSON.stringify([2, 'dt65000', 'DataTransfer', { vendorId: 'V', data: 'y'.repeat(65000) }]);
+    assert.ok(text.length <= 65536, `${text.length} bytes`);
+    peer.send(text);
+    const r = await peer.reply('dt65000');
+    assert.equal(r[2], 'PropertyConstraintViolation', JSON.stringify(r).slice(0, 200));
+    assert.match(r[3], /string of 65000 bytes/);
+    const frag = JSON.stringify([2, 'frag', 'DataTransfer', { vendorId: 'V', data: 'z'.repeat(30000) }]);
+    const cut = [0, 5, 3000, 20000, frag.length];
+    for (let i = 0; i + 1 < cut.length; i++) peer.ws.send(frag.slice(cut[i], cut[i + 1]), { fin: i + 2 === cut.length });
+    assert.equal((await peer.reply('frag'))[0], 3);
+    assert.equal((await peer.call('hb3', 'Heartbeat', {}))[0], 3);
+    peer.close();
+});
+
 test('csms stops cleanly without sanitizer reports', async () => {
     await closeClients();
     await csms.stopAndCheck();

@@ -1,10 +1,11 @@
 /* connections.test.js — a second connection for a station already connected: an unauthenticated one is
  * refused (409) and never disturbs the live session; an authenticated one is refused while the live session
- * answers a ping, and takes over when the live session is dead. Commands never go to the wrong socket. */
+ * answers a ping, and takes over when the live session is dead. Commands never go to the wrong socket. A
+ * station that has hung up its connection (its FIN reached the csms, not yet read) reconnects at once. */
 'use strict';
 const { test, before } = require('node:test');
 const assert = require('node:assert');
-const { Csms, closeClients, waitFor } = require('./lib');
+const { Csms, closeClients, sleep, waitFor } = require('./lib');
 
 const PASSWORD = 'duplicate-test-password-1';
 const csms = new Csms(['--auth-fail-limit', '1000']);
@@ -88,6 +89,55 @@ test('a second connection after the first closed is accepted normally', async ()
     const b = await csms.station('CP-DUP');
     await b.call('Heartbeat', {});
     await b.close();
+});
+
+test('a station that hung up reconnects at once, unauthenticated, while the csms has not read its close yet', async () => {
+    /* one message a second (10 as a burst): 15 Heartbeats pause the reading of CP-GONE for about 5 s, so the
+     * csms does not read its close frame and FIN before the station comes back (as in a reconnect storm, where
+     * 10,000 closes wait behind 10,000 handshakes) */
+    const paused = new Csms(['--station-msg-rate', '1']);
+    await paused.start();
+    try {
+        await paused.addStation('CP-GONE');
+        const first = await paused.raw('CP-GONE');
+        assert.equal((await first.call('b', 'BootNotification', { chargePointVendor: 'V', chargePointModel: 'M' }))[2].status, 'Accepted');
+        for (let i = 0; i < 15; i++) first.send([2, `h${i}`, 'Heartbeat', {}]);
+        await waitFor(async () => (await paused.events('CP-GONE')).some((e) => /message budget exceeded/.test(e.detail)), 'CP-GONE paused');
+        /* the live session is not read, but its station is there: a second unauthenticated connection is refused */
+        assert.equal((await paused.handshake('CP-GONE')).status, 409);
+        first.ws.close(1000); /* close frame, then the socket ends without waiting for the csms's close */
+        first.ws._socket.end();
+        await sleep(100);
+        const t0 = Date.now();
+        const again = paused.client('CP-GONE');
+        await again.connect();
+        const boot = await again.call('BootNotification', { chargePointVendor: 'V', chargePointModel: 'M' });
+        assert.equal(boot.status, 'Accepted');
+        assert.ok(Date.now() - t0 < 2000, `reconnected after ${Date.now() - t0} ms`);
+        assert.equal((await paused.api('GET', '/api/v1/stations/CP-GONE')).body.connected, true);
+        await again.call('Heartbeat', {});
+        await again.close();
+        await waitFor(async () => !(await paused.api('GET', '/api/v1/stations/CP-GONE')).body.connected, 'CP-GONE disconnected');
+
+        /* authenticated: taken at once too, without the 5 s probation ping its hung-up session could not answer */
+        await paused.addStation('CP-GONE-AUTH', { password: PASSWORD });
+        const old = await paused.raw('CP-GONE-AUTH', { password: PASSWORD });
+        assert.equal((await old.call('b', 'BootNotification', { chargePointVendor: 'V', chargePointModel: 'M' }))[2].status, 'Accepted');
+        for (let i = 0; i < 15; i++) old.send([2, `h${i}`, 'Heartbeat', {}]);
+        await waitFor(async () => (await paused.events('CP-GONE-AUTH')).some((e) => /message budget exceeded/.test(e.detail)), 'CP-GONE-AUTH paused');
+        old.ws._socket.end();
+        await sleep(100);
+        const t1 = Date.now();
+        const back = paused.client('CP-GONE-AUTH', { password: PASSWORD });
+        await back.connect();
+        assert.equal((await back.call('BootNotification', { chargePointVendor: 'V', chargePointModel: 'M' })).status, 'Accepted');
+        assert.ok(Date.now() - t1 < 2000, `taken after ${Date.now() - t1} ms`);
+        await back.close();
+    } finally {
+        await closeClients();
+        await paused.stop();
+    }
+    await paused.stopAndCheck();
 });
 
 test('no strict-mode failures; csms stops cleanly without sanitizer reports', async () => {
