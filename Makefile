@@ -121,6 +121,7 @@ check-generated:
 		{ echo "src/ocpp/ocpp_types.* are out of date: run make regen"; exit 1; }
 	@echo "generated types are up to date"
 	@node scripts/imports.js src/csms --check || { echo "src/csms: imports must run api -> station -> store, without circles"; exit 1; }
+	@node scripts/imports.js src/evse --check || { echo "src/evse: imports must run one way, without circles"; exit 1; }
 	@$(MAKE) --no-print-directory check-api-doc
 
 format:

@@ -9,7 +9,7 @@
 // one module); its room is its sub-folder. The rooms' order (highest first) comes from the dir's ROOMS
 // line in this file; files at the top of dir are the program's entry (main.c, the server) and may
 // include anything, except the "core" headers listed there, which sit below every room.
-// --check exits 1 when there is a circle or a back-up import (CI runs it for src/csms).
+// --check exits 1 when there is a circle or a back-up import (CI runs it for src/csms and src/evse).
 'use strict';
 const fs = require('fs');
 const path = require('path');

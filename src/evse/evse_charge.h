@@ -11,26 +11,7 @@
 #include "evse_config.h"
 #include "evse_hal.h"
 #include "evse_protect.h"
-
-/* X(id, OCPP ChargePointStatus name) */
-#define EVSE_STATES(X)                                                                                                 \
-	X(SELFTEST, "Unavailable")                                                                                     \
-	X(AVAILABLE, "Available")                                                                                      \
-	X(RESERVED, "Reserved")                                                                                        \
-	X(PREPARING, "Preparing")                                                                                      \
-	X(CHARGING, "Charging")                                                                                        \
-	X(SUSPENDED_EV, "SuspendedEV")                                                                                 \
-	X(SUSPENDED_EVSE, "SuspendedEVSE")                                                                             \
-	X(FINISHING, "Finishing")                                                                                      \
-	X(UNAVAILABLE, "Unavailable")                                                                                  \
-	X(FAULTED, "Faulted")
-
-enum evse_state {
-#define X(id, ocpp) EVSE_STATE_##id,
-	EVSE_STATES(X)
-#undef X
-	    EVSE_STATE_COUNT
-};
+#include "evse_state.h"
 
 const char *evse_state_name(enum evse_state s);      /* "SUSPENDED_EV" */
 const char *evse_state_ocpp_name(enum evse_state s); /* "SuspendedEV" */
@@ -39,7 +20,6 @@ const char *evse_state_ocpp_name(enum evse_state s); /* "SuspendedEV" */
 #define EVSE_SELFTEST_MS  1000  /* white belt at power on */
 #define EVSE_CP_STABLE_MS 100   /* a pilot reading must hold this long before B -> C closes the contactor */
 #define EVSE_STOP_OPEN_MS 3000  /* after the PWM is withdrawn, the contactor opens at the latest after this */
-#define EVSE_DISPLAY_MS   3000  /* each value of the display rotation stays this long */
 #define EVSE_AUTH_WAIT_MS 60000 /* an authorisation without a plugged EV expires (ConnectionTimeOut) */
 
 /* Why a session ended; the names are OCPP's Reason values. */

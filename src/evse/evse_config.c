@@ -1,8 +1,8 @@
 /* evse_config.c — the option table and its parsers: a config file, command-line --key=value, --help. */
 #include "evse_config.h"
-#include "evse_dpm_link.h"
-#include "evse_model.h"
 
+#include "evse_dpm.h"
+#include "evse_gridmeter.h"
 #include "evse_group_map.h"
 #include "evse_lb.h"
 
@@ -31,7 +31,6 @@ struct opt {
 	const char *help;
 };
 
-static const char *const mode_names[] = {"FREE", "PERSONAL", "WEB", NULL};
 static const char *const case_names[] = {"B", "C", NULL};
 static const char *const earth_names[] = {"TN", "TT", "IT", NULL};
 static const char *const rfid_names[] = {"M1", "CPU", NULL};
@@ -51,7 +50,7 @@ static const struct opt opts[] = {
     {"case", OPT_ENUM, F(charging_case), 0, 0, case_names, "B", "B: socket with lock, C: tethered cable"},
     {"max_current", OPT_INT, F(max_current_a), 6, 32, NULL, "32", "maximum charging current in A (6..32)"},
     {"earthing", OPT_ENUM, F(earthing), 0, 0, earth_names, "TN", "power system: TN, TT or IT (IT: 1 phase)"},
-    {"mode", OPT_ENUM, F(mode), 0, 0, mode_names, "FREE",
+    {"mode", OPT_ENUM, F(mode), 0, 0, evse_mode_names, "FREE",
      "FREE (no authorisation), PERSONAL (local cards), WEB (the OCPP backend decides)"},
     {"edition", OPT_ENUM, F(edition), 0, 0, evse_model_names, "BUSINESS",
      "the model: LITE (FREE, PERSONAL; no OCPP), BUSINESS (FREE, PERSONAL, WEB = Satellite), PRO (WEB = Master)"},
@@ -127,11 +126,6 @@ static const struct opt opts[] = {
     {"dpm_timeout_ms", OPT_INT, F(dpm_timeout_ms), 50, 5000, NULL, "500", "ms the meter has to answer"},
 };
 #define N_OPTS (sizeof(opts) / sizeof(opts[0]))
-
-const char *evse_mode_name(enum evse_mode m)
-{
-	return (unsigned)m < 3 ? mode_names[m] : "?";
-}
 
 static const struct opt *find_opt(const char *key)
 {
@@ -309,6 +303,63 @@ out:
 	return rc;
 }
 
+void evse_config_dpm_settings(const struct evse_config *cfg, struct evse_dpm_settings *s)
+{
+	evse_dpm_defaults(s);
+	s->mode = (enum evse_dpm_mode)cfg->dpm_mode;
+	s->renewable = cfg->dpm_renewable;
+	s->limit_a = cfg->dpm_limit_a;
+	s->limit_w = cfg->dpm_limit_w;
+	s->max_a = cfg->max_current_a;
+	s->phases = cfg->phases;
+	s->volts = cfg->voltage_v;
+	s->min_grid_w = cfg->dpm_min_grid_w;
+	s->safe_a = cfg->dpm_safe_a;
+	s->ramp_a_s = cfg->dpm_ramp_a;
+	s->fault_ms = (uint32_t)cfg->dpm_fault_s * 1000u;
+	s->start_ms = (uint32_t)cfg->dpm_start_s * 1000u;
+	s->stop_ms = (uint32_t)cfg->dpm_stop_s * 1000u;
+	s->min_on_ms = (uint32_t)cfg->dpm_min_on_s * 1000u;
+	s->min_off_ms = (uint32_t)cfg->dpm_min_off_s * 1000u;
+	s->max_switches_h = (unsigned)cfg->dpm_switches_h;
+}
+
+int evse_config_dpm_map(const struct evse_config *cfg, struct evse_gm_map *m, char *err, size_t errcap)
+{
+	if (strcmp(cfg->dpm_meter, "custom") == 0) {
+		if (evse_gm_map_parse(m, cfg->dpm_meter_map, strlen(cfg->dpm_meter_map), err, errcap) < 0)
+			return -1;
+	} else {
+		const struct evse_gm_map *known = evse_gm_model(cfg->dpm_meter);
+		if (!known) {
+			snprintf(err, errcap, "dpm_meter: \"%s\" is not one of %s", cfg->dpm_meter,
+			         evse_gm_model_names());
+			return -1;
+		}
+		*m = *known;
+	}
+	return evse_gm_map_check(m, cfg->phases, err, errcap);
+}
+
+/* The dpm_* options together: the control law's settings, the meter map, a meter address when dpm is on. */
+static int check_dpm(const struct evse_config *cfg, char *err, size_t errcap)
+{
+	struct evse_dpm_settings s;
+	struct evse_gm_map m;
+	evse_config_dpm_settings(cfg, &s);
+	if (s.safe_a > s.max_a)
+		s.safe_a = s.max_a; /* a safe current above the station's maximum is the maximum */
+	if (evse_dpm_check(&s, err, errcap) < 0)
+		return -1;
+	if (evse_config_dpm_map(cfg, &m, err, errcap) < 0)
+		return -1;
+	if (cfg->dpm && !cfg->dpm_meter_host[0] && !cfg->dpm_meter_device[0]) {
+		snprintf(err, errcap, "dpm: no meter (dpm_meter_host or dpm_meter_device)");
+		return -1;
+	}
+	return 0;
+}
+
 int evse_config_check(const struct evse_config *cfg, char *err, size_t errcap)
 {
 	if (cfg->power_w != 7400 && cfg->power_w != 22000) {
@@ -368,7 +419,7 @@ int evse_config_check(const struct evse_config *cfg, char *err, size_t errcap)
 			return -1;
 		}
 	}
-	return evse_dpm_link_check_config(cfg, err, errcap);
+	return check_dpm(cfg, err, errcap);
 }
 
 void evse_config_help(FILE *out)

@@ -8,15 +8,13 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "evse_model.h"
+
 #define EVSE_VERSION "0.1.0"
 
-enum evse_mode { EVSE_MODE_FREE, EVSE_MODE_PERSONAL, EVSE_MODE_WEB };
-/* 000's versions; what each allows is the table of evse_model.c */
-enum evse_model { EVSE_MODEL_LITE, EVSE_MODEL_BUSINESS, EVSE_MODEL_PRO };
 enum evse_case { EVSE_CASE_B, EVSE_CASE_C };
 enum evse_earthing { EVSE_EARTH_TN, EVSE_EARTH_TT, EVSE_EARTH_IT };
 enum evse_rfid_type { EVSE_RFID_M1, EVSE_RFID_CPU };
-enum evse_group_role { EVSE_GROUP_NONE, EVSE_GROUP_MASTER, EVSE_GROUP_SATELLITE };
 
 #define EVSE_STR_MAX 256
 
@@ -89,10 +87,18 @@ int evse_config_load(struct evse_config *cfg, const char *path, char *err, size_
 /* Checks the options together (7.4 kW is single-phase, IT only single-phase, ...): 0 or -1 with err. */
 int evse_config_check(const struct evse_config *cfg, char *err, size_t errcap);
 
+struct evse_dpm_settings;
+struct evse_gm_map;
+
+/* The control law's settings (evse_dpm.h) from the dpm_* options and the station's (everything the installer
+ * sets). */
+void evse_config_dpm_settings(const struct evse_config *cfg, struct evse_dpm_settings *s);
+
+/* The grid meter's register map (evse_gridmeter.h) the dpm_meter options name: 0, or -1 with err. */
+int evse_config_dpm_map(const struct evse_config *cfg, struct evse_gm_map *m, char *err, size_t errcap);
+
 /* Writes one line per option: name, values, default and what it does. */
 void evse_config_help(FILE *out);
-
-const char *evse_mode_name(enum evse_mode m);
 
 /* "<state dir>/name" into out: the state dir is the folder of the db file ("." when it has none).
  * 0, or -1 when it does not fit. */

@@ -3,6 +3,8 @@
 
 #include <stdio.h>
 
+#include "evse_protect.h"
+
 enum item { ITEM_VOLT, ITEM_AMP, ITEM_HZ, ITEM_KWH, ITEM_MIN };
 
 /* Idle: voltage and frequency; with a session: the five values of the manual's table, in its order. */

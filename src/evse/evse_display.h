@@ -4,11 +4,14 @@
 #ifndef EVSE_DISPLAY_H
 #define EVSE_DISPLAY_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-#include "evse_charge.h"
 #include "evse_hal.h"
+#include "evse_state.h"
+
+#define EVSE_DISPLAY_MS 3000 /* each value of the display rotation stays this long */
 
 struct evse_display_input {
 	enum evse_state state;

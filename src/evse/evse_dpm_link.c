@@ -46,69 +46,11 @@ static const struct key_row key_rows[] = {
 };
 #define N_KEYS (sizeof(key_rows) / sizeof(key_rows[0]))
 
-/* The settings of the control law from the configuration (everything the installer sets). */
-static void settings_from_config(const struct evse_config *cfg, struct evse_dpm_settings *s)
-{
-	evse_dpm_defaults(s);
-	s->mode = (enum evse_dpm_mode)cfg->dpm_mode;
-	s->renewable = cfg->dpm_renewable;
-	s->limit_a = cfg->dpm_limit_a;
-	s->limit_w = cfg->dpm_limit_w;
-	s->max_a = cfg->max_current_a;
-	s->phases = cfg->phases;
-	s->volts = cfg->voltage_v;
-	s->min_grid_w = cfg->dpm_min_grid_w;
-	s->safe_a = cfg->dpm_safe_a;
-	s->ramp_a_s = cfg->dpm_ramp_a;
-	s->fault_ms = (uint32_t)cfg->dpm_fault_s * 1000u;
-	s->start_ms = (uint32_t)cfg->dpm_start_s * 1000u;
-	s->stop_ms = (uint32_t)cfg->dpm_stop_s * 1000u;
-	s->min_on_ms = (uint32_t)cfg->dpm_min_on_s * 1000u;
-	s->min_off_ms = (uint32_t)cfg->dpm_min_off_s * 1000u;
-	s->max_switches_h = (unsigned)cfg->dpm_switches_h;
-}
-
-/* The meter map the configuration names: 0, or -1 with err. */
-static int config_map(const struct evse_config *cfg, struct evse_gm_map *m, char *err, size_t errcap)
-{
-	if (strcmp(cfg->dpm_meter, "custom") == 0) {
-		if (evse_gm_map_parse(m, cfg->dpm_meter_map, strlen(cfg->dpm_meter_map), err, errcap) < 0)
-			return -1;
-	} else {
-		const struct evse_gm_map *known = evse_gm_model(cfg->dpm_meter);
-		if (!known) {
-			snprintf(err, errcap, "dpm_meter: \"%s\" is not one of %s", cfg->dpm_meter,
-			         evse_gm_model_names());
-			return -1;
-		}
-		*m = *known;
-	}
-	return evse_gm_map_check(m, cfg->phases, err, errcap);
-}
-
-int evse_dpm_link_check_config(const struct evse_config *cfg, char *err, size_t errcap)
-{
-	struct evse_dpm_settings s;
-	struct evse_gm_map m;
-	settings_from_config(cfg, &s);
-	if (s.safe_a > s.max_a)
-		s.safe_a = s.max_a; /* a safe current above the station's maximum is the maximum */
-	if (evse_dpm_check(&s, err, errcap) < 0)
-		return -1;
-	if (config_map(cfg, &m, err, errcap) < 0)
-		return -1;
-	if (cfg->dpm && !cfg->dpm_meter_host[0] && !cfg->dpm_meter_device[0]) {
-		snprintf(err, errcap, "dpm: no meter (dpm_meter_host or dpm_meter_device)");
-		return -1;
-	}
-	return 0;
-}
-
 /* The keys' values over the installer's settings. */
 static void load_settings(struct evse_dpm_link *l, struct evse_dpm_settings *s, bool *enabled)
 {
 	char v[EVSE_KEY_VALUE_MAX];
-	settings_from_config(l->cfg, s);
+	evse_config_dpm_settings(l->cfg, s);
 	if (s->safe_a > s->max_a)
 		s->safe_a = s->max_a;
 	*enabled = evse_key_bool(l->st, EVSE_KEY_WattlineDpmEnabled);
@@ -177,7 +119,7 @@ struct evse_dpm_link *evse_dpm_link_new(const struct evse_config *cfg, struct ev
 		                            .timeout_ms = cfg->dpm_timeout_ms};
 		snprintf(link.host, sizeof(link.host), "%s", cfg->dpm_meter_host);
 		snprintf(link.device, sizeof(link.device), "%s", cfg->dpm_meter_device);
-		if (config_map(cfg, &m, err, errcap) < 0)
+		if (evse_config_dpm_map(cfg, &m, err, errcap) < 0)
 			goto out_free;
 		l->io = evse_gm_io_start(&link, &m, err, errcap);
 		if (!l->io)
@@ -415,27 +357,4 @@ int evse_dpm_link_update(struct evse_dpm_link *l, const char *body, size_t len, 
 out:
 	cJSON_Delete(j);
 	return rc;
-}
-
-bool evse_dpm_link_key_ok(struct evse_store *st, const char *name, const char *value)
-{
-	char v[EVSE_KEY_VALUE_MAX];
-	int k = evse_key_lookup(name);
-	bool renewable = evse_key_bool(st, EVSE_KEY_WattlineDpmRenewable);
-	evse_key_get(st, EVSE_KEY_WattlineDpmMode, v, sizeof(v));
-	bool eco = evse_dpm_mode_parse(v) > EVSE_DPM_FULL;
-
-	switch (k) {
-	case EVSE_KEY_WattlineDpmMode: {
-		int m = evse_dpm_mode_parse(value);
-		return m == EVSE_DPM_FULL || (m > EVSE_DPM_FULL && renewable);
-	}
-	case EVSE_KEY_WattlineDpmRenewable: return strcmp(value, "true") == 0 || !eco;
-	case EVSE_KEY_WattlineDpmLimit: {
-		long a = strtol(value, NULL, 10);
-		return a >= 6 && a <= 1000;
-	}
-	case EVSE_KEY_WattlineDpmMinGridShare: return strtol(value, NULL, 10) <= 500000;
-	default: return true;
-	}
 }

@@ -20,10 +20,6 @@
 
 struct evse_dpm_link;
 
-/* Checks the dpm_* options of a configuration (called by evse_config_check): the settings together, the
- * meter map, a meter address when dpm is on. 0 or -1 with err. */
-int evse_dpm_link_check_config(const struct evse_config *cfg, char *err, size_t errcap);
-
 /* Builds the link: seeds the keys, starts the meter reads when a meter is configured. ocpp may be NULL.
  * NULL with err. cfg, st, charge and ocpp must outlive it. */
 struct evse_dpm_link *evse_dpm_link_new(const struct evse_config *cfg, struct evse_store *st,
@@ -51,9 +47,5 @@ cJSON *evse_dpm_link_json(struct evse_dpm_link *l);
 /* Applies a change from the local app (JSON object with any of enabled, mode, limit, minGridShare,
  * renewable): all or nothing. 0, or -1 with the reason naming the field and value in err. */
 int evse_dpm_link_update(struct evse_dpm_link *l, const char *body, size_t len, char *err, size_t errcap);
-
-/* A ChangeConfiguration value of a WattlineDpm* key: true when it may be stored (a mode ECOSMART / ECOPLUS
- * only with a renewable source, ...). Other keys: true. */
-bool evse_dpm_link_key_ok(struct evse_store *st, const char *name, const char *value);
 
 #endif

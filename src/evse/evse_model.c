@@ -23,11 +23,17 @@ static const struct model_row models[] = {
 };
 #define N_MODELS (sizeof(models) / sizeof(models[0]))
 
+const char *const evse_mode_names[] = {"FREE", "PERSONAL", "WEB", NULL};
 const char *const evse_model_names[] = {"LITE", "BUSINESS", "PRO", NULL};
 
 static const struct model_row *row(enum evse_model m)
 {
 	return (unsigned)m < N_MODELS ? &models[m] : NULL;
+}
+
+const char *evse_mode_name(enum evse_mode m)
+{
+	return (unsigned)m < 3 ? evse_mode_names[m] : "?";
 }
 
 const char *evse_model_name(enum evse_model m)

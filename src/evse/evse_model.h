@@ -6,11 +6,17 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "evse_config.h"
+enum evse_mode { EVSE_MODE_FREE, EVSE_MODE_PERSONAL, EVSE_MODE_WEB };
+/* 000's versions; what each allows is the table of evse_model.c */
+enum evse_model { EVSE_MODEL_LITE, EVSE_MODEL_BUSINESS, EVSE_MODEL_PRO };
+enum evse_group_role { EVSE_GROUP_NONE, EVSE_GROUP_MASTER, EVSE_GROUP_SATELLITE };
 
+/* "FREE", "PERSONAL", "WEB", NULL: index = enum evse_mode (the config option's values). */
+extern const char *const evse_mode_names[];
 /* "LITE", "BUSINESS", "PRO", NULL: index = enum evse_model (the config option's values). */
 extern const char *const evse_model_names[];
 
+const char *evse_mode_name(enum evse_mode m);
 const char *evse_model_name(enum evse_model m);
 const char *evse_role_name(enum evse_group_role r);
 

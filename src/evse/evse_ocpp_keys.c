@@ -1,7 +1,7 @@
 /* evse_ocpp_keys.c — the configuration key table and its checks. */
 #include "evse_ocpp_keys.h"
 
-#include "evse_dpm_link.h"
+#include "evse_dpm.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -121,6 +121,30 @@ static bool valid_measurands(const char *v, long max)
 	return true;
 }
 
+/* The rules of the WattlineDpm* keys together (a mode ECOSMART / ECOPLUS only with a renewable source, ...): true
+ * when value may be stored under k. Other keys: true. */
+static bool dpm_value_ok(struct evse_store *st, int k, const char *value)
+{
+	char v[EVSE_KEY_VALUE_MAX];
+	bool renewable = evse_key_bool(st, EVSE_KEY_WattlineDpmRenewable);
+	evse_key_get(st, EVSE_KEY_WattlineDpmMode, v, sizeof(v));
+	bool eco = evse_dpm_mode_parse(v) > EVSE_DPM_FULL;
+
+	switch (k) {
+	case EVSE_KEY_WattlineDpmMode: {
+		int m = evse_dpm_mode_parse(value);
+		return m == EVSE_DPM_FULL || (m > EVSE_DPM_FULL && renewable);
+	}
+	case EVSE_KEY_WattlineDpmRenewable: return strcmp(value, "true") == 0 || !eco;
+	case EVSE_KEY_WattlineDpmLimit: {
+		long a = strtol(value, NULL, 10);
+		return a >= 6 && a <= 1000;
+	}
+	case EVSE_KEY_WattlineDpmMinGridShare: return strtol(value, NULL, 10) <= 500000;
+	default: return true;
+	}
+}
+
 enum ocpp_configuration_status evse_key_change(struct evse_store *st, const char *name, const char *value)
 {
 	int k = evse_key_lookup(name);
@@ -137,7 +161,7 @@ enum ocpp_configuration_status evse_key_change(struct evse_store *st, const char
 	}
 	if (ok && k == EVSE_KEY_WattlineMaxCurrent)
 		ok = strtol(value, NULL, 10) >= 6 && strtol(value, NULL, 10) <= 32;
-	ok = ok && evse_dpm_link_key_ok(st, name, value);
+	ok = ok && dpm_value_ok(st, k, value);
 	if (!ok)
 		return OCPP_CONFIGURATION_STATUS_REJECTED;
 	char key[80];

@@ -17,6 +17,7 @@
 
 #include "evse_charge.h"
 #include "evse_config.h"
+#include "evse_display.h"
 #include "evse_sim.h"
 #include "wl_log.h"
 
