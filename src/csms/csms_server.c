@@ -280,9 +280,11 @@ int csms_server_run(const struct csms_config *cfg)
 	/* A new connection gets two lws timeouts at once, each put in lws 4.1's sorted timer list by walking it
 	 * from the head (O(connections in their handshake) — 10,000 at once in a storm): "establish" (timeout_secs)
 	 * and, replacing it at once, "holding the HTTP headers" (timeout_secs_ah_idle). With the first shorter than
-	 * the second, its walk stops at the head; the second stays a full walk: half of that CPU. */
-	info.timeout_secs = 5;
-	info.timeout_secs_ah_idle = 10;
+	 * the second, its walk stops at the head; the second stays a full walk: half of that CPU. timeout_secs is
+	 * also how long an HTTP request body may stall between two pieces (a firmware upload on a slow link): 10 s,
+	 * so the header timeout is 20 s (slow_answer.test.js: an answer waited for past both is still given). */
+	info.timeout_secs = 10;
+	info.timeout_secs_ah_idle = 20;
 	info.max_http_header_data = 4096;
 	info.vhost_name = "csms";
 	/* No lws idle/validity timers: liveness is ours (csms_conn_tick_all). lws keeps its timers in a sorted
