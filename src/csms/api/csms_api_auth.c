@@ -150,14 +150,18 @@ static int exec_login(struct csms_bg_job *bg, sqlite3 *db)
 {
 	struct login_job *j = (struct login_job *)bg;
 	char hash[CSMS_OPERATOR_HASH_LEN] = "";
+	int rc = -1;
 	if (!db)
-		return -1;
+		goto out;
 	if (csms_operator_db_login(db, j->username, &j->operator_id, hash, sizeof(hash), j->stored_language,
 	                           sizeof(j->stored_language)) == CSMS_DB_ERROR)
-		return -1;
+		goto out;
 	j->ok = csms_operator_verify(hash[0] ? hash : NULL, j->password);
+	rc = 0;
+out: /* the password is never kept past this job, whatever the database said */
 	sodium_memzero(j->password, sizeof(j->password));
-	return 0;
+	sodium_memzero(hash, sizeof(hash));
+	return rc;
 }
 
 struct session_job {
