@@ -148,8 +148,8 @@ void csms_api_add_int(cJSON *obj, const char *name, sqlite3_stmt *s, int col);
 void csms_api_add_ms(cJSON *obj, const char *name, int64_t ms);
 
 /* Work for the background worker on behalf of a request (password hashes, exports, backups). Submit with
- * csms_api_bg_submit(); in the job's done(), csms_api_bg_take() gives the request back (NULL when the
- * client has left: then only free the job). */
+ * csms_api_bg_submit() (it lifts libwebsockets' request timeout: a job may take long); in the job's done(),
+ * csms_api_bg_take() gives the request back (NULL when the client has left: then only free the job). */
 #include "csms_bg.h"
 struct csms_api_bg {
 	struct csms_bg_job bg;

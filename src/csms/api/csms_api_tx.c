@@ -344,10 +344,7 @@ static void start_export(struct csms_http_req *r, enum csms_txexport_format form
 		snprintf(j->name, sizeof(j->name), "transactions-%s-%s.%s", from, to, ext);
 	}
 	snprintf(j->dir, sizeof(j->dir), "%s/exports", r->app->cfg.data_dir);
-	csms_api_bg_submit(r, &j->base, exec_export, done_export);
-	/* a big export takes seconds: no idle timeout while it is written (the client may still leave) */
-	if (r->wsi)
-		lws_set_timeout(r->wsi, NO_PENDING_TIMEOUT, 0);
+	csms_api_bg_submit(r, &j->base, exec_export, done_export); /* no lws timeout while it is written */
 	return;
 out_free:
 	free(j);

@@ -82,6 +82,10 @@ void csms_api_bg_submit(struct csms_http_req *r, struct csms_api_bg *job, csms_b
 	job->req = r;
 	r->bg = job;
 	csms_bg_submit(r->app->bg, &job->bg);
+	/* background work takes seconds (an export, a backup, a password hash queued behind one): libwebsockets'
+	 * own request timeout (timeout_secs) must not cut the answer; the client may still leave */
+	if (r->wsi)
+		lws_set_timeout(r->wsi, NO_PENDING_TIMEOUT, 0);
 }
 
 struct csms_http_req *csms_api_bg_take(struct csms_api_bg *job)
