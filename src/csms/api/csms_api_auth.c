@@ -36,7 +36,9 @@ static void login_keys(const char *addr, const char *username, struct login_keys
 		k->account[3 + i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
 	}
 	k->account[3 + i] = '\0';
-	snprintf(k->address, sizeof(k->address), "ip:%s", addr);
+	char key[64];
+	csms_throttle_addr_key(addr, key, sizeof(key)); /* an IPv6 host counts by its /64 */
+	snprintf(k->address, sizeof(k->address), "ip:%s", key);
 }
 
 static bool keys_blocked(struct csms *app, const struct login_keys *k)

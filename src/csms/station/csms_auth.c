@@ -1,6 +1,7 @@
 /* csms_auth.c — salted BLAKE2b station password hashes and the failed-login throttle. */
 #include "csms_auth.h"
 
+#include <arpa/inet.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -171,4 +172,22 @@ void csms_throttle_end(struct csms_throttle *t, const char *key, bool failed, ui
 		s->pending--;
 	if (failed)
 		add_failure(t, s, now_ms);
+}
+
+void csms_throttle_addr_key(const char *addr, char *out, size_t cap)
+{
+	unsigned char a[16];
+	char text[INET6_ADDRSTRLEN];
+	static const unsigned char v4_mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+
+	if (inet_pton(AF_INET6, addr, a) != 1 || memcmp(a, v4_mapped, sizeof(v4_mapped)) == 0) {
+		snprintf(out, cap, "%s", addr);
+		return;
+	}
+	memset(a + 8, 0, 8); /* the interface identifier */
+	if (!inet_ntop(AF_INET6, a, text, sizeof(text))) {
+		snprintf(out, cap, "%s", addr);
+		return;
+	}
+	snprintf(out, cap, "%s/64", text);
 }

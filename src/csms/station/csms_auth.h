@@ -38,6 +38,10 @@ void csms_throttle_fail(struct csms_throttle *t, const char *key, uint64_t now_m
  * the limit as a failure would, so parallel attempts cannot all pass the check made on arrival. end() with
  * failed records the failure. Every begin needs its end. */
 void csms_throttle_begin(struct csms_throttle *t, const char *key, uint64_t now_ms);
+/* The throttle's key for a peer address: an IPv6 address stands for its /64 (one host's whole prefix: it
+ * could otherwise take a new address for each guess), written "2001:db8:1:2::/64"; an IPv4 address (also
+ * when written IPv4-mapped, ::ffff:192.0.2.1) and anything else is kept as it is. */
+void csms_throttle_addr_key(const char *addr, char *out, size_t cap);
 void csms_throttle_end(struct csms_throttle *t, const char *key, bool failed, uint64_t now_ms);
 
 #endif

@@ -211,10 +211,11 @@ static struct csms_conn *live_session(struct csms_station *s)
 
 enum csms_conn_refusal csms_conn_confirm_upgrade(struct csms *app, struct lws *wsi, const char **reason)
 {
-	char id[CSMS_ID_MAX + 2], addr[48];
+	char id[CSMS_ID_MAX + 2], addr[48], key[64];
 	uint64_t now = wl_mono_ms();
 
 	lws_get_peer_simple(wsi, addr, sizeof(addr));
+	csms_throttle_addr_key(addr, key, sizeof(key)); /* an IPv6 host counts by its /64 */
 	if (!id_from_uri(wsi, id, sizeof(id))) {
 		app->stats.refused_handshakes++;
 		*reason = "OCPP endpoint is /ocpp/{chargeBoxId} (1..48 printable characters)";
@@ -236,7 +237,7 @@ enum csms_conn_refusal csms_conn_confirm_upgrade(struct csms *app, struct lws *w
 	}
 	/* failures are counted per address only (which covers id + address): a guess at a station's password
 	 * from elsewhere never locks the real station out */
-	if (csms_throttle_is_blocked(app->throttle, addr, now)) {
+	if (csms_throttle_is_blocked(app->throttle, key, now)) {
 		app->stats.refused_handshakes++;
 		*reason = "too many failed attempts: try again later";
 		return CSMS_CONN_REFUSE_THROTTLED;
@@ -248,7 +249,7 @@ enum csms_conn_refusal csms_conn_confirm_upgrade(struct csms *app, struct lws *w
 
 	if (need_auth && b != BASIC_OK) {
 		/* unknown id and wrong password look the same */
-		csms_throttle_fail(app->throttle, addr, now);
+		csms_throttle_fail(app->throttle, key, now);
 		app->stats.auth_failures++;
 		WL_WARN("conn", "station \"%s\" from %s: authentication failed", id, addr);
 		if (s)
@@ -258,7 +259,7 @@ enum csms_conn_refusal csms_conn_confirm_upgrade(struct csms *app, struct lws *w
 	}
 	if (!s) {
 		if (app->cfg.station_policy == CSMS_POLICY_KNOWN) {
-			csms_throttle_fail(app->throttle, addr, now);
+			csms_throttle_fail(app->throttle, key, now);
 			app->stats.refused_handshakes++;
 			WL_INFO("conn", "station \"%s\" from %s: refused, not registered", id, addr);
 			*reason = "this station is not registered";

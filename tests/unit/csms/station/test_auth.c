@@ -224,6 +224,43 @@ static void throttle_keys_are_independent(void **state)
 	csms_throttle_free(t);
 }
 
+static void an_ipv6_host_is_keyed_by_its_slash_64_and_ipv4_by_its_address(void **state)
+{
+	static const char *const cases[][2] = {
+	    {"2001:db8:1:2::1", "2001:db8:1:2::/64"},
+	    {"2001:db8:1:2:aaaa:bbbb:cccc:dddd", "2001:db8:1:2::/64"},
+	    {"2001:db8:1:3::1", "2001:db8:1:3::/64"},
+	    {"::1", "::/64"},
+	    {"192.0.2.7", "192.0.2.7"},
+	    {"::ffff:192.0.2.7", "::ffff:192.0.2.7"}, /* IPv4-mapped: every IPv4 peer would share one /64 */
+	    {"not an address", "not an address"},
+	};
+	char key[64];
+	(void)state;
+	for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		csms_throttle_addr_key(cases[i][0], key, sizeof(key));
+		assert_string_equal(key, cases[i][1]);
+	}
+}
+
+static void guesses_from_new_addresses_of_one_ipv6_prefix_are_blocked_together(void **state)
+{
+	struct csms_throttle *t = csms_throttle_new(3);
+	char addr[64], key[64];
+	(void)state;
+	assert_non_null(t);
+	for (int i = 1; i <= 3; i++) {
+		snprintf(addr, sizeof(addr), "2001:db8:5:6::%x", i); /* a new address for each guess */
+		csms_throttle_addr_key(addr, key, sizeof(key));
+		csms_throttle_fail(t, key, 1000);
+	}
+	csms_throttle_addr_key("2001:db8:5:6::99", key, sizeof(key));
+	assert_true(csms_throttle_is_blocked(t, key, 2000));
+	csms_throttle_addr_key("2001:db8:5:7::1", key, sizeof(key)); /* another /64 */
+	assert_false(csms_throttle_is_blocked(t, key, 2000));
+	csms_throttle_free(t);
+}
+
 static void throttle_with_many_keys_overwrites_entries_whose_minute_is_over(void **state)
 {
 	struct csms_throttle *t = csms_throttle_new(1);
@@ -260,6 +297,8 @@ int main(void)
 	    cmocka_unit_test(throttle_counts_attempts_in_flight),
 	    cmocka_unit_test(throttle_keys_are_independent),
 	    cmocka_unit_test(throttle_with_many_keys_overwrites_entries_whose_minute_is_over),
+	    cmocka_unit_test(an_ipv6_host_is_keyed_by_its_slash_64_and_ipv4_by_its_address),
+	    cmocka_unit_test(guesses_from_new_addresses_of_one_ipv6_prefix_are_blocked_together),
 	};
 
 	return cmocka_run_group_tests(tests, setup_group, NULL);
