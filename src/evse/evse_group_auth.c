@@ -144,3 +144,15 @@ void evse_gauth_failed(struct evse_gauth_throttle *t, const char *addr, uint64_t
 	}
 	t->slot[at].fails++;
 }
+
+bool evse_gauth_take_check(struct evse_gauth_throttle *t, uint64_t now_ms)
+{
+	if (t->check_second != now_ms / 1000) {
+		t->check_second = now_ms / 1000;
+		t->checks = 0;
+	}
+	if (t->checks >= EVSE_GAUTH_CHECKS_PER_S)
+		return false;
+	t->checks++;
+	return true;
+}

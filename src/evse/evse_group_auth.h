@@ -15,6 +15,9 @@
 #define EVSE_GAUTH_FAILS    5     /* failures from one address in a window, then 429 until it ends */
 #define EVSE_GAUTH_WINDOW   60000 /* ms */
 #define EVSE_GAUTH_SLOTS    32    /* addresses followed at once (the oldest window is reused) */
+/* password checks a second over every address: each is an Argon2id hash on the Master's control loop, and
+ * the per-address limit alone does not bound many addresses (nor more than EVSE_GAUTH_SLOTS of them) */
+#define EVSE_GAUTH_CHECKS_PER_S 8
 
 /* "Basic base64(user:password)" into user and pw (NUL-terminated, within their caps): 0, or -1 when it is not
  * such a header or a part does not fit. The password is wiped from the decoding buffer. */
@@ -50,7 +53,12 @@ struct evse_gauth_throttle {
 		uint64_t window_ms;
 		unsigned fails;
 	} slot[EVSE_GAUTH_SLOTS];
+	uint64_t check_second; /* the second (now_ms / 1000) of the checks counted */
+	unsigned checks;
 };
+/* Takes one of the EVSE_GAUTH_CHECKS_PER_S password checks of now_ms's second: false when none is left (the
+ * Satellite is told to come back: 503). */
+bool evse_gauth_take_check(struct evse_gauth_throttle *t, uint64_t now_ms);
 /* Is addr refused at now_ms (EVSE_GAUTH_FAILS failures in its window)? */
 bool evse_gauth_blocked(const struct evse_gauth_throttle *t, const char *addr, uint64_t now_ms);
 /* Counts a failure of addr at now_ms. */

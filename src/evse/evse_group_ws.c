@@ -187,6 +187,12 @@ static int check_credentials(struct evse_group *g, struct lws *wsi)
 	if (evse_store_get(g->st->store, key, hash, sizeof(hash)) != 1)
 		hash[0] = '\0';
 	int n = lws_hdr_copy(wsi, header, sizeof(header), WSI_TOKEN_HTTP_AUTHORIZATION);
+	if (n > 0 && hash[0] && !evse_gauth_take_check(&g->throttle, now)) {
+		sodium_memzero(header, sizeof(header));
+		WL_WARN(MOD, "satellite %s from %s: refused, over %d password checks a second (try again)",
+		        g->map.sat[sat].id, addr, EVSE_GAUTH_CHECKS_PER_S);
+		return refuse(wsi, HTTP_STATUS_SERVICE_UNAVAILABLE, "busy: try again in a second\n");
+	}
 	enum evse_gauth_result r = evse_gauth_check(g->map.sat[sat].id, hash, g->auth_required, n > 0 ? header : NULL);
 	sodium_memzero(header, sizeof(header));
 	if (r == EVSE_GAUTH_OK || r == EVSE_GAUTH_OPEN)

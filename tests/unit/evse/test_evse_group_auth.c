@@ -89,6 +89,19 @@ static void test_loopback_only(void **state)
 	assert_false(evse_gauth_loopback_only(2, "12.7.0.0"));
 }
 
+/* At most EVSE_GAUTH_CHECKS_PER_S password hashes a second on the loop, whatever the addresses. */
+static void test_checks_per_second(void **state)
+{
+	struct evse_gauth_throttle t;
+	(void)state;
+	memset(&t, 0, sizeof(t));
+	for (int i = 0; i < EVSE_GAUTH_CHECKS_PER_S; i++)
+		assert_true(evse_gauth_take_check(&t, 5000 + (uint64_t)i));
+	assert_false(evse_gauth_take_check(&t, 5900));
+	assert_false(evse_gauth_take_check(&t, 5999));
+	assert_true(evse_gauth_take_check(&t, 6000)); /* the next second */
+}
+
 static void test_throttle(void **state)
 {
 	(void)state;
@@ -119,8 +132,9 @@ static void test_throttle(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_parse_basic),   cmocka_unit_test(test_password_rule), cmocka_unit_test(test_decision),
-	    cmocka_unit_test(test_loopback_only), cmocka_unit_test(test_throttle),
+	    cmocka_unit_test(test_parse_basic), cmocka_unit_test(test_password_rule),
+	    cmocka_unit_test(test_decision),    cmocka_unit_test(test_loopback_only),
+	    cmocka_unit_test(test_throttle),    cmocka_unit_test(test_checks_per_second),
 	};
 	return cmocka_run_group_tests_name("evse_group_auth", tests, NULL, NULL);
 }
