@@ -19,6 +19,7 @@ BF := build/fuzz
 UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
 FUZZERS    := $(patsubst fuzz/fuzz_%.c,%,$(wildcard fuzz/fuzz_*.c))
 FUZZ_SECONDS ?= 3
+FUZZ_CFLAGS := -O1 -g -fno-sanitize-recover=all
 
 # What `make all` builds and the suites `make test` runs; each program's mk/<program>.mk adds its own.
 ALL_TARGETS := $(B)/libocpp.a $(B)/ocpp-tool $(B)/bench_ocpp

@@ -52,10 +52,16 @@ check-api-doc: $(BS)/csms-apidoc
 csms-integration: $(BS)/csms
 	node tests/integration/csms/run.js $(BS)/csms
 
-$(BF)/csms/fuzz_%: fuzz/csms/fuzz_%.c $(filter-out src/csms/main.c,$(CSMS_SRC)) $(CSMS_HDR) $(OCPP_SRC) $(COMMON_SRC)
+# the sources are compiled once for all the fuzzers (fuzzer-no-link), each fuzzer links them
+CSMS_FUZZ_OBJS := $(patsubst %.c,$(BF)/obj-csms/%.o,$(filter-out src/csms/main.c,$(CSMS_SRC)) $(OCPP_SRC) $(COMMON_SRC))
+.SECONDARY: $(CSMS_FUZZ_OBJS)
+$(BF)/obj-csms/%.o: %.c $(CSMS_HDR) $(OCPP_HDR) $(COMMON_HDR)
 	@mkdir -p $(@D)
-	$(CLANG) $(CFLAGS_COMMON) $(CSMS_CFLAGS) -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-		$< $(filter-out src/csms/main.c,$(CSMS_SRC)) $(OCPP_SRC) $(COMMON_SRC) $(CSMS_LIBS) $(LIBS) -o $@
+	$(CLANG) $(CFLAGS_COMMON) $(CSMS_CFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link,address,undefined -c $< -o $@
+$(BF)/csms/fuzz_%: fuzz/csms/fuzz_%.c $(CSMS_FUZZ_OBJS) $(CSMS_HDR) $(OCPP_HDR) $(COMMON_HDR)
+	@mkdir -p $(@D)
+	$(CLANG) $(CFLAGS_COMMON) $(CSMS_CFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer,address,undefined \
+		$< $(CSMS_FUZZ_OBJS) $(CSMS_LIBS) $(LIBS) -o $@
 
 csms-fuzz: $(addprefix $(BF)/csms/fuzz_,$(CSMS_FUZZERS))
 	@for f in $(CSMS_FUZZERS); do \

@@ -49,10 +49,16 @@ $(B)/meter_sim: tools/meter_sim.c tools/dpm_profile.c tools/dpm_profile.h
 # ---- fuzzers of the evse parsers (fuzz/evse/), run a few seconds each ----
 EVSE_FUZZERS := $(patsubst fuzz/evse/fuzz_%.c,%,$(wildcard fuzz/evse/fuzz_*.c))
 TEST_SUITES += evse-fuzz
-$(BF)/evse/fuzz_%: fuzz/evse/fuzz_%.c $(EVSE_CORE_SRC) $(EVSE_HDR) $(COMMON_SRC) $(OCPP_SRC)
+# the sources are compiled once for all the fuzzers (fuzzer-no-link), each fuzzer links them
+EVSE_FUZZ_OBJS := $(patsubst %.c,$(BF)/obj-evse/%.o,$(EVSE_CORE_SRC) $(COMMON_SRC) $(OCPP_SRC))
+.SECONDARY: $(EVSE_FUZZ_OBJS)
+$(BF)/obj-evse/%.o: %.c $(EVSE_HDR)
 	@mkdir -p $(@D)
-	$(CLANG) $(CFLAGS_COMMON) $(EVSE_CFLAGS) -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-		$< $(EVSE_CORE_SRC) $(COMMON_SRC) $(OCPP_SRC) $(LIBS) $(EVSE_LIBS) -o $@
+	$(CLANG) $(CFLAGS_COMMON) $(EVSE_CFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link,address,undefined -c $< -o $@
+$(BF)/evse/fuzz_%: fuzz/evse/fuzz_%.c $(EVSE_FUZZ_OBJS) $(EVSE_HDR)
+	@mkdir -p $(@D)
+	$(CLANG) $(CFLAGS_COMMON) $(EVSE_CFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer,address,undefined \
+		$< $(EVSE_FUZZ_OBJS) $(LIBS) $(EVSE_LIBS) -o $@
 
 .PHONY: evse-fuzz
 evse-fuzz: $(addprefix $(BF)/evse/fuzz_,$(EVSE_FUZZERS))
