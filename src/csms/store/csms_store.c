@@ -1,16 +1,8 @@
 /* csms_store.c — the writer thread and its group commit: take every waiting job, run them in one
- * transaction (a savepoint each), commit, make the commit durable, then hand them back for their answers.
- *
- * Durable: with synchronous=FULL, SQLite's COMMIT returns after the fdatasync of the WAL. With the
- * pipelined sync (opts.sync_behind), COMMIT runs with synchronous=NORMAL (the WAL frames are written, not
- * synced) and a second thread, the syncer, calls fdatasync on the WAL file for every commit that finished
- * before the call; only then are that commit's jobs handed back. The writer runs the next batch while the
- * disk flushes the previous one, instead of waiting for it. (NORMAL alone would answer before the frames
- * are on disk: a power loss could lose acknowledged rows. A checkpoint syncs the WAL itself first.) */
+ * transaction (a savepoint each), commit with synchronous=FULL, then hand them back for their answers. */
 #include "csms_store.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,7 +10,6 @@
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "csms_schema.h"
 #include "wl_log.h"
@@ -49,20 +40,9 @@ struct csms_store {
 	bool stopping;
 	struct csms_job *in_head, *in_tail;     /* submitted */
 	struct csms_job *done_head, *done_tail; /* committed, waiting for csms_store_finish() */
-	/* the pipelined sync (opts.sync_behind): committed, waiting for the syncer's fdatasync */
-	bool sync_behind;
-	pthread_t syncer;
-	bool syncer_started, syncer_stopping;
-	pthread_cond_t sync_wake, synced;
-	struct csms_job *unsynced_head, *unsynced_tail;
-	unsigned syncing; /* commits handed to the syncer and not yet synced */
-	char wal_path[520];
-	int wal_fd;                   /* syncer thread only: the WAL file, opened at the first sync (-1 before) */
-	void (*sync_gate)(void *ctx); /* tests: runs on the syncer before each fdatasync */
-	void *sync_gate_ctx;
-	unsigned pending, max_pending; /* jobs submitted and not yet taken by the thread */
-	unsigned batch_delay_ms;       /* a batch gathers this long after its first job */
-	unsigned max_batch;            /* jobs in one transaction */
+	unsigned pending, max_pending;          /* jobs submitted and not yet taken by the thread */
+	unsigned batch_delay_ms;                /* a batch gathers this long after its first job */
+	unsigned max_batch;                     /* jobs in one transaction */
 	char thread_name[16];
 	csms_store_notify_fn *notify;
 	void *notify_ctx;
@@ -97,11 +77,8 @@ int csms_store_open(struct csms_store **out, const char *dir)
 		return -EIO;
 	}
 	snprintf(path, sizeof(path), "%s/csms.db", dir);
-	struct csms_store_opts o = {.path = path,
-	                            .synchronous = "NORMAL", /* durable before the answer: the syncer */
-	                            .sync_behind = true,
-	                            .migrate = csms_schema_migrate,
-	                            .thread_name = "csms-store"};
+	struct csms_store_opts o = {
+	    .path = path, .synchronous = "FULL", .migrate = csms_schema_migrate, .thread_name = "csms-store"};
 	return csms_store_open_with(out, &o);
 }
 
@@ -119,7 +96,7 @@ int csms_store_open_with(struct csms_store **out, const struct csms_store_opts *
 		goto out_close;
 	}
 	sqlite3_busy_timeout(st->db, 5000);
-	snprintf(sync, sizeof(sync), "PRAGMA synchronous=%s", o->sync_behind ? "NORMAL" : o->synchronous);
+	snprintf(sync, sizeof(sync), "PRAGMA synchronous=%s", o->synchronous);
 	snprintf(cache, sizeof(cache), "PRAGMA cache_size=-%u", o->cache_kib ? o->cache_kib : 16384);
 	if (exec_sql(st->db, "PRAGMA journal_mode=WAL") < 0 || exec_sql(st->db, sync) < 0 ||
 	    exec_sql(st->db, "PRAGMA foreign_keys=ON") < 0 || exec_sql(st->db, cache) < 0)
@@ -140,11 +117,6 @@ int csms_store_open_with(struct csms_store **out, const struct csms_store_opts *
 	st->max_pending = o->max_pending;
 	st->batch_delay_ms = o->batch_delay_ms;
 	st->max_batch = o->max_batch ? o->max_batch : MAX_BATCH;
-	st->sync_behind = o->sync_behind;
-	st->wal_fd = -1;
-	pthread_cond_init(&st->sync_wake, NULL);
-	pthread_cond_init(&st->synced, NULL);
-	snprintf(st->wal_path, sizeof(st->wal_path), "%s-wal", o->path);
 	snprintf(st->thread_name, sizeof(st->thread_name), "%s", o->thread_name ? o->thread_name : "csms-store");
 	*out = st;
 	return 0;
@@ -237,14 +209,6 @@ static void run_batch(struct csms_store *st, struct csms_job *batch)
 			step_control(st->rollback_to);
 		step_control(st->release);
 	}
-	if (ok && st->sync_behind) {
-		/* the previous commit's sync first: this batch ran while the disk flushed it, and a commit never
-		 * outruns the syncs (so that batches keep growing under load, as with synchronous=FULL) */
-		pthread_mutex_lock(&st->lock);
-		while (st->syncing)
-			pthread_cond_wait(&st->synced, &st->lock);
-		pthread_mutex_unlock(&st->lock);
-	}
 	if (ok && exec_sql(st->db, "COMMIT") < 0) {
 		exec_sql(st->db, "ROLLBACK");
 		ok = false;
@@ -289,79 +253,6 @@ static void checkpoint(struct csms_store *st)
 	}
 }
 
-/* Appends the list first..last to a queue (lock held). */
-static void append(struct csms_job **head, struct csms_job **tail, struct csms_job *first, struct csms_job *last)
-{
-	if (*tail)
-		(*tail)->next = first;
-	else
-		*head = first;
-	*tail = last;
-}
-
-/* Syncer thread: makes the WAL durable up to every commit that returned before this call. The WAL file is
- * opened once and reopened if it was replaced (SQLite keeps it while the writer's connection is open). 0 or
- * -1 (logged). */
-static int sync_wal(struct csms_store *st)
-{
-	struct stat now, open_one;
-	if (st->wal_fd >= 0 && (stat(st->wal_path, &now) < 0 || fstat(st->wal_fd, &open_one) < 0 ||
-	                        now.st_ino != open_one.st_ino || now.st_dev != open_one.st_dev)) {
-		close(st->wal_fd);
-		st->wal_fd = -1;
-	}
-	if (st->wal_fd < 0 && (st->wal_fd = open(st->wal_path, O_RDWR | O_CLOEXEC)) < 0) {
-		WL_ERROR("store", "cannot open %s to sync it: %s", st->wal_path, strerror(errno));
-		return -1;
-	}
-	if (fdatasync(st->wal_fd) < 0) {
-		WL_ERROR("store", "fdatasync %s: %s", st->wal_path, strerror(errno));
-		return -1;
-	}
-	return 0;
-}
-
-static void *syncer_thread(void *arg)
-{
-	struct csms_store *st = arg;
-	char name[16];
-	snprintf(name, sizeof(name), "%.10s-sync", st->thread_name);
-	prctl(PR_SET_NAME, name, 0, 0, 0);
-	for (;;) {
-		pthread_mutex_lock(&st->lock);
-		while (!st->unsynced_head && !st->syncer_stopping)
-			pthread_cond_wait(&st->sync_wake, &st->lock);
-		struct csms_job *first = st->unsynced_head, *last = st->unsynced_tail;
-		st->unsynced_head = st->unsynced_tail = NULL;
-		pthread_mutex_unlock(&st->lock);
-		if (!first)
-			break; /* stopping, nothing left */
-		if (st->sync_gate)
-			st->sync_gate(st->sync_gate_ctx);
-		if (sync_wal(st) < 0) {
-			/* committed, but not known to be on disk: the stations send these again (a replayed
-			 * StartTransaction is recognised; a MeterValues may be kept twice, never lost) */
-			for (struct csms_job *j = first; j; j = j->next)
-				j->rc = CSMS_STORE_EIO;
-			pthread_mutex_lock(&st->lock);
-			st->stats.failed_commits++;
-			pthread_mutex_unlock(&st->lock);
-		}
-		pthread_mutex_lock(&st->lock);
-		append(&st->done_head, &st->done_tail, first, last);
-		st->stats.syncs++;
-		st->syncing = 0;
-		pthread_cond_signal(&st->synced);
-		pthread_mutex_unlock(&st->lock);
-		if (st->notify)
-			st->notify(st->notify_ctx);
-	}
-	if (st->wal_fd >= 0)
-		close(st->wal_fd);
-	st->wal_fd = -1;
-	return NULL;
-}
-
 static void *store_thread(void *arg)
 {
 	struct csms_store *st = arg;
@@ -400,19 +291,16 @@ static void *store_thread(void *arg)
 		run_batch(st, batch);
 
 		pthread_mutex_lock(&st->lock);
+		if (st->done_tail)
+			st->done_tail->next = batch;
+		else
+			st->done_head = batch;
+		st->done_tail = last;
 		st->stats.batches++;
 		st->stats.jobs += n;
-		if (st->sync_behind) {
-			append(&st->unsynced_head, &st->unsynced_tail, batch, last);
-			st->syncing++;
-			pthread_cond_signal(&st->sync_wake);
-			pthread_mutex_unlock(&st->lock);
-		} else {
-			append(&st->done_head, &st->done_tail, batch, last);
-			pthread_mutex_unlock(&st->lock);
-			if (st->notify)
-				st->notify(st->notify_ctx);
-		}
+		pthread_mutex_unlock(&st->lock);
+		if (st->notify)
+			st->notify(st->notify_ctx);
 		/* after the answers are on their way: the next batch waits, not this one */
 		if (st->wal_pages >= st->ckpt_at)
 			checkpoint(st);
@@ -420,26 +308,11 @@ static void *store_thread(void *arg)
 	return NULL;
 }
 
-void csms_store__sync_seam(struct csms_store *st, const char *wal_path, void (*gate)(void *ctx), void *ctx)
-{
-	if (wal_path)
-		snprintf(st->wal_path, sizeof(st->wal_path), "%s", wal_path);
-	st->sync_gate = gate;
-	st->sync_gate_ctx = ctx;
-}
-
 int csms_store_start(struct csms_store *st, csms_store_notify_fn *notify, void *ctx)
 {
 	sqlite3_wal_hook(st->db, on_wal, st); /* replaces the automatic checkpoint: see checkpoint() */
 	st->notify = notify;
 	st->notify_ctx = ctx;
-	if (st->sync_behind) {
-		if (pthread_create(&st->syncer, NULL, syncer_thread, st) != 0) {
-			WL_ERROR("store", "cannot start the syncer thread");
-			return -EAGAIN;
-		}
-		st->syncer_started = true;
-	}
 	if (pthread_create(&st->thread, NULL, store_thread, st) != 0) {
 		WL_ERROR("store", "cannot start the writer thread");
 		return -EAGAIN;
@@ -519,17 +392,9 @@ void csms_store_close(struct csms_store *st)
 		pthread_mutex_unlock(&st->lock);
 		pthread_join(st->thread, NULL);
 	} else if (st->in_head) {
-		/* never started: no syncer either; with sync_behind the close's checkpoint below syncs */
 		run_batch(st, st->in_head);
 		st->done_head = st->in_head;
 		st->in_head = st->in_tail = NULL;
-	}
-	if (st->syncer_started) { /* after the writer: every commit it made gets its sync */
-		pthread_mutex_lock(&st->lock);
-		st->syncer_stopping = true;
-		pthread_cond_signal(&st->sync_wake);
-		pthread_mutex_unlock(&st->lock);
-		pthread_join(st->syncer, NULL);
 	}
 	csms_store_finish(st);
 	for (unsigned i = 0; i < st->n_stmts; i++)
@@ -542,7 +407,5 @@ void csms_store_close(struct csms_store *st)
 	sqlite3_close(st->db);
 	pthread_mutex_destroy(&st->lock);
 	pthread_cond_destroy(&st->wake);
-	pthread_cond_destroy(&st->sync_wake);
-	pthread_cond_destroy(&st->synced);
 	free(st);
 }

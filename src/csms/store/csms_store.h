@@ -5,10 +5,9 @@
  * sees them, read by every room). It may import only csms.h/csms_config.h, src/ocpp and src/common — never
  * station/ or api/: the rooms above are told of changes through callbacks (app->on_station_change).
  *
- * csms_store.h — the durable store: one SQLite database (WAL) owned by one writer thread that runs
- * submitted jobs in batches, one transaction per batch (group commit), and hands each job back to the
- * event-loop thread only after its batch is on disk (for csms.db: the syncer thread's fdatasync of the WAL
- * after the commit, while the writer runs the next batch).
+ * csms_store.h — the durable store: one SQLite database (WAL, synchronous=FULL) owned by one writer
+ * thread that runs submitted jobs in batches, one transaction per batch (group commit), and hands
+ * each job back to the event-loop thread only after its batch is on disk.
  *
  * Ownership: a job is allocated by its submitter (usually embedded in a larger struct) and given to
  * the store; it comes back through its done() on the event-loop thread, which frees it. */
@@ -47,9 +46,9 @@ typedef void csms_store_notify_fn(void *ctx);
 int csms_store_open(struct csms_store **out, const char *dir);
 
 /* A store on another file (the message log, csms_msglog.c): its own writer thread and commits.
- * synchronous: "FULL" (on disk before the answer) or "NORMAL" (WAL: may lose the last commits at a power
- * cut, never corrupts; with sync_behind, on disk before the answer). migrate creates and upgrades its schema.
- * max_pending: jobs queued before csms_store_try_submit() refuses (0: no bound). batch_delay_ms: see the field. */
+ * synchronous: "FULL" (billing: on disk before the answer) or "NORMAL" (WAL: may lose the last commits
+ * at a power cut, never corrupts). migrate creates and upgrades its schema. max_pending: jobs queued
+ * before csms_store_try_submit() refuses (0: no bound). batch_delay_ms: see the field. */
 typedef int csms_store_migrate_fn(sqlite3 *db, char *err, size_t errlen);
 struct csms_store_opts {
 	const char *path;
@@ -60,8 +59,6 @@ struct csms_store_opts {
 	unsigned batch_delay_ms; /* 0: a batch is whatever waits; else it gathers this long (no answer waits) */
 	unsigned max_batch;      /* jobs in one transaction; 0: 4096 */
 	unsigned cache_kib;      /* SQLite page cache; 0: 16 MiB */
-	bool sync_behind;        /* commit with synchronous=NORMAL and hand a batch back only after a second
-	                          * thread's fdatasync of the WAL that followed its commit (csms_store.c) */
 };
 int csms_store_open_with(struct csms_store **out, const struct csms_store_opts *opts);
 int csms_store_start(struct csms_store *st, csms_store_notify_fn *notify, void *ctx);
@@ -89,12 +86,7 @@ struct csms_store_stats {
 	uint64_t batches, jobs, failed_commits;
 	uint64_t refused;                /* csms_store_try_submit() over max_pending */
 	uint64_t checkpoints, wal_pages; /* checkpoints run; WAL pages at the last one */
-	uint64_t syncs;                  /* fdatasync calls of the pipelined sync */
 };
 void csms_store_get_stats(struct csms_store *st, struct csms_store_stats *out);
-
-/* Tests only, before csms_store_start(): the file the pipelined sync flushes (NULL: keep), and a function
- * the syncer runs before each fdatasync (NULL: none). */
-void csms_store__sync_seam(struct csms_store *st, const char *wal_path, void (*gate)(void *ctx), void *ctx);
 
 #endif

@@ -200,8 +200,7 @@ static void database_is_in_wal_mode(void **state)
 	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
 	assert_string_equal((const char *)sqlite3_column_text(s, 0), "wal");
 	sqlite3_finalize(s);
-	/* NORMAL: COMMIT writes the WAL and the syncer thread makes it durable before any answer (below) */
-	assert_int_equal(query_int(csms_store_db(st), "PRAGMA synchronous"), 1);
+	assert_int_equal(query_int(csms_store_db(st), "PRAGMA synchronous"), 2); /* FULL */
 	csms_store_close(st);
 }
 
@@ -299,82 +298,6 @@ static void done_runs_only_after_the_commit(void **state)
 	finish_until(st, 1);
 	/* another connection sees the row: it was committed before done() ran */
 	assert_int_equal(query_file("SELECT count(*) FROM t WHERE n = 42"), 1);
-	csms_store_close(st);
-}
-
-/* ---- the pipelined sync: commit with synchronous=NORMAL, answer after the WAL's fdatasync ---- */
-
-static atomic_bool sync_open;    /* the gate of the syncer */
-static atomic_int syncs_at_gate; /* how many times the syncer reached it */
-
-static void sync_gate(void *ctx)
-{
-	(void)ctx;
-	atomic_fetch_add(&syncs_at_gate, 1);
-	while (!atomic_load(&sync_open))
-		sleep_ms(1);
-}
-
-static void billing_store_commits_without_fsync_and_syncs_on_its_own_thread(void **state)
-{
-	struct csms_store *st = open_store();
-	struct csms_store_stats stats;
-
-	(void)state;
-	/* NORMAL: COMMIT does not wait for the disk; the syncer's fdatasync does */
-	assert_int_equal(query_int(csms_store_db(st), "PRAGMA synchronous"), 1);
-	assert_int_equal(csms_store_start(st, notify_nothing, NULL), 0);
-	for (int i = 0; i < 50; i++)
-		csms_store_submit(st, &new_job(i)->job);
-	finish_until(st, 50);
-	csms_store_get_stats(st, &stats);
-	assert_true(stats.syncs >= 1);
-	assert_true(stats.syncs <= stats.batches);
-	assert_int_equal(stats.failed_commits, 0);
-	csms_store_close(st);
-	assert_int_equal(query_file("SELECT count(*) FROM t"), 50);
-}
-
-static void done_waits_for_the_sync_that_follows_the_commit(void **state)
-{
-	struct csms_store *st = open_store();
-
-	(void)state;
-	atomic_store(&sync_open, false);
-	atomic_store(&syncs_at_gate, 0);
-	csms_store__sync_seam(st, NULL, sync_gate, NULL);
-	assert_int_equal(csms_store_start(st, notify_nothing, NULL), 0);
-	csms_store_submit(st, &new_job(7)->job);
-	for (int i = 0; i < 5000 && !atomic_load(&syncs_at_gate); i++)
-		sleep_ms(1);
-	assert_int_equal(atomic_load(&syncs_at_gate), 1);
-	/* committed (a reader sees it) but not yet on disk: no answer */
-	assert_int_equal(query_file("SELECT count(*) FROM t WHERE n = 7"), 1);
-	sleep_ms(50);
-	assert_int_equal(csms_store_finish(st), 0);
-	assert_int_equal(n_done, 0);
-	atomic_store(&sync_open, true);
-	finish_until(st, 1);
-	assert_int_equal(done_rc[0], 0);
-	csms_store_close(st);
-}
-
-static void failed_sync_answers_storage_failed(void **state)
-{
-	struct csms_store *st = open_store();
-	struct csms_store_stats stats;
-	char missing[128];
-
-	(void)state;
-	snprintf(missing, sizeof(missing), "%s/no-such-folder/csms.db-wal", dir);
-	csms_store__sync_seam(st, missing, NULL, NULL);
-	assert_int_equal(csms_store_start(st, notify_nothing, NULL), 0);
-	csms_store_submit(st, &new_job(9)->job);
-	finish_until(st, 1);
-	/* the station is told to send it again: never an answer for a row not known to be on disk */
-	assert_int_equal(done_rc[0], CSMS_STORE_EIO);
-	csms_store_get_stats(st, &stats);
-	assert_int_equal(stats.failed_commits, 1);
 	csms_store_close(st);
 }
 
@@ -528,15 +451,13 @@ static void job_without_exec_or_done_is_committed_and_freed_by_the_store(void **
 	(void)state;
 	assert_int_equal(csms_store_start(st, notify_nothing, NULL), 0);
 	csms_store_submit(st, j);
-	unsigned finished = 0;
-	for (int i = 0; i < 10000 && !finished; i++) {
-		finished = csms_store_finish(st); /* after its commit and the sync that follows it */
-		if (!finished)
-			sleep_ms(1);
+	for (int i = 0; i < 10000; i++) {
+		csms_store_get_stats(st, &stats);
+		if (stats.jobs == 1)
+			break;
+		sleep_ms(1);
 	}
-	assert_int_equal(finished, 1);
-	csms_store_get_stats(st, &stats);
-	assert_int_equal(stats.jobs, 1);
+	assert_int_equal(csms_store_finish(st), 1);
 	csms_store_close(st);
 }
 
@@ -602,9 +523,6 @@ int main(void)
 	    T(folder_that_cannot_be_created_is_refused),
 	    T(jobs_from_another_thread_are_done_on_the_finishing_thread_in_order),
 	    T(done_runs_only_after_the_commit),
-	    T(billing_store_commits_without_fsync_and_syncs_on_its_own_thread),
-	    T(done_waits_for_the_sync_that_follows_the_commit),
-	    T(failed_sync_answers_storage_failed),
 	    T(failing_job_rolls_back_only_itself),
 	    T(job_that_breaks_a_constraint_rolls_back_only_itself),
 	    T(single_statement_job_that_fails_leaves_nothing_behind),
