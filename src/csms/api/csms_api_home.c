@@ -11,6 +11,7 @@
 #include "csms_conn.h"
 #include "csms_socket.h"
 #include "csms_connector_db.h"
+#include "csms_db.h"
 #include "csms_station_db.h"
 #include "csms_txn_db.h"
 #include "csms_txquery.h"
@@ -190,18 +191,6 @@ static cJSON *charging_at(struct csms_txn_reader *rd, const char *station, int c
 	return o;
 }
 
-static void like_prefix(const char *text, char *out, size_t outlen)
-{
-	size_t n = 0;
-	for (const char *p = text; *p && n + 3 < outlen; p++) {
-		if (*p == '%' || *p == '_' || *p == '\\')
-			out[n++] = '\\';
-		out[n++] = *p;
-	}
-	out[n++] = '%';
-	out[n] = '\0';
-}
-
 static void add_text(cJSON *o, const char *name, const char *v)
 {
 	if (v)
@@ -289,7 +278,7 @@ static void get_sockets(struct csms_http_req *r)
 		return;
 	}
 	if (has_q)
-		like_prefix(q, pat, sizeof(pat));
+		csms_db_like(q, false, pat, sizeof(pat));
 	struct socket_page p = {r->app, &pg, want, 0, cJSON_CreateArray(), txn};
 	struct csms_socket_filter f = {has_q ? pat : NULL, sc.v.view ? &sc.v : NULL};
 	if (csms_connector_db_sockets(r->app->rdb, &f, pg.order, add_socket, &p) < 0) {

@@ -94,6 +94,20 @@ int csms_db_get_id(sqlite3 *db, const char *cols, const char *from, const char *
 	return rc;
 }
 
+void csms_db_like(const char *text, bool anywhere, char *out, size_t outlen)
+{
+	size_t n = 0;
+	if (anywhere)
+		out[n++] = '%';
+	for (const char *p = text; *p && n + 3 < outlen; p++) {
+		if (*p == '%' || *p == '_' || *p == '\\')
+			out[n++] = '\\';
+		out[n++] = *p;
+	}
+	out[n++] = '%';
+	out[n] = '\0';
+}
+
 int csms_db_bind_text1(sqlite3_stmt *st, const void *text)
 {
 	sqlite3_bind_text(st, 1, text, -1, SQLITE_STATIC);

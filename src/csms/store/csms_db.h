@@ -59,6 +59,9 @@ int csms_db_exists_id(sqlite3 *db, const char *table, int64_t id);
  * CSMS_DB_ERROR. cols, from and id_col are SQL of the table module (string constants). */
 int csms_db_get_id(sqlite3 *db, const char *cols, const char *from, const char *id_col, int64_t id, csms_db_row_fn *row,
                    void *ctx);
+/* A LIKE pattern (ESCAPE '\\') for text: its wildcards and the escape character escaped, then "%" after it, and
+ * before it too when anywhere; cut to fit outlen (at least 3). */
+void csms_db_like(const char *text, bool anywhere, char *out, size_t outlen);
 /* A csms_db_bind_fn that binds ?1 to the text args (e.g. a LIKE pattern or a role name). */
 int csms_db_bind_text1(sqlite3_stmt *st, const void *text);
 

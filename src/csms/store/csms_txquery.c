@@ -11,6 +11,7 @@
 #include "csms_registry.h"
 #include "csms_view_db.h"
 #include "ocpp_text.h"
+#include "csms_db.h"
 
 static int fail(char *err, size_t errlen, const char *msg)
 {
@@ -190,20 +191,6 @@ int csms_txq_from_where(const struct csms_txq *q, char *out, size_t outlen)
 	return ok ? 0 : -1;
 }
 
-/* "%text%" with LIKE's wildcards and the escape character escaped. */
-static void like_pattern(const char *text, char *out, size_t outlen)
-{
-	size_t n = 0;
-	out[n++] = '%';
-	for (const char *p = text; *p && n + 3 < outlen; p++) {
-		if (*p == '%' || *p == '_' || *p == '\\')
-			out[n++] = '\\';
-		out[n++] = *p;
-	}
-	out[n++] = '%';
-	out[n] = '\0';
-}
-
 void csms_txq_bind(const struct csms_txq *q, sqlite3_stmt *st)
 {
 	sqlite3_bind_int64(st, 1, q->from);
@@ -218,7 +205,7 @@ void csms_txq_bind(const struct csms_txq *q, sqlite3_stmt *st)
 		sqlite3_bind_int64(st, 6, q->user);
 	if (q->q[0]) {
 		char pat[2 * sizeof(q->q) + 4];
-		like_pattern(q->q, pat, sizeof(pat));
+		csms_db_like(q->q, true, pat, sizeof(pat));
 		sqlite3_bind_text(st, 7, pat, -1, SQLITE_TRANSIENT);
 	}
 	struct csms_view_scope sc = {q->view, q->group, q->group_unassigned};
